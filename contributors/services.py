@@ -1,0 +1,77 @@
+"""Writes to members' accounts and profiles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from rest_framework.authtoken.models import Token
+
+User = get_user_model()
+
+PROFILE_FIELDS = (
+    "display_name",
+    "affiliation",
+    "bio",
+    "homepage_url",
+    "github_username",
+    "orcid",
+    "notify_by_email",
+)
+
+
+def create_member(*, username: str, email: str, password: str, **profile: Any) -> Any:
+    """Sign up a member. Every member is a contributor.
+
+    Raises ``ValidationError`` (field → messages) for a taken name or a weak password.
+
+    Side effects: inserts a User.
+    """
+    user = User(username=username, email=email, **profile)
+    user.set_unusable_password()
+    user.full_clean()
+    validate_password(password, user)
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": ["This user name is taken."]})
+    user.set_password(password)
+    user.save()
+    return user
+
+
+def update_profile(user: Any, *, by: Any, **fields: Any) -> Any:
+    """Change a member's public profile; members edit only their own.
+
+    Side effects: updates the User.
+    """
+    if by.pk != user.pk and not by.is_superuser:
+        raise PermissionDenied("Members edit only their own profile.")
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValidationError(f"These fields cannot be edited: {', '.join(sorted(unknown))}.")
+    for name, value in fields.items():
+        setattr(user, name, value.strip() if isinstance(value, str) else value)
+    user.full_clean(exclude=["password", "username", "email"])
+    user.save(update_fields=list(fields))
+    return user
+
+
+@transaction.atomic
+def rotate_api_token(user: Any) -> Token:
+    """A new API token for ``user``; the old one, if any, stops working at once.
+
+    Side effects: deletes and inserts a Token.
+    """
+    Token.objects.filter(user=user).delete()
+    return Token.objects.create(user=user)
+
+
+def revoke_api_token(user: Any) -> bool:
+    """Remove ``user``'s API token. Returns whether there was one.
+
+    Side effects: deletes a Token.
+    """
+    deleted, _ = Token.objects.filter(user=user).delete()
+    return bool(deleted)

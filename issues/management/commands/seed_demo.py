@@ -1,0 +1,175 @@
+"""Build, offline, a demo publication with published issues, a queue and one user per role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from issues import demo, services
+from issues.enums import RecommendationKind, TeamRole, Verdict
+from issues.models import Publication
+from papers.enums import MetadataSource
+from papers.identifiers import parse_identifier
+from papers.models import Topic
+from papers.services import apply_paper_metadata, get_or_create_paper
+
+SLUG = "pretraining-weekly"
+
+
+class Command(BaseCommand):
+    help = "Create a demo publication (Pretraining Weekly) with issues, a review queue and users."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing, quietly, when any publication exists already.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if Publication.objects.exists():
+            if options["if_empty"]:
+                self.stdout.write("The database has content already; no demo added.")
+                return
+            if Publication.objects.filter(slug=SLUG).exists():
+                raise CommandError(f"The demo publication {SLUG!r} exists already.")
+        with transaction.atomic():
+            users = self._users()
+            publication = self._publication(users)
+            topics = self._topics()
+            self._papers()
+            self._issue(publication, demo.ISSUE_1, users, topics)
+            self._issue(publication, demo.ISSUE_2, users, topics)
+            self._pending(publication, users, topics)
+        self.stdout.write(self.style.SUCCESS(f"Demo publication {SLUG!r} is ready."))
+        self.stdout.write(f"Log in at /admin/ with any of these (password {demo.DEMO_PASSWORD!r}):")
+        for username, _name, _affiliation, role in demo.USERS:
+            self.stdout.write(f"  {role:<12} {username}")
+
+    def _users(self) -> dict[str, Any]:
+        user_model = get_user_model()
+        users = {}
+        for username, display_name, affiliation, role in demo.USERS:
+            user = user_model(
+                username=username,
+                email=f"{username}@example.org",
+                display_name=display_name,
+                affiliation=affiliation,
+                is_staff=role in ("admin", "editor"),
+                is_superuser=role == "admin",
+            )
+            user.set_password(demo.DEMO_PASSWORD)
+            user.save()
+            users[username] = user
+        return users
+
+    def _publication(self, users: dict[str, Any]) -> Publication:
+        publication = services.create_publication(
+            slug=SLUG,
+            name="Pretraining Weekly",
+            name_zh="预训练周刊",
+            description=(
+                "A weekly digest of papers on pretrained models, written by its community. "
+                "Recommend a paper you have read and liked; the reviewers and editors do the rest."
+            ),
+        )
+        services.grant_role(users["editor"], role=TeamRole.EDITOR, publication=publication)
+        services.grant_role(users["reviewer"], role=TeamRole.REVIEWER, publication=publication)
+        return publication
+
+    def _topics(self) -> dict[str, Topic]:
+        return {
+            slug: Topic.objects.create(slug=slug, name_en=en, name_zh=zh, position=position)
+            for position, (slug, en, zh) in enumerate(demo.TOPICS, start=1)
+        }
+
+    def _papers(self) -> None:
+        for arxiv_id, metadata in demo.PAPERS.items():
+            paper, _created = get_or_create_paper(parse_identifier(arxiv_id))
+            apply_paper_metadata(paper, metadata, source=MetadataSource.MANUAL)
+
+    def _recommend(
+        self,
+        publication: Publication,
+        entry: Any,
+        users: dict[str, Any],
+        topics: dict[str, Topic],
+        news_links: dict[str, str] | None = None,
+    ) -> Any:
+        arxiv_id, topic, submitter, title_zh, summary = entry
+        if arxiv_id is None:
+            return services.create_recommendation(
+                by=users[submitter],
+                publication=publication,
+                kind=RecommendationKind.NEWS,
+                news_title=title_zh,
+                news_url=(news_links or {})[title_zh],
+                summary=summary,
+            )
+        return services.create_recommendation(
+            by=users[submitter],
+            publication=publication,
+            identifier=arxiv_id,
+            topic=topics[topic],
+            title_zh=title_zh,
+            summary=summary,
+        )
+
+    def _issue(
+        self, publication: Publication, spec: dict, users: dict[str, Any], topics: dict[str, Topic]
+    ) -> None:
+        editor, reviewer = users["editor"], users["reviewer"]
+        issue = services.create_issue(publication, by=editor, title=spec["title"])
+        recommendations = [
+            self._recommend(publication, entry, users, topics, spec["news_links"])
+            for entry in spec["entries"]
+        ]
+        for recommendation in recommendations:
+            services.review_recommendation(
+                recommendation, by=reviewer, verdict=Verdict.APPROVE, comment="写得清楚，通过。"
+            )
+            services.schedule_recommendation(recommendation, issue=issue, by=editor)
+        papers = [r for r in recommendations if not r.is_news]
+        news = [r for r in recommendations if r.is_news]
+        topic_names_zh = list(dict.fromkeys(r.topic.name_zh for r in papers if r.topic))
+        topic_names_en = list(dict.fromkeys(r.topic.name_en.lower() for r in papers if r.topic))
+        credits = " ".join(dict.fromkeys(r.submitter.public_name for r in recommendations))
+        services.update_issue(
+            issue,
+            by=editor,
+            intro_zh=(
+                f"本期周刊，我们选择了{len(papers)}篇预训练相关的论文，涉及"
+                f"{'、'.join(topic_names_zh)}。此外，在研究动态方面，我们选择了{len(news)}篇资讯。"
+                "\n\n周刊由社区协作完成，欢迎在站内推荐你读过的好论文。"
+            ),
+            intro_en=(
+                f"This issue picks {len(papers)} papers on pretraining, covering "
+                f"{', '.join(topic_names_en)}. In research news we picked {len(news)} item(s)."
+                "\n\nThe digest is written by its community: recommend a paper you liked."
+            ),
+            credits=credits,
+        )
+        services.publish_issue(issue, by=editor)
+
+    def _pending(
+        self, publication: Publication, users: dict[str, Any], topics: dict[str, Topic]
+    ) -> None:
+        reviewer, editor = users["reviewer"], users["editor"]
+        for *entry, fate in demo.PENDING:
+            recommendation = self._recommend(publication, entry, users, topics)
+            if fate == "accepted":
+                services.review_recommendation(recommendation, by=reviewer, verdict=Verdict.APPROVE)
+            elif fate == "changes_requested":
+                services.review_recommendation(
+                    recommendation,
+                    by=reviewer,
+                    verdict=Verdict.REQUEST_CHANGES,
+                    comment="请补充这篇论文与规模定律那篇工作的区别，再提交一次。",
+                )
+        draft = services.create_issue(publication, by=editor, title="")
+        accepted = services.selectors.accepted_recommendations(publication)
+        for recommendation in accepted:
+            services.schedule_recommendation(recommendation, issue=draft, by=editor)

@@ -1,0 +1,171 @@
+"""Named capabilities of the editorial workflow, defined once.
+
+Code asks ``can(user, "issues.review_recommendation", recommendation)``; it never tests role names.
+Each capability is a ``rules`` predicate over (user, object). The same predicates are registered as
+Django object permissions, so templates and Django REST Framework can use ``user.has_perm``.
+
+Superusers are editors of every publication here, but the rule that nobody reviews their own
+submission holds for them too: the capability set is consulted directly rather than through
+Django's ``ModelBackend``, which would grant a superuser everything.
+
+A capability says who may act on what; whether the object's current state allows the action is
+the transition table's business (``issues.enums``), checked by the services.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from issues.enums import RecommendationStatus, TeamRole
+from issues.exceptions import NotAllowed
+
+
+def _publication_id(obj: Any) -> int | None:
+    """The publication an object belongs to: a Publication, or anything with ``publication_id``."""
+    if obj is None:
+        return None
+    if hasattr(obj, "publication_id"):
+        return obj.publication_id
+    if hasattr(obj, "issue"):  # an IssueEntry
+        return obj.issue.publication_id
+    return obj.pk
+
+
+def _roles_of(user: Any) -> dict[int, str]:
+    """{publication id: role} for the user, read once per user object and request."""
+    cached = getattr(user, "_weekly_roles", None)
+    if cached is None:
+        cached = dict(user.memberships.values_list("publication_id", "role"))
+        user._weekly_roles = cached
+    return cached
+
+
+@rules.predicate
+def is_member(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+@rules.predicate
+def is_admin(user: Any) -> bool:
+    return bool(is_member(user) and user.is_superuser)
+
+
+@rules.predicate
+def is_editor_of(user: Any, obj: Any) -> bool:
+    if not is_member(user):
+        return False
+    if user.is_superuser:
+        return True
+    return _roles_of(user).get(_publication_id(obj)) == TeamRole.EDITOR
+
+
+@rules.predicate
+def is_reviewer_of(user: Any, obj: Any) -> bool:
+    """Reviewers and editors of the object's publication."""
+    if not is_member(user):
+        return False
+    if user.is_superuser:
+        return True
+    return _roles_of(user).get(_publication_id(obj)) in (TeamRole.REVIEWER, TeamRole.EDITOR)
+
+
+@rules.predicate
+def is_editor_anywhere(user: Any) -> bool:
+    if not is_member(user):
+        return False
+    return user.is_superuser or TeamRole.EDITOR in _roles_of(user).values()
+
+
+@rules.predicate
+def is_reviewer_anywhere(user: Any) -> bool:
+    if not is_member(user):
+        return False
+    return user.is_superuser or bool(_roles_of(user))
+
+
+@rules.predicate
+def is_submitter(user: Any, recommendation: Any) -> bool:
+    return bool(
+        is_member(user) and recommendation is not None and recommendation.submitter_id == user.pk
+    )
+
+
+@rules.predicate
+def is_public_recommendation(user: Any, recommendation: Any) -> bool:
+    return recommendation is not None and recommendation.status == RecommendationStatus.PUBLISHED
+
+
+@rules.predicate
+def is_published_issue(user: Any, issue: Any) -> bool:
+    return issue is not None and issue.is_published
+
+
+capabilities = rules.RuleSet()
+
+CAPABILITIES: dict[str, rules.Predicate] = {
+    # Any signed-up member may recommend papers and news to any publication.
+    "issues.submit_recommendation": is_member,
+    "issues.edit_recommendation": is_submitter,
+    "issues.withdraw_recommendation": is_submitter,
+    "issues.view_recommendation": is_submitter | is_reviewer_of | is_public_recommendation,
+    "issues.view_reviews": is_submitter | is_reviewer_of,
+    "issues.view_review_queue": is_reviewer_of,
+    "issues.review_recommendation": is_reviewer_of & ~is_submitter,
+    "issues.accept_recommendation": is_editor_of & ~is_submitter,
+    "issues.schedule_recommendation": is_editor_of,
+    "issues.view_issue": is_published_issue | is_editor_of,
+    "issues.create_issue": is_editor_of,
+    "issues.edit_issue": is_editor_of,
+    "issues.schedule_issue": is_editor_of,
+    "issues.publish_issue": is_editor_of,
+    "issues.correct_issue": is_editor_of,
+    "issues.manage_topics": is_editor_anywhere,
+    "issues.manage_team": is_admin,
+}
+
+#: Why a capability was refused, in words a member understands.
+REFUSALS: dict[str, str] = {
+    "issues.submit_recommendation": "Sign in with an active account to recommend papers.",
+    "issues.edit_recommendation": "Only the member who submitted this recommendation may edit it.",
+    "issues.withdraw_recommendation": (
+        "Only the member who submitted this recommendation may withdraw it."
+    ),
+    "issues.view_recommendation": "This recommendation is not visible to you.",
+    "issues.view_reviews": "Only the submitter and the publication's team see these reviews.",
+    "issues.view_review_queue": "Only reviewers and editors of this publication see its queue.",
+    "issues.review_recommendation": (
+        "Only reviewers and editors of this publication may review it, and never their own "
+        "submission."
+    ),
+    "issues.accept_recommendation": (
+        "Only editors of this publication may accept recommendations, and never their own."
+    ),
+    "issues.schedule_recommendation": "Only editors of this publication may schedule entries.",
+    "issues.view_issue": "This issue is not published yet.",
+    "issues.create_issue": "Only editors of this publication may create issues.",
+    "issues.edit_issue": "Only editors of this publication may edit its issues.",
+    "issues.schedule_issue": "Only editors of this publication may schedule its issues.",
+    "issues.publish_issue": "Only editors of this publication may publish its issues.",
+    "issues.correct_issue": "Only editors of this publication may correct its issues.",
+    "issues.manage_topics": "Only editors may manage topics.",
+    "issues.manage_team": "Only administrators may grant roles.",
+}
+
+for _name, _predicate in CAPABILITIES.items():
+    capabilities.add_rule(_name, _predicate)
+    rules.add_perm(_name, _predicate)
+
+
+def can(user: Any, capability: str, obj: Any = None) -> bool:
+    """Whether ``user`` holds ``capability`` on ``obj``."""
+    if capability not in CAPABILITIES:
+        raise KeyError(f"Unknown capability {capability!r}")
+    return capabilities.test_rule(capability, user, obj)
+
+
+def require(user: Any, capability: str, obj: Any = None) -> None:
+    """Raise ``NotAllowed`` with a readable reason unless ``user`` holds ``capability``."""
+    if not can(user, capability, obj):
+        raise NotAllowed(REFUSALS[capability], capability=capability)

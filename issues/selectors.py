@@ -1,0 +1,253 @@
+"""Reads of the editorial work: what each role may see, with the prefetching pages need.
+
+Each selector returns a queryset or a list built in a fixed number of queries, whatever the
+number of rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from issues.enums import IssueStatus, RecommendationStatus, Section, TeamRole
+from issues.models import Issue, IssueEntry, Membership, Publication, Recommendation
+from issues.permissions import can
+from papers.models import Authorship, Paper, PaperInstitution
+
+# --- what an entry shows ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntryContent:
+    """What one entry of an issue shows readers."""
+
+    entry: IssueEntry
+    section: str
+    title: str
+    title_zh: str
+    authors: list[str]
+    institutions: list[str]
+    summary: str
+    code_url: str
+    url: str
+    contributor: Any
+    topic: Any
+
+    @property
+    def is_news(self) -> bool:
+        return self.section == Section.NEWS
+
+
+def _paper_queryset() -> QuerySet[Paper]:
+    return Paper.objects.prefetch_related(
+        Prefetch("authorships", queryset=Authorship.objects.select_related("author")),
+        Prefetch(
+            "paper_institutions", queryset=PaperInstitution.objects.select_related("institution")
+        ),
+    )
+
+
+def _entries(issue: Issue) -> QuerySet[IssueEntry]:
+    return (
+        issue.entries.select_related(
+            "recommendation__submitter", "recommendation__topic", "recommendation__paper"
+        )
+        .prefetch_related(Prefetch("recommendation__paper", queryset=_paper_queryset()))
+        .order_by("section", "position", "id")
+    )
+
+
+def entries_for_publishing(issue: Issue) -> QuerySet[IssueEntry]:
+    return _entries(issue).select_related("paper")
+
+
+def live_entry_content(entry: IssueEntry) -> EntryContent:
+    """What the entry shows before publication: its recommendation and paper as they are now."""
+    rec = entry.recommendation
+    paper = rec.paper
+    if paper is None:
+        title, title_zh, authors, institutions, url = rec.news_title, "", [], [], rec.news_url
+    else:
+        title = paper.title or paper.identifier_display
+        title_zh = rec.title_zh or paper.title_zh
+        authors = [a.author.name for a in paper.authorships.all()]
+        institutions = [pi.institution.name for pi in paper.paper_institutions.all()]
+        url = paper.url
+    return EntryContent(
+        entry=entry,
+        section=entry.section,
+        title=title,
+        title_zh=title_zh,
+        authors=authors,
+        institutions=institutions,
+        summary=rec.summary,
+        code_url=rec.code_url or (paper.code_url if paper else ""),
+        url=url,
+        contributor=rec.submitter,
+        topic=rec.topic,
+    )
+
+
+def _shown_entry_content(entry: IssueEntry) -> EntryContent:
+    rec = entry.recommendation
+    return EntryContent(
+        entry=entry,
+        section=entry.section,
+        title=entry.shown_title,
+        title_zh=entry.shown_title_zh,
+        authors=[line for line in entry.shown_authors.splitlines() if line],
+        institutions=[line for line in entry.shown_institutions.splitlines() if line],
+        summary=entry.shown_summary,
+        code_url=entry.shown_code_url,
+        url=entry.shown_url,
+        contributor=rec.submitter,
+        topic=rec.topic,
+    )
+
+
+def issue_contents(issue: Issue) -> list[EntryContent]:
+    """The entries of ``issue`` as readers see them (fixed ones once published), in order."""
+    build = _shown_entry_content if issue.is_published else live_entry_content
+    return [build(entry) for entry in _entries(issue)]
+
+
+def issue_contributors(contents: Iterable[EntryContent]) -> list[Any]:
+    """The distinct contributors of the entries, in order of first appearance."""
+    seen: dict[int, Any] = {}
+    for content in contents:
+        seen.setdefault(content.contributor.pk, content.contributor)
+    return list(seen.values())
+
+
+# --- issues -------------------------------------------------------------------------------------
+
+
+def published_issues(publication: Publication | None = None) -> QuerySet[Issue]:
+    issues = Issue.objects.filter(status=IssueStatus.PUBLISHED).select_related("publication")
+    if publication is not None:
+        issues = issues.filter(publication=publication)
+    return issues.order_by("-published_at", "-id")
+
+
+def published_issue(slug: str, number: int) -> Issue | None:
+    return published_issues().filter(publication__slug=slug, number=number).first()
+
+
+def latest_issue_per_publication() -> list[tuple[Publication, Issue | None]]:
+    """Each publication with its latest published issue (two queries)."""
+    publications = list(Publication.objects.all())
+    latest: dict[int, Issue] = {}
+    for issue in published_issues().filter(publication__in=publications):
+        latest.setdefault(issue.publication_id, issue)
+    return [(publication, latest.get(publication.pk)) for publication in publications]
+
+
+def issues_for_editor(user: Any, publication: Publication) -> QuerySet[Issue]:
+    """All issues of ``publication`` when ``user`` edits it, else only the published ones."""
+    if can(user, "issues.edit_issue", publication):
+        return Issue.objects.filter(publication=publication).select_related("publication")
+    return published_issues(publication)
+
+
+def published_entry_of_paper(publication: Publication, paper: Paper) -> IssueEntry | None:
+    return (
+        IssueEntry.objects.filter(
+            issue__publication=publication, issue__status=IssueStatus.PUBLISHED, paper=paper
+        )
+        .select_related("issue")
+        .first()
+    )
+
+
+def published_entries_of_papers(
+    publication: Publication, paper_ids: Iterable[int]
+) -> list[IssueEntry]:
+    return list(
+        IssueEntry.objects.filter(
+            issue__publication=publication,
+            issue__status=IssueStatus.PUBLISHED,
+            paper_id__in=list(paper_ids),
+        ).select_related("issue")
+    )
+
+
+# --- recommendations ----------------------------------------------------------------------------
+
+
+def _recommendations() -> QuerySet[Recommendation]:
+    return Recommendation.objects.select_related("publication", "paper", "topic", "submitter")
+
+
+def recommendations_of(user: Any) -> QuerySet[Recommendation]:
+    """A member's own recommendations, newest first."""
+    if not user.is_authenticated:
+        return Recommendation.objects.none()
+    return _recommendations().filter(submitter=user).order_by("-created_at", "-id")
+
+
+def reviewed_publication_ids(user: Any) -> list[int] | None:
+    """The publications ``user`` reviews or edits; None means all of them (a superuser)."""
+    if not (user.is_authenticated and user.is_active):
+        return []
+    if user.is_superuser:
+        return None
+    return list(
+        Membership.objects.filter(
+            user=user, role__in=[TeamRole.REVIEWER, TeamRole.EDITOR]
+        ).values_list("publication_id", flat=True)
+    )
+
+
+def review_queue(
+    user: Any, *, publication: Publication | None = None, topic: Any = None
+) -> QuerySet[Recommendation]:
+    """Submitted recommendations ``user`` may review, oldest first, never their own."""
+    publication_ids = reviewed_publication_ids(user)
+    queue = _recommendations().filter(status=RecommendationStatus.SUBMITTED).exclude(submitter=user)
+    if publication_ids is not None:
+        queue = queue.filter(publication_id__in=publication_ids)
+    if publication is not None:
+        queue = queue.filter(publication=publication)
+    if topic is not None:
+        queue = queue.filter(topic=topic)
+    return queue.order_by("submitted_at", "id")
+
+
+def visible_recommendations(user: Any) -> QuerySet[Recommendation]:
+    """Published ones for everybody; one's own; everything of the publications one reviews."""
+    visible = Q(status=RecommendationStatus.PUBLISHED)
+    if user.is_authenticated and user.is_active:
+        visible |= Q(submitter=user)
+        publication_ids = reviewed_publication_ids(user)
+        if publication_ids is None:
+            return _recommendations()
+        visible |= Q(publication_id__in=publication_ids)
+    return _recommendations().filter(visible)
+
+
+def accepted_recommendations(publication: Publication) -> QuerySet[Recommendation]:
+    """Accepted recommendations not yet in an issue, oldest decision first."""
+    return (
+        _recommendations()
+        .filter(publication=publication, status=RecommendationStatus.ACCEPTED)
+        .order_by("decided_at", "id")
+    )
+
+
+def earlier_recommendations_of_paper(
+    paper: Paper, *, exclude: Recommendation | None = None
+) -> QuerySet[Recommendation]:
+    """Who recommended ``paper`` before, and where it appeared, for the warning on the form."""
+    earlier = (
+        _recommendations()
+        .filter(paper=paper)
+        .exclude(status__in=[RecommendationStatus.DRAFT, RecommendationStatus.WITHDRAWN])
+        .select_related("entry__issue")
+        .order_by("created_at", "id")
+    )
+    if exclude is not None:
+        earlier = earlier.exclude(pk=exclude.pk)
+    return earlier

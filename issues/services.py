@@ -1,0 +1,854 @@
+"""Every write and state change of the editorial workflow.
+
+Each service checks the actor's capability (``issues.permissions``) and the current state (the
+transition tables in ``issues.enums``), owns its transaction, and records who did what in the
+``Transition`` log. Failures raise ``issues.exceptions`` errors with a message for the member.
+
+Status changes are compare-and-set updates on the old status: when two requests race (a double
+click, two reviewers at once), one wins and the other gets a ``Conflict`` instead of a silent
+second transition.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from issues import selectors
+from issues.enums import (
+    ISSUE_TRANSITIONS,
+    OPEN_STATES,
+    RECOMMENDATION_TRANSITIONS,
+    IssueAction,
+    IssueStatus,
+    RecommendationAction,
+    RecommendationKind,
+    RecommendationStatus,
+    Section,
+    TeamRole,
+    Verdict,
+)
+from issues.exceptions import Conflict, InvalidInput, InvalidTransition
+from issues.models import (
+    Correction,
+    Issue,
+    IssueEntry,
+    Membership,
+    Publication,
+    Recommendation,
+    Review,
+    Transition,
+)
+from issues.permissions import require
+from issues.validators import (
+    TITLE_MAX_LENGTH,
+    validate_http_url,
+    validate_no_control_characters,
+    validate_summary,
+)
+from papers import services as paper_services
+from papers.identifiers import InvalidIdentifier, parse_identifier
+from papers.models import Topic
+
+logger = logging.getLogger(__name__)
+
+RECOMMENDATION_EDITABLE_FIELDS = (
+    "summary",
+    "title_zh",
+    "code_url",
+    "topic",
+    "news_title",
+    "news_url",
+)
+ISSUE_EDITABLE_FIELDS = ("title", "intro_zh", "intro_en", "credits")
+ENTRY_CORRECTABLE_FIELDS = (
+    "shown_title",
+    "shown_title_zh",
+    "shown_authors",
+    "shown_institutions",
+    "shown_summary",
+    "shown_code_url",
+    "shown_url",
+)
+
+
+# --- validation ---------------------------------------------------------------------------------
+
+
+def _check(field: str, value: str, *validators: Any) -> str:
+    """Run the shared validators on ``value``; their error becomes ``InvalidInput`` on ``field``."""
+    try:
+        validate_no_control_characters(value)
+        for validator in validators:
+            validator(value)
+    except ValidationError as error:
+        raise InvalidInput(" ".join(error.messages), field=field) from None
+    return value
+
+
+def _max_length(limit: int) -> Any:
+    def validator(value: str) -> None:
+        if len(value) > limit:
+            raise ValidationError(f"At most {limit} characters, please.")
+
+    return validator
+
+
+def _clean_recommendation_fields(kind: str, values: dict[str, Any]) -> dict[str, Any]:
+    """Validate the member-supplied fields of a recommendation; returns them stripped."""
+    cleaned: dict[str, Any] = {}
+    for name, value in values.items():
+        if name == "topic":
+            if value is not None and not isinstance(value, Topic):
+                raise InvalidInput("Choose a topic from the list.", field="topic")
+            cleaned[name] = value
+            continue
+        value = (value or "").strip()
+        if name == "summary":
+            _check(name, value, validate_summary)
+        elif name in ("code_url", "news_url") and value:
+            _check(name, value, validate_http_url)
+        elif name == "title_zh":
+            _check(name, value, _max_length(500))
+        elif name == "news_title":
+            _check(name, value, _max_length(TITLE_MAX_LENGTH))
+        cleaned[name] = value
+    if kind == RecommendationKind.NEWS:
+        if "news_title" in cleaned and not cleaned["news_title"]:
+            raise InvalidInput("Give the news item a title.", field="news_title")
+        if "news_url" in cleaned and not cleaned["news_url"]:
+            raise InvalidInput("Give the news item's link.", field="news_url")
+    return cleaned
+
+
+# --- the guarded transition helpers -------------------------------------------------------------
+
+
+def _move_recommendation(
+    recommendation: Recommendation,
+    *,
+    action: str,
+    actor: Any,
+    note: str = "",
+    extra: dict[str, Any] | None = None,
+) -> Recommendation:
+    """Apply ``action`` to ``recommendation`` if its state allows it, and record it.
+
+    The capability has been checked by the caller; this checks the state, updates with a
+    compare-and-set on the old status and writes the audit row. Call inside a transaction.
+    """
+    allowed_from, to_status = RECOMMENDATION_TRANSITIONS[action]
+    from_status = recommendation.status
+    if from_status not in allowed_from:
+        raise InvalidTransition(
+            f"A recommendation that is {RecommendationStatus(from_status).label.lower()} "
+            f"cannot be {RecommendationAction(action).label.lower()}.",
+            code=f"cannot_{action}",
+        )
+    fields = {"status": to_status or from_status, "updated_at": timezone.now(), **(extra or {})}
+    changed = Recommendation.objects.filter(pk=recommendation.pk, status=from_status).update(
+        **fields
+    )
+    if not changed:
+        raise Conflict(
+            "This recommendation was changed by someone else meanwhile. Reload it and try again."
+        )
+    for name, value in fields.items():
+        setattr(recommendation, name, value)
+    Transition.objects.create(
+        recommendation=recommendation,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=fields["status"],
+        note=note,
+    )
+    return recommendation
+
+
+def _move_issue(
+    issue: Issue,
+    *,
+    action: str,
+    actor: Any,
+    note: str = "",
+    extra: dict[str, Any] | None = None,
+) -> Issue:
+    """The same as ``_move_recommendation``, for issues."""
+    allowed_from, to_status = ISSUE_TRANSITIONS[action]
+    from_status = issue.status
+    if from_status not in allowed_from:
+        raise InvalidTransition(
+            f"An issue that is {IssueStatus(from_status).label.lower()} cannot be "
+            f"{IssueAction(action).label.lower()}.",
+            code=f"cannot_{action}",
+        )
+    fields = {"status": to_status or from_status, "updated_at": timezone.now(), **(extra or {})}
+    changed = Issue.objects.filter(pk=issue.pk, status=from_status).update(**fields)
+    if not changed:
+        raise Conflict("This issue was changed by someone else meanwhile. Reload it and try again.")
+    for name, value in fields.items():
+        setattr(issue, name, value)
+    Transition.objects.create(
+        issue=issue,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=fields["status"],
+        note=note,
+    )
+    return issue
+
+
+# --- recommendations ----------------------------------------------------------------------------
+
+
+def create_recommendation(
+    *,
+    by: Any,
+    publication: Publication,
+    summary: str,
+    identifier: str = "",
+    kind: str = RecommendationKind.PAPER,
+    title_zh: str = "",
+    code_url: str = "",
+    topic: Topic | None = None,
+    news_title: str = "",
+    news_url: str = "",
+    draft: bool = False,
+) -> Recommendation:
+    """Recommend a paper (by any identifier form) or a news item to ``publication``.
+
+    The paper is found or created in the catalogue (``pending`` metadata when new). The
+    recommendation starts as a draft when ``draft`` is true, otherwise it is submitted for review.
+
+    Side effects: may insert a Paper; inserts a Recommendation and its audit rows.
+    """
+    require(by, "issues.submit_recommendation", publication)
+    if kind not in RecommendationKind.values:
+        raise InvalidInput("Choose whether this is a paper or a news item.", field="kind")
+    fields = {"summary": summary, "title_zh": title_zh, "code_url": code_url, "topic": topic}
+    if kind == RecommendationKind.NEWS:
+        fields.update(news_title=news_title, news_url=news_url)
+    cleaned = _clean_recommendation_fields(kind, fields)
+
+    with transaction.atomic():
+        paper = None
+        if kind == RecommendationKind.PAPER:
+            try:
+                parsed = parse_identifier(identifier or "")
+            except InvalidIdentifier as error:
+                raise InvalidInput(
+                    str(error), field="identifier", code="invalid_identifier"
+                ) from None
+            paper, _created = paper_services.get_or_create_paper(parsed)
+            _refuse_duplicate(by, publication, paper)
+        recommendation = Recommendation.objects.create(
+            publication=publication,
+            kind=kind,
+            paper=paper,
+            submitter=by,
+            status=RecommendationStatus.DRAFT,
+            **cleaned,
+        )
+        Transition.objects.create(
+            recommendation=recommendation,
+            actor=by,
+            action=RecommendationAction.CREATE,
+            from_status="",
+            to_status=RecommendationStatus.DRAFT,
+        )
+        if not draft:
+            _move_recommendation(
+                recommendation,
+                action=RecommendationAction.SUBMIT,
+                actor=by,
+                extra={"submitted_at": timezone.now()},
+            )
+    return recommendation
+
+
+def _refuse_duplicate(by: Any, publication: Publication, paper: Any) -> None:
+    """One active recommendation of a paper per member and publication; none once it is featured."""
+    featured = selectors.published_entry_of_paper(publication, paper)
+    if featured is not None:
+        raise InvalidInput(
+            f"This paper was already featured in {publication.name} issue "
+            f"#{featured.issue.number}; a paper appears in at most one issue.",
+            field="identifier",
+            code="already_featured",
+        )
+    mine = Recommendation.objects.filter(
+        publication=publication, paper=paper, submitter=by, status__in=OPEN_STATES
+    ).exists()
+    if mine:
+        raise InvalidInput(
+            "You have already recommended this paper to this publication; edit that "
+            "recommendation instead.",
+            field="identifier",
+            code="duplicate",
+        )
+
+
+def edit_recommendation(
+    recommendation: Recommendation, *, by: Any, **changes: Any
+) -> Recommendation:
+    """Change the submitter's own fields while the recommendation is not yet accepted.
+
+    Accepts any of ``summary``, ``title_zh``, ``code_url``, ``topic``, ``news_title``,
+    ``news_url``. The state stays; the audit row names the fields that changed.
+
+    Side effects: updates the Recommendation; writes an audit row.
+    """
+    require(by, "issues.edit_recommendation", recommendation)
+    unknown = set(changes) - set(RECOMMENDATION_EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidInput(f"These fields cannot be edited: {', '.join(sorted(unknown))}.")
+    if not recommendation.is_news:
+        for name in ("news_title", "news_url"):
+            if changes.get(name):
+                raise InvalidInput("A paper recommendation has no news fields.", field=name)
+            changes.pop(name, None)
+    cleaned = _clean_recommendation_fields(recommendation.kind, changes)
+    changed = {k: v for k, v in cleaned.items() if getattr(recommendation, k) != v}
+    with transaction.atomic():
+        _move_recommendation(
+            recommendation,
+            action=RecommendationAction.EDIT,
+            actor=by,
+            note="Changed: " + (", ".join(sorted(changed)) or "nothing"),
+            extra=changed,
+        )
+    return recommendation
+
+
+def submit_recommendation(
+    recommendation: Recommendation, *, by: Any, note: str = ""
+) -> Recommendation:
+    """Send a draft, or a recommendation whose changes were requested, to the reviewers.
+
+    Side effects: status → submitted; writes an audit row.
+    """
+    require(by, "issues.edit_recommendation", recommendation)
+    with transaction.atomic():
+        return _move_recommendation(
+            recommendation,
+            action=RecommendationAction.SUBMIT,
+            actor=by,
+            note=note,
+            extra={"submitted_at": timezone.now()},
+        )
+
+
+def withdraw_recommendation(
+    recommendation: Recommendation, *, by: Any, note: str = ""
+) -> Recommendation:
+    """The submitter takes back a recommendation that is not yet accepted.
+
+    Side effects: status → withdrawn; writes an audit row.
+    """
+    require(by, "issues.withdraw_recommendation", recommendation)
+    with transaction.atomic():
+        return _move_recommendation(
+            recommendation,
+            action=RecommendationAction.WITHDRAW,
+            actor=by,
+            note=note,
+            extra={"decided_at": timezone.now()},
+        )
+
+
+def review_recommendation(
+    recommendation: Recommendation, *, by: Any, verdict: str, comment: str = ""
+) -> Review:
+    """Record a reviewer's verdict on a submitted recommendation and act on it.
+
+    ``approve`` accepts the recommendation once the publication's required number of reviewers
+    have approved it in this round; ``request_changes`` sends it back to the submitter;
+    ``reject`` rejects it. The last two need a comment, so the submitter learns why.
+
+    Side effects: inserts a Review; may change the status and write an audit row.
+    """
+    require(by, "issues.review_recommendation", recommendation)
+    if verdict not in Verdict.values:
+        raise InvalidInput(
+            "The verdict must be approve, request_changes or reject.", field="verdict"
+        )
+    comment = _check("comment", (comment or "").strip(), _max_length(5000))
+    if verdict != Verdict.APPROVE and not comment:
+        raise InvalidInput(
+            "Say in a comment what should change, or why it is rejected.", field="comment"
+        )
+    with transaction.atomic():
+        if recommendation.status != RecommendationStatus.SUBMITTED:
+            raise InvalidTransition(
+                "Only a submitted recommendation can be reviewed; this one is "
+                f"{RecommendationStatus(recommendation.status).label.lower()}.",
+                code="cannot_review",
+            )
+        this_round = recommendation.reviews.filter(created_at__gte=recommendation.submitted_at)
+        if this_round.filter(reviewer=by).exists():
+            raise InvalidTransition(
+                "You have already reviewed this version of the recommendation.",
+                code="already_reviewed",
+            )
+        review = Review.objects.create(
+            recommendation=recommendation, reviewer=by, verdict=verdict, comment=comment
+        )
+        if verdict == Verdict.REQUEST_CHANGES:
+            _move_recommendation(
+                recommendation, action=RecommendationAction.REQUEST_CHANGES, actor=by, note=comment
+            )
+        elif verdict == Verdict.REJECT:
+            _move_recommendation(
+                recommendation,
+                action=RecommendationAction.REJECT,
+                actor=by,
+                note=comment,
+                extra={"decided_at": timezone.now()},
+            )
+        else:
+            approvals = (
+                this_round.filter(verdict=Verdict.APPROVE).values("reviewer").distinct().count()
+            )
+            if approvals >= recommendation.publication.approvals_required:
+                _move_recommendation(
+                    recommendation,
+                    action=RecommendationAction.APPROVE,
+                    actor=by,
+                    note=comment,
+                    extra={"decided_at": timezone.now()},
+                )
+    return review
+
+
+def accept_recommendation(
+    recommendation: Recommendation, *, by: Any, note: str = ""
+) -> Recommendation:
+    """An editor accepts a recommendation without waiting for further reviews.
+
+    Side effects: status → accepted; writes an audit row.
+    """
+    require(by, "issues.accept_recommendation", recommendation)
+    with transaction.atomic():
+        return _move_recommendation(
+            recommendation,
+            action=RecommendationAction.ACCEPT,
+            actor=by,
+            note=note,
+            extra={"decided_at": timezone.now()},
+        )
+
+
+def schedule_recommendation(recommendation: Recommendation, *, issue: Issue, by: Any) -> IssueEntry:
+    """Put an accepted recommendation into a draft or scheduled issue, at the end of its section.
+
+    Side effects: status → scheduled; inserts an IssueEntry; writes an audit row.
+    """
+    require(by, "issues.schedule_recommendation", issue)
+    if recommendation.publication_id != issue.publication_id:
+        raise InvalidInput("This recommendation was made to another publication.")
+    if issue.status not in (IssueStatus.DRAFT, IssueStatus.SCHEDULED):
+        raise InvalidTransition(
+            "Entries can only be added to an issue that is not yet published.",
+            code="issue_published",
+        )
+    section = Section.NEWS if recommendation.is_news else Section.PAPERS
+    with transaction.atomic():
+        if recommendation.paper_id:
+            featured = selectors.published_entry_of_paper(issue.publication, recommendation.paper)
+            if featured is not None:
+                raise InvalidInput(
+                    f"This paper was already featured in issue #{featured.issue.number}.",
+                    code="already_featured",
+                )
+        _move_recommendation(
+            recommendation,
+            action=RecommendationAction.SCHEDULE,
+            actor=by,
+            note=f"Into issue {issue.pk}",
+        )
+        last = issue.entries.filter(section=section).aggregate(last=Max("position"))["last"]
+        try:
+            with transaction.atomic():
+                entry = IssueEntry.objects.create(
+                    issue=issue,
+                    recommendation=recommendation,
+                    paper_id=recommendation.paper_id,
+                    section=section,
+                    position=(last or 0) + 1,
+                )
+        except IntegrityError:
+            raise InvalidInput(
+                "This paper is already in this issue.", code="already_in_issue"
+            ) from None
+    return entry
+
+
+def unschedule_recommendation(entry: IssueEntry, *, by: Any, note: str = "") -> Recommendation:
+    """Take an entry out of an unpublished issue; its recommendation is accepted again.
+
+    Side effects: deletes the IssueEntry; status → accepted; writes an audit row.
+    """
+    issue = entry.issue
+    require(by, "issues.schedule_recommendation", issue)
+    if issue.status not in (IssueStatus.DRAFT, IssueStatus.SCHEDULED):
+        raise InvalidTransition(
+            "Entries of a published issue cannot be removed; publish a correction instead.",
+            code="issue_published",
+        )
+    recommendation = entry.recommendation
+    with transaction.atomic():
+        _move_recommendation(
+            recommendation,
+            action=RecommendationAction.UNSCHEDULE,
+            actor=by,
+            note=note or f"Out of issue {issue.pk}",
+        )
+        entry.delete()
+    return recommendation
+
+
+def reorder_issue_entries(issue: Issue, *, by: Any, entry_ids: Sequence[int]) -> None:
+    """Set the order of an unpublished issue's entries within each section.
+
+    ``entry_ids`` lists every entry of the issue exactly once, in the new order.
+
+    Side effects: updates IssueEntry positions; writes an audit row.
+    """
+    require(by, "issues.edit_issue", issue)
+    with transaction.atomic():
+        entries = {e.pk: e for e in issue.entries.select_for_update()}
+        if sorted(entry_ids) != sorted(entries) or len(set(entry_ids)) != len(entry_ids):
+            raise InvalidInput(
+                "List every entry of the issue exactly once.", field="entries", code="bad_order"
+            )
+        counters: dict[str, int] = {}
+        for entry_id in entry_ids:
+            entry = entries[entry_id]
+            counters[entry.section] = counters.get(entry.section, 0) + 1
+            entry.position = counters[entry.section]
+        _move_issue(issue, action=IssueAction.EDIT, actor=by, note="Reordered entries")
+        IssueEntry.objects.bulk_update(entries.values(), ["position"])
+
+
+# --- issues -------------------------------------------------------------------------------------
+
+
+def _clean_issue_fields(values: dict[str, Any]) -> dict[str, str]:
+    unknown = set(values) - set(ISSUE_EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidInput(f"These fields cannot be edited: {', '.join(sorted(unknown))}.")
+    limits = {"title": TITLE_MAX_LENGTH, "credits": 1000, "intro_zh": 20_000, "intro_en": 20_000}
+    return {
+        name: _check(name, (value or "").strip(), _max_length(limits[name]))
+        for name, value in values.items()
+    }
+
+
+def create_issue(publication: Publication, *, by: Any, **fields: str) -> Issue:
+    """Start a draft issue of ``publication``. It gets its number only when published.
+
+    Side effects: inserts an Issue and its audit row.
+    """
+    require(by, "issues.create_issue", publication)
+    cleaned = _clean_issue_fields(fields)
+    with transaction.atomic():
+        issue = Issue.objects.create(publication=publication, created_by=by, **cleaned)
+        Transition.objects.create(
+            issue=issue,
+            actor=by,
+            action=IssueAction.CREATE,
+            from_status="",
+            to_status=IssueStatus.DRAFT,
+        )
+    return issue
+
+
+def update_issue(issue: Issue, *, by: Any, **fields: str) -> Issue:
+    """Change the title, the intros or the credit line of an unpublished issue.
+
+    Side effects: updates the Issue; writes an audit row naming the changed fields.
+    """
+    require(by, "issues.edit_issue", issue)
+    cleaned = _clean_issue_fields(fields)
+    changed = {k: v for k, v in cleaned.items() if getattr(issue, k) != v}
+    with transaction.atomic():
+        return _move_issue(
+            issue,
+            action=IssueAction.EDIT,
+            actor=by,
+            note="Changed: " + (", ".join(sorted(changed)) or "nothing"),
+            extra=changed,
+        )
+
+
+def schedule_issue(issue: Issue, *, by: Any, publish_at: dt.datetime) -> Issue:
+    """Have the issue published automatically at ``publish_at`` (or moved to another time).
+
+    Side effects: status → scheduled; writes an audit row.
+    """
+    require(by, "issues.schedule_issue", issue)
+    if timezone.is_naive(publish_at):
+        raise InvalidInput("Give the publication time with its time zone.", field="publish_at")
+    if publish_at <= timezone.now():
+        raise InvalidInput("The publication time must be in the future.", field="publish_at")
+    if not issue.entries.exists():
+        raise InvalidInput("Add at least one entry before scheduling the issue.", code="empty")
+    with transaction.atomic():
+        return _move_issue(
+            issue,
+            action=IssueAction.SCHEDULE,
+            actor=by,
+            note=f"For {publish_at.isoformat()}",
+            extra={"publish_at": publish_at},
+        )
+
+
+def unschedule_issue(issue: Issue, *, by: Any) -> Issue:
+    """Turn a scheduled issue back into a draft.
+
+    Side effects: status → draft; writes an audit row.
+    """
+    require(by, "issues.schedule_issue", issue)
+    with transaction.atomic():
+        return _move_issue(
+            issue, action=IssueAction.UNSCHEDULE, actor=by, extra={"publish_at": None}
+        )
+
+
+def publish_issue(issue: Issue, *, by: Any) -> Issue:
+    """Publish the issue now: it takes the next number of its publication.
+
+    One transaction: the issue, its entries (whose shown content is fixed from now on) and their
+    recommendations change together or not at all. The publication row is locked while the
+    number is chosen, so two editors publishing at once get consecutive numbers.
+
+    Side effects: status → published with number and time; entries frozen; recommendations →
+    published; a Paper without a Chinese title takes the recommendation's; audit rows.
+    """
+    require(by, "issues.publish_issue", issue)
+    return _publish(issue, actor=by)
+
+
+def _publish(issue: Issue, *, actor: Any) -> Issue:
+    try:
+        with transaction.atomic():
+            # The lock on the publication serialises numbering across processes (PostgreSQL);
+            # SQLite serialises writers anyway. The unique constraint is the last line.
+            Publication.objects.select_for_update().get(pk=issue.publication_id)
+            fresh = Issue.objects.select_for_update().get(pk=issue.pk)
+            if fresh.status != issue.status:
+                raise Conflict(
+                    "This issue was changed by someone else meanwhile. Reload it and try again."
+                )
+            entries = list(selectors.entries_for_publishing(fresh))
+            if not entries:
+                raise InvalidInput(
+                    "An issue needs at least one entry to be published.", code="empty"
+                )
+            _refuse_featured_twice(fresh, entries)
+            last = Issue.objects.filter(publication_id=fresh.publication_id).aggregate(
+                last=Max("number")
+            )["last"]
+            now = timezone.now()
+            _move_issue(
+                fresh,
+                action=IssueAction.PUBLISH,
+                actor=actor,
+                note="" if actor else "Published at its scheduled time",
+                extra={"number": (last or 0) + 1, "published_at": now},
+            )
+            _freeze_entries(entries)
+            for entry in entries:
+                _move_recommendation(
+                    entry.recommendation,
+                    action=RecommendationAction.PUBLISH,
+                    actor=actor,
+                    note=f"In issue #{fresh.number}",
+                )
+                if entry.paper is not None:
+                    paper_services.fill_missing_title_zh(entry.paper, entry.recommendation.title_zh)
+    except IntegrityError:
+        raise Conflict(
+            "Another issue of this publication was published at the same moment. Try again."
+        ) from None
+    for name in ("status", "number", "published_at", "updated_at"):
+        setattr(issue, name, getattr(fresh, name))
+    return issue
+
+
+def _refuse_featured_twice(issue: Issue, entries: Iterable[IssueEntry]) -> None:
+    paper_ids = [e.paper_id for e in entries if e.paper_id]
+    featured = selectors.published_entries_of_papers(issue.publication, paper_ids)
+    if featured:
+        numbers = ", ".join(f"#{e.issue.number}" for e in featured)
+        raise InvalidInput(
+            f"{len(featured)} of these papers already appeared in issue {numbers}; remove them "
+            "first.",
+            code="already_featured",
+        )
+
+
+def _freeze_entries(entries: Sequence[IssueEntry]) -> None:
+    for entry in entries:
+        content = selectors.live_entry_content(entry)
+        entry.shown_title = content.title
+        entry.shown_title_zh = content.title_zh
+        entry.shown_authors = "\n".join(content.authors)
+        entry.shown_institutions = "\n".join(content.institutions)
+        entry.shown_summary = content.summary
+        entry.shown_code_url = content.code_url
+        entry.shown_url = content.url
+    IssueEntry.objects.bulk_update(entries, ENTRY_CORRECTABLE_FIELDS)
+
+
+def publish_due_issues(*, now: dt.datetime | None = None) -> list[Issue]:
+    """Publish every scheduled issue whose time has come; each once, each on its own.
+
+    An issue that cannot be published (emptied meanwhile, say) is logged and left scheduled.
+
+    Side effects: those of ``publish_issue``, with no actor.
+    """
+    now = now or timezone.now()
+    published = []
+    for issue in Issue.objects.filter(status=IssueStatus.SCHEDULED, publish_at__lte=now):
+        try:
+            published.append(_publish(issue, actor=None))
+        except (InvalidInput, InvalidTransition, Conflict) as error:
+            logger.warning("Scheduled issue %s was not published: %s", issue.pk, error)
+    return published
+
+
+def correct_issue(
+    issue: Issue,
+    *,
+    by: Any,
+    note: str,
+    fields: dict[str, str] | None = None,
+    entries: dict[int, dict[str, str]] | None = None,
+) -> Correction:
+    """Correct a published issue; readers see the dated erratum ``note`` under it.
+
+    ``fields`` may change the title, intros and credit line; ``entries`` maps an entry id to the
+    ``shown_*`` fields to change.
+
+    Side effects: updates the Issue and IssueEntry rows; inserts a Correction; writes an audit row.
+    """
+    require(by, "issues.correct_issue", issue)
+    note = _check("note", (note or "").strip(), _max_length(2000))
+    if not note:
+        raise InvalidInput("Describe the correction for readers.", field="note")
+    issue_changes = _clean_issue_fields(fields or {})
+    with transaction.atomic():
+        changes: list[dict[str, Any]] = []
+        for name, value in issue_changes.items():
+            if getattr(issue, name) != value:
+                changes.append({"field": name, "old": getattr(issue, name), "new": value})
+                setattr(issue, name, value)
+        own_entries = {e.pk: e for e in issue.entries.select_for_update()}
+        touched = []
+        for entry_id, values in (entries or {}).items():
+            entry = own_entries.get(int(entry_id))
+            if entry is None:
+                raise InvalidInput(f"Entry {entry_id} is not part of this issue.", field="entries")
+            unknown = set(values) - set(ENTRY_CORRECTABLE_FIELDS)
+            if unknown:
+                raise InvalidInput(
+                    f"These entry fields cannot be corrected: {', '.join(sorted(unknown))}.",
+                    field="entries",
+                )
+            for name, value in values.items():
+                value = _check(name, (value or "").strip())
+                if name in ("shown_code_url", "shown_url") and value:
+                    _check(name, value, validate_http_url)
+                if getattr(entry, name) != value:
+                    changes.append(
+                        {
+                            "entry": entry.pk,
+                            "field": name,
+                            "old": getattr(entry, name),
+                            "new": value,
+                        }
+                    )
+                    setattr(entry, name, value)
+            touched.append(entry)
+        if not changes:
+            raise InvalidInput("Nothing was changed.", code="no_changes")
+        _move_issue(
+            issue,
+            action=IssueAction.CORRECT,
+            actor=by,
+            note=note,
+            extra=issue_changes,
+        )
+        if touched:
+            IssueEntry.objects.bulk_update(touched, ENTRY_CORRECTABLE_FIELDS)
+        return Correction.objects.create(issue=issue, author=by, note=note, changes=changes)
+
+
+# --- publications and teams ---------------------------------------------------------------------
+
+
+def create_publication(
+    *, slug: str, name: str, name_zh: str = "", description: str = ""
+) -> Publication:
+    """A new publication, with no team yet (operators only: ``create_publication``).
+
+    Side effects: inserts a Publication.
+    """
+    publication = Publication(
+        slug=slug, name=name.strip(), name_zh=name_zh.strip(), description=description.strip()
+    )
+    try:
+        publication.full_clean()
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise InvalidInput(f"{field}: {' '.join(messages)}", field=field) from None
+    publication.save()
+    return publication
+
+
+CONTRIBUTOR = "contributor"
+
+
+def grant_role(user: Any, *, role: str, publication: Publication | None, by: Any = None) -> str:
+    """Make ``user`` a contributor, or a reviewer or editor of ``publication``.
+
+    ``contributor`` is every active member's role: granting it (re)activates the account and,
+    with a publication, removes the member's team role there. ``by`` is None for an operator at
+    the command line, who is trusted; otherwise it must be an administrator.
+
+    Side effects: may activate the user; inserts, updates or deletes a Membership. Returns a
+    sentence describing what changed.
+    """
+    if by is not None:
+        require(by, "issues.manage_team")
+    if role not in (CONTRIBUTOR, *TeamRole.values):
+        raise InvalidInput(
+            f"Unknown role {role!r}: choose contributor, reviewer or editor.", field="role"
+        )
+    if role != CONTRIBUTOR and publication is None:
+        raise InvalidInput("A reviewer or editor belongs to a publication.", field="publication")
+    with transaction.atomic():
+        if not user.is_active:
+            user.is_active = True
+            user.save(update_fields=["is_active"])
+        user.__dict__.pop("_weekly_roles", None)
+        if role == CONTRIBUTOR:
+            if publication is None:
+                return f"{user.username} is a contributor."
+            removed, _ = Membership.objects.filter(user=user, publication=publication).delete()
+            suffix = " (team role removed)" if removed else ""
+            return f"{user.username} is a contributor of {publication.slug}{suffix}."
+        Membership.objects.update_or_create(
+            user=user, publication=publication, defaults={"role": role}
+        )
+        return f"{user.username} is now {role} of {publication.slug}."

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from issues import views
+
+app_name = "issues"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("p/<slug:slug>/", views.PublicationDetailView.as_view(), name="publication-detail"),
+    path("p/<slug:slug>/<int:number>/", views.IssueDetailView.as_view(), name="issue-detail"),
+    path("issues/<int:pk>/preview/", views.IssuePreviewView.as_view(), name="issue-preview"),
+]

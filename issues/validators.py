@@ -1,0 +1,40 @@
+"""Field validators shared by services, forms and the API, so all refuse alike."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
+SUMMARY_MAX_LENGTH = 10_000
+TITLE_MAX_LENGTH = 300
+
+_http_url = URLValidator(schemes=["http", "https"])
+
+
+def validate_http_url(value: str) -> None:
+    """An absolute http(s) URL of at most 500 characters."""
+    if len(value) > 500:
+        raise ValidationError("A link may be at most 500 characters long.", code="too_long")
+    try:
+        _http_url(value)
+    except ValidationError:
+        raise ValidationError(
+            "Enter a full web address starting with http:// or https://.", code="invalid_url"
+        ) from None
+
+
+def validate_summary(value: str) -> None:
+    if not value.strip():
+        raise ValidationError(
+            "Write a summary: a paragraph on what the item is about.", code="required"
+        )
+    if len(value) > SUMMARY_MAX_LENGTH:
+        raise ValidationError(
+            f"A summary may be at most {SUMMARY_MAX_LENGTH} characters long.", code="too_long"
+        )
+
+
+def validate_no_control_characters(value: str) -> None:
+    """Refuse control characters other than tab and line breaks."""
+    if any((ord(c) < 32 and c not in "\t\n\r") or c == "\x7f" for c in value):
+        raise ValidationError("This text contains control characters.", code="control_characters")

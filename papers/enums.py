@@ -1,0 +1,28 @@
+"""Statuses of the paper catalogue and the transitions between them."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MetadataStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be fetched")
+    FETCHING = "fetching", _("Being fetched")
+    OK = "ok", _("Fetched")
+    NOT_FOUND = "not_found", _("Not found")
+    FAILED = "failed", _("Fetching failed")
+
+
+class MetadataSource(models.TextChoices):
+    ARXIV = "arxiv", "arXiv"
+    AMINER = "aminer", "AMiner"
+    MANUAL = "manual", _("Entered by hand")
+
+
+#: Metadata statuses that a fetch may start from. ``ok`` is included so that stale metadata can be
+#: refreshed; ``fetching`` is not, so two workers never fetch the same paper at once.
+FETCHABLE_STATUSES = (
+    MetadataStatus.PENDING,
+    MetadataStatus.OK,
+    MetadataStatus.NOT_FOUND,
+    MetadataStatus.FAILED,
+)

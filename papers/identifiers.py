@@ -1,0 +1,403 @@
+"""Recognise the ways people write down a paper: arXiv ids, arXiv links and DOIs, AMiner links.
+
+``parse_identifier`` turns whatever a contributor pasted into one canonical ``Identifier``
+(scheme, versionless value, optional arXiv version), or raises ``InvalidIdentifier`` with a
+message that can be shown to that contributor as it is.
+
+The parser is purely syntactic and never fetches anything: an identifier that is well formed
+but names no paper is accepted here and found out when its metadata is fetched. It does not
+consult the clock either, so a next-month arXiv id is accepted even if the server clock lags.
+
+The input comes straight from a form, so it is treated as hostile: it is bounded in length
+before any pattern runs, and every pattern below is linear (no nested or overlapping
+repetition).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Final, Literal
+from urllib.parse import SplitResult, unquote, urlsplit
+
+__all__ = [
+    "ACCEPTED_FORMS",
+    "MAX_INPUT_LENGTH",
+    "Identifier",
+    "InvalidIdentifier",
+    "parse_identifier",
+]
+
+Scheme = Literal["arxiv", "aminer"]
+
+ACCEPTED_FORMS: Final[str] = (
+    "an arXiv id (2109.08133, 2109.08133v2, hep-th/9901001), "
+    "an arXiv URL (https://arxiv.org/abs/…, /pdf/…), "
+    "an arXiv DOI (10.48550/arXiv.2109.08133) "
+    "or an AMiner paper URL (https://www.aminer.cn/pub/<24 hex characters>)"
+)
+
+# Far longer than any real link (AMiner slugs included), short enough that nothing below can
+# be made to do noticeable work.
+MAX_INPUT_LENGTH: Final[int] = 2048
+
+# How much of a refused input is quoted back: enough to recognise it, not enough to let a
+# pasted essay flood a form error or a log line.
+_QUOTE_LENGTH: Final[int] = 80
+
+# Paper.arxiv_version is a PositiveSmallIntegerField; four digits stay well inside it and far
+# above any real version count.
+_MAX_VERSION_DIGITS: Final[int] = 4
+
+_ARXIV_HOSTS: Final[frozenset[str]] = frozenset({"arxiv.org", "www.arxiv.org", "export.arxiv.org"})
+_AMINER_HOSTS: Final[frozenset[str]] = frozenset(
+    {"aminer.cn", "www.aminer.cn", "aminer.org", "www.aminer.org"}
+)
+_DOI_HOSTS: Final[frozenset[str]] = frozenset({"doi.org", "dx.doi.org"})
+_KNOWN_HOSTS: Final[frozenset[str]] = _ARXIV_HOSTS | _AMINER_HOSTS | _DOI_HOSTS
+
+# arXiv's DOIs are registered with DataCite under this prefix; the "arXiv." part is
+# case-insensitive like every DOI, but arXiv writes it with that capitalisation.
+_ARXIV_DOI_PREFIX: Final[str] = "10.48550/arXiv."
+
+# re.ASCII throughout: in Unicode mode IGNORECASE folds look-alikes into ASCII letters (the
+# long s U+017F matches "s", the Kelvin sign U+212A matches "k"); no identifier has them.
+_NEW_STYLE = re.compile(
+    r"(?P<yymm>[0-9]{4})\.(?P<number>[0-9]{4,5})(?:[vV](?P<version>[0-9]+))?",
+    re.ASCII,
+)
+# Archive and subject class allow one inner hyphen (cond-mat, str-el), which every real name
+# fits; the length bounds keep "archive/YYMMNNN" inside Paper.arxiv_id's 40 characters.
+_OLD_STYLE = re.compile(
+    r"(?P<archive>[A-Za-z]{1,12}(?:-[A-Za-z]{1,12})?)"
+    r"(?:\.(?P<subject>[A-Za-z]{1,12}(?:-[A-Za-z]{1,12})?))?"
+    r"/(?P<yymm>[0-9]{4})(?P<number>[0-9]{3})(?:[vV](?P<version>[0-9]+))?",
+    re.ASCII,
+)
+_HEX_ID = re.compile(r"[0-9a-fA-F]{24}", re.ASCII)
+_HTTP_SCHEME = re.compile(r"https?://", re.ASCII | re.IGNORECASE)
+# "/pub/<id>", optionally followed by the title slug AMiner appends, and a trailing slash.
+_AMINER_PATH = re.compile(r"/pub/(?P<id>[0-9a-fA-F]{24})(?:/[^/]*)?/?", re.ASCII)
+_ARXIV_PATH_KINDS: Final[frozenset[str]] = frozenset({"abs", "pdf", "html", "format"})
+
+# Copied text often carries zero-width characters at its edges; str.strip() keeps them
+# because Unicode does not count them as white space.
+_INVISIBLE_EDGE_CHARACTERS: Final[frozenset[str]] = frozenset(
+    {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
+)
+
+
+# The name is part of the API other apps already import, hence no "Error" suffix.
+class InvalidIdentifier(ValueError):
+    """The text is not a paper identifier this module recognises.
+
+    ``str(error)`` is a complete, user-facing sentence: it quotes (a shortened, escaped form
+    of) the input, gives the specific ``reason`` when one is known, and always lists the
+    accepted forms.
+    """
+
+    def __init__(self, given: object, reason: str | None = None) -> None:
+        self.given = given
+        self.reason = reason
+        super().__init__(_refusal_message(given, reason))
+
+    def __reduce__(self) -> tuple[type[InvalidIdentifier], tuple[object, str | None]]:
+        # Exceptions pickle as cls(*args), and args holds the finished message; without this a
+        # round trip (a Celery result, say) would wrap the message in a second message.
+        return (type(self), (self.given, self.reason))
+
+
+def _refusal_message(given: object, reason: str | None) -> str:
+    text = given if isinstance(given, str) else repr(given)
+    # repr() escapes quotes, control and invisible characters, so the message stays one
+    # readable line whatever was pasted; the ellipsis sits outside the quotes to show the cut.
+    quoted = repr(text[:_QUOTE_LENGTH]) + ("…" if len(text) > _QUOTE_LENGTH else "")
+    because = f": {reason}" if reason else ""
+    return (
+        f"{quoted} is not a paper identifier we recognise{because}. "
+        f"Accepted forms: {ACCEPTED_FORMS}."
+    )
+
+
+@dataclass(frozen=True)
+class Identifier:
+    """A paper's canonical identity: ``scheme`` plus versionless ``value``, and a version.
+
+    Two identifiers for the same paper compare equal only if their versions agree too; use
+    ``(scheme, value)`` to ask whether they name the same paper.
+    """
+
+    scheme: Scheme
+    #: "2109.08133" or "hep-th/9901001" for arXiv (no version, no subject class);
+    #: 24 lowercase hex digits for AMiner.
+    value: str
+    #: The arXiv version the input named, if any; always None for AMiner.
+    version: int | None = None
+
+    def __post_init__(self) -> None:
+        # Callers look papers up by value, so an identifier built by hand must be as canonical
+        # as one that came out of parse_identifier.
+        if self.scheme == "arxiv":
+            _validate_canonical_arxiv(self.value, self.version)
+        elif self.scheme == "aminer":
+            if not (_HEX_ID.fullmatch(self.value) and self.value == self.value.lower()):
+                raise ValueError(f"AMiner ids are 24 lowercase hex digits, not {self.value!r}.")
+            if self.version is not None:
+                raise ValueError("AMiner ids have no version.")
+        else:
+            raise ValueError(f"Unknown identifier scheme {self.scheme!r}.")
+
+    @property
+    def url(self) -> str:
+        """The paper's landing page: its arXiv abstract page (at the version given, if any)
+        or its AMiner page."""
+        if self.scheme == "arxiv":
+            return f"https://arxiv.org/abs/{self._versioned_value}"
+        return f"https://www.aminer.cn/pub/{self.value}"
+
+    @property
+    def doi(self) -> str | None:
+        """The DOI arXiv registered for the paper (versionless, as arXiv registers it), or
+        ``None`` for AMiner, which mints none."""
+        if self.scheme == "arxiv":
+            return f"{_ARXIV_DOI_PREFIX}{self.value}"
+        return None
+
+    @property
+    def _versioned_value(self) -> str:
+        return self.value if self.version is None else f"{self.value}v{self.version}"
+
+    def __str__(self) -> str:
+        # Both forms are accepted by parse_identifier, so str() round-trips.
+        if self.scheme == "arxiv":
+            return f"arXiv:{self._versioned_value}"
+        return f"aminer:{self.value}"
+
+
+def parse_identifier(text: str) -> Identifier:
+    """Parse one paper identifier, in any of the forms listed in ``ACCEPTED_FORMS``.
+
+    Surrounding white space (Unicode spaces and zero-width characters included) is ignored;
+    anything else that is not exactly one recognised form raises ``InvalidIdentifier``:
+    empty input, input longer than ``MAX_INPUT_LENGTH``, control characters, other hosts and
+    DOI prefixes, bare hex strings (which could be anything) and syntactically impossible arXiv
+    ids (month 13, five-digit numbers before 2015, ...).
+    """
+    if not isinstance(text, str):
+        raise InvalidIdentifier(text, "it is not text")
+    # Measured before stripping so that no work at all is spent on an oversized input.
+    if len(text) > MAX_INPUT_LENGTH:
+        raise InvalidIdentifier(text, f"it is longer than {MAX_INPUT_LENGTH} characters")
+    stripped = _strip_blank_edges(text)
+    if not stripped:
+        raise InvalidIdentifier(stripped, "it is empty")
+    if any(unicodedata.category(char) == "Cc" for char in stripped):
+        raise InvalidIdentifier(stripped, "it contains control characters")
+    try:
+        return _parse(stripped)
+    except _RefusalError as refused:
+        raise InvalidIdentifier(stripped, refused.reason) from None
+
+
+class _RefusalError(Exception):
+    """Raised inside the parser; parse_identifier turns it into InvalidIdentifier with the
+    whole input, which the inner functions (seeing only a fragment) do not have."""
+
+    def __init__(self, reason: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _parse(text: str) -> Identifier:
+    url = _as_url(text)
+    if url is not None:
+        return _parse_url(url)
+    prefix, rest = _split_prefix(text)
+    if prefix == "arxiv":
+        return Identifier("arxiv", *_parse_arxiv_id(rest))
+    if prefix == "aminer":
+        if not _HEX_ID.fullmatch(rest):
+            raise _RefusalError("after aminer: come the 24 hex characters of an AMiner paper id")
+        return Identifier("aminer", rest.lower())
+    if prefix == "doi" or text.startswith("10."):
+        return _parse_doi(rest)
+    if _HEX_ID.fullmatch(text):
+        # 24 hex digits are a MongoDB ObjectId, which many sites use; only the context of an
+        # AMiner link (or prefix) says the paper is on AMiner.
+        raise _RefusalError(
+            "a bare 24-character hex string could come from anywhere; "
+            "paste the AMiner link or write aminer:<id>"
+        )
+    return Identifier("arxiv", *_parse_arxiv_id(text))
+
+
+def _strip_blank_edges(text: str) -> str:
+    # Index scanning rather than a regex: a "\s+$" search on a long run of spaces followed by
+    # one non-space is quadratic.
+    start, end = 0, len(text)
+    while start < end and _is_blank(text[start]):
+        start += 1
+    while end > start and _is_blank(text[end - 1]):
+        end -= 1
+    return text[start:end]
+
+
+def _is_blank(char: str) -> bool:
+    return char.isspace() or char in _INVISIBLE_EDGE_CHARACTERS
+
+
+def _split_prefix(text: str) -> tuple[str | None, str]:
+    """Split "arXiv: 2109.08133" into ("arxiv", "2109.08133"); no known prefix gives None."""
+    head, colon, rest = text.partition(":")
+    if not colon:
+        return None, text
+    # Compared with casefold() on the short head only: lowering the whole text could change
+    # its length ("İ" lowers to two characters) and is wasted work.
+    prefix = head.casefold()
+    if prefix in {"arxiv", "aminer", "doi"}:
+        return prefix, rest.lstrip()
+    return None, text
+
+
+def _as_url(text: str) -> SplitResult | None:
+    """``text`` split as a URL if it is an http(s) URL or starts with a known host and a slash
+    (a link pasted without its scheme); otherwise None."""
+    if _HTTP_SCHEME.match(text):
+        candidate = text
+    else:
+        host, slash, _path = text.partition("/")
+        if not (slash and host.lower() in _KNOWN_HOSTS):
+            return None
+        candidate = f"https://{text}"
+    try:
+        return urlsplit(candidate)
+    except ValueError:
+        # urlsplit refuses some malformed netlocs (an unbalanced "[", for instance).
+        raise _RefusalError("it is not a well-formed link") from None
+
+
+def _parse_url(url: SplitResult) -> Identifier:
+    # The whole netloc is compared, not .hostname: a port, user info ("evil@arxiv.org") or
+    # trailing dot is no part of any link arXiv, doi.org or AMiner hand out.
+    host = url.netloc.lower()
+    if host in _ARXIV_HOSTS:
+        return Identifier("arxiv", *_parse_arxiv_path(url.path))
+    if host in _DOI_HOSTS:
+        # doi.org links often percent-encode the DOI's slash.
+        doi = unquote(url.path).removeprefix("/").removesuffix("/")
+        return _parse_doi(doi)
+    if host in _AMINER_HOSTS:
+        match = _AMINER_PATH.fullmatch(url.path)
+        if match is None:
+            raise _RefusalError("AMiner links are recognised only for paper pages (/pub/<id>)")
+        return Identifier("aminer", match["id"].lower())
+    raise _RefusalError(
+        "links are recognised only from arxiv.org, doi.org and aminer.cn/aminer.org"
+    )
+
+
+def _parse_arxiv_path(path: str) -> tuple[str, int | None]:
+    """The arXiv id in the path of an arXiv paper link (/abs/, /pdf/, /html/, /format/)."""
+    kind, slash, rest = path.removeprefix("/").partition("/")
+    if not (slash and kind in _ARXIV_PATH_KINDS):
+        raise _RefusalError("arXiv links are recognised only for papers (/abs/, /pdf/, /html/)")
+    rest = rest.removesuffix("/")
+    if kind == "pdf":
+        rest = rest.removesuffix(".pdf")
+    return _parse_arxiv_id(rest)
+
+
+def _parse_doi(doi: str) -> Identifier:
+    """An arXiv DOI ("10.48550/arXiv.2109.08133"); DOIs are case-insensitive."""
+    prefix_length = len(_ARXIV_DOI_PREFIX)
+    if doi[:prefix_length].lower() != _ARXIV_DOI_PREFIX.lower():
+        raise _RefusalError("only arXiv DOIs (10.48550/arXiv.…) are recognised")
+    value, version = _parse_arxiv_id(doi[prefix_length:])
+    if version is not None:
+        raise _RefusalError("arXiv DOIs name a paper, never one of its versions")
+    return Identifier("arxiv", value)
+
+
+def _parse_arxiv_id(text: str) -> tuple[str, int | None]:
+    """Split a bare arXiv id, new or old style, into (canonical value, version).
+
+    Raises _RefusalError with a specific reason when the id has the right shape but cannot exist,
+    and without one when it has no arXiv shape at all.
+    """
+    match = _NEW_STYLE.fullmatch(text)
+    if match is not None:
+        _check_new_style(match["yymm"], match["number"])
+        version = _parse_version(match["version"])
+        return f"{match['yymm']}.{match['number']}", version
+    match = _OLD_STYLE.fullmatch(text)
+    if match is not None:
+        _check_old_style(match["yymm"], match["number"])
+        version = _parse_version(match["version"])
+        # The subject class ("math.GT/...") is not part of the paper's identity: arXiv files
+        # the paper under the archive alone, and archive names are lowercase.
+        return f"{match['archive'].lower()}/{match['yymm']}{match['number']}", version
+    raise _RefusalError()
+
+
+def _check_month(yymm: str) -> None:
+    month = int(yymm[2:])
+    if not 1 <= month <= 12:
+        raise _RefusalError(f"month {yymm[2:]} does not exist")
+
+
+def _check_new_style(yymm: str, number: str) -> None:
+    _check_month(yymm)
+    # Two-digit years 07..99 only: the scheme started in 2007, so "00".."06" cannot occur and
+    # "YYMM" compares as a number.
+    if int(yymm) < 704:
+        raise _RefusalError(
+            "new-style arXiv ids start in April 2007 (0704); "
+            "older papers have ids like hep-th/9901001"
+        )
+    if len(number) == 5 and int(yymm) <= 1412:
+        raise _RefusalError("5-digit arXiv numbers start in January 2015 (1501)")
+    if len(number) == 4 and int(yymm) >= 1501:
+        raise _RefusalError("arXiv numbers have 5 digits since January 2015 (1501)")
+    if int(number) == 0:
+        raise _RefusalError("arXiv numbers start at 1, not 0")
+
+
+def _check_old_style(yymm: str, number: str) -> None:
+    _check_month(yymm)
+    # Two-digit years wrap at 2000: 91..99 are the 1990s, 00..07 the 2000s.
+    year = int(yymm[:2])
+    year += 1900 if year >= 91 else 2000
+    if not (1991, 8) <= (year, int(yymm[2:])) <= (2007, 3):
+        raise _RefusalError("old-style arXiv ids run from August 1991 (9108) to March 2007 (0703)")
+    if int(number) == 0:
+        raise _RefusalError("arXiv numbers start at 1, not 0")
+
+
+def _parse_version(digits: str | None) -> int | None:
+    if digits is None:
+        return None
+    # "v0" and "v02" are refused rather than read as something else: arXiv never writes
+    # them, so they point at a typo.
+    if digits.startswith("0"):
+        raise _RefusalError("arXiv versions start at v1 and have no leading zeros")
+    if len(digits) > _MAX_VERSION_DIGITS:
+        raise _RefusalError(f"version v{digits} is implausibly large")
+    return int(digits)
+
+
+def _validate_canonical_arxiv(value: str, version: int | None) -> None:
+    try:
+        parsed_value, parsed_version = _parse_arxiv_id(value)
+    except _RefusalError as refused:
+        detail = f" ({refused.reason})" if refused.reason else ""
+        raise ValueError(f"{value!r} is not a valid arXiv id{detail}.") from None
+    if parsed_value != value or parsed_version is not None:
+        raise ValueError(
+            f"arXiv values are canonical and versionless ({parsed_value!r}), not {value!r}."
+        )
+    # bool is an int subclass; True as a version is a bug, not version 1.
+    if version is not None and (
+        isinstance(version, bool) or not isinstance(version, int) or version < 1
+    ):
+        raise ValueError(f"arXiv versions are integers from 1, not {version!r}.")

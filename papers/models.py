@@ -1,0 +1,224 @@
+"""The paper catalogue: one row per real paper, its ordered authors, institutions and topics.
+
+A paper is identified by its versionless arXiv id, its AMiner id or its DOI; each is unique where
+present, and the database, not ``clean()``, enforces it, so twenty concurrent submissions of one
+paper end in one row.
+"""
+
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from papers.enums import MetadataSource, MetadataStatus
+
+
+class Topic(models.Model):
+    """A subject an issue groups its papers by, named in English and Chinese."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name_en = models.CharField(_("English name"), max_length=100)
+    name_zh = models.CharField(_("Chinese name"), max_length=100, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=100, help_text=_("Topics are listed and grouped in this order.")
+    )
+
+    class Meta:
+        ordering = ["position", "name_en"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self) -> str:
+        return f"{self.name_en} ({self.name_zh})" if self.name_zh else self.name_en
+
+    def name_for(self, language: str) -> str:
+        """The name to show in ``language`` (a Django language code), falling back to English."""
+        if language.startswith("zh") and self.name_zh:
+            return self.name_zh
+        return self.name_en
+
+
+class Institution(models.Model):
+    name = models.CharField(_("name"), max_length=300, unique=True)
+    name_zh = models.CharField(_("Chinese name"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Author(models.Model):
+    """An author as named on papers. Authors are matched by their exact name."""
+
+    name = models.CharField(_("name"), max_length=300, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Paper(models.Model):
+    # Absent identifiers are NULL, not "": the unique constraints must let many papers lack one.
+    arxiv_id = models.CharField(  # noqa: DJ001
+        _("arXiv id"), max_length=40, null=True, blank=True, help_text=_("Without version.")
+    )
+    arxiv_version = models.PositiveSmallIntegerField(
+        _("latest arXiv version"), null=True, blank=True
+    )
+    aminer_id = models.CharField(_("AMiner id"), max_length=24, null=True, blank=True)  # noqa: DJ001
+    doi = models.CharField(_("DOI"), max_length=255, null=True, blank=True)  # noqa: DJ001
+
+    title = models.TextField(_("title"), blank=True)
+    title_zh = models.CharField(_("Chinese title"), max_length=500, blank=True)
+    abstract = models.TextField(_("abstract"), blank=True)
+    published_on = models.DateField(_("first published"), null=True, blank=True)
+    revised_on = models.DateField(_("last revised"), null=True, blank=True)
+    primary_category = models.CharField(_("primary category"), max_length=40, blank=True)
+    categories = models.JSONField(_("categories"), default=list, blank=True)
+    journal_ref = models.CharField(_("journal reference"), max_length=500, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    code_url = models.URLField(_("code"), max_length=500, blank=True)
+    pdf_url = models.URLField(_("PDF"), max_length=500, blank=True)
+
+    authors = models.ManyToManyField(
+        Author, through="Authorship", related_name="papers", verbose_name=_("authors")
+    )
+    institutions = models.ManyToManyField(
+        Institution,
+        through="PaperInstitution",
+        related_name="papers",
+        verbose_name=_("institutions"),
+    )
+
+    metadata_status = models.CharField(
+        _("metadata status"),
+        max_length=16,
+        choices=MetadataStatus.choices,
+        default=MetadataStatus.PENDING,
+    )
+    metadata_source = models.CharField(
+        _("metadata source"), max_length=16, choices=MetadataSource.choices, blank=True
+    )
+    metadata_error = models.TextField(_("last metadata error"), blank=True)
+    metadata_attempts = models.PositiveSmallIntegerField(_("fetch attempts"), default=0)
+    metadata_fetched_at = models.DateTimeField(_("metadata fetched at"), null=True, blank=True)
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("paper")
+        verbose_name_plural = _("papers")
+        constraints = [
+            models.UniqueConstraint(fields=["arxiv_id"], name="paper_unique_arxiv_id"),
+            models.UniqueConstraint(fields=["aminer_id"], name="paper_unique_aminer_id"),
+            models.UniqueConstraint(fields=["doi"], name="paper_unique_doi"),
+            models.CheckConstraint(
+                condition=models.Q(arxiv_id__isnull=False)
+                | models.Q(aminer_id__isnull=False)
+                | models.Q(doi__isnull=False),
+                name="paper_has_identifier",
+            ),
+            # An absent identifier is NULL, never "", or the unique constraints would collide.
+            models.CheckConstraint(
+                condition=~models.Q(arxiv_id="") & ~models.Q(aminer_id="") & ~models.Q(doi=""),
+                name="paper_identifiers_not_empty",
+            ),
+            # DOIs are case-insensitive: stored lower-case so the unique constraint holds.
+            models.CheckConstraint(
+                condition=models.Q(doi__isnull=True) | models.Q(doi=Lower("doi")),
+                name="paper_doi_lowercase",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(metadata_status__in=MetadataStatus.values),
+                name="paper_metadata_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["metadata_status"], name="paper_metadata_status_idx")]
+
+    def __str__(self) -> str:
+        return self.title or self.identifier_display
+
+    @property
+    def identifier_display(self) -> str:
+        if self.arxiv_id:
+            return f"arXiv:{self.arxiv_id}"
+        if self.aminer_id:
+            return f"AMiner {self.aminer_id}"
+        return f"doi:{self.doi}"
+
+    @property
+    def url(self) -> str:
+        """The paper's page: arXiv first, then AMiner, then the DOI resolver."""
+        if self.arxiv_id:
+            return f"https://arxiv.org/abs/{self.arxiv_id}"
+        if self.aminer_id:
+            return f"https://www.aminer.cn/pub/{self.aminer_id}"
+        return f"https://doi.org/{self.doi}"
+
+    @property
+    def pdf_link(self) -> str:
+        if self.pdf_url:
+            return self.pdf_url
+        return f"https://arxiv.org/pdf/{self.arxiv_id}" if self.arxiv_id else ""
+
+    @property
+    def year(self) -> int | None:
+        return self.published_on.year if self.published_on else None
+
+    @property
+    def has_metadata(self) -> bool:
+        return self.metadata_status == MetadataStatus.OK
+
+
+class Authorship(models.Model):
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="authorships")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="authorships")
+    position = models.PositiveSmallIntegerField(_("position"))
+    affiliation = models.CharField(_("affiliation"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["paper", "position"]
+        verbose_name = _("authorship")
+        verbose_name_plural = _("authorships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["paper", "position"], name="authorship_unique_position"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author} #{self.position}"
+
+
+class PaperInstitution(models.Model):
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="paper_institutions")
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="paper_institutions"
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+
+    class Meta:
+        ordering = ["paper", "position"]
+        verbose_name = _("paper institution")
+        verbose_name_plural = _("paper institutions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["paper", "institution"], name="paperinstitution_unique_institution"
+            ),
+            models.UniqueConstraint(
+                fields=["paper", "position"], name="paperinstitution_unique_position"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} #{self.position}"
