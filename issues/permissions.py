@@ -122,6 +122,7 @@ CAPABILITIES: dict[str, rules.Predicate] = {
     "issues.publish_issue": is_editor_of,
     "issues.correct_issue": is_editor_of,
     "issues.manage_topics": is_editor_anywhere,
+    "issues.refetch_paper_metadata": is_editor_anywhere,
     "issues.manage_team": is_admin,
 }
 
@@ -150,6 +151,7 @@ REFUSALS: dict[str, str] = {
     "issues.publish_issue": "Only editors of this publication may publish its issues.",
     "issues.correct_issue": "Only editors of this publication may correct its issues.",
     "issues.manage_topics": "Only editors may manage topics.",
+    "issues.refetch_paper_metadata": "Only editors may have a paper's metadata fetched again.",
     "issues.manage_team": "Only administrators may grant roles.",
 }
 

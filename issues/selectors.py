@@ -52,9 +52,7 @@ def _paper_queryset() -> QuerySet[Paper]:
 
 def _entries(issue: Issue) -> QuerySet[IssueEntry]:
     return (
-        issue.entries.select_related(
-            "recommendation__submitter", "recommendation__topic", "recommendation__paper"
-        )
+        issue.entries.select_related("recommendation__submitter", "recommendation__topic")
         .prefetch_related(Prefetch("recommendation__paper", queryset=_paper_queryset()))
         .order_by("section", "position", "id")
     )
@@ -205,6 +203,8 @@ def review_queue(
     user: Any, *, publication: Publication | None = None, topic: Any = None
 ) -> QuerySet[Recommendation]:
     """Submitted recommendations ``user`` may review, oldest first, never their own."""
+    if not (user.is_authenticated and user.is_active):
+        return Recommendation.objects.none()
     publication_ids = reviewed_publication_ids(user)
     queue = _recommendations().filter(status=RecommendationStatus.SUBMITTED).exclude(submitter=user)
     if publication_ids is not None:

@@ -54,8 +54,9 @@ from issues.validators import (
     validate_summary,
 )
 from papers import services as paper_services
+from papers.enums import MetadataStatus
 from papers.identifiers import InvalidIdentifier, parse_identifier
-from papers.models import Topic
+from papers.models import Paper, Topic
 
 logger = logging.getLogger(__name__)
 
@@ -173,6 +174,16 @@ def _move_recommendation(
     return recommendation
 
 
+def _require_issue_state(issue: Issue, action: str) -> None:
+    allowed_from, _to_status = ISSUE_TRANSITIONS[action]
+    if issue.status not in allowed_from:
+        raise InvalidTransition(
+            f"An issue that is {IssueStatus(issue.status).label.lower()} cannot be "
+            f"{IssueAction(action).label.lower()}.",
+            code=f"cannot_{action}",
+        )
+
+
 def _move_issue(
     issue: Issue,
     *,
@@ -182,14 +193,9 @@ def _move_issue(
     extra: dict[str, Any] | None = None,
 ) -> Issue:
     """The same as ``_move_recommendation``, for issues."""
-    allowed_from, to_status = ISSUE_TRANSITIONS[action]
+    _require_issue_state(issue, action)
+    _allowed_from, to_status = ISSUE_TRANSITIONS[action]
     from_status = issue.status
-    if from_status not in allowed_from:
-        raise InvalidTransition(
-            f"An issue that is {IssueStatus(from_status).label.lower()} cannot be "
-            f"{IssueAction(action).label.lower()}.",
-            code=f"cannot_{action}",
-        )
     fields = {"status": to_status or from_status, "updated_at": timezone.now(), **(extra or {})}
     changed = Issue.objects.filter(pk=issue.pk, status=from_status).update(**fields)
     if not changed:
@@ -250,6 +256,8 @@ def create_recommendation(
                 ) from None
             paper, _created = paper_services.get_or_create_paper(parsed)
             _refuse_duplicate(by, publication, paper)
+            if paper.metadata_status == MetadataStatus.PENDING:
+                paper_services.request_metadata_fetch([paper.pk])
         recommendation = Recommendation.objects.create(
             publication=publication,
             kind=kind,
@@ -286,7 +294,10 @@ def _refuse_duplicate(by: Any, publication: Publication, paper: Any) -> None:
             code="already_featured",
         )
     mine = Recommendation.objects.filter(
-        publication=publication, paper=paper, submitter=by, status__in=OPEN_STATES
+        publication=publication,
+        paper=paper,
+        submitter=by,
+        status__in=OPEN_STATES | {RecommendationStatus.ACCEPTED, RecommendationStatus.SCHEDULED},
     ).exists()
     if mine:
         raise InvalidInput(
@@ -462,6 +473,7 @@ def schedule_recommendation(recommendation: Recommendation, *, issue: Issue, by:
         )
     section = Section.NEWS if recommendation.is_news else Section.PAPERS
     with transaction.atomic():
+        _lock_unpublished(issue)
         if recommendation.paper_id:
             featured = selectors.published_entry_of_paper(issue.publication, recommendation.paper)
             if featured is not None:
@@ -492,6 +504,20 @@ def schedule_recommendation(recommendation: Recommendation, *, issue: Issue, by:
     return entry
 
 
+def _lock_unpublished(issue: Issue) -> None:
+    """Lock the issue's row and make sure it is still unpublished.
+
+    Publishing takes the same lock, so an entry is never added to or taken from an issue while
+    it is being published.
+    """
+    status = Issue.objects.select_for_update().values_list("status", flat=True).get(pk=issue.pk)
+    if status == IssueStatus.PUBLISHED:
+        raise InvalidTransition(
+            "This issue has just been published; its entries can no longer change.",
+            code="issue_published",
+        )
+
+
 def unschedule_recommendation(entry: IssueEntry, *, by: Any, note: str = "") -> Recommendation:
     """Take an entry out of an unpublished issue; its recommendation is accepted again.
 
@@ -506,6 +532,7 @@ def unschedule_recommendation(entry: IssueEntry, *, by: Any, note: str = "") -> 
         )
     recommendation = entry.recommendation
     with transaction.atomic():
+        _lock_unpublished(issue)
         _move_recommendation(
             recommendation,
             action=RecommendationAction.UNSCHEDULE,
@@ -580,12 +607,15 @@ def update_issue(issue: Issue, *, by: Any, **fields: str) -> Issue:
     require(by, "issues.edit_issue", issue)
     cleaned = _clean_issue_fields(fields)
     changed = {k: v for k, v in cleaned.items() if getattr(issue, k) != v}
+    if not changed:
+        _require_issue_state(issue, IssueAction.EDIT)
+        return issue
     with transaction.atomic():
         return _move_issue(
             issue,
             action=IssueAction.EDIT,
             actor=by,
-            note="Changed: " + (", ".join(sorted(changed)) or "nothing"),
+            note="Changed: " + ", ".join(sorted(changed)),
             extra=changed,
         )
 
@@ -649,6 +679,7 @@ def _publish(issue: Issue, *, actor: Any) -> Issue:
                 raise Conflict(
                     "This issue was changed by someone else meanwhile. Reload it and try again."
                 )
+            _require_issue_state(fresh, IssueAction.PUBLISH)
             entries = list(selectors.entries_for_publishing(fresh))
             if not entries:
                 raise InvalidInput(
@@ -792,6 +823,24 @@ def correct_issue(
         if touched:
             IssueEntry.objects.bulk_update(touched, ENTRY_CORRECTABLE_FIELDS)
         return Correction.objects.create(issue=issue, author=by, note=note, changes=changes)
+
+
+# --- the catalogue, for editors ----------------------------------------------------------------
+
+
+def refetch_paper_metadata(paper: Paper, *, by: Any) -> Paper:
+    """An editor's "fetch again": the paper's metadata is fetched anew by a worker.
+
+    A paper that failed or was not found starts afresh (pending, no error, no attempts); one whose
+    metadata is fine is refreshed. Papers entered by hand are refreshed too, on request.
+
+    Side effects: updates the Paper's metadata status; enqueues a fetch after commit.
+    """
+    require(by, "issues.refetch_paper_metadata", paper)
+    with transaction.atomic():
+        refresh = paper_services.reset_metadata_for_refetch(paper)
+        paper_services.request_metadata_fetch([paper.pk], refresh=refresh)
+    return paper
 
 
 # --- publications and teams ---------------------------------------------------------------------

@@ -81,6 +81,7 @@ class Paper(models.Model):
     abstract = models.TextField(_("abstract"), blank=True)
     published_on = models.DateField(_("first published"), null=True, blank=True)
     revised_on = models.DateField(_("last revised"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     primary_category = models.CharField(_("primary category"), max_length=40, blank=True)
     categories = models.JSONField(_("categories"), default=list, blank=True)
     journal_ref = models.CharField(_("journal reference"), max_length=500, blank=True)
@@ -143,7 +144,10 @@ class Paper(models.Model):
                 name="paper_metadata_status_valid",
             ),
         ]
-        indexes = [models.Index(fields=["metadata_status"], name="paper_metadata_status_idx")]
+        indexes = [
+            models.Index(fields=["metadata_status"], name="paper_metadata_status_idx"),
+            models.Index(fields=["year"], name="paper_year_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title or self.identifier_display
@@ -170,10 +174,6 @@ class Paper(models.Model):
         if self.pdf_url:
             return self.pdf_url
         return f"https://arxiv.org/pdf/{self.arxiv_id}" if self.arxiv_id else ""
-
-    @property
-    def year(self) -> int | None:
-        return self.published_on.year if self.published_on else None
 
     @property
     def has_metadata(self) -> bool:

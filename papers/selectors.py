@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+import datetime as dt
 
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from papers.enums import MetadataSource, MetadataStatus
 from papers.identifiers import Identifier
 from papers.models import Authorship, Paper, PaperInstitution, Topic
+
+#: A pending paper younger than this is still on its way to a worker.
+PENDING_GRACE = dt.timedelta(minutes=2)
+#: A paper "fetching" for longer than this lost its worker.
+FETCHING_STUCK = dt.timedelta(minutes=15)
 
 
 def papers_with_details() -> QuerySet[Paper]:
@@ -35,3 +45,32 @@ def institution_names(paper: Paper) -> list[str]:
 
 def topics() -> QuerySet[Topic]:
     return Topic.objects.all()
+
+
+def papers_awaiting_fetch(*, limit: int = 1000, grace: bool = True) -> list[int]:
+    """Papers left pending, or stuck fetching, for longer than a task would take to start.
+
+    AMiner papers wait only when a token is configured: without one, retrying cannot help.
+    """
+    now = timezone.now() + (dt.timedelta(0) if grace else FETCHING_STUCK)
+    waiting = Paper.objects.filter(
+        Q(metadata_status=MetadataStatus.PENDING, updated_at__lt=now - PENDING_GRACE)
+        | Q(metadata_status=MetadataStatus.FETCHING, updated_at__lt=now - FETCHING_STUCK)
+    )
+    if not settings.AMINER_API_TOKEN:
+        waiting = waiting.exclude(arxiv_id__isnull=True)
+    return list(waiting.order_by("updated_at").values_list("pk", flat=True)[:limit])
+
+
+def papers_due_for_refresh(*, limit: int = 1000) -> list[int]:
+    """arXiv papers fetched longer ago than ``ARXIV_REFRESH_AFTER``, oldest first."""
+    cutoff = timezone.now() - dt.timedelta(seconds=settings.ARXIV_REFRESH_AFTER)
+    return list(
+        Paper.objects.filter(
+            metadata_status=MetadataStatus.OK,
+            metadata_source=MetadataSource.ARXIV,
+            metadata_fetched_at__lt=cutoff,
+        )
+        .order_by("metadata_fetched_at")
+        .values_list("pk", flat=True)[:limit]
+    )

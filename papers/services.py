@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+import redis
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
+from papers.clients import aminer, arxiv
 from papers.enums import MetadataSource, MetadataStatus
 from papers.identifiers import Identifier
 from papers.models import Author, Authorship, Institution, Paper, PaperInstitution
+from papers.ratelimit import LimiterBusy, rate_limiter
 
 
 @dataclass(frozen=True)
@@ -29,6 +37,7 @@ class PaperMetadata:
     authors: Sequence[AuthorData] = ()
     institutions: Sequence[str] = ()
     published_on: dt.date | None = None
+    year: int | None = None
     revised_on: dt.date | None = None
     arxiv_version: int | None = None
     primary_category: str = ""
@@ -90,6 +99,7 @@ def apply_paper_metadata(paper: Paper, metadata: PaperMetadata, *, source: str) 
     paper.title = metadata.title.strip()
     paper.abstract = metadata.abstract.strip()
     paper.published_on = metadata.published_on
+    paper.year = metadata.year or (metadata.published_on.year if metadata.published_on else None)
     paper.revised_on = metadata.revised_on
     if metadata.arxiv_version:
         paper.arxiv_version = metadata.arxiv_version
@@ -160,3 +170,328 @@ def fill_missing_title_zh(paper: Paper, title_zh: str) -> None:
     if title_zh and not paper.title_zh:
         Paper.objects.filter(pk=paper.pk, title_zh="").update(title_zh=title_zh[:500])
         paper.title_zh = title_zh[:500]
+
+
+# --- fetching metadata --------------------------------------------------------------------------
+
+logger = logging.getLogger(__name__)
+
+#: Papers whose metadata a fetch fills in; ``ok`` ones are only refreshed on request.
+UNFETCHED_STATUSES = (
+    MetadataStatus.PENDING,
+    MetadataStatus.FETCHING,
+    MetadataStatus.NOT_FOUND,
+    MetadataStatus.FAILED,
+)
+ERROR_MAX_LENGTH = 1000
+
+
+@dataclass
+class FetchOutcome:
+    """What one fetch did, paper id by paper id."""
+
+    fetched: list[int] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)
+    not_found: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    #: Papers that met a passing fault (network, 429, 5xx) and should be tried again later.
+    retry: list[int] = field(default_factory=list)
+    retry_after: float | None = None
+    waiting: list[int] = field(default_factory=list)
+    #: Requests made to arXiv.
+    arxiv_requests: int = 0
+
+
+def arxiv_client() -> arxiv.ArxivClient:
+    return arxiv.ArxivClient(
+        settings.ARXIV_API_URL,
+        timeout=settings.OUTSIDE_API_TIMEOUT,
+        limiter=rate_limiter(
+            "arxiv",
+            min_interval=settings.ARXIV_MIN_INTERVAL,
+            redis_url=settings.REDIS_URL,
+            lock_dir=settings.VAR_DIR,
+            # A worker killed while holding the lock frees it when its lease ends: long enough
+            # for a request to time out, short enough not to stall the others for long.
+            lease=2 * settings.OUTSIDE_API_TIMEOUT + settings.ARXIV_MIN_INTERVAL,
+        ),
+    )
+
+
+def aminer_client() -> aminer.AminerClient:
+    return aminer.AminerClient(
+        settings.AMINER_API_URL,
+        token=settings.AMINER_API_TOKEN,
+        timeout=settings.OUTSIDE_API_TIMEOUT,
+    )
+
+
+def request_metadata_fetch(paper_ids: Sequence[int], *, refresh: bool = False) -> None:
+    """Have a worker fetch these papers' metadata once the current transaction commits.
+
+    A broker that is down must not fail the member's submission: the paper stays ``pending``
+    and the periodic sweep enqueues it again once the broker is back.
+
+    Side effects: enqueues ``task_fetch_paper_metadata`` after commit.
+    """
+    from papers.tasks import task_fetch_paper_metadata
+
+    ids = list(dict.fromkeys(paper_ids))
+    if not ids:
+        return
+
+    def enqueue() -> None:
+        try:
+            task_fetch_paper_metadata.delay(ids, refresh=refresh)
+        except (KombuOperationalError, redis.RedisError, OSError) as error:
+            logger.warning(
+                "Could not enqueue the metadata fetch of %s (%s); the sweep will.", ids, error
+            )
+
+    transaction.on_commit(enqueue)
+
+
+def reset_metadata_for_refetch(paper: Paper) -> bool:
+    """Prepare ``paper`` for a fresh fetch; returns whether it is a refresh of good metadata.
+
+    Side effects: a paper without good metadata goes back to ``pending`` with no error.
+    """
+    if paper.metadata_status == MetadataStatus.OK:
+        return True
+    Paper.objects.filter(pk=paper.pk).update(
+        metadata_status=MetadataStatus.PENDING, metadata_error="", metadata_attempts=0
+    )
+    paper.metadata_status, paper.metadata_error, paper.metadata_attempts = (
+        MetadataStatus.PENDING,
+        "",
+        0,
+    )
+    return False
+
+
+def _record_error(
+    paper_ids: Sequence[int], *, status: str, error: str, attempt: bool = True
+) -> None:
+    update: dict[str, Any] = {"metadata_status": status, "metadata_error": error[:ERROR_MAX_LENGTH]}
+    if attempt:
+        update["metadata_attempts"] = F("metadata_attempts") + 1
+    Paper.objects.filter(pk__in=list(paper_ids)).update(**update)
+
+
+def _entry_metadata(entry: arxiv.ArxivEntry, paper: Paper) -> PaperMetadata:
+    institutions = [aff for author in entry.authors for aff in author.affiliations]
+    return PaperMetadata(
+        title=entry.title,
+        abstract=entry.abstract,
+        authors=[AuthorData(a.name, "; ".join(a.affiliations)) for a in entry.authors],
+        institutions=institutions or [pi.institution.name for pi in paper.paper_institutions.all()],
+        published_on=entry.published.date() if entry.published else None,
+        revised_on=entry.updated.date() if entry.updated else None,
+        arxiv_version=entry.version,
+        primary_category=entry.primary_category or "",
+        categories=entry.categories,
+        doi=entry.doi,
+        journal_ref=entry.journal_ref or "",
+        comment=entry.comment or "",
+        code_url=paper.code_url or entry.code_url or "",
+        pdf_url=entry.pdf_url or "",
+    )
+
+
+def fetch_metadata(
+    paper_ids: Sequence[int],
+    *,
+    refresh: bool = False,
+    final_attempt: bool = True,
+    arxiv_api: arxiv.ArxivClient | None = None,
+    aminer_api: aminer.AminerClient | None = None,
+) -> FetchOutcome:
+    """Fetch the metadata of these papers: arXiv ones in batches of 100, AMiner ones one by one.
+
+    Papers whose metadata is ``ok`` are skipped unless ``refresh``; a refresh rewrites a paper
+    only when arXiv has a newer version. Papers entered by hand are never overwritten by a
+    refresh. A passing fault leaves the paper ``pending`` with the error and lists it in
+    ``retry``, unless this is the ``final_attempt``, which marks it ``failed``. Running this twice
+    gives the same rows as running it once.
+
+    Side effects: updates Papers (status, error, attempts, metadata); calls arXiv and AMiner.
+    """
+    outcome = FetchOutcome()
+    papers = Paper.objects.filter(pk__in=list(paper_ids)).prefetch_related(
+        "paper_institutions__institution"
+    )
+    if refresh:
+        papers = papers.exclude(metadata_source=MetadataSource.MANUAL)
+    else:
+        papers = papers.filter(metadata_status__in=UNFETCHED_STATUSES)
+    papers = list(papers)
+    Paper.objects.filter(
+        pk__in=[p.pk for p in papers if p.metadata_status != MetadataStatus.OK]
+    ).update(metadata_status=MetadataStatus.FETCHING)
+
+    by_arxiv = {p.arxiv_id: p for p in papers if p.arxiv_id}
+    if by_arxiv:
+        _fetch_from_arxiv(
+            by_arxiv,
+            outcome,
+            refresh=refresh,
+            final_attempt=final_attempt,
+            client=arxiv_api or arxiv_client(),
+        )
+    on_aminer = [p for p in papers if not p.arxiv_id and p.aminer_id]
+    if on_aminer:
+        _fetch_from_aminer(
+            on_aminer, outcome, final_attempt=final_attempt, client=aminer_api or aminer_client()
+        )
+    doi_only = [p.pk for p in papers if not p.arxiv_id and not p.aminer_id]
+    if doi_only:
+        _record_error(
+            doi_only,
+            status=MetadataStatus.FAILED,
+            error="Only a DOI is known for this paper; fill in its fields by hand.",
+        )
+        outcome.failed.extend(doi_only)
+    return outcome
+
+
+def _transient(
+    ids: list[int],
+    outcome: FetchOutcome,
+    error: str,
+    *,
+    final_attempt: bool,
+    retry_after: float | None = None,
+) -> None:
+    if final_attempt:
+        _record_error(ids, status=MetadataStatus.FAILED, error=f"{error} Gave up after retrying.")
+        outcome.failed.extend(ids)
+    else:
+        _record_error(ids, status=MetadataStatus.PENDING, error=f"{error} Will try again.")
+        outcome.retry.extend(ids)
+        if retry_after:
+            outcome.retry_after = max(outcome.retry_after or 0, retry_after)
+
+
+def _fetch_from_arxiv(
+    by_arxiv: dict[str, Paper],
+    outcome: FetchOutcome,
+    *,
+    refresh: bool,
+    final_attempt: bool,
+    client: arxiv.ArxivClient,
+) -> None:
+    ids = list(by_arxiv)
+    # One call per batch, so that a fault in one batch leaves the others' results standing.
+    for start in range(0, len(ids), arxiv.BATCH_SIZE):
+        batch = ids[start : start + arxiv.BATCH_SIZE]
+        batch_pks = [by_arxiv[i].pk for i in batch]
+        outcome.arxiv_requests += 1
+        try:
+            result = client.fetch(batch)
+        except arxiv.ArxivUnavailable as error:
+            _transient(
+                batch_pks,
+                outcome,
+                f"arXiv could not be reached: {error}",
+                final_attempt=final_attempt,
+                retry_after=error.retry_after,
+            )
+            continue
+        except (arxiv.ArxivError, LimiterBusy) as error:
+            _transient(
+                batch_pks,
+                outcome,
+                f"arXiv answered something unusable: {error}",
+                final_attempt=final_attempt,
+            )
+            continue
+        for arxiv_id in batch:
+            paper = by_arxiv[arxiv_id]
+            entry = result.entries.get(arxiv_id)
+            if entry is None:
+                if paper.metadata_status == MetadataStatus.OK:
+                    outcome.unchanged.append(paper.pk)  # a refresh that found nothing keeps data
+                    continue
+                _record_error(
+                    [paper.pk],
+                    status=MetadataStatus.NOT_FOUND,
+                    error=f"arXiv has no paper with the id {arxiv_id}.",
+                )
+                outcome.not_found.append(paper.pk)
+                continue
+            unchanged_version = (
+                refresh
+                and paper.metadata_status == MetadataStatus.OK
+                and (entry.version or 0) <= (paper.arxiv_version or 0)
+            )
+            if unchanged_version:
+                Paper.objects.filter(pk=paper.pk).update(metadata_fetched_at=timezone.now())
+                outcome.unchanged.append(paper.pk)
+                continue
+            apply_paper_metadata(paper, _entry_metadata(entry, paper), source=MetadataSource.ARXIV)
+            outcome.fetched.append(paper.pk)
+
+
+def _fetch_from_aminer(
+    papers: list[Paper],
+    outcome: FetchOutcome,
+    *,
+    final_attempt: bool,
+    client: aminer.AminerClient,
+) -> None:
+    for paper in papers:
+        try:
+            found = client.fetch(paper.aminer_id)
+        except aminer.AminerNotConfigured as error:
+            # Not a fault of the paper: it waits, and the member can fill it in by hand.
+            _record_error(
+                [paper.pk], status=MetadataStatus.PENDING, error=str(error), attempt=False
+            )
+            outcome.waiting.append(paper.pk)
+            continue
+        except aminer.AminerAuthError as error:
+            _record_error([paper.pk], status=MetadataStatus.FAILED, error=str(error))
+            outcome.failed.append(paper.pk)
+            continue
+        except aminer.AminerUnavailable as error:
+            _transient(
+                [paper.pk],
+                outcome,
+                f"AMiner could not be reached: {error}",
+                final_attempt=final_attempt,
+                retry_after=error.retry_after,
+            )
+            continue
+        except aminer.AminerError as error:
+            _transient(
+                [paper.pk],
+                outcome,
+                f"AMiner answered something unusable: {error}",
+                final_attempt=final_attempt,
+            )
+            continue
+        if found is None:
+            _record_error(
+                [paper.pk],
+                status=MetadataStatus.NOT_FOUND,
+                error=f"AMiner has no paper with the id {paper.aminer_id}.",
+            )
+            outcome.not_found.append(paper.pk)
+            continue
+        apply_paper_metadata(
+            paper,
+            PaperMetadata(
+                title=found.title,
+                title_zh=found.title_zh,
+                abstract=found.abstract,
+                authors=[AuthorData(a.name, a.org) for a in found.authors],
+                institutions=found.institutions,
+                year=found.year,
+                doi=found.doi,
+                journal_ref=found.venue,
+                code_url=paper.code_url or found.code_url or "",
+                pdf_url=found.pdf_url or "",
+            ),
+            source=MetadataSource.AMINER,
+        )
+        outcome.fetched.append(paper.pk)

@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 from django.conf import settings
+from django.test import override_settings
+
+from issues.enums import TeamRole
+from issues.models import Publication
+from papers.models import Topic
+from tests.factories import (
+    MembershipFactory,
+    PublicationFactory,
+    TopicFactory,
+    UserFactory,
+)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -18,3 +32,80 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(
                 pytest.mark.skip(reason="needs Redis and a Celery worker: set REDIS_URL (CI does)")
             )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing() -> Iterator[None]:
+    # The production hasher takes a noticeable fraction of a second per password by design;
+    # the tests create hundreds of members and test no hashing.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _offline(settings: Any) -> Iterator[None]:
+    """No test reaches the internet, and none waits on politeness delays.
+
+    The outside APIs point at a closed local port (tests that need a stand-in server set their
+    own URL); tasks run in-process unless a worker test says otherwise.
+    """
+    from weekly.celery import app
+
+    settings.ARXIV_API_URL = "http://127.0.0.1:9/api/query"
+    settings.AMINER_API_URL = "http://127.0.0.1:9/aminer"
+    settings.ARXIV_MIN_INTERVAL = 0.0
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
+# --- publications and roles -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def publication(db: None) -> Publication:
+    return PublicationFactory(slug="pretraining-weekly", name="Pretraining Weekly")
+
+
+@pytest.fixture
+def other_publication(db: None) -> Publication:
+    return PublicationFactory(slug="rl-weekly", name="RL Weekly")
+
+
+@pytest.fixture
+def contributor(db: None) -> Any:
+    """A member with no team role; the submitter of the recommendations in the tests."""
+    return UserFactory(username="contributor")
+
+
+@pytest.fixture
+def other_contributor(db: None) -> Any:
+    return UserFactory(username="other-contributor")
+
+
+@pytest.fixture
+def reviewer(publication: Publication) -> Any:
+    """A reviewer of ``publication``."""
+    user = UserFactory(username="reviewer")
+    MembershipFactory(publication=publication, user=user, role=TeamRole.REVIEWER)
+    return user
+
+
+@pytest.fixture
+def editor(publication: Publication) -> Any:
+    """An editor of ``publication``."""
+    user = UserFactory(username="editor")
+    MembershipFactory(publication=publication, user=user, role=TeamRole.EDITOR)
+    return user
+
+
+@pytest.fixture
+def admin_user(db: None) -> Any:
+    """A superuser (overrides pytest-django's fixture of the same name)."""
+    return UserFactory(username="admin", superuser=True)
+
+
+@pytest.fixture
+def topic(db: None) -> Topic:
+    return TopicFactory(slug="language-models", name_en="Language models", name_zh="语言模型")

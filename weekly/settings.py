@@ -124,12 +124,37 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+# Redis redelivers a message that a killed worker never acknowledged after this many seconds; it
+# must exceed the longest retry countdown (papers.tasks.BACKOFF_CAP).
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # How often each worker looks for such abandoned messages (a cheap sorted-set range query).
+    "unacked_restore_interval": max(1, min(10, CELERY_VISIBILITY_TIMEOUT // 3)),
+    "unacked_restore_throttle": 1,
+    "socket_connect_timeout": 5,
+    "socket_timeout": 10,
+}
+# A broker that is down must not hold a member's request for long: the sweep re-enqueues.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
+CELERY_BEAT_SCHEDULE = {
+    "sweep-paper-metadata": {"task": "papers.sweep_paper_metadata", "schedule": 300.0},
+}
 
 # --- Outside services -----------------------------------------------------------------------------
 ARXIV_API_URL = env.str("ARXIV_API_URL", default="https://export.arxiv.org/api/query")
 ARXIV_MIN_INTERVAL = env.float("ARXIV_MIN_INTERVAL", default=3.0)
-AMINER_API_URL = env.str("AMINER_API_URL", default="https://api.aminer.cn/api")
+# First retry delay of a metadata fetch that met a passing fault; it doubles at each retry.
+METADATA_RETRY_BACKOFF = env.float("METADATA_RETRY_BACKOFF", default=10.0)
+ARXIV_REFRESH_AFTER = env.int("ARXIV_REFRESH_AFTER", default=7 * 24 * 3600)
+AMINER_API_URL = env.str(
+    "AMINER_API_URL", default="https://datacenter.aminer.cn/gateway/open_platform"
+)
 AMINER_API_TOKEN = env.str("AMINER_API_TOKEN", default="")
 OUTSIDE_API_TIMEOUT = env.float("OUTSIDE_API_TIMEOUT", default=15.0)
 
@@ -165,7 +190,8 @@ USE_TZ = True
 # --- Static files ---------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "weekly" / "static"]
-STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns at every start otherwise
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

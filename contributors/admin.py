@@ -1,0 +1,50 @@
+"""Admin for members.
+
+API tokens are managed on DRF's own "Tokens" admin page (``rest_framework.authtoken``), so
+nothing is registered for ``Token`` here.
+"""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from contributors.models import User
+
+PROFILE_FIELDSET = (
+    _("Public profile"),
+    {
+        "fields": (
+            "display_name",
+            "affiliation",
+            "bio",
+            "homepage_url",
+            "github_username",
+            "orcid",
+            "notify_by_email",
+        )
+    },
+)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    # The profile right after the personal info, before permissions and dates.
+    fieldsets = (*BaseUserAdmin.fieldsets[:2], PROFILE_FIELDSET, *BaseUserAdmin.fieldsets[2:])
+    # A homepage typed without a scheme is taken as https (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ("username", "public_name_display", "email", "is_active", "is_staff")
+    search_fields = (
+        "username",
+        "display_name",
+        "first_name",
+        "last_name",
+        "email",
+        "affiliation",
+        "github_username",
+        "orcid",
+    )
+
+    @admin.display(description=_("public name"), ordering="display_name")
+    def public_name_display(self, user: User) -> str:
+        return user.public_name

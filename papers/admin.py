@@ -1,0 +1,113 @@
+"""Admin for the paper catalogue.
+
+A paper's metadata status is the state of its fetching workflow, so it, the attempt counter, the
+last error and the fetch time are read-only here; the catalogue's content may be corrected by hand.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from papers.models import Author, Authorship, Institution, Paper, PaperInstitution, Topic
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ("name_en", "name_zh", "slug", "position")
+    list_editable = ("position",)
+    search_fields = ("name_en", "name_zh", "slug")
+    prepopulated_fields = {"slug": ("name_en",)}
+
+
+@admin.register(Institution)
+class InstitutionAdmin(admin.ModelAdmin):
+    list_display = ("name", "name_zh")
+    search_fields = ("name", "name_zh")
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ("name",)
+    search_fields = ("name",)
+
+
+class AuthorshipInline(admin.TabularInline):
+    model = Authorship
+    fields = ("position", "author", "affiliation")
+    autocomplete_fields = ("author",)
+    ordering = ("position",)
+    extra = 0
+
+
+class PaperInstitutionInline(admin.TabularInline):
+    model = PaperInstitution
+    fields = ("position", "institution")
+    autocomplete_fields = ("institution",)
+    ordering = ("position",)
+    extra = 0
+
+
+class PaperAdminForm(forms.ModelForm):
+    """The admin builds the form's Meta from ``PaperAdmin.fieldsets``."""
+
+    def clean_doi(self) -> str | None:
+        # Stored lower-case (DOIs are case-insensitive; a check constraint insists), absent as NULL.
+        return (self.cleaned_data.get("doi") or "").strip().lower() or None
+
+
+@admin.register(Paper)
+class PaperAdmin(admin.ModelAdmin):
+    form = PaperAdminForm
+    # Links are typed without a scheme now and then; https is the safe guess (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ("identifier", "title", "metadata_status", "metadata_source", "published_on")
+    list_filter = ("metadata_status", "metadata_source", "primary_category")
+    search_fields = ("arxiv_id", "aminer_id", "doi", "title", "title_zh")
+    inlines = (AuthorshipInline, PaperInstitutionInline)
+    readonly_fields = (
+        "metadata_status",
+        "metadata_attempts",
+        "metadata_error",
+        "metadata_fetched_at",
+        "created_at",
+        "updated_at",
+    )
+    fieldsets = (
+        (_("Identifiers"), {"fields": ("arxiv_id", "arxiv_version", "aminer_id", "doi")}),
+        (
+            _("Content"),
+            {
+                "fields": (
+                    "title",
+                    "title_zh",
+                    "abstract",
+                    ("published_on", "revised_on", "year"),
+                    ("primary_category", "categories"),
+                    "journal_ref",
+                    "comment",
+                    "code_url",
+                    "pdf_url",
+                )
+            },
+        ),
+        (
+            _("Metadata"),
+            {
+                "fields": (
+                    "metadata_source",
+                    "metadata_status",
+                    "metadata_attempts",
+                    "metadata_error",
+                    "metadata_fetched_at",
+                    ("created_at", "updated_at"),
+                )
+            },
+        ),
+    )
+
+    @admin.display(description=_("identifier"), ordering="arxiv_id")
+    def identifier(self, paper: Paper) -> str:
+        return paper.identifier_display

@@ -1,0 +1,71 @@
+"""Celery tasks of the catalogue: thin callers of ``papers.services``.
+
+Tasks take ids, are acknowledged late (a worker killed mid-task leaves the message for another
+worker) and are idempotent: running one twice leaves the same rows as running it once.
+"""
+
+from __future__ import annotations
+
+import random
+
+from celery import shared_task
+from django.conf import settings
+
+from papers import selectors, services
+
+MAX_RETRIES = 6
+BACKOFF_CAP = 600.0
+
+
+def backoff(retries: int, retry_after: float | None = None) -> float:
+    """Exponential backoff with full jitter, never sooner than the server asked."""
+    jitter = random.uniform(0.5, 1.5)  # noqa: S311 (spreading retries, not cryptography)
+    delay = min(BACKOFF_CAP, settings.METADATA_RETRY_BACKOFF * 2**retries) * jitter
+    return max(delay, retry_after or 0.0)
+
+
+@shared_task(
+    bind=True,
+    name="papers.fetch_paper_metadata",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=MAX_RETRIES,
+    soft_time_limit=600,
+    time_limit=660,
+)
+def task_fetch_paper_metadata(self, paper_ids: list[int], refresh: bool = False) -> dict:
+    """Fetch metadata of ``paper_ids``; papers meeting a passing fault are retried later."""
+    # In-process (eager) execution has no queue to wait in: a retry would block the caller, so
+    # the papers stay pending and the periodic sweep or ``fetch_metadata`` tries again.
+    final = self.request.is_eager or self.request.retries >= self.max_retries
+    outcome = services.fetch_metadata(paper_ids, refresh=refresh, final_attempt=final)
+    if outcome.retry and not final:
+        raise self.retry(
+            args=[outcome.retry],
+            kwargs={"refresh": refresh},
+            countdown=backoff(self.request.retries, outcome.retry_after),
+        )
+    return {
+        "fetched": len(outcome.fetched),
+        "not_found": len(outcome.not_found),
+        "failed": len(outcome.failed),
+    }
+
+
+@shared_task(name="papers.sweep_paper_metadata", acks_late=True, soft_time_limit=120)
+def task_sweep_paper_metadata() -> int:
+    """Enqueue the papers left waiting (a broker down at submit time, a lost task) and the stale.
+
+    Returns the number of papers enqueued.
+    """
+    waiting = selectors.papers_awaiting_fetch()
+    stale = selectors.papers_due_for_refresh()
+    for chunk in _chunks(waiting):
+        task_fetch_paper_metadata.delay(chunk)
+    for chunk in _chunks(stale):
+        task_fetch_paper_metadata.delay(chunk, refresh=True)
+    return len(waiting) + len(stale)
+
+
+def _chunks(ids: list[int], size: int = 100) -> list[list[int]]:
+    return [ids[i : i + size] for i in range(0, len(ids), size)]

@@ -1,0 +1,203 @@
+"""Tests for issues.permissions: one matrix of role × capability × object state → allowed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from issues.enums import IssueStatus, RecommendationStatus, TeamRole
+from issues.exceptions import NotAllowed
+from issues.models import Publication
+from issues.permissions import CAPABILITIES, REFUSALS, can, require
+from tests.factories import (
+    IssueFactory,
+    MembershipFactory,
+    PaperFactory,
+    RecommendationFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLES = (
+    "anonymous",
+    "contributor",  # the submitter of the recommendation under test
+    "other_contributor",
+    "reviewer",  # of the publication the object belongs to
+    "other_reviewer",  # of another publication
+    "editor",
+    "other_editor",
+    "superuser",
+)
+ANYONE = frozenset(ROLES)
+MEMBERS = ANYONE - {"anonymous"}
+TEAM = frozenset({"reviewer", "editor", "superuser"})
+EDITORS = frozenset({"editor", "superuser"})
+ANY_EDITOR = frozenset({"editor", "other_editor", "superuser"})
+SUBMITTER = frozenset({"contributor"})
+
+_R = RecommendationStatus
+_I = IssueStatus
+
+#: capability -> {object (kind:state) -> the roles that hold it}
+MATRIX: dict[str, dict[str, frozenset[str]]] = {
+    "issues.submit_recommendation": {"publication": MEMBERS},
+    "issues.edit_recommendation": {
+        f"recommendation:{s}": SUBMITTER for s in (_R.DRAFT, _R.SUBMITTED, _R.PUBLISHED)
+    },
+    "issues.withdraw_recommendation": {
+        f"recommendation:{s}": SUBMITTER for s in (_R.DRAFT, _R.SUBMITTED, _R.PUBLISHED)
+    },
+    "issues.view_recommendation": {
+        f"recommendation:{_R.DRAFT}": SUBMITTER | TEAM,
+        f"recommendation:{_R.SUBMITTED}": SUBMITTER | TEAM,
+        f"recommendation:{_R.REJECTED}": SUBMITTER | TEAM,
+        f"recommendation:{_R.PUBLISHED}": ANYONE,
+    },
+    "issues.view_reviews": {
+        f"recommendation:{s}": SUBMITTER | TEAM for s in (_R.SUBMITTED, _R.PUBLISHED)
+    },
+    "issues.view_review_queue": {"publication": TEAM},
+    "issues.review_recommendation": {
+        f"recommendation:{s}": TEAM for s in (_R.SUBMITTED, _R.PUBLISHED)
+    },
+    "issues.accept_recommendation": {
+        f"recommendation:{s}": EDITORS for s in (_R.SUBMITTED, _R.CHANGES_REQUESTED)
+    },
+    "issues.schedule_recommendation": {f"issue:{s}": EDITORS for s in (_I.DRAFT, _I.PUBLISHED)},
+    "issues.view_issue": {
+        f"issue:{_I.DRAFT}": EDITORS,
+        f"issue:{_I.SCHEDULED}": EDITORS,
+        f"issue:{_I.PUBLISHED}": ANYONE,
+    },
+    "issues.create_issue": {"publication": EDITORS},
+    "issues.edit_issue": {"publication": EDITORS, f"issue:{_I.DRAFT}": EDITORS},
+    "issues.schedule_issue": {f"issue:{s}": EDITORS for s in (_I.DRAFT, _I.SCHEDULED)},
+    "issues.publish_issue": {f"issue:{s}": EDITORS for s in (_I.DRAFT, _I.SCHEDULED)},
+    "issues.correct_issue": {f"issue:{_I.PUBLISHED}": EDITORS},
+    "issues.manage_topics": {"none": ANY_EDITOR},
+    "issues.refetch_paper_metadata": {"paper": ANY_EDITOR},
+    "issues.manage_team": {"none": frozenset({"superuser"})},
+}
+
+
+def _cases() -> list[Any]:
+    return [
+        pytest.param(role, capability, subject, role in roles, id=f"{capability}-{subject}-{role}")
+        for capability, subjects in MATRIX.items()
+        for subject, roles in subjects.items()
+        for role in ROLES
+    ]
+
+
+def _user(role: str, publication: Publication, other: Publication, contributor: Any) -> Any:
+    if role == "anonymous":
+        return AnonymousUser()
+    if role == "contributor":
+        return contributor
+    if role == "superuser":
+        return UserFactory(superuser=True)
+    user = UserFactory()
+    team_role = TeamRole.EDITOR if role.endswith("editor") else TeamRole.REVIEWER
+    if role != "other_contributor":
+        MembershipFactory(
+            user=user,
+            publication=other if role.startswith("other_") else publication,
+            role=team_role,
+        )
+    return user
+
+
+def _subject(subject: str, publication: Publication, contributor: Any) -> Any:
+    kind, _sep, state = subject.partition(":")
+    if kind == "publication":
+        return publication
+    if kind == "recommendation":
+        return RecommendationFactory(publication=publication, submitter=contributor, status=state)
+    if kind == "issue":
+        return IssueFactory(
+            publication=publication,
+            scheduled=state == IssueStatus.SCHEDULED,
+            published=state == IssueStatus.PUBLISHED,
+        )
+    if kind == "paper":
+        return PaperFactory()
+    return None
+
+
+def test_matrix_covers_every_capability() -> None:
+    assert set(MATRIX) == set(CAPABILITIES)
+    assert set(REFUSALS) == set(CAPABILITIES)
+
+
+@pytest.mark.parametrize(("role", "capability", "subject", "allowed"), _cases())
+def test_can_role_capability_state(
+    publication: Publication,
+    other_publication: Publication,
+    contributor: Any,
+    role: str,
+    capability: str,
+    subject: str,
+    allowed: bool,
+) -> None:
+    user = _user(role, publication, other_publication, contributor)
+    obj = _subject(subject, publication, contributor)
+    assert can(user, capability, obj) is allowed
+
+
+@pytest.mark.parametrize(
+    ("capability", "allowed"),
+    [
+        ("issues.review_recommendation", False),
+        ("issues.accept_recommendation", False),
+        ("issues.edit_recommendation", True),
+        ("issues.view_reviews", True),
+        ("issues.schedule_recommendation", True),
+    ],
+)
+def test_can_superuser_own_submission_is_not_reviewable_by_them(
+    publication: Publication, admin_user: Any, capability: str, allowed: bool
+) -> None:
+    recommendation = RecommendationFactory(publication=publication, submitter=admin_user)
+    target = IssueFactory(publication=publication) if "schedule" in capability else recommendation
+    assert can(admin_user, capability, target) is allowed
+
+
+def test_require_superuser_reviewing_own_submission_raises_not_allowed(
+    publication: Publication, admin_user: Any
+) -> None:
+    recommendation = RecommendationFactory(publication=publication, submitter=admin_user)
+    with pytest.raises(NotAllowed) as refused:
+        require(admin_user, "issues.review_recommendation", recommendation)
+    assert refused.value.capability == "issues.review_recommendation"
+    assert refused.value.message == REFUSALS["issues.review_recommendation"]
+
+
+@pytest.mark.parametrize("state", [IssueStatus.DRAFT, IssueStatus.PUBLISHED])
+@pytest.mark.parametrize("role", ROLES)
+def test_has_perm_publish_issue_agrees_with_can(
+    publication: Publication,
+    other_publication: Publication,
+    contributor: Any,
+    role: str,
+    state: str,
+) -> None:
+    user = _user(role, publication, other_publication, contributor)
+    issue = _subject(f"issue:{state}", publication, contributor)
+    expected = role in EDITORS
+    assert can(user, "issues.publish_issue", issue) is expected
+    assert user.has_perm("issues.publish_issue", issue) is expected
+
+
+def test_can_inactive_editor_holds_nothing(publication: Publication) -> None:
+    user = UserFactory(is_active=False)
+    MembershipFactory(user=user, publication=publication, role=TeamRole.EDITOR)
+    issue = IssueFactory(publication=publication)
+    assert [c for c in CAPABILITIES if can(user, c, issue)] == []
+
+
+def test_can_unknown_capability_raises_key_error(contributor: Any) -> None:
+    with pytest.raises(KeyError, match=r"issues\.fly"):
+        can(contributor, "issues.fly")
