@@ -20,9 +20,9 @@ from papers.clients.aminer import AminerClient
 from papers.enums import MetadataSource, MetadataStatus
 from papers.identifiers import parse_identifier
 from papers.models import Paper
-from tests.stubs.arxiv import ArxivStandIn
+from tests.stubs.arxiv import ArxivStandIn, needs_recordings
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, needs_recordings]
 
 AMINER_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "aminer"
 

@@ -22,9 +22,14 @@ from django.db import connection
 from issues import services as issue_services
 from papers.models import Paper
 from tests.factories import PublicationFactory, UserFactory
-from tests.stubs.arxiv import ArxivStandIn
+from tests.stubs.arxiv import ArxivStandIn, needs_recordings
 
-pytestmark = [pytest.mark.worker, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    needs_recordings,
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 
