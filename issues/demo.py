@@ -292,7 +292,3 @@ PENDING = [
         "changes_requested",
     ),
 ]
-
-ISSUE_INTRO_EN = (
-    "This issue picks {papers} papers, on {topics}. In research news we picked {news} item(s)."
-)

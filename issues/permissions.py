@@ -93,6 +93,14 @@ def is_submitter(user: Any, recommendation: Any) -> bool:
 
 
 @rules.predicate
+def recommended_unfetched_paper(user: Any, paper: Any) -> bool:
+    """The member recommended this paper, and its metadata could not be fetched."""
+    if not is_member(user) or paper is None or paper.metadata_status == "ok":
+        return False
+    return paper.recommendations.filter(submitter=user).exists()
+
+
+@rules.predicate
 def is_public_recommendation(user: Any, recommendation: Any) -> bool:
     return recommendation is not None and recommendation.status == RecommendationStatus.PUBLISHED
 
@@ -123,6 +131,7 @@ CAPABILITIES: dict[str, rules.Predicate] = {
     "issues.correct_issue": is_editor_of,
     "issues.manage_topics": is_editor_anywhere,
     "issues.refetch_paper_metadata": is_editor_anywhere,
+    "issues.enter_paper_metadata": is_editor_anywhere | recommended_unfetched_paper,
     "issues.manage_team": is_admin,
 }
 
@@ -152,6 +161,10 @@ REFUSALS: dict[str, str] = {
     "issues.correct_issue": "Only editors of this publication may correct its issues.",
     "issues.manage_topics": "Only editors may manage topics.",
     "issues.refetch_paper_metadata": "Only editors may have a paper's metadata fetched again.",
+    "issues.enter_paper_metadata": (
+        "Only editors, or members who recommended the paper while its metadata is missing, may "
+        "fill it in by hand."
+    ),
     "issues.manage_team": "Only administrators may grant roles.",
 }
 

@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from issues import selectors
+from issues import drafting, selectors
 from issues.enums import (
     ISSUE_TRANSITIONS,
     OPEN_STATES,
@@ -54,7 +54,7 @@ from issues.validators import (
     validate_summary,
 )
 from papers import services as paper_services
-from papers.enums import MetadataStatus
+from papers.enums import MetadataSource, MetadataStatus
 from papers.identifiers import InvalidIdentifier, parse_identifier
 from papers.models import Paper, Topic
 
@@ -668,6 +668,50 @@ def publish_issue(issue: Issue, *, by: Any) -> Issue:
     return _publish(issue, actor=by)
 
 
+def assemble_issue(issue: Issue, *, by: Any) -> list[IssueEntry]:
+    """Fill an unpublished issue with the publication's accepted recommendations.
+
+    Papers come grouped by topic in the topics' order (those without a topic last), oldest
+    decision first within a topic; news items go to their own section. A recommendation of a
+    paper already featured in this publication is left out (it stays accepted). The title, the
+    intros and the credit line are drafted when they are empty; editors change them afterwards.
+    Accepted recommendations that arrive later wait for the next assembly.
+
+    Side effects: those of ``schedule_recommendation`` for each entry; may update the issue's
+    texts (with an audit row).
+    """
+    require(by, "issues.edit_issue", issue)
+    _require_issue_state(issue, IssueAction.EDIT)
+    accepted = list(selectors.accepted_recommendations(issue.publication))
+    featured = {
+        e.paper_id
+        for e in selectors.published_entries_of_papers(
+            issue.publication, [r.paper_id for r in accepted if r.paper_id]
+        )
+    }
+    papers = sorted(
+        (r for r in accepted if not r.is_news and r.paper_id not in featured),
+        key=lambda r: (
+            r.topic is None,
+            r.topic.position if r.topic else 0,
+            r.topic.name_en if r.topic else "",
+            r.decided_at or r.created_at,
+            r.pk,
+        ),
+    )
+    news = [r for r in accepted if r.is_news]
+    added = [schedule_recommendation(r, issue=issue, by=by) for r in papers + news]
+    texts = drafting.draft_texts(selectors.issue_contents(issue))
+    empty = {
+        name: getattr(texts, name)
+        for name in ISSUE_EDITABLE_FIELDS
+        if not getattr(issue, name) and getattr(texts, name)
+    }
+    if empty:
+        update_issue(issue, by=by, **empty)
+    return added
+
+
 def _publish(issue: Issue, *, actor: Any) -> Issue:
     try:
         with transaction.atomic():
@@ -831,16 +875,69 @@ def correct_issue(
 def refetch_paper_metadata(paper: Paper, *, by: Any) -> Paper:
     """An editor's "fetch again": the paper's metadata is fetched anew by a worker.
 
-    A paper that failed or was not found starts afresh (pending, no error, no attempts); one whose
-    metadata is fine is refreshed. Papers entered by hand are refreshed too, on request.
-
-    Side effects: updates the Paper's metadata status; enqueues a fetch after commit.
+    Side effects: those of ``papers.services.refetch_metadata``.
     """
     require(by, "issues.refetch_paper_metadata", paper)
     with transaction.atomic():
-        refresh = paper_services.reset_metadata_for_refetch(paper)
-        paper_services.request_metadata_fetch([paper.pk], refresh=refresh)
+        paper_services.refetch_metadata(paper)
     return paper
+
+
+def enter_paper_metadata(
+    paper: Paper,
+    *,
+    by: Any,
+    title: str,
+    authors: Sequence[str] = (),
+    institutions: Sequence[str] = (),
+    abstract: str = "",
+    year: int | None = None,
+    title_zh: str = "",
+) -> Paper:
+    """Fill in a paper's metadata by hand, when no source could (``source=manual``).
+
+    Members who recommended the paper may do so while its metadata is not fetched; editors
+    always may.
+
+    Side effects: rewrites the Paper's metadata, authors and institutions.
+    """
+    require(by, "issues.enter_paper_metadata", paper)
+    title = _check("title", (title or "").strip(), _max_length(1000))
+    if not title:
+        raise InvalidInput("Give the paper's title.", field="title")
+    names = {"authors": list(authors), "institutions": list(institutions)}
+    for field, values in names.items():
+        cleaned = [_check(field, v.strip(), _max_length(300)) for v in values if v.strip()]
+        if len(cleaned) > 500:
+            raise InvalidInput("At most 500 names, please.", field=field)
+        names[field] = cleaned
+    abstract = _check("abstract", (abstract or "").strip(), _max_length(20_000))
+    title_zh = _check("title_zh", (title_zh or "").strip(), _max_length(500))
+    if year is not None and not 1900 <= year <= timezone.now().year + 1:
+        raise InvalidInput("Give the year the paper appeared.", field="year")
+    return paper_services.apply_paper_metadata(
+        paper,
+        paper_services.PaperMetadata(
+            title=title,
+            title_zh=title_zh,
+            abstract=abstract,
+            authors=[paper_services.AuthorData(name) for name in names["authors"]],
+            institutions=names["institutions"],
+            year=year,
+            # What the form does not show is kept as it is.
+            published_on=paper.published_on,
+            revised_on=paper.revised_on,
+            arxiv_version=paper.arxiv_version,
+            primary_category=paper.primary_category,
+            categories=paper.categories,
+            doi=paper.doi,
+            journal_ref=paper.journal_ref,
+            comment=paper.comment,
+            code_url=paper.code_url,
+            pdf_url=paper.pdf_url,
+        ),
+        source=MetadataSource.MANUAL,
+    )
 
 
 # --- publications and teams ---------------------------------------------------------------------

@@ -9,4 +9,10 @@ urlpatterns = [
     path("p/<slug:slug>/", views.PublicationDetailView.as_view(), name="publication-detail"),
     path("p/<slug:slug>/<int:number>/", views.IssueDetailView.as_view(), name="issue-detail"),
     path("issues/<int:pk>/preview/", views.IssuePreviewView.as_view(), name="issue-preview"),
+    path("papers/<int:pk>/refetch/", views.PaperRefetchView.as_view(), name="paper-refetch"),
+    path(
+        "papers/<int:pk>/metadata/",
+        views.PaperMetadataEnterView.as_view(),
+        name="paper-enter-metadata",
+    ),
 ]

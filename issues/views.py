@@ -1,17 +1,25 @@
-"""Reader pages: thin views over ``issues.selectors``."""
+"""Pages of the editorial app: thin views over ``issues.selectors`` and ``issues.services``."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import get_object_or_404
-from django.views.generic import TemplateView
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
 
-from issues import selectors
+from issues import selectors, services
+from issues.exceptions import WorkflowError
+from issues.forms import PaperMetadataForm
 from issues.models import Issue, Publication
-from issues.permissions import can
+from issues.permissions import REFUSALS, can
+from papers.models import Paper
 
 ARCHIVE_PAGE_SIZE = 20
 
@@ -73,3 +81,59 @@ class IssuePreviewView(TemplateView):
             raise Http404("No such issue.")
         context.update(_issue_context(issue), preview=not issue.is_published)
         return context
+
+
+class PaperRefetchView(LoginRequiredMixin, View):
+    """An editor's "fetch again" button on the paper page."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        paper = get_object_or_404(Paper, pk=pk)
+        try:
+            services.refetch_paper_metadata(paper, by=request.user)
+        except WorkflowError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The paper's metadata will be fetched again shortly."))
+        return redirect("papers:paper-detail", pk=paper.pk)
+
+
+class PaperMetadataEnterView(LoginRequiredMixin, FormView):
+    """Fill in a paper's metadata by hand when arXiv or AMiner could not."""
+
+    form_class = PaperMetadataForm
+    template_name = "issues/paper_metadata_form.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.paper = get_object_or_404(Paper, pk=kwargs["pk"])
+        if request.user.is_authenticated and not can(
+            request.user, "issues.enter_paper_metadata", self.paper
+        ):
+            raise PermissionDenied(REFUSALS["issues.enter_paper_metadata"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self) -> dict[str, Any]:
+        paper = self.paper
+        return {
+            "title": paper.title,
+            "title_zh": paper.title_zh,
+            "authors": "\n".join(a.author.name for a in paper.authorships.select_related("author")),
+            "institutions": "\n".join(
+                i.institution.name for i in paper.paper_institutions.select_related("institution")
+            ),
+            "year": paper.year,
+            "abstract": paper.abstract,
+        }
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(paper=self.paper, **kwargs)
+
+    def form_valid(self, form: PaperMetadataForm) -> HttpResponse:
+        try:
+            services.enter_paper_metadata(self.paper, by=self.request.user, **form.cleaned_data)
+        except WorkflowError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Thank you: the paper's metadata is saved."))
+        return redirect("papers:paper-detail", pk=self.paper.pk)

@@ -7,10 +7,14 @@ last error and the fetch time are read-only here; the catalogue's content may be
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from papers import services
 from papers.models import Author, Authorship, Institution, Paper, PaperInstitution, Topic
 
 
@@ -67,6 +71,7 @@ class PaperAdmin(admin.ModelAdmin):
     list_filter = ("metadata_status", "metadata_source", "primary_category")
     search_fields = ("arxiv_id", "aminer_id", "doi", "title", "title_zh")
     inlines = (AuthorshipInline, PaperInstitutionInline)
+    actions = ("fetch_again",)
     readonly_fields = (
         "metadata_status",
         "metadata_attempts",
@@ -111,3 +116,19 @@ class PaperAdmin(admin.ModelAdmin):
     @admin.display(description=_("identifier"), ordering="arxiv_id")
     def identifier(self, paper: Paper) -> str:
         return paper.identifier_display
+
+    @admin.action(description=_("Fetch the metadata again"), permissions=["change"])
+    def fetch_again(self, request: HttpRequest, queryset: QuerySet[Paper]) -> None:
+        papers = list(queryset)
+        for paper in papers:
+            services.refetch_metadata(paper)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d paper will be fetched again shortly.",
+                "%(count)d papers will be fetched again shortly.",
+                len(papers),
+            )
+            % {"count": len(papers)},
+            messages.SUCCESS,
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
@@ -73,4 +74,13 @@ def papers_due_for_refresh(*, limit: int = 1000) -> list[int]:
         )
         .order_by("metadata_fetched_at")
         .values_list("pk", flat=True)[:limit]
+    )
+
+
+def published_appearances(paper: Paper) -> list[Any]:
+    """The published issue entries that featured ``paper`` (read through the reverse relation)."""
+    return list(
+        paper.issue_entries.filter(issue__status="published")
+        .select_related("issue__publication", "recommendation__submitter")
+        .order_by("issue__published_at")
     )

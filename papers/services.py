@@ -251,13 +251,17 @@ def request_metadata_fetch(paper_ids: Sequence[int], *, refresh: bool = False) -
     transaction.on_commit(enqueue)
 
 
-def reset_metadata_for_refetch(paper: Paper) -> bool:
-    """Prepare ``paper`` for a fresh fetch; returns whether it is a refresh of good metadata.
+def refetch_metadata(paper: Paper) -> None:
+    """Have a worker fetch ``paper``'s metadata anew ("fetch again").
 
-    Side effects: a paper without good metadata goes back to ``pending`` with no error.
+    A paper that failed or was not found starts afresh (pending, no error, no attempts); one whose
+    metadata is fine, or was entered by hand, is refreshed from its source.
+
+    Side effects: may reset the Paper's metadata status; enqueues a fetch after commit.
     """
     if paper.metadata_status == MetadataStatus.OK:
-        return True
+        request_metadata_fetch([paper.pk], refresh=True)
+        return
     Paper.objects.filter(pk=paper.pk).update(
         metadata_status=MetadataStatus.PENDING, metadata_error="", metadata_attempts=0
     )
@@ -266,7 +270,7 @@ def reset_metadata_for_refetch(paper: Paper) -> bool:
         "",
         0,
     )
-    return False
+    request_metadata_fetch([paper.pk])
 
 
 def _record_error(
@@ -355,19 +359,32 @@ def fetch_metadata(
 
 
 def _transient(
-    ids: list[int],
+    papers: Sequence[Paper],
     outcome: FetchOutcome,
     error: str,
     *,
     final_attempt: bool,
     retry_after: float | None = None,
 ) -> None:
+    """Record a passing fault. A paper whose metadata is already ``ok`` keeps it: only the error
+    is noted, so a failed refresh never hides good metadata."""
+    fetched = [p.pk for p in papers if p.metadata_status == MetadataStatus.OK]
+    missing = [p.pk for p in papers if p.metadata_status != MetadataStatus.OK]
     if final_attempt:
-        _record_error(ids, status=MetadataStatus.FAILED, error=f"{error} Gave up after retrying.")
-        outcome.failed.extend(ids)
+        _record_error(
+            missing, status=MetadataStatus.FAILED, error=f"{error} Gave up after retrying."
+        )
+        _record_error(
+            fetched,
+            status=MetadataStatus.OK,
+            error=f"Refreshing failed: {error} The metadata shown is from the last fetch.",
+        )
+        outcome.failed.extend(missing)
+        outcome.unchanged.extend(fetched)
     else:
-        _record_error(ids, status=MetadataStatus.PENDING, error=f"{error} Will try again.")
-        outcome.retry.extend(ids)
+        _record_error(missing, status=MetadataStatus.PENDING, error=f"{error} Will try again.")
+        _record_error(fetched, status=MetadataStatus.OK, error=f"{error} Will try again.")
+        outcome.retry.extend(missing + fetched)
         if retry_after:
             outcome.retry_after = max(outcome.retry_after or 0, retry_after)
 
@@ -384,13 +401,13 @@ def _fetch_from_arxiv(
     # One call per batch, so that a fault in one batch leaves the others' results standing.
     for start in range(0, len(ids), arxiv.BATCH_SIZE):
         batch = ids[start : start + arxiv.BATCH_SIZE]
-        batch_pks = [by_arxiv[i].pk for i in batch]
+        batch_papers = [by_arxiv[i] for i in batch]
         outcome.arxiv_requests += 1
         try:
             result = client.fetch(batch)
         except arxiv.ArxivUnavailable as error:
             _transient(
-                batch_pks,
+                batch_papers,
                 outcome,
                 f"arXiv could not be reached: {error}",
                 final_attempt=final_attempt,
@@ -399,7 +416,7 @@ def _fetch_from_arxiv(
             continue
         except (arxiv.ArxivError, LimiterBusy) as error:
             _transient(
-                batch_pks,
+                batch_papers,
                 outcome,
                 f"arXiv answered something unusable: {error}",
                 final_attempt=final_attempt,
@@ -425,7 +442,9 @@ def _fetch_from_arxiv(
                 and (entry.version or 0) <= (paper.arxiv_version or 0)
             )
             if unchanged_version:
-                Paper.objects.filter(pk=paper.pk).update(metadata_fetched_at=timezone.now())
+                Paper.objects.filter(pk=paper.pk).update(
+                    metadata_fetched_at=timezone.now(), metadata_error=""
+                )
                 outcome.unchanged.append(paper.pk)
                 continue
             apply_paper_metadata(paper, _entry_metadata(entry, paper), source=MetadataSource.ARXIV)
@@ -455,7 +474,7 @@ def _fetch_from_aminer(
             continue
         except aminer.AminerUnavailable as error:
             _transient(
-                [paper.pk],
+                [paper],
                 outcome,
                 f"AMiner could not be reached: {error}",
                 final_attempt=final_attempt,
@@ -464,7 +483,7 @@ def _fetch_from_aminer(
             continue
         except aminer.AminerError as error:
             _transient(
-                [paper.pk],
+                [paper],
                 outcome,
                 f"AMiner answered something unusable: {error}",
                 final_attempt=final_attempt,

@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from time import monotonic
 from typing import Any, NoReturn
 from urllib.parse import unquote
 
@@ -30,7 +29,8 @@ import httpx
 
 # The Retry-After parsing is shared on purpose, so that both clients give the task the same
 # advice for the same header.
-from papers.clients.arxiv import _parse_retry_after, find_code_url
+from papers.clients.arxiv import find_code_url
+from papers.clients.http import bounded_get, parse_retry_after
 
 __all__ = [
     "AminerAuthError",
@@ -437,7 +437,7 @@ class AminerClient:
         if status in _TRANSIENT_STATUSES or status >= 500:
             raise AminerUnavailable(
                 f"AMiner is temporarily unavailable (HTTP {status}). Please try again later.",
-                retry_after=_parse_retry_after(headers.get("Retry-After")),
+                retry_after=parse_retry_after(headers.get("Retry-After")),
             )
         if status == 404:
             # A "paper not found" envelope may come with HTTP 404; an HTML 404 page means the
@@ -470,35 +470,13 @@ class AminerClient:
         )
 
     def _get(self, http: httpx.Client, aminer_id: str) -> tuple[int, httpx.Headers, bytes]:
-        url = self.base_url.rstrip("/") + _DETAIL_PATH
-        try:
-            with http.stream("GET", url, params={"id": aminer_id}) as response:
-                return response.status_code, response.headers, self._read_limited(response)
-        except httpx.TransportError as exc:
-            # Timeouts, refused connections, resets, protocol errors: all "try again later".
-            raise AminerUnavailable("AMiner could not be reached. Please try again later.") from exc
-        except (httpx.DecodingError, httpx.TooManyRedirects) as exc:
-            raise AminerBadResponse("AMiner sent a response that could not be read.") from exc
-
-    def _read_limited(self, response: httpx.Response) -> bytes:
-        too_large = AminerBadResponse(
-            f"AMiner sent a response larger than the {self.max_bytes} bytes we accept."
+        return bounded_get(
+            http,
+            self.base_url.rstrip("/") + _DETAIL_PATH,
+            params={"id": aminer_id},
+            service="AMiner",
+            max_bytes=self.max_bytes,
+            timeout=self.timeout,
+            unavailable=AminerUnavailable,
+            bad_response=AminerBadResponse,
         )
-        declared = response.headers.get("Content-Length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            raise too_large
-
-        # httpx's timeout applies per network operation, so a server trickling bytes could
-        # hold a worker forever; bound the whole body read as well.
-        deadline = monotonic() + self.timeout
-        chunks: list[bytes] = []
-        received = 0
-        # iter_bytes() yields decompressed data, so the cap also defuses gzip bombs.
-        for chunk in response.iter_bytes():
-            received += len(chunk)
-            if received > self.max_bytes:
-                raise too_large
-            chunks.append(chunk)
-            if monotonic() > deadline:
-                raise AminerUnavailable("AMiner responded too slowly. Please try again later.")
-        return b"".join(chunks)

@@ -15,21 +15,20 @@ Policy the caller owns, not this module:
 from __future__ import annotations
 
 import contextlib
-import math
 import re
 import xml.etree.ElementTree as ET  # only for types and ParseError; parsing uses defusedxml
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
-from time import monotonic
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import defusedxml
 import defusedxml.ElementTree as DefusedET
 import httpx
+
+from papers.clients.http import bounded_get, parse_retry_after
 
 __all__ = [
     "BATCH_SIZE",
@@ -430,7 +429,7 @@ class ArxivClient:
         if status in _TRANSIENT_STATUSES or status >= 500:
             raise ArxivUnavailable(
                 f"arXiv is temporarily unavailable (HTTP {status}). Please try again later.",
-                retry_after=_parse_retry_after(headers.get("Retry-After")),
+                retry_after=parse_retry_after(headers.get("Retry-After")),
             )
         if status == 400:
             # arXiv explains a refusal with an error feed, and parse_feed raises
@@ -452,54 +451,13 @@ class ArxivClient:
         return self._limiter() if self._limiter is not None else contextlib.nullcontext()
 
     def _get(self, http: httpx.Client, params: dict[str, str]) -> tuple[int, httpx.Headers, bytes]:
-        try:
-            with http.stream("GET", self.base_url, params=params) as response:
-                return response.status_code, response.headers, self._read_limited(response)
-        except httpx.TransportError as exc:
-            # Timeouts, refused connections, resets, protocol errors: all "try again later".
-            raise ArxivUnavailable("arXiv could not be reached. Please try again later.") from exc
-        except (httpx.DecodingError, httpx.TooManyRedirects) as exc:
-            raise ArxivBadResponse("arXiv sent a response that could not be read.") from exc
-
-    def _read_limited(self, response: httpx.Response) -> bytes:
-        too_large = ArxivBadResponse(
-            f"arXiv sent a response larger than the {self.max_bytes} bytes we accept."
+        return bounded_get(
+            http,
+            self.base_url,
+            params=params,
+            service="arXiv",
+            max_bytes=self.max_bytes,
+            timeout=self.timeout,
+            unavailable=ArxivUnavailable,
+            bad_response=ArxivBadResponse,
         )
-        declared = response.headers.get("Content-Length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            raise too_large
-
-        # httpx's timeout applies per network operation, so a server trickling bytes could
-        # hold a worker forever; bound the whole body read as well.
-        deadline = monotonic() + self.timeout
-        chunks: list[bytes] = []
-        received = 0
-        # iter_bytes() yields decompressed data, so the cap also defuses gzip bombs.
-        for chunk in response.iter_bytes():
-            received += len(chunk)
-            if received > self.max_bytes:
-                raise too_large
-            chunks.append(chunk)
-            if monotonic() > deadline:
-                raise ArxivUnavailable("arXiv responded too slowly. Please try again later.")
-        return b"".join(chunks)
-
-
-def _parse_retry_after(value: str | None) -> float | None:
-    if value is None:
-        return None
-    value = value.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        pass
-    else:
-        # "inf" and "nan" parse as floats but are no usable advice.
-        return max(seconds, 0.0) if math.isfinite(seconds) else None
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max((when - datetime.now(UTC)).total_seconds(), 0.0)

@@ -78,7 +78,13 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "issues.publish_issue": {f"issue:{s}": EDITORS for s in (_I.DRAFT, _I.SCHEDULED)},
     "issues.correct_issue": {f"issue:{_I.PUBLISHED}": EDITORS},
     "issues.manage_topics": {"none": ANY_EDITOR},
-    "issues.refetch_paper_metadata": {"paper": ANY_EDITOR},
+    "issues.refetch_paper_metadata": {"paper:ok": ANY_EDITOR, "paper:failed": ANY_EDITOR},
+    "issues.enter_paper_metadata": {
+        # The contributor recommended the paper: they may fill it in only while it is missing.
+        "paper:ok": ANY_EDITOR,
+        "paper:failed": ANY_EDITOR | SUBMITTER,
+        "paper:not_found": ANY_EDITOR | SUBMITTER,
+    },
     "issues.manage_team": {"none": frozenset({"superuser"})},
 }
 
@@ -123,7 +129,9 @@ def _subject(subject: str, publication: Publication, contributor: Any) -> Any:
             published=state == IssueStatus.PUBLISHED,
         )
     if kind == "paper":
-        return PaperFactory()
+        paper = PaperFactory(metadata_status=state)
+        RecommendationFactory(publication=publication, submitter=contributor, paper=paper)
+        return paper
     return None
 
 

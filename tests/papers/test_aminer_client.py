@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from papers.clients import aminer
+from papers.clients import http
 from papers.clients.aminer import (
     AminerAuthError,
     AminerAuthor,
@@ -833,7 +833,7 @@ def test_client_fetch_trickling_body_past_the_timeout_raises_unavailable(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     clock = iter(float(second) for second in range(0, 1000, 10))
-    monkeypatch.setattr(aminer, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(http, "monotonic", lambda: next(clock))
 
     def chunks() -> Iterator[bytes]:
         yield from (b" " for _ in range(10))

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from papers.clients import arxiv
+from papers.clients import http
 from papers.clients.arxiv import (
     BATCH_SIZE,
     ArxivAuthor,
@@ -1006,7 +1006,7 @@ def test_client_fetch_trickling_body_past_the_timeout_raises_unavailable(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     clock = iter(float(second) for second in range(0, 1000, 10))
-    monkeypatch.setattr(arxiv, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(http, "monotonic", lambda: next(clock))
 
     def chunks() -> Iterator[bytes]:
         yield from (b" " for _ in range(10))

@@ -131,27 +131,7 @@ class Command(BaseCommand):
             services.review_recommendation(
                 recommendation, by=reviewer, verdict=Verdict.APPROVE, comment="写得清楚，通过。"
             )
-            services.schedule_recommendation(recommendation, issue=issue, by=editor)
-        papers = [r for r in recommendations if not r.is_news]
-        news = [r for r in recommendations if r.is_news]
-        topic_names_zh = list(dict.fromkeys(r.topic.name_zh for r in papers if r.topic))
-        topic_names_en = list(dict.fromkeys(r.topic.name_en.lower() for r in papers if r.topic))
-        credits = " ".join(dict.fromkeys(r.submitter.public_name for r in recommendations))
-        services.update_issue(
-            issue,
-            by=editor,
-            intro_zh=(
-                f"本期周刊，我们选择了{len(papers)}篇预训练相关的论文，涉及"
-                f"{'、'.join(topic_names_zh)}。此外，在研究动态方面，我们选择了{len(news)}篇资讯。"
-                "\n\n周刊由社区协作完成，欢迎在站内推荐你读过的好论文。"
-            ),
-            intro_en=(
-                f"This issue picks {len(papers)} papers on pretraining, covering "
-                f"{', '.join(topic_names_en)}. In research news we picked {len(news)} item(s)."
-                "\n\nThe digest is written by its community: recommend a paper you liked."
-            ),
-            credits=credits,
-        )
+        services.assemble_issue(issue, by=editor)
         services.publish_issue(issue, by=editor)
 
     def _pending(
@@ -169,7 +149,5 @@ class Command(BaseCommand):
                     verdict=Verdict.REQUEST_CHANGES,
                     comment="请补充这篇论文与规模定律那篇工作的区别，再提交一次。",
                 )
-        draft = services.create_issue(publication, by=editor, title="")
-        accepted = services.selectors.accepted_recommendations(publication)
-        for recommendation in accepted:
-            services.schedule_recommendation(recommendation, issue=draft, by=editor)
+        draft = services.create_issue(publication, by=editor)
+        services.assemble_issue(draft, by=editor)

@@ -1,0 +1,63 @@
+"""Forms: validation of input only; the services decide and write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
+from django.utils.translation import gettext_lazy as _
+
+from issues.validators import validate_no_control_characters
+
+
+def _lines(value: str) -> list[str]:
+    return [line.strip() for line in value.splitlines() if line.strip()]
+
+
+class PlainTextField(forms.CharField):
+    """Text without control characters, refused with one message (nulls included)."""
+
+    default_validators = [validate_no_control_characters]
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.validators = [
+            v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
+
+
+class PaperMetadataForm(forms.Form):
+    """A paper's metadata entered by hand, when no source could provide it."""
+
+    title = PlainTextField(label=_("Title"), max_length=1000)
+    title_zh = PlainTextField(
+        label=_("Chinese title"),
+        max_length=500,
+        required=False,
+    )
+    authors = PlainTextField(
+        label=_("Authors"),
+        help_text=_("One per line, in the paper's order."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=20_000,
+        required=False,
+    )
+    institutions = PlainTextField(
+        label=_("Institutions"),
+        help_text=_("One per line."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=20_000,
+        required=False,
+    )
+    year = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2100, required=False)
+    abstract = PlainTextField(
+        label=_("Abstract"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=20_000,
+        required=False,
+    )
+
+    def clean_authors(self) -> list[str]:
+        return _lines(self.cleaned_data["authors"])
+
+    def clean_institutions(self) -> list[str]:
+        return _lines(self.cleaned_data["institutions"])
