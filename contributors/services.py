@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from rest_framework.authtoken.models import Token
 
 User = get_user_model()
@@ -56,6 +56,19 @@ def update_profile(user: Any, *, by: Any, **fields: Any) -> Any:
     user.full_clean(exclude=["password", "username", "email"])
     user.save(update_fields=list(fields))
     return user
+
+
+def get_api_token(user: Any) -> Token:
+    """``user``'s API token, created on first use (one per member).
+
+    Side effects: may insert a Token.
+    """
+    try:
+        with transaction.atomic():
+            token, _created = Token.objects.get_or_create(user=user)
+    except IntegrityError:  # created by a concurrent request meanwhile
+        token = Token.objects.get(user=user)
+    return token
 
 
 @transaction.atomic

@@ -251,3 +251,28 @@ def earlier_recommendations_of_paper(
     if exclude is not None:
         earlier = earlier.exclude(pk=exclude.pk)
     return earlier
+
+
+def with_paper_details(recommendations: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
+    """``recommendations`` with their papers' authors and institutions, for the API's lists."""
+    return recommendations.prefetch_related(
+        Prefetch("paper__authorships", queryset=Authorship.objects.select_related("author")),
+        Prefetch(
+            "paper__paper_institutions",
+            queryset=PaperInstitution.objects.select_related("institution"),
+        ),
+    )
+
+
+def publications() -> QuerySet[Publication]:
+    return Publication.objects.order_by("name", "pk")
+
+
+def visible_issue(user: Any, pk: int) -> Issue | None:
+    """The issue with this id if ``user`` may see it (published, or one they edit)."""
+    issue = (
+        Issue.objects.select_related("publication").prefetch_related("corrections").filter(pk=pk)
+    ).first()
+    if issue is None or not can(user, "issues.view_issue", issue):
+        return None
+    return issue

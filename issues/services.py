@@ -701,7 +701,10 @@ def assemble_issue(issue: Issue, *, by: Any) -> list[IssueEntry]:
     )
     news = [r for r in accepted if r.is_news]
     added = [schedule_recommendation(r, issue=issue, by=by) for r in papers + news]
-    texts = drafting.draft_texts(selectors.issue_contents(issue))
+    contents = selectors.issue_contents(issue)
+    if not contents:
+        return added  # nothing to write about yet
+    texts = drafting.draft_texts(contents)
     empty = {
         name: getattr(texts, name)
         for name in ISSUE_EDITABLE_FIELDS

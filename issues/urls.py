@@ -1,12 +1,14 @@
 from django.urls import path
 
-from issues import views
+from issues import feeds, views
 
 app_name = "issues"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("p/<slug:slug>/", views.PublicationDetailView.as_view(), name="publication-detail"),
+    path("p/<slug:slug>/feed/rss/", feeds.IssueFeed(), name="feed-rss"),
+    path("p/<slug:slug>/feed/atom/", feeds.AtomIssueFeed(), name="feed-atom"),
     path("p/<slug:slug>/<int:number>/", views.IssueDetailView.as_view(), name="issue-detail"),
     path("issues/<int:pk>/preview/", views.IssuePreviewView.as_view(), name="issue-preview"),
     path("papers/<int:pk>/refetch/", views.PaperRefetchView.as_view(), name="paper-refetch"),

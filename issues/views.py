@@ -45,7 +45,7 @@ class PublicationDetailView(TemplateView):
         return context
 
 
-def _issue_context(issue: Issue) -> dict[str, Any]:
+def issue_context(issue: Issue) -> dict[str, Any]:
     contents = selectors.issue_contents(issue)
     return {
         "issue": issue,
@@ -65,7 +65,7 @@ class IssueDetailView(TemplateView):
         issue = selectors.published_issue(kwargs["slug"], kwargs["number"])
         if issue is None:
             raise Http404("No such issue.")
-        context.update(_issue_context(issue))
+        context.update(issue_context(issue))
         return context
 
 
@@ -79,7 +79,7 @@ class IssuePreviewView(TemplateView):
         issue = get_object_or_404(Issue.objects.select_related("publication"), pk=kwargs["pk"])
         if not can(self.request.user, "issues.view_issue", issue):
             raise Http404("No such issue.")
-        context.update(_issue_context(issue), preview=not issue.is_published)
+        context.update(issue_context(issue), preview=not issue.is_published)
         return context
 
 

@@ -60,6 +60,16 @@ def _offline(settings: Any) -> Iterator[None]:
     app.conf.task_always_eager = eager
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Each test starts with an empty cache, so the API's throttles count from zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 # --- publications and roles -----------------------------------------------------------------------
 
 

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "rules",
     "contributors",
     "papers",
@@ -213,8 +215,47 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 50,
+    "DEFAULT_PARSER_CLASSES": ["weekly.api.parsers.BoundedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "weekly.api.limits.Pagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_RATE_ANON", default="120/minute"),
+        "user": env.str("API_RATE_USER", default="600/minute"),
+        "submissions": env.str("API_RATE_SUBMISSIONS", default="60/hour"),
+        "login": env.str("API_RATE_LOGIN", default="10/minute"),
+    },
+    "EXCEPTION_HANDLER": "weekly.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "weekly.api.schema.WeeklyAutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Weekly API",
+    "DESCRIPTION": (
+        "Read the published digest, submit and review recommendations, assemble and publish "
+        "issues. Every error answers with one shape: "
+        '{"error": {"code", "message", "fields"}}.'
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "RecommendationStatusEnum": "issues.enums.RecommendationStatus",
+        "IssueStatusEnum": "issues.enums.IssueStatus",
+        "MetadataStatusEnum": "papers.enums.MetadataStatus",
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------------

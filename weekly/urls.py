@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("weekly.api.urls")),
     path("", include("issues.urls")),
     path("", include("papers.urls")),
 ]

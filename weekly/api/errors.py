@@ -1,8 +1,4 @@
-"""What every endpoint of the REST API shares: one error shape, pagination, throttles.
-
-Referenced from ``REST_FRAMEWORK`` in the settings; the apps' API views never import this module.
-
-Every 4xx answer has the same body::
+"""One error shape for every 4xx answer of the API::
 
     {"error": {"code": "invalid",
                "message": "A sentence for people.",
@@ -17,11 +13,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from issues.exceptions import WorkflowError
@@ -73,7 +68,11 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
             error_body("too_large", "The request body is too large."),
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
-    if isinstance(exc, Http404):
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+        )
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
@@ -95,19 +94,3 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
             getattr(detail, "code", None) if code == "error" else code, str(detail)
         )
     return response
-
-
-class Pagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 100
-
-
-class SubmissionThrottle(UserRateThrottle):
-    """Recommendations and reviews, per member."""
-
-    scope = "submissions"
-
-
-class BurstAnonThrottle(AnonRateThrottle):
-    scope = "anon"

@@ -1,0 +1,369 @@
+"""API input and output of the editorial work: validation only; the services decide and write.
+
+Types and lengths are checked here; the rules (what a summary may hold, which transition is
+allowed, who may do what) are the services', so the site and the API refuse the same input with
+the same message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from contributors.api.serializers import ContributorRefSerializer
+from issues.enums import RecommendationKind, Verdict
+from issues.markup import render_markdown
+from issues.models import Correction, Issue, Publication, Recommendation, Review
+from papers.api.serializers import PaperSerializer, absolute
+from papers.models import Topic
+
+# --- publications -------------------------------------------------------------------------------
+
+
+class FeedLinksSerializer(serializers.Serializer):
+    rss = serializers.URLField()
+    atom = serializers.URLField()
+
+
+class PublicationSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="The publication's page on this site.")
+    issues = serializers.SerializerMethodField(help_text="The API list of its issues.")
+    feeds = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Publication
+        fields = (
+            "slug",
+            "name",
+            "name_zh",
+            "description",
+            "description_zh",
+            "approvals_required",
+            "url",
+            "issues",
+            "feeds",
+        )
+        read_only_fields = fields
+
+    def get_url(self, publication: Publication) -> str:
+        return absolute(self.context, reverse("issues:publication-detail", args=[publication.slug]))
+
+    def get_issues(self, publication: Publication) -> str:
+        return absolute(self.context, reverse("api:issue-list", args=[publication.slug]))
+
+    @extend_schema_field(FeedLinksSerializer)
+    def get_feeds(self, publication: Publication) -> dict[str, str]:
+        return {
+            kind: absolute(self.context, reverse(f"issues:feed-{kind}", args=[publication.slug]))
+            for kind in ("rss", "atom")
+        }
+
+
+# --- issues -------------------------------------------------------------------------------------
+
+
+class TopicRefSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name_en = serializers.CharField()
+    name_zh = serializers.CharField()
+
+
+class EntrySerializer(serializers.Serializer):
+    """One entry of an issue, as readers see it (fixed at publication)."""
+
+    id = serializers.IntegerField(source="entry.pk")
+    position = serializers.IntegerField(source="entry.position")
+    section = serializers.CharField()
+    title = serializers.CharField()
+    title_zh = serializers.CharField()
+    authors = serializers.ListField(child=serializers.CharField())
+    institutions = serializers.ListField(child=serializers.CharField())
+    summary = serializers.CharField(help_text="Markdown.")
+    summary_html = serializers.SerializerMethodField(help_text="The summary as safe HTML.")
+    url = serializers.CharField(help_text="The paper's or the news item's link.")
+    code_url = serializers.CharField()
+    topic = TopicRefSerializer(allow_null=True)
+    contributor = ContributorRefSerializer()
+    recommendation = serializers.IntegerField(source="entry.recommendation_id")
+    paper = PaperSerializer(
+        source="entry.recommendation.paper",
+        allow_null=True,
+        help_text="The paper as the catalogue knows it today (null for news items).",
+    )
+
+    def get_summary_html(self, content: Any) -> str:
+        return render_markdown(content.summary)
+
+
+class CorrectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Correction
+        fields = ("id", "note", "changes", "created_at")
+        read_only_fields = fields
+
+
+class IssueLinksSerializer(serializers.Serializer):
+    html = serializers.URLField(help_text="The issue's page (a preview until it is published).")
+    api = serializers.URLField()
+
+
+class IssueSummarySerializer(serializers.ModelSerializer):
+    publication = serializers.SlugField(source="publication.slug", read_only=True)
+    url = serializers.SerializerMethodField(help_text="The issue's page on this site.")
+    links = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Issue
+        fields = (
+            "id",
+            "publication",
+            "number",
+            "status",
+            "title",
+            "publish_at",
+            "published_at",
+            "url",
+            "links",
+        )
+        read_only_fields = fields
+
+    def get_url(self, issue: Issue) -> str:
+        return absolute(self.context, issue.get_absolute_url())
+
+    @extend_schema_field(IssueLinksSerializer)
+    def get_links(self, issue: Issue) -> dict[str, str]:
+        return {
+            "html": self.get_url(issue),
+            "api": absolute(self.context, reverse("api:issue-detail", args=[issue.pk])),
+        }
+
+
+class IssueSerializer(IssueSummarySerializer):
+    """An issue with its entries; the view passes ``contents`` (``selectors.issue_contents``)."""
+
+    intro_zh_html = serializers.SerializerMethodField()
+    intro_en_html = serializers.SerializerMethodField()
+    contributors = serializers.SerializerMethodField()
+    entries = serializers.SerializerMethodField()
+    corrections = CorrectionSerializer(many=True, read_only=True)
+
+    class Meta(IssueSummarySerializer.Meta):
+        fields = (
+            *IssueSummarySerializer.Meta.fields,
+            "intro_zh",
+            "intro_en",
+            "intro_zh_html",
+            "intro_en_html",
+            "credits",
+            "contributors",
+            "entries",
+            "corrections",
+        )
+        read_only_fields = fields
+
+    def get_intro_zh_html(self, issue: Issue) -> str:
+        return render_markdown(issue.intro_zh)
+
+    def get_intro_en_html(self, issue: Issue) -> str:
+        return render_markdown(issue.intro_en)
+
+    @extend_schema_field(ContributorRefSerializer(many=True))
+    def get_contributors(self, issue: Issue) -> list[dict[str, Any]]:
+        return ContributorRefSerializer(self.context["contributors"], many=True).data
+
+    @extend_schema_field(EntrySerializer(many=True))
+    def get_entries(self, issue: Issue) -> list[dict[str, Any]]:
+        return EntrySerializer(self.context["contents"], many=True, context=self.context).data
+
+
+class IssueWriteSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    intro_zh = serializers.CharField(max_length=20_000, required=False, allow_blank=True)
+    intro_en = serializers.CharField(max_length=20_000, required=False, allow_blank=True)
+    credits = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+
+
+class PublishSerializer(serializers.Serializer):
+    publish_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="When to publish, with its time zone; leave out to publish now.",
+    )
+
+
+class EntryAddSerializer(serializers.Serializer):
+    recommendation = serializers.IntegerField(
+        min_value=1, help_text="An accepted recommendation of this publication."
+    )
+
+
+class EntryOrderSerializer(serializers.Serializer):
+    order = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        max_length=1000,
+        help_text="Every entry id of the issue exactly once, in the new order.",
+    )
+
+
+class EntryCorrectionSerializer(serializers.Serializer):
+    title = serializers.CharField(source="shown_title", required=False, allow_blank=True)
+    title_zh = serializers.CharField(
+        source="shown_title_zh", max_length=500, required=False, allow_blank=True
+    )
+    authors = serializers.CharField(
+        source="shown_authors", required=False, allow_blank=True, help_text="One per line."
+    )
+    institutions = serializers.CharField(
+        source="shown_institutions", required=False, allow_blank=True, help_text="One per line."
+    )
+    summary = serializers.CharField(source="shown_summary", required=False, allow_blank=True)
+    code_url = serializers.CharField(
+        source="shown_code_url", max_length=500, required=False, allow_blank=True
+    )
+    url = serializers.CharField(
+        source="shown_url", max_length=500, required=False, allow_blank=True
+    )
+
+
+class CorrectionWriteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, help_text="The erratum readers see.")
+    issue = IssueWriteSerializer(required=False, help_text="Changes to the issue's own texts.")
+    entries = serializers.DictField(
+        child=EntryCorrectionSerializer(),
+        required=False,
+        help_text="Entry id → the shown fields to change.",
+    )
+
+    def validate_entries(self, value: dict[str, Any]) -> dict[int, dict[str, str]]:
+        if len(value) > 1000:
+            raise serializers.ValidationError("At most 1000 entries, please.")
+        entries = {}
+        for key, changes in value.items():
+            if not str(key).isdigit():
+                raise serializers.ValidationError(f"{key!r} is not an entry id.")
+            entries[int(key)] = changes
+        return entries
+
+
+# --- recommendations ----------------------------------------------------------------------------
+
+
+class RecommendationSerializer(serializers.ModelSerializer):
+    publication = serializers.SlugField(source="publication.slug", read_only=True)
+    topic = serializers.SlugField(source="topic.slug", read_only=True, allow_null=True)
+    submitter = ContributorRefSerializer(read_only=True)
+    summary_html = serializers.SerializerMethodField()
+    paper = PaperSerializer(read_only=True, allow_null=True)
+    paper_metadata_status = serializers.CharField(
+        source="paper.metadata_status",
+        read_only=True,
+        allow_null=True,
+        help_text="pending until a worker has fetched the paper; null for news items.",
+    )
+    links = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Recommendation
+        fields = (
+            "id",
+            "publication",
+            "kind",
+            "status",
+            "summary",
+            "summary_html",
+            "title_zh",
+            "code_url",
+            "topic",
+            "news_title",
+            "news_url",
+            "submitter",
+            "paper",
+            "paper_metadata_status",
+            "created_at",
+            "submitted_at",
+            "decided_at",
+            "links",
+        )
+        read_only_fields = fields
+
+    def get_summary_html(self, recommendation: Recommendation) -> str:
+        return render_markdown(recommendation.summary)
+
+    @extend_schema_field(
+        serializers.DictField(child=serializers.URLField(), help_text="api, reviews")
+    )
+    def get_links(self, recommendation: Recommendation) -> dict[str, str]:
+        return {
+            "api": absolute(
+                self.context, reverse("api:recommendation-detail", args=[recommendation.pk])
+            ),
+            "reviews": absolute(
+                self.context, reverse("api:recommendation-reviews", args=[recommendation.pk])
+            ),
+        }
+
+
+class _TopicField(serializers.SlugRelatedField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            slug_field="slug",
+            queryset=Topic.objects.all(),
+            required=False,
+            allow_null=True,
+            help_text="A topic's slug (see topics/).",
+            **kwargs,
+        )
+
+
+class RecommendationCreateSerializer(serializers.Serializer):
+    identifier = serializers.CharField(
+        max_length=2048,
+        required=False,
+        allow_blank=True,
+        help_text="An arXiv id or URL, an arXiv DOI, or an AMiner link (papers only).",
+    )
+    summary = serializers.CharField(max_length=20_000, help_text="Markdown.")
+    publication = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Publication.objects.all(), help_text="A publication's slug."
+    )
+    kind = serializers.ChoiceField(
+        choices=RecommendationKind.choices, default=RecommendationKind.PAPER
+    )
+    topic = _TopicField()
+    title_zh = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    code_url = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    news_title = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    news_url = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    draft = serializers.BooleanField(
+        default=False, help_text="Keep it as a draft instead of submitting it for review."
+    )
+
+
+class RecommendationEditSerializer(serializers.Serializer):
+    summary = serializers.CharField(max_length=20_000, required=False)
+    topic = _TopicField()
+    title_zh = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    code_url = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    news_title = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    news_url = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    reviewer = ContributorRefSerializer(read_only=True)
+
+    class Meta:
+        model = Review
+        fields = ("id", "verdict", "comment", "reviewer", "created_at")
+        read_only_fields = fields
+
+
+class ReviewCreateSerializer(serializers.Serializer):
+    verdict = serializers.ChoiceField(choices=Verdict.choices)
+    comment = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")

@@ -1,0 +1,111 @@
+"""Filters of the paper list: validation of the query string only."""
+
+from __future__ import annotations
+
+from django.core.validators import RegexValidator
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django_filters import rest_framework as filters
+
+from papers.models import Authorship, Paper
+
+_CATEGORY = RegexValidator(
+    r"^[a-z][a-z-]*(\.[A-Za-z][A-Za-z-]*)?$", "Give an arXiv category such as cs.CL or hep-th."
+)
+# The editorial app's states, named here as the strings they are stored as: the catalogue only
+# reads through the reverse relations, so it imports nothing of the editorial app.
+_PUBLISHED = "published"
+
+
+class PaperFilter(filters.FilterSet):
+    q = filters.CharFilter(
+        method="search",
+        max_length=200,
+        help_text="Words in the title (English or Chinese), the abstract or an author's name.",
+    )
+    topic = filters.CharFilter(
+        method="in_topic", max_length=80, help_text="A topic's slug: papers published under it."
+    )
+    publication = filters.CharFilter(
+        method="in_publication",
+        max_length=80,
+        help_text="A publication's slug: papers featured in its published issues.",
+    )
+    year = filters.NumberFilter(field_name="year", min_value=1900, max_value=2100)
+    has_code = filters.BooleanFilter(method="with_code", help_text="Whether a code link is known.")
+    category = filters.CharFilter(
+        method="in_category",
+        max_length=40,
+        validators=[_CATEGORY],
+        help_text="An arXiv category (primary or cross-listed), e.g. cs.CL.",
+    )
+    featured = filters.BooleanFilter(
+        method="is_featured", help_text="Whether the paper appeared in a published issue."
+    )
+    metadata_status = filters.CharFilter(field_name="metadata_status", max_length=20)
+    ordering = filters.OrderingFilter(
+        fields=(
+            ("published_on", "published_on"),
+            ("year", "year"),
+            ("created_at", "created"),
+            ("title", "title"),
+        ),
+        help_text="Sort by published_on, year, created or title; prefix - for descending.",
+    )
+
+    class Meta:
+        model = Paper
+        fields = ("q", "topic", "publication", "year", "has_code", "category", "featured")
+
+    def search(self, papers: QuerySet[Paper], name: str, value: str) -> QuerySet[Paper]:
+        for word in value.split()[:10]:
+            by_author = Authorship.objects.filter(
+                paper=OuterRef("pk"), author__name__icontains=word
+            )
+            papers = papers.filter(
+                Q(title__icontains=word)
+                | Q(title_zh__icontains=word)
+                | Q(abstract__icontains=word)
+                | Exists(by_author)
+            )
+        return papers
+
+    def in_topic(self, papers: QuerySet[Paper], name: str, value: str) -> QuerySet[Paper]:
+        return papers.filter(
+            Exists(
+                Paper.recommendations.rel.related_model.objects.filter(
+                    paper=OuterRef("pk"), topic__slug=value, status=_PUBLISHED
+                )
+            )
+        )
+
+    def in_publication(self, papers: QuerySet[Paper], name: str, value: str) -> QuerySet[Paper]:
+        return papers.filter(
+            Exists(
+                Paper.issue_entries.rel.related_model.objects.filter(
+                    paper=OuterRef("pk"),
+                    issue__status=_PUBLISHED,
+                    issue__publication__slug=value,
+                )
+            )
+        )
+
+    def with_code(self, papers: QuerySet[Paper], name: str, value: bool | None) -> QuerySet[Paper]:
+        if value is None:
+            return papers
+        return papers.exclude(code_url="") if value else papers.filter(code_url="")
+
+    def in_category(self, papers: QuerySet[Paper], name: str, value: str) -> QuerySet[Paper]:
+        # Categories are a JSON list; the quoted name matches one element exactly.
+        return papers.filter(Q(primary_category=value) | Q(categories__icontains=f'"{value}"'))
+
+    def is_featured(
+        self, papers: QuerySet[Paper], name: str, value: bool | None
+    ) -> QuerySet[Paper]:
+        if value is None:
+            return papers
+        featured = Exists(
+            Paper.issue_entries.rel.related_model.objects.filter(
+                paper=OuterRef("pk"), issue__status=_PUBLISHED
+            )
+        )
+        return papers.filter(featured if value else ~featured)

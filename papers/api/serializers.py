@@ -1,0 +1,101 @@
+"""API output of the paper catalogue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from papers.models import Paper, Topic
+
+
+def absolute(context: dict[str, Any], path: str) -> str:
+    request = context.get("request")
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+class TopicSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Topic
+        fields = ("slug", "name_en", "name_zh", "description", "position")
+        read_only_fields = fields
+
+
+class MetadataStateSerializer(serializers.Serializer):
+    """Where the paper's metadata stands: fetched, waiting, or failed with the reason."""
+
+    status = serializers.CharField(source="metadata_status")
+    source = serializers.CharField(source="metadata_source")
+    error = serializers.CharField(source="metadata_error")
+    attempts = serializers.IntegerField(source="metadata_attempts")
+    fetched_at = serializers.DateTimeField(source="metadata_fetched_at", allow_null=True)
+
+
+class PaperSerializer(serializers.ModelSerializer):
+    """A paper as the catalogue knows it. Lists and details cost a fixed number of queries:
+    the queryset must come from ``papers.selectors.papers_with_details``."""
+
+    authors = serializers.SerializerMethodField()
+    institutions = serializers.SerializerMethodField()
+    url = serializers.CharField(read_only=True, help_text="The paper's landing page.")
+    pdf_url = serializers.CharField(source="pdf_link", read_only=True)
+    metadata = MetadataStateSerializer(source="*", read_only=True)
+    web_url = serializers.SerializerMethodField(help_text="The paper's page on this site.")
+
+    class Meta:
+        model = Paper
+        fields = (
+            "id",
+            "arxiv_id",
+            "arxiv_version",
+            "aminer_id",
+            "doi",
+            "title",
+            "title_zh",
+            "authors",
+            "institutions",
+            "abstract",
+            "published_on",
+            "revised_on",
+            "year",
+            "primary_category",
+            "categories",
+            "journal_ref",
+            "comment",
+            "url",
+            "pdf_url",
+            "code_url",
+            "metadata",
+            "web_url",
+        )
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_authors(self, paper: Paper) -> list[str]:
+        return [a.author.name for a in paper.authorships.all()]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_institutions(self, paper: Paper) -> list[str]:
+        return [pi.institution.name for pi in paper.paper_institutions.all()]
+
+    def get_web_url(self, paper: Paper) -> str:
+        return absolute(self.context, reverse("papers:paper-detail", args=[paper.pk]))
+
+
+class PaperMetadataSerializer(serializers.Serializer):
+    """A paper's metadata entered by hand, when no source could provide it."""
+
+    title = serializers.CharField(max_length=1000)
+    title_zh = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    authors = serializers.ListField(
+        child=serializers.CharField(max_length=300), max_length=500, required=False, default=list
+    )
+    institutions = serializers.ListField(
+        child=serializers.CharField(max_length=300), max_length=500, required=False, default=list
+    )
+    abstract = serializers.CharField(
+        max_length=20_000, required=False, allow_blank=True, default=""
+    )
+    year = serializers.IntegerField(min_value=1900, max_value=2100, required=False, allow_null=True)

@@ -1,0 +1,36 @@
+"""API views of the paper catalogue: thin; each calls one selector or service."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, permissions
+
+from papers import selectors
+from papers.api.filters import PaperFilter
+from papers.api.serializers import PaperSerializer, TopicSerializer
+
+
+@extend_schema_view(get=extend_schema(summary="Search and filter the paper catalogue"))
+class PaperListView(generics.ListAPIView):
+    permission_classes = [permissions.AllowAny]
+    serializer_class = PaperSerializer
+    filterset_class = PaperFilter
+
+    def get_queryset(self):
+        return selectors.papers_with_details().order_by("-created_at", "-id")
+
+
+@extend_schema_view(get=extend_schema(summary="A paper"))
+class PaperDetailView(generics.RetrieveAPIView):
+    permission_classes = [permissions.AllowAny]
+    serializer_class = PaperSerializer
+
+    def get_queryset(self):
+        return selectors.papers_with_details()
+
+
+@extend_schema_view(get=extend_schema(summary="The topics, in their order"))
+class TopicListView(generics.ListAPIView):
+    permission_classes = [permissions.AllowAny]
+    serializer_class = TopicSerializer
+    queryset = selectors.topics()

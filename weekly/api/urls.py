@@ -1,0 +1,98 @@
+"""The REST API, version 1: every app's endpoints under /api/v1/, with its schema and docs."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from contributors.api import views as contributors
+from issues.api import views as issues
+from papers.api import views as papers
+
+app_name = "api"
+
+urlpatterns = [
+    path("auth/token/", contributors.TokenView.as_view(), name="auth-token"),
+    path("me/", contributors.MeView.as_view(), name="me"),
+    path(
+        "contributors/<str:username>/",
+        contributors.ContributorDetailView.as_view(),
+        name="contributor-detail",
+    ),
+    path("publications/", issues.PublicationListView.as_view(), name="publication-list"),
+    path(
+        "publications/<slug:slug>/",
+        issues.PublicationDetailView.as_view(),
+        name="publication-detail",
+    ),
+    path(
+        "publications/<slug:slug>/issues/",
+        issues.PublicationIssueListView.as_view(),
+        name="issue-list",
+    ),
+    path(
+        "publications/<slug:slug>/issues/<int:number>/",
+        issues.PublishedIssueView.as_view(),
+        name="published-issue",
+    ),
+    path("issues/<int:pk>/", issues.IssueDetailView.as_view(), name="issue-detail"),
+    path("issues/<int:pk>/assemble/", issues.IssueAssembleView.as_view(), name="issue-assemble"),
+    path("issues/<int:pk>/publish/", issues.IssuePublishView.as_view(), name="issue-publish"),
+    path(
+        "issues/<int:pk>/unschedule/",
+        issues.IssueUnscheduleView.as_view(),
+        name="issue-unschedule",
+    ),
+    path("issues/<int:pk>/entries/", issues.IssueEntryListView.as_view(), name="issue-entries"),
+    path(
+        "issues/<int:pk>/entries/<int:entry_id>/",
+        issues.IssueEntryDetailView.as_view(),
+        name="issue-entry",
+    ),
+    path(
+        "issues/<int:pk>/corrections/",
+        issues.IssueCorrectionListView.as_view(),
+        name="issue-corrections",
+    ),
+    path("papers/", papers.PaperListView.as_view(), name="paper-list"),
+    path("papers/<int:pk>/", papers.PaperDetailView.as_view(), name="paper-detail"),
+    path("papers/<int:pk>/refetch/", issues.PaperRefetchView.as_view(), name="paper-refetch"),
+    path("papers/<int:pk>/metadata/", issues.PaperMetadataView.as_view(), name="paper-metadata"),
+    path("topics/", papers.TopicListView.as_view(), name="topic-list"),
+    path(
+        "recommendations/",
+        issues.RecommendationListView.as_view(),
+        name="recommendation-list",
+    ),
+    path(
+        "recommendations/queue/",
+        issues.ReviewQueueView.as_view(),
+        name="recommendation-queue",
+    ),
+    path(
+        "recommendations/<int:pk>/",
+        issues.RecommendationDetailView.as_view(),
+        name="recommendation-detail",
+    ),
+    path(
+        "recommendations/<int:pk>/submit/",
+        issues.RecommendationSubmitView.as_view(),
+        name="recommendation-submit",
+    ),
+    path(
+        "recommendations/<int:pk>/withdraw/",
+        issues.RecommendationWithdrawView.as_view(),
+        name="recommendation-withdraw",
+    ),
+    path(
+        "recommendations/<int:pk>/accept/",
+        issues.RecommendationAcceptView.as_view(),
+        name="recommendation-accept",
+    ),
+    path(
+        "recommendations/<int:pk>/reviews/",
+        issues.RecommendationReviewListView.as_view(),
+        name="recommendation-reviews",
+    ),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+]
