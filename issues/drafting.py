@@ -60,7 +60,7 @@ def draft_texts(contents: Sequence[EntryContent]) -> IssueTexts:
             + _join_en([c.title for c in news])
             + "."
         )
-    contributors = list(dict.fromkeys(c.contributor.public_name for c in contents))
+    contributors = list(dict.fromkeys(c.contributor.public_name for c in papers + news))
     return IssueTexts(
         title=title,
         intro_zh="".join(zh) + "\n\n" + INVITATION_ZH,

@@ -107,9 +107,11 @@ def _shown_entry_content(entry: IssueEntry) -> EntryContent:
 
 
 def issue_contents(issue: Issue) -> list[EntryContent]:
-    """The entries of ``issue`` as readers see them (fixed ones once published), in order."""
+    """The entries of ``issue`` as readers see them (fixed ones once published): papers, then
+    news, each in their order."""
     build = _shown_entry_content if issue.is_published else live_entry_content
-    return [build(entry) for entry in _entries(issue)]
+    entries = sorted(_entries(issue), key=lambda e: (e.section != Section.PAPERS, e.position, e.pk))
+    return [build(entry) for entry in entries]
 
 
 def issue_contributors(contents: Iterable[EntryContent]) -> list[Any]:

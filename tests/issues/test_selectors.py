@@ -364,16 +364,17 @@ def test_issue_contents_published_shows_frozen_fields_in_order(publication: Publ
 
     contents = selectors.issue_contents(issue)
 
+    # Papers first, then news, as readers see them.
     assert [(c.entry, c.title, c.is_news) for c in contents] == [
-        (news, "N", True),
         (first, "First", False),
         (second, "Second", False),
+        (news, "N", True),
     ]
-    assert (contents[2].authors, contents[2].institutions) == (["B One", "B Two"], ["Inst B"])
+    assert (contents[1].authors, contents[1].institutions) == (["B One", "B Two"], ["Inst B"])
     assert selectors.issue_contributors(contents) == [
-        news.recommendation.submitter,
         first.recommendation.submitter,
         second.recommendation.submitter,
+        news.recommendation.submitter,
     ]
 
 
