@@ -10,6 +10,11 @@ urlpatterns = [
     path("p/<slug:slug>/feed/rss/", feeds.IssueFeed(), name="feed-rss"),
     path("p/<slug:slug>/feed/atom/", feeds.AtomIssueFeed(), name="feed-atom"),
     path("p/<slug:slug>/<int:number>/", views.IssueDetailView.as_view(), name="issue-detail"),
+    path(
+        "p/<slug:slug>/<int:number>/issue.<str:fmt>",
+        views.IssueExportView.as_view(),
+        name="issue-export",
+    ),
     path("issues/<int:pk>/preview/", views.IssuePreviewView.as_view(), name="issue-preview"),
     path("papers/<int:pk>/refetch/", views.PaperRefetchView.as_view(), name="paper-refetch"),
     path(

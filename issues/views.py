@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from issues import selectors, services
+from issues import exports, selectors, services
 from issues.exceptions import WorkflowError
 from issues.forms import PaperMetadataForm
 from issues.models import Issue, Publication
@@ -137,3 +137,33 @@ class PaperMetadataEnterView(LoginRequiredMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Thank you: the paper's metadata is saved."))
         return redirect("papers:paper-detail", pk=self.paper.pk)
+
+
+EXPORTS = {
+    "md": ("text/markdown; charset=utf-8", "issue.md"),
+    "html": ("text/html; charset=utf-8", "issue.html"),
+    "bib": ("application/x-bibtex; charset=utf-8", "issue.bib"),
+}
+
+
+class IssueExportView(View):
+    """A published issue as Markdown, paste-ready HTML or BibTeX of its papers."""
+
+    def get(self, request: HttpRequest, slug: str, number: int, fmt: str) -> HttpResponse:
+        issue = selectors.published_issue(slug, number)
+        if issue is None or fmt not in EXPORTS:
+            raise Http404("No such issue.")
+        contents = selectors.issue_contents(issue)
+        corrections = list(issue.corrections.all())
+        if fmt == "md":
+            body = exports.issue_markdown(issue, contents, corrections)
+        elif fmt == "html":
+            body = exports.issue_html(issue, contents, corrections)
+        else:
+            body = exports.issue_bibtex(contents)
+        content_type, _name = EXPORTS[fmt]
+        response = HttpResponse(body, content_type=content_type)
+        if fmt != "html":
+            filename = f"{slug}-{number}.{fmt}"
+            response["Content-Disposition"] = f'inline; filename="{filename}"'
+        return response

@@ -108,6 +108,11 @@ class CorrectionSerializer(serializers.ModelSerializer):
 class IssueLinksSerializer(serializers.Serializer):
     html = serializers.URLField(help_text="The issue's page (a preview until it is published).")
     api = serializers.URLField()
+    markdown = serializers.URLField(required=False, help_text="Published issues: Markdown.")
+    paste_html = serializers.URLField(
+        required=False, help_text="Published issues: HTML with inline styles, to paste."
+    )
+    bibtex = serializers.URLField(required=False, help_text="Published issues: its papers.")
 
 
 class IssueSummarySerializer(serializers.ModelSerializer):
@@ -135,10 +140,17 @@ class IssueSummarySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(IssueLinksSerializer)
     def get_links(self, issue: Issue) -> dict[str, str]:
-        return {
+        links = {
             "html": self.get_url(issue),
             "api": absolute(self.context, reverse("api:issue-detail", args=[issue.pk])),
         }
+        if issue.is_published:
+            for name, fmt in (("markdown", "md"), ("paste_html", "html"), ("bibtex", "bib")):
+                path = reverse(
+                    "issues:issue-export", args=[issue.publication.slug, issue.number, fmt]
+                )
+                links[name] = absolute(self.context, path)
+        return links
 
 
 class IssueSerializer(IssueSummarySerializer):

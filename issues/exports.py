@@ -1,0 +1,178 @@
+"""Exports of an issue: Markdown in the digest's layout, paste-ready HTML, BibTeX of its papers.
+
+Pure functions over what the issue shows (``selectors.issue_contents``): a published issue
+exports what readers saw, corrections included.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from django.template.loader import render_to_string
+
+from issues.models import Correction, Issue
+from issues.selectors import EntryContent
+
+#: How many authors an entry names before 等 (et al.).
+AUTHORS_SHOWN = 3
+
+# --- Markdown -----------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|>~])")
+
+
+def md_text(text: str) -> str:
+    """Plain text made inert in Markdown: no emphasis, links, headings or raw HTML."""
+    text = " ".join((text or "").split())
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("<", "&lt;")
+
+
+def md_block(markdown_text: str) -> str:
+    """A member's Markdown kept as Markdown, without raw HTML."""
+    return (markdown_text or "").strip().replace("<", "&lt;")
+
+
+def _authors(names: Sequence[str]) -> str:
+    shown = ", ".join(names[:AUTHORS_SHOWN])
+    return shown + ("等" if len(names) > AUTHORS_SHOWN else "")
+
+
+def _heading(content: EntryContent) -> str:
+    title = md_text(content.title)
+    if content.title_zh:
+        title += f"（{md_text(content.title_zh)}）"
+    if content.institutions:
+        return f"{md_text('、'.join(content.institutions))} | {title}"
+    return title
+
+
+def issue_markdown(
+    issue: Issue, contents: Sequence[EntryContent], corrections: Sequence[Correction] = ()
+) -> str:
+    """The issue in the digest's usual layout, as Markdown."""
+    publication = issue.publication
+    papers = [c for c in contents if not c.is_news]
+    news = [c for c in contents if c.is_news]
+    lines = [f"# {md_text(issue.title or publication.name)}", ""]
+    masthead = md_text(publication.name_zh or publication.name)
+    if issue.number:
+        masthead += f" · 第 {issue.number} 期 · {issue.published_at:%Y-%m-%d}"
+    lines += [masthead, "", "## 关于周刊", ""]
+    if issue.intro_zh:
+        lines += [md_block(issue.intro_zh), ""]
+    if issue.intro_en:
+        lines += [md_block(issue.intro_en), ""]
+    if issue.credits:
+        lines += [f"（本期贡献者：{md_text(issue.credits)}）", ""]
+    if papers:
+        lines += ["## 论文推荐", ""]
+        for content in papers:
+            lines += [f"### {_heading(content)}", ""]
+            if content.authors:
+                lines += [f"作者：{md_text(_authors(content.authors))}", ""]
+            lines += [f"简介：{md_block(content.summary)}", ""]
+            if content.code_url:
+                lines += [f"代码下载：<{content.code_url}>", ""]
+            lines += [f"论文地址：<{content.url}>", ""]
+    if news:
+        lines += ["## 研究动态", ""]
+        for content in news:
+            lines += [f"### {md_text(content.title)}", "", md_block(content.summary), ""]
+            lines += [f"链接：<{content.url}>", ""]
+    if corrections:
+        lines += ["## 勘误", ""]
+        lines += [f"- {c.created_at:%Y-%m-%d}：{md_text(c.note)}" for c in corrections]
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+# --- paste-ready HTML ---------------------------------------------------------------------------
+
+
+def issue_html(
+    issue: Issue, contents: Sequence[EntryContent], corrections: Sequence[Correction] = ()
+) -> str:
+    """The issue as one HTML fragment with inline styles, for blog and WeChat editors that keep
+    no stylesheet. Every text is escaped; summaries are sanitised Markdown."""
+    return render_to_string(
+        "issues/export_issue.html",
+        {
+            "issue": issue,
+            "publication": issue.publication,
+            "papers": [c for c in contents if not c.is_news],
+            "news": [c for c in contents if c.is_news],
+            "corrections": corrections,
+            "authors_shown": AUTHORS_SHOWN,
+        },
+    )
+
+
+# --- BibTeX -------------------------------------------------------------------------------------
+
+_BIB_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "^": r"\^{}",
+    "~": r"\~{}",
+}
+
+
+def bib_text(text: str) -> str:
+    """Text safe inside a braced BibTeX field."""
+    text = " ".join((text or "").split())
+    return "".join(_BIB_SPECIAL.get(char, char) for char in text)
+
+
+def _key_part(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]", "", ascii_text)
+
+
+def _bib_key(content: EntryContent, taken: set[str]) -> str:
+    paper = content.entry.recommendation.paper
+    surname = _key_part(content.authors[0].split()[-1]) if content.authors else ""
+    first_word = next(
+        (w for w in (_key_part(word) for word in content.title.split()) if len(w) > 3), ""
+    )
+    year = str(paper.year or "") if paper else ""
+    key = (surname.lower() + year + first_word.lower()) or f"paper{paper.pk if paper else ''}"
+    unique, suffix = key, ord("a")
+    while unique in taken:
+        unique, suffix = key + chr(suffix), suffix + 1
+    taken.add(unique)
+    return unique
+
+
+def issue_bibtex(contents: Sequence[EntryContent]) -> str:
+    """One BibTeX entry per paper of the issue, with arXiv eprint fields where known."""
+    entries, taken = [], set()
+    for content in contents:
+        paper = content.entry.recommendation.paper
+        if content.is_news or paper is None:
+            continue
+        fields = [("title", "{" + bib_text(content.title) + "}")]
+        if content.authors:
+            fields.append(("author", " and ".join(bib_text(a) for a in content.authors)))
+        if paper.year:
+            fields.append(("year", str(paper.year)))
+        if paper.arxiv_id:
+            fields += [("eprint", paper.arxiv_id), ("archivePrefix", "arXiv")]
+            if paper.primary_category:
+                fields.append(("primaryClass", bib_text(paper.primary_category)))
+        if paper.doi:
+            fields.append(("doi", bib_text(paper.doi)))
+        if paper.journal_ref:
+            fields.append(("journal", bib_text(paper.journal_ref)))
+        fields.append(("url", bib_text(content.url)))
+        kind = "article" if paper.journal_ref else "misc"
+        body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+        entries.append(f"@{kind}{{{_bib_key(content, taken)},\n{body}\n}}\n")
+    return "\n".join(entries)
