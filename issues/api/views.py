@@ -9,7 +9,7 @@ from typing import Any
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import generics, permissions, status
+from rest_framework import exceptions, generics, permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -34,9 +34,9 @@ from issues.api.serializers import (
     ReviewCreateSerializer,
     ReviewSerializer,
 )
-from issues.exceptions import NotAllowed
+from issues.exceptions import InvalidInput, NotAllowed
 from issues.models import Issue, IssueEntry, Publication, Recommendation
-from issues.permissions import REFUSALS, can
+from issues.permissions import REFUSALS, can, require
 from papers import selectors as paper_selectors
 from papers.api.serializers import PaperMetadataSerializer, PaperSerializer
 from weekly.api.limits import SubmissionThrottle
@@ -209,7 +209,8 @@ class IssueEntryListView(APIView):
         wanted = _valid(EntryAddSerializer, request)["recommendation"]
         recommendation = selectors.visible_recommendations(request.user).filter(pk=wanted).first()
         if recommendation is None:
-            raise NotAllowed(REFUSALS["issues.schedule_recommendation"])
+            require(request.user, "issues.schedule_recommendation", issue)
+            raise InvalidInput("No recommendation you may see has this id.", field="recommendation")
         services.schedule_recommendation(recommendation, issue=issue, by=request.user)
         return _entries_response(request, issue, status.HTTP_201_CREATED)
 
@@ -439,6 +440,8 @@ class RecommendationReviewListView(APIView):
     def get(self, request: Request, pk: int) -> Response:
         recommendation = _recommendation(request, pk)
         if not can(request.user, "issues.view_reviews", recommendation):
+            if not request.user.is_authenticated:
+                raise exceptions.NotAuthenticated()
             raise NotAllowed(REFUSALS["issues.view_reviews"])
         reviews = recommendation.reviews.select_related("reviewer")
         return Response(ReviewSerializer(reviews, many=True).data)

@@ -1,0 +1,896 @@
+"""The API's permission matrix: every operation × every role → the exact status.
+
+Each case builds fresh objects in the state its operation needs, calls the operation once with a
+valid body as one role, and checks the exact status. A refusal must answer with the one error
+shape and write nothing; a success must have done what it says. The expected statuses come from
+the rules (``issues.permissions`` and the API's conventions), not from the code:
+
+- an anonymous write is 401, whatever the object;
+- an object the caller may not see (a draft issue of a publication they don't edit, a
+  recommendation outside ``selectors.visible_recommendations``) is 404, for reads and writes;
+- a visible object the caller may not act on is 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.response import Response
+
+from issues.enums import IssueStatus, RecommendationStatus, TeamRole, Verdict
+from issues.models import (
+    Correction,
+    Issue,
+    IssueEntry,
+    Publication,
+    Recommendation,
+    Review,
+    Transition,
+)
+from papers.enums import MetadataSource, MetadataStatus
+from papers.models import Paper, Topic
+from tests.api.conftest import client_for
+from tests.factories import (
+    TEST_PASSWORD,
+    IssueEntryFactory,
+    IssueFactory,
+    MembershipFactory,
+    PaperFactory,
+    RecommendationFactory,
+    ReviewFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# --- roles ----------------------------------------------------------------------------------------
+
+ROLES = (
+    "anonymous",
+    "contributor",  # a plain member; the submitter of the recommendations under test
+    "reviewer",  # of the publication under test
+    "editor",  # of the publication under test
+    "other_editor",  # editor of another publication only
+    "admin",  # a superuser
+)
+ANYONE = frozenset(ROLES)
+MEMBERS = ANYONE - {"anonymous"}
+SUBMITTER = frozenset({"contributor"})
+TEAM = frozenset({"reviewer", "editor", "admin"})
+EDITORS = frozenset({"editor", "admin"})
+ANY_EDITOR = frozenset({"editor", "other_editor", "admin"})
+#: Who sees the draft issues of the publication under test: only its editors.
+NOT_ITS_EDITORS = MEMBERS - EDITORS
+#: Who sees an unpublished recommendation of the publication under test: its submitter and team.
+OUTSIDERS = MEMBERS - SUBMITTER - TEAM
+
+_FIXTURE_OF_ROLE = {
+    "contributor": "contributor",
+    "reviewer": "reviewer",
+    "editor": "editor",
+    "other_editor": "other_editor",
+    "admin": "admin_user",
+}
+
+
+def _statuses(
+    ok: int,
+    allowed: frozenset[str],
+    *,
+    hidden: frozenset[str] = frozenset(),
+    anonymous: int = 401,
+) -> dict[str, int]:
+    """``ok`` for the allowed roles; else ``anonymous`` for an anonymous caller, 404 for the
+    roles that may not see the object, and 403 for the others."""
+    statuses = {}
+    for role in ROLES:
+        if role in allowed:
+            statuses[role] = ok
+        elif role == "anonymous":
+            statuses[role] = anonymous
+        elif role in hidden:
+            statuses[role] = 404
+        else:
+            statuses[role] = 403
+    return statuses
+
+
+# --- the operations -------------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    """What one case runs in: the publications, the acting role and the objects arranged."""
+
+    role: str
+    actor: Any | None  # None when anonymous
+    publication: Publication
+    other_publication: Publication
+    contributor: Any
+    topic: Topic
+    objects: dict[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.objects[name]
+
+    def fresh(self, name: str) -> Any:
+        obj = self.objects[name]
+        obj.refresh_from_db()
+        return obj
+
+
+Arrange = Callable[[World], dict[str, Any]]
+Body = Callable[[World], Any]
+Check = Callable[[World, Response], None]
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    route: str  # the path under /api/v1/, spelled as in the OpenAPI schema
+    statuses: Mapping[str, int]
+    #: Builds the objects; returns them by name, the route's parameters among them.
+    arrange: Arrange
+    body: Body | None = None
+    #: What a success must have done.
+    check: Check = lambda world, response: None
+    #: Names a second state (or query) of an operation the matrix already has.
+    variant: str = ""
+    query: str = ""
+
+    def __post_init__(self) -> None:
+        assert set(self.statuses) == set(ROLES), self.id
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.route}" + (f" [{self.variant}]" if self.variant else "")
+
+
+# --- arrangements ---------------------------------------------------------------------------------
+
+
+def _publication(world: World) -> dict[str, Any]:
+    return {"slug": world.publication.slug}
+
+
+def _contributor_profile(world: World) -> dict[str, Any]:
+    return {"username": world.contributor.username}
+
+
+def _token(world: World) -> dict[str, Any]:
+    if world.actor is not None:
+        Token.objects.create(user=world.actor)
+    return {}
+
+
+def _draft_issue(world: World) -> dict[str, Any]:
+    issue = IssueFactory(publication=world.publication)
+    return {"id": issue.pk, "issue": issue}
+
+
+def _draft_issue_with_entry(world: World) -> dict[str, Any]:
+    entry = IssueEntryFactory(
+        issue__publication=world.publication, recommendation__submitter=world.contributor
+    )
+    return {"id": entry.issue_id, "issue": entry.issue, "entry": entry, "entry_id": entry.pk}
+
+
+def _draft_issue_with_two_entries(world: World) -> dict[str, Any]:
+    issue = IssueFactory(publication=world.publication)
+    first, second = (
+        IssueEntryFactory(issue=issue, recommendation__submitter=world.contributor)
+        for _ in range(2)
+    )
+    return {"id": issue.pk, "issue": issue, "first": first, "second": second}
+
+
+def _draft_issue_and_accepted_recommendation(world: World) -> dict[str, Any]:
+    issue = IssueFactory(publication=world.publication)
+    recommendation = RecommendationFactory(
+        publication=world.publication,
+        submitter=world.contributor,
+        status=RecommendationStatus.ACCEPTED,
+        decided_at=timezone.now(),
+    )
+    return {"id": issue.pk, "issue": issue, "recommendation": recommendation}
+
+
+def _scheduled_issue_with_entry(world: World) -> dict[str, Any]:
+    entry = IssueEntryFactory(
+        issue__publication=world.publication,
+        issue__scheduled=True,
+        recommendation__submitter=world.contributor,
+    )
+    return {"id": entry.issue_id, "issue": entry.issue}
+
+
+def _published_issue(world: World) -> dict[str, Any]:
+    entry = IssueEntryFactory(
+        issue__publication=world.publication,
+        issue__published=True,
+        recommendation__submitter=world.contributor,
+    )
+    issue = entry.issue
+    return {"id": issue.pk, "slug": world.publication.slug, "number": issue.number, "issue": issue}
+
+
+def _published_issue_with_correction(world: World) -> dict[str, Any]:
+    arranged = _published_issue(world)
+    arranged["correction"] = Correction.objects.create(
+        issue=arranged["issue"], note="The second entry's link was wrong.", changes=[]
+    )
+    return arranged
+
+
+def _draft_and_published_issues(world: World) -> dict[str, Any]:
+    return {
+        "slug": world.publication.slug,
+        "draft": IssueFactory(publication=world.publication),
+        "published": IssueFactory(publication=world.publication, published=True),
+    }
+
+
+def _paper(metadata_status: str) -> Arrange:
+    """A paper the contributor recommended, its metadata in ``metadata_status``."""
+
+    def arrange(world: World) -> dict[str, Any]:
+        paper = PaperFactory(metadata_status=metadata_status)
+        RecommendationFactory(
+            publication=world.publication, submitter=world.contributor, paper=paper
+        )
+        return {"id": paper.pk, "paper": paper}
+
+    return arrange
+
+
+def _recommendation(status: str, *, by_actor: bool = False) -> Arrange:
+    """A recommendation of the publication under test in ``status``, by the contributor (or by
+    the acting member, to test that nobody acts on their own)."""
+
+    def arrange(world: World) -> dict[str, Any]:
+        submitter = world.actor if by_actor and world.actor is not None else world.contributor
+        recommendation = RecommendationFactory(
+            publication=world.publication,
+            submitter=submitter,
+            status=status,
+            topic=world.topic,
+            submitted_at=None if status == RecommendationStatus.DRAFT else timezone.now(),
+        )
+        return {
+            "id": recommendation.pk,
+            "slug": world.publication.slug,
+            "recommendation": recommendation,
+        }
+
+    return arrange
+
+
+def _reviewed_recommendation(status: str) -> Arrange:
+    """A recommendation by the contributor in ``status``, with one review."""
+
+    def arrange(world: World) -> dict[str, Any]:
+        arranged = _recommendation(status)(world)
+        arranged["review"] = ReviewFactory(
+            recommendation=arranged["recommendation"],
+            reviewer=UserFactory(username="first-reviewer"),
+            verdict=Verdict.APPROVE,
+        )
+        return arranged
+
+    return arrange
+
+
+# --- checks of successes --------------------------------------------------------------------------
+
+
+def _assert_equal(actual: Any, expected: Any) -> None:
+    assert actual == expected
+
+
+def _assert_includes(actual: list[Any], expected: list[Any]) -> None:
+    assert set(expected) <= set(actual)
+
+
+def _results(response: Response) -> list[dict[str, Any]]:
+    """The items of a list answer, paginated or not."""
+    data = response.data
+    return data["results"] if isinstance(data, Mapping) else data
+
+
+def _check_token_issued(world: World, response: Response) -> None:
+    owner = world.actor or world.contributor
+    assert response.data == {"token": Token.objects.get(user=owner).key}
+
+
+def _check_token_revoked(world: World, response: Response) -> None:
+    assert not Token.objects.filter(user=world.actor).exists()
+
+
+def _check_profile_renamed(world: World, response: Response) -> None:
+    world.actor.refresh_from_db()
+    assert world.actor.display_name == "Renamed Member"
+    assert response.data["display_name"] == "Renamed Member"
+
+
+def _check_issue_listing(world: World, response: Response) -> None:
+    listed = {item["id"] for item in _results(response)}
+    expected = {world["published"].pk}
+    if world.role in EDITORS:
+        expected.add(world["draft"].pk)
+    assert listed == expected
+
+
+def _check_issue_created(world: World, response: Response) -> None:
+    issue = Issue.objects.get(pk=response.data["id"])
+    assert (issue.publication, issue.status, issue.title, issue.created_by) == (
+        world.publication,
+        IssueStatus.DRAFT,
+        "Issue of the week",
+        world.actor,
+    )
+
+
+def _check_assembled(world: World, response: Response) -> None:
+    recommendation = world.fresh("recommendation")
+    assert recommendation.status == RecommendationStatus.SCHEDULED
+    assert recommendation.entry.issue == world["issue"]
+    assert [entry["recommendation"] for entry in response.data["entries"]] == [recommendation.pk]
+
+
+def _check_entry_added(world: World, response: Response) -> None:
+    recommendation = world.fresh("recommendation")
+    assert recommendation.status == RecommendationStatus.SCHEDULED
+    assert [entry["recommendation"] for entry in response.data] == [recommendation.pk]
+
+
+def _check_entries_reordered(world: World, response: Response) -> None:
+    assert [entry["id"] for entry in response.data] == [world["second"].pk, world["first"].pk]
+    assert (world.fresh("second").position, world.fresh("first").position) == (1, 2)
+
+
+def _check_entry_removed(world: World, response: Response) -> None:
+    assert not IssueEntry.objects.filter(pk=world["entry"].pk).exists()
+    recommendation = world["entry"].recommendation
+    recommendation.refresh_from_db()
+    assert recommendation.status == RecommendationStatus.ACCEPTED
+
+
+def _check_published(world: World, response: Response) -> None:
+    issue = world.fresh("issue")
+    assert (issue.status, issue.number) == (IssueStatus.PUBLISHED, 1)
+    assert response.data["status"] == IssueStatus.PUBLISHED
+
+
+def _check_unscheduled(world: World, response: Response) -> None:
+    issue = world.fresh("issue")
+    assert (issue.status, issue.publish_at) == (IssueStatus.DRAFT, None)
+
+
+def _check_corrected(world: World, response: Response) -> None:
+    issue = world.fresh("issue")
+    assert issue.title == "Issue 12, corrected"
+    correction = Correction.objects.get(issue=issue)
+    assert (correction.author, correction.note) == (world.actor, "The title had a typo.")
+    assert response.data["id"] == correction.pk
+
+
+def _check_metadata_entered(world: World, response: Response) -> None:
+    paper = world.fresh("paper")
+    assert (paper.title, paper.metadata_source, paper.metadata_status) == (
+        "Entered by Hand",
+        MetadataSource.MANUAL,
+        MetadataStatus.OK,
+    )
+    assert response.data["authors"] == ["Ada Lovelace"]
+
+
+def _check_refetch_requested(world: World, response: Response) -> None:
+    assert world.fresh("paper").metadata_status == MetadataStatus.PENDING
+    assert response.data["metadata"]["status"] == MetadataStatus.PENDING
+
+
+def _check_recommendation_listing(world: World, response: Response) -> None:
+    listed = {item["id"] for item in _results(response)}
+    assert (world["recommendation"].pk in listed) == (world.role in SUBMITTER | TEAM)
+
+
+def _check_recommendation_created(world: World, response: Response) -> None:
+    recommendation = Recommendation.objects.get(pk=response.data["id"])
+    assert (recommendation.submitter, recommendation.status, recommendation.paper.arxiv_id) == (
+        world.actor,
+        RecommendationStatus.SUBMITTED,
+        "2310.06825",
+    )
+
+
+def _check_recommendation_shown(world: World, response: Response) -> None:
+    assert response.data["id"] == world["recommendation"].pk
+
+
+def _check_recommendation_edited(world: World, response: Response) -> None:
+    assert world.fresh("recommendation").summary == "A clearer summary of what the paper shows."
+    assert response.data["summary"] == "A clearer summary of what the paper shows."
+
+
+def _check_recommendation_status(status: str) -> Check:
+    def check(world: World, response: Response) -> None:
+        assert world.fresh("recommendation").status == status
+        assert response.data["status"] == status
+
+    return check
+
+
+def _check_reviews_listed(world: World, response: Response) -> None:
+    assert [review["id"] for review in response.data] == [world["review"].pk]
+
+
+def _check_reviewed(world: World, response: Response) -> None:
+    review = Review.objects.get(pk=response.data["id"])
+    assert (review.reviewer, review.verdict) == (world.actor, Verdict.APPROVE)
+    # The publication needs one approval: this one accepts the recommendation.
+    assert world.fresh("recommendation").status == RecommendationStatus.ACCEPTED
+
+
+def _check_queue(world: World, response: Response) -> None:
+    queued = [item["id"] for item in _results(response)]
+    assert queued == ([world["recommendation"].pk] if world.role in TEAM else [])
+
+
+# --- the matrix -----------------------------------------------------------------------------------
+
+_R = RecommendationStatus
+
+OPERATIONS: tuple[Operation, ...] = (
+    # --- accounts --------------------------------------------------------------------------------
+    Operation(
+        "POST",
+        "auth/token/",
+        # Anyone may exchange a name and password (the anonymous caller, the contributor's).
+        _statuses(200, ANYONE),
+        arrange=lambda world: {},
+        body=lambda world: {
+            "username": (world.actor or world.contributor).username,
+            "password": TEST_PASSWORD,
+        },
+        check=_check_token_issued,
+    ),
+    Operation(
+        "DELETE",
+        "auth/token/",
+        _statuses(204, MEMBERS),
+        arrange=_token,
+        check=_check_token_revoked,
+    ),
+    Operation(
+        "GET",
+        "me/",
+        _statuses(200, MEMBERS),
+        arrange=lambda world: {},
+        check=lambda world, response: _assert_equal(
+            response.data["username"], world.actor.username
+        ),
+    ),
+    Operation(
+        "PATCH",
+        "me/",
+        _statuses(200, MEMBERS),
+        arrange=lambda world: {},
+        body=lambda world: {"display_name": "Renamed Member"},
+        check=_check_profile_renamed,
+    ),
+    Operation(
+        "GET",
+        "contributors/{username}/",
+        _statuses(200, ANYONE),
+        arrange=_contributor_profile,
+        check=lambda world, response: _assert_equal(
+            response.data["username"], world.contributor.username
+        ),
+    ),
+    # --- publications and their issues -----------------------------------------------------------
+    Operation(
+        "GET",
+        "publications/",
+        _statuses(200, ANYONE),
+        arrange=lambda world: {},
+        check=lambda world, response: _assert_includes(
+            [item["slug"] for item in _results(response)],
+            [world.publication.slug, world.other_publication.slug],
+        ),
+    ),
+    Operation(
+        "GET",
+        "publications/{slug}/",
+        _statuses(200, ANYONE),
+        arrange=_publication,
+        check=lambda world, response: _assert_equal(response.data["slug"], world.publication.slug),
+    ),
+    Operation(
+        "GET",
+        "publications/{slug}/issues/",
+        # Everybody lists; only its editors see the drafts (the check).
+        _statuses(200, ANYONE),
+        arrange=_draft_and_published_issues,
+        check=_check_issue_listing,
+    ),
+    Operation(
+        "POST",
+        "publications/{slug}/issues/",
+        _statuses(201, EDITORS),
+        arrange=_publication,
+        body=lambda world: {"title": "Issue of the week"},
+        check=_check_issue_created,
+    ),
+    Operation(
+        "GET",
+        "publications/{slug}/issues/{number}/",
+        _statuses(200, ANYONE),
+        arrange=_published_issue,
+        check=lambda world, response: _assert_equal(
+            (response.data["id"], response.data["number"]),
+            (world["issue"].pk, world["issue"].number),
+        ),
+    ),
+    # --- issues by id: drafts are their publication's editors' only -------------------------------
+    Operation(
+        "GET",
+        "issues/{id}/",
+        _statuses(200, EDITORS, hidden=NOT_ITS_EDITORS, anonymous=404),
+        arrange=_draft_issue_with_entry,
+        check=lambda world, response: _assert_equal(
+            (response.data["id"], response.data["status"], len(response.data["entries"])),
+            (world["issue"].pk, IssueStatus.DRAFT, 1),
+        ),
+    ),
+    Operation(
+        "GET",
+        "issues/{id}/",
+        _statuses(200, ANYONE),
+        arrange=_published_issue,
+        check=lambda world, response: _assert_equal(response.data["id"], world["issue"].pk),
+        variant="published",
+    ),
+    Operation(
+        "PATCH",
+        "issues/{id}/",
+        _statuses(200, EDITORS, hidden=NOT_ITS_EDITORS),
+        arrange=_draft_issue,
+        body=lambda world: {"title": "A better title"},
+        check=lambda world, response: _assert_equal(world.fresh("issue").title, "A better title"),
+    ),
+    Operation(
+        "POST",
+        "issues/{id}/assemble/",
+        _statuses(200, EDITORS, hidden=NOT_ITS_EDITORS),
+        arrange=_draft_issue_and_accepted_recommendation,
+        check=_check_assembled,
+    ),
+    Operation(
+        "POST",
+        "issues/{id}/publish/",
+        _statuses(200, EDITORS, hidden=NOT_ITS_EDITORS),
+        arrange=_draft_issue_with_entry,
+        body=lambda world: {},
+        check=_check_published,
+    ),
+    Operation(
+        "POST",
+        "issues/{id}/unschedule/",
+        _statuses(200, EDITORS, hidden=NOT_ITS_EDITORS),
+        arrange=_scheduled_issue_with_entry,
+        check=_check_unscheduled,
+    ),
+    Operation(
+        "GET",
+        "issues/{id}/entries/",
+        _statuses(200, EDITORS, hidden=NOT_ITS_EDITORS, anonymous=404),
+        arrange=_draft_issue_with_entry,
+        check=lambda world, response: _assert_equal(
+            [entry["id"] for entry in response.data], [world["entry"].pk]
+        ),
+    ),
+    Operation(
+        "POST",
+        "issues/{id}/entries/",
+        _statuses(201, EDITORS, hidden=NOT_ITS_EDITORS),
+        arrange=_draft_issue_and_accepted_recommendation,
+        body=lambda world: {"recommendation": world["recommendation"].pk},
+        check=_check_entry_added,
+    ),
+    Operation(
+        "PUT",
+        "issues/{id}/entries/",
+        _statuses(200, EDITORS, hidden=NOT_ITS_EDITORS),
+        arrange=_draft_issue_with_two_entries,
+        body=lambda world: {"order": [world["second"].pk, world["first"].pk]},
+        check=_check_entries_reordered,
+    ),
+    Operation(
+        "DELETE",
+        "issues/{id}/entries/{entry_id}/",
+        _statuses(204, EDITORS, hidden=NOT_ITS_EDITORS),
+        arrange=_draft_issue_with_entry,
+        check=_check_entry_removed,
+    ),
+    # --- corrections of published issues ---------------------------------------------------------
+    Operation(
+        "GET",
+        "issues/{id}/corrections/",
+        _statuses(200, ANYONE),
+        arrange=_published_issue_with_correction,
+        check=lambda world, response: _assert_equal(
+            [correction["id"] for correction in response.data], [world["correction"].pk]
+        ),
+    ),
+    Operation(
+        "POST",
+        "issues/{id}/corrections/",
+        # Everybody sees a published issue; only its editors correct it.
+        _statuses(201, EDITORS),
+        arrange=_published_issue,
+        body=lambda world: {
+            "note": "The title had a typo.",
+            "issue": {"title": "Issue 12, corrected"},
+        },
+        check=_check_corrected,
+    ),
+    # --- the paper catalogue ---------------------------------------------------------------------
+    Operation(
+        "GET",
+        "papers/",
+        _statuses(200, ANYONE),
+        arrange=_paper(MetadataStatus.OK),
+        check=lambda world, response: _assert_equal(
+            [item["id"] for item in _results(response)], [world["paper"].pk]
+        ),
+    ),
+    Operation(
+        "GET",
+        "papers/{id}/",
+        _statuses(200, ANYONE),
+        arrange=_paper(MetadataStatus.OK),
+        check=lambda world, response: _assert_equal(response.data["id"], world["paper"].pk),
+    ),
+    Operation(
+        "POST",
+        "papers/{id}/refetch/",
+        _statuses(202, ANY_EDITOR),
+        arrange=_paper(MetadataStatus.FAILED),
+        check=_check_refetch_requested,
+    ),
+    Operation(
+        "PUT",
+        "papers/{id}/metadata/",
+        # Any editor; and the member who recommended it, while its metadata is missing.
+        _statuses(200, ANY_EDITOR | SUBMITTER),
+        arrange=_paper(MetadataStatus.FAILED),
+        body=lambda world: {"title": "Entered by Hand", "authors": ["Ada Lovelace"]},
+        check=_check_metadata_entered,
+    ),
+    Operation(
+        "PUT",
+        "papers/{id}/metadata/",
+        _statuses(200, ANY_EDITOR),
+        arrange=_paper(MetadataStatus.OK),
+        body=lambda world: {"title": "Entered by Hand", "authors": ["Ada Lovelace"]},
+        check=_check_metadata_entered,
+        variant="metadata fetched",
+    ),
+    Operation(
+        "GET",
+        "topics/",
+        _statuses(200, ANYONE),
+        arrange=lambda world: {},
+        check=lambda world, response: _assert_includes(
+            [item["slug"] for item in _results(response)], [world.topic.slug]
+        ),
+    ),
+    # --- recommendations: a submitted one by the contributor unless said otherwise ----------------
+    Operation(
+        "GET",
+        "recommendations/",
+        # Everybody lists; the submitter and the team see the unpublished one (the check).
+        _statuses(200, ANYONE),
+        arrange=_recommendation(_R.SUBMITTED),
+        check=_check_recommendation_listing,
+    ),
+    Operation(
+        "POST",
+        "recommendations/",
+        _statuses(201, MEMBERS),
+        arrange=_publication,
+        body=lambda world: {
+            "identifier": "2310.06825",
+            "summary": "A 7B model that outperforms larger ones with grouped-query attention.",
+            "publication": world.publication.slug,
+        },
+        check=_check_recommendation_created,
+    ),
+    Operation(
+        "GET",
+        "recommendations/queue/",
+        # Reviewers and editors of any publication have a queue; this one's only in its team's.
+        _statuses(200, TEAM | {"other_editor"}),
+        arrange=_recommendation(_R.SUBMITTED),
+        check=_check_queue,
+    ),
+    Operation(
+        "GET",
+        "recommendations/queue/",
+        _statuses(200, TEAM),
+        arrange=_recommendation(_R.SUBMITTED),
+        check=_check_queue,
+        variant="of this publication",
+        query="?publication={slug}",
+    ),
+    Operation(
+        "GET",
+        "recommendations/{id}/",
+        _statuses(200, SUBMITTER | TEAM, hidden=OUTSIDERS, anonymous=404),
+        arrange=_recommendation(_R.SUBMITTED),
+        check=_check_recommendation_shown,
+    ),
+    Operation(
+        "PATCH",
+        "recommendations/{id}/",
+        _statuses(200, SUBMITTER, hidden=OUTSIDERS),
+        arrange=_recommendation(_R.SUBMITTED),
+        body=lambda world: {"summary": "A clearer summary of what the paper shows."},
+        check=_check_recommendation_edited,
+    ),
+    Operation(
+        "POST",
+        "recommendations/{id}/submit/",
+        _statuses(200, SUBMITTER, hidden=OUTSIDERS),
+        arrange=_recommendation(_R.DRAFT),
+        body=lambda world: {"note": "Ready for review."},
+        check=_check_recommendation_status(_R.SUBMITTED),
+    ),
+    Operation(
+        "POST",
+        "recommendations/{id}/withdraw/",
+        _statuses(200, SUBMITTER, hidden=OUTSIDERS),
+        arrange=_recommendation(_R.SUBMITTED),
+        body=lambda world: {"note": "A better paper came out."},
+        check=_check_recommendation_status(_R.WITHDRAWN),
+    ),
+    Operation(
+        "POST",
+        "recommendations/{id}/accept/",
+        _statuses(200, EDITORS, hidden=OUTSIDERS),
+        arrange=_recommendation(_R.SUBMITTED),
+        body=lambda world: {"note": "Clearly in scope."},
+        check=_check_recommendation_status(_R.ACCEPTED),
+    ),
+    Operation(
+        "POST",
+        "recommendations/{id}/accept/",
+        # Nobody accepts their own recommendation, not even an editor or an administrator.
+        _statuses(200, frozenset()),
+        arrange=_recommendation(_R.SUBMITTED, by_actor=True),
+        body=lambda world: {"note": "Clearly in scope."},
+        variant="own",
+    ),
+    Operation(
+        "GET",
+        "recommendations/{id}/reviews/",
+        _statuses(200, SUBMITTER | TEAM, hidden=OUTSIDERS, anonymous=404),
+        arrange=_reviewed_recommendation(_R.SUBMITTED),
+        check=_check_reviews_listed,
+    ),
+    Operation(
+        "GET",
+        "recommendations/{id}/reviews/",
+        # Everybody sees a published recommendation, but its reviews stay the submitter's and the
+        # team's. An anonymous caller is refused for want of an identity: 401, as everywhere.
+        _statuses(200, SUBMITTER | TEAM),
+        arrange=_reviewed_recommendation(_R.PUBLISHED),
+        check=_check_reviews_listed,
+        variant="published",
+    ),
+    Operation(
+        "POST",
+        "recommendations/{id}/reviews/",
+        _statuses(201, TEAM, hidden=OUTSIDERS),
+        arrange=_recommendation(_R.SUBMITTED),
+        body=lambda world: {"verdict": Verdict.APPROVE},
+        check=_check_reviewed,
+    ),
+    Operation(
+        "POST",
+        "recommendations/{id}/reviews/",
+        # Nobody reviews their own recommendation, not even an editor or an administrator.
+        _statuses(201, frozenset()),
+        arrange=_recommendation(_R.SUBMITTED, by_actor=True),
+        body=lambda world: {"verdict": Verdict.APPROVE},
+        variant="own",
+    ),
+)
+
+
+# --- the tests ------------------------------------------------------------------------------------
+
+HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+ERROR_CODES = {401: "not_authenticated", 403: "not_allowed", 404: "not_found"}
+
+
+@pytest.fixture
+def other_editor(other_publication: Publication) -> Any:
+    """An editor of ``other_publication`` only."""
+    user = UserFactory(username="other-editor")
+    MembershipFactory(publication=other_publication, user=user, role=TeamRole.EDITOR)
+    return user
+
+
+def _footprint() -> dict[str, int]:
+    """How many rows of each kind a request could write: a refusal changes none."""
+    models = (Issue, IssueEntry, Correction, Recommendation, Review, Transition, Paper, Token)
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def _cases() -> list[Any]:
+    return [
+        pytest.param(operation, role, id=f"{operation.id}-{role}")
+        for operation in OPERATIONS
+        for role in ROLES
+    ]
+
+
+def test_matrix_covers_every_operation_of_the_schema() -> None:
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    in_schema = {
+        (method.upper(), path.removeprefix("/api/v1/"))
+        for path, operations in schema["paths"].items()
+        for method in operations
+        if method in HTTP_METHODS
+    }
+    assert {(operation.method, operation.route) for operation in OPERATIONS} == in_schema
+    assert len(in_schema) == 36
+
+
+@pytest.mark.parametrize(("operation", "role"), _cases())
+def test_api_operation_as_role(
+    request: pytest.FixtureRequest,
+    publication: Publication,
+    other_publication: Publication,
+    contributor: Any,
+    topic: Topic,
+    operation: Operation,
+    role: str,
+) -> None:
+    actor = None if role == "anonymous" else request.getfixturevalue(_FIXTURE_OF_ROLE[role])
+    world = World(
+        role=role,
+        actor=actor,
+        publication=publication,
+        other_publication=other_publication,
+        contributor=contributor,
+        topic=topic,
+    )
+    world.objects = operation.arrange(world)
+    path = "/api/v1/" + (operation.route + operation.query).format(**world.objects)
+    body = operation.body(world) if operation.body is not None else None
+    before = _footprint()
+
+    response = getattr(client_for(actor), operation.method.lower())(path, body, format="json")
+
+    expected = operation.statuses[role]
+    assert response.status_code == expected, response.content.decode()[:500]
+    if expected < 400:
+        operation.check(world, response)
+        return
+    error = response.json()["error"]
+    assert set(response.json()) == {"error"}
+    assert (error["code"], error["fields"]) == (ERROR_CODES[expected], {})
+    assert isinstance(error["message"], str)
+    assert error["message"]
+    if expected == 401:
+        assert response["WWW-Authenticate"] == "Token"
+    assert _footprint() == before
