@@ -35,6 +35,13 @@ def validate_summary(value: str) -> None:
 
 
 def validate_no_control_characters(value: str) -> None:
-    """Refuse control characters other than tab and line breaks."""
+    """Refuse control characters other than tab and line breaks, and the characters XML cannot
+    carry (lone surrogates, U+FFFE, U+FFFF), which would break the feeds."""
     if any((ord(c) < 32 and c not in "\t\n\r") or c == "\x7f" for c in value):
         raise ValidationError("This text contains control characters.", code="control_characters")
+    if any("\ud800" <= c <= "\udfff" or c in "\ufffe\uffff" for c in value):
+        raise ValidationError(
+            "This text contains characters that are not allowed (U+FFFE, U+FFFF or a lone "
+            "surrogate).",
+            code="invalid_characters",
+        )

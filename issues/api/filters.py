@@ -7,6 +7,7 @@ from django_filters import rest_framework as filters
 
 from issues.enums import RecommendationKind, RecommendationStatus
 from issues.models import Recommendation
+from weekly.api.filters import StrictBooleanFilter
 
 
 class RecommendationFilter(filters.FilterSet):
@@ -15,7 +16,7 @@ class RecommendationFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=RecommendationKind.choices)
     topic = filters.CharFilter(field_name="topic__slug", max_length=80)
     submitter = filters.CharFilter(field_name="submitter__username", max_length=150)
-    mine = filters.BooleanFilter(method="of_caller", help_text="Only your own recommendations.")
+    mine = StrictBooleanFilter(method="of_caller", help_text="Only your own recommendations.")
 
     class Meta:
         model = Recommendation

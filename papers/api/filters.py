@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_filters import rest_framework as filters
 
 from papers.models import Authorship, Paper
+from weekly.api.filters import IntegerFilter, StrictBooleanFilter
 
 _CATEGORY = RegexValidator(
     r"^[a-z][a-z-]*(\.[A-Za-z][A-Za-z-]*)?$", "Give an arXiv category such as cs.CL or hep-th."
@@ -30,15 +31,15 @@ class PaperFilter(filters.FilterSet):
         max_length=80,
         help_text="A publication's slug: papers featured in its published issues.",
     )
-    year = filters.NumberFilter(field_name="year", min_value=1900, max_value=2100)
-    has_code = filters.BooleanFilter(method="with_code", help_text="Whether a code link is known.")
+    year = IntegerFilter(field_name="year", min_value=1900, max_value=2100)
+    has_code = StrictBooleanFilter(method="with_code", help_text="Whether a code link is known.")
     category = filters.CharFilter(
         method="in_category",
         max_length=40,
         validators=[_CATEGORY],
         help_text="An arXiv category (primary or cross-listed), e.g. cs.CL.",
     )
-    featured = filters.BooleanFilter(
+    featured = StrictBooleanFilter(
         method="is_featured", help_text="Whether the paper appeared in a published issue."
     )
     metadata_status = filters.CharFilter(field_name="metadata_status", max_length=20)

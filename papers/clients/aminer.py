@@ -72,7 +72,9 @@ _MIN_YEAR, _MAX_YEAR = 1000, 2999
 # Control characters (other than whitespace, which is collapsed) and lone surrogates, which
 # json.loads happily produces from "\u0000" or "\ud800" and which PostgreSQL or UTF-8 encoding
 # would later refuse.
-_UNWANTED_CHARACTERS = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff]")
+_UNWANTED_CHARACTERS = re.compile(
+    r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
+)
 _DOI_PREFIX = re.compile(r"^(?:(?P<link>https?://(?:dx\.)?doi\.org/)|doi:\s*)", re.IGNORECASE)
 _DOI = re.compile(r"10\.\d{4,9}/\S+", re.ASCII)
 

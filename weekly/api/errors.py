@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -94,3 +94,10 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
             getattr(detail, "code", None) if code == "error" else code, str(detail)
         )
     return response
+
+
+def not_found(request: Any, *args: Any, **kwargs: Any) -> JsonResponse:
+    """A path under the API that names no endpoint."""
+    return JsonResponse(
+        error_body("not_found", "There is no such endpoint in this API."), status=404
+    )

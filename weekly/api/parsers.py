@@ -30,4 +30,7 @@ class BoundedJSONParser(JSONParser):
             raise RequestTooLarge()
         if not body.strip():
             return {}
-        return super().parse(io.BytesIO(body), media_type, parser_context)
+        try:
+            return super().parse(io.BytesIO(body), media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError("The JSON is nested too deeply.") from None

@@ -1,11 +1,12 @@
 """The REST API, version 1: every app's endpoints under /api/v1/, with its schema and docs."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from contributors.api import views as contributors
 from issues.api import views as issues
 from papers.api import views as papers
+from weekly.api.errors import not_found
 
 app_name = "api"
 
@@ -95,4 +96,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    # Anything else under /api/v1/ is a 404 in the API's error shape, not an HTML page.
+    re_path(r"^.*$", not_found, name="not-found"),
 ]

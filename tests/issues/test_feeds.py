@@ -1,0 +1,225 @@
+"""Tests for issues.feeds: the RSS and Atom feeds of a publication, each item a whole issue."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from xml.etree.ElementTree import Element
+
+import feedparser
+import pytest
+from defusedxml.ElementTree import fromstring
+from django.test import Client
+from django.utils import timezone
+
+from issues import services
+from issues.enums import RecommendationStatus
+from issues.models import Issue, Publication
+from papers.models import Paper
+from tests.factories import PaperFactory, RecommendationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+FEEDS = [pytest.param("rss", id="rss"), pytest.param("atom", id="atom")]
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+# No control characters, but everything else a title from arXiv or a member may hold: right-to-
+# left override, zero-width joiner, a combining accent, CJK, an emoji, a line separator, and
+# the sequence that ends a CDATA section.
+ODD_TITLE = "Attention ]]> Is e\u0301nough: \u202eevil\u202c \u200d注意力 🚀 \u2028<b>bold</b> & co"
+SCRIPT_SUMMARY = 'Read it. <script>alert(1)</script> <img src=x onerror="alert(2)"> **Really**.'
+
+
+def _issue(
+    publication: Publication,
+    editor: Any,
+    items: list[dict[str, Any]],
+    *,
+    title: str,
+    publish: bool = True,
+) -> Issue:
+    """An issue of ``items`` (paper fields, or ``news_title``), each with its ``summary``."""
+    issue = services.create_issue(publication, by=editor, title=title, intro_en=f"About {title}.")
+    for item in items:
+        summary = item.pop("summary")
+        if "news_title" in item:
+            recommendation = RecommendationFactory(
+                news=True,
+                publication=publication,
+                summary=summary,
+                status=RecommendationStatus.ACCEPTED,
+                **item,
+            )
+        else:
+            recommendation = RecommendationFactory(
+                publication=publication,
+                paper=PaperFactory(**item),
+                summary=summary,
+                status=RecommendationStatus.ACCEPTED,
+            )
+        services.schedule_recommendation(recommendation, issue=issue, by=editor)
+    if publish:
+        services.publish_issue(issue, by=editor)
+    return issue
+
+
+@pytest.fixture
+def issues(publication: Publication, other_publication: Publication, editor: Any) -> list[Issue]:
+    """Two published issues (the second one newest), a scheduled and a draft one, and an issue
+    of another publication."""
+    first = _issue(
+        publication,
+        editor,
+        [
+            {"title": "Scaling Laws Revisited", "summary": "Bigger is *better*, up to a point."},
+            {"title": ODD_TITLE, "summary": SCRIPT_SUMMARY},
+        ],
+        title="The first issue",
+    )
+    Issue.objects.filter(pk=first.pk).update(published_at=timezone.now() - dt.timedelta(days=7))
+    second = _issue(
+        publication,
+        editor,
+        [
+            {"title": "Reward Hacking in the Wild", "summary": "Agents find the loopholes."},
+            {
+                "news_title": "A benchmark <script>alert(3)</script> is out",
+                "news_url": "https://news.example.org/bench",
+                "summary": "Everyone is talking about it.",
+            },
+        ],
+        title="The second issue ]]> <i>now</i>",
+    )
+    scheduled = _issue(
+        publication,
+        editor,
+        [{"title": "Scheduled Paper", "summary": "Not out yet."}],
+        title="Scheduled issue",
+        publish=False,
+    )
+    services.schedule_issue(scheduled, by=editor, publish_at=timezone.now() + dt.timedelta(days=1))
+    _issue(
+        publication,
+        editor,
+        [{"title": "Draft Paper", "summary": "Still a draft."}],
+        title="Draft issue",
+        publish=False,
+    )
+    rl_editor = UserFactory(username="rl-editor")
+    services.grant_role(rl_editor, role="editor", publication=other_publication)
+    _issue(
+        other_publication,
+        rl_editor,
+        [{"title": "Policy Gradients Again", "summary": "Another publication's paper."}],
+        title="RL issue",
+    )
+    return [Issue.objects.get(pk=second.pk), Issue.objects.get(pk=first.pk)]
+
+
+def _get(kind: str, slug: str = "pretraining-weekly") -> Any:
+    response = Client().get(f"/p/{slug}/feed/{kind}/")
+    assert response.status_code == 200, response.content
+    return response
+
+
+def _parsed(kind: str) -> Any:
+    feed = feedparser.parse(_get(kind).content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    return feed
+
+
+def _item_bodies(kind: str, content: bytes) -> list[str]:
+    """Each item's HTML body as the XML carries it (unescaped once by the XML parser)."""
+    root: Element = fromstring(content)
+    if kind == "rss":
+        return [item.findtext("description") or "" for item in root.iter("item")]
+    return [entry.findtext(f"{ATOM}summary") or "" for entry in root.iter(f"{ATOM}entry")]
+
+
+@pytest.mark.parametrize("kind", FEEDS)
+def test_feed_parses_cleanly_with_publication_metadata(issues: list[Issue], kind: str) -> None:
+    feed = _parsed(kind)
+
+    assert feed.version == ("rss20" if kind == "rss" else "atom10")
+    assert feed.feed.title == "Pretraining Weekly"
+    assert feed.feed.link == "http://testserver/p/pretraining-weekly/"
+
+
+@pytest.mark.parametrize("kind", FEEDS)
+def test_feed_lists_published_issues_newest_first_without_drafts(
+    issues: list[Issue], kind: str
+) -> None:
+    feed = _parsed(kind)
+
+    assert [entry.title for entry in feed.entries] == [
+        "#2 The second issue ]]> <i>now</i>",
+        "#1 The first issue",
+    ]
+    assert [entry.link for entry in feed.entries] == [
+        "http://testserver/p/pretraining-weekly/2/",
+        "http://testserver/p/pretraining-weekly/1/",
+    ]
+    published = [entry.published_parsed for entry in feed.entries]
+    assert published == sorted(published, reverse=True)
+    everything = str(feed)
+    for absent in ("Scheduled Paper", "Draft Paper", "Policy Gradients Again", "RL issue"):
+        assert absent not in everything
+
+
+@pytest.mark.parametrize("kind", FEEDS)
+def test_feed_item_holds_the_whole_issue(issues: list[Issue], kind: str) -> None:
+    second, first = _parsed(kind).entries
+
+    assert "About The second issue" in second.summary
+    assert "Reward Hacking in the Wild" in second.summary
+    assert "<p>Agents find the loopholes.</p>" in second.summary
+    assert "Everyone is talking about it." in second.summary
+    assert 'href="https://news.example.org/bench"' in second.summary
+    assert "Scaling Laws Revisited" in first.summary
+    assert "<em>better</em>" in first.summary
+    assert "<strong>Really</strong>" in first.summary
+    paper = Paper.objects.get(title="Scaling Laws Revisited")
+    assert f'href="https://arxiv.org/abs/{paper.arxiv_id}"' in first.summary
+
+
+@pytest.mark.parametrize("kind", FEEDS)
+def test_feed_hostile_text_is_escaped_or_removed(issues: list[Issue], kind: str) -> None:
+    content = _get(kind).content
+    second_body, first_body = _item_bodies(kind, content)
+
+    # The XML is well formed and carries the HTML as text: no markup of members reaches it.
+    for body in (first_body, second_body):
+        assert "<script" not in body
+        assert "onerror" not in body
+        assert "<img" not in body
+    assert "alert(1)" not in first_body
+    # The odd title comes through whole, as escaped text.
+    escaped_title = (
+        "Attention ]]&gt; Is e\u0301nough: \u202eevil\u202c \u200d注意力 🚀 \u2028"
+        "&lt;b&gt;bold&lt;/b&gt; &amp; co"
+    )
+    assert escaped_title in first_body
+    assert "A benchmark &lt;script&gt;alert(3)&lt;/script&gt; is out" in second_body
+    # And so do readers: what feedparser keeps shows the texts, never the scripts.
+    second, first = feedparser.parse(content).entries
+    assert "Attention ]]&gt; Is" in first.summary
+    assert "<b>bold</b>" not in first.summary
+    assert "<script" not in first.summary + second.summary
+
+
+@pytest.mark.parametrize("kind", FEEDS)
+def test_feed_of_publication_without_issues_is_empty(
+    other_publication: Publication, kind: str
+) -> None:
+    feed = feedparser.parse(_get(kind, "rl-weekly").content)
+
+    assert not feed.bozo
+    assert feed.feed.title == "RL Weekly"
+    assert feed.entries == []
+
+
+@pytest.mark.parametrize("kind", FEEDS)
+def test_feed_unknown_publication_is_404(db: None, kind: str) -> None:
+    response = Client().get(f"/p/no-such-weekly/feed/{kind}/")
+
+    assert response.status_code == 404
