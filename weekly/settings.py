@@ -146,6 +146,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_BEAT_SCHEDULE = {
     "sweep-paper-metadata": {"task": "papers.sweep_paper_metadata", "schedule": 300.0},
+    "publish-due-issues": {"task": "issues.publish_due_issues", "schedule": 60.0},
 }
 
 # --- Outside services -----------------------------------------------------------------------------
@@ -233,6 +234,9 @@ REST_FRAMEWORK = {
         "login": env.str("API_RATE_LOGIN", default="10/minute"),
     },
     "EXCEPTION_HANDLER": "weekly.api.errors.exception_handler",
+    # Proxies in front of the site (each adds one X-Forwarded-For entry). 0 means the client's
+    # own address decides, so a forged header cannot dodge the throttles.
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
     "DEFAULT_SCHEMA_CLASS": "weekly.api.schema.WeeklyAutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

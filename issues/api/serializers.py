@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -198,8 +199,19 @@ class IssueWriteSerializer(serializers.Serializer):
     credits = serializers.CharField(max_length=1000, required=False, allow_blank=True)
 
 
+class AwareDateTimeField(serializers.DateTimeField):
+    """A date and time that must say its time zone: "08:00" alone is a guess, not a time."""
+
+    def enforce_timezone(self, value: Any) -> Any:
+        if timezone.is_naive(value):
+            raise serializers.ValidationError(
+                "Give the time with its time zone, e.g. 2026-12-01T08:00:00+08:00."
+            )
+        return super().enforce_timezone(value)
+
+
 class PublishSerializer(serializers.Serializer):
-    publish_at = serializers.DateTimeField(
+    publish_at = AwareDateTimeField(
         required=False,
         allow_null=True,
         help_text="When to publish, with its time zone; leave out to publish now.",
@@ -326,6 +338,7 @@ class _TopicField(serializers.SlugRelatedField):
             required=False,
             allow_null=True,
             help_text="A topic's slug (see topics/).",
+            error_messages={"does_not_exist": "There is no topic “{value}”."},
             **kwargs,
         )
 
@@ -339,7 +352,10 @@ class RecommendationCreateSerializer(serializers.Serializer):
     )
     summary = serializers.CharField(max_length=20_000, help_text="Markdown.")
     publication = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Publication.objects.all(), help_text="A publication's slug."
+        slug_field="slug",
+        queryset=Publication.objects.all(),
+        help_text="A publication's slug.",
+        error_messages={"does_not_exist": "There is no publication “{value}”."},
     )
     kind = serializers.ChoiceField(
         choices=RecommendationKind.choices, default=RecommendationKind.PAPER

@@ -265,7 +265,7 @@ def test_recommendation_post_unknown_publication_names_the_field(
     response = _recommend(client_for(contributor), publication="no-such-weekly")
 
     error = _error(response, 400, "invalid")
-    assert list(error["fields"]) == ["publication"]
+    assert error["fields"] == {"publication": ["There is no publication “no-such-weekly”."]}
     assert not Recommendation.objects.exists()
 
 
@@ -691,6 +691,13 @@ def test_editor_flow_assemble_reorder_remove_schedule_publish_correct(
     assert scheduled.json()["status"] == "scheduled"
     assert dt.datetime.fromisoformat(scheduled.json()["publish_at"]) == later
     assert Issue.objects.get(pk=issue_id).status == IssueStatus.SCHEDULED
+
+    # A time without its time zone is refused, not guessed.
+    naive = (timezone.now() + dt.timedelta(days=3)).replace(tzinfo=None).isoformat()
+    error = _error(client.post(f"{base}/publish/", {"publish_at": naive}), 400, "invalid")
+    assert error["fields"] == {
+        "publish_at": ["Give the time with its time zone, e.g. 2026-12-01T08:00:00+08:00."]
+    }
 
     # A time in the past is refused.
     past = (timezone.now() - dt.timedelta(hours=1)).isoformat()
