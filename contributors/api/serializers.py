@@ -6,6 +6,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from rest_framework import serializers
 
+from weekly.api.fields import FIELD_MAPPING
+
 User = get_user_model()
 
 
@@ -20,6 +22,8 @@ class TokenSerializer(serializers.Serializer):
 
 class ContributorSerializer(serializers.ModelSerializer):
     """A member's public profile."""
+
+    serializer_field_mapping = FIELD_MAPPING
 
     name = serializers.CharField(source="public_name", read_only=True)
     url = serializers.SerializerMethodField()
@@ -55,6 +59,11 @@ class ContributorRefSerializer(serializers.Serializer):
 
 class ProfileSerializer(serializers.ModelSerializer):
     """The signed-in member's own profile, editable."""
+
+    serializer_field_mapping = FIELD_MAPPING
+    # A string, not ``format: email``: Django accepts international domain names in addresses
+    # (a@例子.测试), which the OpenAPI email format refuses.
+    email = serializers.CharField(read_only=True, label="Email address")
 
     class Meta:
         model = User

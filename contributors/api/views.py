@@ -72,7 +72,9 @@ class ContributorDetailView(APIView):
 
     @extend_schema(responses=ContributorSerializer, summary="A member's public profile")
     def get(self, request: Request, username: str) -> Response:
-        user = selectors.active_member(username)
+        # No user name holds a NUL (which the path may carry as %00); PostgreSQL refuses it in
+        # a query, so it is not looked up.
+        user = None if "\x00" in username else selectors.active_member(username)
         if user is None:
             raise Http404
         return Response(ContributorSerializer(user, context={"request": request}).data)

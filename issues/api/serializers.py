@@ -7,6 +7,7 @@ the same message.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.urls import reverse
@@ -20,6 +21,7 @@ from issues.markup import render_markdown
 from issues.models import Correction, Issue, Publication, Recommendation, Review
 from papers.api.serializers import PaperSerializer, absolute
 from papers.models import Topic
+from weekly.api.fields import FIELD_MAPPING
 
 # --- publications -------------------------------------------------------------------------------
 
@@ -252,6 +254,9 @@ class EntryCorrectionSerializer(serializers.Serializer):
     )
 
 
+_ENTRY_ID = re.compile(r"[0-9]{1,18}")
+
+
 class CorrectionWriteSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, help_text="The erratum readers see.")
     issue = IssueWriteSerializer(required=False, help_text="Changes to the issue's own texts.")
@@ -266,7 +271,8 @@ class CorrectionWriteSerializer(serializers.Serializer):
             raise serializers.ValidationError("At most 1000 entries, please.")
         entries = {}
         for key, changes in value.items():
-            if not str(key).isdigit():
+            # ASCII digits only: "²" and "١" are digits to str.isdigit, but no int() of theirs.
+            if not _ENTRY_ID.fullmatch(str(key)):
                 raise serializers.ValidationError(f"{key!r} is not an entry id.")
             entries[int(key)] = changes
         return entries
@@ -276,6 +282,8 @@ class CorrectionWriteSerializer(serializers.Serializer):
 
 
 class RecommendationSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = FIELD_MAPPING
+
     publication = serializers.SlugField(source="publication.slug", read_only=True)
     topic = serializers.SlugField(source="topic.slug", read_only=True, allow_null=True)
     submitter = ContributorRefSerializer(read_only=True)
@@ -330,7 +338,19 @@ class RecommendationSerializer(serializers.ModelSerializer):
         }
 
 
-class _TopicField(serializers.SlugRelatedField):
+class _SlugField(serializers.SlugRelatedField):
+    """An object named by its slug. A NUL character is refused before the lookup: no slug holds
+    one, and PostgreSQL refuses it in a query (a server error otherwise)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str) and "\x00" in data:
+            raise serializers.ValidationError(
+                "Null characters are not allowed.", code="null_characters_not_allowed"
+            )
+        return super().to_internal_value(data)
+
+
+class _TopicField(_SlugField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(
             slug_field="slug",
@@ -351,7 +371,7 @@ class RecommendationCreateSerializer(serializers.Serializer):
         help_text="An arXiv id or URL, an arXiv DOI, or an AMiner link (papers only).",
     )
     summary = serializers.CharField(max_length=20_000, help_text="Markdown.")
-    publication = serializers.SlugRelatedField(
+    publication = _SlugField(
         slug_field="slug",
         queryset=Publication.objects.all(),
         help_text="A publication's slug.",

@@ -379,6 +379,8 @@ class ReviewQueueView(generics.ListAPIView):
         user = self.request.user
         publication = None
         slug = self.request.query_params.get("publication")
+        if slug and "\x00" in slug:  # as the list filters say; PostgreSQL would refuse it
+            raise exceptions.ValidationError({"publication": ["Null characters are not allowed."]})
         if slug:
             publication = get_object_or_404(selectors.publications(), slug=slug[:80])
             if not can(user, "issues.view_review_queue", publication):

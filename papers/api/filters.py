@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_filters import rest_framework as filters
 
 from papers.models import Authorship, Paper
-from weekly.api.filters import IntegerFilter, StrictBooleanFilter
+from weekly.api.filters import IntegerFilter, OrderingFilter, StrictBooleanFilter
 
 _CATEGORY = RegexValidator(
     r"^[a-z][a-z-]*(\.[A-Za-z][A-Za-z-]*)?$", "Give an arXiv category such as cs.CL or hep-th."
@@ -43,7 +43,7 @@ class PaperFilter(filters.FilterSet):
         method="is_featured", help_text="Whether the paper appeared in a published issue."
     )
     metadata_status = filters.CharFilter(field_name="metadata_status", max_length=20)
-    ordering = filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(
             ("published_on", "published_on"),
             ("year", "year"),

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from papers.models import Paper, Topic
+from weekly.api.fields import FIELD_MAPPING
 
 
 def absolute(context: dict[str, Any], path: str) -> str:
@@ -36,6 +37,8 @@ class MetadataStateSerializer(serializers.Serializer):
 class PaperSerializer(serializers.ModelSerializer):
     """A paper as the catalogue knows it. Lists and details cost a fixed number of queries:
     the queryset must come from ``papers.selectors.papers_with_details``."""
+
+    serializer_field_mapping = FIELD_MAPPING
 
     authors = serializers.SerializerMethodField()
     institutions = serializers.SerializerMethodField()

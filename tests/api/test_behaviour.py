@@ -881,11 +881,11 @@ NOT_IN_XML = (
     [
         ("\uffff", NOT_IN_XML),
         ("\ufffe", NOT_IN_XML),
-        ("\ud800", "Surrogate characters are not allowed: U+D800."),  # refused by DRF first
+        ("\ud800", None),  # not text at all: refused by the JSON parser
     ],
 )
 def test_recommendation_post_characters_xml_cannot_carry_are_refused(
-    publication: Publication, contributor: Any, bad: str, message: str
+    publication: Publication, contributor: Any, bad: str, message: str | None
 ) -> None:
     body = json.dumps(
         {"identifier": "2109.08133", "summary": f"Good{bad}paper", "publication": publication.slug}
@@ -894,7 +894,10 @@ def test_recommendation_post_characters_xml_cannot_carry_are_refused(
         "/api/v1/recommendations/", body, content_type="application/json"
     )
     error = _error(response, 400)
-    assert error["fields"] == {"summary": [message]}
+    if message is None:
+        assert (error["fields"], "lone surrogate" in error["message"]) == ({}, True)
+    else:
+        assert error["fields"] == {"summary": [message]}
     assert Recommendation.objects.count() == 0
 
 

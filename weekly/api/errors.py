@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -96,8 +97,13 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     return response
 
 
+@csrf_exempt
 def not_found(request: Any, *args: Any, **kwargs: Any) -> JsonResponse:
-    """A path under the API that names no endpoint."""
+    """A path under the API that names no endpoint.
+
+    Exempt from the CSRF check, as the API's views are: otherwise a POST to a mistyped path
+    (an id that is no number, say) would answer the site's HTML 403 page instead of this 404.
+    """
     return JsonResponse(
         error_body("not_found", "There is no such endpoint in this API."), status=404
     )

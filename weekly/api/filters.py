@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 
 
@@ -34,3 +35,18 @@ class StrictBooleanFilter(filters.BooleanFilter):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", forms.TextInput)
         super().__init__(*args, **kwargs)
+
+
+class OrderingFilter(filters.OrderingFilter):
+    """``?ordering=`` that never leaves a page unordered.
+
+    Only empty names (``?ordering=,``) keep the list's own order, where django-filter would call
+    ``order_by()`` with nothing and drop every order; and the id breaks ties, so that equal
+    titles or years cannot move from one page to the next.
+    """
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        ordering = [self.get_ordering_value(name) for name in value or () if name]
+        if not ordering:
+            return qs
+        return qs.order_by(*ordering, "-pk")

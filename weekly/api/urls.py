@@ -96,6 +96,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
-    # Anything else under /api/v1/ is a 404 in the API's error shape, not an HTML page.
-    re_path(r"^.*$", not_found, name="not-found"),
+    # Anything else under /api/v1/ is a 404 in the API's error shape, not an HTML page (any
+    # character: an id that is no number may carry a %0A, which "." would not match).
+    re_path(r"^[\s\S]*$", not_found, name="not-found"),
 ]
