@@ -27,13 +27,20 @@ class IssueFeed(Feed):
         return publication.name
 
     def link(self, publication: Publication) -> str:
-        return publication_url(publication)
+        return reverse("issues:publication-detail", args=[publication.slug])
 
     def description(self, publication: Publication) -> str:
         return publication.description or publication.name
 
     def items(self, publication: Publication) -> list[Issue]:
-        return list(selectors.published_issues(publication)[:FEED_LENGTH])
+        # Every item's entries and errata in a few queries for the whole feed, not per item.
+        issues = list(
+            selectors.published_issues(publication).prefetch_related("corrections")[:FEED_LENGTH]
+        )
+        contents = selectors.contents_of_issues(issues)
+        for issue in issues:
+            issue.feed_contents = contents[issue.pk]
+        return issues
 
     def item_title(self, issue: Issue) -> str:
         return f"#{issue.number} {issue.title}".strip()
@@ -55,12 +62,9 @@ class IssueFeed(Feed):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context.update(issue_context(kwargs["item"]))
+        item = kwargs["item"]
+        context.update(issue_context(item, item.feed_contents))
         return context
-
-
-def publication_url(publication: Publication) -> str:
-    return reverse("issues:publication-detail", args=[publication.slug])
 
 
 class AtomIssueFeed(IssueFeed):

@@ -6,7 +6,7 @@ number of rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,12 +50,16 @@ def _paper_queryset() -> QuerySet[Paper]:
     )
 
 
-def _entries(issue: Issue) -> QuerySet[IssueEntry]:
+def _all_entries() -> QuerySet[IssueEntry]:
     return (
-        issue.entries.select_related("recommendation__submitter", "recommendation__topic")
+        IssueEntry.objects.select_related("recommendation__submitter", "recommendation__topic")
         .prefetch_related(Prefetch("recommendation__paper", queryset=_paper_queryset()))
         .order_by("section", "position", "id")
     )
+
+
+def _entries(issue: Issue) -> QuerySet[IssueEntry]:
+    return _all_entries().filter(issue=issue)
 
 
 def entries_for_publishing(issue: Issue) -> QuerySet[IssueEntry]:
@@ -106,12 +110,21 @@ def _shown_entry_content(entry: IssueEntry) -> EntryContent:
     )
 
 
+def contents_of_issues(issues: Sequence[Issue]) -> dict[int, list[EntryContent]]:
+    """Issue id → its entries as readers see them (fixed ones once published): papers, then
+    news, each in their order. The same few queries for one issue or for a feed's twenty."""
+    published = {issue.pk: issue.is_published for issue in issues}
+    contents: dict[int, list[EntryContent]] = {pk: [] for pk in published}
+    entries = _all_entries().filter(issue_id__in=list(published))
+    for entry in sorted(entries, key=lambda e: (e.section != Section.PAPERS, e.position, e.pk)):
+        build = _shown_entry_content if published[entry.issue_id] else live_entry_content
+        contents[entry.issue_id].append(build(entry))
+    return contents
+
+
 def issue_contents(issue: Issue) -> list[EntryContent]:
-    """The entries of ``issue`` as readers see them (fixed ones once published): papers, then
-    news, each in their order."""
-    build = _shown_entry_content if issue.is_published else live_entry_content
-    entries = sorted(_entries(issue), key=lambda e: (e.section != Section.PAPERS, e.position, e.pk))
-    return [build(entry) for entry in entries]
+    """The entries of ``issue`` as readers see them (see ``contents_of_issues``)."""
+    return contents_of_issues([issue])[issue.pk]
 
 
 def issue_contributors(contents: Iterable[EntryContent]) -> list[Any]:

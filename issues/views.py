@@ -45,8 +45,10 @@ class PublicationDetailView(TemplateView):
         return context
 
 
-def issue_context(issue: Issue) -> dict[str, Any]:
-    contents = selectors.issue_contents(issue)
+def issue_context(issue: Issue, contents: list[Any] | None = None) -> dict[str, Any]:
+    """What the issue templates show; ``contents`` when the caller fetched them already."""
+    if contents is None:
+        contents = selectors.issue_contents(issue)
     return {
         "issue": issue,
         "publication": issue.publication,

@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from rest_framework import serializers
 
-from weekly.api.fields import FIELD_MAPPING
+from contributors.services import PROFILE_FIELDS
+from weekly.api.fields import FIELD_MAPPING, absolute
 
 User = get_user_model()
 
@@ -45,9 +46,8 @@ class ContributorSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_url(self, user: User) -> str:
-        request = self.context.get("request")
         path = reverse("api:contributor-detail", kwargs={"username": user.username})
-        return request.build_absolute_uri(path) if request else path
+        return absolute(self.context, path)
 
 
 class ContributorRefSerializer(serializers.Serializer):
@@ -67,15 +67,5 @@ class ProfileSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = (
-            "username",
-            "email",
-            "display_name",
-            "affiliation",
-            "bio",
-            "homepage_url",
-            "github_username",
-            "orcid",
-            "notify_by_email",
-        )
+        fields = ("username", "email", *PROFILE_FIELDS)
         read_only_fields = ("username", "email")

@@ -19,9 +19,9 @@ from contributors.api.serializers import ContributorRefSerializer
 from issues.enums import RecommendationKind, Verdict
 from issues.markup import render_markdown
 from issues.models import Correction, Issue, Publication, Recommendation, Review
-from papers.api.serializers import PaperSerializer, absolute
+from papers.api.serializers import PaperSerializer
 from papers.models import Topic
-from weekly.api.fields import FIELD_MAPPING
+from weekly.api.fields import FIELD_MAPPING, absolute
 
 # --- publications -------------------------------------------------------------------------------
 

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from papers.models import Paper, Topic
-from weekly.api.fields import FIELD_MAPPING
-
-
-def absolute(context: dict[str, Any], path: str) -> str:
-    request = context.get("request")
-    return request.build_absolute_uri(path) if request is not None else path
+from weekly.api.fields import FIELD_MAPPING, absolute
 
 
 class TopicSerializer(serializers.ModelSerializer):

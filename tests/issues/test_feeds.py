@@ -9,7 +9,9 @@ from xml.etree.ElementTree import Element
 import feedparser
 import pytest
 from defusedxml.ElementTree import fromstring
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from issues import services
@@ -223,3 +225,29 @@ def test_feed_unknown_publication_is_404(db: None, kind: str) -> None:
     response = Client().get(f"/p/no-such-weekly/feed/{kind}/")
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("kind", FEEDS)
+def test_feed_queries_do_not_grow_with_its_issues(
+    client: Client, publication: Publication, editor: Any, kind: str
+) -> None:
+    url = f"/p/{publication.slug}/feed/{kind}/"
+
+    def queries_with(count: int) -> int:
+        while Issue.objects.filter(publication=publication).count() < count:
+            n = Issue.objects.count()
+            _issue(
+                publication,
+                editor,
+                [
+                    {"title": f"Paper {n}", "summary": "Good."},
+                    {"news_title": f"News {n}", "summary": "New."},
+                ],
+                title=f"Issue {n}",
+            )
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert len(feedparser.parse(response.content).entries) == count
+        return len(captured)
+
+    assert queries_with(2) == queries_with(8)

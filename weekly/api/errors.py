@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from issues.exceptions import WorkflowError
+from weekly.api.parsers import RequestTooLarge
 
 _CODES = {
     status.HTTP_400_BAD_REQUEST: "invalid",
@@ -65,11 +66,8 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         fields = {exc.field: [exc.message]} if exc.field else {}
         return Response(error_body(exc.code, exc.message, fields), status=exc.http_status)
     if isinstance(exc, RequestDataTooBig):
-        return Response(
-            error_body("too_large", "The request body is too large."),
-            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
-        )
-    if isinstance(exc, DjangoValidationError):
+        exc = RequestTooLarge()
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
         )

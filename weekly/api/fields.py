@@ -35,5 +35,11 @@ class LinkField(serializers.CharField):
         return value
 
 
+def absolute(context: dict[str, Any], path: str) -> str:
+    """``path`` as a full link when the serializer has the request, else as it is."""
+    request = context.get("request")
+    return request.build_absolute_uri(path) if request is not None else path
+
+
 #: ``ModelSerializer.serializer_field_mapping`` with the models' URL fields as ``LinkField``.
 FIELD_MAPPING = {**serializers.ModelSerializer.serializer_field_mapping, models.URLField: LinkField}
