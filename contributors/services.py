@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from rest_framework.authtoken.models import Token
@@ -88,3 +89,38 @@ def revoke_api_token(user: Any) -> bool:
     """
     deleted, _ = Token.objects.filter(user=user).delete()
     return bool(deleted)
+
+
+NOTIFICATIONS_OFF_SALT = "contributors.notifications-off"
+
+
+def notifications_off_token(user: Any) -> str:
+    """The signed token of the "stop these e-mails" link in every notification (no expiry)."""
+    return signing.dumps({"u": user.pk}, salt=NOTIFICATIONS_OFF_SALT)
+
+
+def member_from_notifications_off_token(token: str) -> Any:
+    """The member a "stop these e-mails" link names; ``ValidationError`` for a bad link."""
+    refusal = ValidationError(
+        "This link is not valid. Copy the whole link from the e-mail.", code="bad_link"
+    )
+    if not token or len(token) > 300:
+        raise refusal
+    try:
+        payload = signing.loads(token, salt=NOTIFICATIONS_OFF_SALT)
+    except signing.BadSignature:
+        raise refusal from None
+    user = User.objects.filter(pk=payload.get("u") if isinstance(payload, dict) else None).first()
+    if user is None:
+        raise refusal
+    return user
+
+
+def turn_off_notifications(user: Any) -> Any:
+    """Stop e-mail notifications to ``user`` (the one-click link; the profile turns them on).
+
+    Side effects: updates the User.
+    """
+    User.objects.filter(pk=user.pk).update(notify_by_email=False)
+    user.notify_by_email = False
+    return user

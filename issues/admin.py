@@ -39,6 +39,7 @@ from issues.models import (
     Issue,
     IssueEntry,
     Membership,
+    Notification,
     Publication,
     Recommendation,
     Review,
@@ -548,3 +549,18 @@ class CorrectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("issue", "created_at", "author", "note")
     search_fields = ("note",)
     list_select_related = ("issue__publication", "author")
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: the record of each e-mail that told a member about their recommendations."""
+
+    list_display = ("created_at", "user", "kind", "recommendation", "review", "issue")
+    list_filter = ("kind",)
+    search_fields = ("user__username", "user__email", "user__display_name")
+    list_select_related = (
+        "user",
+        "recommendation__paper",
+        "review__recommendation__paper",
+        "issue__publication",
+    )

@@ -1,9 +1,14 @@
-"""RSS 2.0 and Atom feeds of a publication's published issues, each item the whole issue."""
+"""RSS 2.0 and Atom feeds of what has been published.
+
+A publication's feed has one item per issue, the whole issue; a topic's feed has one item per
+paper recommended under that topic, from the issues of every publication.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -12,9 +17,13 @@ from django.utils.feedgenerator import Atom1Feed
 
 from issues import selectors
 from issues.models import Issue, Publication
+from issues.selectors import EntryContent
 from issues.views import issue_context
+from papers.models import Topic
 
 FEED_LENGTH = 20
+#: Items are single papers, so a topic's feed holds more of them than a publication's.
+TOPIC_FEED_LENGTH = 50
 
 
 class IssueFeed(Feed):
@@ -70,3 +79,72 @@ class IssueFeed(Feed):
 class AtomIssueFeed(IssueFeed):
     feed_type = Atom1Feed
     subtitle = IssueFeed.description
+
+
+def entry_url(content: EntryContent) -> str:
+    """The entry's place on its issue's page: stable, so it also serves as the item's guid."""
+    return f"{content.entry.issue.get_absolute_url()}#entry-{content.entry.pk}"
+
+
+class TopicFeed(Feed):
+    """The papers recommended under one topic, newest issue first, across publications."""
+
+    description_template = "issues/feed_topic_entry.html"
+
+    def get_object(self, request: HttpRequest, slug: str) -> Topic:
+        return get_object_or_404(Topic, slug=slug)
+
+    def title(self, topic: Topic) -> str:
+        return str(topic)
+
+    def link(self, topic: Topic) -> str:
+        # Topics have no page of their own; the home page leads to every publication.
+        return reverse("issues:home")
+
+    def feed_guid(self, topic: Topic) -> str:
+        # Atom's feed id defaults to the link, the home page, which every topic shares.
+        return f"{settings.SITE_URL}{reverse('issues:topic-feed-atom', args=[topic.slug])}"
+
+    def description(self, topic: Topic) -> str:
+        return topic.description or f"Papers recommended under {topic.name_en}."
+
+    def items(self, topic: Topic) -> list[EntryContent]:
+        return selectors.published_entries_of_topic(topic, TOPIC_FEED_LENGTH)
+
+    def item_title(self, content: EntryContent) -> str:
+        return content.title
+
+    def item_link(self, content: EntryContent) -> str:
+        return entry_url(content)
+
+    def item_guid(self, content: EntryContent) -> str:
+        # Django leaves a guid as given, so it is made absolute here, on the canonical address
+        # rather than the request's host: one entry stays one item however the feed was reached.
+        return f"{settings.SITE_URL}{entry_url(content)}"
+
+    def item_pubdate(self, content: EntryContent) -> Any:
+        return content.entry.issue.published_at
+
+    def item_updateddate(self, content: EntryContent) -> Any:
+        return content.entry.issue.updated_at
+
+    def item_author_name(self, content: EntryContent) -> str:
+        return content.contributor.public_name
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        content: EntryContent = kwargs["item"]
+        issue = content.entry.issue
+        # Feed readers resolve no relative links reliably: the one back to the site is absolute.
+        context.update(
+            entry=content,
+            issue=issue,
+            publication=issue.publication,
+            issue_url=kwargs["request"].build_absolute_uri(entry_url(content)),
+        )
+        return context
+
+
+class AtomTopicFeed(TopicFeed):
+    feed_type = Atom1Feed
+    subtitle = TopicFeed.description

@@ -10,12 +10,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 
 from issues.enums import IssueStatus, RecommendationStatus, Section, TeamRole
 from issues.models import Issue, IssueEntry, Membership, Publication, Recommendation
 from issues.permissions import can
-from papers.models import Authorship, Paper, PaperInstitution
+from papers.models import Authorship, Paper, PaperInstitution, Topic
 
 # --- what an entry shows ------------------------------------------------------------------------
 
@@ -135,6 +135,35 @@ def issue_contributors(contents: Iterable[EntryContent]) -> list[Any]:
     return list(seen.values())
 
 
+def issue_topics(contents: Iterable[EntryContent]) -> list[Topic]:
+    """The distinct topics of the paper entries, in the order topics are listed, for the links
+    to their feeds on an issue's page (a topic's feed holds papers only)."""
+    seen: dict[int, Topic] = {}
+    for content in contents:
+        if content.topic is not None and not content.is_news:
+            seen.setdefault(content.topic.pk, content.topic)
+    return sorted(seen.values(), key=lambda topic: (topic.position, topic.name_en, topic.pk))
+
+
+def published_entries_of_topic(topic: Topic, limit: int) -> list[EntryContent]:
+    """The paper entries recommended under ``topic`` in published issues of every publication,
+    newest issue first and in the issue's order within one, as readers saw them.
+
+    One query, whatever ``limit``: published entries show their frozen copies, so the
+    recommendation's paper, its authors and institutions are not read at all.
+    """
+    entries = (
+        IssueEntry.objects.filter(
+            issue__status=IssueStatus.PUBLISHED,
+            recommendation__topic=topic,
+            section=Section.PAPERS,
+        )
+        .select_related("issue__publication", "recommendation__submitter", "recommendation__topic")
+        .order_by("-issue__published_at", "-issue_id", "position", "id")[:limit]
+    )
+    return [_shown_entry_content(entry) for entry in entries]
+
+
 # --- issues -------------------------------------------------------------------------------------
 
 
@@ -147,6 +176,16 @@ def published_issues(publication: Publication | None = None) -> QuerySet[Issue]:
 
 def published_issue(slug: str, number: int) -> Issue | None:
     return published_issues().filter(publication__slug=slug, number=number).first()
+
+
+def publications_with_last_published() -> QuerySet[Publication]:
+    """Every publication with ``last_published_at``, when its latest issue came out (None
+    before its first), for the sitemap: a publication's page changes when an issue comes out."""
+    return publications().annotate(
+        last_published_at=Max(
+            "issues__published_at", filter=Q(issues__status=IssueStatus.PUBLISHED)
+        )
+    )
 
 
 def latest_issue_per_publication() -> list[tuple[Publication, Issue | None]]:
@@ -172,6 +211,17 @@ def published_entry_of_paper(publication: Publication, paper: Paper) -> IssueEnt
         )
         .select_related("issue")
         .first()
+    )
+
+
+def featured_papers() -> QuerySet[Paper]:
+    """Papers featured in at least one published issue, each once, with ``last_featured_at``,
+    for the sitemap. A paper only in a draft or a scheduled issue is not among them."""
+    return (
+        Paper.objects.filter(issue_entries__issue__status=IssueStatus.PUBLISHED)
+        # After the filter, so the latest time counts published issues only.
+        .annotate(last_featured_at=Max("issue_entries__issue__published_at"))
+        .order_by("pk")
     )
 
 

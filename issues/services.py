@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from issues import drafting, selectors
+from issues import drafting, notifications, selectors
 from issues.enums import (
     ISSUE_TRANSITIONS,
     OPEN_STATES,
@@ -41,6 +41,7 @@ from issues.models import (
     Issue,
     IssueEntry,
     Membership,
+    Notification,
     Publication,
     Recommendation,
     Review,
@@ -53,10 +54,12 @@ from issues.validators import (
     validate_no_control_characters,
     validate_summary,
 )
+from newsletter import services as newsletter_services
 from papers import services as paper_services
 from papers.enums import MetadataSource, MetadataStatus
 from papers.identifiers import InvalidIdentifier, parse_identifier
 from papers.models import Paper, Topic
+from weekly.queue import enqueue_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -413,6 +416,7 @@ def review_recommendation(
         review = Review.objects.create(
             recommendation=recommendation, reviewer=by, verdict=verdict, comment=comment
         )
+        enqueue_after_commit(_tasks().task_notify_reviewed, review.pk)
         if verdict == Verdict.REQUEST_CHANGES:
             _move_recommendation(
                 recommendation, action=RecommendationAction.REQUEST_CHANGES, actor=by, note=comment
@@ -449,13 +453,15 @@ def accept_recommendation(
     """
     require(by, "issues.accept_recommendation", recommendation)
     with transaction.atomic():
-        return _move_recommendation(
+        accepted = _move_recommendation(
             recommendation,
             action=RecommendationAction.ACCEPT,
             actor=by,
             note=note,
             extra={"decided_at": timezone.now()},
         )
+        enqueue_after_commit(_tasks().task_notify_accepted, recommendation.pk)
+    return accepted
 
 
 def schedule_recommendation(recommendation: Recommendation, *, issue: Issue, by: Any) -> IssueEntry:
@@ -754,6 +760,9 @@ def _publish(issue: Issue, *, actor: Any) -> Issue:
                 )
                 if entry.paper is not None:
                     paper_services.fill_missing_title_zh(entry.paper, entry.recommendation.title_zh)
+            # Mail goes out only once the publication is committed, never for a rolled-back one.
+            newsletter_services.request_issue_newsletter(fresh)
+            enqueue_after_commit(_tasks().task_notify_published, fresh.pk)
     except IntegrityError:
         raise Conflict(
             "Another issue of this publication was published at the same moment. Try again."
@@ -1001,3 +1010,85 @@ def grant_role(user: Any, *, role: str, publication: Publication | None, by: Any
             user=user, publication=publication, defaults={"role": role}
         )
         return f"{user.username} is now {role} of {publication.slug}."
+
+
+# --- telling members what became of their recommendations ---------------------------------------
+
+
+def _tasks() -> Any:
+    from issues import tasks  # the tasks call these services: import them when used
+
+    return tasks
+
+
+def _wants_mail(user: Any) -> bool:
+    return bool(user.is_active and user.notify_by_email and user.email)
+
+
+def _notify_once(notification: Notification, message: Any) -> bool:
+    """Record the notification, then send it; a second call for the same subject sends nothing.
+
+    The record comes first, so a task run twice or retried never mails twice; a mail that fails
+    removes its record again, so the retry sends it.
+    """
+    try:
+        with transaction.atomic():
+            notification.save()
+    except IntegrityError:
+        return False
+    try:
+        message.send()
+    except Exception:
+        notification.delete()
+        raise
+    return True
+
+
+def notify_reviewed(review: Review) -> bool:
+    """Tell the submitter of the review of their recommendation, unless they turned it off.
+
+    Side effects: inserts a Notification and sends one e-mail. Returns whether it sent.
+    """
+    submitter = review.recommendation.submitter
+    if not _wants_mail(submitter) or submitter.pk == review.reviewer_id:
+        return False
+    return _notify_once(
+        Notification(user=submitter, kind=Notification.Kind.REVIEWED, review=review),
+        notifications.reviewed_message(review),
+    )
+
+
+def notify_accepted(recommendation: Recommendation) -> bool:
+    """Tell the submitter an editor accepted their recommendation (reviews tell themselves).
+
+    Side effects: inserts a Notification and sends one e-mail. Returns whether it sent.
+    """
+    submitter = recommendation.submitter
+    if not _wants_mail(submitter) or recommendation.status != RecommendationStatus.ACCEPTED:
+        return False
+    return _notify_once(
+        Notification(
+            user=submitter, kind=Notification.Kind.ACCEPTED, recommendation=recommendation
+        ),
+        notifications.accepted_message(recommendation),
+    )
+
+
+def notify_published(issue: Issue) -> int:
+    """Tell each member whose recommendations are in the published issue, once, in one e-mail.
+
+    Side effects: inserts a Notification and sends one e-mail per member. Returns how many.
+    """
+    if not issue.is_published:
+        return 0
+    titles: dict[Any, list[str]] = {}
+    for content in selectors.issue_contents(issue):
+        titles.setdefault(content.contributor, []).append(content.title)
+    sent = 0
+    for member, member_titles in titles.items():
+        if _wants_mail(member):
+            sent += _notify_once(
+                Notification(user=member, kind=Notification.Kind.PUBLISHED, issue=issue),
+                notifications.published_message(member, issue, member_titles),
+            )
+    return sent

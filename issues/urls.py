@@ -9,6 +9,8 @@ urlpatterns = [
     path("p/<slug:slug>/", views.PublicationDetailView.as_view(), name="publication-detail"),
     path("p/<slug:slug>/feed/rss/", feeds.IssueFeed(), name="feed-rss"),
     path("p/<slug:slug>/feed/atom/", feeds.AtomIssueFeed(), name="feed-atom"),
+    path("topics/<slug:slug>/feed/rss/", feeds.TopicFeed(), name="topic-feed-rss"),
+    path("topics/<slug:slug>/feed/atom/", feeds.AtomTopicFeed(), name="topic-feed-atom"),
     path("p/<slug:slug>/<int:number>/", views.IssueDetailView.as_view(), name="issue-detail"),
     path(
         "p/<slug:slug>/<int:number>/issue.<str:fmt>",

@@ -55,6 +55,7 @@ def issue_context(issue: Issue, contents: list[Any] | None = None) -> dict[str, 
         "papers": [c for c in contents if not c.is_news],
         "news": [c for c in contents if c.is_news],
         "contributors": selectors.issue_contributors(contents),
+        "topics": selectors.issue_topics(contents),
         "corrections": list(issue.corrections.all()),
     }
 

@@ -70,6 +70,17 @@ def _fresh_cache() -> Iterator[None]:
     cache.clear()
 
 
+@pytest.fixture
+def queued() -> Iterator[None]:
+    """Tasks go through Redis, and the queue starts empty."""
+    from weekly.celery import app
+
+    app.conf.task_always_eager = False
+    app.control.purge()
+    yield
+    app.control.purge()
+
+
 # --- publications and roles -----------------------------------------------------------------------
 
 

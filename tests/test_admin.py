@@ -25,24 +25,37 @@ from issues.models import (
     Issue,
     IssueEntry,
     Membership,
+    Notification,
     Publication,
     Recommendation,
     Review,
     Transition,
 )
+from newsletter import services as newsletter_services
+from newsletter.models import Delivery, Subscriber
 from papers.enums import MetadataStatus
 from papers.models import Paper, Topic
 from papers.services import AuthorData, PaperMetadata, apply_paper_metadata
+from tests.factories import SubscriberFactory
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"contributors", "papers", "issues"}
+OUR_APPS = {"contributors", "papers", "issues", "newsletter"}
 OUR_MODELS = sorted(
     (model for model in admin.site._registry if model._meta.app_label in OUR_APPS),
     key=lambda model: model._meta.label,
 )
 #: Records that only the services write: viewable in the admin, never added, changed or deleted.
-READ_ONLY_MODELS = {Recommendation, Review, IssueEntry, Transition, Correction}
+READ_ONLY_MODELS = {
+    Recommendation,
+    Review,
+    IssueEntry,
+    Transition,
+    Correction,
+    Notification,
+    Subscriber,
+    Delivery,
+}
 
 
 # --- data ---------------------------------------------------------------------------------------
@@ -101,6 +114,12 @@ def site(
     services.correct_issue(
         published, by=admin_user, note="Fixed the title.", fields={"title": "Phrase retrieval!"}
     )
+    # What publishing does after its commit: the newsletter, and the contributors told.
+    SubscriberFactory(publication=publication, email="reader@example.org")
+    SubscriberFactory(publication=publication, email="later@example.org", pending=True)
+    newsletter_services.queue_issue_newsletter(published)
+    newsletter_services.send_newsletter_batch(published)
+    services.notify_published(published)
     news = services.create_recommendation(
         by=contributor,
         publication=publication,

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.sitemaps",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "contributors",
     "papers",
     "issues",
+    "newsletter",
 ]
 
 MIDDLEWARE = [
@@ -147,6 +149,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_BEAT_SCHEDULE = {
     "sweep-paper-metadata": {"task": "papers.sweep_paper_metadata", "schedule": 300.0},
     "publish-due-issues": {"task": "issues.publish_due_issues", "schedule": 60.0},
+    "resume-newsletters": {"task": "newsletter.resume", "schedule": 300.0},
 }
 
 # --- Outside services -----------------------------------------------------------------------------
@@ -166,6 +169,20 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Weekly <weekly@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Newsletter -----------------------------------------------------------------------------------
+# Messages sent over one SMTP connection by one batch, and batches sending side by side.
+NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=100)
+NEWSLETTER_PARALLEL = env.int("NEWSLETTER_PARALLEL", default=2)
+# Tries of one delivery that meets passing SMTP faults before it is marked failed.
+NEWSLETTER_MAX_ATTEMPTS = env.int("NEWSLETTER_MAX_ATTEMPTS", default=5)
+# A batch holding deliveries longer than this is taken for dead and its deliveries handed back.
+NEWSLETTER_CLAIM_TIMEOUT = env.int("NEWSLETTER_CLAIM_TIMEOUT", default=15 * 60)
+# Issues published this recently whose newsletter never started (broker down) are caught up.
+NEWSLETTER_CATCH_UP = env.int("NEWSLETTER_CATCH_UP", default=2 * 24 * 3600)
+NEWSLETTER_CONFIRM_MAX_AGE = env.int("NEWSLETTER_CONFIRM_MAX_AGE", default=7 * 24 * 3600)
+# At most one confirmation mail per address in this many seconds.
+NEWSLETTER_CONFIRM_COOLDOWN = env.int("NEWSLETTER_CONFIRM_COOLDOWN", default=10 * 60)
 
 # --- Accounts -------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "contributors.User"
@@ -232,6 +249,8 @@ REST_FRAMEWORK = {
         "user": env.str("API_RATE_USER", default="600/minute"),
         "submissions": env.str("API_RATE_SUBMISSIONS", default="60/hour"),
         "login": env.str("API_RATE_LOGIN", default="10/minute"),
+        # The site's subscription form, per client address.
+        "newsletter": env.str("NEWSLETTER_RATE", default="20/hour"),
     },
     "EXCEPTION_HANDLER": "weekly.api.errors.exception_handler",
     # Proxies in front of the site (each adds one X-Forwarded-For entry). 0 means the client's

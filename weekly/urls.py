@@ -1,12 +1,31 @@
-"""Root URLs: the apps' pages, the admin, the language switch."""
+"""Root URLs: the apps' pages, the admin, the language switch, the sitemap and robots.txt."""
 
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+
+from issues.sitemaps import SITEMAPS
+from weekly.views import RobotsTxtView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("robots.txt", RobotsTxtView.as_view(), name="robots-txt"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap-index",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("weekly.api.urls")),
     path("", include("issues.urls")),
+    path("", include("newsletter.urls")),
+    path("", include("contributors.urls")),
     path("", include("papers.urls")),
 ]

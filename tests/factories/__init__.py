@@ -10,6 +10,7 @@ from tests.factories.issues import (
     RecommendationFactory,
     ReviewFactory,
 )
+from tests.factories.newsletter import SubscriberFactory
 from tests.factories.papers import (
     AuthorFactory,
     InstitutionFactory,
@@ -28,6 +29,7 @@ __all__ = [
     "PublicationFactory",
     "RecommendationFactory",
     "ReviewFactory",
+    "SubscriberFactory",
     "TopicFactory",
     "UserFactory",
 ]

@@ -1,4 +1,5 @@
-"""Tests for issues.feeds: the RSS and Atom feeds of a publication, each item a whole issue."""
+"""Tests for issues.feeds: the RSS and Atom feeds of a publication, each item a whole issue, and
+those of a topic, each item one paper recommended under it."""
 
 from __future__ import annotations
 
@@ -14,11 +15,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from issues import services
+from issues import feeds, services
 from issues.enums import RecommendationStatus
-from issues.models import Issue, Publication
-from papers.models import Paper
-from tests.factories import PaperFactory, RecommendationFactory, UserFactory
+from issues.models import Issue, IssueEntry, Publication
+from papers.models import Paper, Topic
+from tests.factories import PaperFactory, RecommendationFactory, TopicFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,15 +41,18 @@ def _issue(
     title: str,
     publish: bool = True,
 ) -> Issue:
-    """An issue of ``items`` (paper fields, or ``news_title``), each with its ``summary``."""
+    """An issue of ``items`` (paper fields, or ``news_title``), each with its ``summary`` and
+    optionally its ``topic``."""
     issue = services.create_issue(publication, by=editor, title=title, intro_en=f"About {title}.")
     for item in items:
         summary = item.pop("summary")
+        topic = item.pop("topic", None)
         if "news_title" in item:
             recommendation = RecommendationFactory(
                 news=True,
                 publication=publication,
                 summary=summary,
+                topic=topic,
                 status=RecommendationStatus.ACCEPTED,
                 **item,
             )
@@ -57,6 +61,7 @@ def _issue(
                 publication=publication,
                 paper=PaperFactory(**item),
                 summary=summary,
+                topic=topic,
                 status=RecommendationStatus.ACCEPTED,
             )
         services.schedule_recommendation(recommendation, issue=issue, by=editor)
@@ -251,3 +256,258 @@ def test_feed_queries_do_not_grow_with_its_issues(
         return len(captured)
 
     assert queries_with(2) == queries_with(8)
+
+
+# --- topic feeds ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def topic_entries(
+    publication: Publication, other_publication: Publication, editor: Any, topic: Topic
+) -> list[IssueEntry]:
+    """The published paper entries under ``topic``, newest issue first: one in an RL Weekly issue
+    published today, two in a Pretraining Weekly issue of a week ago. Beside them, in the same
+    issues or others: a paper of another topic, a news item of the topic, and papers of the
+    topic in a scheduled and a draft issue."""
+    other_topic = TopicFactory(slug="reinforcement-learning", name_en="Reinforcement learning")
+    older = _issue(
+        publication,
+        editor,
+        [
+            {
+                "title": "Scaling Laws Revisited",
+                "title_zh": "再论缩放定律",
+                "authors": ["Ada Lovelace", "Alan Turing", "Grace Hopper", "Edsger Dijkstra"],
+                "institutions": ["Analytical Engines Ltd"],
+                "code_url": "https://github.com/example/scaling",
+                "summary": "Bigger is *better*, up to a point.",
+                "topic": topic,
+            },
+            {"title": "Off-topic Paper", "summary": "Another topic.", "topic": other_topic},
+            {"title": ODD_TITLE, "summary": SCRIPT_SUMMARY, "topic": topic},
+            {
+                "news_title": "Topic News",
+                "news_url": "https://news.example.org/topic",
+                "summary": "News, not a paper.",
+                "topic": topic,
+            },
+        ],
+        title="Pretraining issue",
+    )
+    Issue.objects.filter(pk=older.pk).update(published_at=timezone.now() - dt.timedelta(days=7))
+    rl_editor = UserFactory(username="rl-editor")
+    services.grant_role(rl_editor, role="editor", publication=other_publication)
+    newer = _issue(
+        other_publication,
+        rl_editor,
+        [{"title": "Policy Gradients Again", "summary": "A paper of RL Weekly.", "topic": topic}],
+        title="RL issue",
+    )
+    scheduled = _issue(
+        publication,
+        editor,
+        [{"title": "Scheduled Paper", "summary": "Not out yet.", "topic": topic}],
+        title="Scheduled issue",
+        publish=False,
+    )
+    services.schedule_issue(scheduled, by=editor, publish_at=timezone.now() + dt.timedelta(days=1))
+    _issue(
+        publication,
+        editor,
+        [{"title": "Draft Paper", "summary": "Still a draft.", "topic": topic}],
+        title="Draft issue",
+        publish=False,
+    )
+    return [
+        IssueEntry.objects.get(issue=newer, shown_title="Policy Gradients Again"),
+        IssueEntry.objects.get(issue=older, shown_title="Scaling Laws Revisited"),
+        IssueEntry.objects.get(issue=older, shown_title=ODD_TITLE),
+    ]
+
+
+def _get_topic(kind: str, slug: str = "language-models") -> Any:
+    response = Client().get(f"/topics/{slug}/feed/{kind}/")
+    assert response.status_code == 200, response.content
+    return response
+
+
+def _parsed_topic(kind: str, slug: str = "language-models") -> Any:
+    feed = feedparser.parse(_get_topic(kind, slug).content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    return feed
+
+
+def _entry_url(entry: IssueEntry) -> str:
+    return (
+        f"http://testserver/p/{entry.issue.publication.slug}/{entry.issue.number}/#entry-{entry.pk}"
+    )
+
+
+@pytest.mark.parametrize("kind", FEEDS)
+def test_topic_feed_parses_cleanly_with_topic_metadata(
+    topic_entries: list[IssueEntry], kind: str, settings: Any
+) -> None:
+    settings.SITE_URL = "https://weekly.example.org"
+
+    feed = _parsed_topic(kind)
+
+    assert feed.version == ("rss20" if kind == "rss" else "atom10")
+    assert feed.feed.title == "Language models (语言模型)"
+    assert feed.feed.link == "http://testserver/"
+    description = feed.feed.description if kind == "rss" else feed.feed.subtitle
+    assert description == "Papers recommended under Language models."
+    if kind == "atom":
+        # Its own id, not the home page that every topic's feed links to.
+        assert feed.feed.id == "https://weekly.example.org/topics/language-models/feed/atom/"
+
+
+@pytest.mark.parametrize("kind", FEEDS)
+def test_topic_feed_lists_published_papers_of_topic_newest_issue_first(
+    topic_entries: list[IssueEntry], kind: str, settings: Any
+) -> None:
+    settings.SITE_URL = "https://weekly.example.org"
+    feed = _parsed_topic(kind)
+
+    assert [item.title for item in feed.entries] == [
+        "Policy Gradients Again",
+        "Scaling Laws Revisited",
+        ODD_TITLE,
+    ]
+    expected_urls = [_entry_url(entry) for entry in topic_entries]
+    assert [item.link for item in feed.entries] == expected_urls
+    assert [item.id for item in feed.entries] == [
+        url.replace("http://testserver", "https://weekly.example.org") for url in expected_urls
+    ]
+    assert [item.published_parsed[:3] for item in feed.entries] == [
+        entry.issue.published_at.astimezone(dt.UTC).timetuple()[:3] for entry in topic_entries
+    ]
+    everything = str(feed)
+    for absent in ("Off-topic Paper", "Topic News", "Scheduled Paper", "Draft Paper"):
+        assert absent not in everything
+
+
+@pytest.mark.parametrize("kind", FEEDS)
+def test_topic_feed_item_describes_the_entry_and_where_it_appeared(
+    topic_entries: list[IssueEntry], kind: str
+) -> None:
+    newer, older, _odd = topic_entries
+    rl_item, scaling_item, _odd_item = _parsed_topic(kind).entries
+
+    paper = Paper.objects.get(title="Scaling Laws Revisited")
+    summary = scaling_item.summary
+    assert "Analytical Engines Ltd" in summary
+    assert f'<a href="https://arxiv.org/abs/{paper.arxiv_id}">Scaling Laws Revisited</a>' in summary
+    assert "(再论缩放定律)" in summary
+    assert "Ada Lovelace, Alan Turing, Grace Hopper et al." in summary
+    assert "Edsger Dijkstra" not in summary
+    assert "<p>Bigger is <em>better</em>, up to a point.</p>" in summary
+    assert 'href="https://github.com/example/scaling"' in summary
+    assert f"Recommended by {older.recommendation.submitter.public_name}" in summary
+    assert f'<a href="{_entry_url(older)}">Pretraining Weekly · Issue 1</a>: Pretraining issue' in (
+        summary
+    )
+    assert f'<a href="{_entry_url(newer)}">RL Weekly · Issue 1</a>: RL issue' in rl_item.summary
+    assert "github.com" not in rl_item.summary
+
+
+@pytest.mark.parametrize("kind", FEEDS)
+def test_topic_feed_hostile_text_is_escaped_or_removed(
+    topic_entries: list[IssueEntry], kind: str
+) -> None:
+    content = _get_topic(kind).content
+    odd_body = _item_bodies(kind, content)[2]
+
+    assert "<script" not in odd_body
+    assert "onerror" not in odd_body
+    assert "<img" not in odd_body
+    assert "alert(1)" not in odd_body
+    assert "<strong>Really</strong>" in odd_body
+    escaped_title = (
+        "Attention ]]&gt; Is e\u0301nough: \u202eevil\u202c \u200d注意力 🚀 \u2028"
+        "&lt;b&gt;bold&lt;/b&gt; &amp; co"
+    )
+    assert escaped_title in odd_body
+    odd = feedparser.parse(content).entries[2]
+    assert odd.title == ODD_TITLE
+    assert "<b>bold</b>" not in odd.summary
+    assert "<script" not in odd.summary
+
+
+@pytest.mark.parametrize("kind", FEEDS)
+def test_topic_feed_of_topic_without_published_papers_is_empty(
+    topic_entries: list[IssueEntry], kind: str
+) -> None:
+    TopicFactory(slug="unused", name_en="Unused", name_zh="")
+
+    feed = _parsed_topic(kind, "unused")
+
+    assert feed.feed.title == "Unused"
+    assert feed.entries == []
+
+
+@pytest.mark.parametrize("kind", FEEDS)
+def test_topic_feed_unknown_topic_is_404(db: None, kind: str) -> None:
+    response = Client().get(f"/topics/no-such-topic/feed/{kind}/")
+
+    assert response.status_code == 404
+
+
+def test_topic_feed_holds_at_most_its_length(
+    topic_entries: list[IssueEntry], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(feeds, "TOPIC_FEED_LENGTH", 2)
+
+    feed = _parsed_topic("rss")
+
+    assert [item.title for item in feed.entries] == [
+        "Policy Gradients Again",
+        "Scaling Laws Revisited",
+    ]
+
+
+@pytest.mark.parametrize("kind", FEEDS)
+def test_topic_feed_queries_do_not_grow_with_its_items(
+    client: Client, publication: Publication, editor: Any, topic: Topic, kind: str
+) -> None:
+    url = f"/topics/{topic.slug}/feed/{kind}/"
+
+    def queries_with(count: int) -> int:
+        while IssueEntry.objects.filter(recommendation__topic=topic).count() < count:
+            n = Issue.objects.count()
+            _issue(
+                publication,
+                editor,
+                [
+                    {"title": f"Paper {n}", "summary": "Good.", "topic": topic, "authors": ["A"]},
+                    {"news_title": f"News {n}", "summary": "New."},
+                ],
+                title=f"Issue {n}",
+            )
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert len(feedparser.parse(response.content).entries) == count
+        return len(captured)
+
+    # The topic, then the entries with their issues, publications and recommenders.
+    assert queries_with(2) == queries_with(8) == 2
+
+
+def test_issue_page_links_its_topics_feeds_and_anchors_entries(
+    topic_entries: list[IssueEntry], topic: Topic
+) -> None:
+    older = topic_entries[1]
+
+    response = Client().get(older.issue.get_absolute_url())
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'<article class="entry" id="entry-{older.pk}">' in html
+    assert (
+        'Language models (<a href="/topics/language-models/feed/rss/">RSS</a> · '
+        '<a href="/topics/language-models/feed/atom/">Atom</a>); '
+        'Reinforcement learning (<a href="/topics/reinforcement-learning/feed/rss/">RSS</a>'
+    ) in html
+    assert (
+        '<link rel="alternate" type="application/rss+xml" title="Language models" '
+        'href="/topics/language-models/feed/rss/">'
+    ) in html

@@ -6,23 +6,15 @@ These need PostgreSQL (the worker and the test share one database) and Redis; CI
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
 from issues import services as issue_services
 from papers.models import Paper
 from tests.factories import PublicationFactory, UserFactory
 from tests.stubs.arxiv import ArxivStandIn, needs_recordings
+from tests.stubs.workers import Workers, wait_for
 
 pytestmark = [
     pytest.mark.worker,
@@ -30,90 +22,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     needs_recordings,
 ]
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _test_database_url() -> str:
-    """DATABASE_URL with the test database's name, for the worker processes."""
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    return urlunsplit(parts._replace(path="/" + connection.settings_dict["NAME"]))
-
-
-class Workers:
-    """Starts and kills ``celery worker`` processes, each in its own process group."""
-
-    def __init__(self, arxiv_url: str, log_dir: Path) -> None:
-        self.arxiv_url = arxiv_url
-        self.log_dir = log_dir
-        self.processes: list[subprocess.Popen] = []
-
-    def start(self) -> subprocess.Popen:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "weekly.settings",
-            "DATABASE_URL": _test_database_url(),
-            "REDIS_URL": settings.REDIS_URL,
-            "ARXIV_API_URL": self.arxiv_url,
-            "ARXIV_MIN_INTERVAL": "0.2",
-            "METADATA_RETRY_BACKOFF": "0.5",
-            # Requests time out, and a killed worker's limiter lease ends, within seconds.
-            "OUTSIDE_API_TIMEOUT": "4",
-            # A killed worker's message is handed to another one this soon.
-            "CELERY_VISIBILITY_TIMEOUT": "3",
-        }
-        name = f"test{len(self.processes)}-{os.getpid()}@%h"
-        log = (self.log_dir / f"worker{len(self.processes)}.log").open("wb")
-        process = subprocess.Popen(  # noqa: S603 (our own worker, fixed arguments)
-            [sys.executable, "-m", "celery", "-A", "weekly", "worker", "--pool", "prefork",
-             "--concurrency", "1", "--without-gossip", "--without-mingle", "--without-heartbeat",
-             "-n", name, "--loglevel", "INFO"],
-            cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        self.processes.append(process)
-        return process
-
-    def kill(self, process: subprocess.Popen) -> None:
-        """SIGKILL the worker and its pool children at once: no warm shutdown, no ack."""
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-
-    def logs(self) -> str:
-        """The workers' logs, shown when a test fails."""
-        return "\n".join(
-            f"--- {path.name}\n{path.read_text(errors='replace')[-4000:]}"
-            for path in sorted(self.log_dir.glob("worker*.log"))
-        )
-
-    def stop_all(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in self.processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-
-
-def wait_for(condition: Callable[[], bool], *, timeout: float = 60.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
-
-
-@pytest.fixture
-def queued() -> Iterator[None]:
-    """Tasks go through Redis, and the queue starts empty."""
-    from weekly.celery import app
-
-    app.conf.task_always_eager = False
-    app.control.purge()
-    yield
-    app.control.purge()
 
 
 def _submit(identifier: str) -> Paper:
@@ -133,7 +41,7 @@ def _status(paper: Paper) -> str:
 
 def test_worker_fills_a_submitted_paper(queued: None, tmp_path: Path) -> None:
     with ArxivStandIn().running() as stand_in:
-        workers = Workers(stand_in.url, tmp_path)
+        workers = Workers(tmp_path, ARXIV_API_URL=stand_in.url)
         workers.start()
         try:
             paper = _submit("https://arxiv.org/pdf/1605.08386v1.pdf")
@@ -147,7 +55,7 @@ def test_worker_fills_a_submitted_paper(queued: None, tmp_path: Path) -> None:
 
 def test_worker_retries_a_failing_server_until_it_recovers(queued: None, tmp_path: Path) -> None:
     with ArxivStandIn(fail_first=2, fail_status=503).running() as stand_in:
-        workers = Workers(stand_in.url, tmp_path)
+        workers = Workers(tmp_path, ARXIV_API_URL=stand_in.url)
         workers.start()
         try:
             paper = _submit("arXiv:1707.08567")
@@ -163,7 +71,7 @@ def test_worker_retries_a_failing_server_until_it_recovers(queued: None, tmp_pat
 def test_worker_killed_mid_task_is_redone_once_by_another(queued: None, tmp_path: Path) -> None:
     # The first answer is held long enough for the test to kill the worker waiting on it.
     with ArxivStandIn(hold_first=10).running() as stand_in:
-        workers = Workers(stand_in.url, tmp_path)
+        workers = Workers(tmp_path, ARXIV_API_URL=stand_in.url)
         first = workers.start()
         try:
             paper = _submit("astro-ph/0601001")

@@ -1,0 +1,82 @@
+"""Sitemap sections of what readers may see: the home page, publications, published issues and
+the papers those issues featured. Drafts and scheduled issues, and papers only in them, never
+appear: each section reads a selector that already leaves them out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import QuerySet
+from django.urls import reverse
+
+from issues import selectors
+from issues.models import Issue, Publication
+from papers.models import Paper
+
+
+class StaticSitemap(Sitemap):
+    """Pages that exist whatever the data: the home page."""
+
+    changefreq = "weekly"
+
+    def items(self) -> list[str]:
+        return ["issues:home"]
+
+    def location(self, name: str) -> str:
+        return reverse(name)
+
+
+class PublicationSitemap(Sitemap):
+    """Each publication's page, its archive; it changes when one of its issues comes out."""
+
+    changefreq = "weekly"
+
+    def items(self) -> QuerySet[Publication]:
+        return selectors.publications_with_last_published()
+
+    def location(self, publication: Publication) -> str:
+        return reverse("issues:publication-detail", args=[publication.slug])
+
+    def lastmod(self, publication: Any) -> dt.datetime | None:
+        return publication.last_published_at
+
+
+class IssueSitemap(Sitemap):
+    """Published issues; ``updated_at`` moves when a correction changes one."""
+
+    def items(self) -> QuerySet[Issue]:
+        return selectors.published_issues()
+
+    def location(self, issue: Issue) -> str:
+        return issue.get_absolute_url()
+
+    def lastmod(self, issue: Issue) -> dt.datetime:
+        return issue.updated_at
+
+
+class PaperSitemap(Sitemap):
+    """Pages of the papers that appeared in a published issue.
+
+    A paper's page shows its live metadata and where it was featured, so it last changed at
+    the later of its own update and its latest published issue.
+    """
+
+    def items(self) -> QuerySet[Paper]:
+        return selectors.featured_papers()
+
+    def location(self, paper: Paper) -> str:
+        return reverse("papers:paper-detail", args=[paper.pk])
+
+    def lastmod(self, paper: Any) -> dt.datetime:
+        return max(paper.updated_at, paper.last_featured_at)
+
+
+#: Section name → sitemap, as ``django.contrib.sitemaps.views`` take them.
+SITEMAPS: dict[str, type[Sitemap]] = {
+    "static": StaticSitemap,
+    "publications": PublicationSitemap,
+    "issues": IssueSitemap,
+    "papers": PaperSitemap,
+}

@@ -1,0 +1,24 @@
+"""States of a newsletter subscription and of one issue's delivery to one subscriber."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SubscriberStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+
+
+class DeliveryStatus(models.TextChoices):
+    """``queued`` → ``sending`` (claimed by one batch) → ``sent``, ``failed`` or ``skipped``.
+
+    A passing SMTP fault puts a delivery back to ``queued`` for a later batch; a delivery whose
+    message may have reached the server before its worker died is ``failed``, never sent again.
+    """
+
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Skipped (unsubscribed meanwhile)")

@@ -1,0 +1,104 @@
+"""A publication's newsletter: its subscribers, and the record of every issue sent to each.
+
+The unique (issue, subscriber) constraint on ``Delivery`` is what makes "each confirmed
+subscriber gets each issue once" hold however often the sending task runs.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from newsletter.enums import DeliveryStatus, SubscriberStatus
+
+
+class Subscriber(models.Model):
+    """An e-mail address subscribed to one publication's newsletter (double opt-in)."""
+
+    publication = models.ForeignKey(
+        "issues.Publication", on_delete=models.CASCADE, related_name="subscribers"
+    )
+    email = models.EmailField(_("e-mail address"), max_length=254)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=SubscriberStatus.choices,
+        default=SubscriberStatus.PENDING,
+    )
+    created_at = models.DateTimeField(_("subscribed"), auto_now_add=True)
+    confirmation_sent_at = models.DateTimeField(_("confirmation sent"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["publication", "email"]
+        verbose_name = _("subscriber")
+        verbose_name_plural = _("subscribers")
+        constraints = [
+            models.UniqueConstraint("publication", Lower("email"), name="subscriber_unique_email"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=SubscriberStatus.values),
+                name="subscriber_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=SubscriberStatus.CONFIRMED)
+                | models.Q(confirmed_at__isnull=False),
+                name="subscriber_confirmed_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["publication", "status"], name="subscriber_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.publication})"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == SubscriberStatus.CONFIRMED
+
+
+class Delivery(models.Model):
+    """One issue sent (or to be sent) to one subscriber."""
+
+    issue = models.ForeignKey("issues.Issue", on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(
+        _("status"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
+    )
+    # The batch that holds the delivery while it is ``sending``; only that batch may finish it.
+    claim = models.UUIDField(null=True, blank=True, editable=False)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    # Set just before the message goes to the SMTP server: a delivery left ``sending`` with this
+    # set may have been sent, so it is never sent again.
+    attempted_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("queued"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["issue", "id"]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "subscriber"], name="delivery_unique"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=DeliveryStatus.values),
+                name="delivery_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=DeliveryStatus.SENT) | models.Q(sent_at__isnull=False),
+                name="delivery_sent_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["issue", "status"], name="delivery_issue_status_idx"),
+            models.Index(fields=["status", "claimed_at"], name="delivery_claim_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issue} → {self.subscriber.email}: {self.get_status_display()}"

@@ -1,0 +1,46 @@
+"""The newsletter's reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from issues.enums import IssueStatus
+from issues.models import Issue, Publication
+from newsletter.enums import DeliveryStatus, SubscriberStatus
+from newsletter.models import Delivery, Subscriber
+
+
+def confirmed_subscribers(publication: Publication) -> QuerySet[Subscriber]:
+    return Subscriber.objects.filter(publication=publication, status=SubscriberStatus.CONFIRMED)
+
+
+def issues_awaiting_newsletter(*, within: dt.timedelta | None = None) -> list[int]:
+    """Ids of issues with deliveries still queued, and of issues published lately that were never
+    queued although their publication has subscribers (the broker was down at publication)."""
+    within = within or dt.timedelta(seconds=settings.NEWSLETTER_CATCH_UP)
+    queued = set(
+        Delivery.objects.filter(status=DeliveryStatus.QUEUED)
+        .values_list("issue_id", flat=True)
+        .distinct()
+    )
+    never_queued = set(
+        Issue.objects.filter(
+            status=IssueStatus.PUBLISHED,
+            published_at__gte=timezone.now() - within,
+            deliveries__isnull=True,
+            publication__subscribers__status=SubscriberStatus.CONFIRMED,
+        ).values_list("pk", flat=True)
+    )
+    return sorted(queued | never_queued)
+
+
+def delivery_counts(issue: Issue) -> dict[str, int]:
+    """How many of the issue's deliveries are in each state (every state named, zeros too)."""
+    counts = dict.fromkeys(DeliveryStatus.values, 0)
+    for row in Delivery.objects.filter(issue=issue).values("status").order_by():
+        counts[row["status"]] += 1
+    return counts

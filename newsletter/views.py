@@ -1,0 +1,120 @@
+"""The newsletter's pages: subscribe, confirm (double opt-in), unsubscribe (one click).
+
+Links in mail only ever lead to a page with a button: a GET changes nothing, because mail
+scanners and link previews open links on their own. The unsubscribe POST takes no CSRF token:
+RFC 8058 mail clients post ``List-Unsubscribe=One-Click`` to it, and the signed link is the
+proof of who asks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.decorators import method_decorator
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework.throttling import SimpleRateThrottle
+
+from issues.exceptions import InvalidInput
+from issues.models import Publication
+from newsletter import services
+from newsletter.forms import SubscribeForm
+
+
+class SubscribeThrottle(SimpleRateThrottle):
+    """Subscription requests per client address (the API's client-address rules apply)."""
+
+    scope = "newsletter"
+
+    def get_cache_key(self, request: Any, view: Any) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class SubscribeView(View):
+    template_name = "newsletter/subscribe.html"
+
+    def get(self, request: HttpRequest, slug: str) -> HttpResponse:
+        publication = get_object_or_404(Publication, slug=slug)
+        return self._page(request, publication, SubscribeForm())
+
+    def post(self, request: HttpRequest, slug: str) -> HttpResponse:
+        publication = get_object_or_404(Publication, slug=slug)
+        form = SubscribeForm(request.POST)
+        if not form.is_valid():
+            return self._page(request, publication, form, status=400)
+        if not SubscribeThrottle().allow_request(request, self):
+            form.add_error(None, _("Too many subscriptions from your address. Try again later."))
+            return self._page(request, publication, form, status=429)
+        try:
+            services.subscribe(
+                publication, email=form.cleaned_data["email"], language=get_language() or "en"
+            )
+        except InvalidInput as error:
+            form.add_error("email" if error.field == "email" else None, error.message)
+            return self._page(request, publication, form, status=400)
+        return self._page(
+            request, publication, None, sent_to=form.cleaned_data["email"], status=200
+        )
+
+    def _page(
+        self,
+        request: HttpRequest,
+        publication: Publication,
+        form: SubscribeForm | None,
+        *,
+        sent_to: str = "",
+        status: int = 200,
+    ) -> HttpResponse:
+        context = {
+            "publication": publication,
+            "form": form,
+            "sent_to": sent_to,
+            "max_age_days": max(1, settings.NEWSLETTER_CONFIRM_MAX_AGE // 86400),
+        }
+        return render(request, self.template_name, context, status=status)
+
+
+class ConfirmView(View):
+    """The confirmation link of the double opt-in: a page whose button confirms."""
+
+    template_name = "newsletter/confirm.html"
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        try:
+            subscriber = services.subscriber_from_confirmation_token(token)
+        except InvalidInput as error:
+            return render(request, self.template_name, {"error": error.message}, status=400)
+        return render(request, self.template_name, {"subscriber": subscriber, "token": token})
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        try:
+            subscriber = services.confirm_subscription(token)
+        except InvalidInput as error:
+            return render(request, self.template_name, {"error": error.message}, status=400)
+        return render(request, self.template_name, {"subscriber": subscriber, "done": True})
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class UnsubscribeView(View):
+    """The unsubscribe link of every issue: a page with a button, and the one-click POST."""
+
+    template_name = "newsletter/unsubscribe.html"
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        try:
+            subscriber = services.subscriber_from_unsubscribe_token(token)
+        except InvalidInput as error:
+            return render(request, self.template_name, {"error": error.message}, status=400)
+        return render(request, self.template_name, {"subscriber": subscriber, "token": token})
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        try:
+            subscriber = services.unsubscribe(token)
+        except InvalidInput as error:
+            return render(request, self.template_name, {"error": error.message}, status=400)
+        return render(request, self.template_name, {"subscriber": subscriber, "done": True})

@@ -1,0 +1,136 @@
+"""The newsletter over real SMTP, against a local server (aiosmtpd): what arrives, and what
+happens when the server refuses a recipient, asks to try later, or is down."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from issues.models import Issue, Publication
+from newsletter import services, tasks
+from newsletter.enums import DeliveryStatus
+from newsletter.models import Delivery
+from tests.factories import SubscriberFactory
+from tests.stubs.smtp import MailSink, free_port
+
+pytestmark = pytest.mark.django_db
+
+
+def _statuses(issue: Issue) -> dict[str, str]:
+    return dict(Delivery.objects.filter(issue=issue).values_list("subscriber__email", "status"))
+
+
+def test_each_subscriber_receives_one_multipart_copy(
+    smtp: MailSink, publication: Publication, publish: Callable[..., Issue], settings: Any
+) -> None:
+    settings.NEWSLETTER_BATCH_SIZE = 3
+    subscribers = SubscriberFactory.create_batch(7, publication=publication)
+    issue = publish(title="Seven readers", papers=("Mixture of experts, again",))
+
+    tasks.task_send_issue_newsletter(issue.pk)
+    tasks.task_send_issue_newsletter(issue.pk)  # run twice: nothing more is sent
+
+    assert sorted(r for received in smtp.received for r in received.recipients) == sorted(
+        s.email for s in subscribers
+    )
+    message = smtp.to(subscribers[0].email)[0]
+    assert message.get_content_type() == "multipart/alternative"
+    assert [part.get_content_type() for part in message.iter_parts()] == [
+        "text/plain",
+        "text/html",
+    ]
+    assert "Mixture of experts, again" in message.get_body(("plain",)).get_content()
+    assert "Mixture of experts, again" in message.get_body(("html",)).get_content()
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # A long header is folded onto a second line; unfolded it is the link in angle brackets.
+    link = message["List-Unsubscribe"].strip()
+    prefix = "<http://127.0.0.1:8000/newsletter/unsubscribe/"
+    assert link.startswith(prefix)
+    assert link.endswith("/>")
+    token = link.removeprefix(prefix).removesuffix("/>")
+    assert services.subscriber_from_unsubscribe_token(token) == subscribers[0]
+    assert set(_statuses(issue).values()) == {DeliveryStatus.SENT}
+
+
+def test_a_refused_recipient_fails_alone(
+    smtp: MailSink, publication: Publication, publish: Callable[..., Issue]
+) -> None:
+    good = SubscriberFactory(publication=publication, email="good@example.org")
+    SubscriberFactory(publication=publication, email="gone@example.org")
+    also_good = SubscriberFactory(publication=publication, email="also@example.org")
+    smtp.refuse_permanently.add("gone@example.org")
+    issue = publish()
+
+    tasks.task_send_issue_newsletter(issue.pk)
+
+    assert _statuses(issue) == {
+        "good@example.org": DeliveryStatus.SENT,
+        "gone@example.org": DeliveryStatus.FAILED,
+        "also@example.org": DeliveryStatus.SENT,
+    }
+    failed = Delivery.objects.get(subscriber__email="gone@example.org")
+    assert "550" in failed.error
+    assert len(smtp.to(good.email)) == len(smtp.to(also_good.email)) == 1
+
+
+def test_a_passing_refusal_is_tried_again_later_and_sent_once(
+    smtp: MailSink, publication: Publication, publish: Callable[..., Issue]
+) -> None:
+    SubscriberFactory(publication=publication, email="first@example.org")
+    SubscriberFactory(publication=publication, email="busy@example.org")
+    SubscriberFactory(publication=publication, email="last@example.org")
+    smtp.refuse_for_now.add("busy@example.org")
+    issue = publish()
+
+    tasks.task_send_issue_newsletter(issue.pk)
+
+    # The batch stops at the passing fault; the rest wait in the queue, none is lost.
+    assert _statuses(issue) == {
+        "first@example.org": DeliveryStatus.SENT,
+        "busy@example.org": DeliveryStatus.QUEUED,
+        "last@example.org": DeliveryStatus.QUEUED,
+    }
+    busy = Delivery.objects.get(subscriber__email="busy@example.org")
+    assert busy.attempts == 1
+    assert "451" in busy.error
+
+    smtp.refuse_for_now.clear()
+    assert tasks.task_resume_newsletters() == [issue.pk]
+
+    assert set(_statuses(issue).values()) == {DeliveryStatus.SENT}
+    assert [len(smtp.to(f"{name}@example.org")) for name in ("first", "busy", "last")] == [1, 1, 1]
+
+
+def test_a_recipient_that_keeps_failing_is_given_up_after_the_last_attempt(
+    smtp: MailSink, publication: Publication, publish: Callable[..., Issue], settings: Any
+) -> None:
+    settings.NEWSLETTER_MAX_ATTEMPTS = 2
+    SubscriberFactory(publication=publication, email="busy@example.org")
+    smtp.refuse_for_now.add("busy@example.org")
+    issue = publish()
+
+    tasks.task_send_issue_newsletter(issue.pk)
+    tasks.task_resume_newsletters()
+
+    delivery = Delivery.objects.get()
+    assert delivery.status == DeliveryStatus.FAILED
+    assert delivery.attempts == 2
+    assert tasks.task_resume_newsletters() == []
+
+
+def test_a_server_that_is_down_loses_nothing(
+    publication: Publication, publish: Callable[..., Issue], settings: Any
+) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
+    SubscriberFactory.create_batch(2, publication=publication)
+    issue = publish()
+
+    tasks.task_send_issue_newsletter(issue.pk)
+
+    deliveries = list(Delivery.objects.filter(issue=issue))
+    assert [d.status for d in deliveries] == [DeliveryStatus.QUEUED] * 2
+    assert all(d.error.startswith("SMTP unreachable:") for d in deliveries)
+    assert all(d.attempts == 0 for d in deliveries)  # the server never saw them

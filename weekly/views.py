@@ -1,0 +1,30 @@
+"""Site-wide plain views that belong to no app."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.views import View
+
+#: Crawlers may read every page but the admin and the API, whose content the pages show anyway.
+DISALLOWED_PREFIXES = ("/admin/", "/api/")
+
+
+class RobotsTxtView(View):
+    """``/robots.txt``, pointing crawlers at the sitemap.
+
+    The sitemap's address is built from ``SITE_URL``, not the request's host: crawlers are
+    told the canonical address, whichever name they reached the site by.
+    """
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        lines = [
+            "User-agent: *",
+            "Allow: /",
+            *(f"Disallow: {prefix}" for prefix in DISALLOWED_PREFIXES),
+            f"Sitemap: {settings.SITE_URL}{reverse('sitemap-index')}",
+        ]
+        return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
