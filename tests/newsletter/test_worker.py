@@ -69,8 +69,12 @@ def test_workers_mail_each_subscriber_once(queued: None, tmp_path: Path) -> None
         finally:
             workers.stop_all()
 
-    recipients = sorted(r for received in sink.received for r in received.recipients)
+    issue_mails = [r for r in sink.received if r.message["Subject"].startswith(publication.name)]
+    recipients = sorted(r for received in issue_mails for r in received.recipients)
     assert recipients == sorted(s.email for s in subscribers)
+    # And the member whose recommendation is in it was told once, by the same workers.
+    told = [r.recipients for r in sink.received if r not in issue_mails]
+    assert told == [[recommendation.submitter.email]]
     assert Delivery.objects.filter(issue=issue).count() == 25
 
 
