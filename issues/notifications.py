@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,20 +16,13 @@ from django.utils.translation import gettext as _
 from contributors.services import notifications_off_token
 from issues.enums import RecommendationStatus, Verdict
 from issues.models import Issue, Recommendation, Review
-
-
-def _absolute(path: str) -> str:
-    return settings.SITE_URL + path
-
-
-def _one_line(text: str) -> str:
-    return " ".join((text or "").split())
+from weekly.mail import header_text, site_url
 
 
 def _message(
     user: Any, *, subject: str, paragraphs: Sequence[str], items: Sequence[str] = (), link: str = ""
 ) -> EmailMultiAlternatives:
-    off_url = _absolute(
+    off_url = site_url(
         reverse("contributors:notifications-off", kwargs={"token": notifications_off_token(user)})
     )
     context = {
@@ -41,7 +33,7 @@ def _message(
         "off_url": off_url,
     }
     message = EmailMultiAlternatives(
-        subject=_one_line(subject),
+        subject=header_text(subject),
         body=render_to_string("issues/email/notification.txt", context),
         to=[user.email],
         headers={
@@ -58,7 +50,7 @@ def _message(
 
 def _link_of(recommendation: Recommendation) -> str:
     if recommendation.paper_id:
-        return _absolute(reverse("papers:paper-detail", args=[recommendation.paper_id]))
+        return site_url(reverse("papers:paper-detail", args=[recommendation.paper_id]))
     return recommendation.news_url
 
 
@@ -118,5 +110,5 @@ def published_message(user: Any, issue: Issue, titles: Sequence[str]) -> EmailMu
         else _("Published in %(issue)s: %(title)s") % {"issue": name, "title": titles[0]},
         paragraphs=[_("Thank you: what you recommended is in %(issue)s.") % {"issue": name}],
         items=titles,
-        link=_absolute(issue.get_absolute_url()),
+        link=site_url(issue.get_absolute_url()),
     )

@@ -19,20 +19,12 @@ from django.utils.translation import gettext as _
 
 from issues import exports, selectors
 from issues.models import Issue, Publication
-
-
-def absolute_url(path: str) -> str:
-    return settings.SITE_URL + path
-
-
-def one_line(text: str) -> str:
-    """Header-safe text: no line breaks of any kind (they would end the header)."""
-    return " ".join((text or "").split())
+from weekly.mail import header_text, site_url
 
 
 def list_id(publication: Publication) -> str:
     host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
-    return f"{one_line(publication.name)} <{publication.slug}.{host}>"
+    return f"{header_text(publication.name)} <{publication.slug}.{host}>"
 
 
 @dataclass(frozen=True)
@@ -49,7 +41,7 @@ class IssueMail:
         contents = selectors.issue_contents(issue)
         corrections = list(issue.corrections.all())
         publication = issue.publication
-        subject = one_line(f"{publication.name} #{issue.number}: {issue.title}".rstrip(": "))
+        subject = header_text(f"{publication.name} #{issue.number}: {issue.title}".rstrip(": "))
         return cls(
             issue=issue,
             subject=subject,
@@ -59,13 +51,13 @@ class IssueMail:
 
     def message_for(self, subscriber: Any, unsubscribe_token: str) -> EmailMultiAlternatives:
         publication = self.issue.publication
-        unsubscribe_url = absolute_url(
+        unsubscribe_url = site_url(
             reverse("newsletter:unsubscribe", kwargs={"token": unsubscribe_token})
         )
         context = {
             "issue": self.issue,
             "publication": publication,
-            "issue_url": absolute_url(self.issue.get_absolute_url()),
+            "issue_url": site_url(self.issue.get_absolute_url()),
             "unsubscribe_url": unsubscribe_url,
             "body": self.text,
             "body_html": mark_safe(self.html),  # noqa: S308 (the export escapes and sanitises)
@@ -96,10 +88,10 @@ def confirmation_message(subscriber: Any, token: str) -> EmailMultiAlternatives:
         context = {
             "publication": publication,
             "publication_name": publication.name_for(subscriber.language),
-            "confirm_url": absolute_url(reverse("newsletter:confirm", kwargs={"token": token})),
+            "confirm_url": site_url(reverse("newsletter:confirm", kwargs={"token": token})),
             "max_age_days": max(1, settings.NEWSLETTER_CONFIRM_MAX_AGE // 86400),
         }
-        subject = one_line(
+        subject = header_text(
             _("Confirm your subscription to %(name)s") % {"name": context["publication_name"]}
         )
         text = render_to_string("newsletter/confirm_email.txt", context)
