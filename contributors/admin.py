@@ -10,20 +10,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from contributors.models import User
+from contributors.services import PROFILE_FIELDS
 
 PROFILE_FIELDSET = (
     _("Public profile"),
-    {
-        "fields": (
-            "display_name",
-            "affiliation",
-            "bio",
-            "homepage_url",
-            "github_username",
-            "orcid",
-            "notify_by_email",
-        )
-    },
+    {"fields": PROFILE_FIELDS},
 )
 
 

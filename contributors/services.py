@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from rest_framework.authtoken.models import Token
 
+from weekly.links import read_signed_token
+
 User = get_user_model()
 
 PROFILE_FIELDS = (
@@ -104,13 +106,11 @@ def member_from_notifications_off_token(token: str) -> Any:
     refusal = ValidationError(
         "This link is not valid. Copy the whole link from the e-mail.", code="bad_link"
     )
-    if not token or len(token) > 300:
-        raise refusal
     try:
-        payload = signing.loads(token, salt=NOTIFICATIONS_OFF_SALT)
+        payload = read_signed_token(token, salt=NOTIFICATIONS_OFF_SALT)
     except signing.BadSignature:
         raise refusal from None
-    user = User.objects.filter(pk=payload.get("u") if isinstance(payload, dict) else None).first()
+    user = User.objects.filter(pk=payload.get("u")).first()
     if user is None:
         raise refusal
     return user

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -20,6 +19,7 @@ from issues.models import Issue, Publication
 from issues.selectors import EntryContent
 from issues.views import issue_context
 from papers.models import Topic
+from weekly.links import site_url
 
 FEED_LENGTH = 20
 #: Items are single papers, so a topic's feed holds more of them than a publication's.
@@ -103,7 +103,7 @@ class TopicFeed(Feed):
 
     def feed_guid(self, topic: Topic) -> str:
         # Atom's feed id defaults to the link, the home page, which every topic shares.
-        return f"{settings.SITE_URL}{reverse('issues:topic-feed-atom', args=[topic.slug])}"
+        return site_url(reverse("issues:topic-feed-atom", args=[topic.slug]))
 
     def description(self, topic: Topic) -> str:
         return topic.description or f"Papers recommended under {topic.name_en}."
@@ -120,7 +120,7 @@ class TopicFeed(Feed):
     def item_guid(self, content: EntryContent) -> str:
         # Django leaves a guid as given, so it is made absolute here, on the canonical address
         # rather than the request's host: one entry stays one item however the feed was reached.
-        return f"{settings.SITE_URL}{entry_url(content)}"
+        return site_url(entry_url(content))
 
     def item_pubdate(self, content: EntryContent) -> Any:
         return content.entry.issue.published_at

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from contributors.services import notifications_off_token
 from issues.enums import RecommendationStatus, Verdict
 from issues.models import Issue, Recommendation, Review
-from weekly.mail import header_text, site_url
+from weekly.links import site_url
+from weekly.mail import header_text
 
 
 def _message(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -19,11 +20,12 @@ from django.utils.translation import gettext as _
 
 from issues import exports, selectors
 from issues.models import Issue, Publication
-from weekly.mail import header_text, site_url
+from weekly.links import site_url
+from weekly.mail import header_text
 
 
 def list_id(publication: Publication) -> str:
-    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
     return f"{header_text(publication.name)} <{publication.slug}.{host}>"
 
 

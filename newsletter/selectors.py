@@ -5,17 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from issues.enums import IssueStatus
-from issues.models import Issue, Publication
+from issues.models import Issue
 from newsletter.enums import DeliveryStatus, SubscriberStatus
-from newsletter.models import Delivery, Subscriber
-
-
-def confirmed_subscribers(publication: Publication) -> QuerySet[Subscriber]:
-    return Subscriber.objects.filter(publication=publication, status=SubscriberStatus.CONFIRMED)
+from newsletter.models import Delivery
 
 
 def issues_awaiting_newsletter(*, within: dt.timedelta | None = None) -> list[int]:
@@ -36,11 +31,3 @@ def issues_awaiting_newsletter(*, within: dt.timedelta | None = None) -> list[in
         ).values_list("pk", flat=True)
     )
     return sorted(queued | never_queued)
-
-
-def delivery_counts(issue: Issue) -> dict[str, int]:
-    """How many of the issue's deliveries are in each state (every state named, zeros too)."""
-    counts = dict.fromkeys(DeliveryStatus.values, 0)
-    for row in Delivery.objects.filter(issue=issue).values("status").order_by():
-        counts[row["status"]] += 1
-    return counts

@@ -36,8 +36,8 @@ def task_send_issue_newsletter(issue_id: int) -> int:
     waiting = services.queue_issue_newsletter(issue)
     if waiting:
         # Batches run side by side on as many workers as NEWSLETTER_PARALLEL allows.
-        chains = min(settings.NEWSLETTER_PARALLEL, -(-waiting // settings.NEWSLETTER_BATCH_SIZE))
-        for _ in range(max(1, chains)):
+        batches = -(-waiting // settings.NEWSLETTER_BATCH_SIZE)  # rounded up
+        for _ in range(min(settings.NEWSLETTER_PARALLEL, batches)):
             task_send_newsletter_batch.delay(issue_id)
     return waiting
 

@@ -8,6 +8,7 @@ proof of who asks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +25,7 @@ from issues.exceptions import InvalidInput
 from issues.models import Publication
 from newsletter import services
 from newsletter.forms import SubscribeForm
+from newsletter.models import Subscriber
 
 
 class SubscribeThrottle(SimpleRateThrottle):
@@ -79,42 +81,44 @@ class SubscribeView(View):
         return render(request, self.template_name, context, status=status)
 
 
-class ConfirmView(View):
+class SignedLinkView(View):
+    """A link from a mail: GET shows what the button will do, POST does it. A bad link gets its
+    reason with a 400, and nothing changes."""
+
+    template_name: str
+    #: The service naming the subscriber of a token, and the one acting on it.
+    find: Callable[[str], Subscriber]
+    act: Callable[[str], Subscriber]
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        return self._answer(request, type(self).find, token, done=False)
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        return self._answer(request, type(self).act, token, done=True)
+
+    def _answer(
+        self, request: HttpRequest, service: Callable[[str], Subscriber], token: str, *, done: bool
+    ) -> HttpResponse:
+        try:
+            subscriber = service(token)
+        except InvalidInput as error:
+            return render(request, self.template_name, {"error": error.message}, status=400)
+        context = {"subscriber": subscriber, "token": token, "done": done}
+        return render(request, self.template_name, context)
+
+
+class ConfirmView(SignedLinkView):
     """The confirmation link of the double opt-in: a page whose button confirms."""
 
     template_name = "newsletter/confirm.html"
-
-    def get(self, request: HttpRequest, token: str) -> HttpResponse:
-        try:
-            subscriber = services.subscriber_from_confirmation_token(token)
-        except InvalidInput as error:
-            return render(request, self.template_name, {"error": error.message}, status=400)
-        return render(request, self.template_name, {"subscriber": subscriber, "token": token})
-
-    def post(self, request: HttpRequest, token: str) -> HttpResponse:
-        try:
-            subscriber = services.confirm_subscription(token)
-        except InvalidInput as error:
-            return render(request, self.template_name, {"error": error.message}, status=400)
-        return render(request, self.template_name, {"subscriber": subscriber, "done": True})
+    find = staticmethod(services.subscriber_from_confirmation_token)
+    act = staticmethod(services.confirm_subscription)
 
 
 @method_decorator(csrf_exempt, name="dispatch")
-class UnsubscribeView(View):
+class UnsubscribeView(SignedLinkView):
     """The unsubscribe link of every issue: a page with a button, and the one-click POST."""
 
     template_name = "newsletter/unsubscribe.html"
-
-    def get(self, request: HttpRequest, token: str) -> HttpResponse:
-        try:
-            subscriber = services.subscriber_from_unsubscribe_token(token)
-        except InvalidInput as error:
-            return render(request, self.template_name, {"error": error.message}, status=400)
-        return render(request, self.template_name, {"subscriber": subscriber, "token": token})
-
-    def post(self, request: HttpRequest, token: str) -> HttpResponse:
-        try:
-            subscriber = services.unsubscribe(token)
-        except InvalidInput as error:
-            return render(request, self.template_name, {"error": error.message}, status=400)
-        return render(request, self.template_name, {"subscriber": subscriber, "done": True})
+    find = staticmethod(services.subscriber_from_unsubscribe_token)
+    act = staticmethod(services.unsubscribe)

@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import redis
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from kombu.exceptions import OperationalError as KombuOperationalError
 
 from papers.clients import aminer, arxiv
 from papers.enums import MetadataSource, MetadataStatus
 from papers.identifiers import Identifier
 from papers.models import Author, Authorship, Institution, Paper, PaperInstitution
 from papers.ratelimit import LimiterBusy, rate_limiter
+from weekly.queue import enqueue_after_commit
 
 
 @dataclass(frozen=True)
@@ -174,7 +172,6 @@ def fill_missing_title_zh(paper: Paper, title_zh: str) -> None:
 
 # --- fetching metadata --------------------------------------------------------------------------
 
-logger = logging.getLogger(__name__)
 
 #: Papers whose metadata a fetch fills in; ``ok`` ones are only refreshed on request.
 UNFETCHED_STATUSES = (
@@ -237,18 +234,8 @@ def request_metadata_fetch(paper_ids: Sequence[int], *, refresh: bool = False) -
     from papers.tasks import task_fetch_paper_metadata
 
     ids = list(dict.fromkeys(paper_ids))
-    if not ids:
-        return
-
-    def enqueue() -> None:
-        try:
-            task_fetch_paper_metadata.delay(ids, refresh=refresh)
-        except (KombuOperationalError, redis.RedisError, OSError) as error:
-            logger.warning(
-                "Could not enqueue the metadata fetch of %s (%s); the sweep will.", ids, error
-            )
-
-    transaction.on_commit(enqueue)
+    if ids:
+        enqueue_after_commit(task_fetch_paper_metadata, ids, refresh)
 
 
 def refetch_metadata(paper: Paper) -> None:

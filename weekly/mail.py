@@ -1,13 +1,6 @@
-"""What every e-mail of the site needs: links that work outside the site, and header-safe text."""
+"""What every e-mail of the site needs besides its links (``weekly.links``)."""
 
 from __future__ import annotations
-
-from django.conf import settings
-
-
-def site_url(path: str) -> str:
-    """``path`` as a full link on the public site (``SITE_URL``): a mail has no request."""
-    return settings.SITE_URL + path
 
 
 def header_text(text: str) -> str:

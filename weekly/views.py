@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views import View
+
+from weekly.links import site_url
 
 #: Crawlers may read every page but the admin and the API, whose content the pages show anyway.
 DISALLOWED_PREFIXES = ("/admin/", "/api/")
@@ -25,6 +26,6 @@ class RobotsTxtView(View):
             "User-agent: *",
             "Allow: /",
             *(f"Disallow: {prefix}" for prefix in DISALLOWED_PREFIXES),
-            f"Sitemap: {settings.SITE_URL}{reverse('sitemap-index')}",
+            f"Sitemap: {site_url(reverse('sitemap-index'))}",
         ]
         return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -111,6 +111,8 @@ def test_subscribe_to_an_unknown_publication_is_404(client: Client, db: None) ->
     response = client.post("/p/no-such-weekly/subscribe/", {"email": "reader@example.org"})
 
     assert response.status_code == 404
+    assert not Subscriber.objects.exists()
+    assert mail.outbox == []
 
 
 def test_subscribe_form_refuses_a_forged_post_without_csrf(publication: Publication) -> None:
