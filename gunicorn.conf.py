@@ -1,0 +1,54 @@
+"""Gunicorn settings for the web processes, read from the environment like the rest of Weekly.
+
+Start with ``gunicorn weekly.wsgi`` (this file is picked up from the working directory).
+``PORT`` and ``WEB_CONCURRENCY`` are the usual knobs; a bigger site adds processes or hosts.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
+# Two workers per core plus one: the request work is mostly waiting on PostgreSQL and Redis.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5
+# A worker is replaced after this many requests, so a slow leak cannot grow without end.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = max_requests // 10
+# weekly.logs.RequestLogMiddleware writes one line per request with its id, user and duration;
+# gunicorn's own access log would repeat it without them.
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+# The addresses of proxies whose X-Forwarded-* headers are believed (the proxy in front).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# Small request lines and headers: nothing of ours needs more, and it bounds a hostile client.
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
+
+# Gunicorn's own lines (start, worker boot, timeouts) in the same format as the application's.
+_production = os.environ.get("DJANGO_ENV") == "production"
+if os.environ.get("LOG_FORMAT", "json" if _production else "text") == "json":
+    logconfig_dict = {
+        "formatters": {"json": {"()": "weekly.logs.JsonFormatter"}},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stdout",
+            },
+            "error_console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stderr",
+            },
+        },
+        # Written once: not passed on to the root logger that Django configures as well.
+        "loggers": {
+            "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
+            "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False},
+        },
+    }
