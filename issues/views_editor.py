@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 
 from issues import selectors, services
@@ -221,7 +222,11 @@ class IssueAssembleView(IssueActionView):
         added = services.assemble_issue(issue, by=self.request.user)
         if not added:
             return _("No accepted recommendation is waiting for an issue.")
-        return _("%(count)d accepted recommendations were added.") % {"count": len(added)}
+        return ngettext(
+            "%(count)d accepted recommendation was added.",
+            "%(count)d accepted recommendations were added.",
+            len(added),
+        ) % {"count": len(added)}
 
 
 class EntryAddView(IssueActionView):
@@ -249,8 +254,9 @@ class EntryRemoveView(IssueActionView):
             .select_related("issue", "recommendation__paper")
             .first()
         )
-        if entry is None:
-            return _("This entry is no longer in the issue.")
+        if entry is None:  # taken out meanwhile, by a double click or another editor
+            messages.warning(self.request, _("This entry is no longer in the issue."))
+            return ""
         recommendation = services.unschedule_recommendation(entry, by=self.request.user)
         return _("“%(title)s” was taken out; it waits for a later issue.") % {
             "title": recommendation.display_title
@@ -339,6 +345,14 @@ class IssuePublishView(IssueEditorMixin, View):
 # --- corrections --------------------------------------------------------------------------------
 
 
+def _changed(form: Any, data: Any) -> dict[str, Any]:
+    """The fields the member changed; a field the request did not send at all is left as it
+    is, so a partial or forged POST never blanks what readers see."""
+    return {
+        name: form.cleaned_data[name] for name in form.changed_data if form.add_prefix(name) in data
+    }
+
+
 class IssueCorrectView(IssueEditorMixin, View):
     """A published issue's corrections: the form to make one, and those made so far."""
 
@@ -359,12 +373,12 @@ class IssueCorrectView(IssueEditorMixin, View):
         contents = selectors.issue_contents(issue)
         form, entry_forms = self.forms(issue, contents, data=request.POST)
         if form.is_valid() and all(f.is_valid() for _c, f in entry_forms):
-            fields = {name: form.cleaned_data[name] for name in form.changed_data}
+            fields = _changed(form, request.POST)
             fields.pop("note", None)
             entries = {
-                content.entry.pk: {name: entry_form.cleaned_data[name] for name in changed}
+                content.entry.pk: changed
                 for content, entry_form in entry_forms
-                if (changed := entry_form.changed_data)
+                if (changed := _changed(entry_form, request.POST))
             }
             try:
                 services.correct_issue(
