@@ -1,7 +1,39 @@
 """URLs of the editor pages (see ``issues/views_editor.py``)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from issues import views_editor as views
 
 app_name = "editor"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("editor/", views.EditorHomeView.as_view(), name="home"),
+    path("editor/p/<slug:slug>/new/", views.IssueCreateView.as_view(), name="issue-create"),
+    path("editor/issues/<int:pk>/", views.IssueBuilderView.as_view(), name="issue-builder"),
+    path(
+        "editor/issues/<int:pk>/assemble/",
+        views.IssueAssembleView.as_view(),
+        name="issue-assemble",
+    ),
+    path("editor/issues/<int:pk>/entries/add/", views.EntryAddView.as_view(), name="entry-add"),
+    path(
+        "editor/issues/<int:pk>/entries/order/",
+        views.EntryReorderView.as_view(),
+        name="entry-reorder",
+    ),
+    path(
+        "editor/issues/<int:pk>/entries/<int:entry_id>/remove/",
+        views.EntryRemoveView.as_view(),
+        name="entry-remove",
+    ),
+    path(
+        "editor/issues/<int:pk>/schedule/", views.IssueScheduleView.as_view(), name="issue-schedule"
+    ),
+    path(
+        "editor/issues/<int:pk>/unschedule/",
+        views.IssueUnscheduleView.as_view(),
+        name="issue-unschedule",
+    ),
+    path("editor/issues/<int:pk>/publish/", views.IssuePublishView.as_view(), name="issue-publish"),
+    path("editor/issues/<int:pk>/correct/", views.IssueCorrectView.as_view(), name="issue-correct"),
+]
