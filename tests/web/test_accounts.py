@@ -223,11 +223,14 @@ def test_logout_by_get_does_not_log_out(client: Client, contributor: Any) -> Non
 
 
 def test_nav_offers_login_and_signup_to_the_anonymous(client: Client, db: None) -> None:
-    html = client.get(reverse("contributors:login")).content.decode()
+    html = client.get(reverse("issues:home")).content.decode()
 
-    assert f'href="{reverse("contributors:signup")}?next=' in html
-    assert f'href="{reverse("contributors:login")}?next=' in html
+    assert f'href="{reverse("contributors:signup")}?next=/"' in html
+    assert f'href="{reverse("contributors:login")}?next=/"' in html
     assert reverse("contributors:logout") not in html
+    # The account pages do not send one back to themselves.
+    html = client.get(reverse("contributors:login")).content.decode()
+    assert f'href="{reverse("contributors:signup")}"' in html
 
 
 def test_nav_offers_profile_token_and_logout_to_members(client: Client, contributor: Any) -> None:
