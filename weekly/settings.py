@@ -203,7 +203,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Database sessions that refuse a cookie no session key can match (a NUL, say) without a query.
 SESSION_ENGINE = "weekly.sessions"
-LOGIN_URL = "admin:login"
+LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 
 # --- Internationalisation -------------------------------------------------------------------------
@@ -258,6 +258,9 @@ REST_FRAMEWORK = {
         "login": env.str("API_RATE_LOGIN", default="10/minute"),
         # The site's subscription form, per client address.
         "newsletter": env.str("NEWSLETTER_RATE", default="20/hour"),
+        # The site's sign-up and log-in forms, per client address.
+        "signup": env.str("SIGNUP_RATE", default="10/hour"),
+        "web_login": env.str("LOGIN_RATE", default="20/hour"),
     },
     "EXCEPTION_HANDLER": "weekly.api.errors.exception_handler",
     # Proxies in front of the site (each adds one X-Forwarded-For entry). 0 means the client's

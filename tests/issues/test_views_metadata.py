@@ -98,7 +98,7 @@ def _paper_url(paper: Paper) -> str:
 
 
 def _login_url(next_url: str) -> str:
-    return f"{reverse('admin:login')}?next={next_url}"
+    return f"{reverse('contributors:login')}?next={next_url}"
 
 
 # ================================================================ fetch again: the view
