@@ -39,6 +39,14 @@ class PublicationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Publication) -> str:
         return obj.name_for(get_language() or "en")
 
+    def to_python(self, value: Any) -> Any:
+        # No slug holds a NUL, and PostgreSQL refuses one in a query (a server error otherwise).
+        if isinstance(value, str) and "\x00" in value:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
 
 class TopicChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Topic) -> str:

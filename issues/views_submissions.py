@@ -110,6 +110,8 @@ def paper_history(identifier: str, publication: Publication | None) -> PaperHist
 
 def _chosen_publication(slug: str | None) -> Publication | None:
     """The publication a form names, or the only one when the site hosts a single one."""
+    if slug and "\x00" in slug:  # PostgreSQL refuses a NUL in a query; no slug holds one
+        return None
     if slug:
         return selectors.publications().filter(slug=slug[:80]).first()
     only = list(selectors.publications()[:2])

@@ -727,3 +727,14 @@ def test_news_form_renders(member: Client, publication: Publication) -> None:
     assert "<title>Share a news item</title>" in html
     for name in ("publication", "news_title", "news_url", "summary"):
         assert f'<label for="id_{name}"' in html
+
+
+def test_null_characters_in_publication_are_refused_without_a_query_error(
+    member: Client, publication: Publication, other_publication: Publication
+) -> None:
+    response = _recommend(member, publication="rl-weekly\x00")
+    check = member.get(CHECK_URL, {"identifier": "2305.14314", "publication": "x\x00"})
+
+    assert "Select a valid choice." in _text(response)
+    assert not Recommendation.objects.exists()
+    assert check.status_code == 200
