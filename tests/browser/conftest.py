@@ -9,11 +9,15 @@ Fixtures, for a test marked ``pytest.mark.browser``:
   page must have met no console error and asked no other host than the live server;
 - ``browser_log``: that record (``assert_clean()``, ``expect_console_error(pattern)``);
 - ``arxiv``: the stand-in (``arxiv.entries[id] = arxiv_entry(…)`` adds a paper it knows);
+- ``seeded``: a publication with a published issue, its editor, reviewer and contributor;
 - ``open_page``: another page in a new context (a second user, another viewport), recorded too.
 
-Helpers: ``login(page, user)`` and ``log_in_with_form(page, username, password)`` in
-``tests/browser/helpers.py``. On failure the page is saved to ``var/browser-failures/<test>.png``
-(and ``.html``) and the report names the files.
+Helpers in ``tests/browser/helpers.py``: ``login(page, user)``, ``log_in_with_form(page,
+username, password)``, ``use_language(page, "zh-hans")``, ``switch_language(page, "中文")``,
+``language_of(page)``, ``horizontal_overflow(page)``, ``arxiv_entry(…)``.
+
+On failure every open page is saved to ``var/browser-failures/<test>.png`` (and ``.html``), and
+the report names the files.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from typing import Any
 import pytest
 
 from tests.browser import chromium
+from tests.browser.helpers import Seeded, seed_published_issue
 from tests.stubs.arxiv import ArxivStandIn
 
 FAILURES_DIR = Path(__file__).resolve().parents[2] / "var" / "browser-failures"
@@ -149,6 +154,13 @@ def site(live_server: Any, arxiv: ArxivStandIn, settings: Any) -> str:
     ``django.core.mail.outbox``, and links in mail point at this server."""
     settings.SITE_URL = live_server.url
     return live_server.url
+
+
+@pytest.fixture
+def seeded(site: str, arxiv: ArxivStandIn) -> Seeded:
+    """A publication with a published issue of two papers, made through the services (see
+    ``helpers.seed_published_issue``), with its editor, reviewer and contributor."""
+    return seed_published_issue(arxiv)
 
 
 # --- pages ----------------------------------------------------------------------------------------

@@ -147,6 +147,13 @@ def horizontal_overflow(page: Any) -> int:
     )
 
 
+def use_language(page: Any, code: str) -> None:
+    """Start ``page``'s context in language ``code`` (the cookie the language switch sets)."""
+    page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": code, "url": _origin(page)}]
+    )
+
+
 def language_of(page: Any) -> str:
     return page.evaluate("() => document.documentElement.lang")
 

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
@@ -23,17 +24,12 @@ from tests.browser.helpers import (
     language_of,
     log_in_with_form,
     login,
-    seed_published_issue,
     switch_language,
+    use_language,
 )
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def seeded(site: str, arxiv: Any) -> Seeded:
-    return seed_published_issue(arxiv)
 
 
 def issue_heading(page: Any) -> Any:
@@ -84,7 +80,7 @@ def test_the_language_switch_is_remembered_on_the_next_pages(page: Any, seeded: 
     assert language_of(page) == "zh-hans"
     assert current.inner_text() == "中文"
     cookies = {c["name"]: c["value"] for c in page.context.cookies()}
-    assert cookies.get("django_language") == "zh-hans"
+    assert cookies.get(settings.LANGUAGE_COOKIE_NAME) == "zh-hans"
 
     # The choice holds on the next page, reached by a link.
     page.locator("header a.brand").click()
@@ -95,6 +91,18 @@ def test_the_language_switch_is_remembered_on_the_next_pages(page: Any, seeded: 
     switch_language(page, "English")
     assert language_of(page) == "en"
     assert current.inner_text() == "English"
+
+
+def test_a_reader_in_chinese_sees_the_chinese_names_of_the_issue(page: Any, seeded: Seeded) -> None:
+    use_language(page, "zh-hans")
+    page.goto(seeded.issue.get_absolute_url())
+
+    assert language_of(page) == "zh-hans"
+    # The data's Chinese names (the interface's own words wait for the Chinese catalogue).
+    assert page.locator(".masthead").get_by_text("浏览器周刊").is_visible()
+    assert page.get_by_text("小模型的课程式预训练").is_visible()
+    for title in seeded.paper_titles:
+        assert page.get_by_role("link", name=title).is_visible()
 
 
 def test_no_reader_page_scrolls_sideways_on_a_375_px_phone(
