@@ -12,6 +12,7 @@ from django.test import override_settings
 from issues.enums import TeamRole
 from issues.models import Publication
 from papers.models import Topic
+from tests.browser import chromium
 from tests.factories import (
     MembershipFactory,
     PublicationFactory,
@@ -23,6 +24,7 @@ from tests.factories import (
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     on_sqlite = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
     no_broker = not settings.CELERY_BROKER_URL
+    no_browser = chromium.missing_reason()
     for item in items:
         if on_sqlite and item.get_closest_marker("postgres"):
             item.add_marker(
@@ -32,6 +34,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(
                 pytest.mark.skip(reason="needs Redis and a Celery worker: set REDIS_URL (CI does)")
             )
+        if no_browser and item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.skip(reason=f"needs Chromium: {no_browser}"))
 
 
 @pytest.fixture(scope="session", autouse=True)
