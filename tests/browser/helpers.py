@@ -7,8 +7,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.shortcuts import resolve_url
 from django.test import Client
-from django.urls import reverse
 
 from issues import services
 from issues.enums import TeamRole, Verdict
@@ -122,10 +122,10 @@ def login(page: Any, user: Any) -> None:
 
 def log_in_with_form(page: Any, username: str, password: str = TEST_PASSWORD) -> None:
     """Log in by typing into the site's login page (``settings.LOGIN_URL``), as a person does."""
-    page.goto(reverse(settings.LOGIN_URL))
+    page.goto(resolve_url(settings.LOGIN_URL))
     page.locator('input[name="username"]').fill(username)
     page.locator('input[name="password"]').fill(password)
-    page.locator('form [type="submit"]').click()
+    page.locator('main form [type="submit"]').click()
     page.wait_for_load_state()
 
 
