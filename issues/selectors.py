@@ -6,11 +6,12 @@ number of rows.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from issues.enums import IssueStatus, RecommendationStatus, Section, TeamRole
 from issues.models import Issue, IssueEntry, Membership, Publication, Recommendation
@@ -152,15 +153,27 @@ def published_entries_of_topic(topic: Topic, limit: int) -> list[EntryContent]:
     One query, whatever ``limit``: published entries show their frozen copies, so the
     recommendation's paper, its authors and institutions are not read at all.
     """
-    entries = (
-        IssueEntry.objects.filter(
-            issue__status=IssueStatus.PUBLISHED,
-            recommendation__topic=topic,
-            section=Section.PAPERS,
-        )
+    return shown_contents(published_entries_in_topic(topic)[:limit])
+
+
+def _published_entries() -> QuerySet[IssueEntry]:
+    """Entries of published issues, newest issue first and in the issue's order within one, with
+    what a list of them names (issue, publication, recommender, topic): one query."""
+    return (
+        IssueEntry.objects.filter(issue__status=IssueStatus.PUBLISHED)
         .select_related("issue__publication", "recommendation__submitter", "recommendation__topic")
-        .order_by("-issue__published_at", "-issue_id", "position", "id")[:limit]
+        .order_by("-issue__published_at", "-issue_id", "section", "position", "id")
     )
+
+
+def published_entries_in_topic(topic: Topic) -> QuerySet[IssueEntry]:
+    """The paper entries recommended under ``topic`` in published issues of every publication,
+    newest issue first (slice or paginate it; ``shown_contents`` turns a page into contents)."""
+    return _published_entries().filter(recommendation__topic=topic, section=Section.PAPERS)
+
+
+def shown_contents(entries: Iterable[IssueEntry]) -> list[EntryContent]:
+    """Published entries as readers saw them (their frozen copies); no query of its own."""
     return [_shown_entry_content(entry) for entry in entries]
 
 
@@ -341,3 +354,58 @@ def visible_issue(user: Any, pk: int) -> Issue | None:
     if issue is None or not can(user, "issues.view_issue", issue):
         return None
     return issue
+
+
+# --- reader pages -------------------------------------------------------------------------------
+
+
+def published_entries_of_member(user: Any) -> QuerySet[IssueEntry]:
+    """The public recommendations of ``user``: their entries in published issues, newest first."""
+    return _published_entries().filter(recommendation__submitter=user)
+
+
+def credited_issues(user: Any) -> QuerySet[Issue]:
+    """The published issues that carry an entry recommended by ``user``, newest first."""
+    return published_issues().filter(entries__recommendation__submitter=user).distinct()
+
+
+def topics_with_published_counts() -> QuerySet[Topic]:
+    """Every topic, in its order, with ``published_count``: its papers in published issues."""
+    return Topic.objects.annotate(
+        published_count=Count(
+            "recommendations__entry",
+            filter=Q(
+                recommendations__entry__issue__status=IssueStatus.PUBLISHED,
+                recommendations__entry__section=Section.PAPERS,
+            ),
+        )
+    ).order_by("position", "name_en", "pk")
+
+
+@dataclass(frozen=True)
+class CreditPart:
+    """A piece of an issue's credit line: a member's name (with the member) or plain text."""
+
+    text: str
+    member: Any = None
+
+
+def credit_parts(credits: str, contributors: Sequence[Any]) -> list[CreditPart]:
+    """The credit line cut into pieces, each contributor's public name found in it linked to the
+    member; without a credit line, the contributors themselves, in order. No query."""
+    members = {c.public_name: c for c in contributors if c.public_name}
+    if not credits.strip():
+        parts: list[CreditPart] = []
+        for member in contributors:
+            if parts:
+                parts.append(CreditPart(" "))
+            parts.append(CreditPart(member.public_name, member))
+        return parts
+    if not members:
+        return [CreditPart(credits)]
+    # Longest names first, so "Ada Lovelace" wins over "Ada".
+    names = sorted(members, key=len, reverse=True)
+    pattern = re.compile("(" + "|".join(re.escape(name) for name in names) + ")")
+    return [
+        CreditPart(piece, members.get(piece)) for piece in pattern.split(credits.strip()) if piece
+    ]

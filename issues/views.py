@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -14,14 +15,35 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from contributors import selectors as members
 from issues import exports, selectors, services
 from issues.exceptions import WorkflowError
 from issues.forms import PaperMetadataForm
 from issues.models import Issue, Publication
 from issues.permissions import REFUSALS, can
+from papers import selectors as catalogue
 from papers.models import Paper
 
 ARCHIVE_PAGE_SIZE = 20
+#: Entries on one page of a topic or of a member's recommendations.
+ENTRY_PAGE_SIZE = 20
+#: Paper titles named under each publication's latest issue on the home page.
+TEASER_LENGTH = 3
+
+
+@dataclass(frozen=True)
+class Teaser:
+    """A publication on the home page: its latest issue and the first papers of it."""
+
+    publication: Publication
+    issue: Issue | None
+    papers: list[selectors.EntryContent]
+    paper_count: int
+    news_count: int
+
+    @property
+    def more_count(self) -> int:
+        return max(self.paper_count - len(self.papers), 0)
 
 
 class HomeView(TemplateView):
@@ -29,7 +51,24 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["publications"] = selectors.latest_issue_per_publication()
+        latest = selectors.latest_issue_per_publication()
+        contents = selectors.contents_of_issues([issue for _p, issue in latest if issue])
+        teasers = []
+        for publication, issue in latest:
+            shown = contents.get(issue.pk, []) if issue else []
+            papers = [c for c in shown if not c.is_news]
+            teasers.append(
+                Teaser(
+                    publication=publication,
+                    issue=issue,
+                    papers=papers[:TEASER_LENGTH],
+                    paper_count=len(papers),
+                    news_count=len(shown) - len(papers),
+                )
+            )
+        context["teasers"] = teasers
+        # Kept for templates and tests that read the pairs.
+        context["publications"] = latest
         return context
 
 
@@ -45,16 +84,66 @@ class PublicationDetailView(TemplateView):
         return context
 
 
+class TopicListView(TemplateView):
+    """Every topic, with how many papers were published under it."""
+
+    template_name = "issues/topic_list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["topics"] = list(selectors.topics_with_published_counts())
+        return context
+
+
+class TopicDetailView(TemplateView):
+    """A topic's papers from the published issues of every publication, newest first."""
+
+    template_name = "issues/topic_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        topic = get_object_or_404(catalogue.topics(), slug=kwargs["slug"])
+        paginator = Paginator(selectors.published_entries_in_topic(topic), ENTRY_PAGE_SIZE)
+        page = paginator.get_page(self.request.GET.get("page"))
+        context.update(topic=topic, page=page, entries=selectors.shown_contents(page))
+        return context
+
+
+class ContributorDetailView(TemplateView):
+    """A member's public page: profile, published recommendations and the issues credited."""
+
+    template_name = "issues/contributor_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        username = kwargs["username"]
+        # No user name holds a NUL; PostgreSQL refuses one in a query, so it is not looked up.
+        member = None if "\x00" in username else members.active_member(username)
+        if member is None:
+            raise Http404("No such member.")
+        paginator = Paginator(selectors.published_entries_of_member(member), ENTRY_PAGE_SIZE)
+        page = paginator.get_page(self.request.GET.get("page"))
+        context.update(
+            member=member,
+            page=page,
+            entries=selectors.shown_contents(page),
+            issues=list(selectors.credited_issues(member)),
+        )
+        return context
+
+
 def issue_context(issue: Issue, contents: list[Any] | None = None) -> dict[str, Any]:
     """What the issue templates show; ``contents`` when the caller fetched them already."""
     if contents is None:
         contents = selectors.issue_contents(issue)
+    contributors = selectors.issue_contributors(contents)
     return {
         "issue": issue,
         "publication": issue.publication,
         "papers": [c for c in contents if not c.is_news],
         "news": [c for c in contents if c.is_news],
-        "contributors": selectors.issue_contributors(contents),
+        "contributors": contributors,
+        "credit_parts": selectors.credit_parts(issue.credits, contributors),
         "topics": selectors.issue_topics(contents),
         "corrections": list(issue.corrections.all()),
     }

@@ -6,12 +6,20 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from papers.enums import MetadataSource, MetadataStatus
 from papers.identifiers import Identifier
 from papers.models import Authorship, Paper, PaperInstitution, Topic
+
+# The editorial app's states, named here as the strings they are stored as: the catalogue reads
+# the editorial side only through reverse relations, so it imports nothing of that app.
+_PUBLISHED = "published"
+#: The longest search query read (the API refuses longer; the search page says so).
+SEARCH_MAX_LENGTH = 200
+#: Words of a query beyond this many are ignored: each adds a condition to the query.
+SEARCH_MAX_WORDS = 10
 
 #: A pending paper younger than this is still on its way to a worker.
 PENDING_GRACE = dt.timedelta(minutes=2)
@@ -77,10 +85,61 @@ def papers_due_for_refresh(*, limit: int = 1000) -> list[int]:
     )
 
 
+def _published_entries() -> QuerySet[Any]:
+    """Issue entries of published issues, with what a page names of each (by reverse relation)."""
+    return (
+        Paper.issue_entries.rel.related_model.objects.filter(issue__status=_PUBLISHED)
+        .select_related("issue__publication", "recommendation__submitter", "recommendation__topic")
+        .order_by("issue__published_at", "issue_id", "position", "id")
+    )
+
+
 def published_appearances(paper: Paper) -> list[Any]:
-    """The published issue entries that featured ``paper`` (read through the reverse relation)."""
-    return list(
-        paper.issue_entries.filter(issue__status="published")
-        .select_related("issue__publication", "recommendation__submitter")
-        .order_by("issue__published_at")
+    """The published issue entries that featured ``paper``, oldest first: each is one public
+    recommendation of it, with its summary as published, its recommender, topic and issue."""
+    return list(_published_entries().filter(paper=paper))
+
+
+def search_papers(papers: QuerySet[Paper], query: str) -> QuerySet[Paper]:
+    """``papers`` that hold every word of ``query`` (case-insensitive, at most
+    ``SEARCH_MAX_WORDS`` words) in their English or Chinese title, abstract, an author's name,
+    or a summary or Chinese title as published in an issue. The API's ``q`` and the search page
+    both use it, so they find the same papers."""
+    entries = Paper.issue_entries.rel.related_model.objects.filter(
+        paper=OuterRef("pk"), issue__status=_PUBLISHED
+    )
+    for word in query.split()[:SEARCH_MAX_WORDS]:
+        by_author = Authorship.objects.filter(paper=OuterRef("pk"), author__name__icontains=word)
+        by_entry = entries.filter(
+            Q(shown_summary__icontains=word) | Q(shown_title_zh__icontains=word)
+        )
+        papers = papers.filter(
+            Q(title__icontains=word)
+            | Q(title_zh__icontains=word)
+            | Q(abstract__icontains=word)
+            | Exists(by_author)
+            | Exists(by_entry)
+        )
+    return papers
+
+
+def featured_papers_matching(query: str) -> QuerySet[Paper]:
+    """Papers featured in a published issue that match ``query`` (see ``search_papers``), the
+    most recently featured first, each with ``public_entries``: its published appearances.
+    A fixed number of queries per page of results."""
+    featured = Paper.issue_entries.rel.related_model.objects.filter(
+        paper=OuterRef("pk"), issue__status=_PUBLISHED
+    )
+    papers = search_papers(papers_with_details().filter(Exists(featured)), query)
+    return (
+        papers.annotate(
+            last_featured_at=Max(
+                "issue_entries__issue__published_at",
+                filter=Q(issue_entries__issue__status=_PUBLISHED),
+            )
+        )
+        .prefetch_related(
+            Prefetch("issue_entries", queryset=_published_entries(), to_attr="public_entries")
+        )
+        .order_by("-last_featured_at", "-pk")
     )

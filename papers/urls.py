@@ -6,4 +6,5 @@ app_name = "papers"
 
 urlpatterns = [
     path("papers/<int:pk>/", views.PaperDetailView.as_view(), name="paper-detail"),
+    path("search/", views.SearchView.as_view(), name="search"),
 ]

@@ -6,7 +6,8 @@ from django.core.validators import RegexValidator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_filters import rest_framework as filters
 
-from papers.models import Authorship, Paper
+from papers import selectors
+from papers.models import Paper
 from weekly.api.filters import IntegerFilter, OrderingFilter, StrictBooleanFilter
 
 _CATEGORY = RegexValidator(
@@ -20,8 +21,11 @@ _PUBLISHED = "published"
 class PaperFilter(filters.FilterSet):
     q = filters.CharFilter(
         method="search",
-        max_length=200,
-        help_text="Words in the title (English or Chinese), the abstract or an author's name.",
+        max_length=selectors.SEARCH_MAX_LENGTH,
+        help_text=(
+            "Words in the title (English or Chinese), the abstract, an author's name or a "
+            "published summary; a paper matches when it holds every word."
+        ),
     )
     topic = filters.CharFilter(
         method="in_topic", max_length=80, help_text="A topic's slug: papers published under it."
@@ -58,17 +62,7 @@ class PaperFilter(filters.FilterSet):
         fields = ("q", "topic", "publication", "year", "has_code", "category", "featured")
 
     def search(self, papers: QuerySet[Paper], name: str, value: str) -> QuerySet[Paper]:
-        for word in value.split()[:10]:
-            by_author = Authorship.objects.filter(
-                paper=OuterRef("pk"), author__name__icontains=word
-            )
-            papers = papers.filter(
-                Q(title__icontains=word)
-                | Q(title_zh__icontains=word)
-                | Q(abstract__icontains=word)
-                | Exists(by_author)
-            )
-        return papers
+        return selectors.search_papers(papers, value)
 
     def in_topic(self, papers: QuerySet[Paper], name: str, value: str) -> QuerySet[Paper]:
         return papers.filter(

@@ -503,9 +503,11 @@ def test_issue_page_links_its_topics_feeds_and_anchors_entries(
     assert response.status_code == 200
     assert f'<article class="entry" id="entry-{older.pk}">' in html
     assert (
-        'Language models (<a href="/topics/language-models/feed/rss/">RSS</a> · '
+        '<a href="/topics/language-models/">Language models</a> '
+        '(<a href="/topics/language-models/feed/rss/">RSS</a> · '
         '<a href="/topics/language-models/feed/atom/">Atom</a>); '
-        'Reinforcement learning (<a href="/topics/reinforcement-learning/feed/rss/">RSS</a>'
+        '<a href="/topics/reinforcement-learning/">Reinforcement learning</a> '
+        '(<a href="/topics/reinforcement-learning/feed/rss/">RSS</a>'
     ) in html
     assert (
         '<link rel="alternate" type="application/rss+xml" title="Language models" '

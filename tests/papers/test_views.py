@@ -88,7 +88,7 @@ def test_paper_detail_shows_metadata_authors_in_order_and_links(client: Client) 
     )
     page = _page(client, paper)
 
-    assert "<h1>Attention Is All You Need</h1>" in page
+    assert '<h1 lang="en">Attention Is All You Need</h1>' in page
     assert '<p class="authors">Ashish Vaswani, Noam Shazeer, Niki Parmar</p>' in page
     assert (
         '<p class="institutions">Google Brain; Google Research; University of Toronto</p>' in page
@@ -108,7 +108,10 @@ def test_paper_detail_shows_metadata_authors_in_order_and_links(client: Client) 
         '<a href="https://github.com/tensorflow/tensor2tensor" rel="nofollow noopener">Code</a>'
         in page
     )
-    assert '<p class="abstract">The dominant sequence transduction models are complex.</p>' in page
+    assert (
+        '<p class="abstract" lang="en">The dominant sequence transduction models are complex.</p>'
+        in page
+    )
     # Fetched metadata: no status notice, no tools for a visitor, featured nowhere.
     assert 'class="notice metadata-status"' not in page
     assert "Metadata tools" not in page
@@ -136,7 +139,7 @@ def test_paper_detail_without_title_is_named_by_identifier(client: Client) -> No
     paper = PaperFactory(pending=True, arxiv_id="2109.08133", arxiv_version=None)
     page = _page(client, paper)
     assert "<title>arXiv:2109.08133</title>" in page
-    assert "<h1>arXiv:2109.08133</h1>" in page
+    assert '<h1 lang="en">arXiv:2109.08133</h1>' in page
     assert "<dd>arXiv:2109.08133</dd>" in page  # no version known
 
 

@@ -1,0 +1,40 @@
+"""Template helpers of the reader pages: language tags for mixed text, plain-text teasers of
+Markdown summaries, and page links that keep the rest of the query string."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+import nh3
+from django import template
+
+from issues.markup import render_markdown
+
+register = template.Library()
+
+# CJK ideographs (with extension A and compatibility ones), CJK punctuation and full-width forms.
+_CJK = re.compile("[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+@register.filter
+def text_lang(text: str) -> str:
+    """``lang`` for a block of text written by members or fetched: ``zh-Hans`` when it holds
+    Chinese characters, else ``en`` (titles and abstracts are English or Chinese)."""
+    return "zh-Hans" if _CJK.search(text or "") else "en"
+
+
+@register.filter
+def plain_text(markdown_text: str) -> str:
+    """A Markdown summary as plain text (for a teaser); the template escapes it as usual."""
+    stripped = nh3.clean(render_markdown(markdown_text), tags=set())
+    return " ".join(html.unescape(stripped).split())
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context: dict[str, Any], number: int) -> str:
+    """``?…&page=N``: the current query string with another page number."""
+    query = context["request"].GET.copy()
+    query["page"] = number
+    return "?" + query.urlencode()

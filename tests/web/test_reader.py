@@ -1,0 +1,692 @@
+"""The reader pages: home, a publication's archive, an issue, a paper, topics, contributors and
+search. Published things show, unpublished ones never do; what members and outside APIs wrote is
+escaped; lists are paginated and cost the same number of queries whatever their length."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from issues import services
+from issues.enums import RecommendationStatus
+from issues.models import Issue, Publication
+from papers.models import Paper, Topic
+from tests.factories import (
+    PaperFactory,
+    PublicationFactory,
+    RecommendationFactory,
+    TopicFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+SCRIPT = "<script>alert(1)</script>"
+# Queries of each page, the same for a short and a long one:
+#: the issue, its entries with their recommendations, their papers, authors, institutions, errata;
+ISSUE_QUERIES = 6
+#: the publications, their latest issues, and those issues' contents as for an issue;
+HOME_QUERIES = 6
+#: the publication, the count of its issues, one page of them;
+ARCHIVE_QUERIES = 3
+#: the topic, the count of its entries, one page of them with issues, publications, members;
+TOPIC_QUERIES = 3
+#: the member, the count of their entries, one page of them, the issues they are credited in;
+CONTRIBUTOR_QUERIES = 4
+#: the count of matches, one page of papers, their authors, institutions and appearances.
+SEARCH_QUERIES = 5
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+# ================================================================ helpers
+
+
+def _publish(
+    publication: Publication,
+    editor: Any,
+    items: list[dict[str, Any]],
+    **fields: str,
+) -> Issue:
+    """An issue of ``publication`` made and published through the services. Each item gives a
+    recommendation's fields (``paper``, ``summary``, ``submitter``, ``topic``, ``news_title``…)."""
+    issue = services.create_issue(publication, by=editor, **{"title": "An issue", **fields})
+    for item in items:
+        values = {"status": RecommendationStatus.ACCEPTED, "decided_at": timezone.now(), **item}
+        if "news_title" in values:
+            values.setdefault("news", True)
+        recommendation = RecommendationFactory(publication=publication, **values)
+        services.schedule_recommendation(recommendation, issue=issue, by=editor)
+    return services.publish_issue(issue, by=editor)
+
+
+def _get(client: Client, url: str, status: int = 200) -> str:
+    response = client.get(url)
+    assert response.status_code == status, response.content[:500]
+    return response.content.decode()
+
+
+@pytest.fixture
+def ada(db: None) -> Any:
+    return UserFactory(
+        username="ada",
+        display_name="Ada Lovelace",
+        email="ada-secret@example.org",
+        affiliation="Analytical Engines Ltd",
+    )
+
+
+@pytest.fixture
+def grace(db: None) -> Any:
+    return UserFactory(username="grace", display_name="Grace Hopper")
+
+
+@pytest.fixture
+def retrieval(db: None) -> Topic:
+    return TopicFactory(slug="retrieval", name_en="Retrieval", name_zh="检索", position=1)
+
+
+@pytest.fixture
+def issue(
+    publication: Publication, editor: Any, ada: Any, grace: Any, retrieval: Topic, topic: Topic
+) -> Issue:
+    """Issue 1 of Pretraining Weekly: two papers and a news item, intros in both languages."""
+    dense = PaperFactory(
+        title="Dense Passage Retrieval",
+        title_zh="稠密段落检索",
+        abstract="Dual encoders beat BM25.",
+        code_url="https://github.com/example/dpr",
+        authors=["Vladimir Karpukhin", "Barlas Oguz", "Sewon Min", "Wen-tau Yih"],
+        institutions=["Facebook AI", "University of Washington"],
+    )
+    scaling = PaperFactory(title="Scaling Laws", authors=["Jared Kaplan"], institutions=["OpenAI"])
+    return _publish(
+        publication,
+        editor,
+        [
+            {
+                "paper": dense,
+                "submitter": ada,
+                "topic": retrieval,
+                "summary": "Two **encoders**, one index.",
+            },
+            {"paper": scaling, "submitter": grace, "topic": topic, "summary": "模型越大越好。"},
+            {
+                "news_title": "A new corpus is out",
+                "news_url": "https://news.example.org/corpus",
+                "submitter": ada,
+                "summary": "Cleaned web text.",
+            },
+        ],
+        title="Dense retrieval and scaling",
+        intro_en="This issue picks 2 papers.",
+        intro_zh="本期周刊选择了2篇论文。",
+        credits="Ada Lovelace Grace Hopper",
+    )
+
+
+@pytest.fixture
+def unpublished(publication: Publication, editor: Any, ada: Any, retrieval: Topic) -> Issue:
+    """A scheduled issue with one paper recommended by ``ada``, and a submitted recommendation
+    and a draft issue besides: none of it may show anywhere."""
+    hidden = PaperFactory(title="Hidden Scheduled Paper", authors=["Secret Author"])
+    scheduled = services.create_issue(publication, by=editor, title="Scheduled issue")
+    recommendation = RecommendationFactory(
+        publication=publication,
+        paper=hidden,
+        submitter=ada,
+        topic=retrieval,
+        summary="Scheduled summary",
+        status=RecommendationStatus.ACCEPTED,
+        decided_at=timezone.now(),
+    )
+    services.schedule_recommendation(recommendation, issue=scheduled, by=editor)
+    services.schedule_issue(scheduled, by=editor, publish_at=timezone.now() + dt.timedelta(days=1))
+    RecommendationFactory(
+        publication=publication,
+        paper=PaperFactory(title="Submitted Only Paper"),
+        submitter=ada,
+        topic=retrieval,
+        summary="Submitted summary",
+    )
+    services.create_issue(publication, by=editor, title="Draft issue")
+    return scheduled
+
+
+def _issue_url(issue: Issue) -> str:
+    return reverse("issues:issue-detail", args=[issue.publication.slug, issue.number])
+
+
+# ================================================================ the issue page
+
+
+def test_issue_page_shows_the_layout_in_order(client: Client, issue: Issue, ada: Any) -> None:
+    page = _get(client, _issue_url(issue))
+
+    assert "<title>Dense retrieval and scaling · Pretraining Weekly · Issue 1</title>" in page
+    assert '<h1 id="issue-title">Dense retrieval and scaling</h1>' in page
+    assert '<div class="intro-text" lang="en"><p>This issue picks 2 papers.</p></div>' in page
+    assert (
+        '<div class="intro-text intro-other" lang="zh-Hans"><p>本期周刊选择了2篇论文。</p></div>'
+        in page
+    )
+    ada_url = reverse("issues:contributors-detail", args=["ada"])
+    grace_url = reverse("issues:contributors-detail", args=["grace"])
+    assert (
+        f'Contributors to this issue:</span> <a href="{ada_url}">Ada Lovelace</a> '
+        f'<a href="{grace_url}">Grace Hopper</a></p>'
+    ) in page
+    # The first entry: institutions, both titles, three authors and "et al.", the summary as
+    # Markdown, the code and paper links, the recommender and the topic.
+    dense = Paper.objects.get(title="Dense Passage Retrieval")
+    assert '<p class="institutions">Facebook AI, University of Washington</p>' in page
+    assert (
+        f'<h3 class="entry-title"><a href="https://arxiv.org/abs/{dense.arxiv_id}" lang="en">'
+        'Dense Passage Retrieval</a> <span class="title-zh" lang="zh-Hans">（稠密段落检索）</span>'
+        "</h3>"
+    ) in page
+    assert "Vladimir Karpukhin, Barlas Oguz, Sewon Min et al.</span>" in page
+    assert "Wen-tau Yih" not in page
+    assert (
+        '<div class="summary" lang="en"><p>Two <strong>encoders</strong>, one index.</p></div>'
+        in page
+    )
+    assert '<div class="summary" lang="zh-Hans"><p>模型越大越好。</p></div>' in page
+    assert '<a class="link-code" href="https://github.com/example/dpr"' in page
+    assert f'href="{reverse("papers:paper-detail", args=[dense.pk])}"' in page
+    assert f'Recommended by <a href="{ada_url}">Ada Lovelace</a>' in page
+    assert f'<a class="tag" href="{reverse("issues:topic-detail", args=["retrieval"])}">' in page
+    # Papers first, then the news, then the exports and feeds.
+    order = [
+        page.index("About this issue"),
+        page.index("Paper recommendations"),
+        page.index("Dense Passage Retrieval</a>"),
+        page.index("Scaling Laws</a>"),
+        page.index("Research news"),
+        page.index("A new corpus is out"),
+        page.index("Download this issue"),
+    ]
+    assert order == sorted(order)
+    assert f'Shared by <a href="{ada_url}">Ada Lovelace</a>' in page
+    for fmt in ("md", "html", "bib"):
+        assert reverse("issues:issue-export", args=[issue.publication.slug, 1, fmt]) in page
+    assert reverse("api:published-issue", args=[issue.publication.slug, 1]) in page
+    assert reverse("issues:feed-rss", args=[issue.publication.slug]) in page
+    assert reverse("newsletter:subscribe", args=[issue.publication.slug]) in page
+
+
+def test_issue_page_in_chinese_puts_the_chinese_intro_first(client: Client, issue: Issue) -> None:
+    client.cookies["django_language"] = "zh-hans"
+    page = _get(client, _issue_url(issue))
+
+    assert page.index('lang="zh-Hans"><p>本期周刊') < page.index('lang="en"><p>This issue')
+    assert '<div class="intro-text intro-other" lang="en">' in page
+    assert '<p class="institutions">Facebook AI、University of Washington</p>' in page
+
+
+def test_issue_page_without_credit_line_credits_the_recommenders(
+    client: Client, publication: Publication, editor: Any, ada: Any
+) -> None:
+    published = _publish(publication, editor, [{"submitter": ada}], credits="")
+    page = _get(client, _issue_url(published))
+
+    url = reverse("issues:contributors-detail", args=["ada"])
+    assert f'Contributors to this issue:</span> <a href="{url}">Ada Lovelace</a></p>' in page
+
+
+def test_issue_page_credit_line_keeps_names_of_non_members_as_text(
+    client: Client, publication: Publication, editor: Any, ada: Any
+) -> None:
+    published = _publish(publication, editor, [{"submitter": ada}], credits="张三 Ada Lovelace")
+    page = _get(client, _issue_url(published))
+
+    url = reverse("issues:contributors-detail", args=["ada"])
+    assert f'Contributors to this issue:</span> 张三 <a href="{url}">Ada Lovelace</a></p>' in page
+
+
+def test_issue_page_has_no_inline_style_or_script(client: Client, issue: Issue) -> None:
+    page = _get(client, _issue_url(issue))
+
+    assert "style=" not in page
+    assert "<style" not in page
+    assert re.search(r"<script(?![^>]*\bsrc=)", page) is None
+    assert re.search(r"\son[a-z]+=", page) is None
+    assert page.count("<script") == 1  # htmx, from our static files
+
+
+def test_issue_page_is_accessible(client: Client, issue: Issue) -> None:
+    page = _get(client, _issue_url(issue))
+
+    assert '<a class="skip-link" href="#main">Skip to main content</a>' in page
+    assert '<main id="main" tabindex="-1">' in page
+    assert '<form class="site-search" role="search"' in page
+    assert '<label for="site-search-q"' in page
+    assert page.count("<h1") == 1
+    levels = [int(level) for level in re.findall(r"<h([1-6])", page)]
+    assert levels[0] == 1
+    assert all(b - a <= 1 for a, b in itertools.pairwise(levels))
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["title", "title_zh", "summary", "author", "institution", "credits", "member", "intro"],
+)
+def test_issue_page_escapes_hostile_text(
+    client: Client, publication: Publication, editor: Any, where: str
+) -> None:
+    member = UserFactory(display_name=SCRIPT if where == "member" else "Someone")
+    paper = PaperFactory(
+        title=SCRIPT if where == "title" else "A title",
+        authors=[SCRIPT if where == "author" else "An Author"],
+        institutions=[SCRIPT if where == "institution" else "An Institution"],
+    )
+    item = {"paper": paper, "submitter": member}
+    item["summary"] = SCRIPT if where == "summary" else "Fine."
+    item["title_zh"] = SCRIPT if where == "title_zh" else ""
+    fields = {
+        "credits": SCRIPT if where == "credits" else "",
+        "intro_en": SCRIPT if where == "intro" else "Intro.",
+    }
+    published = _publish(publication, editor, [item], **fields)
+    page = _get(client, _issue_url(published))
+
+    assert SCRIPT not in page
+    if where == "summary":  # Markdown: the sanitiser drops the element and its text
+        assert "alert(1)" not in page
+    else:
+        assert ESCAPED in page
+
+
+def test_issue_page_of_scheduled_or_unknown_issue_is_404(
+    client: Client, issue: Issue, unpublished: Issue
+) -> None:
+    slug = issue.publication.slug
+    _get(client, reverse("issues:issue-detail", args=[slug, 2]), status=404)
+    _get(client, reverse("issues:issue-detail", args=["no-such-weekly", 1]), status=404)
+    assert unpublished.number is None
+
+
+def test_issue_page_queries_do_not_grow_with_its_entries(
+    client: Client,
+    publication: Publication,
+    editor: Any,
+    django_assert_num_queries: Any,
+) -> None:
+    small = _publish(publication, editor, [{"paper": PaperFactory(authors=["A"])}])
+    large = _publish(
+        publication,
+        editor,
+        [{"paper": PaperFactory(authors=["B", "C"], institutions=["I"])} for _ in range(12)]
+        + [{"news_title": f"News {n}", "news_url": "https://x.example.org"} for n in range(3)],
+    )
+    with django_assert_num_queries(ISSUE_QUERIES):
+        client.get(_issue_url(small))
+    with django_assert_num_queries(ISSUE_QUERIES):
+        client.get(_issue_url(large))
+
+
+# ================================================================ home and archive
+
+
+def test_home_shows_each_publication_latest_issue_with_a_teaser(
+    client: Client, issue: Issue, other_publication: Publication, unpublished: Issue
+) -> None:
+    page = _get(client, reverse("issues:home"))
+
+    assert f'<a href="{_issue_url(issue)}"><span class="issue-number">Issue 1</span>' in page
+    assert "This issue picks 2 papers." in page
+    assert "Dense Passage Retrieval</a>" in page
+    assert "Read all 2 papers and 1 news item" in page
+    assert "RL Weekly" in page
+    assert "No issue has been published yet." in page
+    # Two publications: a subscription link for each, not two forms with one id.
+    assert reverse("newsletter:subscribe", args=[other_publication.slug]) in page
+    assert 'id="id_email"' not in page
+    assert "Scheduled issue" not in page
+    assert "Hidden Scheduled Paper" not in page
+
+
+def test_home_with_one_publication_offers_the_subscription_form(
+    client: Client, issue: Issue
+) -> None:
+    page = _get(client, reverse("issues:home"))
+
+    assert f'action="{reverse("newsletter:subscribe", args=[issue.publication.slug])}"' in page
+    assert page.count('id="id_email"') == 1
+
+
+def test_home_queries_do_not_grow_with_publications(
+    client: Client, editor: Any, issue: Issue, django_assert_num_queries: Any
+) -> None:
+    with django_assert_num_queries(HOME_QUERIES):
+        client.get(reverse("issues:home"))
+    for n in range(4):
+        publication = PublicationFactory()
+        services.grant_role(editor, role="editor", publication=publication)
+        _publish(publication, editor, [{"paper": PaperFactory(authors=[f"X{n}"])}])
+    with django_assert_num_queries(HOME_QUERIES):
+        client.get(reverse("issues:home"))
+
+
+def test_publication_archive_is_paginated_newest_first(
+    client: Client, publication: Publication, editor: Any, django_assert_num_queries: Any
+) -> None:
+    url = reverse("issues:publication-detail", args=[publication.slug])
+    for n in range(3):
+        _publish(publication, editor, [{}], title=f"Number {n + 1}")
+    with django_assert_num_queries(ARCHIVE_QUERIES):
+        _get(client, url)
+    for n in range(3, 22):
+        _publish(publication, editor, [{}], title=f"Number {n + 1}")
+    with django_assert_num_queries(ARCHIVE_QUERIES):
+        first = _get(client, url)
+
+    assert "Number 22" in first
+    assert "Number 3</span>" in first
+    assert "Number 2</span>" not in first
+    assert 'href="?page=2"' in first
+    second = _get(client, url + "?page=2")
+    assert "Number 2</span>" in second
+    assert "Number 1</span>" in second
+    assert "Page 2 of 2" in second
+
+
+def test_publication_unknown_is_404(client: Client, db: None) -> None:
+    _get(client, reverse("issues:publication-detail", args=["nothing"]), status=404)
+
+
+# ================================================================ topics
+
+
+def test_topic_index_counts_published_papers_only(
+    client: Client, issue: Issue, unpublished: Issue
+) -> None:
+    page = _get(client, reverse("issues:topic-list"))
+
+    url = reverse("issues:topic-detail", args=["retrieval"])
+    assert f'<a href="{url}">Retrieval</a>' in page
+    assert '<span class="other-name" lang="zh-Hans">检索</span>' in page
+    # Dense Passage Retrieval only: the scheduled and the submitted ones are not counted.
+    assert re.search(
+        r'Retrieval</a>\s*<span class="other-name"[^>]*>检索</span>\s*'
+        r'<span class="count">1 paper</span>',
+        page,
+    )
+
+
+def test_topic_page_lists_published_papers_across_publications_newest_first(
+    client: Client,
+    issue: Issue,
+    unpublished: Issue,
+    other_publication: Publication,
+    retrieval: Topic,
+    grace: Any,
+) -> None:
+    rl_editor = UserFactory(username="rl-editor")
+    services.grant_role(rl_editor, role="editor", publication=other_publication)
+    _publish(
+        other_publication,
+        rl_editor,
+        [
+            {
+                "paper": PaperFactory(title="Retrieval for Agents"),
+                "topic": retrieval,
+                "submitter": grace,
+            }
+        ],
+    )
+    page = _get(client, reverse("issues:topic-detail", args=["retrieval"]))
+
+    assert '<h1 class="page-title">Retrieval <span class="other-name" lang="zh-Hans">检索' in page
+    assert "2 papers in published issues" in page
+    assert page.index("Retrieval for Agents") < page.index("Dense Passage Retrieval")
+    assert "RL Weekly · Issue 1" in page
+    assert "Pretraining Weekly · Issue 1" in page
+    assert "Hidden Scheduled Paper" not in page
+    assert "Submitted Only Paper" not in page
+    assert reverse("issues:topic-feed-rss", args=["retrieval"]) in page
+    assert reverse("issues:topic-feed-atom", args=["retrieval"]) in page
+    assert "Scaling Laws" not in page  # another topic
+
+
+def test_topic_page_unknown_is_404(client: Client, db: None) -> None:
+    _get(client, reverse("issues:topic-detail", args=["nothing"]), status=404)
+
+
+def test_topic_page_is_paginated_with_fixed_queries(
+    client: Client,
+    publication: Publication,
+    editor: Any,
+    topic: Topic,
+    django_assert_num_queries: Any,
+) -> None:
+    url = reverse("issues:topic-detail", args=[topic.slug])
+    _publish(publication, editor, [{"topic": topic}])
+    with django_assert_num_queries(TOPIC_QUERIES):
+        _get(client, url)
+    _publish(publication, editor, [{"topic": topic} for _ in range(22)])
+    with django_assert_num_queries(TOPIC_QUERIES):
+        first = _get(client, url)
+
+    assert "23 papers in published issues" in first
+    assert first.count('class="entry entry-card"') == 20
+    assert "Page 1 of 2" in first
+    second = _get(client, url + "?page=2")
+    assert second.count('class="entry entry-card"') == 3
+
+
+def test_topic_page_escapes_hostile_text(
+    client: Client, publication: Publication, editor: Any, topic: Topic
+) -> None:
+    _publish(
+        publication,
+        editor,
+        [
+            {
+                "topic": topic,
+                "paper": PaperFactory(title=SCRIPT, authors=[SCRIPT], institutions=[SCRIPT]),
+                "summary": SCRIPT,
+                "submitter": UserFactory(display_name=SCRIPT),
+            }
+        ],
+    )
+    page = _get(client, reverse("issues:topic-detail", args=[topic.slug]))
+    assert SCRIPT not in page
+    assert ESCAPED in page
+
+
+# ================================================================ contributors
+
+
+def test_contributor_page_shows_public_recommendations_and_credited_issues(
+    client: Client, issue: Issue, unpublished: Issue, ada: Any
+) -> None:
+    page = _get(client, reverse("issues:contributors-detail", args=["ada"]))
+
+    assert '<h1 class="page-title">Ada Lovelace</h1>' in page
+    assert "Analytical Engines Ltd" in page
+    assert "2 published recommendations" in page
+    assert "Dense Passage Retrieval</a>" in page
+    assert "A new corpus is out</a>" in page
+    assert f'<a href="{_issue_url(issue)}">Pretraining Weekly · Issue 1</a>' in page
+    assert "Scaling Laws" not in page  # Grace's
+    for hidden in ("Hidden Scheduled Paper", "Submitted Only Paper", "Scheduled issue"):
+        assert hidden not in page
+    assert "ada-secret@example.org" not in page
+    assert "@example.org" not in page
+
+
+def test_contributor_page_of_unknown_or_inactive_member_is_404(client: Client, ada: Any) -> None:
+    _get(client, reverse("issues:contributors-detail", args=["nobody"]), status=404)
+    ada.is_active = False
+    ada.save(update_fields=["is_active"])
+    _get(client, reverse("issues:contributors-detail", args=["ada"]), status=404)
+
+
+def test_contributor_page_without_publications_says_so(client: Client, grace: Any) -> None:
+    page = _get(client, reverse("issues:contributors-detail", args=["grace"]))
+    assert "Not credited in a published issue yet." in page
+    assert "No recommendation published yet." in page
+
+
+def test_contributor_page_is_paginated_with_fixed_queries(
+    client: Client,
+    publication: Publication,
+    editor: Any,
+    ada: Any,
+    django_assert_num_queries: Any,
+) -> None:
+    url = reverse("issues:contributors-detail", args=["ada"])
+    _publish(publication, editor, [{"submitter": ada}])
+    with django_assert_num_queries(CONTRIBUTOR_QUERIES):
+        _get(client, url)
+    for _ in range(3):
+        _publish(publication, editor, [{"submitter": ada} for _ in range(8)])
+    with django_assert_num_queries(CONTRIBUTOR_QUERIES):
+        first = _get(client, url)
+
+    assert "25 published recommendations" in first
+    assert first.count('class="entry entry-card"') == 20
+    assert first.count("<time") == 4 + 20  # the credited issues, the entries
+    second = _get(client, url + "?page=2")
+    assert second.count('class="entry entry-card"') == 5
+
+
+def test_contributor_page_escapes_hostile_profile(
+    client: Client, publication: Publication, editor: Any
+) -> None:
+    member = UserFactory(username="mallory", display_name=SCRIPT, affiliation=SCRIPT, bio=SCRIPT)
+    _publish(publication, editor, [{"submitter": member, "summary": SCRIPT}])
+    page = _get(client, reverse("issues:contributors-detail", args=["mallory"]))
+    assert SCRIPT not in page
+    assert ESCAPED in page
+
+
+# ================================================================ the paper page
+
+
+def test_paper_page_lists_every_public_recommendation(
+    client: Client,
+    publication: Publication,
+    other_publication: Publication,
+    editor: Any,
+    ada: Any,
+    grace: Any,
+) -> None:
+    paper = PaperFactory(title="Shared Paper", title_zh="", institutions=["MIT"])
+    _publish(
+        publication,
+        editor,
+        [{"paper": paper, "submitter": ada, "summary": "Ada *likes* it.", "title_zh": "共享论文"}],
+    )
+    rl_editor = UserFactory(username="rl-editor")
+    services.grant_role(rl_editor, role="editor", publication=other_publication)
+    _publish(
+        other_publication,
+        rl_editor,
+        [{"paper": paper, "submitter": grace, "summary": "Grace too."}],
+    )
+    RecommendationFactory(paper=paper, summary="Still under review.", publication=publication)
+
+    page = _get(client, reverse("papers:paper-detail", args=[paper.pk]))
+
+    assert "What the community says: 2 recommendations" in page
+    assert '<p class="title-zh" lang="zh-Hans">共享论文</p>' in page
+    assert '<p class="institutions">MIT</p>' in page
+    assert "<p>Ada <em>likes</em> it.</p>" in page
+    assert "<p>Grace too.</p>" in page
+    ada_url = reverse("issues:contributors-detail", args=["ada"])
+    assert f'<a href="{ada_url}">Ada Lovelace</a>' in page
+    assert "Pretraining Weekly · Issue 1" in page
+    assert "RL Weekly · Issue 1" in page
+    assert "Still under review." not in page
+
+
+def test_paper_page_escapes_hostile_summary(
+    client: Client, publication: Publication, editor: Any
+) -> None:
+    paper = PaperFactory(institutions=[SCRIPT], authors=[SCRIPT])
+    _publish(publication, editor, [{"paper": paper, "summary": SCRIPT, "title_zh": SCRIPT}])
+    page = _get(client, reverse("papers:paper-detail", args=[paper.pk]))
+    assert SCRIPT not in page
+    assert ESCAPED in page
+
+
+# ================================================================ search
+
+
+def test_search_finds_titles_abstracts_authors_and_summaries(
+    client: Client, issue: Issue, unpublished: Issue
+) -> None:
+    url = reverse("papers:search")
+    for query in ("dense passage", "稠密", "BM25", "karpukhin", "encoders", "ENCODERS index"):
+        page = _get(client, f"{url}?q={query}")
+        assert "Dense Passage Retrieval</a>" in page, query
+        assert "Scaling Laws" not in page, query
+    assert "1 paper matches “dense passage”" in _get(client, f"{url}?q=dense+passage")
+    # Unpublished things are not found: not by title, not by their summary.
+    for query in ("Hidden Scheduled", "Submitted Only", "Scheduled summary", "Submitted summary"):
+        assert "0 papers match" in _get(client, f"{url}?q={query}"), query
+
+
+def test_search_and_the_api_find_the_same_papers(client: Client, issue: Issue) -> None:
+    response = APIClient().get("/api/v1/papers/", {"q": "encoders"})
+    assert [paper["title"] for paper in response.json()["results"]] == ["Dense Passage Retrieval"]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("", "Type a few words to search for"),
+        ("   ", "Type a few words to search for"),
+        ("x" * 201, "Your search is too long: use at most 200 characters."),
+        ("\x00", "Type a few words to search for"),
+    ],
+)
+def test_search_empty_or_too_long_query_says_so(
+    client: Client, db: None, query: str, message: str
+) -> None:
+    page = _get(client, reverse("papers:search") + "?" + _urlencode(q=query))
+    assert message in page
+    assert "match" not in page.split("<main", 1)[1]
+
+
+def test_search_echoes_the_query_escaped(client: Client, issue: Issue) -> None:
+    page = _get(client, reverse("papers:search") + "?" + _urlencode(q=SCRIPT))
+    assert SCRIPT not in page
+    assert f"0 papers match “{ESCAPED}”" in page
+    assert f'value="{ESCAPED}"' in page
+
+
+def test_search_is_paginated_with_fixed_queries(
+    client: Client, publication: Publication, editor: Any, django_assert_num_queries: Any
+) -> None:
+    url = reverse("papers:search") + "?q=pretraining"
+    _publish(publication, editor, [{"paper": PaperFactory(authors=["A"])}])
+    with django_assert_num_queries(SEARCH_QUERIES):
+        _get(client, url)
+    _publish(
+        publication,
+        editor,
+        [{"paper": PaperFactory(authors=["A", "B"], institutions=["C"])} for _ in range(22)],
+    )
+    with django_assert_num_queries(SEARCH_QUERIES):
+        first = _get(client, url)
+
+    assert "23 papers match “pretraining”" in first
+    assert first.count('class="entry entry-card search-result"') == 20
+    assert 'href="?q=pretraining&amp;page=2"' in first
+    second = _get(client, url + "&page=2")
+    assert second.count('class="entry entry-card search-result"') == 3
+
+
+def _urlencode(**params: str) -> str:
+    return urlencode(params)
