@@ -58,7 +58,8 @@ class IssueFeed(Feed):
         return issue.get_absolute_url()
 
     def item_guid(self, issue: Issue) -> str:
-        return issue.get_absolute_url()
+        # Absolute on the canonical address, like the topic feed's: one issue, one guid.
+        return site_url(issue.get_absolute_url())
 
     def item_pubdate(self, issue: Issue) -> Any:
         return issue.published_at
@@ -98,11 +99,10 @@ class TopicFeed(Feed):
         return str(topic)
 
     def link(self, topic: Topic) -> str:
-        # Topics have no page of their own; the home page leads to every publication.
-        return reverse("issues:home")
+        return reverse("issues:topic-detail", args=[topic.slug])
 
     def feed_guid(self, topic: Topic) -> str:
-        # Atom's feed id defaults to the link, the home page, which every topic shares.
+        # Atom's feed id: the canonical address of the feed itself, whatever host was asked.
         return site_url(reverse("issues:topic-feed-atom", args=[topic.slug]))
 
     def description(self, topic: Topic) -> str:

@@ -353,11 +353,11 @@ def test_topic_feed_parses_cleanly_with_topic_metadata(
 
     assert feed.version == ("rss20" if kind == "rss" else "atom10")
     assert feed.feed.title == "Language models (语言模型)"
-    assert feed.feed.link == "http://testserver/"
+    assert feed.feed.link == "http://testserver/topics/language-models/"
     description = feed.feed.description if kind == "rss" else feed.feed.subtitle
     assert description == "Papers recommended under Language models."
     if kind == "atom":
-        # Its own id, not the home page that every topic's feed links to.
+        # Its own canonical id, not the address the request happened to use.
         assert feed.feed.id == "https://weekly.example.org/topics/language-models/feed/atom/"
 
 
@@ -513,3 +513,22 @@ def test_issue_page_links_its_topics_feeds_and_anchors_entries(
         '<link rel="alternate" type="application/rss+xml" title="Language models" '
         'href="/topics/language-models/feed/rss/">'
     ) in html
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_feed_items_link_the_site_absolutely(
+    client: Client, settings: Any, publication: Publication, editor: Any, kind: str
+) -> None:
+    """A feed reader has no page to resolve a relative link against: every link of the site in
+    an item's HTML, and every guid, is absolute on the canonical address."""
+    settings.SITE_URL = "https://weekly.example.org"
+    topic = TopicFactory(slug="agents")
+    _issue(publication, editor, [{"title": "Tool use", "summary": "Good.", "topic": topic}],
+           title="One")  # fmt: skip
+    feed = feedparser.parse(client.get(f"/p/{publication.slug}/feed/{kind}/").content)
+    [item] = feed.entries
+    html = item.summary
+    assert 'href="/' not in html
+    assert 'href="https://weekly.example.org/papers/' in html
+    assert 'href="https://weekly.example.org/topics/agents/' in html
+    assert item.id.startswith("https://weekly.example.org/p/")
