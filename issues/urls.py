@@ -1,3 +1,5 @@
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.urls import path
 
 from issues import feeds, views
@@ -16,7 +18,8 @@ urlpatterns = [
     path("p/<slug:slug>/<int:number>/", views.IssueDetailView.as_view(), name="issue-detail"),
     path(
         "p/<slug:slug>/<int:number>/issue.<str:fmt>",
-        views.IssueExportView.as_view(),
+        # The paste-ready HTML export is inline-styled by purpose: its styles may run, no script.
+        csp_update({"style-src": [UNSAFE_INLINE]})(views.IssueExportView.as_view()),
         name="issue-export",
     ),
     path(

@@ -5,11 +5,17 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from issues.sitemaps import SITEMAPS
-from weekly.views import RobotsTxtView
+from weekly.views import FaviconView, RobotsTxtView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("robots.txt", RobotsTxtView.as_view(), name="robots-txt"),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin, the API docs).
+    path(
+        "favicon.ico",
+        FaviconView.as_view(),
+        name="favicon",
+    ),
     path(
         "sitemap.xml",
         sitemap_views.index,

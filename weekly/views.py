@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views import View
+from django.views.generic import RedirectView
 
 from weekly.links import site_url
 
@@ -29,3 +33,14 @@ class RobotsTxtView(View):
             f"Sitemap: {site_url(reverse('sitemap-index'))}",
         ]
         return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+class FaviconView(RedirectView):
+    """``/favicon.ico``, which browsers ask for on pages that name no icon (the admin, the API
+    docs): the site's icon. Its static URL is looked up per request, since the manifest of
+    hashed names exists only after ``collectstatic``."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args: Any, **kwargs: Any) -> str:
+        return static("weekly/favicon.svg")

@@ -1,7 +1,13 @@
 """The REST API, version 1: every app's endpoints under /api/v1/, with its schema and docs."""
 
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 
 from contributors.api import views as contributors
 from issues.api import views as issues
@@ -94,8 +100,16 @@ urlpatterns = [
         name="recommendation-reviews",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    # The split view serves its settings as a script of its own, so the page needs no inline one.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    # Redoc injects its styles at run time: this page alone allows inline styles (never scripts).
+    path(
+        "redoc/",
+        csp_update({"style-src": [UNSAFE_INLINE]})(
+            SpectacularRedocView.as_view(url_name="api:schema")
+        ),
+        name="redoc",
+    ),
     # Anything else under /api/v1/ is a 404 in the API's error shape, not an HTML page (any
     # character: an id that is no number may carry a %0A, which "." would not match).
     re_path(r"^[\s\S]*$", not_found, name="not-found"),

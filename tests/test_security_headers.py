@@ -1,0 +1,98 @@
+"""Every page carries a Content-Security-Policy with nothing inline, and the framing and referrer
+headers; the two documents that need inline styles relax styles only, never scripts."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from issues import services
+from issues.enums import RecommendationStatus, TeamRole
+from tests.factories import PublicationFactory, RecommendationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def published_issue() -> Any:
+    publication = PublicationFactory()
+    editor = UserFactory()
+    services.grant_role(editor, role=TeamRole.EDITOR, publication=publication)
+    issue = services.create_issue(publication, by=editor, title="Headers")
+    recommendation = RecommendationFactory(
+        publication=publication, status=RecommendationStatus.ACCEPTED
+    )
+    services.schedule_recommendation(recommendation, issue=issue, by=editor)
+    return services.publish_issue(issue, by=editor)
+
+
+def _policy(response: Any) -> dict[str, list[str]]:
+    policy: dict[str, list[str]] = {}
+    for directive in response["Content-Security-Policy"].split(";"):
+        name, *values = directive.split()
+        policy[name] = values
+    return policy
+
+
+PAGES = ["/", "/topics/", "/search/?q=attention", "/accounts/login/", "/accounts/signup/",
+         "/api/v1/docs/", "/api/v1/schema/", "/no/such/page/"]  # fmt: skip
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_forbid_inline_code_and_other_hosts(client: Client, path: str) -> None:
+    response = client.get(path)
+    policy = _policy(response)
+    assert policy["default-src"] == ["'self'"]
+    assert policy["script-src"] == ["'self'"]
+    assert policy["style-src"] == ["'self'"]
+    assert policy["object-src"] == ["'none'"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_site_pages_hold_no_inline_code(client: Client) -> None:
+    PublicationFactory(slug="weekly")
+    for path in ("/", "/p/weekly/", "/accounts/login/", "/accounts/signup/", "/api/v1/docs/"):
+        html = client.get(path).content.decode()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path
+        assert "<style" not in html, path
+        assert not re.search(r"""\sstyle=["']""", html), path
+        assert not re.search(r"""\son[a-z]+=["']""", html), path
+        assert not re.search(r"""(?:src|href)=["'](?:https?:)?//""", html), path
+
+
+def test_the_swagger_settings_come_as_a_script_of_their_own(client: Client) -> None:
+    page = client.get("/api/v1/docs/").content.decode()
+    [script_url] = re.findall(r'<script src="(/api/v1/docs/\?script=[^"]*)"', page)
+    script = client.get(script_url.replace("&amp;", "&"))
+    assert script.status_code == 200
+    assert script["Content-Type"].startswith("application/javascript")
+    assert b"SwaggerUIBundle" in script.content
+
+
+@pytest.mark.parametrize("path", ["/api/v1/redoc/", "/p/{slug}/1/issue.html"])
+def test_documents_that_need_inline_styles_never_allow_inline_scripts(
+    client: Client, path: str, published_issue: Any
+) -> None:
+    response = client.get(path.format(slug=published_issue.publication.slug))
+    assert response.status_code == 200
+    policy = _policy(response)
+    assert policy["style-src"] == ["'self'", "'unsafe-inline'"]
+    assert policy["script-src"] == ["'self'"]
+
+
+def test_redoc_loads_nothing_from_another_host(client: Client) -> None:
+    html = client.get("/api/v1/redoc/").content.decode()
+    assert "fonts.googleapis.com" not in html
+    assert not re.search(r"""(?:src|href)=["'](?:https?:)?//""", html)
+
+
+def test_favicon_ico_leads_to_the_sites_icon(client: Client) -> None:
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("weekly/favicon.svg")
