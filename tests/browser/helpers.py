@@ -162,3 +162,25 @@ def switch_language(page: Any, label: str) -> None:
     """Press the header's language button named ``label`` ("English", "中文")."""
     with page.expect_navigation():
         page.locator("header form.language").get_by_role("button", name=label).click()
+
+
+def choose_language(page: Any, code: str) -> None:
+    """Press the header's language button for ``code`` ("en", "zh-hans"): found by its value, so
+    it works whatever the interface's language."""
+    with page.expect_navigation():
+        page.locator(f'header form.language button[name="language"][value="{code}"]').click()
+
+
+def focused(page: Any, attribute: str) -> str | None:
+    """An attribute of the element that has the keyboard focus (``name``, ``value``, …)."""
+    return page.evaluate("(name) => document.activeElement.getAttribute(name)", attribute)
+
+
+def tab_to(page: Any, selector: str, *, presses: int = 40) -> None:
+    """Press Tab until the element matching ``selector`` has the focus (fails after
+    ``presses``)."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{presses} presses of Tab never reached {selector}")

@@ -43,7 +43,10 @@ def test_a_reader_clicks_from_the_home_page_to_this_weeks_issue(
     assert {i for request in arxiv.requests for i in request.ids} >= {p[0] for p in PAPERS}
 
     page.goto("/")
-    page.get_by_role("link", name=re.compile(r"Issue 1: Small models, long contexts")).click()
+    # The teaser's link: "Issue 1" and the title, as two spans of one link.
+    link = page.locator(".issue-line").get_by_role("link")
+    assert re.fullmatch(r"Issue 1\s+Small models, long contexts", link.inner_text())
+    link.click()
 
     page.wait_for_url(re.compile(re.escape(seeded.issue.get_absolute_url()) + "$"))
     assert issue_heading(page).inner_text() == "Small models, long contexts"
@@ -51,7 +54,8 @@ def test_a_reader_clicks_from_the_home_page_to_this_weeks_issue(
         assert page.get_by_role("link", name=title).is_visible()
     assert page.get_by_text("小模型的课程式预训练").is_visible()
     assert page.get_by_text("This week: two papers.").is_visible()
-    assert page.title() == "Small models, long contexts"
+    # The tab names the issue first, then its publication and number.
+    assert page.title() == "Small models, long contexts · Browser Weekly · Issue 1"
 
 
 def test_the_paper_page_leads_back_to_the_issue_it_appeared_in(page: Any, seeded: Seeded) -> None:
@@ -99,7 +103,8 @@ def test_a_reader_in_chinese_sees_the_chinese_names_of_the_issue(page: Any, seed
 
     assert language_of(page) == "zh-hans"
     # The data's Chinese names (the interface's own words wait for the Chinese catalogue).
-    assert page.locator(".masthead").get_by_text("浏览器周刊").is_visible()
+    assert page.locator(".issue-header .kicker").get_by_text("浏览器周刊").is_visible()
+    assert page.title().startswith("Small models, long contexts · 浏览器周刊")
     assert page.get_by_text("小模型的课程式预训练").is_visible()
     for title in seeded.paper_titles:
         assert page.get_by_role("link", name=title).is_visible()
