@@ -8,16 +8,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from contributors.services import notifications_off_token
 from issues.enums import RecommendationStatus, Verdict
 from issues.models import Issue, Recommendation, Review
+from newsletter.selectors import language_of_address
 from weekly.links import site_url
 from weekly.mail import header_text
+
+
+def member_language(user: Any) -> str:
+    """The language to write to a member in.
+
+    Members have no language setting of their own, so this is the language they chose for a
+    newsletter at the same address (the latest), else the site's default.
+    """
+    return language_of_address(user.email) or settings.LANGUAGE_CODE
 
 
 def _message(
@@ -56,9 +68,14 @@ def _link_of(recommendation: Recommendation) -> str:
 
 
 def reviewed_message(review: Review) -> EmailMultiAlternatives:
+    with translation.override(member_language(review.recommendation.submitter)):
+        return _reviewed_message(review)
+
+
+def _reviewed_message(review: Review) -> EmailMultiAlternatives:
     recommendation = review.recommendation
     title = recommendation.display_title
-    publication = recommendation.publication.name
+    publication = recommendation.publication.name_for(translation.get_language())
     if review.verdict == Verdict.APPROVE:
         subject = _("Approved: %(title)s") % {"title": title}
         lead = _("A reviewer of %(publication)s approved your recommendation.")
@@ -86,6 +103,11 @@ def reviewed_message(review: Review) -> EmailMultiAlternatives:
 
 
 def accepted_message(recommendation: Recommendation) -> EmailMultiAlternatives:
+    with translation.override(member_language(recommendation.submitter)):
+        return _accepted_message(recommendation)
+
+
+def _accepted_message(recommendation: Recommendation) -> EmailMultiAlternatives:
     title = recommendation.display_title
     return _message(
         recommendation.submitter,
@@ -95,7 +117,7 @@ def accepted_message(recommendation: Recommendation) -> EmailMultiAlternatives:
                 "An editor of %(publication)s accepted your recommendation. It will appear in a "
                 "coming issue."
             )
-            % {"publication": recommendation.publication.name}
+            % {"publication": recommendation.publication.name_for(translation.get_language())}
         ],
         items=[title],
         link=_link_of(recommendation),
@@ -103,7 +125,12 @@ def accepted_message(recommendation: Recommendation) -> EmailMultiAlternatives:
 
 
 def published_message(user: Any, issue: Issue, titles: Sequence[str]) -> EmailMultiAlternatives:
-    name = f"{issue.publication.name} #{issue.number}"
+    with translation.override(member_language(user)):
+        return _published_message(user, issue, titles)
+
+
+def _published_message(user: Any, issue: Issue, titles: Sequence[str]) -> EmailMultiAlternatives:
+    name = f"{issue.publication.name_for(translation.get_language())} #{issue.number}"
     return _message(
         user,
         subject=_("Published in %(issue)s: your recommendations") % {"issue": name}
