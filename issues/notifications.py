@@ -1,6 +1,7 @@
 """The e-mails that tell members what became of their recommendations.
 
-Pure builders of messages; ``issues.services.notify_*`` decide whom to tell, once.
+Pure builders of messages, each in the ``language`` it is given; ``issues.services.notify_*``
+decide whom to tell, once, and in which language.
 """
 
 from __future__ import annotations
@@ -18,18 +19,8 @@ from django.utils.translation import gettext as _
 from contributors.services import notifications_off_token
 from issues.enums import RecommendationStatus, Verdict
 from issues.models import Issue, Recommendation, Review
-from newsletter.selectors import language_of_address
 from weekly.links import site_url
 from weekly.mail import header_text
-
-
-def member_language(user: Any) -> str:
-    """The language to write to a member in.
-
-    Members have no language setting of their own, so this is the language they chose for a
-    newsletter at the same address (the latest), else the site's default.
-    """
-    return language_of_address(user.email) or settings.LANGUAGE_CODE
 
 
 def _message(
@@ -67,8 +58,8 @@ def _link_of(recommendation: Recommendation) -> str:
     return recommendation.news_url
 
 
-def reviewed_message(review: Review) -> EmailMultiAlternatives:
-    with translation.override(member_language(review.recommendation.submitter)):
+def reviewed_message(review: Review, *, language: str | None = None) -> EmailMultiAlternatives:
+    with translation.override(language or settings.LANGUAGE_CODE):
         return _reviewed_message(review)
 
 
@@ -102,8 +93,10 @@ def _reviewed_message(review: Review) -> EmailMultiAlternatives:
     )
 
 
-def accepted_message(recommendation: Recommendation) -> EmailMultiAlternatives:
-    with translation.override(member_language(recommendation.submitter)):
+def accepted_message(
+    recommendation: Recommendation, *, language: str | None = None
+) -> EmailMultiAlternatives:
+    with translation.override(language or settings.LANGUAGE_CODE):
         return _accepted_message(recommendation)
 
 
@@ -124,8 +117,10 @@ def _accepted_message(recommendation: Recommendation) -> EmailMultiAlternatives:
     )
 
 
-def published_message(user: Any, issue: Issue, titles: Sequence[str]) -> EmailMultiAlternatives:
-    with translation.override(member_language(user)):
+def published_message(
+    user: Any, issue: Issue, titles: Sequence[str], *, language: str | None = None
+) -> EmailMultiAlternatives:
+    with translation.override(language or settings.LANGUAGE_CODE):
         return _published_message(user, issue, titles)
 
 

@@ -16,6 +16,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -55,6 +56,7 @@ from issues.validators import (
     validate_no_control_characters,
     validate_summary,
 )
+from newsletter import selectors as newsletter_selectors
 from newsletter import services as newsletter_services
 from papers import services as paper_services
 from papers.enums import MetadataSource, MetadataStatus
@@ -1074,6 +1076,15 @@ def _wants_mail(user: Any) -> bool:
     return bool(user.is_active and user.notify_by_email and user.email)
 
 
+def member_language(user: Any) -> str:
+    """The language to write to a member in.
+
+    Members have no language setting of their own, so this is the language they chose for a
+    newsletter at the same address (the latest), else the site's default.
+    """
+    return newsletter_selectors.language_of_address(user.email) or settings.LANGUAGE_CODE
+
+
 def _notify_once(notification: Notification, message: Any) -> bool:
     """Record the notification, then send it; a second call for the same subject sends nothing.
 
@@ -1103,7 +1114,7 @@ def notify_reviewed(review: Review) -> bool:
         return False
     return _notify_once(
         Notification(user=submitter, kind=Notification.Kind.REVIEWED, review=review),
-        notifications.reviewed_message(review),
+        notifications.reviewed_message(review, language=member_language(submitter)),
     )
 
 
@@ -1119,7 +1130,7 @@ def notify_accepted(recommendation: Recommendation) -> bool:
         Notification(
             user=submitter, kind=Notification.Kind.ACCEPTED, recommendation=recommendation
         ),
-        notifications.accepted_message(recommendation),
+        notifications.accepted_message(recommendation, language=member_language(submitter)),
     )
 
 
@@ -1138,6 +1149,8 @@ def notify_published(issue: Issue) -> int:
         if _wants_mail(member):
             sent += _notify_once(
                 Notification(user=member, kind=Notification.Kind.PUBLISHED, issue=issue),
-                notifications.published_message(member, issue, member_titles),
+                notifications.published_message(
+                    member, issue, member_titles, language=member_language(member)
+                ),
             )
     return sent
