@@ -8,8 +8,9 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+MESSAGES_IGNORE := --ignore=.venv --ignore=tests --ignore=bench --ignore=var --ignore=staticfiles
 
-.PHONY: run test install lint format migrate demo clean
+.PHONY: run test install lint format migrate demo messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +46,13 @@ migrate: install
 
 demo: migrate
 	$(BIN)/python manage.py seed_demo
+
+## Update the Chinese catalogue from the code and templates, then compile it (needs GNU gettext).
+## Translate what is new or fuzzy in locale/zh_Hans/LC_MESSAGES/django.po, run it again, and
+## commit both django.po and django.mo (the image has no gettext).
+messages: install
+	$(BIN)/python manage.py makemessages -l zh_Hans $(MESSAGES_IGNORE)
+	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3 staticfiles .pytest_cache .ruff_cache

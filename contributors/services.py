@@ -9,6 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 from rest_framework.authtoken.models import Token
 
 from weekly.links import read_signed_token
@@ -38,7 +39,7 @@ def create_member(*, username: str, email: str, password: str, **profile: Any) -
     user.full_clean()
     validate_password(password, user)
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": ["This user name is taken."]})
+        raise ValidationError({"username": [gettext("This user name is taken.")]})
     user.set_password(password)
     user.save()
     return user
@@ -50,10 +51,13 @@ def update_profile(user: Any, *, by: Any, **fields: Any) -> Any:
     Side effects: updates the User.
     """
     if by.pk != user.pk and not by.is_superuser:
-        raise PermissionDenied("Members edit only their own profile.")
+        raise PermissionDenied(gettext("Members edit only their own profile."))
     unknown = set(fields) - set(PROFILE_FIELDS)
     if unknown:
-        raise ValidationError(f"These fields cannot be edited: {', '.join(sorted(unknown))}.")
+        raise ValidationError(
+            gettext("These fields cannot be edited: %(fields)s.")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
     for name, value in fields.items():
         setattr(user, name, value.strip() if isinstance(value, str) else value)
     user.full_clean(exclude=["password", "username", "email"])
@@ -104,7 +108,7 @@ def notifications_off_token(user: Any) -> str:
 def member_from_notifications_off_token(token: str) -> Any:
     """The member a "stop these e-mails" link names; ``ValidationError`` for a bad link."""
     refusal = ValidationError(
-        "This link is not valid. Copy the whole link from the e-mail.", code="bad_link"
+        gettext("This link is not valid. Copy the whole link from the e-mail."), code="bad_link"
     )
     try:
         payload = read_signed_token(token, salt=NOTIFICATIONS_OFF_SALT)

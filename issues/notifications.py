@@ -1,6 +1,7 @@
 """The e-mails that tell members what became of their recommendations.
 
-Pure builders of messages; ``issues.services.notify_*`` decide whom to tell, once.
+Pure builders of messages, each in the ``language`` it is given; ``issues.services.notify_*``
+decide whom to tell, once, and in which language.
 """
 
 from __future__ import annotations
@@ -8,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from contributors.services import notifications_off_token
@@ -55,10 +58,15 @@ def _link_of(recommendation: Recommendation) -> str:
     return recommendation.news_url
 
 
-def reviewed_message(review: Review) -> EmailMultiAlternatives:
+def reviewed_message(review: Review, *, language: str | None = None) -> EmailMultiAlternatives:
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return _reviewed_message(review)
+
+
+def _reviewed_message(review: Review) -> EmailMultiAlternatives:
     recommendation = review.recommendation
     title = recommendation.display_title
-    publication = recommendation.publication.name
+    publication = recommendation.publication.name_for(translation.get_language())
     if review.verdict == Verdict.APPROVE:
         subject = _("Approved: %(title)s") % {"title": title}
         lead = _("A reviewer of %(publication)s approved your recommendation.")
@@ -85,7 +93,14 @@ def reviewed_message(review: Review) -> EmailMultiAlternatives:
     )
 
 
-def accepted_message(recommendation: Recommendation) -> EmailMultiAlternatives:
+def accepted_message(
+    recommendation: Recommendation, *, language: str | None = None
+) -> EmailMultiAlternatives:
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return _accepted_message(recommendation)
+
+
+def _accepted_message(recommendation: Recommendation) -> EmailMultiAlternatives:
     title = recommendation.display_title
     return _message(
         recommendation.submitter,
@@ -95,15 +110,22 @@ def accepted_message(recommendation: Recommendation) -> EmailMultiAlternatives:
                 "An editor of %(publication)s accepted your recommendation. It will appear in a "
                 "coming issue."
             )
-            % {"publication": recommendation.publication.name}
+            % {"publication": recommendation.publication.name_for(translation.get_language())}
         ],
         items=[title],
         link=_link_of(recommendation),
     )
 
 
-def published_message(user: Any, issue: Issue, titles: Sequence[str]) -> EmailMultiAlternatives:
-    name = f"{issue.publication.name} #{issue.number}"
+def published_message(
+    user: Any, issue: Issue, titles: Sequence[str], *, language: str | None = None
+) -> EmailMultiAlternatives:
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return _published_message(user, issue, titles)
+
+
+def _published_message(user: Any, issue: Issue, titles: Sequence[str]) -> EmailMultiAlternatives:
+    name = f"{issue.publication.name_for(translation.get_language())} #{issue.number}"
     return _message(
         user,
         subject=_("Published in %(issue)s: your recommendations") % {"issue": name}

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 import rules
+from django.utils.translation import gettext, gettext_noop
 
 from issues.enums import RecommendationStatus, TeamRole
 from issues.exceptions import NotAllowed
@@ -135,37 +136,56 @@ CAPABILITIES: dict[str, rules.Predicate] = {
     "issues.manage_team": is_admin,
 }
 
-#: Why a capability was refused, in words a member understands.
+#: Why a capability was refused, in words a member understands. Marked for translation and kept
+#: in English here; ``refusal`` gives the text in the active language.
 REFUSALS: dict[str, str] = {
-    "issues.submit_recommendation": "Sign in with an active account to recommend papers.",
-    "issues.edit_recommendation": "Only the member who submitted this recommendation may edit it.",
-    "issues.withdraw_recommendation": (
+    "issues.submit_recommendation": gettext_noop(
+        "Sign in with an active account to recommend papers."
+    ),
+    "issues.edit_recommendation": gettext_noop(
+        "Only the member who submitted this recommendation may edit it."
+    ),
+    "issues.withdraw_recommendation": gettext_noop(
         "Only the member who submitted this recommendation may withdraw it."
     ),
-    "issues.view_recommendation": "This recommendation is not visible to you.",
-    "issues.view_reviews": "Only the submitter and the publication's team see these reviews.",
-    "issues.view_review_queue": "Only reviewers and editors of this publication see its queue.",
-    "issues.review_recommendation": (
+    "issues.view_recommendation": gettext_noop("This recommendation is not visible to you."),
+    "issues.view_reviews": gettext_noop(
+        "Only the submitter and the publication's team see these reviews."
+    ),
+    "issues.view_review_queue": gettext_noop(
+        "Only reviewers and editors of this publication see its queue."
+    ),
+    "issues.review_recommendation": gettext_noop(
         "Only reviewers and editors of this publication may review it, and never their own "
         "submission."
     ),
-    "issues.accept_recommendation": (
+    "issues.accept_recommendation": gettext_noop(
         "Only editors of this publication may accept recommendations, and never their own."
     ),
-    "issues.schedule_recommendation": "Only editors of this publication may schedule entries.",
-    "issues.view_issue": "This issue is not published yet.",
-    "issues.create_issue": "Only editors of this publication may create issues.",
-    "issues.edit_issue": "Only editors of this publication may edit its issues.",
-    "issues.schedule_issue": "Only editors of this publication may schedule its issues.",
-    "issues.publish_issue": "Only editors of this publication may publish its issues.",
-    "issues.correct_issue": "Only editors of this publication may correct its issues.",
-    "issues.manage_topics": "Only editors may manage topics.",
-    "issues.refetch_paper_metadata": "Only editors may have a paper's metadata fetched again.",
-    "issues.enter_paper_metadata": (
+    "issues.schedule_recommendation": gettext_noop(
+        "Only editors of this publication may schedule entries."
+    ),
+    "issues.view_issue": gettext_noop("This issue is not published yet."),
+    "issues.create_issue": gettext_noop("Only editors of this publication may create issues."),
+    "issues.edit_issue": gettext_noop("Only editors of this publication may edit its issues."),
+    "issues.schedule_issue": gettext_noop(
+        "Only editors of this publication may schedule its issues."
+    ),
+    "issues.publish_issue": gettext_noop(
+        "Only editors of this publication may publish its issues."
+    ),
+    "issues.correct_issue": gettext_noop(
+        "Only editors of this publication may correct its issues."
+    ),
+    "issues.manage_topics": gettext_noop("Only editors may manage topics."),
+    "issues.refetch_paper_metadata": gettext_noop(
+        "Only editors may have a paper's metadata fetched again."
+    ),
+    "issues.enter_paper_metadata": gettext_noop(
         "Only editors, or members who recommended the paper while its metadata is missing, may "
         "fill it in by hand."
     ),
-    "issues.manage_team": "Only administrators may grant roles.",
+    "issues.manage_team": gettext_noop("Only administrators may grant roles."),
 }
 
 for _name, _predicate in CAPABILITIES.items():
@@ -180,7 +200,12 @@ def can(user: Any, capability: str, obj: Any = None) -> bool:
     return capabilities.test_rule(capability, user, obj)
 
 
+def refusal(capability: str) -> str:
+    """Why ``capability`` was refused, in the active language."""
+    return gettext(REFUSALS[capability])
+
+
 def require(user: Any, capability: str, obj: Any = None) -> None:
     """Raise ``NotAllowed`` with a readable reason unless ``user`` holds ``capability``."""
     if not can(user, capability, obj):
-        raise NotAllowed(REFUSALS[capability], capability=capability)
+        raise NotAllowed(refusal(capability), capability=capability)

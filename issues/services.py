@@ -16,10 +16,12 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from issues import drafting, notifications, selectors
 from issues.enums import (
@@ -54,6 +56,7 @@ from issues.validators import (
     validate_no_control_characters,
     validate_summary,
 )
+from newsletter import selectors as newsletter_selectors
 from newsletter import services as newsletter_services
 from papers import services as paper_services
 from papers.enums import MetadataSource, MetadataStatus
@@ -100,7 +103,9 @@ def _check(field: str, value: str, *validators: Any) -> str:
 def _max_length(limit: int) -> Any:
     def validator(value: str) -> None:
         if len(value) > limit:
-            raise ValidationError(f"At most {limit} characters, please.")
+            raise ValidationError(
+                gettext("At most %(limit)s characters, please.") % {"limit": limit}
+            )
 
     return validator
 
@@ -111,7 +116,7 @@ def _clean_recommendation_fields(kind: str, values: dict[str, Any]) -> dict[str,
     for name, value in values.items():
         if name == "topic":
             if value is not None and not isinstance(value, Topic):
-                raise InvalidInput("Choose a topic from the list.", field="topic")
+                raise InvalidInput(gettext("Choose a topic from the list."), field="topic")
             cleaned[name] = value
             continue
         value = (value or "").strip()
@@ -126,9 +131,9 @@ def _clean_recommendation_fields(kind: str, values: dict[str, Any]) -> dict[str,
         cleaned[name] = value
     if kind == RecommendationKind.NEWS:
         if "news_title" in cleaned and not cleaned["news_title"]:
-            raise InvalidInput("Give the news item a title.", field="news_title")
+            raise InvalidInput(gettext("Give the news item a title."), field="news_title")
         if "news_url" in cleaned and not cleaned["news_url"]:
-            raise InvalidInput("Give the news item's link.", field="news_url")
+            raise InvalidInput(gettext("Give the news item's link."), field="news_url")
     return cleaned
 
 
@@ -152,8 +157,11 @@ def _move_recommendation(
     from_status = recommendation.status
     if from_status not in allowed_from:
         raise InvalidTransition(
-            f"A recommendation that is {RecommendationStatus(from_status).label.lower()} "
-            f"cannot be {RecommendationAction(action).label.lower()}.",
+            gettext("A recommendation that is %(status)s cannot be %(action)s.")
+            % {
+                "status": RecommendationStatus(from_status).label.lower(),
+                "action": RecommendationAction(action).label.lower(),
+            },
             code=f"cannot_{action}",
         )
     fields = {"status": to_status or from_status, "updated_at": timezone.now(), **(extra or {})}
@@ -162,7 +170,10 @@ def _move_recommendation(
     )
     if not changed:
         raise Conflict(
-            "This recommendation was changed by someone else meanwhile. Reload it and try again."
+            gettext(
+                "This recommendation was changed by someone else meanwhile. "
+                "Reload it and try again."
+            )
         )
     for name, value in fields.items():
         setattr(recommendation, name, value)
@@ -181,8 +192,11 @@ def _require_issue_state(issue: Issue, action: str) -> None:
     allowed_from, _to_status = ISSUE_TRANSITIONS[action]
     if issue.status not in allowed_from:
         raise InvalidTransition(
-            f"An issue that is {IssueStatus(issue.status).label.lower()} cannot be "
-            f"{IssueAction(action).label.lower()}.",
+            gettext("An issue that is %(status)s cannot be %(action)s.")
+            % {
+                "status": IssueStatus(issue.status).label.lower(),
+                "action": IssueAction(action).label.lower(),
+            },
             code=f"cannot_{action}",
         )
 
@@ -202,7 +216,9 @@ def _move_issue(
     fields = {"status": to_status or from_status, "updated_at": timezone.now(), **(extra or {})}
     changed = Issue.objects.filter(pk=issue.pk, status=from_status).update(**fields)
     if not changed:
-        raise Conflict("This issue was changed by someone else meanwhile. Reload it and try again.")
+        raise Conflict(
+            gettext("This issue was changed by someone else meanwhile. Reload it and try again.")
+        )
     for name, value in fields.items():
         setattr(issue, name, value)
     Transition.objects.create(
@@ -242,7 +258,7 @@ def create_recommendation(
     """
     require(by, "issues.submit_recommendation", publication)
     if kind not in RecommendationKind.values:
-        raise InvalidInput("Choose whether this is a paper or a news item.", field="kind")
+        raise InvalidInput(gettext("Choose whether this is a paper or a news item."), field="kind")
     fields = {"summary": summary, "title_zh": title_zh, "code_url": code_url, "topic": topic}
     if kind == RecommendationKind.NEWS:
         fields.update(news_title=news_title, news_url=news_url)
@@ -291,8 +307,11 @@ def _refuse_duplicate(by: Any, publication: Publication, paper: Any) -> None:
     featured = selectors.published_entry_of_paper(publication, paper)
     if featured is not None:
         raise InvalidInput(
-            f"This paper was already featured in {publication.name} issue "
-            f"#{featured.issue.number}; a paper appears in at most one issue.",
+            gettext(
+                "This paper was already featured in %(publication)s issue #%(number)s; a paper "
+                "appears in at most one issue."
+            )
+            % {"publication": publication.name, "number": featured.issue.number},
             field="identifier",
             code="already_featured",
         )
@@ -304,8 +323,10 @@ def _refuse_duplicate(by: Any, publication: Publication, paper: Any) -> None:
     ).exists()
     if mine:
         raise InvalidInput(
-            "You have already recommended this paper to this publication; edit that "
-            "recommendation instead.",
+            gettext(
+                "You have already recommended this paper to this publication; edit that "
+                "recommendation instead."
+            ),
             field="identifier",
             code="duplicate",
         )
@@ -324,11 +345,16 @@ def edit_recommendation(
     require(by, "issues.edit_recommendation", recommendation)
     unknown = set(changes) - set(RECOMMENDATION_EDITABLE_FIELDS)
     if unknown:
-        raise InvalidInput(f"These fields cannot be edited: {', '.join(sorted(unknown))}.")
+        raise InvalidInput(
+            gettext("These fields cannot be edited: %(fields)s.")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
     if not recommendation.is_news:
         for name in ("news_title", "news_url"):
             if changes.get(name):
-                raise InvalidInput("A paper recommendation has no news fields.", field=name)
+                raise InvalidInput(
+                    gettext("A paper recommendation has no news fields."), field=name
+                )
             changes.pop(name, None)
     cleaned = _clean_recommendation_fields(recommendation.kind, changes)
     changed = {k: v for k, v in cleaned.items() if getattr(recommendation, k) != v}
@@ -393,24 +419,24 @@ def review_recommendation(
     require(by, "issues.review_recommendation", recommendation)
     if verdict not in Verdict.values:
         raise InvalidInput(
-            "The verdict must be approve, request_changes or reject.", field="verdict"
+            gettext("The verdict must be approve, request_changes or reject."), field="verdict"
         )
     comment = _check("comment", (comment or "").strip(), _max_length(5000))
     if verdict != Verdict.APPROVE and not comment:
         raise InvalidInput(
-            "Say in a comment what should change, or why it is rejected.", field="comment"
+            gettext("Say in a comment what should change, or why it is rejected."), field="comment"
         )
     with transaction.atomic():
         if recommendation.status != RecommendationStatus.SUBMITTED:
             raise InvalidTransition(
-                "Only a submitted recommendation can be reviewed; this one is "
-                f"{RecommendationStatus(recommendation.status).label.lower()}.",
+                gettext("Only a submitted recommendation can be reviewed; this one is %(status)s.")
+                % {"status": RecommendationStatus(recommendation.status).label.lower()},
                 code="cannot_review",
             )
         this_round = recommendation.reviews.filter(created_at__gte=recommendation.submitted_at)
         if this_round.filter(reviewer=by).exists():
             raise InvalidTransition(
-                "You have already reviewed this version of the recommendation.",
+                gettext("You have already reviewed this version of the recommendation."),
                 code="already_reviewed",
             )
         review = Review.objects.create(
@@ -471,10 +497,10 @@ def schedule_recommendation(recommendation: Recommendation, *, issue: Issue, by:
     """
     require(by, "issues.schedule_recommendation", issue)
     if recommendation.publication_id != issue.publication_id:
-        raise InvalidInput("This recommendation was made to another publication.")
+        raise InvalidInput(gettext("This recommendation was made to another publication."))
     if issue.status not in (IssueStatus.DRAFT, IssueStatus.SCHEDULED):
         raise InvalidTransition(
-            "Entries can only be added to an issue that is not yet published.",
+            gettext("Entries can only be added to an issue that is not yet published."),
             code="issue_published",
         )
     section = Section.NEWS if recommendation.is_news else Section.PAPERS
@@ -484,7 +510,8 @@ def schedule_recommendation(recommendation: Recommendation, *, issue: Issue, by:
             featured = selectors.published_entry_of_paper(issue.publication, recommendation.paper)
             if featured is not None:
                 raise InvalidInput(
-                    f"This paper was already featured in issue #{featured.issue.number}.",
+                    gettext("This paper was already featured in issue #%(number)s.")
+                    % {"number": featured.issue.number},
                     code="already_featured",
                 )
         _move_recommendation(
@@ -505,7 +532,7 @@ def schedule_recommendation(recommendation: Recommendation, *, issue: Issue, by:
                 )
         except IntegrityError:
             raise InvalidInput(
-                "This paper is already in this issue.", code="already_in_issue"
+                gettext("This paper is already in this issue."), code="already_in_issue"
             ) from None
     return entry
 
@@ -519,7 +546,7 @@ def _lock_unpublished(issue: Issue) -> None:
     status = Issue.objects.select_for_update().values_list("status", flat=True).get(pk=issue.pk)
     if status == IssueStatus.PUBLISHED:
         raise InvalidTransition(
-            "This issue has just been published; its entries can no longer change.",
+            gettext("This issue has just been published; its entries can no longer change."),
             code="issue_published",
         )
 
@@ -533,7 +560,9 @@ def unschedule_recommendation(entry: IssueEntry, *, by: Any, note: str = "") -> 
     require(by, "issues.schedule_recommendation", issue)
     if issue.status not in (IssueStatus.DRAFT, IssueStatus.SCHEDULED):
         raise InvalidTransition(
-            "Entries of a published issue cannot be removed; publish a correction instead.",
+            gettext(
+                "Entries of a published issue cannot be removed; publish a correction instead."
+            ),
             code="issue_published",
         )
     recommendation = entry.recommendation
@@ -561,7 +590,9 @@ def reorder_issue_entries(issue: Issue, *, by: Any, entry_ids: Sequence[int]) ->
         entries = {e.pk: e for e in issue.entries.select_for_update()}
         if sorted(entry_ids) != sorted(entries) or len(set(entry_ids)) != len(entry_ids):
             raise InvalidInput(
-                "List every entry of the issue exactly once.", field="entries", code="bad_order"
+                gettext("List every entry of the issue exactly once."),
+                field="entries",
+                code="bad_order",
             )
         counters: dict[str, int] = {}
         for entry_id in entry_ids:
@@ -578,7 +609,10 @@ def reorder_issue_entries(issue: Issue, *, by: Any, entry_ids: Sequence[int]) ->
 def _clean_issue_fields(values: dict[str, Any]) -> dict[str, str]:
     unknown = set(values) - set(ISSUE_EDITABLE_FIELDS)
     if unknown:
-        raise InvalidInput(f"These fields cannot be edited: {', '.join(sorted(unknown))}.")
+        raise InvalidInput(
+            gettext("These fields cannot be edited: %(fields)s.")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
     limits = {"title": TITLE_MAX_LENGTH, "credits": 1000, "intro_zh": 20_000, "intro_en": 20_000}
     return {
         name: _check(name, (value or "").strip(), _max_length(limits[name]))
@@ -633,11 +667,17 @@ def schedule_issue(issue: Issue, *, by: Any, publish_at: dt.datetime) -> Issue:
     """
     require(by, "issues.schedule_issue", issue)
     if timezone.is_naive(publish_at):
-        raise InvalidInput("Give the publication time with its time zone.", field="publish_at")
+        raise InvalidInput(
+            gettext("Give the publication time with its time zone."), field="publish_at"
+        )
     if publish_at <= timezone.now():
-        raise InvalidInput("The publication time must be in the future.", field="publish_at")
+        raise InvalidInput(
+            gettext("The publication time must be in the future."), field="publish_at"
+        )
     if not issue.entries.exists():
-        raise InvalidInput("Add at least one entry before scheduling the issue.", code="empty")
+        raise InvalidInput(
+            gettext("Add at least one entry before scheduling the issue."), code="empty"
+        )
     with transaction.atomic():
         return _move_issue(
             issue,
@@ -730,13 +770,15 @@ def _publish(issue: Issue, *, actor: Any) -> Issue:
             fresh = Issue.objects.select_for_update().get(pk=issue.pk)
             if fresh.status != issue.status:
                 raise Conflict(
-                    "This issue was changed by someone else meanwhile. Reload it and try again."
+                    gettext(
+                        "This issue was changed by someone else meanwhile. Reload it and try again."
+                    )
                 )
             _require_issue_state(fresh, IssueAction.PUBLISH)
             entries = list(selectors.entries_for_publishing(fresh))
             if not entries:
                 raise InvalidInput(
-                    "An issue needs at least one entry to be published.", code="empty"
+                    gettext("An issue needs at least one entry to be published."), code="empty"
                 )
             _refuse_featured_twice(fresh, entries)
             last = Issue.objects.filter(publication_id=fresh.publication_id).aggregate(
@@ -765,7 +807,9 @@ def _publish(issue: Issue, *, actor: Any) -> Issue:
             enqueue_after_commit(_tasks().task_notify_published, fresh.pk)
     except IntegrityError:
         raise Conflict(
-            "Another issue of this publication was published at the same moment. Try again."
+            gettext(
+                "Another issue of this publication was published at the same moment. Try again."
+            )
         ) from None
     for name in ("status", "number", "published_at", "updated_at"):
         setattr(issue, name, getattr(fresh, name))
@@ -778,8 +822,11 @@ def _refuse_featured_twice(issue: Issue, entries: Iterable[IssueEntry]) -> None:
     if featured:
         numbers = ", ".join(f"#{e.issue.number}" for e in featured)
         raise InvalidInput(
-            f"{len(featured)} of these papers already appeared in issue {numbers}; remove them "
-            "first.",
+            gettext(
+                "%(count)s of these papers already appeared in issue %(numbers)s; remove them "
+                "first."
+            )
+            % {"count": len(featured), "numbers": numbers},
             code="already_featured",
         )
 
@@ -832,7 +879,7 @@ def correct_issue(
     require(by, "issues.correct_issue", issue)
     note = _check("note", (note or "").strip(), _max_length(2000))
     if not note:
-        raise InvalidInput("Describe the correction for readers.", field="note")
+        raise InvalidInput(gettext("Describe the correction for readers."), field="note")
     issue_changes = _clean_issue_fields(fields or {})
     with transaction.atomic():
         changes: list[dict[str, Any]] = []
@@ -845,11 +892,15 @@ def correct_issue(
         for entry_id, values in (entries or {}).items():
             entry = own_entries.get(int(entry_id))
             if entry is None:
-                raise InvalidInput(f"Entry {entry_id} is not part of this issue.", field="entries")
+                raise InvalidInput(
+                    gettext("Entry %(entry)s is not part of this issue.") % {"entry": entry_id},
+                    field="entries",
+                )
             unknown = set(values) - set(ENTRY_CORRECTABLE_FIELDS)
             if unknown:
                 raise InvalidInput(
-                    f"These entry fields cannot be corrected: {', '.join(sorted(unknown))}.",
+                    gettext("These entry fields cannot be corrected: %(fields)s.")
+                    % {"fields": ", ".join(sorted(unknown))},
                     field="entries",
                 )
             for name, value in values.items():
@@ -868,7 +919,7 @@ def correct_issue(
                     setattr(entry, name, value)
             touched.append(entry)
         if not changes:
-            raise InvalidInput("Nothing was changed.", code="no_changes")
+            raise InvalidInput(gettext("Nothing was changed."), code="no_changes")
         _move_issue(
             issue,
             action=IssueAction.CORRECT,
@@ -916,17 +967,17 @@ def enter_paper_metadata(
     require(by, "issues.enter_paper_metadata", paper)
     title = _check("title", (title or "").strip(), _max_length(1000))
     if not title:
-        raise InvalidInput("Give the paper's title.", field="title")
+        raise InvalidInput(gettext("Give the paper's title."), field="title")
     names = {"authors": list(authors), "institutions": list(institutions)}
     for field, values in names.items():
         cleaned = [_check(field, v.strip(), _max_length(300)) for v in values if v.strip()]
         if len(cleaned) > 500:
-            raise InvalidInput("At most 500 names, please.", field=field)
+            raise InvalidInput(gettext("At most 500 names, please."), field=field)
         names[field] = cleaned
     abstract = _check("abstract", (abstract or "").strip(), _max_length(20_000))
     title_zh = _check("title_zh", (title_zh or "").strip(), _max_length(500))
     if year is not None and not 1900 <= year <= timezone.now().year + 1:
-        raise InvalidInput("Give the year the paper appeared.", field="year")
+        raise InvalidInput(gettext("Give the year the paper appeared."), field="year")
     return paper_services.apply_paper_metadata(
         paper,
         paper_services.PaperMetadata(
@@ -1025,6 +1076,15 @@ def _wants_mail(user: Any) -> bool:
     return bool(user.is_active and user.notify_by_email and user.email)
 
 
+def member_language(user: Any) -> str:
+    """The language to write to a member in.
+
+    Members have no language setting of their own, so this is the language they chose for a
+    newsletter at the same address (the latest), else the site's default.
+    """
+    return newsletter_selectors.language_of_address(user.email) or settings.LANGUAGE_CODE
+
+
 def _notify_once(notification: Notification, message: Any) -> bool:
     """Record the notification, then send it; a second call for the same subject sends nothing.
 
@@ -1054,7 +1114,7 @@ def notify_reviewed(review: Review) -> bool:
         return False
     return _notify_once(
         Notification(user=submitter, kind=Notification.Kind.REVIEWED, review=review),
-        notifications.reviewed_message(review),
+        notifications.reviewed_message(review, language=member_language(submitter)),
     )
 
 
@@ -1070,7 +1130,7 @@ def notify_accepted(recommendation: Recommendation) -> bool:
         Notification(
             user=submitter, kind=Notification.Kind.ACCEPTED, recommendation=recommendation
         ),
-        notifications.accepted_message(recommendation),
+        notifications.accepted_message(recommendation, language=member_language(submitter)),
     )
 
 
@@ -1089,6 +1149,8 @@ def notify_published(issue: Issue) -> int:
         if _wants_mail(member):
             sent += _notify_once(
                 Notification(user=member, kind=Notification.Kind.PUBLISHED, issue=issue),
-                notifications.published_message(member, issue, member_titles),
+                notifications.published_message(
+                    member, issue, member_titles, language=member_language(member)
+                ),
             )
     return sent

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.translation import gettext
 
 SUMMARY_MAX_LENGTH = 10_000
 TITLE_MAX_LENGTH = 300
@@ -14,23 +15,28 @@ _http_url = URLValidator(schemes=["http", "https"])
 def validate_http_url(value: str) -> None:
     """An absolute http(s) URL of at most 500 characters."""
     if len(value) > 500:
-        raise ValidationError("A link may be at most 500 characters long.", code="too_long")
+        raise ValidationError(
+            gettext("A link may be at most 500 characters long."), code="too_long"
+        )
     try:
         _http_url(value)
     except ValidationError:
         raise ValidationError(
-            "Enter a full web address starting with http:// or https://.", code="invalid_url"
+            gettext("Enter a full web address starting with http:// or https://."),
+            code="invalid_url",
         ) from None
 
 
 def validate_summary(value: str) -> None:
     if not value.strip():
         raise ValidationError(
-            "Write a summary: a paragraph on what the item is about.", code="required"
+            gettext("Write a summary: a paragraph on what the item is about."), code="required"
         )
     if len(value) > SUMMARY_MAX_LENGTH:
         raise ValidationError(
-            f"A summary may be at most {SUMMARY_MAX_LENGTH} characters long.", code="too_long"
+            gettext("A summary may be at most %(limit)s characters long.")
+            % {"limit": SUMMARY_MAX_LENGTH},
+            code="too_long",
         )
 
 
@@ -38,10 +44,14 @@ def validate_no_control_characters(value: str) -> None:
     """Refuse control characters other than tab and line breaks, and the characters XML cannot
     carry (lone surrogates, U+FFFE, U+FFFF), which would break the feeds."""
     if any((ord(c) < 32 and c not in "\t\n\r") or c == "\x7f" for c in value):
-        raise ValidationError("This text contains control characters.", code="control_characters")
+        raise ValidationError(
+            gettext("This text contains control characters."), code="control_characters"
+        )
     if any("\ud800" <= c <= "\udfff" or c in "\ufffe\uffff" for c in value):
         raise ValidationError(
-            "This text contains characters that are not allowed (U+FFFE, U+FFFF or a lone "
-            "surrogate).",
+            gettext(
+                "This text contains characters that are not allowed (U+FFFE, U+FFFF or a lone "
+                "surrogate)."
+            ),
             code="invalid_characters",
         )

@@ -20,7 +20,7 @@ from issues import exports, selectors, services
 from issues.exceptions import WorkflowError
 from issues.forms import PaperMetadataForm
 from issues.models import Issue, Publication
-from issues.permissions import REFUSALS, can
+from issues.permissions import can, refusal
 from papers import selectors as catalogue
 from papers.models import Paper
 
@@ -202,7 +202,7 @@ class PaperMetadataEnterView(LoginRequiredMixin, FormView):
         if request.user.is_authenticated and not can(
             request.user, "issues.enter_paper_metadata", self.paper
         ):
-            raise PermissionDenied(REFUSALS["issues.enter_paper_metadata"])
+            raise PermissionDenied(refusal("issues.enter_paper_metadata"))
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self) -> dict[str, Any]:

@@ -33,7 +33,7 @@ from issues.forms_editor import (
     ScheduleForm,
 )
 from issues.models import Issue, IssueEntry
-from issues.permissions import REFUSALS, can, is_editor_anywhere
+from issues.permissions import can, is_editor_anywhere, refusal
 from issues.services import ENTRY_CORRECTABLE_FIELDS, ISSUE_EDITABLE_FIELDS
 
 PUBLISHED_PAGE_SIZE = 10
@@ -68,7 +68,7 @@ class IssueEditorMixin(EditorMixin):
         if issue is None:
             raise Http404(_("No such issue."))
         if not can(self.request.user, self.capability, issue):
-            raise PermissionDenied(REFUSALS[self.capability])
+            raise PermissionDenied(refusal(self.capability))
         return issue
 
     def builder(self, issue: Issue) -> HttpResponse:
@@ -158,7 +158,7 @@ class IssueCreateView(EditorMixin, View):
     def post(self, request: HttpRequest, slug: str) -> HttpResponse:
         publication = get_object_or_404(selectors.publications(), slug=slug)
         if not can(request.user, "issues.create_issue", publication):
-            raise PermissionDenied(REFUSALS["issues.create_issue"])
+            raise PermissionDenied(refusal("issues.create_issue"))
         issue = services.create_issue(publication, by=request.user)
         messages.success(request, _("A new draft issue was started."))
         return redirect("editor:issue-builder", pk=issue.pk)

@@ -32,7 +32,7 @@ from issues.enums import (
 from issues.exceptions import InvalidInput, NotAllowed, WorkflowError
 from issues.forms_review import ReviewForm, ReviewQueueFilterForm
 from issues.models import Recommendation
-from issues.permissions import REFUSALS, can, is_editor_anywhere, is_reviewer_anywhere
+from issues.permissions import can, is_editor_anywhere, is_reviewer_anywhere, refusal
 from papers import selectors as paper_selectors
 
 QUEUE_PAGE_SIZE = 20
@@ -54,7 +54,7 @@ class ReviewTeamRequiredMixin(AccessMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if not is_reviewer_anywhere(request.user):
-            return forbidden(request, REFUSALS["issues.view_review_queue"])
+            return forbidden(request, refusal("issues.view_review_queue"))
         refused = self.prepare(request, **kwargs)
         if refused is not None:
             return refused
@@ -72,7 +72,7 @@ def _recommendation_for_team(request: HttpRequest, pk: int) -> Recommendation | 
     if recommendation is None:
         raise Http404(_("No such recommendation."))
     if not can(request.user, "issues.view_review_queue", recommendation):
-        return forbidden(request, REFUSALS["issues.view_review_queue"])
+        return forbidden(request, refusal("issues.view_review_queue"))
     return recommendation
 
 
@@ -235,7 +235,7 @@ class AcceptedRecommendationListView(ReviewTeamRequiredMixin, TemplateView):
             if can(request.user, "issues.schedule_recommendation", publication)
         ]
         if not self.publications:
-            return forbidden(request, REFUSALS["issues.schedule_recommendation"])
+            return forbidden(request, refusal("issues.schedule_recommendation"))
         return None
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

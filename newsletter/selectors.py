@@ -10,7 +10,7 @@ from django.utils import timezone
 from issues.enums import IssueStatus
 from issues.models import Issue
 from newsletter.enums import DeliveryStatus, SubscriberStatus
-from newsletter.models import Delivery
+from newsletter.models import Delivery, Subscriber
 
 
 def issues_awaiting_newsletter(*, within: dt.timedelta | None = None) -> list[int]:
@@ -31,3 +31,15 @@ def issues_awaiting_newsletter(*, within: dt.timedelta | None = None) -> list[in
         ).values_list("pk", flat=True)
     )
     return sorted(queued | never_queued)
+
+
+def language_of_address(email: str) -> str | None:
+    """The language last chosen for a newsletter subscription of ``email``, if any."""
+    if not email:
+        return None
+    return (
+        Subscriber.objects.filter(email__iexact=email)
+        .order_by("-created_at", "-pk")
+        .values_list("language", flat=True)
+        .first()
+    )

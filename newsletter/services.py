@@ -30,6 +30,7 @@ from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from issues.enums import IssueStatus
 from issues.exceptions import InvalidInput
@@ -60,17 +61,35 @@ def unsubscribe_token(subscriber: Subscriber) -> str:
     return signing.dumps({"s": subscriber.pk}, salt=UNSUBSCRIBE_SALT)
 
 
+_BAD_LINK = {
+    "confirmation": gettext_noop(
+        "This confirmation link is not valid. Copy the whole link from the e-mail."
+    ),
+    "unsubscribe": gettext_noop(
+        "This unsubscribe link is not valid. Copy the whole link from the e-mail."
+    ),
+}
+_GONE_LINK = {
+    "confirmation": gettext_noop(
+        "This confirmation link belongs to a subscription that no longer exists."
+    ),
+    "unsubscribe": gettext_noop(
+        "This unsubscribe link belongs to a subscription that no longer exists."
+    ),
+}
+
+
 def _subscriber_of(token: str, *, salt: str, max_age: int | None, what: str) -> Subscriber:
     try:
         payload = read_signed_token(token, salt=salt, max_age=max_age)
     except signing.SignatureExpired:
         raise InvalidInput(
-            "This confirmation link has expired. Subscribe again to get a new one.",
+            gettext("This confirmation link has expired. Subscribe again to get a new one."),
             code="expired",
         ) from None
     except signing.BadSignature:
         raise InvalidInput(
-            f"This {what} link is not valid. Copy the whole link from the e-mail.",
+            gettext(_BAD_LINK[what]),
             code="bad_link",
         ) from None
     subscriber = (
@@ -79,7 +98,7 @@ def _subscriber_of(token: str, *, salt: str, max_age: int | None, what: str) -> 
     # A confirmation link also names the address it was sent to.
     if subscriber is None or payload.get("e", subscriber.email.lower()) != subscriber.email.lower():
         raise InvalidInput(
-            f"This {what} link belongs to a subscription that no longer exists.",
+            gettext(_GONE_LINK[what]),
             code="bad_link",
         )
     return subscriber
@@ -87,16 +106,16 @@ def _subscriber_of(token: str, *, salt: str, max_age: int | None, what: str) -> 
 
 # --- subscribing ----------------------------------------------------------------------------------
 
-_email_validator = EmailValidator(message="Enter a valid e-mail address.")
+_email_validator = EmailValidator(message=gettext_lazy("Enter a valid e-mail address."))
 
 
 def _clean_email(email: str) -> str:
     email = BaseUserManager.normalize_email((email or "").strip())
     try:
         if not email:
-            raise ValidationError("Enter your e-mail address.")
+            raise ValidationError(gettext("Enter your e-mail address."))
         if len(email) > 254:
-            raise ValidationError("An e-mail address has at most 254 characters.")
+            raise ValidationError(gettext("An e-mail address has at most 254 characters."))
         validate_no_control_characters(email)
         _email_validator(email)
     except ValidationError as error:
@@ -179,8 +198,10 @@ def confirm_subscription(token: str) -> Subscriber:
     subscriber = subscriber_from_confirmation_token(token)
     if subscriber.status == SubscriberStatus.UNSUBSCRIBED:
         raise InvalidInput(
-            "This address was unsubscribed after the link was sent. Subscribe again to get a new "
-            "link.",
+            gettext(
+                "This address was unsubscribed after the link was sent. Subscribe again to get a "
+                "new link."
+            ),
             code="unsubscribed",
         )
     now = timezone.now()

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from typing import Final, Literal
 from urllib.parse import SplitResult, unquote, urlsplit
 
+from django.utils.translation import gettext, gettext_noop
+
 __all__ = [
     "ACCEPTED_FORMS",
     "MAX_INPUT_LENGTH",
@@ -31,7 +33,8 @@ __all__ = [
 
 Scheme = Literal["arxiv", "aminer"]
 
-ACCEPTED_FORMS: Final[str] = (
+# Marked for translation; the refusal message shows it in the active language.
+ACCEPTED_FORMS: Final[str] = gettext_noop(
     "an arXiv id (2109.08133, 2109.08133v2, hep-th/9901001), "
     "an arXiv URL (https://arxiv.org/abs/…, /pdf/…), "
     "an arXiv DOI (10.48550/arXiv.2109.08133) "
@@ -113,11 +116,14 @@ def _refusal_message(given: object, reason: str | None) -> str:
     # repr() escapes quotes, control and invisible characters, so the message stays one
     # readable line whatever was pasted; the ellipsis sits outside the quotes to show the cut.
     quoted = repr(text[:_QUOTE_LENGTH]) + ("…" if len(text) > _QUOTE_LENGTH else "")
-    because = f": {reason}" if reason else ""
-    return (
-        f"{quoted} is not a paper identifier we recognise{because}. "
-        f"Accepted forms: {ACCEPTED_FORMS}."
-    )
+    if reason:
+        return gettext(
+            "%(given)s is not a paper identifier we recognise: %(reason)s. "
+            "Accepted forms: %(forms)s."
+        ) % {"given": quoted, "reason": reason, "forms": gettext(ACCEPTED_FORMS)}
+    return gettext(
+        "%(given)s is not a paper identifier we recognise. Accepted forms: %(forms)s."
+    ) % {"given": quoted, "forms": gettext(ACCEPTED_FORMS)}
 
 
 @dataclass(frozen=True)
@@ -185,15 +191,18 @@ def parse_identifier(text: str) -> Identifier:
     ids (month 13, five-digit numbers before 2015, ...).
     """
     if not isinstance(text, str):
-        raise InvalidIdentifier(text, "it is not text")
+        raise InvalidIdentifier(text, gettext("it is not text"))
     # Measured before stripping so that no work at all is spent on an oversized input.
     if len(text) > MAX_INPUT_LENGTH:
-        raise InvalidIdentifier(text, f"it is longer than {MAX_INPUT_LENGTH} characters")
+        raise InvalidIdentifier(
+            text,
+            gettext("it is longer than %(limit)s characters") % {"limit": MAX_INPUT_LENGTH},
+        )
     stripped = _strip_blank_edges(text)
     if not stripped:
-        raise InvalidIdentifier(stripped, "it is empty")
+        raise InvalidIdentifier(stripped, gettext("it is empty"))
     if any(unicodedata.category(char) == "Cc" for char in stripped):
-        raise InvalidIdentifier(stripped, "it contains control characters")
+        raise InvalidIdentifier(stripped, gettext("it contains control characters"))
     try:
         return _parse(stripped)
     except _RefusalError as refused:
@@ -218,7 +227,9 @@ def _parse(text: str) -> Identifier:
         return Identifier("arxiv", *_parse_arxiv_id(rest))
     if prefix == "aminer":
         if not _HEX_ID.fullmatch(rest):
-            raise _RefusalError("after aminer: come the 24 hex characters of an AMiner paper id")
+            raise _RefusalError(
+                gettext("after aminer: come the 24 hex characters of an AMiner paper id")
+            )
         return Identifier("aminer", rest.lower())
     if prefix == "doi" or text.startswith("10."):
         return _parse_doi(rest)
@@ -226,8 +237,10 @@ def _parse(text: str) -> Identifier:
         # 24 hex digits are a MongoDB ObjectId, which many sites use; only the context of an
         # AMiner link (or prefix) says the paper is on AMiner.
         raise _RefusalError(
-            "a bare 24-character hex string could come from anywhere; "
-            "paste the AMiner link or write aminer:<id>"
+            gettext(
+                "a bare 24-character hex string could come from anywhere; "
+                "paste the AMiner link or write aminer:<id>"
+            )
         )
     return Identifier("arxiv", *_parse_arxiv_id(text))
 
@@ -274,7 +287,7 @@ def _as_url(text: str) -> SplitResult | None:
         return urlsplit(candidate)
     except ValueError:
         # urlsplit refuses some malformed netlocs (an unbalanced "[", for instance).
-        raise _RefusalError("it is not a well-formed link") from None
+        raise _RefusalError(gettext("it is not a well-formed link")) from None
 
 
 def _parse_url(url: SplitResult) -> Identifier:
@@ -290,10 +303,12 @@ def _parse_url(url: SplitResult) -> Identifier:
     if host in _AMINER_HOSTS:
         match = _AMINER_PATH.fullmatch(url.path)
         if match is None:
-            raise _RefusalError("AMiner links are recognised only for paper pages (/pub/<id>)")
+            raise _RefusalError(
+                gettext("AMiner links are recognised only for paper pages (/pub/<id>)")
+            )
         return Identifier("aminer", match["id"].lower())
     raise _RefusalError(
-        "links are recognised only from arxiv.org, doi.org and aminer.cn/aminer.org"
+        gettext("links are recognised only from arxiv.org, doi.org and aminer.cn/aminer.org")
     )
 
 
@@ -301,7 +316,9 @@ def _parse_arxiv_path(path: str) -> tuple[str, int | None]:
     """The arXiv id in the path of an arXiv paper link (/abs/, /pdf/, /html/, /format/)."""
     kind, slash, rest = path.removeprefix("/").partition("/")
     if not (slash and kind in _ARXIV_PATH_KINDS):
-        raise _RefusalError("arXiv links are recognised only for papers (/abs/, /pdf/, /html/)")
+        raise _RefusalError(
+            gettext("arXiv links are recognised only for papers (/abs/, /pdf/, /html/)")
+        )
     rest = rest.removesuffix("/")
     if kind == "pdf":
         rest = rest.removesuffix(".pdf")
@@ -312,10 +329,10 @@ def _parse_doi(doi: str) -> Identifier:
     """An arXiv DOI ("10.48550/arXiv.2109.08133"); DOIs are case-insensitive."""
     prefix_length = len(_ARXIV_DOI_PREFIX)
     if doi[:prefix_length].lower() != _ARXIV_DOI_PREFIX.lower():
-        raise _RefusalError("only arXiv DOIs (10.48550/arXiv.…) are recognised")
+        raise _RefusalError(gettext("only arXiv DOIs (10.48550/arXiv.…) are recognised"))
     value, version = _parse_arxiv_id(doi[prefix_length:])
     if version is not None:
-        raise _RefusalError("arXiv DOIs name a paper, never one of its versions")
+        raise _RefusalError(gettext("arXiv DOIs name a paper, never one of its versions"))
     return Identifier("arxiv", value)
 
 
@@ -343,7 +360,7 @@ def _parse_arxiv_id(text: str) -> tuple[str, int | None]:
 def _check_month(yymm: str) -> None:
     month = int(yymm[2:])
     if not 1 <= month <= 12:
-        raise _RefusalError(f"month {yymm[2:]} does not exist")
+        raise _RefusalError(gettext("month %(month)s does not exist") % {"month": yymm[2:]})
 
 
 def _check_new_style(yymm: str, number: str) -> None:
@@ -352,15 +369,17 @@ def _check_new_style(yymm: str, number: str) -> None:
     # "YYMM" compares as a number.
     if int(yymm) < 704:
         raise _RefusalError(
-            "new-style arXiv ids start in April 2007 (0704); "
-            "older papers have ids like hep-th/9901001"
+            gettext(
+                "new-style arXiv ids start in April 2007 (0704); "
+                "older papers have ids like hep-th/9901001"
+            )
         )
     if len(number) == 5 and int(yymm) <= 1412:
-        raise _RefusalError("5-digit arXiv numbers start in January 2015 (1501)")
+        raise _RefusalError(gettext("5-digit arXiv numbers start in January 2015 (1501)"))
     if len(number) == 4 and int(yymm) >= 1501:
-        raise _RefusalError("arXiv numbers have 5 digits since January 2015 (1501)")
+        raise _RefusalError(gettext("arXiv numbers have 5 digits since January 2015 (1501)"))
     if int(number) == 0:
-        raise _RefusalError("arXiv numbers start at 1, not 0")
+        raise _RefusalError(gettext("arXiv numbers start at 1, not 0"))
 
 
 def _check_old_style(yymm: str, number: str) -> None:
@@ -369,9 +388,11 @@ def _check_old_style(yymm: str, number: str) -> None:
     year = int(yymm[:2])
     year += 1900 if year >= 91 else 2000
     if not (1991, 8) <= (year, int(yymm[2:])) <= (2007, 3):
-        raise _RefusalError("old-style arXiv ids run from August 1991 (9108) to March 2007 (0703)")
+        raise _RefusalError(
+            gettext("old-style arXiv ids run from August 1991 (9108) to March 2007 (0703)")
+        )
     if int(number) == 0:
-        raise _RefusalError("arXiv numbers start at 1, not 0")
+        raise _RefusalError(gettext("arXiv numbers start at 1, not 0"))
 
 
 def _parse_version(digits: str | None) -> int | None:
@@ -380,9 +401,11 @@ def _parse_version(digits: str | None) -> int | None:
     # "v0" and "v02" are refused rather than read as something else: arXiv never writes
     # them, so they point at a typo.
     if digits.startswith("0"):
-        raise _RefusalError("arXiv versions start at v1 and have no leading zeros")
+        raise _RefusalError(gettext("arXiv versions start at v1 and have no leading zeros"))
     if len(digits) > _MAX_VERSION_DIGITS:
-        raise _RefusalError(f"version v{digits} is implausibly large")
+        raise _RefusalError(
+            gettext("version v%(digits)s is implausibly large") % {"digits": digits}
+        )
     return int(digits)
 
 

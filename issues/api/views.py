@@ -36,7 +36,7 @@ from issues.api.serializers import (
 )
 from issues.exceptions import InvalidInput, NotAllowed
 from issues.models import Issue, IssueEntry, Publication, Recommendation
-from issues.permissions import REFUSALS, can, require
+from issues.permissions import can, refusal, require
 from papers import selectors as paper_selectors
 from papers.api.serializers import PaperMetadataSerializer, PaperSerializer
 from weekly.api.limits import SubmissionThrottle
@@ -384,9 +384,9 @@ class ReviewQueueView(generics.ListAPIView):
         if slug:
             publication = get_object_or_404(selectors.publications(), slug=slug[:80])
             if not can(user, "issues.view_review_queue", publication):
-                raise NotAllowed(REFUSALS["issues.view_review_queue"])
+                raise NotAllowed(refusal("issues.view_review_queue"))
         elif selectors.reviewed_publication_ids(user) == []:
-            raise NotAllowed(REFUSALS["issues.view_review_queue"])
+            raise NotAllowed(refusal("issues.view_review_queue"))
         return selectors.with_paper_details(selectors.review_queue(user, publication=publication))
 
 
@@ -444,7 +444,7 @@ class RecommendationReviewListView(APIView):
         if not can(request.user, "issues.view_reviews", recommendation):
             if not request.user.is_authenticated:
                 raise exceptions.NotAuthenticated()
-            raise NotAllowed(REFUSALS["issues.view_reviews"])
+            raise NotAllowed(refusal("issues.view_reviews"))
         reviews = recommendation.reviews.select_related("reviewer")
         return Response(ReviewSerializer(reviews, many=True).data)
 

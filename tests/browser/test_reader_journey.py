@@ -102,9 +102,11 @@ def test_a_reader_in_chinese_sees_the_chinese_names_of_the_issue(page: Any, seed
     page.goto(seeded.issue.get_absolute_url())
 
     assert language_of(page) == "zh-hans"
-    # The data's Chinese names (the interface's own words wait for the Chinese catalogue).
+    # The data's Chinese names, and the interface's own words in Chinese.
     assert page.locator(".issue-header .kicker").get_by_text("浏览器周刊").is_visible()
     assert page.title().startswith("Small models, long contexts · 浏览器周刊")
+    assert page.get_by_role("heading", name="带走这一期").is_visible()
+    assert page.get_by_text("Take this issue with you").count() == 0
     assert page.get_by_text("小模型的课程式预训练").is_visible()
     for title in seeded.paper_titles:
         assert page.get_by_role("link", name=title).is_visible()
