@@ -33,7 +33,8 @@ def test_probes_answer_on_an_address_not_in_allowed_hosts(client: Client, settin
     assert client.get("/", HTTP_HOST="10.0.0.7:8000").status_code == 400
 
 
-def test_readiness_reports_each_part(client: Client) -> None:
+def test_readiness_reports_each_part(client: Client, settings: Any) -> None:
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # the embedded default: no broker
     response = client.get("/healthz")
     assert response.status_code == 200
     body = response.json()
