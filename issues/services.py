@@ -325,7 +325,8 @@ def enforce_submission_quota(by: Any, publication: Publication) -> None:
     frees_at = recent[len(recent) - quota] + QUOTA_PERIOD
     local = timezone.localtime(frees_at)
     raise QuotaExceeded(
-        f"{publication.name} takes at most {quota} recommendations from one member in 7 days, "
+        f"{publication.name} takes at most {quota} "
+        f"recommendation{'' if quota == 1 else 's'} from one member in 7 days, "
         f"and you have made {len(recent)}. You can recommend again after "
         f"{local:%Y-%m-%d %H:%M} ({local.tzname()}).",
         retry_after=max(1, int((frees_at - now).total_seconds()) + 1),
