@@ -9,8 +9,12 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from contributors.forms import AdminLoginForm
 from contributors.models import User
 from contributors.services import PROFILE_FIELDS
+
+# The admin's log-in counts failed attempts per user name with the site's and the API's.
+admin.site.login_form = AdminLoginForm
 
 PROFILE_FIELDSET = (
     _("Public profile"),

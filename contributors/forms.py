@@ -5,14 +5,55 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from contributors import lockout
 from contributors.services import PROFILE_FIELDS
 
 User = get_user_model()
+
+
+#: The form error code of a log-in refused because its user name failed too often.
+LOGIN_LOCKED = "login_locked"
+
+
+class LockoutLoginMixin:
+    """Django's log-in form, through ``lockout.authenticate_member``: failed log-ins are
+    counted per user name, and a name that failed too often is refused for a while (with its
+    own message and code ``login_locked``), the right password included."""
+
+    request: Any
+    cleaned_data: dict[str, Any]
+    user_cache: Any
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is not None and password:
+            try:
+                self.user_cache = lockout.authenticate_member(
+                    self.request, username=username, password=password
+                )
+            except lockout.LoginLocked as locked:
+                self.retry_after = locked.retry_after
+                raise ValidationError(locked.message, code=LOGIN_LOCKED) from None
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()  # type: ignore[attr-defined]
+            self.confirm_login_allowed(self.user_cache)  # type: ignore[attr-defined]
+        return self.cleaned_data
+
+
+class LoginForm(LockoutLoginMixin, AuthenticationForm):
+    """The site's log-in form."""
+
+
+class AdminLoginForm(LockoutLoginMixin, AdminAuthenticationForm):
+    """The admin's log-in form (staff only), counted with the site's."""
 
 
 class SignupForm(UserCreationForm):

@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
@@ -33,7 +33,7 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework.throttling import SimpleRateThrottle
 
 from contributors import selectors, services
-from contributors.forms import ProfileForm, SignupForm
+from contributors.forms import LOGIN_LOCKED, LoginForm, ProfileForm, SignupForm
 
 #: The backend that signs in a member who has just signed up (several are configured).
 SIGNUP_LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -167,9 +167,11 @@ class SignupView(View):
 
 
 class AccountLoginView(auth_views.LoginView):
-    """Django's log-in, with a limit of attempts per client address."""
+    """Django's log-in, with a limit of attempts per client address and one of failures per
+    user name (``contributors.lockout``)."""
 
     template_name = "contributors/account/login.html"
+    authentication_form = LoginForm
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         throttle = LoginThrottle()
@@ -182,6 +184,14 @@ class AccountLoginView(auth_views.LoginView):
                 request, self.template_name, self.get_context_data(form=form), throttle
             )
         return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: LoginForm) -> HttpResponse:
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, LOGIN_LOCKED):
+            # As refused as the throttles are: 429, and when to come back.
+            response.status_code = 429
+            response["Retry-After"] = str(form.retry_after)
+        return response
 
 
 class AccountPasswordResetView(auth_views.PasswordResetView):

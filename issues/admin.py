@@ -135,7 +135,14 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Publication)
 class PublicationAdmin(admin.ModelAdmin):
-    list_display = ("name", "name_zh", "slug", "approvals_required", "created_at")
+    list_display = (
+        "name",
+        "name_zh",
+        "slug",
+        "approvals_required",
+        "weekly_submission_quota",
+        "created_at",
+    )
     search_fields = ("name", "name_zh", "slug")
     prepopulated_fields = {"slug": ("name",)}
     inlines = (MembershipInline,)

@@ -54,3 +54,14 @@ class InvalidInput(WorkflowError):
 
     code = "invalid"
     http_status = 400
+
+
+class QuotaExceeded(WorkflowError):
+    """The member has used up a limit; ``retry_after`` seconds until the next try can succeed."""
+
+    code = "quota_exceeded"
+    http_status = 429
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

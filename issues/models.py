@@ -17,6 +17,10 @@ from issues.enums import (
     Verdict,
 )
 
+#: A new publication's ``weekly_submission_quota``: far above what a member who reads and writes
+#: summaries sends in a week, far below what a script would.
+DEFAULT_WEEKLY_SUBMISSION_QUOTA = 20
+
 
 class Publication(models.Model):
     """A digest with its own team and its own issue numbering, e.g. Pretraining Weekly."""
@@ -30,6 +34,16 @@ class Publication(models.Model):
         _("approvals required"),
         default=1,
         help_text=_("How many reviewers must approve a recommendation before it is accepted."),
+    )
+    weekly_submission_quota = models.PositiveIntegerField(
+        _("weekly submission quota"),
+        null=True,
+        blank=True,
+        default=DEFAULT_WEEKLY_SUBMISSION_QUOTA,
+        help_text=_(
+            "The most recommendations one member may make to this publication in any 7 days, "
+            "drafts included; empty or 0 for no limit. Its editors are not limited."
+        ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

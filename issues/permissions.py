@@ -134,6 +134,9 @@ CAPABILITIES: dict[str, rules.Predicate] = {
     "issues.refetch_paper_metadata": is_editor_anywhere,
     "issues.enter_paper_metadata": is_editor_anywhere | recommended_unfetched_paper,
     "issues.manage_team": is_admin,
+    # Editors enter items on the community's behalf (from a mailing list, an old digest): the
+    # publication's weekly submission quota does not hold them back.
+    "issues.exceed_submission_quota": is_editor_of,
 }
 
 #: Why a capability was refused, in words a member understands. Marked for translation and kept
@@ -186,6 +189,9 @@ REFUSALS: dict[str, str] = {
         "fill it in by hand."
     ),
     "issues.manage_team": gettext_noop("Only administrators may grant roles."),
+    "issues.exceed_submission_quota": gettext_noop(
+        "Only editors of this publication may recommend beyond its weekly quota."
+    ),
 }
 
 for _name, _predicate in CAPABILITIES.items():

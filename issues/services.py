@@ -17,11 +17,12 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from issues import drafting, notifications, selectors
 from issues.enums import (
@@ -37,7 +38,7 @@ from issues.enums import (
     TeamRole,
     Verdict,
 )
-from issues.exceptions import Conflict, InvalidInput, InvalidTransition
+from issues.exceptions import Conflict, InvalidInput, InvalidTransition, QuotaExceeded
 from issues.models import (
     Correction,
     Issue,
@@ -49,7 +50,7 @@ from issues.models import (
     Review,
     Transition,
 )
-from issues.permissions import require
+from issues.permissions import can, require
 from issues.validators import (
     TITLE_MAX_LENGTH,
     validate_http_url,
@@ -253,6 +254,8 @@ def create_recommendation(
 
     The paper is found or created in the catalogue (``pending`` metadata when new). The
     recommendation starts as a draft when ``draft`` is true, otherwise it is submitted for review.
+    Refused with ``QuotaExceeded`` beyond the publication's weekly submission quota
+    (``enforce_submission_quota``).
 
     Side effects: may insert a Paper; inserts a Recommendation and its audit rows.
     """
@@ -265,6 +268,7 @@ def create_recommendation(
     cleaned = _clean_recommendation_fields(kind, fields)
 
     with transaction.atomic():
+        enforce_submission_quota(by, publication)
         paper = None
         if kind == RecommendationKind.PAPER:
             try:
@@ -300,6 +304,58 @@ def create_recommendation(
                 extra={"submitted_at": timezone.now()},
             )
     return recommendation
+
+
+#: The rolling period of a publication's ``weekly_submission_quota``.
+QUOTA_PERIOD = dt.timedelta(days=7)
+
+
+def enforce_submission_quota(by: Any, publication: Publication) -> None:
+    """Refuse (``QuotaExceeded``, HTTP 429) a recommendation beyond ``publication``'s quota.
+
+    The quota counts every recommendation ``by`` created in the publication in the last 7 days
+    (rolling), whatever became of it: drafts, withdrawn and rejected ones included, so that
+    neither drafts nor withdrawing makes room for more. A quota that is empty or 0 is no limit;
+    the publication's editors (and admins) are not limited. The message names the quota and when
+    the next recommendation can be made.
+
+    Call it inside the transaction that inserts the recommendation: it locks the member's row,
+    so two submissions of one member at once (two tabs, a script) are counted one after the
+    other and never both take the last place.
+    """
+    quota = publication.weekly_submission_quota
+    if not quota or can(by, "issues.exceed_submission_quota", publication):
+        return
+    list(get_user_model().objects.select_for_update().filter(pk=by.pk).values_list("pk", flat=True))
+    now = timezone.now()
+    recent = list(
+        Recommendation.objects.filter(
+            publication=publication, submitter=by, created_at__gt=now - QUOTA_PERIOD
+        )
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+    )
+    if len(recent) < quota:
+        return
+    # The place that frees first: when all but quota - 1 of them have left the period.
+    frees_at = recent[len(recent) - quota] + QUOTA_PERIOD
+    local = timezone.localtime(frees_at)
+    raise QuotaExceeded(
+        ngettext(
+            "%(publication)s takes at most %(quota)d recommendation from one member in 7 days, "
+            "and you have made %(made)d. You can recommend again after %(when)s.",
+            "%(publication)s takes at most %(quota)d recommendations from one member in 7 days, "
+            "and you have made %(made)d. You can recommend again after %(when)s.",
+            quota,
+        )
+        % {
+            "publication": publication.name,
+            "quota": quota,
+            "made": len(recent),
+            "when": f"{local:%Y-%m-%d %H:%M} ({local.tzname()})",
+        },
+        retry_after=max(1, int((frees_at - now).total_seconds()) + 1),
+    )
 
 
 def _refuse_duplicate(by: Any, publication: Publication, paper: Any) -> None:

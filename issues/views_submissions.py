@@ -9,6 +9,7 @@ services check both again when a form is posted.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -29,7 +31,7 @@ from issues.enums import (
     RecommendationKind,
     RecommendationStatus,
 )
-from issues.exceptions import WorkflowError
+from issues.exceptions import QuotaExceeded, WorkflowError
 from issues.forms_submissions import (
     ACTION_DRAFT,
     ACTION_PREVIEW,
@@ -47,6 +49,7 @@ from papers import selectors as paper_selectors
 from papers.enums import MetadataStatus
 from papers.identifiers import MAX_INPUT_LENGTH, InvalidIdentifier, parse_identifier
 from papers.models import Paper
+from weekly.api.limits import SubmissionThrottle
 
 SUBMISSIONS_PAGE_SIZE = 20
 
@@ -149,6 +152,11 @@ class _RecommendationCreateView(LoginRequiredMixin, TemplateView):
             return self.render_to_response(
                 self.get_context_data(form=unbound, preview_html=render_markdown(summary))
             )
+        # The API's per-member rate of submissions, on the same count: a member cannot double it
+        # by using both. A preview saves nothing and is not counted.
+        throttle = SubmissionThrottle()
+        if not throttle.allow_request(request, self):
+            return self._throttled(throttle)
         if form.is_valid():
             try:
                 recommendation = services.create_recommendation(
@@ -157,6 +165,11 @@ class _RecommendationCreateView(LoginRequiredMixin, TemplateView):
                     draft=action == ACTION_DRAFT,
                     **form.service_values(),
                 )
+            except QuotaExceeded as error:
+                _add_service_error(form, error)
+                response = self.render_to_response(self.get_context_data(form=form), status=429)
+                response["Retry-After"] = str(error.retry_after)
+                return response
             except WorkflowError as error:
                 _add_service_error(form, error)
             else:
@@ -166,6 +179,23 @@ class _RecommendationCreateView(LoginRequiredMixin, TemplateView):
                     messages.success(request, _("Thank you: your recommendation is under review."))
                 return redirect("submissions:detail", pk=recommendation.pk)
         return self.render_to_response(self.get_context_data(form=form))
+
+    def _throttled(self, throttle: SubmissionThrottle) -> HttpResponse:
+        """The form again as typed, unchecked and unsaved, with why: 429 and ``Retry-After``."""
+        retry_after = max(1, math.ceil(throttle.wait() or 1))
+        minutes = math.ceil(retry_after / 60)
+        throttled = ngettext(
+            "You have sent too many submissions in a short time. Please try again in "
+            "%(minutes)d minute.",
+            "You have sent too many submissions in a short time. Please try again in "
+            "%(minutes)d minutes.",
+            minutes,
+        ) % {"minutes": minutes}
+        unbound = self.form_class(initial=self.request.POST.dict())
+        context = self.get_context_data(form=unbound, throttled=throttled)
+        response = self.render_to_response(context, status=429)
+        response["Retry-After"] = str(retry_after)
+        return response
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -73,6 +73,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so its 413 passes back through the others (headers, log line); before any view or
+    # CsrfViewMiddleware.process_view reads a body.
+    "weekly.limits.RequestSizeMiddleware",
 ]
 
 ROOT_URLCONF = "weekly.urls"
@@ -255,7 +258,23 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # --- Limits ---------------------------------------------------------------------------------------
+# The largest request body in bytes, form or JSON: a larger declared one is refused with 413 before
+# it is read (weekly.limits). Nothing of ours comes near it; gunicorn bounds request lines and
+# headers (gunicorn.conf.py).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
+# Fields of one form: the largest of ours (an admin list of 100 editable topics, an issue with its
+# entries inline) stays far below; more is refused with 400.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=500)
+# No page or endpoint takes files: a form that carries one is refused with 400, and without upload
+# handlers no file part is ever held in memory or written to a temporary file.
+DATA_UPLOAD_MAX_NUMBER_FILES = 0
+FILE_UPLOAD_HANDLERS: list[str] = []
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+# Failed log-ins per user name, from any address, through the site, the admin or the API
+# (contributors.lockout): after LOGIN_FAILURE_LIMIT of them within LOGIN_FAILURE_WINDOW seconds of
+# the first, the name is refused until the window ends. 0 turns this off.
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW", default=15 * 60)
 
 # --- REST framework -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -7,6 +7,9 @@ from django.urls import include, path
 from issues.sitemaps import SITEMAPS
 from weekly.views import FaviconView, RobotsTxtView
 
+# Too large or too many fields in a form: a page (or the API's error) that says so.
+handler400 = "weekly.limits.bad_request"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("robots.txt", RobotsTxtView.as_view(), name="robots-txt"),

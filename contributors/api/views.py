@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import authenticate
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
@@ -11,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from contributors import selectors, services
+from contributors import lockout, selectors, services
 from contributors.api.serializers import (
     ContributorSerializer,
     ProfileSerializer,
@@ -35,18 +34,27 @@ class TokenView(APIView):
         summary="Get an API token",
         description=(
             "Answers the member's token, creating it on first use. The same token is answered "
-            "until it is revoked."
+            "until it is revoked. After LOGIN_FAILURE_LIMIT wrong passwords for one user name "
+            "(10 by default) within LOGIN_FAILURE_WINDOW seconds (900), that name is refused "
+            "with 429 login_locked until the window ends, the right password included."
         ),
     )
     def post(self, request: Request) -> Response:
         given = TokenRequestSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        user = authenticate(
-            request._request,
-            username=given.validated_data["username"],
-            password=given.validated_data["password"],
-        )
-        if user is None or not user.is_active:
+        try:
+            user = lockout.authenticate_member(
+                request._request,
+                username=given.validated_data["username"],
+                password=given.validated_data["password"],
+            )
+        except lockout.LoginLocked as locked:
+            return Response(
+                error_body("login_locked", locked.message),
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(locked.retry_after)},
+            )
+        if user is None:
             return Response(
                 error_body("invalid_credentials", "The user name or the password is wrong."),
                 status=status.HTTP_400_BAD_REQUEST,

@@ -45,11 +45,20 @@ class PublicationSerializer(serializers.ModelSerializer):
             "description",
             "description_zh",
             "approvals_required",
+            "weekly_submission_quota",
             "url",
             "issues",
             "feeds",
         )
         read_only_fields = fields
+        extra_kwargs = {
+            "weekly_submission_quota": {
+                "help_text": (
+                    "The most recommendations one member may make to this publication in any "
+                    "7 days, drafts included (null: no limit; editors are not limited)."
+                )
+            }
+        }
 
     def get_url(self, publication: Publication) -> str:
         return absolute(self.context, reverse("issues:publication-detail", args=[publication.slug]))

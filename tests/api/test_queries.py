@@ -52,6 +52,9 @@ class World:
 def world(
     publication: Publication, contributor: Any, reviewer: Any, editor: Any, topic: Topic
 ) -> World:
+    # Lists of 50 of one member's recommendations: beyond the weekly quota of a publication.
+    publication.weekly_submission_quota = None
+    publication.save(update_fields=["weekly_submission_quota"])
     return World(publication, contributor, reviewer, editor, topic)
 
 

@@ -86,6 +86,7 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
         "paper:not_found": ANY_EDITOR | SUBMITTER,
     },
     "issues.manage_team": {"none": frozenset({"superuser"})},
+    "issues.exceed_submission_quota": {"publication": EDITORS},
 }
 
 

@@ -64,7 +64,11 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     """Turn every refusal into the one error shape, with a message a person can read."""
     if isinstance(exc, WorkflowError):
         fields = {exc.field: [exc.message]} if exc.field else {}
-        return Response(error_body(exc.code, exc.message, fields), status=exc.http_status)
+        response = Response(error_body(exc.code, exc.message, fields), status=exc.http_status)
+        retry_after = getattr(exc, "retry_after", None)  # a quota: when to try again
+        if retry_after:
+            response["Retry-After"] = str(retry_after)
+        return response
     if isinstance(exc, RequestDataTooBig):
         exc = RequestTooLarge()
     elif isinstance(exc, DjangoValidationError):

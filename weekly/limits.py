@@ -1,0 +1,91 @@
+"""Request bodies: how large they may be, and a readable refusal when they are not.
+
+No page or endpoint takes files, and no form or JSON body of ours comes near
+``DATA_UPLOAD_MAX_MEMORY_SIZE`` (1 MB by default). A body declared larger is refused with 413
+before anything reads it (``RequestSizeMiddleware``); what Django itself refuses while reading a
+form (``RequestDataTooBig``, ``TooManyFieldsSent``) gets a page that says what went wrong instead
+of a bare "Bad Request" (``bad_request``, the site's ``handler400``). Under ``/api/`` both answer
+in the API's one error shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.views import defaults
+
+from weekly.api.errors import error_body
+
+API_PREFIX = "/api/"
+TEMPLATE = "request_refused.html"
+
+
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:  # Django reads such a body as empty too
+        return 0
+
+
+def _refusal(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse(error_body(code, message), status=status)
+    context = {"status": status, "message": message}
+    return render(request, TEMPLATE, context, status=status)
+
+
+def too_large(request: HttpRequest) -> HttpResponse:
+    """413: the body is over the limit (the API's ``too_large``, or a page saying so)."""
+    if request.path.startswith(API_PREFIX):
+        message = "The request body is too large."
+    else:
+        message = _(
+            "What you sent is too large: the limit is %(limit)s. Please shorten it and send it "
+            "again."
+        ) % {"limit": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)}
+    return _refusal(request, 413, "too_large", message)
+
+
+class RequestSizeMiddleware:
+    """Refuses a request whose declared body is over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` bytes, for
+    every path and method, before any view or middleware reads it.
+
+    Placed last: its refusal passes back through every other middleware, so it carries the
+    security headers and is logged like any answer. A body without a declared length (chunked)
+    is never read by Django at all.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _declared_length(request) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            return too_large(request)
+        return self.get_response(request)
+
+
+def bad_request(request: HttpRequest, exception: Exception, **kwargs: Any) -> HttpResponse:
+    """The site's 400 handler: Django calls it for a request it finds suspicious.
+
+    Too large a body (should one get past ``RequestSizeMiddleware``) answers 413; too many form
+    fields, or a file (none is taken: ``DATA_UPLOAD_MAX_NUMBER_FILES`` is 0), 400; each page
+    says why. Anything else (a host not allowed, a broken cookie) gets Django's plain page,
+    which needs nothing from the request.
+    """
+    if isinstance(exception, RequestDataTooBig):
+        return too_large(request)
+    if isinstance(exception, TooManyFieldsSent):
+        message = _("The form you sent has too many fields (more than %(limit)d).") % {
+            "limit": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        }
+        return _refusal(request, 400, "invalid", message)
+    if isinstance(exception, TooManyFilesSent):
+        return _refusal(request, 400, "invalid", _("This site takes no files."))
+    return defaults.bad_request(request, exception, **kwargs)
