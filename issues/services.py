@@ -16,6 +16,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -249,6 +250,10 @@ def create_recommendation(
     cleaned = _clean_recommendation_fields(kind, fields)
 
     with transaction.atomic():
+        # One member's submissions are decided one after the other: a double click on "submit"
+        # of a known paper would otherwise pass the duplicate check twice, since neither request
+        # sees the other's uncommitted recommendation.
+        _lock_member(by)
         paper = None
         if kind == RecommendationKind.PAPER:
             try:
@@ -284,6 +289,12 @@ def create_recommendation(
                 extra={"submitted_at": timezone.now()},
             )
     return recommendation
+
+
+def _lock_member(user: Any) -> None:
+    """Lock the member's row until the transaction ends (PostgreSQL; SQLite serialises writers)."""
+    members = get_user_model().objects.select_for_update()
+    list(members.filter(pk=user.pk).values_list("pk", flat=True))
 
 
 def _refuse_duplicate(by: Any, publication: Publication, paper: Any) -> None:
@@ -401,12 +412,27 @@ def review_recommendation(
             "Say in a comment what should change, or why it is rejected.", field="comment"
         )
     with transaction.atomic():
+        # Lock the recommendation and read its state afresh: two reviews at once (a double
+        # click, two reviewers) are then decided one after the other, the second seeing the
+        # first. Without it both pass the "already reviewed" check, and two approvals that are
+        # each the other's second both count one and leave the recommendation waiting.
+        current = (
+            Recommendation.objects.select_for_update()
+            .values("status", "submitted_at")
+            .get(pk=recommendation.pk)
+        )
         if recommendation.status != RecommendationStatus.SUBMITTED:
             raise InvalidTransition(
                 "Only a submitted recommendation can be reviewed; this one is "
                 f"{RecommendationStatus(recommendation.status).label.lower()}.",
                 code="cannot_review",
             )
+        if current["status"] != recommendation.status:
+            raise Conflict(
+                "This recommendation was changed by someone else meanwhile. Reload it and try "
+                "again."
+            )
+        recommendation.submitted_at = current["submitted_at"]
         this_round = recommendation.reviews.filter(created_at__gte=recommendation.submitted_at)
         if this_round.filter(reviewer=by).exists():
             raise InvalidTransition(
