@@ -447,3 +447,40 @@ def test_cache_with_redis_unreachable_reads_empty_and_drops_writes(
         "set", "add", "set_many", "get", "get_many", "has_key", "touch", "delete", "delete_many"
     }  # fmt: skip
     assert all("ConnectionError" in r.getMessage() for r in caplog.records)
+
+
+@needs_recordings
+@pytest.mark.django_db
+def test_a_members_url_is_parsed_never_fetched(
+    publication: Publication,
+    contributor: Any,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Only the configured API is called, whatever host a member's link names (no SSRF)."""
+    with FaultyApi().running() as api:
+        _point_at(settings, api, "arxiv")
+        here = api.url.removeprefix("http://")
+        refused = [
+            f"http://{here}/abs/{ARXIV_ID}",
+            f"https://arxiv.org@{here}/abs/{ARXIV_ID}",
+            f"https://arxiv.org.{here}/abs/{ARXIV_ID}",
+            f"https://{here}/pub/{AMINER_ID}",
+            f"https://www.aminer.cn.evil.example/pub/{AMINER_ID}",
+            f"gopher://{here}/abs/{ARXIV_ID}",
+            "file:///etc/passwd",
+        ]
+        client = client_for(contributor)
+        with django_capture_on_commit_callbacks(execute=True):
+            answers = [
+                client.post(
+                    "/api/v1/recommendations/",
+                    {"publication": publication.slug, "identifier": link, "summary": "Look."},
+                    format="json",
+                )
+                for link in [*refused, f"https://arxiv.org/abs/{ARXIV_ID}?next=http://{here}/x"]
+            ]
+    assert [a.status_code for a in answers] == [400] * len(refused) + [201]
+    assert {a.json()["error"]["code"] for a in answers[:-1]} == {"invalid_identifier"}
+    assert api.requests == ["/api/query"]  # the one accepted paper, fetched from the API
+    assert Paper.objects.get().title == ARXIV_TITLE
