@@ -268,6 +268,10 @@ def create_recommendation(
     cleaned = _clean_recommendation_fields(kind, fields)
 
     with transaction.atomic():
+        # One member's submissions are decided one after the other: a double click on "submit"
+        # of a known paper would otherwise pass the duplicate check twice, since neither request
+        # sees the other's uncommitted recommendation.
+        _lock_member(by)
         enforce_submission_quota(by, publication)
         paper = None
         if kind == RecommendationKind.PAPER:
@@ -306,6 +310,12 @@ def create_recommendation(
     return recommendation
 
 
+def _lock_member(user: Any) -> None:
+    """Lock the member's row until the transaction ends (PostgreSQL; SQLite serialises writers)."""
+    members = get_user_model().objects.select_for_update()
+    list(members.filter(pk=user.pk).values_list("pk", flat=True))
+
+
 #: The rolling period of a publication's ``weekly_submission_quota``.
 QUOTA_PERIOD = dt.timedelta(days=7)
 
@@ -326,7 +336,7 @@ def enforce_submission_quota(by: Any, publication: Publication) -> None:
     quota = publication.weekly_submission_quota
     if not quota or can(by, "issues.exceed_submission_quota", publication):
         return
-    list(get_user_model().objects.select_for_update().filter(pk=by.pk).values_list("pk", flat=True))
+    _lock_member(by)
     now = timezone.now()
     recent = list(
         Recommendation.objects.filter(
@@ -483,12 +493,27 @@ def review_recommendation(
             gettext("Say in a comment what should change, or why it is rejected."), field="comment"
         )
     with transaction.atomic():
+        # Lock the recommendation and read its state afresh: two reviews at once (a double
+        # click, two reviewers) are then decided one after the other, the second seeing the
+        # first. Without it both pass the "already reviewed" check, and two approvals that are
+        # each the other's second both count one and leave the recommendation waiting.
+        current = (
+            Recommendation.objects.select_for_update()
+            .values("status", "submitted_at")
+            .get(pk=recommendation.pk)
+        )
         if recommendation.status != RecommendationStatus.SUBMITTED:
             raise InvalidTransition(
                 gettext("Only a submitted recommendation can be reviewed; this one is %(status)s.")
                 % {"status": RecommendationStatus(recommendation.status).label.lower()},
                 code="cannot_review",
             )
+        if current["status"] != recommendation.status:
+            raise Conflict(
+                "This recommendation was changed by someone else meanwhile. Reload it and try "
+                "again."
+            )
+        recommendation.submitted_at = current["submitted_at"]
         this_round = recommendation.reviews.filter(created_at__gte=recommendation.submitted_at)
         if this_round.filter(reviewer=by).exists():
             raise InvalidTransition(

@@ -140,3 +140,58 @@ def test_tasks_enqueued_by_a_request_carry_its_id() -> None:
     finally:
         logs.request_id_var.reset(token)
     assert headers == {"request_id": "req-42"}
+
+
+#: A password nobody else uses, so that finding it anywhere in the logs means it leaked.
+LEAKABLE = "Tr0ub4dor&3-never-log-me"
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "as_json"),
+    [
+        ("/accounts/login/", {"username": "ada", "password": LEAKABLE}, False),
+        ("/accounts/login/", {"username": "nobody-such", "password": LEAKABLE}, False),
+        ("/admin/login/", {"username": "ada", "password": LEAKABLE}, False),
+        ("/api/v1/auth/token/", {"username": "ada", "password": LEAKABLE}, True),
+        ("/api/v1/auth/token/", '{"username": "ada", "password": "' + LEAKABLE + '"', True),
+        (
+            "/accounts/signup/",
+            {
+                "username": "ada",  # taken
+                "email": "not-an-address",
+                "display_name": "Ada",
+                "password1": LEAKABLE,
+                "password2": LEAKABLE + "-typo",
+            },
+            False,
+        ),
+        (f"/accounts/login/?password={LEAKABLE}", {"username": "ada", "password": "x"}, False),
+    ],
+    ids=["web", "web-unknown-user", "admin", "api", "api-broken-json", "signup", "query"],
+)
+def test_failed_login_password_never_reaches_a_log_line(
+    path: str, body: Any, as_json: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Everything logged at any level, SQL included, formatted as production writes it."""
+    from django.db import connection
+
+    UserFactory(username="ada")
+    client = Client(enforce_csrf_checks=False)
+    connection.force_debug_cursor = True  # log every query and its parameters too
+    try:
+        with caplog.at_level(logging.DEBUG), caplog.at_level(logging.DEBUG, logger="django"):
+            if isinstance(body, str) or as_json:
+                response = client.post(path, body, content_type="application/json")
+            else:
+                response = client.post(path, body)
+    finally:
+        connection.force_debug_cursor = False
+
+    assert response.status_code in (200, 400)  # refused, and said so: no redirect, no 500
+    formatter = logs.JsonFormatter()
+    lines = [formatter.format(record) for record in caplog.records]
+    assert any('"logger": "weekly.request"' in line for line in lines)  # the request was logged
+    if not isinstance(body, str):  # broken JSON is refused before any query
+        assert any('"logger": "django.db.backends"' in line for line in lines)  # the queries too
+    assert [line for line in lines if LEAKABLE in line] == []
+    assert [r for r in caplog.records if LEAKABLE in repr(r.args)] == []

@@ -220,3 +220,33 @@ def test_session_store_foreign_key_is_no_session_without_a_query(
         assert store.session_key is None
         assert store.get(SESSION_KEY) is None
         assert store.is_empty()
+
+
+# ================================================================ CSRF
+
+
+def test_session_post_without_csrf_token_is_refused_and_a_token_needs_none(
+    contributor: Any,
+) -> None:
+    """A page on another site cannot make a signed-in member's browser write through the API;
+    a client with an API token sends no cookie, so it has no CSRF token to send."""
+    from issues.models import Recommendation
+    from tests.factories import PublicationFactory
+
+    PublicationFactory(slug="pretraining-weekly")
+    body = {"publication": "pretraining-weekly", "identifier": "2305.14314", "summary": "Read."}
+    browser = APIClient(enforce_csrf_checks=True)
+    browser.force_login(contributor)
+
+    refused = browser.post("/api/v1/recommendations/", body, format="json")
+    with_token = APIClient(enforce_csrf_checks=True).post(
+        "/api/v1/recommendations/",
+        body,
+        format="json",
+        HTTP_AUTHORIZATION=f"Token {get_api_token(contributor).key}",
+    )
+
+    assert refused.status_code == 403
+    assert "CSRF" in refused.json()["error"]["message"]
+    assert with_token.status_code == 201, with_token.content
+    assert Recommendation.objects.count() == 1

@@ -1,0 +1,97 @@
+"""The cache backend of a deployment: Django's Redis cache, which outlives Redis.
+
+The cache holds nothing that cannot be lost: throttle counters and short-lived markers. Redis is
+also the broker, so when it is down a member's submission must still be saved (its metadata is
+fetched once Redis is back, by the periodic sweep). Django's backend raises on every call when it
+cannot reach Redis, and a throttle that raises turns every API request into a server error. Here
+the reads answer "nothing cached" and the writes are dropped, each logged: the throttles let
+requests through until Redis is back, which is the lesser harm than refusing every member. The
+readiness probe (``/healthz``) still reports the cache as failing, since a value it stores does not
+come back.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis import RedisError
+
+logger = logging.getLogger("weekly.cache")
+
+
+class ResilientRedisCache(RedisCache):
+    """``RedisCache`` whose reads and writes survive an unreachable Redis (``incr``, ``decr`` and
+    ``clear`` still raise: nothing here relies on them)."""
+
+    def _unavailable(self, operation: str, error: RedisError) -> None:
+        logger.warning("cache %s skipped, Redis unavailable: %s", operation, type(error).__name__)
+
+    def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
+        try:
+            return super().get(key, default, version)
+        except RedisError as error:
+            self._unavailable("get", error)
+            return default
+
+    def get_many(self, keys: Any, version: int | None = None) -> dict[Any, Any]:
+        try:
+            return super().get_many(keys, version)
+        except RedisError as error:
+            self._unavailable("get_many", error)
+            return {}
+
+    def has_key(self, key: Any, version: int | None = None) -> bool:
+        try:
+            return super().has_key(key, version)
+        except RedisError as error:
+            self._unavailable("has_key", error)
+            return False
+
+    def set(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> None:
+        try:
+            super().set(key, value, timeout, version)
+        except RedisError as error:
+            self._unavailable("set", error)
+
+    def add(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> bool:
+        try:
+            return super().add(key, value, timeout, version)
+        except RedisError as error:
+            self._unavailable("add", error)
+            return False
+
+    def set_many(
+        self, data: dict[Any, Any], timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> list[Any]:
+        try:
+            return super().set_many(data, timeout, version)
+        except RedisError as error:
+            self._unavailable("set_many", error)
+            return list(data)
+
+    def touch(self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
+        try:
+            return super().touch(key, timeout, version)
+        except RedisError as error:
+            self._unavailable("touch", error)
+            return False
+
+    def delete(self, key: Any, version: int | None = None) -> bool:
+        try:
+            return super().delete(key, version)
+        except RedisError as error:
+            self._unavailable("delete", error)
+            return False
+
+    def delete_many(self, keys: Any, version: int | None = None) -> None:
+        try:
+            super().delete_many(keys, version)
+        except RedisError as error:
+            self._unavailable("delete_many", error)
