@@ -249,11 +249,15 @@ class _JSONStream:
         self.buffer += chunk
         return True
 
+    @staticmethod
+    def truncated() -> DataFileError:
+        return DataFileError(
+            "The file ends too early: it is truncated (an interrupted export or copy?)."
+        )
+
     def error(self, what: str) -> DataFileError:
         if self.eof and self.pos >= len(self.buffer):
-            return DataFileError(
-                "The file ends too early: it is truncated (an interrupted export or copy?)."
-            )
+            return self.truncated()
         return DataFileError(f"The file is not a valid export: {what} at character {self.where}.")
 
     @property
@@ -288,8 +292,8 @@ class _JSONStream:
             except json.JSONDecodeError as error:
                 if self._fill():
                     continue
-                if self.pos >= len(self.buffer) or error.pos >= len(self.buffer):
-                    raise self.error("") from None
+                if error.msg.startswith("Unterminated") or error.pos >= len(self.buffer.rstrip()):
+                    raise self.truncated() from None
                 raise DataFileError(
                     f"The file is not valid JSON: {error.msg} at character "
                     f"{self.dropped + error.pos}."
