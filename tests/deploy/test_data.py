@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, connections
@@ -26,6 +27,15 @@ from tests.deploy.content import build_site, exported_labels, snapshot
 from tests.factories import PaperFactory, PublicationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_content_types() -> Iterator[None]:
+    # Flushing makes content types anew, with ids of their own, and the test's rollback brings
+    # the old ones back: the process-wide cache of them must not outlive either.
+    ContentType.objects.clear_cache()
+    yield
+    ContentType.objects.clear_cache()
 
 
 def _export() -> str:
