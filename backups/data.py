@@ -469,7 +469,8 @@ def _checked_rows(label: str, rows: Iterable[Any]) -> Iterator[dict[str, Any]]:
 
 def _write(model: type[Model], batch: list[DeserializedObject], *, using: str) -> int:
     # What ``loaddata`` does row by row (a raw save: no signals, ``auto_now`` fields as given),
-    # in one INSERT per batch: ten times faster on a big file.
+    # in one INSERT per batch: 121,053 rows in 8 s instead of 85 s on PostgreSQL, 5.5 s instead of
+    # 39 s on SQLite (bench/export_import.py).
     objects = [item.object for item in batch]
     fields = list(model._meta.local_concrete_fields)
     size = max(1, connections[using].ops.bulk_batch_size(fields, objects))

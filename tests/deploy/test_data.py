@@ -129,6 +129,11 @@ def test_round_trip_of_a_compressed_file(tmp_path: Path) -> None:
     assert member.auth_token.key == site["member"].auth_token.key
 
 
+def test_export_to_a_folder_that_is_not_there_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match=r"Cannot write .*: No such file or directory"):
+        call_command("export_data", "--output", str(tmp_path / "gone" / "site.json"))
+
+
 def test_imported_site_keeps_working(tmp_path: Path) -> None:
     site = build_site()
     text = _export()

@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, TextIO
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from backups.data import Outcome, export_data
 
@@ -29,28 +29,37 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         output = options["output"]
-        if output in (None, "-"):
-            outcome = export_data(self._stdout())
-        else:
-            outcome = self._to_file(Path(output))
+        to_stdout = output in (None, "-")
+        outcome = self._to_stdout() if to_stdout else self._to_file(Path(output))
         # The figures go to standard error: standard output may be the export itself.
         self.stderr.write(
             f"Exported {outcome.rows} rows of {len(outcome.counts)} models in "
-            f"{outcome.seconds:.1f} s{'' if output in (None, '-') else f' to {output}'}.",
+            f"{outcome.seconds:.1f} s{'' if to_stdout else f' to {output}'}.",
             style_func=self.style.SUCCESS,
         )
 
-    def _stdout(self) -> TextIO:
-        out = getattr(self.stdout, "_out", self.stdout)  # past OutputWrapper's line endings
-        if out is sys.stdout and hasattr(sys.stdout, "buffer"):
-            # UTF-8 whatever the locale says: the file holds Chinese and any other text.
-            return io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", write_through=True)
-        return out
+    def _to_stdout(self) -> Outcome:
+        out: TextIO = getattr(self.stdout, "_out", self.stdout)  # past OutputWrapper's endings
+        if out is not sys.stdout or not hasattr(sys.stdout, "buffer"):
+            return export_data(out)
+        # UTF-8 whatever the locale says: the file holds Chinese and any other text.
+        sys.stdout.flush()
+        stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8")
+        try:
+            return export_data(stream)
+        finally:
+            stream.flush()
+            stream.detach()  # standard output stays open for what follows
 
     def _to_file(self, path: Path) -> Outcome:
         # Written next to its place and renamed when complete: a failed export leaves no file
         # that looks like a backup.
-        handle, scratch = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            handle, scratch = tempfile.mkstemp(
+                dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+            )
+        except OSError as error:
+            raise CommandError(f"Cannot write {path}: {error.strerror or error}.") from None
         os.close(handle)
         try:
             if path.suffix == ".gz":
