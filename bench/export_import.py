@@ -39,6 +39,7 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="weekly-bench-"))
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{scratch}/bench.sqlite3")
     os.environ.pop("REDIS_URL", None)
+    os.environ.setdefault("DEBUG", "false")  # no query log: the figures are production's
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "weekly.settings")
 
     import django
