@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "papers",
     "issues",
     "newsletter",
+    "backups",
 ]
 
 MIDDLEWARE = [
