@@ -26,6 +26,11 @@ from issues.models import Publication
 from tests.deploy.content import build_site, exported_labels, snapshot
 from tests.factories import PaperFactory, PublicationFactory, UserFactory
 
+#: The newest migration of the issues app, as the export's schema names it.
+_LAST_ISSUES_MIGRATION = max(
+    path.stem for path in (Path(__file__).parents[2] / "issues" / "migrations").glob("0*.py")
+)
+
 pytestmark = pytest.mark.django_db
 
 
@@ -289,7 +294,7 @@ BAD_FILES: dict[str, tuple[Callable[[str], str], str]] = {
         "export version '1'",
     ),
     "other schema": (
-        _header_swap('"issues": ["0002_member_notifications"]', '"issues": ["0009_future"]'),
+        _header_swap(f'"issues": ["{_LAST_ISSUES_MIGRATION}"]', '"issues": ["0999_future"]'),
         "exported by code at other migrations",
     ),
     "unknown model": (
