@@ -7,6 +7,9 @@ from django.urls import include, path
 from issues.sitemaps import SITEMAPS
 from weekly.views import FaviconView, RobotsTxtView
 
+#: A 400 page that says what was wrong (``weekly.views.bad_request``).
+handler400 = "weekly.views.bad_request"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("robots.txt", RobotsTxtView.as_view(), name="robots-txt"),
