@@ -258,7 +258,7 @@ HTML = _group(
         "bibtex-break": "} , title = {injected",
         "latex-command": "\\input{/etc/passwd}",
         "markdown-heading": "# Heading\n\n---\n\n> quote",
-        "csv-formula": "=HYPERLINK(\"https://evil.example\",\"x\")",
+        "csv-formula": '=HYPERLINK("https://evil.example","x")',
         "header-like": "text\nContent-Type: text/html\n\n<script>alert(1)</script>",
     },
 )
@@ -385,6 +385,68 @@ RAW_JSON = {
 CORPUS: list[Bad] = [*IDENTIFIERS, *OVERSIZED, *CONTROL, *HTML, *UNICODE, *SQL, *WRONG_TYPES]
 
 
+#: The values sent into fields that hold no content (passwords, buttons, ``next``, ``page``,
+#: names in the path): at least one of every kind of trouble, the nastiest of each group.
+SAMPLE_LABELS = frozenset(
+    {
+        "identifier/javascript-url",
+        "identifier/data-url-html",
+        "identifier/path-traversal",
+        "identifier/path-traversal-encoded",
+        "identifier/protocol-relative",
+        "identifier/file-url",
+        "identifier/arxiv-two-ids",
+        "identifier/arxiv-fullwidth-digits",
+        "identifier/aminer-other-host",
+        "identifier/url-with-spaces",
+        "oversized/one-megabyte",
+        "oversized/identifier-over-limit",
+        "oversized/summary_input+intro-over-limit",
+        "oversized/username-over-limit",
+        "oversized/slug-over-limit",
+        "oversized/long-url",
+        "control/nul",
+        "control/nul-only",
+        "control/c0-all",
+        "control/c1-all",
+        "control/crlf-header-injection",
+        "control/lone-high-surrogate",
+        "control/lone-low-surrogate",
+        "control/noncharacter-ffff",
+        "control/rlo-override",
+        "control/only-zero-width",
+        "control/only-whitespace",
+        "control/line-separator",
+        "control/bom",
+        "html/script",
+        "html/attr-break-double",
+        "html/attr-break-single",
+        "html/textarea-close",
+        "html/svg-onload",
+        "html/template-variable",
+        "html/template-tag",
+        "html/markdown-js-link",
+        "html/format-string",
+        "html/entity-encoded",
+        "unicode/combining-stack",
+        "unicode/rtl-arabic",
+        "unicode/emoji-zwj-family",
+        "unicode/nfd-accents",
+        "unicode/fullwidth-latin",
+        "unicode/max-code-point",
+        "sql/quote",
+        "sql/or-true-comment",
+        "sql/drop-table",
+        "sql/like-wildcards",
+        "sql/numeric-string-huge",
+        "sql/numeric-string-negative",
+        "sql/numeric-string-float",
+        "sql/hex-number",
+        "sql/printf",
+    }
+)
+
+
 def values() -> list[Bad]:
     """Every value, for JSON fields and the API."""
     return list(CORPUS)
@@ -393,6 +455,11 @@ def values() -> list[Bad]:
 def texts() -> list[Bad]:
     """The values a form or a query string can carry: the text ones."""
     return [bad for bad in CORPUS if isinstance(bad.value, str)]
+
+
+def sample() -> list[Bad]:
+    """The text values of ``SAMPLE_LABELS``."""
+    return [bad for bad in texts() if bad.label in SAMPLE_LABELS]
 
 
 def markup() -> list[Bad]:
@@ -418,3 +485,5 @@ def _check_unique() -> None:
 
 
 _check_unique()
+if not set(iter_labels()) >= SAMPLE_LABELS:
+    raise AssertionError(f"unknown sample labels: {SAMPLE_LABELS - set(iter_labels())}")
