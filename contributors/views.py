@@ -87,6 +87,8 @@ def _throttled(
 def _safe_next(request: HttpRequest) -> str:
     """The ``next`` page asked for, if it is on this site; else an empty string."""
     wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if not wanted.startswith("/"):  # our pages send a path; "foo" would be relative to the form
+        return ""
     if url_has_allowed_host_and_scheme(
         wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):

@@ -59,8 +59,7 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """
     if isinstance(exception, RequestDataTooBig):
         reason = _(
-            "The form sent more data than the site accepts. Shorten the longest text and try "
-            "again."
+            "The form sent more data than the site accepts. Shorten the longest text and try again."
         )
     elif isinstance(exception, TooManyFieldsSent):
         reason = _("The form sent more fields than the site accepts.")
