@@ -17,11 +17,14 @@ Every value is named and grouped, so a failure says which value broke which fiel
 
 A form (``application/x-www-form-urlencoded``) carries only text, so the form tests send the
 text values (``texts()``); the API tests send everything (``values()``), and ``RAW_JSON`` as
-bodies written by hand.
+bodies written by hand. Every value goes into the key fields (one or more per kind of validation:
+identifiers, summaries, titles, links, names, numbers, dates...); the other fields get
+``sample()``, unless ``HOSTILE_FULL=1`` asks for every value everywhere.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -385,64 +388,49 @@ RAW_JSON = {
 CORPUS: list[Bad] = [*IDENTIFIERS, *OVERSIZED, *CONTROL, *HTML, *UNICODE, *SQL, *WRONG_TYPES]
 
 
-#: The values sent into fields that hold no content (passwords, buttons, ``next``, ``page``,
-#: names in the path): at least one of every kind of trouble, the nastiest of each group.
+#: Whether every value goes into every field (``HOSTILE_FULL=1``, some 30,000 cases and several
+#: minutes); by default the fields beyond the key ones get the sample below.
+FULL = bool(os.environ.get("HOSTILE_FULL"))
+
+#: The sample: at least one value of every kind of trouble, the nastiest of each group.
 SAMPLE_LABELS = frozenset(
     {
         "identifier/javascript-url",
         "identifier/data-url-html",
         "identifier/path-traversal",
-        "identifier/path-traversal-encoded",
         "identifier/protocol-relative",
-        "identifier/file-url",
         "identifier/arxiv-two-ids",
         "identifier/arxiv-fullwidth-digits",
-        "identifier/aminer-other-host",
-        "identifier/url-with-spaces",
         "oversized/one-megabyte",
         "oversized/identifier-over-limit",
         "oversized/summary_input+intro-over-limit",
         "oversized/username-over-limit",
-        "oversized/slug-over-limit",
-        "oversized/long-url",
         "control/nul",
-        "control/nul-only",
         "control/c0-all",
         "control/c1-all",
         "control/crlf-header-injection",
         "control/lone-high-surrogate",
-        "control/lone-low-surrogate",
         "control/noncharacter-ffff",
         "control/rlo-override",
         "control/only-zero-width",
         "control/only-whitespace",
         "control/line-separator",
-        "control/bom",
         "html/script",
         "html/attr-break-double",
-        "html/attr-break-single",
         "html/textarea-close",
-        "html/svg-onload",
-        "html/template-variable",
         "html/template-tag",
         "html/markdown-js-link",
         "html/format-string",
-        "html/entity-encoded",
         "unicode/combining-stack",
         "unicode/rtl-arabic",
         "unicode/emoji-zwj-family",
-        "unicode/nfd-accents",
-        "unicode/fullwidth-latin",
         "unicode/max-code-point",
-        "sql/quote",
         "sql/or-true-comment",
         "sql/drop-table",
         "sql/like-wildcards",
         "sql/numeric-string-huge",
         "sql/numeric-string-negative",
-        "sql/numeric-string-float",
         "sql/hex-number",
-        "sql/printf",
     }
 )
 
@@ -458,8 +446,8 @@ def texts() -> list[Bad]:
 
 
 def sample() -> list[Bad]:
-    """The text values of ``SAMPLE_LABELS``."""
-    return [bad for bad in texts() if bad.label in SAMPLE_LABELS]
+    """The text values of ``SAMPLE_LABELS`` (every text value with ``HOSTILE_FULL=1``)."""
+    return [bad for bad in texts() if FULL or bad.label in SAMPLE_LABELS]
 
 
 def markup() -> list[Bad]:

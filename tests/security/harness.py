@@ -18,7 +18,7 @@ from urllib.parse import quote_plus
 from django.contrib.auth import get_user_model
 from django.contrib.messages import constants, get_messages
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import Client
 from rest_framework.authtoken.models import Token
@@ -67,12 +67,22 @@ _ERROR_SIGNS = re.compile(
 _MUST_EXPLAIN = {400, 409, 413, 422, 429}
 
 
+def _select(model: type) -> str:
+    """The SQL reading every row of ``model`` (plain SQL: thousands of snapshots are taken)."""
+    quote = connection.ops.quote_name
+    columns = [f.column for f in model._meta.concrete_fields if f.attname != "last_login"]
+    table, order = quote(model._meta.db_table), quote(model._meta.pk.column)
+    names = ", ".join(map(quote, columns))
+    return f"SELECT {names} FROM {table} ORDER BY {order}"  # noqa: S608 (our own names)
+
+
 def snapshot(models: Iterable[type] = GUARDED_MODELS) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of ``models``, in a comparable form (the last-login time excepted)."""
     rows = {}
-    for model in models:
-        fields = [f.attname for f in model._meta.concrete_fields if f.attname != "last_login"]
-        rows[model.__name__] = list(model.objects.order_by("pk").values_list(*fields))
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(_select(model))
+            rows[model.__name__] = cursor.fetchall()
     return rows
 
 
