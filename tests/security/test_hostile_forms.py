@@ -290,6 +290,12 @@ def test_names_in_the_path(world: World) -> None:
         "export": reverse("issues:issue-export", args=[slug, 1, "SENTINEL"]),
         "subscribe": reverse("newsletter:subscribe", args=["SENTINEL"]),
         "api-contributor": reverse("api:contributor-detail", args=["SENTINEL"]),
+        "password reset link": reverse(
+            "contributors:password-reset-confirm", args=["SENTINEL", "set-password"]
+        ),
+        "password reset token": reverse(
+            "contributors:password-reset-confirm", args=["MQ", "SENTINEL"]
+        ),
     }
     for name, template in routes.items():
         run = run_corpus(
