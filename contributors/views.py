@@ -20,7 +20,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse, reverse_lazy
 from django.utils.decorators import method_decorator
@@ -87,6 +87,8 @@ def _throttled(
 def _safe_next(request: HttpRequest) -> str:
     """The ``next`` page asked for, if it is on this site; else an empty string."""
     wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if not wanted.startswith("/"):  # our pages send a path; "foo" would be relative to the form
+        return ""
     if url_has_allowed_host_and_scheme(
         wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -154,7 +156,8 @@ class SignupView(View):
         messages.success(
             request, _("Welcome, %(name)s! Your account is ready.") % {"name": member.public_name}
         )
-        return redirect(_safe_next(request) or reverse("contributors:profile"))
+        # A URL, never a view name: redirect() would try to reverse "next=foo" as one.
+        return HttpResponseRedirect(_safe_next(request) or reverse("contributors:profile"))
 
     def _context(self, request: HttpRequest, form: SignupForm | None) -> dict[str, Any]:
         if form is None:  # refused unread: what was typed comes back, but no password

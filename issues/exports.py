@@ -6,6 +6,7 @@ exports what readers saw, corrections included.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -29,9 +30,31 @@ def md_text(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text).replace("<", "&lt;")
 
 
+#: The targets of inline links and images (``](…)``) and of reference definitions (``[1]: …``).
+_MD_INLINE_TARGET = re.compile(r"(\]\(\s*)((?:[^()\s]|\([^()\s]*\))*)")
+_MD_REFERENCE_TARGET = re.compile(r"^( {0,3}\[[^\]\n]+\]:[ \t]*)(\S+)", re.MULTILINE)
+_URL_SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):")
+#: The schemes the site's own rendering keeps (``issues.markup``); others become "#".
+_MD_SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def _md_safe_target(match: re.Match[str]) -> str:
+    target = match.group(2)
+    # As a browser would read the href: entities decoded, blanks and controls dropped.
+    plain = re.sub(r"[\x00-\x20\x7f]", "", html.unescape(target)).lower()
+    scheme = _URL_SCHEME.match(plain)
+    if scheme and scheme.group(1) not in _MD_SAFE_SCHEMES:
+        target = "#"
+    return match.group(1) + target
+
+
 def md_block(markdown_text: str) -> str:
-    """A member's Markdown kept as Markdown, without raw HTML."""
-    return (markdown_text or "").strip().replace("<", "&lt;")
+    """A member's Markdown kept as Markdown, without raw HTML, and without links or images
+    whose scheme could run code (``javascript:``, ``data:``…): blog platforms render the
+    export as it is, without the sanitising the site's own pages do."""
+    text = (markdown_text or "").strip().replace("<", "&lt;")
+    text = _MD_INLINE_TARGET.sub(_md_safe_target, text)
+    return _MD_REFERENCE_TARGET.sub(_md_safe_target, text)
 
 
 def _authors(names: Sequence[str]) -> str:

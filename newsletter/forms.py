@@ -5,8 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from issues.forms import PlainTextField
-
 
 class SubscribeForm(forms.Form):
     email = forms.EmailField(
@@ -15,7 +13,13 @@ class SubscribeForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "placeholder": "you@example.org"}),
     )
     # Left empty by people; filled by bots that fill every field. Hidden by the stylesheet.
-    website = PlainTextField(label=_("Leave this empty"), required=False, max_length=200)
+    # No length or character checks: the page shows no error of this hidden field, so anything
+    # in it gets the form-wide message of ``clean`` (the request's size limit bounds it).
+    website = forms.CharField(label=_("Leave this empty"), required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["website"].validators = []  # not even the NUL check: see above
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -101,16 +101,20 @@ def apply_paper_metadata(paper: Paper, metadata: PaperMetadata, *, source: str) 
     paper.revised_on = metadata.revised_on
     if metadata.arxiv_version:
         paper.arxiv_version = metadata.arxiv_version
-    paper.primary_category = metadata.primary_category
+    # The sources' texts may be longer than the columns (PostgreSQL would refuse the row): texts
+    # are cut, and a link too long to keep is no link at all.
+    paper.primary_category = _fit("primary_category", metadata.primary_category)
     paper.categories = list(metadata.categories)
-    paper.journal_ref = metadata.journal_ref
+    paper.journal_ref = _fit("journal_ref", metadata.journal_ref)
     paper.comment = metadata.comment
-    if metadata.code_url:
+    if metadata.code_url and _fits("code_url", metadata.code_url):
         paper.code_url = metadata.code_url
-    paper.pdf_url = metadata.pdf_url
+    paper.pdf_url = metadata.pdf_url if _fits("pdf_url", metadata.pdf_url) else ""
     if metadata.title_zh:
-        paper.title_zh = metadata.title_zh
+        paper.title_zh = _fit("title_zh", metadata.title_zh.strip())
     doi = _normalize_doi(metadata.doi)
+    if doi and not _fits("doi", doi):
+        doi = None
     if doi and not Paper.objects.filter(doi=doi).exclude(pk=paper.pk).exists():
         paper.doi = doi
     paper.metadata_status = MetadataStatus.OK
@@ -121,6 +125,14 @@ def apply_paper_metadata(paper: Paper, metadata: PaperMetadata, *, source: str) 
     _replace_authors(paper, metadata.authors)
     _replace_institutions(paper, metadata.institutions)
     return paper
+
+
+def _fits(field_name: str, value: str) -> bool:
+    return len(value) <= Paper._meta.get_field(field_name).max_length
+
+
+def _fit(field_name: str, value: str) -> str:
+    return value[: Paper._meta.get_field(field_name).max_length]
 
 
 def _get_or_create_named(model: type[Author] | type[Institution], names: list[str]) -> dict:

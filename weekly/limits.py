@@ -19,7 +19,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from django.views import defaults
 
 from weekly.api.errors import error_body
 
@@ -76,8 +75,7 @@ def bad_request(request: HttpRequest, exception: Exception, **kwargs: Any) -> Ht
 
     Too large a body (should one get past ``RequestSizeMiddleware``) answers 413; too many form
     fields, or a file (none is taken: ``DATA_UPLOAD_MAX_NUMBER_FILES`` is 0), 400; each page
-    says why. Anything else (a host not allowed, a broken cookie) gets Django's plain page,
-    which needs nothing from the request.
+    says why. Anything else gets ``weekly.views.bad_request``'s page.
     """
     if isinstance(exception, RequestDataTooBig):
         return too_large(request)
@@ -88,4 +86,6 @@ def bad_request(request: HttpRequest, exception: Exception, **kwargs: Any) -> Ht
         return _refusal(request, 400, "invalid", message)
     if isinstance(exception, TooManyFilesSent):
         return _refusal(request, 400, "invalid", _("This site takes no files."))
-    return defaults.bad_request(request, exception, **kwargs)
+    from weekly.views import bad_request as readable_bad_request
+
+    return readable_bad_request(request, exception)

@@ -7,7 +7,8 @@ from django.urls import include, path
 from issues.sitemaps import SITEMAPS
 from weekly.views import FaviconView, RobotsTxtView
 
-# Too large or too many fields in a form: a page (or the API's error) that says so.
+# A 400 or 413 page that says what was wrong: the size limits in ``weekly.limits``, everything
+# else in ``weekly.views.bad_request``.
 handler400 = "weekly.limits.bad_request"
 
 urlpatterns = [

@@ -75,6 +75,8 @@ _CODE_URL = re.compile(
 )
 _CLOSING_TO_OPENING = {")": "(", "]": "[", "}": "{"}
 _TRAILING_PUNCTUATION = ".,;:!?'\""
+#: As long as the catalogue keeps a link; a longer one is no link arXiv makes.
+_MAX_LINK = 500
 _DOI_LINK = re.compile(r"^https?://(?:dx\.)?doi\.org/(?P<doi>10\..+)$", re.IGNORECASE)
 
 # HTTP statuses that say "not now" rather than "never": the caller should retry later.
@@ -195,7 +197,8 @@ def _parse_entry(raw: ET.Element) -> ArxivEntry:
     doi_link: str | None = None
     for link in raw.findall(f"{_A}link"):
         href = (link.get("href") or "").strip()
-        if not href:
+        # Pages link these as they are: a javascript: or data: "PDF" would run on our site.
+        if not _is_web_url(href):
             continue
         title = link.get("title")
         if title == "pdf":
@@ -302,6 +305,10 @@ def _strip_trailing_punctuation(url: str) -> str:
             break
         url = url[:-1]
     return url
+
+
+def _is_web_url(href: str) -> bool:
+    return urlsplit(href).scheme.lower() in ("http", "https") and len(href) <= _MAX_LINK
 
 
 def _text(parent: ET.Element, tag: str) -> str | None:
