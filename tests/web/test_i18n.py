@@ -101,7 +101,8 @@ def test_compiled_catalogue_is_up_to_date() -> None:
 def test_catalogue_covers_every_marked_message(tmp_path: Path, monkeypatch: Any) -> None:
     """``makemessages`` over a copy of the sources finds no message the committed catalogue
     lacks, and none it has too many."""
-    for name in ("contributors", "issues", "newsletter", "papers", "weekly"):
+    ours = [app for app in settings.INSTALLED_APPS if (ROOT / app).is_dir()]
+    for name in [*ours, "weekly"]:
         shutil.copytree(
             ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "static")
         )
