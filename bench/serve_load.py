@@ -337,6 +337,44 @@ class Bench:
         if status != 200:
             sys.exit(f"{label} ({path}) answered {status}:\n{self.log_tail()}")
 
+    def _worker_cpu(self) -> float:
+        """CPU seconds used so far by gunicorn's master and workers."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        pids = [self.server.pid]
+        for task in Path(f"/proc/{self.server.pid}/task").glob("*/children"):
+            pids += [int(pid) for pid in task.read_text().split()]
+        total = 0.0
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # a worker that just exited
+            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+        return total
+
+    def _running_queries(self) -> int:
+        import psycopg
+
+        with psycopg.connect(f"{self.args.pg}/postgres", autocommit=True) as conn:
+            return conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND state = 'active'",
+                (self.args.database,),
+            ).fetchone()[0]
+
+    def drain(self, limit: float = 300) -> float:
+        """Wait until the server has finished what the last run left queued: wrk stops sending
+        after its duration, but the workers still answer every request already accepted, and
+        on slow pages that backlog would be measured as the next URL's figures."""
+        started = time.monotonic()
+        last = self._worker_cpu()
+        while time.monotonic() - started < limit:
+            time.sleep(0.5)
+            now = self._worker_cpu()
+            if now - last < 0.05 and not self._running_queries():
+                break
+            last = now
+        return time.monotonic() - started
+
     def warm_up(self, paths: list[str], seconds: int) -> None:
         script = self.tmp / "warmup.lua"
         script.write_text(WARMUP_SCRIPT % ", ".join(json.dumps(p) for p in paths))
@@ -380,8 +418,15 @@ def _queries(small: dict, large: dict, label: str) -> tuple[str, str]:
     return fmt(small["queries"][label]), fmt(large["queries"][label])
 
 
-def _ms(value: float) -> str:
+def _ms(stats: dict, key: str) -> str:
+    if not stats["requests"]:
+        return "—"  # no request answered within the run
+    value = stats[key]
     return f"{value:.1f}" if value < 100 else f"{value:.0f}"
+
+
+def _rps(stats: dict) -> str:
+    return f"{stats['rps']:.1f}" if stats["rps"] < 10 else f"{stats['rps']:,.0f}"
 
 
 def table(results: dict, singles: dict, small: dict, large: dict, args: argparse.Namespace) -> str:
@@ -396,15 +441,51 @@ def table(results: dict, singles: dict, small: dict, large: dict, args: argparse
         url = large["urls"][label]
         q_small, q_large = _queries(small, large, label)
         lines.append(
-            f"| {label} | `{url}` | {stats['rps']:,.0f} | {stats['rps'] / live:.0%} "
-            f"| {_ms(stats['p50'])} | {_ms(stats['p95'])} | {stats['errors']:.0f} "
+            f"| {label} | `{url}` | {_rps(stats)} | {stats['rps'] / live:.0%} "
+            f"| {_ms(stats, 'p50')} | {_ms(stats, 'p95')} | {stats['errors']:.0f} "
             f"| {q_small} | {q_large} |"
         )
     for label, stats in singles.items():
         lines.append(
-            f"| {label}, 1 client | `{large['urls'][label]}` | {stats['rps']:,.0f} | "
-            f"| {_ms(stats['p50'])} | {_ms(stats['p95'])} | {stats['errors']:.0f} | | |"
+            f"| {label}, 1 client | `{large['urls'][label]}` | {_rps(stats)} | "
+            f"| {_ms(stats, 'p50')} | {_ms(stats, 'p95')} | {stats['errors']:.0f} | | |"
         )
+    return "\n".join(lines)
+
+
+def targets(results: dict, singles: dict, small: dict, large: dict) -> str:
+    """Issue 7's targets, each met or missed by how much, from this run's figures."""
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "**missed**"
+
+    share = results["issue page"]["rps"] / results["liveness"]["rps"]
+    lines = [
+        f"- Issue page at {share:.0%} of the liveness endpoint's requests per second "
+        f"(target 50% or more): {verdict(share >= 0.5)}."
+    ]
+    for label, limit in (
+        ("API paper list", 50),
+        ("API search (en)", 100),
+        ("API search (zh)", 100),
+    ):
+        p95 = singles[label]["p95"] if singles[label]["requests"] else float("inf")
+        lines.append(
+            f"- {label}, one client: p95 {p95:.0f} ms (target under {limit} ms): "
+            f"{verdict(p95 < limit)}."
+        )
+    growing = [
+        label for label in large["queries"] if small["queries"][label] != large["queries"][label]
+    ]
+    most = max(max(counts) for counts in large["queries"].values())
+    lines.append(
+        f"- Queries per page: at most {most} (target about ten or fewer): {verdict(most <= 10)}; "
+        + (
+            "the same at both sizes for every page."
+            if not growing
+            else "**different at the two sizes** for " + ", ".join(growing) + "."
+        )
+    )
     return "\n".join(lines)
 
 
@@ -439,8 +520,8 @@ def plans_section(large: dict) -> str:
                 scans.append(f"`{table_name}` ({rows:,} rows) in {plan['label']}")
         sql = plan["sql"] if len(plan["sql"]) <= 3000 else plan["sql"][:3000] + " …"
         out.append(
-            f"### {plan['label']}: its slowest query but {plan['rank'] - 1} "
-            f"({plan['ms']:.1f} ms; the page runs {plan['of']})\n\n"
+            f"### {plan['label']}: slowest query #{plan['rank']} of {plan['of']} "
+            f"({plan['ms']:.0f} ms in the probe)\n\n"
             f"```sql\n{sql}\n```\n\n```\n{plan['plan']}\n```\n"
         )
     summary = (
@@ -523,10 +604,12 @@ def main() -> None:
         _say("warming up: every URL in turn")
         bench.warm_up(list(large["urls"].values()), seconds=args.warmup)
         for label, path in large["urls"].items():
-            _say(f"wrk {label}: {path}")
+            waited = bench.drain()
+            _say(f"wrk {label}: {path} (after {waited:.1f} s for the server to be idle)")
             results[label] = bench.wrk(path, threads=args.threads, connections=args.connections)
         for label in SINGLE:
-            _say(f"wrk {label}, one connection")
+            waited = bench.drain()
+            _say(f"wrk {label}, one connection (after {waited:.1f} s idle wait)")
             singles[label] = bench.wrk(large["urls"][label], threads=1, connections=1)
         if bench.server.poll() is not None:
             sys.exit(f"gunicorn died during the run:\n{bench.log_tail()}")
@@ -550,7 +633,7 @@ def main() -> None:
         f"when they are the same).{generated} The whole run took {total / 60:.1f} min.\n\n"
         f"Machine: {machine(large, load_before)}.\n\n"
         f"Reproduce: `.venv/bin/python {command}` (add `--reuse` to keep the data).\n\n"
-        f"{rows}"
+        f"{rows}\n\n{targets(results, singles, small, large)}"
     )
     print()
     print(body)
