@@ -133,17 +133,20 @@ def probe(static_path: str, redis_url: str, explain: bool) -> None:
     cache = redis.Redis.from_url(redis_url)
     client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
     urls = page_urls(static_path)
-    result: dict[str, Any] = {"urls": urls, "queries": {}, "plans": [], "tables": {}}
+    result: dict[str, Any] = {"urls": urls, "queries": {}, "ms": {}, "plans": [], "tables": {}}
     for label, url in urls.items():
         cache.flushdb()
-        runs = []
+        runs, times = [], []
         for _ in range(2):  # cold cache, then warm
             with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
                 response = client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
             if response.status_code != 200:
                 sys.exit(f"{url} answered {response.status_code} in the probe")
             runs.append(captured.captured_queries)
         result["queries"][label] = [len(runs[0]), len(runs[1])]
+        result["ms"][label] = times
         if explain and label in HOT:
             slowest = sorted(runs[0], key=lambda q: -float(q["time"]))[:2]
             for rank, query in enumerate(slowest, start=1):
@@ -425,6 +428,15 @@ def _ms(stats: dict, key: str) -> str:
     return f"{value:.1f}" if value < 100 else f"{value:.0f}"
 
 
+def _alone(probe: dict, label: str) -> str:
+    cold, warm = probe["ms"][label]
+    return (
+        f"{cold:.0f} → {warm:.0f}"
+        if probe["queries"][label][0] != probe["queries"][label][1]
+        else f"{warm:.0f}"
+    )
+
+
 def _rps(stats: dict) -> str:
     return f"{stats['rps']:.1f}" if stats["rps"] < 10 else f"{stats['rps']:,.0f}"
 
@@ -433,22 +445,22 @@ def table(results: dict, singles: dict, small: dict, large: dict, args: argparse
     live = results["liveness"]["rps"]
     n_small, n_large = small["tables"]["papers_paper"], large["tables"]["papers_paper"]
     head = (
-        f"| page | URL | req/s | vs liveness | p50 ms | p95 ms | errors "
+        f"| page | URL | req/s | vs liveness | p50 ms | p95 ms | errors | alone ms "
         f"| SQL at {n_small:,} papers | SQL at {n_large:,} papers |"
     )
-    lines = [head, "|---|---|--:|--:|--:|--:|--:|--:|--:|"]
+    lines = [head, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|"]
     for label, stats in results.items():
         url = large["urls"][label]
         q_small, q_large = _queries(small, large, label)
         lines.append(
             f"| {label} | `{url}` | {_rps(stats)} | {stats['rps'] / live:.0%} "
             f"| {_ms(stats, 'p50')} | {_ms(stats, 'p95')} | {stats['errors']:.0f} "
-            f"| {q_small} | {q_large} |"
+            f"| {_alone(large, label)} | {q_small} | {q_large} |"
         )
     for label, stats in singles.items():
         lines.append(
             f"| {label}, 1 client | `{large['urls'][label]}` | {_rps(stats)} | "
-            f"| {_ms(stats, 'p50')} | {_ms(stats, 'p95')} | {stats['errors']:.0f} | | |"
+            f"| {_ms(stats, 'p50')} | {_ms(stats, 'p95')} | {stats['errors']:.0f} | | | |"
         )
     return "\n".join(lines)
 
@@ -560,7 +572,7 @@ def main() -> None:
         "--redis-url", default="redis://127.0.0.1:6379/14", help="EMPTIED at the start."
     )
     parser.add_argument("--duration", type=int, default=8, help="Seconds of load per URL.")
-    parser.add_argument("--warmup", type=int, default=6, help="Seconds, all URLs in turn.")
+    parser.add_argument("--warmup", type=int, default=4, help="Seconds, all URLs in turn.")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument(
