@@ -1,0 +1,147 @@
+"""generate_load_data: a small run makes data the pages serve and the constraints accept, as
+publishing would have made it; it refuses a database that holds content."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import re
+from collections import Counter
+from urllib.parse import quote
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Count, F
+from django.test import Client
+
+from issues.enums import IssueStatus, RecommendationStatus, Section
+from issues.load_words import SEARCH_WORDS
+from issues.models import Issue, IssueEntry, Publication, Recommendation, Review, Transition
+from newsletter.models import Subscriber
+from papers.models import Paper
+
+pytestmark = pytest.mark.django_db
+
+PAPERS, ISSUES, PUBLICATIONS = 300, 10, 2
+
+
+@pytest.fixture
+def output() -> str:
+    out = io.StringIO()
+    call_command(
+        "generate_load_data",
+        papers=PAPERS,
+        issues=ISSUES,
+        publications=PUBLICATIONS,
+        seed=3,
+        stdout=out,
+    )
+    return out.getvalue()
+
+
+def test_generate_load_data_makes_the_counts_asked(output: str) -> None:
+    assert Paper.objects.count() == PAPERS
+    assert Publication.objects.count() == PUBLICATIONS
+    assert Issue.objects.filter(status=IssueStatus.PUBLISHED).count() == ISSUES
+    assert Subscriber.objects.count() == PAPERS // 10
+    # Every paper was recommended; the per-model counts and the time are printed.
+    assert not Paper.objects.filter(recommendations=None).exists()
+    assert re.search(rf"^papers\.Paper +{PAPERS}$", output, re.MULTILINE)
+    assert re.search(r"^Generated in [0-9.]+ s", output, re.MULTILINE)
+
+
+def test_generate_load_data_numbers_issues_consecutively(output: str) -> None:
+    for publication in Publication.objects.all():
+        numbers = list(
+            publication.issues.filter(status=IssueStatus.PUBLISHED)
+            .order_by("number")
+            .values_list("number", flat=True)
+        )
+        assert numbers == list(range(1, len(numbers) + 1))
+        dates = list(
+            publication.issues.filter(status=IssueStatus.PUBLISHED)
+            .order_by("number")
+            .values_list("published_at", flat=True)
+        )
+        assert dates == sorted(dates)
+    # Unpublished issues have no number.
+    assert not Issue.objects.exclude(status=IssueStatus.PUBLISHED).exclude(number=None).exists()
+
+
+def test_generate_load_data_features_a_paper_once_per_publication(output: str) -> None:
+    featured = (
+        IssueEntry.objects.filter(issue__status=IssueStatus.PUBLISHED, paper__isnull=False)
+        .values("issue__publication", "paper")
+        .annotate(times=Count("id"))
+    )
+    assert featured
+    assert max(row["times"] for row in featured) == 1
+
+
+def test_generate_load_data_freezes_entries_as_publishing_would(output: str) -> None:
+    entries = IssueEntry.objects.filter(
+        issue__status=IssueStatus.PUBLISHED, section=Section.PAPERS
+    ).select_related("recommendation", "paper")
+    for entry in entries:
+        paper, rec = entry.paper, entry.recommendation
+        assert rec.status == RecommendationStatus.PUBLISHED
+        assert rec.paper_id == paper.pk
+        assert entry.shown_title == paper.title
+        assert entry.shown_title_zh == (rec.title_zh or paper.title_zh)
+        assert entry.shown_authors.splitlines() == [
+            a.author.name for a in paper.authorships.order_by("position")
+        ]
+        assert entry.shown_summary == rec.summary
+        assert entry.shown_url == paper.url
+    news = IssueEntry.objects.filter(section=Section.NEWS)
+    assert news.exists()
+    assert not news.filter(shown_url="").exists()
+
+
+def test_generate_load_data_records_each_recommendations_history(output: str) -> None:
+    transitions = {}
+    for t in Transition.objects.filter(recommendation__isnull=False).order_by("created_at", "id"):
+        transitions.setdefault(t.recommendation_id, []).append(t)
+    states = Counter()
+    for rec in Recommendation.objects.all():
+        history = transitions[rec.pk]
+        assert history[0].action == "create"
+        assert history[-1].to_status == rec.status
+        for before, after in itertools.pairwise(history):
+            assert after.from_status == before.to_status
+        states[rec.status] += 1
+    assert {"published", "submitted", "rejected"} <= set(states)
+    # Nobody reviews their own recommendation.
+    assert not Review.objects.filter(reviewer=F("recommendation__submitter")).exists()
+
+
+def test_generate_load_data_pages_render(output: str) -> None:
+    client = Client()
+    issue = Issue.objects.filter(status=IssueStatus.PUBLISHED).order_by("-published_at").first()
+    slug = issue.publication.slug
+    paper = issue.entries.filter(section=Section.PAPERS).first().paper
+    for url in [
+        "/",
+        f"/p/{slug}/",
+        f"/p/{slug}/{issue.number}/",
+        f"/papers/{paper.pk}/",
+        f"/api/v1/publications/{slug}/issues/{issue.number}/",
+        "/api/v1/papers/?page_size=50",
+    ]:
+        assert client.get(url).status_code == 200, url
+    page = client.get(f"/p/{slug}/{issue.number}/").content.decode()
+    assert issue.title in page
+    listed = client.get("/api/v1/papers/?page_size=50").json()
+    assert listed["count"] == PAPERS
+    # The Chinese search word is in the generated titles, and search finds them.
+    found = client.get(f"/api/v1/papers/?q={quote(SEARCH_WORDS['zh'])}").json()
+    assert found["count"] > 0
+    assert any(SEARCH_WORDS["zh"] in p["title_zh"] for p in found["results"])
+
+
+def test_generate_load_data_refuses_a_database_with_content(output: str) -> None:
+    with pytest.raises(CommandError, match="fills an empty one"):
+        call_command(
+            "generate_load_data", papers=10, issues=1, publications=1, stdout=io.StringIO()
+        )
+    assert Paper.objects.count() == PAPERS
