@@ -8,11 +8,15 @@ production) and answers ``If-None-Match``/``If-Modified-Since`` with 304.
 **The version.** One site-wide token in the cache, minted afresh by the publishing and correcting
 services (``renew_published_version``, after their commit) and when it expires: every cache key
 and every ETag contains it, so renewing it retires everything at once and nothing is deleted. The
-token needs no query: a missing one is minted, so a warm hit and a 304 cost no SQL at all. It
+token needs no query: a missing one is minted, so a warm hit and a 304 cost no SQL at all. Each
+process reads it at most once per ``PUBLISHED_VERSION_RECHECK`` seconds (production: one), so a
+renewal reaches the other processes within that time and most hits touch no cache at all. It
 expires after ``PUBLISHED_CACHE_SECONDS`` (an hour by default), which bounds how long what a
 published page shows but was not frozen (a topic's name, a member's public name, the live paper
 of an API entry, an admin's edit outside the services) can lag behind. Publications come weekly,
-so retiring every page at each one costs one render per page and language that week.
+so retiring every page at each one costs one render per page and language that week. Bodies are
+kept in Redis for every process and host, and the last few hundred in each process's memory: a
+key names one body for good, so that copy is never stale.
 
 **The render generation.** A digest of the code, templates, translations and static sources of
 the project's apps and of the installed packages' versions, computed once per process: a deploy
@@ -38,7 +42,9 @@ import functools
 import hashlib
 import importlib.metadata
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +67,8 @@ BODY_KEY_PREFIX = "published:body:"
 DOCUMENT_MAX_AGE = 300
 #: Response headers kept with a cached body (the others are set anew on every response).
 STORED_HEADERS = ("Content-Type", "Content-Disposition")
+#: Bodies each process keeps in its own memory besides the shared cache.
+RECENT_BODIES = 200
 _SALT = "issues.caching.etag"
 
 
@@ -87,8 +95,22 @@ def _parse(token: str) -> Version:
     return Version(token=token, minted=int(token.split(".", 1)[0]))
 
 
+#: The token this process read last, and when (``time.monotonic``).
+_last_read: tuple[str, float] | None = None
+
+
 def published_version() -> Version:
-    """The current version of everything published: one cache read, no query."""
+    """The current version of everything published: at most one cache read, no query.
+
+    With ``PUBLISHED_VERSION_RECHECK`` above zero (production: one second), a process reads the
+    token again only that often, so most warm hits touch no cache at all; a renewal made in
+    another process is seen within that time, one made in this process at once.
+    """
+    global _last_read
+    recheck = settings.PUBLISHED_VERSION_RECHECK
+    last = _last_read
+    if recheck > 0 and last is not None and time.monotonic() - last[1] < recheck:
+        return _parse(last[0])
     token = cache.get(VERSION_KEY)
     if token is None:
         fresh = _mint()
@@ -96,6 +118,7 @@ def published_version() -> Version:
         token = fresh if cache.add(VERSION_KEY, fresh, lifetime()) else cache.get(VERSION_KEY)
         # An unreachable cache answers None again: this request goes on with its own token.
         token = token or fresh
+    _last_read = (token, time.monotonic())
     return _parse(token)
 
 
@@ -108,8 +131,17 @@ def renew_published_version() -> None:
     the old rows meanwhile stored them under a token that the new one replaces. No reader can
     store pre-commit rows under the post-commit token, which is minted only after the commit.
     """
+    global _last_read
+    _last_read = None
     cache.delete(VERSION_KEY)
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, _mint(), lifetime()), robust=True)
+
+    def renew() -> None:
+        global _last_read
+        token = _mint()
+        cache.set(VERSION_KEY, token, lifetime())
+        _last_read = (token, time.monotonic())
+
+    transaction.on_commit(renew, robust=True)
 
 
 @functools.cache
@@ -200,9 +232,55 @@ def _variant(
     )
 
 
+class _RecentBodies:
+    """The bodies this process stored or fetched lately, by cache key, most recent last.
+
+    A key names one body for good (the version and the generation are part of it), so a copy
+    here is never stale: a warm hit then costs the one cache read of the version, not a second
+    one of the body. Redis still holds every body for the other processes and hosts.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.bodies: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        with self.lock:
+            body = self.bodies.get(key)
+            if body is not None:
+                self.bodies.move_to_end(key)
+            return body
+
+    def put(self, key: str, body: dict[str, Any]) -> None:
+        with self.lock:
+            self.bodies[key] = body
+            self.bodies.move_to_end(key)
+            while len(self.bodies) > self.size:
+                self.bodies.popitem(last=False)
+
+
+#: Some 30 kB each: a few megabytes per process.
+_recent = _RecentBodies(RECENT_BODIES)
+
+
+def _fetch(key: str) -> dict[str, Any] | None:
+    body = _recent.get(key)
+    if body is None:
+        body = cache.get(key)
+        if body is not None:
+            _recent.put(key, body)
+    return body
+
+
+def _keep(key: str, body: dict[str, Any]) -> None:
+    _recent.put(key, body)
+    cache.set(key, body, lifetime())
+
+
 def _store(key: str, response: HttpResponse, **extra: str) -> None:
     headers = {name: response[name] for name in STORED_HEADERS if name in response}
-    cache.set(key, {"content": response.content, "headers": headers, **extra}, lifetime())
+    _keep(key, {"content": response.content, "headers": headers, **extra})
 
 
 def _response(stored: dict[str, Any], content: bytes | None = None) -> HttpResponse:
@@ -230,7 +308,7 @@ def cached_document(request: HttpRequest, render: Callable[[], HttpResponse]) ->
     if answer is not None:
         return answer
     cacheable = _cacheable(request)
-    stored = cache.get(variant.key) if cacheable else None
+    stored = _fetch(variant.key) if cacheable else None
     if stored is not None:
         return variant.apply(_response(stored))
     response = render()
@@ -271,7 +349,7 @@ def cached_page(
     if answer is not None:
         return answer
     cacheable = _cacheable(request)
-    stored = cache.get(variant.key) if cacheable else None
+    stored = _fetch(variant.key) if cacheable else None
     if stored is None:
         placeholder = secrets.token_hex(16)
         # Anything that asks for the real token while the page renders marks the cookie for
@@ -285,7 +363,7 @@ def cached_page(
         headers = {name: response[name] for name in STORED_HEADERS if name in response}
         stored = {"content": response.content, "headers": headers, "placeholder": placeholder}
         if cacheable and not own_token:
-            cache.set(variant.key, stored, lifetime())
+            _keep(variant.key, stored)
     content = stored["content"].replace(stored["placeholder"].encode(), token.encode())
     return variant.apply(_response(stored, content))
 

@@ -447,3 +447,54 @@ def test_pending_messages_are_shown_not_cached(issue: Issue) -> None:
 
     assert "Welcome back" in page
     assert "Welcome back" not in fresh
+
+
+# ================================================================ the version across processes
+
+
+def test_renewal_elsewhere_is_seen_within_the_recheck(
+    settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    issue: Issue,
+    editor: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.PUBLISHED_VERSION_RECHECK = 1.0
+    clock = [1000.0]
+    monkeypatch.setattr(caching.time, "monotonic", lambda: clock[0])
+    mine = caching.published_version().token
+    cache.set(caching.VERSION_KEY, "1700000000.another")  # renewed by another process
+
+    clock[0] += 0.5
+    assert caching.published_version().token == mine
+    clock[0] += 0.6
+    assert caching.published_version().token == "1700000000.another"
+
+    # A renewal made in this process applies at once.
+    with django_capture_on_commit_callbacks(execute=True):
+        _correct(issue, editor, "Corrected")
+    assert caching.published_version().token not in (mine, "1700000000.another")
+    assert caching.published_version().token == cache.get(caching.VERSION_KEY)
+
+
+def test_recent_bodies_answer_when_the_shared_cache_lost_them(
+    issue: Issue, django_assert_num_queries: Any
+) -> None:
+    url = DOCUMENTS[0].url
+    cold = _get(Client(), url)
+    key = next(reversed(caching._recent.bodies))
+    cache.delete(key)
+
+    with django_assert_num_queries(0):
+        warm = _get(Client(), url)
+
+    assert warm.content == cold.content
+
+
+def test_redis_cache_reuses_one_client() -> None:
+    from weekly.cache import ResilientRedisCache
+
+    backend = ResilientRedisCache("redis://127.0.0.1:9/0", {})
+
+    assert backend._cache.get_client() is backend._cache.get_client()
+    assert backend._cache.get_client(write=True) is backend._cache.get_client()
