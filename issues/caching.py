@@ -304,19 +304,24 @@ def cached_document(request: HttpRequest, render: Callable[[], HttpResponse]) ->
     variant = _variant(
         request, last_modified=True, cache_control=f"public, max-age={DOCUMENT_MAX_AGE}"
     )
-    answer = variant.not_modified(request)
-    if answer is not None:
-        return answer
+    # Only this server makes its ETags (keyed with the secret key), and only for a document
+    # that exists: a match answers at once. A date anyone can send waits until the document is
+    # known to exist, so an unknown address stays a 404.
+    if request.META.get("HTTP_IF_NONE_MATCH"):
+        answer = variant.not_modified(request)
+        if answer is not None:
+            return answer
     cacheable = _cacheable(request)
     stored = _fetch(variant.key) if cacheable else None
     if stored is not None:
-        return variant.apply(_response(stored))
-    response = render()
-    if response.status_code != 200 or response.streaming:
-        return response
-    if cacheable:
-        _store(variant.key, response)
-    return variant.apply(response)
+        response = _response(stored)
+    else:
+        response = render()
+        if response.status_code != 200 or response.streaming:
+            return response
+        if cacheable:
+            _store(variant.key, response)
+    return variant.not_modified(request) or variant.apply(response)
 
 
 def _has_pending_messages(request: HttpRequest) -> bool:

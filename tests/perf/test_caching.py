@@ -159,6 +159,13 @@ def test_if_modified_since_answers_304_for_documents(
     assert response.content == b""
 
 
+def test_if_modified_since_never_hides_a_404(client: Client, issue: Issue) -> None:
+    last_modified = _get(client, DOCUMENTS[0].url)["Last-Modified"]
+    unknown = reverse("issues:issue-export", args=[SLUG, 9, "md"])
+
+    assert client.get(unknown, HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 404
+
+
 def test_page_etag_is_the_readers_own(issue: Issue) -> None:
     """Two anonymous readers hold different CSRF cookies: neither's ETag revalidates the other's
     copy, whose language form would carry a token the other's cookie refuses."""
