@@ -47,6 +47,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -146,11 +147,12 @@ def renew_published_version() -> None:
 
 @functools.cache
 def render_generation() -> str:
-    """A digest of what renders the responses: the project's app sources, templates, catalogues
-    and static files, and every installed package's version. New code, new generation."""
+    """A digest of what renders the responses: the sources, templates, catalogues and static
+    files of the project's apps and of its own package, and every installed package's version.
+    New code, new generation."""
     digest = hashlib.sha256()
     for name, version in sorted(
-        (dist.metadata["Name"] or "", dist.version) for dist in importlib.metadata.distributions()
+        (dist.name or "", dist.version) for dist in importlib.metadata.distributions()
     ):
         digest.update(f"{name}=={version}\n".encode())
     base = Path(settings.BASE_DIR)
@@ -159,6 +161,8 @@ def render_generation() -> str:
         for config in apps.get_app_configs()
         if Path(config.path).is_relative_to(base) and "site-packages" not in config.path
     ]
+    # The project's own package (base template, static files) is no app.
+    roots.append(Path(import_module(settings.ROOT_URLCONF).__file__ or base).parent)
     roots += [Path(p) for p in settings.LOCALE_PATHS]
     for root in sorted(set(roots)):
         for path in sorted(root.rglob("*")):
