@@ -505,3 +505,24 @@ def test_redis_cache_reuses_one_client() -> None:
 
     assert backend._cache.get_client() is backend._cache.get_client()
     assert backend._cache.get_client(write=True) is backend._cache.get_client()
+
+
+def test_warm_paste_html_keeps_its_relaxed_style_policy(issue: Issue) -> None:
+    url = DOCUMENTS[1].url
+    _get(Client(), url)
+
+    warm = _get(Client(), url)
+
+    assert "'unsafe-inline'" in warm["Content-Security-Policy"]
+    assert "'unsafe-inline'" not in _get(Client(), PAGES[0].url)["Content-Security-Policy"]
+
+
+def test_browsable_api_page_is_never_cached(issue: Issue) -> None:
+    url = reverse("api:published-issue", args=[SLUG, 1])
+    member, _ = _member_client("lin", "Lin Wei")
+
+    page = _get(member, url, HTTP_ACCEPT="text/html")
+
+    assert "ETag" not in page
+    assert "Lin Wei" not in _get(Client(), url, HTTP_ACCEPT="text/html").content.decode()
+    assert _get(Client(), url)["Content-Type"] == "application/json"
