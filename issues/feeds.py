@@ -6,15 +6,16 @@ paper recommended under that topic, from the issues of every publication.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.contrib.syndication.views import Feed
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from issues import selectors
+from issues import caching, selectors
 from issues.models import Issue, Publication
 from issues.selectors import EntryContent
 from issues.views import issue_context
@@ -26,7 +27,15 @@ FEED_LENGTH = 20
 TOPIC_FEED_LENGTH = 50
 
 
-class IssueFeed(Feed):
+class PublishedFeed(Feed):
+    """A feed changes only when an issue is published or corrected: served from the cache."""
+
+    def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        render = functools.partial(super().__call__, request, *args, **kwargs)
+        return caching.cached_document(request, render)
+
+
+class IssueFeed(PublishedFeed):
     description_template = "issues/feed_issue.html"
 
     def get_object(self, request: HttpRequest, slug: str) -> Publication:
@@ -87,7 +96,7 @@ def entry_url(content: EntryContent) -> str:
     return f"{content.entry.issue.get_absolute_url()}#entry-{content.entry.pk}"
 
 
-class TopicFeed(Feed):
+class TopicFeed(PublishedFeed):
     """The papers recommended under one topic, newest issue first, across publications."""
 
     description_template = "issues/feed_topic_entry.html"

@@ -24,7 +24,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
-from issues import drafting, notifications, selectors
+from issues import caching, drafting, notifications, selectors
 from issues.enums import (
     ISSUE_TRANSITIONS,
     OPEN_STATES,
@@ -789,7 +789,8 @@ def publish_issue(issue: Issue, *, by: Any) -> Issue:
     number is chosen, so two editors publishing at once get consecutive numbers.
 
     Side effects: status → published with number and time; entries frozen; recommendations →
-    published; a Paper without a Chinese title takes the recommendation's; audit rows.
+    published; a Paper without a Chinese title takes the recommendation's; audit rows; the cached
+    published pages, exports, feeds and API copies retired (``caching``).
     """
     require(by, "issues.publish_issue", issue)
     return _publish(issue, actor=by)
@@ -883,6 +884,7 @@ def _publish(issue: Issue, *, actor: Any) -> Issue:
                 )
                 if entry.paper is not None:
                     paper_services.fill_missing_title_zh(entry.paper, entry.recommendation.title_zh)
+            caching.renew_published_version()
             # Mail goes out only once the publication is committed, never for a rolled-back one.
             newsletter_services.request_issue_newsletter(fresh)
             enqueue_after_commit(_tasks().task_notify_published, fresh.pk)
@@ -955,7 +957,8 @@ def correct_issue(
     ``fields`` may change the title, intros and credit line; ``entries`` maps an entry id to the
     ``shown_*`` fields to change.
 
-    Side effects: updates the Issue and IssueEntry rows; inserts a Correction; writes an audit row.
+    Side effects: updates the Issue and IssueEntry rows; inserts a Correction; writes an audit row;
+    retires the cached published pages, exports, feeds and API copies (``caching``).
     """
     require(by, "issues.correct_issue", issue)
     note = _check("note", (note or "").strip(), _max_length(2000))
@@ -1010,6 +1013,7 @@ def correct_issue(
         )
         if touched:
             IssueEntry.objects.bulk_update(touched, ENTRY_CORRECTABLE_FIELDS)
+        caching.renew_published_version()
         return Correction.objects.create(issue=issue, author=by, note=note, changes=changes)
 
 

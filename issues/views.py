@@ -16,7 +16,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from contributors import selectors as members
-from issues import exports, selectors, services
+from issues import caching, exports, selectors, services
 from issues.exceptions import WorkflowError
 from issues.forms import PaperMetadataForm
 from issues.models import Issue, Publication
@@ -72,7 +72,7 @@ class HomeView(TemplateView):
         return context
 
 
-class PublicationDetailView(TemplateView):
+class PublicationDetailView(caching.PublishedPageMixin, TemplateView):
     template_name = "issues/publication_detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -149,7 +149,7 @@ def issue_context(issue: Issue, contents: list[Any] | None = None) -> dict[str, 
     }
 
 
-class IssueDetailView(TemplateView):
+class IssueDetailView(caching.PublishedPageMixin, TemplateView):
     template_name = "issues/issue_detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -242,8 +242,13 @@ class IssueExportView(View):
     """A published issue as Markdown, paste-ready HTML or BibTeX of its papers."""
 
     def get(self, request: HttpRequest, slug: str, number: int, fmt: str) -> HttpResponse:
+        if fmt not in EXPORTS:
+            raise Http404("No such issue.")
+        return caching.cached_document(request, lambda: self.export(slug, number, fmt))
+
+    def export(self, slug: str, number: int, fmt: str) -> HttpResponse:
         issue = selectors.published_issue(slug, number)
-        if issue is None or fmt not in EXPORTS:
+        if issue is None:
             raise Http404("No such issue.")
         contents = selectors.issue_contents(issue)
         corrections = list(issue.corrections.all())

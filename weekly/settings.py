@@ -128,6 +128,16 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Published issues, their exports, the archive, the feeds and the API's copy are served from the
+# cache; publishing and correcting retire them at once (issues.caching). This bounds how long what
+# was not frozen at publication (topic and member names, an admin's edit) can lag behind.
+PUBLISHED_CACHE_SECONDS = env.int("PUBLISHED_CACHE_SECONDS", default=3600)
+# How often a process asks the cache whether they were retired: a renewal reaches the other
+# processes within this many seconds. 0 asks at every request (development and the tests).
+PUBLISHED_VERSION_RECHECK = env.float(
+    "PUBLISHED_VERSION_RECHECK", default=1.0 if PRODUCTION else 0.0
+)
+
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 # Without a broker, tasks run in-process and their exceptions propagate, so a failing task is
 # seen at once during development instead of vanishing into a queue nobody reads.

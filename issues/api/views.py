@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, permissions, status
@@ -14,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from issues import selectors, services
+from issues import caching, selectors, services
 from issues.api.filters import RecommendationFilter
 from issues.api.serializers import (
     CorrectionSerializer,
@@ -123,11 +124,22 @@ class PublishedIssueView(APIView):
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(responses=IssueSerializer, summary="A published issue, by its number")
-    def get(self, request: Request, slug: str, number: int) -> Response:
-        issue = selectors.published_issue(slug, number)
-        if issue is None:
-            raise Http404
-        return _issue_response(request, issue)
+    def get(self, request: Request, slug: str, number: int) -> HttpResponseBase:
+        def render() -> HttpResponseBase:
+            issue = selectors.published_issue(slug, number)
+            if issue is None:
+                raise Http404
+            return _issue_response(request, issue)
+
+        if request.accepted_renderer.format != "json":
+            # The browsable API's page names the member and holds a CSRF token: never cached.
+            return render()
+
+        def rendered() -> HttpResponseBase:
+            return self.finalize_response(request, render()).render()
+
+        # Throttles and authentication have run (``initial``); the JSON is the same for all.
+        return caching.cached_document(request, rendered)
 
 
 class IssueDetailView(APIView):

@@ -1,0 +1,389 @@
+"""Published issues served from the cache, with validators for conditional requests.
+
+A published issue changes only by a correction: what it shows was frozen at publication. So its
+page, its exports, the API's copy of it, the archive and the feeds change only when an issue is
+published or corrected, and every one of them is served from the Django cache (Redis in
+production) and answers ``If-None-Match``/``If-Modified-Since`` with 304.
+
+**The version.** One site-wide token in the cache, minted afresh by the publishing and correcting
+services (``renew_published_version``, after their commit) and when it expires: every cache key
+and every ETag contains it, so renewing it retires everything at once and nothing is deleted. The
+token needs no query: a missing one is minted, so a warm hit and a 304 cost no SQL at all. Each
+process reads it at most once per ``PUBLISHED_VERSION_RECHECK`` seconds (production: one), so a
+renewal reaches the other processes within that time and most hits touch no cache at all. It
+expires after ``PUBLISHED_CACHE_SECONDS`` (an hour by default), which bounds how long what a
+published page shows but was not frozen (a topic's name, a member's public name, the live paper
+of an API entry, an admin's edit outside the services) can lag behind. Publications come weekly,
+so retiring every page at each one costs one render per page and language that week. Bodies are
+kept in Redis for every process and host, and the last few hundred in each process's memory: a
+key names one body for good, so that copy is never stale.
+
+**The render generation.** A digest of the code, templates, translations and static sources of
+the project's apps and of the installed packages' versions, computed once per process: a deploy
+that changes any of them changes every key and ETag, with nothing to bump by hand.
+
+**Documents** (exports, feeds, the API's JSON) are the same bytes for every reader of a language
+on a host: the body is cached under path, host, language, version and generation, and answered
+with ``Cache-Control: public``.
+
+**Pages** (the issue page and the archive) carry the site header, which names a logged-in member
+and holds CSRF tokens (the language switch, the log-out button, the newsletter form). They are
+cached for anonymous readers only, without query string and without pending messages: the page is
+rendered once with a random placeholder for the CSRF token, stored, and each response gets the
+reader's own token in its place (``get_token``, which also sets the CSRF cookie), so no token is
+ever served to another client. Their ETag also covers the reader's CSRF secret, so a browser
+never revalidates a copy whose forms would fail, and they are ``private, no-cache``. Members get
+the page rendered for them, uncached and without validator: their header is theirs alone.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.metadata
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.crypto import salted_hmac
+from django.utils.http import http_date, quote_etag
+from django.utils.translation import get_language
+
+VERSION_KEY = "published:version"
+BODY_KEY_PREFIX = "published:body:"
+#: Browsers and proxies may keep a document this many seconds before asking again.
+DOCUMENT_MAX_AGE = 300
+#: Response headers kept with a cached body (the others are set anew on every response).
+STORED_HEADERS = ("Content-Type", "Content-Disposition")
+#: Bodies each process keeps in its own memory besides the shared cache.
+RECENT_BODIES = 200
+_SALT = "issues.caching.etag"
+
+
+def lifetime() -> int:
+    """Seconds a version token, and the bodies cached under it, live at most."""
+    return settings.PUBLISHED_CACHE_SECONDS
+
+
+# --- the version ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Version:
+    token: str
+    #: When the token was minted (whole seconds since the epoch): the documents' Last-Modified.
+    minted: int
+
+
+def _mint() -> str:
+    return f"{int(time.time())}.{secrets.token_hex(8)}"
+
+
+def _parse(token: str) -> Version:
+    return Version(token=token, minted=int(token.split(".", 1)[0]))
+
+
+#: The token this process read last, and when (``time.monotonic``).
+_last_read: tuple[str, float] | None = None
+
+
+def published_version() -> Version:
+    """The current version of everything published: at most one cache read, no query.
+
+    With ``PUBLISHED_VERSION_RECHECK`` above zero (production: one second), a process reads the
+    token again only that often, so most warm hits touch no cache at all; a renewal made in
+    another process is seen within that time, one made in this process at once.
+    """
+    global _last_read
+    recheck = settings.PUBLISHED_VERSION_RECHECK
+    last = _last_read
+    if recheck > 0 and last is not None and time.monotonic() - last[1] < recheck:
+        return _parse(last[0])
+    token = cache.get(VERSION_KEY)
+    if token is None:
+        fresh = _mint()
+        # ``add``, not ``set``: a token that the publishing service set meanwhile wins.
+        token = fresh if cache.add(VERSION_KEY, fresh, lifetime()) else cache.get(VERSION_KEY)
+        # An unreachable cache answers None again: this request goes on with its own token.
+        token = token or fresh
+    _last_read = (token, time.monotonic())
+    return _parse(token)
+
+
+def renew_published_version() -> None:
+    """Retire every cached published page, export, feed and API copy, and their ETags.
+
+    Called inside the transaction of a service that changes what published issues show. The
+    token is dropped at once, so the rest of that transaction (and a test running inside one)
+    reads anew, and a fresh token is set once the transaction commits: a reader that rendered
+    the old rows meanwhile stored them under a token that the new one replaces. No reader can
+    store pre-commit rows under the post-commit token, which is minted only after the commit.
+    """
+    global _last_read
+    _last_read = None
+    cache.delete(VERSION_KEY)
+
+    def renew() -> None:
+        global _last_read
+        token = _mint()
+        cache.set(VERSION_KEY, token, lifetime())
+        _last_read = (token, time.monotonic())
+
+    transaction.on_commit(renew, robust=True)
+
+
+@functools.cache
+def render_generation() -> str:
+    """A digest of what renders the responses: the sources, templates, catalogues and static
+    files of the project's apps and of its own package, and every installed package's version.
+    New code, new generation."""
+    digest = hashlib.sha256()
+    for name, version in sorted(
+        (dist.name or "", dist.version) for dist in importlib.metadata.distributions()
+    ):
+        digest.update(f"{name}=={version}\n".encode())
+    base = Path(settings.BASE_DIR)
+    roots = [
+        Path(config.path)
+        for config in apps.get_app_configs()
+        if Path(config.path).is_relative_to(base) and "site-packages" not in config.path
+    ]
+    # The project's own package (base template, static files) is no app.
+    roots.append(Path(import_module(settings.ROOT_URLCONF).__file__ or base).parent)
+    roots += [Path(p) for p in settings.LOCALE_PATHS]
+    for root in sorted(set(roots)):
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(base)).encode() + b"\0")
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+# --- responses ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Variant:
+    """One cached representation: what tells it apart, and its validators."""
+
+    identity: str
+    etag: str
+    last_modified: int | None
+    cache_control: str
+
+    @property
+    def key(self) -> str:
+        return BODY_KEY_PREFIX + hashlib.sha256(self.identity.encode()).hexdigest()
+
+    def apply(self, response: HttpResponse) -> HttpResponse:
+        response.headers["ETag"] = self.etag
+        if self.last_modified is not None:
+            response.headers["Last-Modified"] = http_date(self.last_modified)
+        else:
+            # A page's date means nothing without the reader's CSRF secret that its ETag covers.
+            response.headers.pop("Last-Modified", None)
+        response.headers["Cache-Control"] = self.cache_control
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        return response
+
+    def not_modified(self, request: HttpRequest) -> HttpResponse | None:
+        """A 304 when the request's validators match, else None."""
+        if not (
+            request.META.get("HTTP_IF_NONE_MATCH") or request.META.get("HTTP_IF_MODIFIED_SINCE")
+        ):
+            return None
+        headers = self.apply(HttpResponse())
+        answer = get_conditional_response(
+            request, etag=self.etag, last_modified=self.last_modified, response=headers
+        )
+        return None if answer is headers else answer
+
+
+def _variant(
+    request: HttpRequest, *, personal: str = "", last_modified: bool, cache_control: str
+) -> _Variant:
+    version = published_version()
+    # Feeds and the API make links absolute on the host asked: it is part of what is cached.
+    identity = "\n".join(
+        (
+            render_generation(),
+            version.token,
+            get_language() or "",
+            request.scheme or "",
+            request.get_host(),
+            request.get_full_path(),
+        )
+    )
+    etag = salted_hmac(_SALT, f"{identity}\n{personal}", algorithm="sha256").hexdigest()[:32]
+    return _Variant(
+        identity=identity,
+        etag=quote_etag(etag),
+        last_modified=version.minted if last_modified else None,
+        cache_control=cache_control,
+    )
+
+
+class _RecentBodies:
+    """The bodies this process stored or fetched lately, by cache key, most recent last.
+
+    A key names one body for good (the version and the generation are part of it), so a copy
+    here is never stale: a warm hit then costs the one cache read of the version, not a second
+    one of the body. Redis still holds every body for the other processes and hosts.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.bodies: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        with self.lock:
+            body = self.bodies.get(key)
+            if body is not None:
+                self.bodies.move_to_end(key)
+            return body
+
+    def put(self, key: str, body: dict[str, Any]) -> None:
+        with self.lock:
+            self.bodies[key] = body
+            self.bodies.move_to_end(key)
+            while len(self.bodies) > self.size:
+                self.bodies.popitem(last=False)
+
+
+#: Some 30 kB each: a few megabytes per process.
+_recent = _RecentBodies(RECENT_BODIES)
+
+
+def _fetch(key: str) -> dict[str, Any] | None:
+    body = _recent.get(key)
+    if body is None:
+        body = cache.get(key)
+        if body is not None:
+            _recent.put(key, body)
+    return body
+
+
+def _keep(key: str, body: dict[str, Any]) -> None:
+    _recent.put(key, body)
+    cache.set(key, body, lifetime())
+
+
+def _store(key: str, response: HttpResponse, **extra: str) -> None:
+    headers = {name: response[name] for name in STORED_HEADERS if name in response}
+    _keep(key, {"content": response.content, "headers": headers, **extra})
+
+
+def _response(stored: dict[str, Any], content: bytes | None = None) -> HttpResponse:
+    response = HttpResponse(stored["content"] if content is None else content)
+    for name, value in stored["headers"].items():
+        response.headers[name] = value
+    return response
+
+
+def _cacheable(request: HttpRequest) -> bool:
+    # Any query string would make another key: only the bare address is stored, so no client
+    # can fill the cache with variants. The others are rendered, and still get validators.
+    return request.method in ("GET", "HEAD") and not request.META.get("QUERY_STRING")
+
+
+def cached_document(request: HttpRequest, render: Callable[[], HttpResponse]) -> HttpResponse:
+    """The same bytes for every reader: an export, a feed, the API's JSON of a published issue.
+
+    ``render`` makes the response (or raises Http404); it is called on a cache miss only.
+    """
+    variant = _variant(
+        request, last_modified=True, cache_control=f"public, max-age={DOCUMENT_MAX_AGE}"
+    )
+    # Only this server makes its ETags (keyed with the secret key), and only for a document
+    # that exists: a match answers at once. A date anyone can send waits until the document is
+    # known to exist, so an unknown address stays a 404.
+    if request.META.get("HTTP_IF_NONE_MATCH"):
+        answer = variant.not_modified(request)
+        if answer is not None:
+            return answer
+    cacheable = _cacheable(request)
+    stored = _fetch(variant.key) if cacheable else None
+    if stored is not None:
+        response = _response(stored)
+    else:
+        response = render()
+        if response.status_code != 200 or response.streaming:
+            return response
+        if cacheable:
+            _store(variant.key, response)
+    return variant.not_modified(request) or variant.apply(response)
+
+
+def _has_pending_messages(request: HttpRequest) -> bool:
+    storage = getattr(request, "_messages", None)
+    return storage is not None and len(storage) > 0
+
+
+def cached_page(
+    request: HttpRequest, render: Callable[[dict[str, Any]], HttpResponse]
+) -> HttpResponse:
+    """An HTML page with the site header, cached for anonymous readers (see the module's note).
+
+    ``render(extra_context)`` renders the page with ``extra_context`` over the view's context
+    (the CSRF placeholder); it is called on a cache miss, and for every member's request.
+    """
+    if request.user.is_authenticated or _has_pending_messages(request):
+        response = render({})
+        response.headers["Cache-Control"] = "private, no-cache"
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        return response
+    # This reader's own token for the page's forms; it also sets the CSRF cookie if missing.
+    token = get_token(request)
+    variant = _variant(
+        request,
+        personal=request.META["CSRF_COOKIE"],
+        last_modified=False,
+        cache_control="private, no-cache",
+    )
+    answer = variant.not_modified(request)
+    if answer is not None:
+        return answer
+    cacheable = _cacheable(request)
+    stored = _fetch(variant.key) if cacheable else None
+    if stored is None:
+        placeholder = secrets.token_hex(16)
+        # Anything that asks for the real token while the page renders marks the cookie for
+        # update: then the body may hold that token, and it is served but never stored.
+        request.META.pop("CSRF_COOKIE_NEEDS_UPDATE", None)
+        response = render({"csrf_token": placeholder})
+        own_token = "CSRF_COOKIE_NEEDS_UPDATE" in request.META
+        request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True  # as get_token left it
+        if response.status_code != 200 or response.streaming:
+            return response
+        headers = {name: response[name] for name in STORED_HEADERS if name in response}
+        stored = {"content": response.content, "headers": headers, "placeholder": placeholder}
+        if cacheable and not own_token:
+            _keep(variant.key, stored)
+    content = stored["content"].replace(stored["placeholder"].encode(), token.encode())
+    return variant.apply(_response(stored, content))
+
+
+class PublishedPageMixin:
+    """For a ``TemplateView`` of what is published: its GET goes through ``cached_page``."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def render(extra: dict[str, Any]) -> HttpResponse:
+            context = self.get_context_data(**kwargs)  # type: ignore[attr-defined]
+            context.update(extra)
+            return self.render_to_response(context).render()  # type: ignore[attr-defined]
+
+        return cached_page(request, render)

@@ -1,0 +1,528 @@
+"""Published issues from the cache: validators, 304s, warm hits without SQL, invalidation on
+publication and correction, one copy per language, and nothing personal ever served to another
+client (``issues.caching``).
+
+Each test starts with an empty cache (``tests/conftest.py``); run the file with
+``REDIS_URL=redis://127.0.0.1:6379/N`` to exercise the Redis backend as well.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.messages import constants
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from issues import caching, services
+from issues.enums import RecommendationStatus
+from issues.models import Issue, Publication
+from papers.models import Topic
+from tests.factories import PaperFactory, RecommendationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SLUG = "pretraining-weekly"
+TOPIC = "language-models"
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def _publish(publication: Publication, editor: Any, topic: Topic, title: str) -> Issue:
+    issue = services.create_issue(publication, by=editor, title=title, intro_en="Two papers.")
+    for n in range(2):
+        recommendation = RecommendationFactory(
+            publication=publication,
+            paper=PaperFactory(title=f"{title} paper {n}", authors=[f"Author {n}"]),
+            topic=topic,
+            submitter=UserFactory(display_name=f"Submitter {title} {n}"),
+            status=RecommendationStatus.ACCEPTED,
+            decided_at=timezone.now(),
+        )
+        services.schedule_recommendation(recommendation, issue=issue, by=editor)
+    return services.publish_issue(issue, by=editor)
+
+
+@pytest.fixture
+def issue(publication: Publication, editor: Any, topic: Topic) -> Issue:
+    return _publish(publication, editor, topic, "Dense retrieval")
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    args: tuple[Any, ...]
+    #: An HTML page with the site header (per reader), not a document (same for all).
+    page: bool = False
+
+    @property
+    def url(self) -> str:
+        return reverse(self.name, args=self.args)
+
+
+PAGES = [
+    Target("issues:issue-detail", (SLUG, 1), page=True),
+    Target("issues:publication-detail", (SLUG,), page=True),
+]
+DOCUMENTS = [
+    Target("issues:issue-export", (SLUG, 1, "md")),
+    Target("issues:issue-export", (SLUG, 1, "html")),
+    Target("issues:issue-export", (SLUG, 1, "bib")),
+    Target("issues:feed-rss", (SLUG,)),
+    Target("issues:feed-atom", (SLUG,)),
+    Target("issues:topic-feed-rss", (TOPIC,)),
+    Target("issues:topic-feed-atom", (TOPIC,)),
+    Target("api:published-issue", (SLUG, 1)),
+]
+TARGETS = PAGES + DOCUMENTS
+IDS = [
+    "issue",
+    "archive",
+    "export-md",
+    "export-html",
+    "export-bib",
+    "feed-rss",
+    "feed-atom",
+    "topic-feed-rss",
+    "topic-feed-atom",
+    "api-issue",
+]
+
+
+def _get(client: Client, url: str, status: int = 200, **headers: str) -> Any:
+    response = client.get(url, **headers)
+    assert response.status_code == status, response.content[:300]
+    return response
+
+
+def _untokened(content: bytes) -> bytes:
+    """A page's bytes with its reader's CSRF tokens blanked: what every reader shares."""
+    return TOKEN.sub('name="csrfmiddlewaretoken" value=""', content.decode()).encode()
+
+
+def _vary(response: Any) -> set[str]:
+    return {v.strip() for v in response.headers.get("Vary", "").split(",")}
+
+
+# ================================================================ validators and 304
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=IDS)
+def test_cached_url_carries_validators(client: Client, issue: Issue, target: Target) -> None:
+    response = _get(client, target.url)
+
+    assert re.fullmatch(r'"[0-9a-f]{32}"', response["ETag"])
+    assert {"Accept-Language", "Cookie"} <= _vary(response)
+    if target.page:
+        assert response["Cache-Control"] == "private, no-cache"
+        # Its ETag covers the reader's CSRF secret, which a date cannot.
+        assert "Last-Modified" not in response
+    else:
+        assert response["Cache-Control"] == f"public, max-age={caching.DOCUMENT_MAX_AGE}"
+        assert response["Last-Modified"].endswith(" GMT")
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=IDS)
+def test_if_none_match_answers_304_without_a_query(
+    client: Client, issue: Issue, target: Target, django_assert_num_queries: Any
+) -> None:
+    etag = _get(client, target.url)["ETag"]
+
+    with django_assert_num_queries(0):
+        response = client.get(target.url, HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response["ETag"] == etag
+    assert response["Cache-Control"]
+    # An ETag of another version or resource is no match.
+    _get(client, target.url, HTTP_IF_NONE_MATCH='"0123456789abcdef0123456789abcdef"')
+
+
+@pytest.mark.parametrize("target", DOCUMENTS, ids=IDS[len(PAGES) :])
+def test_if_modified_since_answers_304_for_documents(
+    client: Client, issue: Issue, target: Target
+) -> None:
+    last_modified = _get(client, target.url)["Last-Modified"]
+
+    response = client.get(target.url, HTTP_IF_MODIFIED_SINCE=last_modified)
+
+    assert response.status_code == 304
+    assert response.content == b""
+
+
+def test_if_modified_since_never_hides_a_404(client: Client, issue: Issue) -> None:
+    last_modified = _get(client, DOCUMENTS[0].url)["Last-Modified"]
+    unknown = reverse("issues:issue-export", args=[SLUG, 9, "md"])
+
+    assert client.get(unknown, HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 404
+
+
+def test_page_etag_is_the_readers_own(issue: Issue) -> None:
+    """Two anonymous readers hold different CSRF cookies: neither's ETag revalidates the other's
+    copy, whose language form would carry a token the other's cookie refuses."""
+    url = PAGES[0].url
+    first, second = Client(), Client()
+    etag = _get(first, url)["ETag"]
+
+    assert _get(second, url)["ETag"] != etag
+    assert _get(second, url, HTTP_IF_NONE_MATCH=etag).status_code == 200
+    assert first.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+# ================================================================ warm hits
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=IDS)
+def test_warm_anonymous_get_costs_no_query_and_equals_the_uncached_body(
+    issue: Issue, target: Target, django_assert_num_queries: Any
+) -> None:
+    cold = _get(Client(), target.url)
+
+    with django_assert_num_queries(0):
+        warm = _get(Client(), target.url)  # another reader, another CSRF cookie
+
+    cache.clear()
+    uncached = _get(Client(), target.url)
+    if target.page:
+        assert _untokened(warm.content) == _untokened(cold.content) == _untokened(uncached.content)
+    else:
+        assert warm.content == cold.content == uncached.content
+    assert warm["Content-Type"] == cold["Content-Type"]
+    if "Content-Disposition" in cold:
+        assert warm["Content-Disposition"] == cold["Content-Disposition"]
+
+
+def test_warm_page_carries_the_readers_own_csrf_token(issue: Issue) -> None:
+    url = PAGES[0].url
+    cold = _get(Client(), url).content.decode()
+    reader = Client(enforce_csrf_checks=True)
+
+    warm = _get(reader, url).content.decode()
+
+    [token] = set(TOKEN.findall(warm))
+    assert token not in cold
+    assert reader.cookies["csrftoken"].value
+    # The language switch of a page served from the cache works for its reader.
+    response = reader.post(
+        reverse("set_language"),
+        {"language": "zh-hans", "next": url, "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == url
+    assert reader.cookies["django_language"].value == "zh-hans"
+    assert '<html lang="zh-hans">' in _get(reader, url).content.decode()
+
+
+def test_query_string_is_rendered_not_stored(issue: Issue) -> None:
+    url = PAGES[0].url + "?utm_source=newsletter"
+    _get(Client(), url)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = _get(Client(), url)
+
+    # Rendered again, with the full address in its language form, and still with a validator:
+    # no client can fill the cache with variants of one address.
+    assert len(queries) > 0
+    assert f'value="{url}"' in response.content.decode()
+    assert response["ETag"]
+
+
+def test_unknown_issue_is_404_and_not_cached(client: Client, issue: Issue, editor: Any) -> None:
+    url = reverse("issues:issue-detail", args=[SLUG, 2])
+    _get(client, url, status=404)
+    _get(client, reverse("issues:issue-export", args=[SLUG, 2, "md"]), status=404)
+
+    second = _publish(issue.publication, editor, Topic.objects.get(slug=TOPIC), "Scaling")
+
+    assert second.number == 2
+    assert "Scaling" in _get(client, url).content.decode()
+
+
+# ================================================================ invalidation
+
+
+def _correct(issue: Issue, editor: Any, title: str) -> None:
+    entry = issue.entries.order_by("position", "pk").first()
+    services.correct_issue(
+        issue,
+        by=editor,
+        note="The titles were misspelt.",
+        fields={"title": title},
+        entries={entry.pk: {"shown_title": title}},
+    )
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=IDS)
+def test_correction_changes_the_etag_and_the_body(
+    client: Client,
+    issue: Issue,
+    editor: Any,
+    target: Target,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    before = _get(client, target.url)
+    assert b"Corrected Retrieval Title" not in before.content
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _correct(issue, editor, "Corrected Retrieval Title")
+
+    after = client.get(target.url, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200
+    assert after["ETag"] != before["ETag"]
+    assert b"Corrected Retrieval Title" in after.content
+
+
+def test_renewal_sets_a_new_version_after_commit(
+    issue: Issue, editor: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    old = caching.published_version()
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        _correct(issue, editor, "Corrected")
+        # Dropped at once, so the rest of the transaction reads anew.
+        assert cache.get(caching.VERSION_KEY) is None
+
+    assert callbacks
+    assert cache.get(caching.VERSION_KEY) not in (None, old.token)
+    assert caching.published_version().token == cache.get(caching.VERSION_KEY)
+
+
+@pytest.mark.parametrize(
+    "target",
+    [PAGES[1], *[t for t in DOCUMENTS if "feed" in t.name]],
+    ids=["archive", "feed-rss", "feed-atom", "topic-feed-rss", "topic-feed-atom"],
+)
+def test_new_publication_changes_archive_and_feeds(
+    client: Client,
+    issue: Issue,
+    editor: Any,
+    target: Target,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    before = _get(client, target.url)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _publish(issue.publication, editor, Topic.objects.get(slug=TOPIC), "Scaling laws")
+
+    after = client.get(target.url, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200
+    assert after["ETag"] != before["ETag"]
+    assert b"Scaling laws" in after.content
+    assert b"Scaling laws" not in before.content
+
+
+def test_new_render_generation_changes_every_etag(
+    client: Client, issue: Issue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = DOCUMENTS[0].url
+    etag = _get(client, url)["ETag"]
+    monkeypatch.setattr(caching, "render_generation", lambda: "next-deploy")
+
+    assert _get(client, url, HTTP_IF_NONE_MATCH=etag)["ETag"] != etag
+
+
+def test_render_generation_is_a_stable_digest() -> None:
+    assert re.fullmatch(r"[0-9a-f]{16}", caching.render_generation())
+    assert caching.render_generation() == caching.render_generation()
+
+
+# ================================================================ languages
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=IDS)
+def test_languages_are_cached_apart(
+    issue: Issue, target: Target, django_assert_num_queries: Any
+) -> None:
+    english = _get(Client(), target.url, HTTP_ACCEPT_LANGUAGE="en")
+    chinese = _get(Client(), target.url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    with django_assert_num_queries(0):
+        warm_english = _get(Client(), target.url, HTTP_ACCEPT_LANGUAGE="en")
+        warm_chinese = _get(Client(), target.url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert english["ETag"] != chinese["ETag"]
+    assert english["Content-Language"] == "en"
+    assert chinese["Content-Language"] == "zh-hans"
+    if target.page:
+        assert '<html lang="en">' in english.content.decode()
+        assert '<html lang="zh-hans">' in chinese.content.decode()
+        assert _untokened(english.content) != _untokened(chinese.content)
+        assert _untokened(warm_english.content) == _untokened(english.content)
+        assert _untokened(warm_chinese.content) == _untokened(chinese.content)
+    else:
+        assert warm_english.content == english.content
+        assert warm_chinese.content == chinese.content
+
+
+def test_language_cookie_selects_the_cached_copy(issue: Issue) -> None:
+    url = PAGES[0].url
+    _get(Client(), url)
+    reader = Client()
+    reader.cookies["django_language"] = "zh-hans"
+
+    assert '<html lang="zh-hans">' in _get(reader, url).content.decode()
+
+
+# ================================================================ members
+
+
+def _member_client(username: str, name: str) -> tuple[Client, Any]:
+    member = UserFactory(username=username, display_name=name)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    return client, member
+
+
+@pytest.mark.parametrize("target", PAGES, ids=["issue", "archive"])
+def test_members_never_get_anothers_name_or_token(issue: Issue, target: Target) -> None:
+    _get(Client(), target.url)  # an anonymous copy is cached
+    first, _ = _member_client("lin", "Lin Wei")
+    second, _ = _member_client("mara", "Mara Jade")
+
+    page_one = _get(first, target.url)
+    page_two = _get(second, target.url)
+    again_one = _get(first, target.url)
+    anonymous = _get(Client(), target.url).content.decode()
+
+    assert "Lin Wei" in page_one.content.decode()
+    assert "Mara Jade" not in page_one.content.decode()
+    assert "Mara Jade" in page_two.content.decode()
+    assert "Lin Wei" not in page_two.content.decode()
+    assert "Lin Wei" in again_one.content.decode()
+    assert "Lin Wei" not in anonymous
+    assert "Mara Jade" not in anonymous
+    assert not set(TOKEN.findall(page_one.content.decode())) & set(
+        TOKEN.findall(page_two.content.decode())
+    )
+    # Rendered for the member alone: no validator to revalidate it with.
+    assert page_one["Cache-Control"] == "private, no-cache"
+    assert "ETag" not in page_one
+    # Each member's forms work with their own cookie: the language switch.
+    for client, page in ((first, page_one), (second, page_two)):
+        token = TOKEN.findall(page.content.decode())[0]
+        response = client.post(
+            reverse("set_language"),
+            {"language": "zh-hans", "next": target.url, "csrfmiddlewaretoken": token},
+        )
+        assert response.status_code == 302
+
+
+def test_member_token_is_refused_to_another_member(issue: Issue) -> None:
+    url = PAGES[0].url
+    first, _ = _member_client("lin", "Lin Wei")
+    second, _ = _member_client("mara", "Mara Jade")
+    token = TOKEN.findall(_get(first, url).content.decode())[0]
+    _get(second, url)
+
+    response = second.post(
+        reverse("set_language"), {"language": "zh-hans", "csrfmiddlewaretoken": token}
+    )
+
+    assert response.status_code == 403
+
+
+def test_member_request_ignores_an_anonymous_etag(issue: Issue) -> None:
+    url = PAGES[0].url
+    member, _ = _member_client("lin", "Lin Wei")
+    anonymous_etag = _get(Client(), url)["ETag"]
+
+    response = _get(member, url, HTTP_IF_NONE_MATCH=anonymous_etag)
+
+    assert "Lin Wei" in response.content.decode()
+
+
+def test_pending_messages_are_shown_not_cached(issue: Issue) -> None:
+    """An anonymous reader with a message waiting gets it on a page rendered for them; the
+    cached copy never holds it."""
+    url = PAGES[0].url
+    _get(Client(), url)
+    reader = Client()
+    storage = CookieStorage(RequestFactory().get("/"))
+    reader.cookies["messages"] = storage._encode([Message(constants.INFO, "Welcome back")])
+
+    page = _get(reader, url).content.decode()
+    fresh = _get(Client(), url).content.decode()
+
+    assert "Welcome back" in page
+    assert "Welcome back" not in fresh
+
+
+# ================================================================ the version across processes
+
+
+def test_renewal_elsewhere_is_seen_within_the_recheck(
+    settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    issue: Issue,
+    editor: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.PUBLISHED_VERSION_RECHECK = 1.0
+    clock = [1000.0]
+    monkeypatch.setattr(caching.time, "monotonic", lambda: clock[0])
+    mine = caching.published_version().token
+    cache.set(caching.VERSION_KEY, "1700000000.another")  # renewed by another process
+
+    clock[0] += 0.5
+    assert caching.published_version().token == mine
+    clock[0] += 0.6
+    assert caching.published_version().token == "1700000000.another"
+
+    # A renewal made in this process applies at once.
+    with django_capture_on_commit_callbacks(execute=True):
+        _correct(issue, editor, "Corrected")
+    assert caching.published_version().token not in (mine, "1700000000.another")
+    assert caching.published_version().token == cache.get(caching.VERSION_KEY)
+
+
+def test_recent_bodies_answer_when_the_shared_cache_lost_them(
+    issue: Issue, django_assert_num_queries: Any
+) -> None:
+    url = DOCUMENTS[0].url
+    cold = _get(Client(), url)
+    key = next(reversed(caching._recent.bodies))
+    cache.delete(key)
+
+    with django_assert_num_queries(0):
+        warm = _get(Client(), url)
+
+    assert warm.content == cold.content
+
+
+def test_redis_cache_reuses_one_client() -> None:
+    from weekly.cache import ResilientRedisCache
+
+    backend = ResilientRedisCache("redis://127.0.0.1:9/0", {})
+
+    assert backend._cache.get_client() is backend._cache.get_client()
+    assert backend._cache.get_client(write=True) is backend._cache.get_client()
+
+
+def test_warm_paste_html_keeps_its_relaxed_style_policy(issue: Issue) -> None:
+    url = DOCUMENTS[1].url
+    _get(Client(), url)
+
+    warm = _get(Client(), url)
+
+    assert "'unsafe-inline'" in warm["Content-Security-Policy"]
+    assert "'unsafe-inline'" not in _get(Client(), PAGES[0].url)["Content-Security-Policy"]
+
+
+def test_browsable_api_page_is_never_cached(issue: Issue) -> None:
+    url = reverse("api:published-issue", args=[SLUG, 1])
+    member, _ = _member_client("lin", "Lin Wei")
+
+    page = _get(member, url, HTTP_ACCEPT="text/html")
+
+    assert "ETag" not in page
+    assert "Lin Wei" not in _get(Client(), url, HTTP_ACCEPT="text/html").content.decode()
+    assert _get(Client(), url)["Content-Type"] == "application/json"
