@@ -24,7 +24,9 @@ class PaperFilter(filters.FilterSet):
         max_length=selectors.SEARCH_MAX_LENGTH,
         help_text=(
             "Words in the title (English or Chinese), the abstract, an author's name or a "
-            "published summary; a paper matches when it holds every word."
+            "published summary; a paper matches when it holds every word, best matches first "
+            "unless ordering is given. On PostgreSQL an English word matches in any form "
+            '(encoders, encoder), and "quoted phrases", or, -word work.'
         ),
     )
     topic = filters.CharFilter(
@@ -62,7 +64,7 @@ class PaperFilter(filters.FilterSet):
         fields = ("q", "topic", "publication", "year", "has_code", "category", "featured")
 
     def search(self, papers: QuerySet[Paper], name: str, value: str) -> QuerySet[Paper]:
-        return selectors.search_papers(papers, value)
+        return selectors.search_papers(papers, value, ranked=True)
 
     def in_topic(self, papers: QuerySet[Paper], name: str, value: str) -> QuerySet[Paper]:
         return papers.filter(
