@@ -21,8 +21,11 @@ from papers.models import Authorship, Paper, PaperInstitution, Topic
 _PUBLISHED = "published"
 #: The longest search query read (the API refuses longer; the search page says so).
 SEARCH_MAX_LENGTH = 200
-#: Words of a query beyond this many are ignored: each adds a condition to the query.
+#: Words of a query beyond this many are ignored: each adds a condition to the query (SQLite).
 SEARCH_MAX_WORDS = 10
+#: A search on PostgreSQL ranks, counts and pages at most this many matches, the newest: the
+#: cost of a common word stays that of a rare one.
+SEARCH_MAX_MATCHES = 1000
 
 #: A pending paper younger than this is still on its way to a worker.
 PENDING_GRACE = dt.timedelta(minutes=2)
@@ -110,11 +113,14 @@ def search_papers(papers: QuerySet[Paper], query: str, *, ranked: bool = False) 
 
     On PostgreSQL, a full-text search on each paper's document (``papers/search.py``): every
     English word, stemmed, and every Chinese word as a run of characters, answered by a GIN
-    index. With ``ranked``, the best matches come first (``search_rank``: a word in the title
-    counts most, then the abstract, the authors, the summaries), the newest among equals.
+    index; of the matches, the ``SEARCH_MAX_MATCHES`` newest. With ``ranked``, the best of those
+    come first (``search_rank``: a word in the title counts most, then the abstract, the
+    authors, the summaries), the newest among equals.
 
     Elsewhere (SQLite, the embedded default), each of the first ``SEARCH_MAX_WORDS`` words as a
-    case-insensitive substring of those texts; ``ranked`` orders newest first.
+    case-insensitive substring of those texts, every match; ``ranked`` orders newest first.
+
+    Filter ``papers`` before, not after: the matches are picked among them.
     """
     # A NUL is no character of any text, and PostgreSQL refuses one in a query.
     query = query.replace("\x00", "")
@@ -128,7 +134,16 @@ def _full_text_search(papers: QuerySet[Paper], query: str, *, ranked: bool) -> Q
     found = search.search_query(query)
     if found is None:
         return papers.none()
-    papers = papers.alias(search_document=search.SearchDocument()).filter(search_document=found)
+    # The newest matches, by the list's own index when a word is common (the planner walks it
+    # until it has enough), by the GIN index when it is rare. Ranking, counting and paging then
+    # cost the same for "learning" as for "grokking".
+    newest = (
+        papers.alias(search_document=search.SearchDocument())
+        .filter(search_document=found)
+        .order_by("-created_at", "-id")
+        .values("pk")[:SEARCH_MAX_MATCHES]
+    )
+    papers = papers.filter(pk__in=newest)
     if not ranked:
         return papers
     return papers.annotate(search_rank=SearchRank(search.SearchDocument(), found)).order_by(

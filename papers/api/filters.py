@@ -63,6 +63,15 @@ class PaperFilter(filters.FilterSet):
         model = Paper
         fields = ("q", "topic", "publication", "year", "has_code", "category", "featured")
 
+    def filter_queryset(self, queryset: QuerySet[Paper]) -> QuerySet[Paper]:
+        # The search after the other filters, since it picks its matches among the papers they
+        # leave (see selectors.search_papers); ``ordering``, when given, after the search's own.
+        last = ("q", "ordering")
+        values = self.form.cleaned_data
+        for name in [n for n in values if n not in last] + [n for n in last if n in values]:
+            queryset = self.filters[name].filter(queryset, values[name])
+        return queryset
+
     def search(self, papers: QuerySet[Paper], name: str, value: str) -> QuerySet[Paper]:
         return selectors.search_papers(papers, value, ranked=True)
 
