@@ -25,6 +25,7 @@ from issues.models import Issue, Publication
 from papers import selectors
 from papers.models import Author, Authorship, Paper
 from tests.factories import PaperFactory, RecommendationFactory
+from weekly.api.limits import DeferredJoinPaginator
 
 API = "/api/v1/papers/"
 
@@ -403,3 +404,22 @@ def test_list_and_search_cost_fixed_queries(
     assert response.status_code == 200
     if path.startswith(API):
         assert response.json()["count"] == 14
+
+
+def test_paper_list_deep_pages_read_ids_first_and_hold_the_same_papers(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(DeferredJoinPaginator, "defer_from", 2)
+    for n in range(7):
+        PaperFactory(title=f"Paper {n}", authors=[f"Author {n}"])
+    newest_first = [f"Paper {n}" for n in reversed(range(7))]
+    for page in (1, 2, 3, 4):
+        with CaptureQueriesContext(connection) as queries:
+            response = APIClient().get(API, {"page_size": 2, "page": page})
+        assert [p["title"] for p in response.json()["results"]] == newest_first[
+            2 * (page - 1) : 2 * page
+        ]
+        assert len(queries.captured_queries) == LIST_QUERIES
+        listed = next(q["sql"] for q in queries.captured_queries if "LIMIT" in q["sql"])
+        # From the deferred offset on, the offset is taken in a subquery of ids.
+        assert listed.count("SELECT") == (2 if page > 1 else 1), listed
