@@ -135,8 +135,8 @@ def _full_text_search(papers: QuerySet[Paper], query: str, *, ranked: bool) -> Q
     if found is None:
         return papers.none()
     # The newest matches, by the list's own index when a word is common (the planner walks it
-    # until it has enough), by the GIN index when it is rare. Ranking, counting and paging then
-    # cost the same for "learning" as for "grokking".
+    # until it has enough), by the GIN index when it is rare: ranking, counting and paging then
+    # handle at most SEARCH_MAX_MATCHES rows, however many papers hold the word.
     newest = (
         papers.alias(search_document=search.SearchDocument())
         .filter(search_document=found)
