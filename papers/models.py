@@ -147,6 +147,11 @@ class Paper(models.Model):
         indexes = [
             models.Index(fields=["metadata_status"], name="paper_metadata_status_idx"),
             models.Index(fields=["year"], name="paper_year_idx"),
+            # The catalogue's default order (the API's paper list): its first page is read off
+            # this index instead of sorting the table.
+            models.Index(fields=["-created_at", "-id"], name="paper_newest_idx"),
+            # ?ordering=published_on / -published_on, the id breaking ties either way.
+            models.Index(fields=["published_on", "id"], name="paper_published_on_idx"),
         ]
 
     def __str__(self) -> str:

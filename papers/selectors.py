@@ -6,9 +6,12 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchRank
+from django.db import connections
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from papers import search
 from papers.enums import MetadataSource, MetadataStatus
 from papers.identifiers import Identifier
 from papers.models import Authorship, Paper, PaperInstitution, Topic
@@ -18,8 +21,11 @@ from papers.models import Authorship, Paper, PaperInstitution, Topic
 _PUBLISHED = "published"
 #: The longest search query read (the API refuses longer; the search page says so).
 SEARCH_MAX_LENGTH = 200
-#: Words of a query beyond this many are ignored: each adds a condition to the query.
+#: Words of a query beyond this many are ignored: each adds a condition to the query (SQLite).
 SEARCH_MAX_WORDS = 10
+#: A search on PostgreSQL ranks, counts and pages at most this many matches, the newest: the
+#: cost of a common word stays that of a rare one.
+SEARCH_MAX_MATCHES = 1000
 
 #: A pending paper younger than this is still on its way to a worker.
 PENDING_GRACE = dt.timedelta(minutes=2)
@@ -100,11 +106,52 @@ def published_appearances(paper: Paper) -> list[Any]:
     return list(_published_entries().filter(paper=paper))
 
 
-def search_papers(papers: QuerySet[Paper], query: str) -> QuerySet[Paper]:
-    """``papers`` that hold every word of ``query`` (case-insensitive, at most
-    ``SEARCH_MAX_WORDS`` words) in their English or Chinese title, abstract, an author's name,
-    or a summary or Chinese title as published in an issue. The API's ``q`` and the search page
-    both use it, so they find the same papers."""
+def search_papers(papers: QuerySet[Paper], query: str, *, ranked: bool = False) -> QuerySet[Paper]:
+    """``papers`` that match ``query`` in their English or Chinese title, abstract, an author's
+    name, or a summary or Chinese title as published in an issue. The API's ``q`` and the search
+    page both use it, so they find the same papers.
+
+    On PostgreSQL, a full-text search on each paper's document (``papers/search.py``): every
+    English word, stemmed, and every Chinese word as a run of characters, answered by a GIN
+    index; of the matches, the ``SEARCH_MAX_MATCHES`` newest. With ``ranked``, the best of those
+    come first (``search_rank``: a word in the title counts most, then the abstract, the
+    authors, the summaries), the newest among equals.
+
+    Elsewhere (SQLite, the embedded default), each of the first ``SEARCH_MAX_WORDS`` words as a
+    case-insensitive substring of those texts, every match; ``ranked`` orders newest first.
+
+    Filter ``papers`` before, not after: the matches are picked among them.
+    """
+    # A NUL is no character of any text, and PostgreSQL refuses one in a query.
+    query = query.replace("\x00", "")
+    if connections[papers.db].vendor == "postgresql":
+        return _full_text_search(papers, query, ranked=ranked)
+    papers = _substring_search(papers, query)
+    return papers.order_by("-created_at", "-id") if ranked else papers
+
+
+def _full_text_search(papers: QuerySet[Paper], query: str, *, ranked: bool) -> QuerySet[Paper]:
+    found = search.search_query(query)
+    if found is None:
+        return papers.none()
+    # The newest matches, by the list's own index when a word is common (the planner walks it
+    # until it has enough), by the GIN index when it is rare: ranking, counting and paging then
+    # handle at most SEARCH_MAX_MATCHES rows, however many papers hold the word.
+    newest = (
+        papers.alias(search_document=search.SearchDocument())
+        .filter(search_document=found)
+        .order_by("-created_at", "-id")
+        .values("pk")[:SEARCH_MAX_MATCHES]
+    )
+    papers = papers.filter(pk__in=newest)
+    if not ranked:
+        return papers
+    return papers.annotate(search_rank=SearchRank(search.SearchDocument(), found)).order_by(
+        "-search_rank", "-created_at", "-id"
+    )
+
+
+def _substring_search(papers: QuerySet[Paper], query: str) -> QuerySet[Paper]:
     entries = Paper.issue_entries.rel.related_model.objects.filter(
         paper=OuterRef("pk"), issue__status=_PUBLISHED
     )

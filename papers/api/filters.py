@@ -24,7 +24,9 @@ class PaperFilter(filters.FilterSet):
         max_length=selectors.SEARCH_MAX_LENGTH,
         help_text=(
             "Words in the title (English or Chinese), the abstract, an author's name or a "
-            "published summary; a paper matches when it holds every word."
+            "published summary; a paper matches when it holds every word, best matches first "
+            "unless ordering is given. On PostgreSQL an English word matches in any form "
+            '(encoders, encoder), and "quoted phrases", or, -word work.'
         ),
     )
     topic = filters.CharFilter(
@@ -61,8 +63,17 @@ class PaperFilter(filters.FilterSet):
         model = Paper
         fields = ("q", "topic", "publication", "year", "has_code", "category", "featured")
 
+    def filter_queryset(self, queryset: QuerySet[Paper]) -> QuerySet[Paper]:
+        # The search after the other filters, since it picks its matches among the papers they
+        # leave (see selectors.search_papers); ``ordering``, when given, after the search's own.
+        last = ("q", "ordering")
+        values = self.form.cleaned_data
+        for name in [n for n in values if n not in last] + [n for n in last if n in values]:
+            queryset = self.filters[name].filter(queryset, values[name])
+        return queryset
+
     def search(self, papers: QuerySet[Paper], name: str, value: str) -> QuerySet[Paper]:
-        return selectors.search_papers(papers, value)
+        return selectors.search_papers(papers, value, ranked=True)
 
     def in_topic(self, papers: QuerySet[Paper], name: str, value: str) -> QuerySet[Paper]:
         return papers.filter(

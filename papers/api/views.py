@@ -8,6 +8,7 @@ from rest_framework import generics, permissions
 from papers import selectors
 from papers.api.filters import PaperFilter
 from papers.api.serializers import PaperSerializer, TopicSerializer
+from weekly.api.limits import PaperPagination
 
 
 @extend_schema_view(get=extend_schema(summary="Search and filter the paper catalogue"))
@@ -15,6 +16,7 @@ class PaperListView(generics.ListAPIView):
     permission_classes = [permissions.AllowAny]
     serializer_class = PaperSerializer
     filterset_class = PaperFilter
+    pagination_class = PaperPagination
 
     def get_queryset(self):
         return selectors.papers_with_details().order_by("-created_at", "-id")

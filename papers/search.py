@@ -1,0 +1,66 @@
+"""The catalogue's search queries on PostgreSQL, matching the documents that
+``papers/migrations/0004_paper_search_document.py`` builds.
+
+A query is split by script. The words outside the CJK runs become a ``websearch_to_tsquery`` in
+the ``english`` configuration: stemmed, every word required, "quoted phrases", ``or`` and
+``-word`` understood, and no input is a syntax error. Each CJK run (Han, kana, Hangul: written
+without spaces) is looked up among the documents' pairs of characters: "稠密检索" as the phrase
+'稠密' <-> '密检' <-> '检索', "模型" as the single word '模型', one character "词" as the prefix
+'词':*. Every part must match, so "BERT 预训练" wants both. All of it is answered by the GIN index
+on the document.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
+from django.db.models import Expression
+
+# Kept equal to the class in migration 0004.
+CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_CJK_RUN = re.compile(f"[{CJK}]+")
+
+
+def split_query(query: str) -> tuple[str, list[str]]:
+    """``query`` as (the text outside CJK runs, the CJK runs)."""
+    return _CJK_RUN.sub(" ", query).strip(), _CJK_RUN.findall(query)
+
+
+def cjk_tsquery(runs: list[str]) -> str:
+    """The ``to_tsquery`` text that finds every run of ``runs`` (CJK characters only, so nothing
+    in it needs quoting beyond the quotes given)."""
+    parts = []
+    for run in runs:
+        if len(run) == 1:
+            parts.append(f"'{run}':*")
+        else:
+            parts.append(
+                "(" + " <-> ".join(f"'{run[i : i + 2]}'" for i in range(len(run) - 1)) + ")"
+            )
+    return " & ".join(parts)
+
+
+def search_query(query: str) -> SearchQuery | None:
+    """The tsquery for ``query``, or None when it holds nothing to look for."""
+    latin, runs = split_query(query)
+    found: SearchQuery | None = None
+    if latin:
+        found = SearchQuery(latin, config="english", search_type="websearch")
+    if runs:
+        cjk = SearchQuery(cjk_tsquery(runs), config="simple", search_type="raw")
+        found = cjk if found is None else found & cjk
+    return found
+
+
+class SearchDocument(Expression):
+    """A paper's search document: the ``search_vector`` column that the migration adds to
+    ``papers_paper`` and its triggers maintain. The model leaves it out on purpose, so that no
+    paper is loaded with it or saved back with a stale copy."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return f"{table}.search_vector", []
