@@ -89,6 +89,14 @@ def _topic_field() -> TopicChoiceField:
 class _PublicationMixin(forms.Form):
     """The publication field, hidden when the site hosts only one."""
 
+    publication = PublicationChoiceField(
+        label=_("Publication"),
+        queryset=publications(),
+        to_field_name="slug",
+        empty_label=None,
+        required=False,  # see clean_publication
+    )
+
     def _set_up_publication(self) -> None:
         field = self.fields["publication"]
         choices = list(field.queryset[:2])
@@ -110,13 +118,6 @@ class _PublicationMixin(forms.Form):
 class PaperRecommendationForm(_PublicationMixin):
     """Recommend a paper: one identifier field for every form the parser accepts."""
 
-    publication = PublicationChoiceField(
-        label=_("Publication"),
-        queryset=publications(),
-        to_field_name="slug",
-        empty_label=None,
-        required=False,  # see clean_publication
-    )
     identifier = PlainTextField(
         label=_("Paper"),
         max_length=MAX_INPUT_LENGTH,
@@ -171,13 +172,6 @@ class PaperRecommendationForm(_PublicationMixin):
 class NewsRecommendationForm(_PublicationMixin):
     """Share a research news item: a title, its link and a short summary."""
 
-    publication = PublicationChoiceField(
-        label=_("Publication"),
-        queryset=publications(),
-        to_field_name="slug",
-        empty_label=None,
-        required=False,  # see clean_publication
-    )
     news_title = PlainTextField(label=_("Title"), max_length=300, required=False)
     news_url = PlainTextField(
         label=_("Link"),
