@@ -351,6 +351,11 @@ def test_list_and_search_plans_use_indexes_and_scan_no_table(many_papers: None) 
                 # scan of the smallest index once VACUUM has set the visibility map (at 100,000
                 # papers, docs/PERFORMANCE.md), which a test transaction cannot run.
                 continue
+            if sql.startswith("SELECT COUNT(*)") and index == "paper_newest_idx":
+                # A word in every paper: its count reads every row whatever the plan, and the
+                # planner may fairly choose a sequential scan for it. The page itself must still
+                # come from the list's index (checked below).
+                continue
             assert not _SEQ_SCAN_OF_PAPERS.search(plan), (path, sql, plan)
         assert any(index in plan for _, plan in plans), (path, plans)
 
