@@ -32,23 +32,4 @@ limit_request_field_size = 8190
 # Gunicorn's own lines (start, worker boot, timeouts) in the same format as the application's.
 _production = os.environ.get("DJANGO_ENV") == "production"
 if os.environ.get("LOG_FORMAT", "json" if _production else "text") == "json":
-    logconfig_dict = {
-        "formatters": {"json": {"()": "weekly.logs.JsonFormatter"}},
-        "handlers": {
-            "console": {
-                "class": "logging.StreamHandler",
-                "formatter": "json",
-                "stream": "ext://sys.stdout",
-            },
-            "error_console": {
-                "class": "logging.StreamHandler",
-                "formatter": "json",
-                "stream": "ext://sys.stderr",
-            },
-        },
-        # Written once: not passed on to the root logger that Django configures as well.
-        "loggers": {
-            "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
-            "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False},
-        },
-    }
+    logger_class = "weekly.gunicorn_logging.JsonLogger"

@@ -392,13 +392,7 @@ def import_data(stream: TextIO, *, using: str = DEFAULT_DB_ALIAS) -> Outcome:
             tables = [model._meta.db_table for model in models.values()]
             connection.check_constraints(table_names=tables)
             _reset_sequences(models.values(), using=using)
-    except (
-        DeserializationError,
-        FieldDoesNotExist,
-        ValidationError,
-        ValueError,
-        TypeError,
-    ) as error:
+    except _UNREADABLE as error:
         raise DataFileError(f"A row of the file cannot be read: {error}") from None
     except (IntegrityError, DatabaseError) as error:
         raise DataFileError(f"The database refused a row of the file: {error}".strip()) from None

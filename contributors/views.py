@@ -22,7 +22,7 @@ from django.db import IntegrityError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse, reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -34,35 +34,12 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from contributors import selectors, services
 from contributors.forms import LOGIN_LOCKED, LoginForm, ProfileForm, SignupForm
+from contributors.throttles import LoginThrottle, SignupThrottle
 
 #: The backend that signs in a member who has just signed up (several are configured).
 SIGNUP_LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
-#: Names the reader pages may give a member's public page, tried in turn: the account pages link
-#: to it when it exists, and build no such page themselves.
-CONTRIBUTOR_PAGE_URL_NAMES = (
-    "issues:contributor-detail",
-    "issues:contributor",
-    "contributors:contributor-detail",
-)
-
-
 # --- rate limits ----------------------------------------------------------------------------------
-
-
-class ClientAddressThrottle(SimpleRateThrottle):
-    """Requests per client address (the API's client-address rules apply: ``NUM_PROXIES``)."""
-
-    def get_cache_key(self, request: Any, view: Any) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-
-class SignupThrottle(ClientAddressThrottle):
-    scope = "signup"
-
-
-class LoginThrottle(ClientAddressThrottle):
-    scope = "web_login"
 
 
 def _throttled(
@@ -103,16 +80,6 @@ def _add_service_errors(form: Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
-
-
-def contributor_page_url(user: Any) -> str:
-    """The member's public page, if the site has one; else an empty string."""
-    for name in CONTRIBUTOR_PAGE_URL_NAMES:
-        try:
-            return reverse(name, args=[user.username])
-        except NoReverseMatch:
-            continue
-    return ""
 
 
 # --- sign up, log in --------------------------------------------------------------------------
@@ -238,7 +205,7 @@ class ProfileEditView(LoginRequiredMixin, View):
         return redirect("contributors:profile")
 
     def _page(self, request: HttpRequest, form: ProfileForm, *, status: int = 200) -> HttpResponse:
-        context = {"form": form, "public_url": contributor_page_url(request.user)}
+        context = {"form": form}
         return render(request, self.template_name, context, status=status)
 
 

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 from issues.validators import validate_no_control_characters
+
+
+def add_workflow_error(form: forms.Form, error: Any) -> None:
+    """A service's refusal (``WorkflowError``) on the field it names, or on the whole form."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _lines(value: str) -> list[str]:

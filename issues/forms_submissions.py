@@ -30,7 +30,6 @@ SUMMARY_INPUT_LENGTH = 20_000
 #: The buttons of the create forms (``name="action"``).
 ACTION_PREVIEW = "preview"
 ACTION_DRAFT = "draft"
-ACTION_SUBMIT = "submit"
 
 
 class PublicationChoiceField(forms.ModelChoiceField):

@@ -18,7 +18,7 @@ from django.views.generic import FormView, TemplateView
 from contributors import selectors as members
 from issues import caching, exports, selectors, services
 from issues.exceptions import WorkflowError
-from issues.forms import PaperMetadataForm
+from issues.forms import PaperMetadataForm, add_workflow_error
 from issues.models import Issue, Publication
 from issues.permissions import can, refusal
 from papers import selectors as catalogue
@@ -225,7 +225,7 @@ class PaperMetadataEnterView(LoginRequiredMixin, FormView):
         try:
             services.enter_paper_metadata(self.paper, by=self.request.user, **form.cleaned_data)
         except WorkflowError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_workflow_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Thank you: the paper's metadata is saved."))
         return redirect("papers:paper-detail", pk=self.paper.pk)

@@ -24,6 +24,7 @@ from django.views import View
 from issues import selectors, services
 from issues.enums import IssueStatus, Section
 from issues.exceptions import NotAllowed, WorkflowError
+from issues.forms import add_workflow_error
 from issues.forms_editor import (
     CorrectionForm,
     EntryCorrectionForm,
@@ -39,15 +40,6 @@ from issues.services import ENTRY_CORRECTABLE_FIELDS, ISSUE_EDITABLE_FIELDS
 PUBLISHED_PAGE_SIZE = 10
 
 
-def _refuse(error: NotAllowed) -> PermissionDenied:
-    return PermissionDenied(error.message)
-
-
-def _form_error(form: Any, error: WorkflowError) -> None:
-    """Put a service's refusal on the form field it names, or on the whole form."""
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 class EditorMixin(LoginRequiredMixin):
     """Signed-in editors only; the others get 403 with the reason."""
 
@@ -55,7 +47,7 @@ class EditorMixin(LoginRequiredMixin):
         try:
             return super().dispatch(request, *args, **kwargs)
         except NotAllowed as error:  # a service's own capability check
-            raise _refuse(error) from None
+            raise PermissionDenied(error.message) from None
 
 
 class IssueEditorMixin(EditorMixin):
@@ -186,7 +178,7 @@ class IssueBuilderView(IssueEditorMixin, View):
             except NotAllowed:
                 raise
             except WorkflowError as error:
-                _form_error(form, error)
+                add_workflow_error(form, error)
             else:
                 messages.success(request, _("The issue's texts are saved."))
                 return self.builder(issue)
@@ -284,12 +276,10 @@ class IssueScheduleView(IssueActionView):
                 services.schedule_issue(
                     issue, by=self.request.user, publish_at=form.cleaned_data["publish_at"]
                 )
-            except NotAllowed:
-                raise
             except WorkflowError as error:
                 if error.field != "publish_at":
                     raise
-                _form_error(form, error)
+                add_workflow_error(form, error)
             else:
                 return _("The issue will be published at %(time)s.") % {
                     "time": form.cleaned_data["publish_at"].strftime("%Y-%m-%d %H:%M %Z")
@@ -391,7 +381,7 @@ class IssueCorrectView(IssueEditorMixin, View):
             except NotAllowed:
                 raise
             except WorkflowError as error:
-                _form_error(form, error)
+                add_workflow_error(form, error)
             else:
                 messages.success(request, _("The correction is published with the issue."))
                 return redirect(reverse("editor:issue-correct", kwargs={"pk": issue.pk}))

@@ -30,6 +30,7 @@ from issues.enums import (
     Verdict,
 )
 from issues.exceptions import InvalidInput, NotAllowed, WorkflowError
+from issues.forms import add_workflow_error
 from issues.forms_review import ReviewForm, ReviewQueueFilterForm
 from issues.models import Recommendation
 from issues.permissions import can, is_editor_anywhere, is_reviewer_anywhere, refusal
@@ -182,7 +183,7 @@ class RecommendationReviewView(ReviewTeamRequiredMixin, FormView):
         except NotAllowed as error:
             return forbidden(self.request, error.message)
         except InvalidInput as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_workflow_error(form, error)
             return self.form_invalid(form)
         except WorkflowError as error:
             # Reviewed already, decided meanwhile, or a second click on the same form.

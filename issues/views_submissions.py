@@ -32,6 +32,7 @@ from issues.enums import (
     RecommendationStatus,
 )
 from issues.exceptions import QuotaExceeded, WorkflowError
+from issues.forms import add_workflow_error
 from issues.forms_submissions import (
     ACTION_DRAFT,
     ACTION_PREVIEW,
@@ -57,11 +58,6 @@ SUBMISSIONS_PAGE_SIZE = 20
 FINAL_METADATA_STATUSES = frozenset(
     {MetadataStatus.OK, MetadataStatus.NOT_FOUND, MetadataStatus.FAILED}
 )
-
-
-def _add_service_error(form: Any, error: WorkflowError) -> None:
-    """A service's refusal on the field it names, or on the whole form."""
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 # --- the duplicate warning ----------------------------------------------------------------------
@@ -166,12 +162,12 @@ class _RecommendationCreateView(LoginRequiredMixin, TemplateView):
                     **form.service_values(),
                 )
             except QuotaExceeded as error:
-                _add_service_error(form, error)
+                add_workflow_error(form, error)
                 response = self.render_to_response(self.get_context_data(form=form), status=429)
                 response["Retry-After"] = str(error.retry_after)
                 return response
             except WorkflowError as error:
-                _add_service_error(form, error)
+                add_workflow_error(form, error)
             else:
                 if recommendation.status == RecommendationStatus.DRAFT:
                     messages.success(request, _("Saved as a draft. Submit it when it is ready."))
@@ -299,7 +295,8 @@ class _OwnRecommendationMixin(LoginRequiredMixin):
     kwargs: dict[str, Any]
 
     def get_recommendation(self) -> Recommendation:
-        found = selectors.recommendations_of(self.request.user).filter(pk=self.kwargs["pk"])
+        own = selectors.with_paper_details(selectors.recommendations_of(self.request.user))
+        found = own.filter(pk=self.kwargs["pk"])
         recommendation = found.first()
         if recommendation is None:
             raise Http404(_("You have no submission with this number."))
@@ -307,9 +304,7 @@ class _OwnRecommendationMixin(LoginRequiredMixin):
 
 
 def _paper_status_context(user: Any, recommendation: Recommendation) -> dict[str, Any]:
-    paper = None
-    if recommendation.paper_id is not None:
-        paper = paper_selectors.papers_with_details().get(pk=recommendation.paper_id)
+    paper = recommendation.paper  # fetched with its authors and institutions
     final = paper is None or paper.metadata_status in FINAL_METADATA_STATUSES
     return {
         "recommendation": recommendation,
@@ -400,7 +395,7 @@ class SubmissionEditView(_OwnRecommendationMixin, TemplateView):
                     recommendation, by=request.user, **form.service_values()
                 )
             except WorkflowError as error:
-                _add_service_error(form, error)
+                add_workflow_error(form, error)
                 status = error.http_status
             else:
                 messages.success(request, _("Your changes are saved."))

@@ -9,7 +9,6 @@ proof of who asks.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -19,8 +18,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework.throttling import SimpleRateThrottle
 
+from contributors.throttles import ClientAddressThrottle
 from issues.exceptions import InvalidInput
 from issues.models import Publication
 from newsletter import services
@@ -28,13 +27,10 @@ from newsletter.forms import SubscribeForm
 from newsletter.models import Subscriber
 
 
-class SubscribeThrottle(SimpleRateThrottle):
-    """Subscription requests per client address (the API's client-address rules apply)."""
+class SubscribeThrottle(ClientAddressThrottle):
+    """Subscription requests per client address."""
 
     scope = "newsletter"
-
-    def get_cache_key(self, request: Any, view: Any) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 class SubscribeView(View):

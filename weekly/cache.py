@@ -39,8 +39,8 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
 
 
 class ResilientRedisCache(RedisCache):
-    """``RedisCache`` whose reads and writes survive an unreachable Redis (``incr``, ``decr`` and
-    ``clear`` still raise: nothing here relies on them)."""
+    """``RedisCache`` whose reads and writes survive an unreachable Redis (``decr`` and ``clear``
+    still raise: nothing here relies on them)."""
 
     def __init__(self, server: Any, params: dict[str, Any]) -> None:
         super().__init__(server, params)
@@ -48,6 +48,15 @@ class ResilientRedisCache(RedisCache):
 
     def _unavailable(self, operation: str, error: RedisError) -> None:
         logger.warning("cache %s skipped, Redis unavailable: %s", operation, type(error).__name__)
+
+    def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
+        # The log-in lockout counts failures with incr: while Redis is down it counts nothing,
+        # like the throttles, instead of turning every failed log-in into an error.
+        try:
+            return super().incr(key, delta, version)
+        except RedisError as error:
+            self._unavailable("incr", error)
+            return 0
 
     def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
         try:

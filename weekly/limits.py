@@ -20,6 +20,7 @@ from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from weekly import views
 from weekly.api.errors import error_body
 
 API_PREFIX = "/api/"
@@ -86,6 +87,4 @@ def bad_request(request: HttpRequest, exception: Exception, **kwargs: Any) -> Ht
         return _refusal(request, 400, "invalid", message)
     if isinstance(exception, TooManyFilesSent):
         return _refusal(request, 400, "invalid", _("This site takes no files."))
-    from weekly.views import bad_request as readable_bad_request
-
-    return readable_bad_request(request, exception)
+    return views.bad_request(request, exception)

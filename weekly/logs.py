@@ -87,7 +87,6 @@ class RequestLogMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = new_request_id(request.headers.get(REQUEST_ID_HEADER))
-        request.request_id = request_id  # type: ignore[attr-defined]
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         try:

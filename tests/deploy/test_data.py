@@ -425,6 +425,7 @@ def test_import_refuses_an_unmigrated_database(
     )
     with pytest.raises(CommandError, match=r"not migrated: run `manage.py migrate` first"):
         _import(tmp_path, site_export)
+    assert _rows() == 0
 
 
 def test_export_of_a_large_catalogue_streams_in_a_fixed_number_of_queries(

@@ -160,6 +160,7 @@ def test_a_member_without_an_address_gets_none(
     after_commit(services.review_recommendation, submitted, by=reviewer, verdict=Verdict.APPROVE)
 
     assert mail.outbox == []
+    assert not Notification.objects.exists()
 
 
 def test_a_mail_that_fails_is_not_recorded_so_the_retry_sends_it(

@@ -514,8 +514,3 @@ def test_path_values(world: World) -> None:
     finally:
         logging.disable(logging.NOTSET)
     assert not failures, failures
-
-
-def test_figures() -> None:
-    """Not a check: the number of cases run, for the closing note (``-s``)."""
-    print(f"\nhostile API: {len(VALUES)} values, {TALLY.cases} cases")

@@ -26,7 +26,7 @@ from papers.models import Author, Authorship, Institution, Paper, PaperInstituti
 from tests.factories.contributors import TEST_PASSWORD
 from tests.security import corpus
 from tests.security.conftest import World
-from tests.security.harness import RUNS, run_corpus
+from tests.security.harness import run_corpus
 
 pytestmark = pytest.mark.django_db
 
@@ -685,9 +685,3 @@ def test_correction_form(world: World) -> None:
         guard=ISSUE_ROWS,
     )
     _assert_clean(run)
-
-
-def test_figures() -> None:
-    """Not a check: the number of cases the form tests ran, for the closing note (``-s``)."""
-    cases = sum(run.cases for run in RUNS)
-    print(f"\nhostile forms: {len(TEXTS)} text values, {cases} (value × field) cases")

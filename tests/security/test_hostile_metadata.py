@@ -9,14 +9,15 @@ from typing import Any
 
 import httpx
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
 from issues.exports import md_block
+from newsletter.models import Subscriber
 from papers.clients.aminer import AminerClient
 from papers.clients.arxiv import ArxivClient, parse_feed
 from papers.enums import MetadataStatus
-from papers.models import Paper
 from papers.services import fetch_metadata
 from tests.factories import PaperFactory, PublicationFactory
 from tests.security.test_escaping import AMINER_ID, ARXIV_ID, aminer_detail, arxiv_feed
@@ -153,4 +154,5 @@ def test_the_subscription_trap_refuses_anything_with_its_message(db: None) -> No
     )
     assert response.status_code == 400
     assert "This form looks filled in by a program." in response.content.decode()
-    assert not Paper.objects.exists()
+    assert not Subscriber.objects.exists()
+    assert mail.outbox == []

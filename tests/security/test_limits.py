@@ -175,6 +175,8 @@ def test_login_lockout_leaves_other_accounts_alone(
         _api_login("contributor", f"guess-{n}")
 
     assert _api_login("other-contributor", TEST_PASSWORD).status_code == 200
+    # The lockout did engage, for the name that failed.
+    assert _api_login("contributor", TEST_PASSWORD).status_code == 429
 
 
 def test_login_lockout_ends_with_its_window(

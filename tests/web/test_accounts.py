@@ -378,6 +378,8 @@ def test_profile_page_shows_the_members_fields(client: Client, contributor: Any)
     for name in (*PROFILE, "notify_by_email"):
         assert f'<label for="id_{name}">' in html
     assert f'value="{contributor.display_name}"' in html
+    public_page = reverse("issues:contributors-detail", args=[contributor.username])
+    assert f'href="{public_page}"' in html
 
 
 def test_profile_edit_changes_the_fields(client: Client, contributor: Any) -> None:

@@ -45,11 +45,9 @@ class BoundedJSONParser(JSONParser):
     """JSON bodies up to ``DATA_UPLOAD_MAX_MEMORY_SIZE`` bytes; larger ones are refused unread."""
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        # A body declared too large never gets here: weekly.limits.RequestSizeMiddleware refuses
+        # it first. This catches one that says less than it sends.
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        request = (parser_context or {}).get("request")
-        declared = request.META.get("CONTENT_LENGTH") if request is not None else None
-        if declared and declared.isdigit() and int(declared) > limit:
-            raise RequestTooLarge()
         body = stream.read(limit + 1) if stream is not None else b""
         if len(body) > limit:
             raise RequestTooLarge()
