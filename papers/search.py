@@ -15,8 +15,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
-from django.db.models import Expression
+from django.db.models import BigIntegerField, Expression, F, Func, IntegerField, Value
 
 # Kept equal to the class in migration 0004.
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
@@ -64,3 +65,15 @@ class SearchDocument(Expression):
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
         return f"{table}.search_vector", []
+
+
+class Position(Func):
+    """A row's place in ``ids`` (1 for the first), by its primary key: ``ORDER BY`` it to keep
+    an order computed elsewhere. ``array_position`` walks the array: meant for the few hundred
+    ids of one search, not for a whole table."""
+
+    function = "array_position"
+    output_field = IntegerField()
+
+    def __init__(self, ids: list[int]) -> None:
+        super().__init__(Value(ids, output_field=ArrayField(BigIntegerField())), F("pk"))

@@ -135,20 +135,23 @@ def _full_text_search(papers: QuerySet[Paper], query: str, *, ranked: bool) -> Q
     if found is None:
         return papers.none()
     # The newest matches, by the list's own index when a word is common (the planner walks it
-    # until it has enough), by the GIN index when it is rare: ranking, counting and paging then
-    # handle at most SEARCH_MAX_MATCHES rows, however many papers hold the word.
+    # until it has enough), by the GIN index when it is rare, picked once, here: the count and
+    # the page then read at most SEARCH_MAX_MATCHES rows by primary key, however many papers hold
+    # the word, instead of each matching the documents again.
     newest = (
         papers.alias(search_document=search.SearchDocument())
         .filter(search_document=found)
         .order_by("-created_at", "-id")
-        .values("pk")[:SEARCH_MAX_MATCHES]
     )
-    papers = papers.filter(pk__in=newest)
     if not ranked:
-        return papers
-    return papers.annotate(search_rank=SearchRank(search.SearchDocument(), found)).order_by(
-        "-search_rank", "-created_at", "-id"
+        return papers.filter(pk__in=list(newest.values_list("pk", flat=True)[:SEARCH_MAX_MATCHES]))
+    scored = newest.annotate(search_rank=SearchRank(search.SearchDocument(), found))
+    # Best first; ``sorted`` is stable, so the newest comes first among equals.
+    ranking = sorted(
+        scored.values_list("pk", "search_rank")[:SEARCH_MAX_MATCHES], key=lambda row: -row[1]
     )
+    ids = [pk for pk, _rank in ranking]
+    return papers.filter(pk__in=ids).order_by(search.Position(ids))
 
 
 def _substring_search(papers: QuerySet[Paper], query: str) -> QuerySet[Paper]:

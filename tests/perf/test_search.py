@@ -319,6 +319,9 @@ def many_papers(db: None) -> None:
         )
     PaperFactory(title="Grokking at the Edge", title_zh="顿悟的边缘", abstract="Rare.")
     with connection.cursor() as cursor:
+        # Rows inserted into a GIN index wait in its pending list until (auto)vacuum merges
+        # them, which a test transaction cannot run: merged here, as a live index would be.
+        cursor.execute("SELECT gin_clean_pending_list('paper_search_vector_idx'::regclass)")
         cursor.execute("ANALYZE papers_paper")
 
 
@@ -381,16 +384,18 @@ def _catalogue_of(size: int, publication: Publication, editor: Any) -> None:
 LIST_QUERIES = 4
 #: Those of the list, and the page's published appearances of each paper.
 SEARCH_PAGE_QUERIES = 5
+#: On PostgreSQL a search first picks its matches (their ids, ranked), in one query of its own.
+SEARCH_PICK = 1
 
 
 @pytest.mark.parametrize(
-    ("path", "queries"),
+    ("path", "queries", "searches"),
     [
-        pytest.param(API, LIST_QUERIES, id="list"),
-        pytest.param(API + "?q=retrieval", LIST_QUERIES, id="search-en"),
-        pytest.param(API + "?q=" + "检索", LIST_QUERIES, id="search-zh"),
-        pytest.param(API + "?q=retrieval&featured=true", LIST_QUERIES, id="search-filtered"),
-        pytest.param("/search/?q=retrieval", SEARCH_PAGE_QUERIES, id="search-page"),
+        pytest.param(API, LIST_QUERIES, False, id="list"),
+        pytest.param(API + "?q=retrieval", LIST_QUERIES, True, id="search-en"),
+        pytest.param(API + "?q=" + "检索", LIST_QUERIES, True, id="search-zh"),
+        pytest.param(API + "?q=retrieval&featured=true", LIST_QUERIES, True, id="search-filtered"),
+        pytest.param("/search/?q=retrieval", SEARCH_PAGE_QUERIES, True, id="search-page"),
     ],
 )
 def test_list_and_search_cost_fixed_queries(
@@ -399,7 +404,10 @@ def test_list_and_search_cost_fixed_queries(
     django_assert_num_queries: Any,
     path: str,
     queries: int,
+    searches: bool,
 ) -> None:
+    if searches and connection.vendor == "postgresql":
+        queries += SEARCH_PICK
     client = APIClient()
     _catalogue_of(2, publication, editor)
     with django_assert_num_queries(queries):

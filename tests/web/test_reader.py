@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -670,15 +671,17 @@ def test_search_is_paginated_with_fixed_queries(
     client: Client, publication: Publication, editor: Any, django_assert_num_queries: Any
 ) -> None:
     url = reverse("papers:search") + "?q=pretraining"
+    # On PostgreSQL the matches are picked first, in a query of their own (papers.selectors).
+    queries = SEARCH_QUERIES + (connection.vendor == "postgresql")
     _publish(publication, editor, [{"paper": PaperFactory(authors=["A"])}])
-    with django_assert_num_queries(SEARCH_QUERIES):
+    with django_assert_num_queries(queries):
         _get(client, url)
     _publish(
         publication,
         editor,
         [{"paper": PaperFactory(authors=["A", "B"], institutions=["C"])} for _ in range(22)],
     )
-    with django_assert_num_queries(SEARCH_QUERIES):
+    with django_assert_num_queries(queries):
         first = _get(client, url)
 
     assert "23 papers match “pretraining”" in first
