@@ -49,12 +49,36 @@ def paper_for_identifier(identifier: Identifier) -> Paper | None:
     return Paper.objects.filter(aminer_id=identifier.value).first()
 
 
+def with_names(papers: list[Paper]) -> list[Paper]:
+    """``papers``, each given its authors' and institutions' names in order, in two queries of
+    names only: what a long list needs, without the ``Authorship``, ``Author`` and institution
+    objects of ``papers_with_details`` (some 800 for a page of 50 papers, each pointing back
+    at its paper, so that only the cycle collector could free them)."""
+    by_id = {paper.pk: paper for paper in papers}
+    for paper in papers:
+        paper.listed_names = ([], [])
+    authors = Authorship.objects.filter(paper_id__in=by_id).order_by("paper_id", "position")
+    for paper_id, name in authors.values_list("paper_id", "author__name"):
+        by_id[paper_id].listed_names[0].append(name)
+    places = PaperInstitution.objects.filter(paper_id__in=by_id).order_by("paper_id", "position")
+    for paper_id, name in places.values_list("paper_id", "institution__name"):
+        by_id[paper_id].listed_names[1].append(name)
+    return papers
+
+
 def author_names(paper: Paper) -> list[str]:
-    """Author names in order; uses the prefetch of ``papers_with_details`` when present."""
+    """Author names in order: those of ``with_names``, else of ``papers_with_details``'s
+    prefetch (or a query)."""
+    listed = getattr(paper, "listed_names", None)
+    if listed is not None:
+        return listed[0]
     return [a.author.name for a in paper.authorships.all()]
 
 
 def institution_names(paper: Paper) -> list[str]:
+    listed = getattr(paper, "listed_names", None)
+    if listed is not None:
+        return listed[1]
     return [pi.institution.name for pi in paper.paper_institutions.all()]
 
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from papers import selectors
 from papers.models import Paper, Topic
 from weekly.api.fields import FIELD_MAPPING, absolute
 
@@ -29,7 +30,8 @@ class MetadataStateSerializer(serializers.Serializer):
 
 class PaperSerializer(serializers.ModelSerializer):
     """A paper as the catalogue knows it. Lists and details cost a fixed number of queries:
-    the queryset must come from ``papers.selectors.papers_with_details``."""
+    the papers must come from ``papers.selectors.papers_with_details`` or have been through
+    ``papers.selectors.with_names``."""
 
     serializer_field_mapping = FIELD_MAPPING
 
@@ -70,11 +72,11 @@ class PaperSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_authors(self, paper: Paper) -> list[str]:
-        return [a.author.name for a in paper.authorships.all()]
+        return selectors.author_names(paper)
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_institutions(self, paper: Paper) -> list[str]:
-        return [pi.institution.name for pi in paper.paper_institutions.all()]
+        return selectors.institution_names(paper)
 
     def get_web_url(self, paper: Paper) -> str:
         return absolute(self.context, reverse("papers:paper-detail", args=[paper.pk]))

@@ -8,6 +8,7 @@ from rest_framework import generics, permissions
 from papers import selectors
 from papers.api.filters import PaperFilter
 from papers.api.serializers import PaperSerializer, TopicSerializer
+from papers.models import Paper
 from weekly.api.limits import PaperPagination
 
 
@@ -19,7 +20,11 @@ class PaperListView(generics.ListAPIView):
     pagination_class = PaperPagination
 
     def get_queryset(self):
-        return selectors.papers_with_details().order_by("-created_at", "-id")
+        return Paper.objects.order_by("-created_at", "-id")
+
+    def paginate_queryset(self, queryset):
+        # The page's names in two queries of names (selectors.with_names).
+        return selectors.with_names(list(super().paginate_queryset(queryset)))
 
 
 @extend_schema_view(get=extend_schema(summary="A paper"))
