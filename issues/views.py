@@ -46,7 +46,7 @@ class Teaser:
         return max(self.paper_count - len(self.papers), 0)
 
 
-class HomeView(TemplateView):
+class HomeView(caching.PublishedPageMixin, TemplateView):
     template_name = "issues/home.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

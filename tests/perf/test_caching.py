@@ -71,6 +71,7 @@ class Target:
 PAGES = [
     Target("issues:issue-detail", (SLUG, 1), page=True),
     Target("issues:publication-detail", (SLUG,), page=True),
+    Target("issues:home", (), page=True),
 ]
 DOCUMENTS = [
     Target("issues:issue-export", (SLUG, 1, "md")),
@@ -86,6 +87,7 @@ TARGETS = PAGES + DOCUMENTS
 IDS = [
     "issue",
     "archive",
+    "home",
     "export-md",
     "export-html",
     "export-bib",
@@ -298,10 +300,10 @@ def test_renewal_sets_a_new_version_after_commit(
 
 @pytest.mark.parametrize(
     "target",
-    [PAGES[1], *[t for t in DOCUMENTS if "feed" in t.name]],
-    ids=["archive", "feed-rss", "feed-atom", "topic-feed-rss", "topic-feed-atom"],
+    [*PAGES[1:], *[t for t in DOCUMENTS if "feed" in t.name]],
+    ids=["archive", "home", "feed-rss", "feed-atom", "topic-feed-rss", "topic-feed-atom"],
 )
-def test_new_publication_changes_archive_and_feeds(
+def test_new_publication_changes_archive_home_and_feeds(
     client: Client,
     issue: Issue,
     editor: Any,
@@ -382,7 +384,7 @@ def _member_client(username: str, name: str) -> tuple[Client, Any]:
     return client, member
 
 
-@pytest.mark.parametrize("target", PAGES, ids=["issue", "archive"])
+@pytest.mark.parametrize("target", PAGES, ids=["issue", "archive", "home"])
 def test_members_never_get_anothers_name_or_token(issue: Issue, target: Target) -> None:
     _get(Client(), target.url)  # an anonymous copy is cached
     first, _ = _member_client("lin", "Lin Wei")
