@@ -54,7 +54,14 @@ TABLE_MARKERS = ("<!-- bench:start -->", "<!-- bench:end -->")
 PLAN_MARKERS = ("<!-- plans:start -->", "<!-- plans:end -->")
 SMALL = {"papers": 1000, "issues": 20}
 #: Pages whose slowest queries are EXPLAINed: the hot paths at scale.
-HOT = ("API paper list", "API search (en)", "API search (zh)", "search page (zh)", "issue page")
+HOT = (
+    "API paper list",
+    "API search (en)",
+    "API search (zh)",
+    "search page (en)",
+    "search page (zh)",
+    "issue page",
+)
 #: Endpoints measured again with one connection: the single-client latency targets.
 SINGLE = ("API paper list", "API search (en)", "API search (zh)")
 #: Tables counted for the note, in this order.
