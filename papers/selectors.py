@@ -8,13 +8,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib.postgres.search import SearchRank
 from django.db import connections
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from papers import search
 from papers.enums import MetadataSource, MetadataStatus
 from papers.identifiers import Identifier
-from papers.models import Authorship, Paper, PaperInstitution, Topic
+from papers.models import Author, Authorship, Institution, Paper, PaperInstitution, Topic
 
 # The editorial app's states, named here as the strings they are stored as: the catalogue reads
 # the editorial side only through reverse relations, so it imports nothing of that app.
@@ -57,11 +57,23 @@ def with_names(papers: list[Paper]) -> list[Paper]:
     by_id = {paper.pk: paper for paper in papers}
     for paper in papers:
         paper.listed_names = ([], [])
-    authors = Authorship.objects.filter(paper_id__in=by_id).order_by("paper_id", "position")
-    for paper_id, name in authors.values_list("paper_id", "author__name"):
+    # Each name looked up by its key, as a subquery per row: a join would let the planner hash
+    # the whole table of 60,000 authors for the few hundred of one page (10 ms instead of 1).
+    authors = (
+        Authorship.objects.filter(paper_id__in=by_id)
+        .annotate(name=Subquery(Author.objects.filter(pk=OuterRef("author_id")).values("name")))
+        .order_by("paper_id", "position")
+    )
+    for paper_id, name in authors.values_list("paper_id", "name"):
         by_id[paper_id].listed_names[0].append(name)
-    places = PaperInstitution.objects.filter(paper_id__in=by_id).order_by("paper_id", "position")
-    for paper_id, name in places.values_list("paper_id", "institution__name"):
+    places = (
+        PaperInstitution.objects.filter(paper_id__in=by_id)
+        .annotate(
+            name=Subquery(Institution.objects.filter(pk=OuterRef("institution_id")).values("name"))
+        )
+        .order_by("paper_id", "position")
+    )
+    for paper_id, name in places.values_list("paper_id", "name"):
         by_id[paper_id].listed_names[1].append(name)
     return papers
 
