@@ -308,10 +308,23 @@ def visible_recommendations(user: Any) -> QuerySet[Recommendation]:
 
 def accepted_recommendations(publication: Publication) -> QuerySet[Recommendation]:
     """Accepted recommendations not yet in an issue, oldest decision first."""
+    return _accepted().filter(publication=publication)
+
+
+def accepted_recommendations_by_publication(
+    publications: list[Publication],
+) -> list[tuple[Publication, list[Recommendation]]]:
+    """Each of ``publications`` with its accepted recommendations (``accepted_recommendations``),
+    all read in one query."""
+    waiting: dict[int, list[Recommendation]] = {publication.pk: [] for publication in publications}
+    for recommendation in _accepted().filter(publication__in=publications):
+        waiting[recommendation.publication_id].append(recommendation)
+    return [(publication, waiting[publication.pk]) for publication in publications]
+
+
+def _accepted() -> QuerySet[Recommendation]:
     return (
-        _recommendations()
-        .filter(publication=publication, status=RecommendationStatus.ACCEPTED)
-        .order_by("decided_at", "id")
+        _recommendations().filter(status=RecommendationStatus.ACCEPTED).order_by("decided_at", "id")
     )
 
 

@@ -241,8 +241,5 @@ class AcceptedRecommendationListView(ReviewTeamRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["sections"] = [
-            (publication, list(selectors.accepted_recommendations(publication)))
-            for publication in self.publications
-        ]
+        context["sections"] = selectors.accepted_recommendations_by_publication(self.publications)
         return context

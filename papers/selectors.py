@@ -190,10 +190,16 @@ def _full_text_search(papers: QuerySet[Paper], query: str, *, ranked: bool) -> Q
     return papers.filter(pk__in=ids).order_by(search.Position(ids))
 
 
-def _substring_search(papers: QuerySet[Paper], query: str) -> QuerySet[Paper]:
-    entries = Paper.issue_entries.rel.related_model.objects.filter(
+def appearances_of_outer_paper() -> QuerySet[Any]:
+    """The published issue entries of the paper of the enclosing query (``OuterRef("pk")``):
+    ``Exists`` of it is "featured"; narrowed, "featured in that publication" and the like."""
+    return Paper.issue_entries.rel.related_model.objects.filter(
         paper=OuterRef("pk"), issue__status=_PUBLISHED
     )
+
+
+def _substring_search(papers: QuerySet[Paper], query: str) -> QuerySet[Paper]:
+    entries = appearances_of_outer_paper()
     for word in query.split()[:SEARCH_MAX_WORDS]:
         by_author = Authorship.objects.filter(paper=OuterRef("pk"), author__name__icontains=word)
         by_entry = entries.filter(
@@ -213,10 +219,8 @@ def featured_papers_matching(query: str) -> QuerySet[Paper]:
     """Papers featured in a published issue that match ``query`` (see ``search_papers``), the
     most recently featured first, each with ``public_entries``: its published appearances.
     A fixed number of queries per page of results."""
-    featured = Paper.issue_entries.rel.related_model.objects.filter(
-        paper=OuterRef("pk"), issue__status=_PUBLISHED
-    )
-    papers = search_papers(papers_with_details().filter(Exists(featured)), query)
+    featured = Exists(appearances_of_outer_paper())
+    papers = search_papers(papers_with_details().filter(featured), query)
     return (
         papers.annotate(
             last_featured_at=Max(

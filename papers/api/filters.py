@@ -13,8 +13,8 @@ from weekly.api.filters import IntegerFilter, OrderingFilter, StrictBooleanFilte
 _CATEGORY = RegexValidator(
     r"^[a-z][a-z-]*(\.[A-Za-z][A-Za-z-]*)?$", "Give an arXiv category such as cs.CL or hep-th."
 )
-# The editorial app's states, named here as the strings they are stored as: the catalogue only
-# reads through the reverse relations, so it imports nothing of the editorial app.
+# A published recommendation's state, named here as the string it is stored as: the catalogue only
+# reads the editorial app through the reverse relations, so it imports nothing of it.
 _PUBLISHED = "published"
 
 
@@ -86,13 +86,7 @@ class PaperFilter(filters.FilterSet):
 
     def in_publication(self, papers: QuerySet[Paper], name: str, value: str) -> QuerySet[Paper]:
         return papers.filter(
-            Exists(
-                Paper.issue_entries.rel.related_model.objects.filter(
-                    paper=OuterRef("pk"),
-                    issue__status=_PUBLISHED,
-                    issue__publication__slug=value,
-                )
-            )
+            Exists(selectors.appearances_of_outer_paper().filter(issue__publication__slug=value))
         )
 
     def with_code(self, papers: QuerySet[Paper], name: str, value: bool | None) -> QuerySet[Paper]:
@@ -109,9 +103,5 @@ class PaperFilter(filters.FilterSet):
     ) -> QuerySet[Paper]:
         if value is None:
             return papers
-        featured = Exists(
-            Paper.issue_entries.rel.related_model.objects.filter(
-                paper=OuterRef("pk"), issue__status=_PUBLISHED
-            )
-        )
+        featured = Exists(selectors.appearances_of_outer_paper())
         return papers.filter(featured if value else ~featured)

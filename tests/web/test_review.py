@@ -23,6 +23,7 @@ from tests.factories import (
     IssueFactory,
     MembershipFactory,
     PaperFactory,
+    PublicationFactory,
     RecommendationFactory,
     TopicFactory,
     UserFactory,
@@ -565,6 +566,28 @@ def test_accepted_list_shows_only_the_editors_publications(
         ("pretraining-weekly", [mine.pk])
     ]
     assert "<title>Accepted recommendations</title>" in response.content.decode()
+
+
+def test_accepted_list_costs_the_same_queries_for_more_publications(
+    publication: Publication, editor: Any, django_assert_max_num_queries: Any
+) -> None:
+    RecommendationFactory(publication=publication, status=RecommendationStatus.ACCEPTED)
+    client = _client(editor)
+    client.get(ACCEPTED)  # the session and the member, read once
+    with CaptureQueriesContext(connection) as one:
+        client.get(ACCEPTED)
+    others = [PublicationFactory() for _ in range(3)]
+    for other in others:
+        MembershipFactory(publication=other, user=editor, role=TeamRole.EDITOR)
+        RecommendationFactory.create_batch(
+            2, publication=other, status=RecommendationStatus.ACCEPTED
+        )
+
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        response = client.get(ACCEPTED)
+
+    waiting = {p.pk: len(recs) for p, recs in response.context["sections"]}
+    assert waiting == {publication.pk: 1, **{other.pk: 2 for other in others}}
 
 
 # --- escaping ------------------------------------------------------------------------------------
