@@ -25,6 +25,7 @@ loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # The addresses of proxies whose X-Forwarded-* headers are believed (the proxy in front).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # Small request lines and headers: nothing of ours needs more, and it bounds a hostile client.
+# Past them gunicorn answers 414 or 431; weekly/api/schema.py lists those with these numbers.
 limit_request_line = 4094
 limit_request_fields = 100
 limit_request_field_size = 8190

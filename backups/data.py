@@ -52,6 +52,11 @@ _UNREADABLE = (DeserializationError, FieldDoesNotExist, ValidationError, ValueEr
 #: Rows written to the database per INSERT.
 BATCH_SIZE = 500
 
+#: The deepest a value of the file (a header field, a row, the counts) may nest arrays and
+#: objects. An export's rows nest 4 deep at most (a row, its fields, a list of permissions each
+#: named by a list); nothing that reads a row need then walk a deep structure.
+MAX_DEPTH = 32
+
 
 class DataFileError(Exception):
     """The file cannot be imported, or the database cannot take it; nothing was written."""
@@ -289,6 +294,9 @@ class _JSONStream:
         while True:
             try:
                 value, end = self.decoder.raw_decode(self.buffer, self.pos)
+            except RecursionError:
+                # The decoder recurses once per level: this value nests some thousand deep.
+                raise self.too_deep() from None
             except json.JSONDecodeError as error:
                 if self._fill():
                     continue
@@ -301,8 +309,16 @@ class _JSONStream:
             # A number at the end of the buffer may go on in the next chunk.
             if end == len(self.buffer) and self._fill():
                 continue
+            if _nests_deeper(value, MAX_DEPTH):
+                raise self.too_deep()
             self.pos = end
             return value
+
+    def too_deep(self) -> DataFileError:
+        return DataFileError(
+            f"The file is not a valid export: the value at character {self.where} has arrays "
+            f"and objects nested more than {MAX_DEPTH} deep."
+        )
 
     def string(self, what: str) -> str:
         if self.peek() != '"':
@@ -337,6 +353,21 @@ class _JSONStream:
     def end(self) -> None:
         if self.peek() != "":
             raise self.error("more data after the end of the export")
+
+
+def _nests_deeper(value: Any, limit: int) -> bool:
+    """Whether ``value`` nests lists and dicts more than ``limit`` deep (level by level, without
+    recursing: a row has few containers, so this costs little beside decoding it)."""
+    level = [value] if isinstance(value, (dict, list)) else []
+    for _depth in range(limit):
+        inner = []
+        for item in level:
+            children = item.values() if isinstance(item, dict) else item
+            inner += [child for child in children if isinstance(child, (dict, list))]
+        if not inner:
+            return False
+        level = inner
+    return True
 
 
 # --- import ---------------------------------------------------------------------------------------

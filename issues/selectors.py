@@ -329,11 +329,14 @@ def _accepted() -> QuerySet[Recommendation]:
 
 
 def earlier_recommendations_of_paper(
-    paper: Paper, *, exclude: Recommendation | None = None
+    paper: Paper, *, user: Any, exclude: Recommendation | None = None
 ) -> QuerySet[Recommendation]:
-    """Who recommended ``paper`` before, and where it appeared, for the warning on the form."""
+    """Who recommended ``paper`` before, and where it appeared, for the warning on the form and
+    the review page: only what ``user`` may see (``visible_recommendations``, as the API), so
+    another member's rejected or pending recommendation to another publication is not told,
+    not even that it exists."""
     earlier = (
-        _recommendations()
+        visible_recommendations(user)
         .filter(paper=paper)
         .exclude(status__in=[RecommendationStatus.DRAFT, RecommendationStatus.WITHDRAWN])
         .select_related("entry__issue")

@@ -147,7 +147,11 @@ class RecommendationReviewView(ReviewTeamRequiredMixin, FormView):
             reviews=reviews,
             history=list(recommendation.transitions.select_related("actor")),
             earlier=(
-                list(selectors.earlier_recommendations_of_paper(paper, exclude=recommendation))
+                list(
+                    selectors.earlier_recommendations_of_paper(
+                        paper, user=user, exclude=recommendation
+                    )
+                )
                 if paper is not None
                 else []
             ),

@@ -80,12 +80,15 @@ class PaperHistory:
         return bool(self.earlier or self.featured)
 
 
-def paper_history(identifier: str, publication: Publication | None) -> PaperHistory | None:
-    """Who recommended the paper named by ``identifier`` before, and where it appeared.
+def paper_history(
+    identifier: str, publication: Publication | None, *, user: Any
+) -> PaperHistory | None:
+    """Who recommended the paper named by ``identifier`` before, and where it appeared, as far
+    as ``user`` may see: published appearances, their own, their publications' queues.
 
     None when nothing was entered; a history with ``error`` when the identifier is malformed.
-    A fixed number of queries: the paper, its earlier recommendations (with their issues) and
-    its entry in ``publication``.
+    A fixed number of queries: the paper, the user's publications, its earlier recommendations
+    (with their issues) and its entry in ``publication``.
     """
     identifier = (identifier or "")[:MAX_INPUT_LENGTH]
     if not identifier.strip():
@@ -97,7 +100,7 @@ def paper_history(identifier: str, publication: Publication | None) -> PaperHist
     paper = paper_selectors.paper_for_identifier(parsed)
     history = PaperHistory(paper=paper, publication=publication)
     if paper is not None:
-        history.earlier = list(selectors.earlier_recommendations_of_paper(paper))
+        history.earlier = list(selectors.earlier_recommendations_of_paper(paper, user=user))
         for recommendation in history.earlier:
             entry = getattr(recommendation, "entry", None)
             published = entry is not None and entry.issue.is_published
@@ -210,6 +213,7 @@ class PaperRecommendView(_RecommendationCreateView):
             context["history"] = paper_history(
                 self.request.POST.get("identifier", ""),
                 _chosen_publication(self.request.POST.get("publication")),
+                user=self.request.user,
             )
         return context
 
@@ -243,6 +247,7 @@ class IdentifierCheckView(LoginRequiredMixin, View):
         history = paper_history(
             request.GET.get("identifier", ""),
             _chosen_publication(request.GET.get("publication")),
+            user=request.user,
         )
         return render(request, "issues/submissions/_identifier_check.html", {"history": history})
 

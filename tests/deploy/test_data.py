@@ -23,6 +23,7 @@ from backups import data
 from backups.management.commands.import_data import Command as ImportCommand
 from issues import services
 from issues.models import Publication
+from papers.models import Paper
 from tests.deploy.content import build_site, exported_labels, snapshot
 from tests.factories import PaperFactory, PublicationFactory, UserFactory
 
@@ -266,6 +267,28 @@ def _edit_first_row(label: str, edit: Callable[[dict[str, Any]], None]) -> Calla
     return change
 
 
+def _nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+def _deep_categories(depth: int) -> Callable[[str], str]:
+    """The first paper's categories (a JSON field, which takes any value) nested ``depth`` deep."""
+    placeholder = "DEEP-CATEGORIES"
+
+    def change(text: str) -> str:
+        with_placeholder = _edit_first_row(
+            "papers.paper", lambda row: row["fields"].update(categories=placeholder)
+        )(text)
+        return with_placeholder.replace(f'"{placeholder}"', _nested(depth), 1)
+
+    return change
+
+
+#: A value nested this deep makes Python's JSON decoder, which recurses once per level, fail.
+_TOO_DEEP_TO_DECODE = 100_000
+_TOO_DEEP = f"nested more than {data.MAX_DEPTH} deep"
+
+
 def _cut(fraction: float) -> Callable[[str], str]:
     return lambda text: text[: int(len(text) * fraction)]
 
@@ -361,6 +384,17 @@ BAD_FILES: dict[str, tuple[Callable[[str], str], str]] = {
     "truncated in the counts": (lambda text: text[:-40], "truncated"),
     "last brace missing": (lambda text: text.rstrip()[:-1], "truncated"),
     "garbage after the end": (lambda text: text + "{}", "more data after the end"),
+    "deep value in the header": (
+        _header_swap('"version": 1', '"version": 1, "note": ' + _nested(_TOO_DEEP_TO_DECODE)),
+        _TOO_DEEP,
+    ),
+    "deep value in a row": (_deep_categories(_TOO_DEEP_TO_DECODE), _TOO_DEEP),
+    # Decodable, and a JSON field would take it, but nothing an export writes is nested so deep.
+    "deeper value than an export holds": (_deep_categories(data.MAX_DEPTH - 1), _TOO_DEEP),
+    "deep value in the counts": (
+        _header_swap('"counts": {', '"counts": {"deep": ' + _nested(_TOO_DEEP_TO_DECODE) + ", "),
+        _TOO_DEEP,
+    ),
     "broken JSON in a row": (
         _header_swap('{"model": "papers.topic"', '{"model": "papers.topic",,'),
         "not valid JSON: Expecting property name",
@@ -414,6 +448,26 @@ def test_import_refuses_a_cut_off_compressed_file(site_export: str, tmp_path: Pa
     with pytest.raises(CommandError, match="Nothing was imported"):
         call_command("import_data", str(path), stdout=StringIO())
     assert _rows() == 0
+
+
+def test_import_refuses_a_deeply_nested_compressed_file(site_export: str, tmp_path: Path) -> None:
+    path = tmp_path / "site.json.gz"
+    path.write_bytes(gzip.compress(_deep_categories(_TOO_DEEP_TO_DECODE)(site_export).encode()))
+
+    with pytest.raises(CommandError, match=_TOO_DEEP) as refused:
+        call_command("import_data", str(path), stdout=StringIO())
+
+    assert str(refused.value).startswith("Nothing was imported.")
+    assert _rows() == 0
+
+
+def test_import_takes_a_value_nested_as_deep_as_allowed(site_export: str, tmp_path: Path) -> None:
+    # The row is nested 2 deep (the row, its fields), the categories the rest.
+    _import(tmp_path, _deep_categories(data.MAX_DEPTH - 2)(site_export))
+
+    first = Paper.objects.order_by("pk").first()
+    assert first is not None
+    assert first.categories == json.loads(_nested(data.MAX_DEPTH - 2))
 
 
 def test_import_refuses_an_unmigrated_database(

@@ -273,6 +273,7 @@ def test_issues_for_editor_all_for_editor_published_for_others(
 def test_earlier_recommendations_of_paper_with_issue_where_it_appeared(
     publication: Publication,
     other_publication: Publication,
+    editor: Any,
     django_assert_num_queries: Callable[..., Any],
 ) -> None:
     paper = PaperFactory()
@@ -287,8 +288,12 @@ def test_earlier_recommendations_of_paper_with_issue_where_it_appeared(
     RecommendationFactory(publication=publication)  # another paper
     current = RecommendationFactory(publication=publication, paper=paper)
 
-    with django_assert_num_queries(1):
-        earlier = list(selectors.earlier_recommendations_of_paper(paper, exclude=current))
+    editor.refresh_from_db()
+    # The editor's publications, then the recommendations with everything the warning shows.
+    with django_assert_num_queries(2):
+        earlier = list(
+            selectors.earlier_recommendations_of_paper(paper, user=editor, exclude=current)
+        )
         issues = [
             (rec.submitter.username, rec.entry.issue.number if hasattr(rec, "entry") else None)
             for rec in earlier
@@ -297,7 +302,63 @@ def test_earlier_recommendations_of_paper_with_issue_where_it_appeared(
     assert earlier == [entry.recommendation, submitted, rejected]
     assert issues[0] == (entry.recommendation.submitter.username, 4)
     assert [number for _name, number in issues[1:]] == [None, None]
-    assert current in selectors.earlier_recommendations_of_paper(paper)
+    assert current in selectors.earlier_recommendations_of_paper(paper, user=editor)
+
+
+@pytest.mark.parametrize(
+    ("role", "told"),
+    [
+        ("anonymous", {"published"}),
+        ("contributor", {"published", "own_rejected_elsewhere"}),
+        ("other_contributor", {"published", "others_rejected", "elsewhere_submitted"}),
+        ("reviewer", {"published", "others_rejected"}),
+        ("other_editor", {"published", "own_rejected_elsewhere", "elsewhere_submitted"}),
+        (
+            "admin_user",
+            {"published", "own_rejected_elsewhere", "others_rejected", "elsewhere_submitted"},
+        ),
+    ],
+)
+def test_earlier_recommendations_of_paper_only_what_the_user_may_see(
+    publication: Publication,
+    other_publication: Publication,
+    contributor: Any,
+    other_contributor: Any,
+    request: pytest.FixtureRequest,
+    role: str,
+    told: set[str],
+) -> None:
+    paper = PaperFactory()
+    world = {
+        "published": IssueEntryFactory(
+            issue=IssueFactory(publication=other_publication, published=True),
+            recommendation__paper=paper,
+        ).recommendation,
+        "own_rejected_elsewhere": RecommendationFactory(
+            publication=other_publication, paper=paper, submitter=contributor, status=Rec.REJECTED
+        ),
+        "others_rejected": RecommendationFactory(
+            publication=publication, paper=paper, submitter=other_contributor, status=Rec.REJECTED
+        ),
+        "elsewhere_submitted": RecommendationFactory(
+            publication=other_publication, paper=paper, submitter=other_contributor
+        ),
+        "own_withdrawn": RecommendationFactory(
+            publication=publication, paper=paper, submitter=contributor, status=Rec.WITHDRAWN
+        ),
+    }
+    if role == "anonymous":
+        user: Any = AnonymousUser()
+    elif role == "other_editor":
+        user = UserFactory()
+        MembershipFactory(publication=other_publication, user=user, role=TeamRole.EDITOR)
+    else:
+        user = request.getfixturevalue(role)
+    names = {rec.pk: name for name, rec in world.items()}
+
+    earlier = selectors.earlier_recommendations_of_paper(paper, user=user)
+
+    assert {names[rec.pk] for rec in earlier} == told
 
 
 # ================================================================ issue contents

@@ -386,6 +386,36 @@ def test_review_page_names_earlier_recommendations_and_the_issue_that_featured_t
     assert earlier.issue.get_absolute_url() in body
 
 
+def test_review_page_names_no_hidden_recommendation_of_another_publication(
+    publication: Publication, other_publication: Publication, reviewer: Any
+) -> None:
+    paper = PaperFactory()
+    RecommendationFactory(
+        publication=other_publication,
+        paper=paper,
+        submitter=UserFactory(display_name="Dave Rejected"),
+        status=RecommendationStatus.REJECTED,
+    )
+    RecommendationFactory(
+        publication=PublicationFactory(name="Robotics Weekly"),
+        paper=paper,
+        submitter=UserFactory(display_name="Erin Pending"),
+    )
+    RecommendationFactory(
+        publication=publication,
+        paper=paper,
+        submitter=UserFactory(display_name="Grace Queued"),
+        status=RecommendationStatus.REJECTED,
+    )
+    recommendation = RecommendationFactory(publication=publication, paper=paper)
+
+    body = _client(reviewer).get(_review_url(recommendation)).content.decode()
+
+    assert "Grace Queued for Pretraining Weekly: Rejected" in body
+    for hidden in ("Dave Rejected", "RL Weekly", "Erin Pending", "Robotics Weekly"):
+        assert hidden not in body
+
+
 def test_review_page_shows_the_audit_history(publication: Publication, reviewer: Any) -> None:
     recommendation = RecommendationFactory(publication=publication)
     submitter = recommendation.submitter

@@ -15,13 +15,14 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from issues.enums import RecommendationKind, RecommendationStatus, Verdict
+from issues.enums import RecommendationKind, RecommendationStatus, TeamRole, Verdict
 from issues.models import Publication, Recommendation, Transition
 from papers.enums import MetadataStatus
 from papers.models import Paper, Topic
 from tests.factories import (
     IssueEntryFactory,
     IssueFactory,
+    MembershipFactory,
     PaperFactory,
     PublicationFactory,
     RecommendationFactory,
@@ -286,6 +287,105 @@ def test_identifier_check_names_earlier_recommender_and_issue(
     assert "Already featured" not in html  # not in the chosen publication
 
 
+@pytest.fixture
+def hidden_history(
+    contributor: Any, publication: Publication, other_publication: Publication
+) -> dict[str, Any]:
+    """One paper recommended five times: Grace's featured in Pretraining Weekly issue 5, the
+    asking member's own (rejected) to Vision Weekly, Dave's rejected to RL Weekly, Erin's
+    pending to Robotics Weekly and Ivan's withdrawn to Robotics Weekly."""
+    vision = PublicationFactory(slug="vision-weekly", name="Vision Weekly")
+    robotics = PublicationFactory(slug="robotics-weekly", name="Robotics Weekly")
+    paper = PaperFactory(arxiv_id="2305.14314", title="QLoRA")
+    rejected = RecommendationStatus.REJECTED
+    IssueEntryFactory(
+        issue=IssueFactory(publication=publication, published=True, number=5),
+        recommendation__paper=paper,
+        recommendation__submitter=UserFactory(display_name="Grace Published"),
+    )
+    RecommendationFactory(paper=paper, publication=vision, submitter=contributor, status=rejected)
+    dave = UserFactory(display_name="Dave Rejected")
+    RecommendationFactory(
+        paper=paper, publication=other_publication, submitter=dave, status=rejected
+    )
+    erin = UserFactory(display_name="Erin Pending")
+    RecommendationFactory(paper=paper, publication=robotics, submitter=erin)
+    ivan = UserFactory(display_name="Ivan Withdrawn")
+    RecommendationFactory(
+        paper=paper, publication=robotics, submitter=ivan, status=RecommendationStatus.WITHDRAWN
+    )
+    return {"paper": paper, "vision": vision, "robotics": robotics}
+
+
+def _warning(client: Client, way: str) -> str:
+    """The duplicate warning for arXiv 2305.14314, as htmx asks for it while the member types,
+    or as it comes with the re-shown form (a preview, which saves nothing)."""
+    identifier = "https://arxiv.org/abs/2305.14314"
+    if way == "check":
+        return _text(
+            client.get(CHECK_URL, {"identifier": identifier, "publication": "vision-weekly"})
+        )
+    page = _text(
+        _recommend(client, identifier=identifier, publication="vision-weekly", action="preview")
+    )
+    # The form's list of publications names them all; the warning is its own element.
+    return page.split('id="identifier-check"', 1)[1].split('<div class="field">', 1)[0]
+
+
+@pytest.mark.parametrize("way", ["check", "form"])
+def test_identifier_check_discloses_no_hidden_recommendation_of_others(
+    member: Client, contributor: Any, hidden_history: dict[str, Any], way: str
+) -> None:
+    recommendations = Recommendation.objects.count()
+
+    html = _warning(member, way)
+
+    assert "Recommended before." in html
+    assert "Recommended by Grace Published to Pretraining Weekly" in html
+    assert 'featured in <a href="/p/pretraining-weekly/5/">issue 5</a>' in html
+    assert f"Recommended by {contributor.public_name} to Vision Weekly" in html
+    for hidden in ("Dave Rejected", "RL Weekly", "Erin Pending", "Ivan Withdrawn", "Robotics"):
+        assert hidden not in html
+    assert html.count("Recommended by ") == 2
+    assert Recommendation.objects.count() == recommendations  # nothing saved
+
+
+def test_identifier_check_hidden_recommendations_answer_as_if_there_were_none(
+    member: Client, other_publication: Publication
+) -> None:
+    recommended = PaperFactory(arxiv_id="2305.14314", title="Same Title")
+    RecommendationFactory(
+        paper=recommended,
+        publication=other_publication,
+        submitter=UserFactory(display_name="Dave Rejected"),
+        status=RecommendationStatus.REJECTED,
+    )
+    RecommendationFactory(paper=recommended, publication=other_publication)
+    PaperFactory(arxiv_id="2401.00001", title="Same Title")
+
+    hidden = _text(member.get(CHECK_URL, {"identifier": "2305.14314"}))
+    never = _text(member.get(CHECK_URL, {"identifier": "2401.00001"}))
+
+    assert hidden == never
+    assert "We know this paper (Same Title); no issue has featured it yet." in hidden
+
+
+def test_identifier_check_team_member_sees_their_publication_queue_only(
+    client: Client, other_publication: Publication, hidden_history: dict[str, Any]
+) -> None:
+    rl_editor = UserFactory(display_name="RL Editor")
+    MembershipFactory(publication=other_publication, user=rl_editor, role=TeamRole.EDITOR)
+    client.force_login(rl_editor)
+
+    html = _warning(client, "check")
+
+    assert "Recommended by Dave Rejected to RL Weekly" in html
+    assert "Recommended by Grace Published to Pretraining Weekly" in html
+    for hidden in ("Vision Weekly", "Erin Pending", "Ivan Withdrawn", "Robotics"):
+        assert hidden not in html
+    assert html.count("Recommended by ") == 2
+
+
 def test_identifier_check_featured_in_chosen_publication_warns_strongly(
     member: Client, publication: Publication
 ) -> None:
@@ -310,7 +410,8 @@ def test_identifier_check_ignores_drafts_and_reports_new_and_malformed(
     malformed = _text(member.get(CHECK_URL, {"identifier": "<script>x</script>"}))
     empty = _text(member.get(CHECK_URL, {"identifier": ""}))
 
-    assert "nobody has recommended it yet" in known
+    assert "We know this paper" in known
+    assert "no issue has featured it yet" in known
     assert "Nobody has recommended this paper yet." in new
     assert "is not a paper identifier we recognise" in malformed
     assert "<script>x" not in malformed

@@ -33,8 +33,31 @@ _ERROR_DESCRIPTIONS = {
 }
 
 
+#: gunicorn's limits (``gunicorn.conf.py``): a request past one never reaches the API.
+REQUEST_LINE_LIMIT = 4094
+HEADER_FIELD_SIZE_LIMIT = 8190
+HEADER_FIELDS_LIMIT = 100
+
+_BEFORE_THE_API = (
+    " The web server answers before the API sees the request, with a short HTML page instead "
+    "of the JSON error shape."
+)
+#: What the web server answers for any operation, whatever the API would have said.
+_SERVER_REFUSALS = {
+    414: (
+        f"The request line (method, path and query string) is longer than {REQUEST_LINE_LIMIT} "
+        "bytes." + _BEFORE_THE_API
+    ),
+    431: (
+        f"A request header is longer than {HEADER_FIELD_SIZE_LIMIT} bytes, or there are more "
+        f"than {HEADER_FIELDS_LIMIT} headers." + _BEFORE_THE_API
+    ),
+}
+
+
 class WeeklyAutoSchema(AutoSchema):
-    """Every operation documents the errors it can answer with, in the one error shape."""
+    """Every operation documents the errors it can answer with, in the one error shape, and
+    those the web server gives before the API, in its own."""
 
     def _get_response_bodies(self, direction: str = "response") -> dict:
         responses = super()._get_response_bodies(direction)
@@ -48,4 +71,12 @@ class WeeklyAutoSchema(AutoSchema):
                     str(code),
                     direction=direction,
                 )
+        for code, description in _SERVER_REFUSALS.items():
+            responses.setdefault(
+                str(code),
+                {
+                    "description": description,
+                    "content": {"text/html": {"schema": {"type": "string"}}},
+                },
+            )
         return responses
