@@ -20,7 +20,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
@@ -178,6 +178,9 @@ def _move_recommendation(
         )
     for name, value in fields.items():
         setattr(recommendation, name, value)
+    computed = [name for name, value in fields.items() if hasattr(value, "resolve_expression")]
+    if computed:
+        recommendation.refresh_from_db(fields=computed)
     Transition.objects.create(
         recommendation=recommendation,
         actor=actor,
@@ -440,16 +443,24 @@ def submit_recommendation(
 ) -> Recommendation:
     """Send a draft, or a recommendation whose changes were requested, to the reviewers.
 
-    Side effects: status → submitted; writes an audit row.
+    A resubmission after requested changes starts the next review round: the reviews of the
+    earlier version, approvals included, no longer count.
+
+    Side effects: status → submitted; may advance ``review_round``; writes an audit row.
     """
     require(by, "issues.edit_recommendation", recommendation)
+    extra: dict[str, Any] = {"submitted_at": timezone.now()}
+    if recommendation.status == RecommendationStatus.CHANGES_REQUESTED:
+        # Counted in the database, not from this copy: a copy read before a later round began
+        # would otherwise bring back that round, and the approvals it had lost.
+        extra["review_round"] = F("review_round") + 1
     with transaction.atomic():
         return _move_recommendation(
             recommendation,
             action=RecommendationAction.SUBMIT,
             actor=by,
             note=note,
-            extra={"submitted_at": timezone.now()},
+            extra=extra,
         )
 
 
@@ -477,7 +488,8 @@ def review_recommendation(
     """Record a reviewer's verdict on a submitted recommendation and act on it.
 
     ``approve`` accepts the recommendation once the publication's required number of reviewers
-    have approved it in this round; ``request_changes`` sends it back to the submitter;
+    have approved it in this round (``Recommendation.review_round``: a review counts only in the
+    round it was given in); ``request_changes`` sends it back to the submitter;
     ``reject`` rejects it. The last two need a comment, so the submitter learns why.
 
     Side effects: inserts a Review; may change the status and write an audit row.
@@ -499,7 +511,7 @@ def review_recommendation(
         # each the other's second both count one and leave the recommendation waiting.
         current = (
             Recommendation.objects.select_for_update()
-            .values("status", "submitted_at")
+            .values("status", "submitted_at", "review_round")
             .get(pk=recommendation.pk)
         )
         if recommendation.status != RecommendationStatus.SUBMITTED:
@@ -514,14 +526,19 @@ def review_recommendation(
                 "again."
             )
         recommendation.submitted_at = current["submitted_at"]
-        this_round = recommendation.reviews.filter(created_at__gte=recommendation.submitted_at)
+        recommendation.review_round = current["review_round"]
+        this_round = recommendation.reviews.filter(round=recommendation.review_round)
         if this_round.filter(reviewer=by).exists():
             raise InvalidTransition(
                 gettext("You have already reviewed this version of the recommendation."),
                 code="already_reviewed",
             )
         review = Review.objects.create(
-            recommendation=recommendation, reviewer=by, verdict=verdict, comment=comment
+            recommendation=recommendation,
+            reviewer=by,
+            verdict=verdict,
+            comment=comment,
+            round=recommendation.review_round,
         )
         enqueue_after_commit(_tasks().task_notify_reviewed, review.pk)
         if verdict == Verdict.REQUEST_CHANGES:

@@ -135,8 +135,8 @@ class RecommendationReviewView(ReviewTeamRequiredMixin, FormView):
         recommendation = self.recommendation
         paper = recommendation.paper
         reviews = list(recommendation.reviews.select_related("reviewer"))
-        reviewed_this_round = recommendation.submitted_at is not None and any(
-            review.reviewer_id == user.pk and review.created_at >= recommendation.submitted_at
+        reviewed_this_round = any(
+            review.reviewer_id == user.pk and review.round == recommendation.review_round
             for review in reviews
         )
         is_own = recommendation.submitter_id == user.pk

@@ -326,6 +326,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "created_at",
             "submitted_at",
             "decided_at",
+            "review_round",
             "links",
         )
         read_only_fields = fields
@@ -417,7 +418,7 @@ class ReviewSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Review
-        fields = ("id", "verdict", "comment", "reviewer", "created_at")
+        fields = ("id", "verdict", "comment", "reviewer", "round", "created_at")
         read_only_fields = fields
 
 
