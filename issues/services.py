@@ -148,11 +148,13 @@ def _move_recommendation(
     actor: Any,
     note: str = "",
     extra: dict[str, Any] | None = None,
+    changes: list[dict[str, Any]] | None = None,
 ) -> Recommendation:
     """Apply ``action`` to ``recommendation`` if its state allows it, and record it.
 
     The capability has been checked by the caller; this checks the state, updates with a
-    compare-and-set on the old status and writes the audit row. Call inside a transaction.
+    compare-and-set on the old status and writes the audit row (with ``changes``, the changed
+    fields' old and new values, if given). Call inside a transaction.
     """
     allowed_from, to_status = RECOMMENDATION_TRANSITIONS[action]
     from_status = recommendation.status
@@ -188,6 +190,7 @@ def _move_recommendation(
         from_status=from_status,
         to_status=fields["status"],
         note=note,
+        changes=changes or [],
     )
     return recommendation
 
@@ -407,9 +410,14 @@ def edit_recommendation(
     """Change the submitter's own fields while the recommendation is not yet accepted.
 
     Accepts any of ``summary``, ``title_zh``, ``code_url``, ``topic``, ``news_title``,
-    ``news_url``. The state stays; the audit row names the fields that changed.
+    ``news_url``: all of them are what the reviewers judge. The state stays; the audit row names
+    the fields that changed and keeps their old and new values (``Transition.changes``).
 
-    Side effects: updates the Recommendation; writes an audit row.
+    A change to a submitted recommendation starts the next review round: the approvals given so
+    far judged another text, so they no longer count towards acceptance, and the audit row names
+    them. A save that changes nothing keeps the round.
+
+    Side effects: updates the Recommendation; may advance ``review_round``; writes an audit row.
     """
     require(by, "issues.edit_recommendation", recommendation)
     unknown = set(changes) - set(RECOMMENDATION_EDITABLE_FIELDS)
@@ -427,15 +435,57 @@ def edit_recommendation(
             changes.pop(name, None)
     cleaned = _clean_recommendation_fields(recommendation.kind, changes)
     changed = {k: v for k, v in cleaned.items() if getattr(recommendation, k) != v}
+    note = "Changed: " + (", ".join(sorted(changed)) or "nothing")
+    audit = [
+        {"field": name, "old": _audited(getattr(recommendation, name)), "new": _audited(value)}
+        for name, value in sorted(changed.items())
+    ]
+    extra: dict[str, Any] = dict(changed)
     with transaction.atomic():
+        if changed and recommendation.status == RecommendationStatus.SUBMITTED:
+            note += _start_review_round(recommendation)
+            extra["review_round"] = F("review_round") + 1
         _move_recommendation(
             recommendation,
             action=RecommendationAction.EDIT,
             actor=by,
-            note="Changed: " + (", ".join(sorted(changed)) or "nothing"),
-            extra=changed,
+            note=note,
+            extra=extra,
+            changes=audit,
         )
     return recommendation
+
+
+def _audited(value: Any) -> Any:
+    """A field's value as the audit keeps it: a topic by its slug."""
+    if isinstance(value, Topic):
+        return value.slug
+    return value
+
+
+def _start_review_round(recommendation: Recommendation) -> str:
+    """Lock the recommendation for the round that an edit ends; say which approvals lapse.
+
+    The lock orders the edit with a review given at the same moment (``review_recommendation``
+    takes it too): that review is either among the lapsed approvals named here, or it is given
+    after the edit, in the next round. Call inside the edit's transaction.
+    """
+    current = (
+        Recommendation.objects.select_for_update()
+        .values_list("review_round", flat=True)
+        .get(pk=recommendation.pk)
+    )
+    lapsed = list(
+        recommendation.reviews.filter(round=current, verdict=Verdict.APPROVE)
+        .order_by("created_at", "id")
+        .values_list("reviewer__username", flat=True)
+    )
+    note = f". Review round {current + 1} begins"
+    if len(lapsed) == 1:
+        note += f"; the approval of round {current} by {lapsed[0]} no longer counts"
+    elif lapsed:
+        note += f"; the approvals of round {current} by {', '.join(lapsed)} no longer count"
+    return note + "."
 
 
 def submit_recommendation(

@@ -488,6 +488,47 @@ def test_double_approve_while_more_approvals_are_needed_is_refused(reviewer: Any
     assert 'name="verdict"' not in page
 
 
+def test_approval_before_the_submitters_edit_does_not_count_after_it(
+    publication: Publication, contributor: Any, reviewer: Any, editor: Any
+) -> None:
+    publication.approvals_required = 2
+    publication.save(update_fields=["approvals_required"])
+    recommendation = RecommendationFactory(
+        publication=publication,
+        submitter=contributor,
+        summary="A careful benchmark.",
+        code_url="https://github.com/org/repo",
+    )
+    _client(reviewer).post(_review_url(recommendation), {"verdict": Verdict.APPROVE})
+
+    edited = _client(contributor).post(
+        reverse("submissions:edit", args=[recommendation.pk]),
+        {"summary": "Buy our product.", "code_url": "https://example.com/payload"},
+    )
+    second = _client(editor).post(_review_url(recommendation), {"verdict": Verdict.APPROVE})
+
+    assert edited.status_code == 302
+    assert _messages(second) == [
+        "Your approval is recorded. The recommendation needs more approvals to be accepted."
+    ]
+    recommendation.refresh_from_db()
+    assert (recommendation.status, recommendation.review_round, recommendation.summary) == (
+        RecommendationStatus.SUBMITTED,
+        2,
+        "Buy our product.",
+    )
+    assert list(
+        recommendation.reviews.order_by("created_at", "id").values_list("reviewer", "round")
+    ) == [(reviewer.pk, 1), (editor.pk, 2)]
+    assert list(recommendation.transitions.values_list("action", "note")) == [
+        (
+            "edit",
+            "Changed: code_url, summary. Review round 2 begins; the approval of round 1 by "
+            "reviewer no longer counts.",
+        )
+    ]
+
+
 # --- an editor's acceptance ----------------------------------------------------------------------
 
 

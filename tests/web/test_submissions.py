@@ -558,7 +558,9 @@ def test_edit_while_submitted_saves_and_records(
         topic,
         RecommendationStatus.SUBMITTED,
     )
-    assert Transition.objects.get(recommendation=rec).note == "Changed: summary, title_zh, topic"
+    assert Transition.objects.get(recommendation=rec).note == (
+        "Changed: summary, title_zh, topic. Review round 2 begins."
+    )
 
 
 def test_edit_refused_once_accepted(member: Client, contributor: Any) -> None:
