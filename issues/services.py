@@ -533,9 +533,18 @@ def withdraw_recommendation(
 
 
 def review_recommendation(
-    recommendation: Recommendation, *, by: Any, verdict: str, comment: str = ""
+    recommendation: Recommendation,
+    *,
+    by: Any,
+    verdict: str,
+    comment: str = "",
+    review_round: int | None = None,
 ) -> Review:
     """Record a reviewer's verdict on a submitted recommendation and act on it.
+
+    ``review_round`` is the round of the version the reviewer read (the review page and the API
+    pass it along); if the recommendation has been edited since, the review is refused with a
+    ``Conflict`` and nothing is stored, so no verdict lands on a text its reviewer never saw.
 
     ``approve`` accepts the recommendation once the publication's required number of reviewers
     have approved it in this round (``Recommendation.review_round``: a review counts only in the
@@ -574,6 +583,15 @@ def review_recommendation(
             raise Conflict(
                 "This recommendation was changed by someone else meanwhile. Reload it and try "
                 "again."
+            )
+        if review_round is not None and review_round != current["review_round"]:
+            raise Conflict(
+                gettext(
+                    "The recommendation has changed since you opened it; it is now in review "
+                    "round %(round)s. Read this version, then review it."
+                )
+                % {"round": current["review_round"]},
+                code="changed_since_read",
             )
         recommendation.submitted_at = current["submitted_at"]
         recommendation.review_round = current["review_round"]

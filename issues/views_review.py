@@ -129,6 +129,9 @@ class RecommendationReviewView(ReviewTeamRequiredMixin, FormView):
         self.recommendation = found
         return None
 
+    def get_initial(self) -> dict[str, Any]:
+        return {**super().get_initial(), "review_round": self.recommendation.review_round}
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         user = self.request.user
@@ -179,6 +182,7 @@ class RecommendationReviewView(ReviewTeamRequiredMixin, FormView):
                 by=self.request.user,
                 verdict=verdict,
                 comment=form.cleaned_data["comment"],
+                review_round=form.cleaned_data["review_round"],
             )
         except NotAllowed as error:
             return forbidden(self.request, error.message)
@@ -186,7 +190,7 @@ class RecommendationReviewView(ReviewTeamRequiredMixin, FormView):
             add_workflow_error(form, error)
             return self.form_invalid(form)
         except WorkflowError as error:
-            # Reviewed already, decided meanwhile, or a second click on the same form.
+            # Reviewed already, decided or edited meanwhile, or a second click on the same form.
             messages.error(self.request, error.message)
             return redirect("review:recommendation", pk=recommendation.pk)
         messages.success(self.request, _review_outcome(verdict, recommendation.status))

@@ -425,3 +425,11 @@ class ReviewSerializer(serializers.ModelSerializer):
 class ReviewCreateSerializer(serializers.Serializer):
     verdict = serializers.ChoiceField(choices=Verdict.choices)
     comment = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    review_round = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        help_text=(
+            "The recommendation's review_round when you read it. If it has been edited since, "
+            "the review is refused (409 changed_since_read) and nothing is stored."
+        ),
+    )

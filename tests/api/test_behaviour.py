@@ -606,6 +606,25 @@ def test_review_post_after_the_submitters_edit_does_not_accept_the_unseen_text(
     ]
 
 
+def test_review_post_of_the_round_before_an_edit_is_409(
+    publication: Publication, contributor: Any, reviewer: Any
+) -> None:
+    recommendation = RecommendationFactory(publication=publication, submitter=contributor)
+    url = f"{API}/recommendations/{recommendation.pk}/"
+    read = client_for(reviewer).get(url).json()["review_round"]
+    client_for(contributor).patch(url, {"summary": "Another text."})
+
+    response = client_for(reviewer).post(
+        f"{url}reviews/", {"verdict": "approve", "review_round": read}
+    )
+
+    error = _error(response, 409, "changed_since_read")
+    assert "it is now in review round 2" in error["message"]
+    assert not recommendation.reviews.exists()
+    recommendation.refresh_from_db()
+    assert recommendation.status == RecommendationStatus.SUBMITTED
+
+
 def test_review_post_reject_without_comment_names_the_field(
     publication: Publication, reviewer: Any
 ) -> None:

@@ -953,6 +953,32 @@ def test_edit_recommendation_stale_copy_cannot_bring_back_a_lapsed_round(team: T
     assert recommendation.summary == "Third text."
 
 
+def test_review_recommendation_of_the_round_before_an_edit_is_refused(team: Team) -> None:
+    recommendation = team.recommendation(Rec.SUBMITTED, summary="What the reviewer reads.")
+    read = recommendation.review_round  # the reviewer opens the page
+    services.edit_recommendation(recommendation, by=team.contributor, summary="Another text.")
+
+    with pytest.raises(Conflict) as refused:
+        services.review_recommendation(
+            recommendation, by=team.reviewer, verdict=Verdict.APPROVE, review_round=read
+        )
+
+    assert refused.value.code == "changed_since_read"
+    assert str(refused.value) == (
+        "The recommendation has changed since you opened it; it is now in review round 2. "
+        "Read this version, then review it."
+    )
+    assert not Review.objects.exists()
+    recommendation.refresh_from_db()
+    assert (recommendation.status, recommendation.review_round) == (Rec.SUBMITTED, 2)
+
+    services.review_recommendation(
+        recommendation, by=team.reviewer, verdict=Verdict.APPROVE, review_round=2
+    )
+    recommendation.refresh_from_db()
+    assert recommendation.status == Rec.ACCEPTED
+
+
 # ================================================================ accept
 
 

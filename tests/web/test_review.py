@@ -529,6 +529,37 @@ def test_approval_before_the_submitters_edit_does_not_count_after_it(
     ]
 
 
+def test_review_form_read_before_the_submitters_edit_is_refused(
+    publication: Publication, contributor: Any, reviewer: Any
+) -> None:
+    recommendation = RecommendationFactory(
+        publication=publication, submitter=contributor, summary="What the reviewer reads."
+    )
+    client = _client(reviewer)
+    page = client.get(_review_url(recommendation))
+    form = page.context["form"]
+    assert '<input type="hidden" name="review_round" value="1"' in page.content.decode()
+
+    _client(contributor).post(
+        reverse("submissions:edit", args=[recommendation.pk]), {"summary": "Another text."}
+    )
+    response = client.post(
+        _review_url(recommendation), {**form.initial, "verdict": Verdict.APPROVE}
+    )
+
+    assert response["Location"] == _review_url(recommendation)
+    assert _messages(response) == [
+        "The recommendation has changed since you opened it; it is now in review round 2. "
+        "Read this version, then review it."
+    ]
+    assert not Review.objects.exists()
+    recommendation.refresh_from_db()
+    assert (recommendation.status, recommendation.review_round) == (
+        RecommendationStatus.SUBMITTED,
+        2,
+    )
+
+
 # --- an editor's acceptance ----------------------------------------------------------------------
 
 
