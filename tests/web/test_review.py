@@ -560,6 +560,48 @@ def test_review_form_read_before_the_submitters_edit_is_refused(
     )
 
 
+def test_review_page_tells_a_reviewer_what_changed_since_their_approval(
+    publication: Publication, contributor: Any, reviewer: Any
+) -> None:
+    publication.approvals_required = 2
+    publication.save(update_fields=["approvals_required"])
+    recommendation = RecommendationFactory(
+        publication=publication,
+        submitter=contributor,
+        summary="A careful benchmark.",
+        code_url="https://github.com/org/repo",
+    )
+    client = _client(reviewer)
+    client.post(_review_url(recommendation), {"verdict": Verdict.APPROVE, "comment": "Sound."})
+    _client(contributor).post(
+        reverse("submissions:edit", args=[recommendation.pk]),
+        {"summary": "Buy our product.", "code_url": "https://example.com/payload"},
+    )
+
+    response = client.get(_review_url(recommendation))
+
+    body = response.content.decode()
+    assert response.context["reviewed_this_round"] is False
+    assert response.context["can_review"] is True
+    assert (
+        "You reviewed round 1 (Approve). The submitter has changed the recommendation since: "
+        "this is round 2, and your review no longer counts." in body
+    )
+    assert [
+        (str(change["label"]), change["old"], change["new"])
+        for change in response.context["changed_since_my_review"]
+    ] == [
+        ("Summary", "A careful benchmark.", "Buy our product."),
+        ("Code", "https://github.com/org/repo", "https://example.com/payload"),
+    ]
+    for shown in ("A careful benchmark.", "https://example.com/payload", "Buy our product."):
+        assert shown in body
+    # The earlier review stays, marked with its round.
+    assert "Sound." in body
+    assert "round 1" in body
+    assert '<input type="hidden" name="review_round" value="2"' in body
+
+
 # --- an editor's acceptance ----------------------------------------------------------------------
 
 
