@@ -177,7 +177,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 class ReviewInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Review
-    fields = ("created_at", "reviewer", "verdict", "comment")
+    fields = ("created_at", "round", "reviewer", "verdict", "comment")
     readonly_fields = fields
     extra = 0
 
@@ -221,6 +221,7 @@ class RecommendationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "topic",
         "submitter",
         "status",
+        "review_round",
         "created_at",
         "updated_at",
         "submitted_at",
@@ -265,7 +266,7 @@ class RecommendationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Review)
 class ReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("recommendation", "reviewer", "verdict", "created_at")
+    list_display = ("recommendation", "round", "reviewer", "verdict", "created_at")
     list_filter = ("verdict",)
     search_fields = ("comment", "reviewer__username", "reviewer__display_name")
     list_select_related = ("recommendation__paper", "reviewer")

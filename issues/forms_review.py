@@ -91,3 +91,5 @@ class ReviewForm(forms.Form):
         max_length=COMMENT_MAX_LENGTH,
         required=False,
     )
+    # The version the reviewer read: the service refuses the review if it has changed since.
+    review_round = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)

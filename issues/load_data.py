@@ -968,7 +968,13 @@ class _Generator:
             updated_at=last or rec.scheduled or rec.decided or rec.submitted or rec.created,
             submitted_at=None if rec.status == _R.DRAFT else rec.submitted,
             decided_at=rec.decided if rec.status not in (_R.SUBMITTED, _R.DRAFT) else None,
+            review_round=self._round(rec),
         )
+
+    @staticmethod
+    def _round(rec: _Rec) -> int:
+        """The review round ``rec`` ends in: the second when it was resubmitted."""
+        return 2 if rec.changes and rec.status not in (_R.DRAFT, _R.CHANGES_REQUESTED) else 1
 
     def _history(self, rec: _Rec, reviews: list[tuple]) -> list[tuple]:
         """The audit rows (and reviews) the services would have written for ``rec``."""
@@ -984,7 +990,9 @@ class _Generator:
         if rec.changes or rec.status == _R.CHANGES_REQUESTED:
             asked = rec.submitted + (end - rec.submitted) * 0.3
             comment = rng.choice(words.REVIEW_COMMENTS[Verdict.REQUEST_CHANGES])
-            reviews.append(self._review(rec, reviewer, Verdict.REQUEST_CHANGES, comment, asked))
+            reviews.append(
+                self._review(rec, reviewer, Verdict.REQUEST_CHANGES, comment, asked, round_=1)
+            )
             rows.append((reviewer, RecommendationAction.REQUEST_CHANGES, _R.SUBMITTED,
                          _R.CHANGES_REQUESTED, comment, asked))  # fmt: skip
             if rec.status == _R.CHANGES_REQUESTED:
@@ -1039,7 +1047,14 @@ class _Generator:
         ]
 
     def _review(
-        self, rec: _Rec, reviewer: int, verdict: str, comment: str, when: dt.datetime
+        self,
+        rec: _Rec,
+        reviewer: int,
+        verdict: str,
+        comment: str,
+        when: dt.datetime,
+        *,
+        round_: int | None = None,
     ) -> tuple:
         return self._row(
             Review,
@@ -1047,6 +1062,7 @@ class _Generator:
             reviewer_id=reviewer,
             verdict=verdict,
             comment=comment,
+            round=round_ or self._round(rec),
             created_at=when,
         )
 

@@ -138,6 +138,14 @@ class Recommendation(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    review_round = models.PositiveIntegerField(
+        _("review round"),
+        default=1,
+        help_text=_(
+            "The version the reviewers judge. A resubmission, or an edit of a submitted "
+            "recommendation, starts the next round; only this round's approvals count."
+        ),
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -192,6 +200,9 @@ class Review(models.Model):
     )
     verdict = models.CharField(_("verdict"), max_length=20, choices=Verdict.choices)
     comment = models.TextField(_("comment"), blank=True)
+    round = models.PositiveIntegerField(
+        _("round"), default=1, help_text=_("The review round of the version this review judged.")
+    )
     created_at = models.DateTimeField(_("reviewed"), auto_now_add=True)
 
     class Meta:
@@ -361,6 +372,12 @@ class Transition(models.Model):
     from_status = models.CharField(_("from"), max_length=20, blank=True)
     to_status = models.CharField(_("to"), max_length=20)
     note = models.TextField(_("note"), blank=True)
+    changes = models.JSONField(
+        _("changes"),
+        default=list,
+        blank=True,
+        help_text=_("An edit's changed fields, each with its old and new value."),
+    )
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
     class Meta:

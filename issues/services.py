@@ -20,7 +20,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
@@ -148,11 +148,13 @@ def _move_recommendation(
     actor: Any,
     note: str = "",
     extra: dict[str, Any] | None = None,
+    changes: list[dict[str, Any]] | None = None,
 ) -> Recommendation:
     """Apply ``action`` to ``recommendation`` if its state allows it, and record it.
 
     The capability has been checked by the caller; this checks the state, updates with a
-    compare-and-set on the old status and writes the audit row. Call inside a transaction.
+    compare-and-set on the old status and writes the audit row (with ``changes``, the changed
+    fields' old and new values, if given). Call inside a transaction.
     """
     allowed_from, to_status = RECOMMENDATION_TRANSITIONS[action]
     from_status = recommendation.status
@@ -178,6 +180,9 @@ def _move_recommendation(
         )
     for name, value in fields.items():
         setattr(recommendation, name, value)
+    computed = [name for name, value in fields.items() if hasattr(value, "resolve_expression")]
+    if computed:
+        recommendation.refresh_from_db(fields=computed)
     Transition.objects.create(
         recommendation=recommendation,
         actor=actor,
@@ -185,6 +190,7 @@ def _move_recommendation(
         from_status=from_status,
         to_status=fields["status"],
         note=note,
+        changes=changes or [],
     )
     return recommendation
 
@@ -404,9 +410,14 @@ def edit_recommendation(
     """Change the submitter's own fields while the recommendation is not yet accepted.
 
     Accepts any of ``summary``, ``title_zh``, ``code_url``, ``topic``, ``news_title``,
-    ``news_url``. The state stays; the audit row names the fields that changed.
+    ``news_url``: all of them are what the reviewers judge. The state stays; the audit row names
+    the fields that changed and keeps their old and new values (``Transition.changes``).
 
-    Side effects: updates the Recommendation; writes an audit row.
+    A change to a submitted recommendation starts the next review round: the approvals given so
+    far judged another text, so they no longer count towards acceptance, and the audit row names
+    them. A save that changes nothing keeps the round.
+
+    Side effects: updates the Recommendation; may advance ``review_round``; writes an audit row.
     """
     require(by, "issues.edit_recommendation", recommendation)
     unknown = set(changes) - set(RECOMMENDATION_EDITABLE_FIELDS)
@@ -424,15 +435,57 @@ def edit_recommendation(
             changes.pop(name, None)
     cleaned = _clean_recommendation_fields(recommendation.kind, changes)
     changed = {k: v for k, v in cleaned.items() if getattr(recommendation, k) != v}
+    note = "Changed: " + (", ".join(sorted(changed)) or "nothing")
+    audit = [
+        {"field": name, "old": _audited(getattr(recommendation, name)), "new": _audited(value)}
+        for name, value in sorted(changed.items())
+    ]
+    extra: dict[str, Any] = dict(changed)
     with transaction.atomic():
+        if changed and recommendation.status == RecommendationStatus.SUBMITTED:
+            note += _start_review_round(recommendation)
+            extra["review_round"] = F("review_round") + 1
         _move_recommendation(
             recommendation,
             action=RecommendationAction.EDIT,
             actor=by,
-            note="Changed: " + (", ".join(sorted(changed)) or "nothing"),
-            extra=changed,
+            note=note,
+            extra=extra,
+            changes=audit,
         )
     return recommendation
+
+
+def _audited(value: Any) -> Any:
+    """A field's value as the audit keeps it: a topic by its slug."""
+    if isinstance(value, Topic):
+        return value.slug
+    return value
+
+
+def _start_review_round(recommendation: Recommendation) -> str:
+    """Lock the recommendation for the round that an edit ends; say which approvals lapse.
+
+    The lock orders the edit with a review given at the same moment (``review_recommendation``
+    takes it too): that review is either among the lapsed approvals named here, or it is given
+    after the edit, in the next round. Call inside the edit's transaction.
+    """
+    current = (
+        Recommendation.objects.select_for_update()
+        .values_list("review_round", flat=True)
+        .get(pk=recommendation.pk)
+    )
+    lapsed = list(
+        recommendation.reviews.filter(round=current, verdict=Verdict.APPROVE)
+        .order_by("created_at", "id")
+        .values_list("reviewer__username", flat=True)
+    )
+    note = f". Review round {current + 1} begins"
+    if len(lapsed) == 1:
+        note += f"; the approval of round {current} by {lapsed[0]} no longer counts"
+    elif lapsed:
+        note += f"; the approvals of round {current} by {', '.join(lapsed)} no longer count"
+    return note + "."
 
 
 def submit_recommendation(
@@ -440,16 +493,24 @@ def submit_recommendation(
 ) -> Recommendation:
     """Send a draft, or a recommendation whose changes were requested, to the reviewers.
 
-    Side effects: status → submitted; writes an audit row.
+    A resubmission after requested changes starts the next review round: the reviews of the
+    earlier version, approvals included, no longer count.
+
+    Side effects: status → submitted; may advance ``review_round``; writes an audit row.
     """
     require(by, "issues.edit_recommendation", recommendation)
+    extra: dict[str, Any] = {"submitted_at": timezone.now()}
+    if recommendation.status == RecommendationStatus.CHANGES_REQUESTED:
+        # Counted in the database, not from this copy: a copy read before a later round began
+        # would otherwise bring back that round, and the approvals it had lost.
+        extra["review_round"] = F("review_round") + 1
     with transaction.atomic():
         return _move_recommendation(
             recommendation,
             action=RecommendationAction.SUBMIT,
             actor=by,
             note=note,
-            extra={"submitted_at": timezone.now()},
+            extra=extra,
         )
 
 
@@ -472,12 +533,22 @@ def withdraw_recommendation(
 
 
 def review_recommendation(
-    recommendation: Recommendation, *, by: Any, verdict: str, comment: str = ""
+    recommendation: Recommendation,
+    *,
+    by: Any,
+    verdict: str,
+    comment: str = "",
+    review_round: int | None = None,
 ) -> Review:
     """Record a reviewer's verdict on a submitted recommendation and act on it.
 
+    ``review_round`` is the round of the version the reviewer read (the review page and the API
+    pass it along); if the recommendation has been edited since, the review is refused with a
+    ``Conflict`` and nothing is stored, so no verdict lands on a text its reviewer never saw.
+
     ``approve`` accepts the recommendation once the publication's required number of reviewers
-    have approved it in this round; ``request_changes`` sends it back to the submitter;
+    have approved it in this round (``Recommendation.review_round``: a review counts only in the
+    round it was given in); ``request_changes`` sends it back to the submitter;
     ``reject`` rejects it. The last two need a comment, so the submitter learns why.
 
     Side effects: inserts a Review; may change the status and write an audit row.
@@ -499,7 +570,7 @@ def review_recommendation(
         # each the other's second both count one and leave the recommendation waiting.
         current = (
             Recommendation.objects.select_for_update()
-            .values("status", "submitted_at")
+            .values("status", "submitted_at", "review_round")
             .get(pk=recommendation.pk)
         )
         if recommendation.status != RecommendationStatus.SUBMITTED:
@@ -513,15 +584,29 @@ def review_recommendation(
                 "This recommendation was changed by someone else meanwhile. Reload it and try "
                 "again."
             )
+        if review_round is not None and review_round != current["review_round"]:
+            raise Conflict(
+                gettext(
+                    "The recommendation has changed since you opened it; it is now in review "
+                    "round %(round)s. Read this version, then review it."
+                )
+                % {"round": current["review_round"]},
+                code="changed_since_read",
+            )
         recommendation.submitted_at = current["submitted_at"]
-        this_round = recommendation.reviews.filter(created_at__gte=recommendation.submitted_at)
+        recommendation.review_round = current["review_round"]
+        this_round = recommendation.reviews.filter(round=recommendation.review_round)
         if this_round.filter(reviewer=by).exists():
             raise InvalidTransition(
                 gettext("You have already reviewed this version of the recommendation."),
                 code="already_reviewed",
             )
         review = Review.objects.create(
-            recommendation=recommendation, reviewer=by, verdict=verdict, comment=comment
+            recommendation=recommendation,
+            reviewer=by,
+            verdict=verdict,
+            comment=comment,
+            round=recommendation.review_round,
         )
         enqueue_after_commit(_tasks().task_notify_reviewed, review.pk)
         if verdict == Verdict.REQUEST_CHANGES:

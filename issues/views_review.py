@@ -9,6 +9,7 @@ the page (or a readable 403 when the action was never offered to this member).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +18,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
@@ -32,7 +34,7 @@ from issues.enums import (
 from issues.exceptions import InvalidInput, NotAllowed, WorkflowError
 from issues.forms import add_workflow_error
 from issues.forms_review import ReviewForm, ReviewQueueFilterForm
-from issues.models import Recommendation
+from issues.models import Recommendation, Transition
 from issues.permissions import can, is_editor_anywhere, is_reviewer_anywhere, refusal
 from papers import selectors as paper_selectors
 
@@ -129,23 +131,35 @@ class RecommendationReviewView(ReviewTeamRequiredMixin, FormView):
         self.recommendation = found
         return None
 
+    def get_initial(self) -> dict[str, Any]:
+        return {**super().get_initial(), "review_round": self.recommendation.review_round}
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         user = self.request.user
         recommendation = self.recommendation
         paper = recommendation.paper
         reviews = list(recommendation.reviews.select_related("reviewer"))
-        reviewed_this_round = recommendation.submitted_at is not None and any(
-            review.reviewer_id == user.pk and review.created_at >= recommendation.submitted_at
-            for review in reviews
-        )
+        history = list(recommendation.transitions.select_related("actor"))
+        mine = [review for review in reviews if review.reviewer_id == user.pk]
+        reviewed_this_round = any(review.round == recommendation.review_round for review in mine)
+        # A reviewer whose review judged an earlier version of a recommendation that waits for
+        # review is shown what changed since.
+        waiting = recommendation.status == RecommendationStatus.SUBMITTED
+        my_earlier_review = mine[-1] if mine and waiting and not reviewed_this_round else None
         is_own = recommendation.submitter_id == user.pk
         context.update(
             recommendation=recommendation,
             paper=paper,
             is_own=is_own,
             reviews=reviews,
-            history=list(recommendation.transitions.select_related("actor")),
+            history=history,
+            my_earlier_review=my_earlier_review,
+            changed_since_my_review=(
+                _changes_since(history, my_earlier_review.created_at)
+                if my_earlier_review is not None
+                else []
+            ),
             earlier=(
                 list(
                     selectors.earlier_recommendations_of_paper(
@@ -183,6 +197,7 @@ class RecommendationReviewView(ReviewTeamRequiredMixin, FormView):
                 by=self.request.user,
                 verdict=verdict,
                 comment=form.cleaned_data["comment"],
+                review_round=form.cleaned_data["review_round"],
             )
         except NotAllowed as error:
             return forbidden(self.request, error.message)
@@ -190,11 +205,35 @@ class RecommendationReviewView(ReviewTeamRequiredMixin, FormView):
             add_workflow_error(form, error)
             return self.form_invalid(form)
         except WorkflowError as error:
-            # Reviewed already, decided meanwhile, or a second click on the same form.
+            # Reviewed already, decided or edited meanwhile, or a second click on the same form.
             messages.error(self.request, error.message)
             return redirect("review:recommendation", pk=recommendation.pk)
         messages.success(self.request, _review_outcome(verdict, recommendation.status))
         return redirect("review:queue")
+
+
+def _changes_since(history: list[Transition], since: dt.datetime) -> list[dict[str, Any]]:
+    """The fields the submitter's edits after ``since`` changed, each with its value before the
+    first of them and after the last, in the order of the form."""
+    changes: dict[str, dict[str, Any]] = {}
+    for step in history:
+        if step.action != RecommendationAction.EDIT or step.created_at <= since:
+            continue
+        for change in step.changes:
+            name = change["field"]
+            if name in changes:
+                changes[name]["new"] = change["new"]
+            else:
+                changes[name] = {
+                    "label": capfirst(Recommendation._meta.get_field(name).verbose_name),
+                    "old": change["old"],
+                    "new": change["new"],
+                }
+    return [
+        changes[name]
+        for name in services.RECOMMENDATION_EDITABLE_FIELDS
+        if name in changes and changes[name]["old"] != changes[name]["new"]
+    ]
 
 
 def _review_outcome(verdict: str, status: str) -> str:

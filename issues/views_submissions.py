@@ -395,6 +395,7 @@ class SubmissionEditView(_OwnRecommendationMixin, TemplateView):
         form = RecommendationEditForm(request.POST, recommendation=recommendation)
         status = 200
         if form.is_valid():
+            round_before = recommendation.review_round
             try:
                 services.edit_recommendation(
                     recommendation, by=request.user, **form.service_values()
@@ -403,7 +404,17 @@ class SubmissionEditView(_OwnRecommendationMixin, TemplateView):
                 add_workflow_error(form, error)
                 status = error.http_status
             else:
-                messages.success(request, _("Your changes are saved."))
+                if recommendation.review_round != round_before:
+                    messages.success(
+                        request,
+                        _(
+                            "Your changes are saved. They start review round %(round)s: the "
+                            "reviewers judge the new text, and earlier approvals no longer count."
+                        )
+                        % {"round": recommendation.review_round},
+                    )
+                else:
+                    messages.success(request, _("Your changes are saved."))
                 return redirect("submissions:detail", pk=pk)
         return self._render(recommendation, form, status=status)
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from io import StringIO
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +45,60 @@ def test_migrate_tables_have_every_field_column() -> None:
                 columns = {column.name for column in described}
                 fields = {f.column for f in model._meta.local_concrete_fields}
                 assert fields - columns == set(), model._meta.label
+
+
+@pytest.mark.django_db(transaction=True)
+def test_number_review_rounds_counts_resubmissions_before_each_review() -> None:
+    """issues 0005: a recommendation's round is 1 plus its resubmissions after requested
+    changes; a review's round is 1 plus the resubmissions before it."""
+    executor = MigrationExecutor(connection)
+    before, after = [("issues", "0004_review_rounds")], [("issues", "0005_number_review_rounds")]
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    user = old.get_model("contributors", "User").objects.create(username="rounds")
+    publication = old.get_model("issues", "Publication").objects.create(slug="r", name="R")
+    recommendation = old.get_model("issues", "Recommendation").objects.create(
+        publication=publication,
+        kind="news",
+        news_title="News",
+        news_url="https://example.org/news",
+        summary="Summary.",
+        submitter=user,
+        status="submitted",
+    )
+    transitions = old.get_model("issues", "Transition").objects
+    reviews = old.get_model("issues", "Review").objects
+    start = timezone.now() - dt.timedelta(hours=1)
+
+    def at(minutes: int) -> dt.datetime:
+        return start + dt.timedelta(minutes=minutes)
+
+    for minutes, action, from_status, to_status in [
+        (0, "submit", "draft", "submitted"),
+        (10, "request_changes", "submitted", "changes_requested"),
+        (20, "submit", "changes_requested", "submitted"),
+        (30, "request_changes", "submitted", "changes_requested"),
+        (40, "submit", "changes_requested", "submitted"),
+    ]:
+        row = transitions.create(
+            recommendation=recommendation,
+            action=action,
+            from_status=from_status,
+            to_status=to_status,
+        )
+        transitions.filter(pk=row.pk).update(created_at=at(minutes))
+    for minutes, verdict in [(5, "approve"), (10, "request_changes"), (30, "request_changes")]:
+        review = reviews.create(recommendation=recommendation, reviewer=user, verdict=verdict)
+        reviews.filter(pk=review.pk).update(created_at=at(minutes))
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    new = executor.loader.project_state(after).apps
+    migrated = new.get_model("issues", "Recommendation").objects.get(pk=recommendation.pk)
+    assert migrated.review_round == 3
+    assert list(
+        new.get_model("issues", "Review")
+        .objects.order_by("created_at")
+        .values_list("verdict", "round")
+    ) == [("approve", 1), ("request_changes", 1), ("request_changes", 2)]
+    call_command("migrate", verbosity=0)

@@ -326,6 +326,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "created_at",
             "submitted_at",
             "decided_at",
+            "review_round",
             "links",
         )
         read_only_fields = fields
@@ -417,10 +418,18 @@ class ReviewSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Review
-        fields = ("id", "verdict", "comment", "reviewer", "created_at")
+        fields = ("id", "verdict", "comment", "reviewer", "round", "created_at")
         read_only_fields = fields
 
 
 class ReviewCreateSerializer(serializers.Serializer):
     verdict = serializers.ChoiceField(choices=Verdict.choices)
     comment = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    review_round = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        help_text=(
+            "The recommendation's review_round when you read it. If it has been edited since, "
+            "the review is refused (409 changed_since_read) and nothing is stored."
+        ),
+    )

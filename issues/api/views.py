@@ -465,9 +465,10 @@ class RecommendationReviewListView(APIView):
         responses={201: ReviewSerializer},
         summary="Review a submitted recommendation (reviewers and editors)",
         description=(
-            "approve accepts it once the publication's required approvals are in; "
-            "request_changes sends it back to the submitter; reject rejects it. The last two "
-            "need a comment."
+            "approve accepts it once the publication's required approvals of the current "
+            "review_round are in; request_changes sends it back to the submitter; reject "
+            "rejects it. The last two need a comment. Pass the review_round you read: a review "
+            "of a version edited since is refused (409)."
         ),
     )
     def post(self, request: Request, pk: int) -> Response:

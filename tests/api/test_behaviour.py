@@ -559,6 +559,72 @@ def test_review_post_approve_accepts(
     ]
 
 
+def test_review_post_after_the_submitters_edit_does_not_accept_the_unseen_text(
+    publication: Publication, contributor: Any, reviewer: Any, editor: Any
+) -> None:
+    publication.approvals_required = 2
+    publication.save(update_fields=["approvals_required"])
+    recommendation = RecommendationFactory(
+        publication=publication,
+        submitter=contributor,
+        summary="A careful benchmark.",
+        code_url="https://github.com/org/repo",
+    )
+    reviews = f"{API}/recommendations/{recommendation.pk}/reviews/"
+    first = client_for(reviewer).post(reviews, {"verdict": "approve"})
+
+    edited = client_for(contributor).patch(
+        f"{API}/recommendations/{recommendation.pk}/",
+        {"summary": "Buy our product.", "code_url": "https://example.com/payload"},
+    )
+    second = client_for(editor).post(reviews, {"verdict": "approve"})
+
+    assert (first.json()["round"], edited.json()["review_round"], second.json()["round"]) == (
+        1,
+        2,
+        2,
+    )
+    assert edited.json()["status"] == "submitted"
+    recommendation.refresh_from_db()
+    assert (recommendation.status, recommendation.review_round) == (
+        RecommendationStatus.SUBMITTED,
+        2,
+    )
+    assert recommendation.decided_at is None
+    listed = client_for(contributor).get(reviews).json()
+    assert [(r["reviewer"]["username"], r["verdict"], r["round"]) for r in listed] == [
+        ("reviewer", "approve", 1),
+        ("editor", "approve", 2),
+    ]
+    assert list(recommendation.transitions.values_list("action", "to_status", "note")) == [
+        (
+            "edit",
+            "submitted",
+            "Changed: code_url, summary. Review round 2 begins; the approval of round 1 by "
+            "reviewer no longer counts.",
+        )
+    ]
+
+
+def test_review_post_of_the_round_before_an_edit_is_409(
+    publication: Publication, contributor: Any, reviewer: Any
+) -> None:
+    recommendation = RecommendationFactory(publication=publication, submitter=contributor)
+    url = f"{API}/recommendations/{recommendation.pk}/"
+    read = client_for(reviewer).get(url).json()["review_round"]
+    client_for(contributor).patch(url, {"summary": "Another text."})
+
+    response = client_for(reviewer).post(
+        f"{url}reviews/", {"verdict": "approve", "review_round": read}
+    )
+
+    error = _error(response, 409, "changed_since_read")
+    assert "it is now in review round 2" in error["message"]
+    assert not recommendation.reviews.exists()
+    recommendation.refresh_from_db()
+    assert recommendation.status == RecommendationStatus.SUBMITTED
+
+
 def test_review_post_reject_without_comment_names_the_field(
     publication: Publication, reviewer: Any
 ) -> None:

@@ -73,6 +73,7 @@ class ReviewFactory(DjangoModelFactory):
     reviewer = factory.SubFactory(UserFactory)
     verdict = Verdict.APPROVE
     comment = ""
+    round = factory.LazyAttribute(lambda review: review.recommendation.review_round)
 
 
 class IssueFactory(DjangoModelFactory):

@@ -151,6 +151,8 @@ RECOMMENDATION_CALLS: dict[str, tuple[str, Callable[[Team, Recommendation], Any]
         "In issue #1",
     ),
 }
+#: Notes that depend on the state: an edit of a submitted recommendation starts a new round.
+_NOTES_FROM = {(Act.EDIT, Rec.SUBMITTED): "Changed: summary. Review round 2 begins."}
 #: Actions performed on a recommendation that is already an entry of the team's issue.
 _NEEDS_ENTRY = {Act.UNSCHEDULE, Act.PUBLISH}
 #: The code of the InvalidTransition each action raises from a wrong state.
@@ -202,6 +204,7 @@ def test_recommendation_transition_allowed_moves_and_records(
     recommendation.refresh_from_db()
     assert recommendation.status == to_state
     expected_note = note(team) if callable(note) else note
+    expected_note = _NOTES_FROM.get((action, from_state), expected_note)
     assert _audit(recommendation) == [
         (getattr(team, role), action, from_state, to_state, expected_note)
     ]
@@ -825,6 +828,155 @@ def test_review_recommendation_earlier_round_approval_does_not_count(team: Team)
     services.review_recommendation(recommendation, by=second, verdict=Verdict.APPROVE)
     recommendation.refresh_from_db()
     assert recommendation.status == Rec.SUBMITTED
+
+
+# ================================================================ an edit after reviews
+
+
+def _two_approvals_needed(team: Team) -> Any:
+    """The publication needs two approvals; returns a second reviewer of it."""
+    team.publication.approvals_required = 2
+    team.publication.save()
+    second = UserFactory(username="second-reviewer")
+    MembershipFactory(publication=team.publication, user=second, role=TeamRole.REVIEWER)
+    return second
+
+
+def test_edit_recommendation_after_an_approval_starts_a_new_round(team: Team) -> None:
+    second = _two_approvals_needed(team)
+    recommendation = team.recommendation(
+        Rec.SUBMITTED, summary="A careful benchmark.", code_url="https://github.com/org/repo"
+    )
+    services.review_recommendation(
+        recommendation, by=team.reviewer, verdict=Verdict.APPROVE, comment="Sound."
+    )
+
+    # The attack: the submitter changes what the first reviewer approved, then a second
+    # approval arrives for a text the first reviewer never saw.
+    services.edit_recommendation(
+        recommendation,
+        by=team.contributor,
+        summary="Buy our product.",
+        code_url="https://example.com/payload",
+    )
+    services.review_recommendation(recommendation, by=second, verdict=Verdict.APPROVE)
+
+    recommendation.refresh_from_db()
+    assert (recommendation.status, recommendation.review_round) == (Rec.SUBMITTED, 2)
+    assert recommendation.decided_at is None
+    assert list(
+        Review.objects.order_by("created_at", "id").values_list("reviewer", "verdict", "round")
+    ) == [(team.reviewer.pk, Verdict.APPROVE, 1), (second.pk, Verdict.APPROVE, 2)]
+    assert _audit(recommendation) == [
+        (
+            team.contributor,
+            Act.EDIT,
+            Rec.SUBMITTED,
+            Rec.SUBMITTED,
+            "Changed: code_url, summary. Review round 2 begins; the approval of round 1 by "
+            "reviewer no longer counts.",
+        )
+    ]
+    assert Transition.objects.get().changes == [
+        {
+            "field": "code_url",
+            "old": "https://github.com/org/repo",
+            "new": "https://example.com/payload",
+        },
+        {"field": "summary", "old": "A careful benchmark.", "new": "Buy our product."},
+    ]
+
+    # The first reviewer may judge the new version; two approvals of it accept it.
+    services.review_recommendation(recommendation, by=team.reviewer, verdict=Verdict.APPROVE)
+    recommendation.refresh_from_db()
+    assert recommendation.status == Rec.ACCEPTED
+    assert [row[1:4] for row in _audit(recommendation)][-1] == (
+        Act.APPROVE,
+        Rec.SUBMITTED,
+        Rec.ACCEPTED,
+    )
+
+
+def test_edit_recommendation_of_any_judged_field_names_every_lapsed_approval(
+    team: Team, editor: Any
+) -> None:
+    team.publication.approvals_required = 3
+    team.publication.save()
+    recommendation = team.recommendation(Rec.SUBMITTED)
+    for member in (team.reviewer, editor):
+        services.review_recommendation(recommendation, by=member, verdict=Verdict.APPROVE)
+
+    services.edit_recommendation(recommendation, by=team.contributor, topic=TopicFactory())
+
+    recommendation.refresh_from_db()
+    assert (recommendation.status, recommendation.review_round) == (Rec.SUBMITTED, 2)
+    assert Transition.objects.get().note == (
+        "Changed: topic. Review round 2 begins; the approvals of round 1 by reviewer, editor no "
+        "longer count."
+    )
+
+
+def test_edit_recommendation_that_changes_nothing_keeps_the_round(team: Team) -> None:
+    second = _two_approvals_needed(team)
+    recommendation = team.recommendation(Rec.SUBMITTED, code_url="https://github.com/org/repo")
+    services.review_recommendation(recommendation, by=team.reviewer, verdict=Verdict.APPROVE)
+
+    services.edit_recommendation(
+        recommendation,
+        by=team.contributor,
+        summary=f"  {recommendation.summary}  ",
+        code_url="https://github.com/org/repo",
+        topic=None,
+    )
+    services.review_recommendation(recommendation, by=second, verdict=Verdict.APPROVE)
+
+    recommendation.refresh_from_db()
+    assert (recommendation.status, recommendation.review_round) == (Rec.ACCEPTED, 1)
+    assert [row[1:] for row in _audit(recommendation)] == [
+        (Act.EDIT, Rec.SUBMITTED, Rec.SUBMITTED, "Changed: nothing"),
+        (Act.APPROVE, Rec.SUBMITTED, Rec.ACCEPTED, ""),
+    ]
+
+
+def test_edit_recommendation_stale_copy_cannot_bring_back_a_lapsed_round(team: Team) -> None:
+    second = _two_approvals_needed(team)
+    recommendation = team.recommendation(Rec.SUBMITTED)
+    stale = Recommendation.objects.get(pk=recommendation.pk)
+    services.review_recommendation(recommendation, by=team.reviewer, verdict=Verdict.APPROVE)
+    services.edit_recommendation(recommendation, by=team.contributor, summary="Second text.")
+
+    services.edit_recommendation(stale, by=team.contributor, summary="Third text.")
+    services.review_recommendation(recommendation, by=second, verdict=Verdict.APPROVE)
+
+    recommendation.refresh_from_db()
+    assert (recommendation.status, recommendation.review_round) == (Rec.SUBMITTED, 3)
+    assert recommendation.summary == "Third text."
+
+
+def test_review_recommendation_of_the_round_before_an_edit_is_refused(team: Team) -> None:
+    recommendation = team.recommendation(Rec.SUBMITTED, summary="What the reviewer reads.")
+    read = recommendation.review_round  # the reviewer opens the page
+    services.edit_recommendation(recommendation, by=team.contributor, summary="Another text.")
+
+    with pytest.raises(Conflict) as refused:
+        services.review_recommendation(
+            recommendation, by=team.reviewer, verdict=Verdict.APPROVE, review_round=read
+        )
+
+    assert refused.value.code == "changed_since_read"
+    assert str(refused.value) == (
+        "The recommendation has changed since you opened it; it is now in review round 2. "
+        "Read this version, then review it."
+    )
+    assert not Review.objects.exists()
+    recommendation.refresh_from_db()
+    assert (recommendation.status, recommendation.review_round) == (Rec.SUBMITTED, 2)
+
+    services.review_recommendation(
+        recommendation, by=team.reviewer, verdict=Verdict.APPROVE, review_round=2
+    )
+    recommendation.refresh_from_db()
+    assert recommendation.status == Rec.ACCEPTED
 
 
 # ================================================================ accept

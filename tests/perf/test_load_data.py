@@ -109,6 +109,11 @@ def test_generate_load_data_records_each_recommendations_history(output: str) ->
         assert history[-1].to_status == rec.status
         for before, after in itertools.pairwise(history):
             assert after.from_status == before.to_status
+        # A round per submission, as the services count them.
+        resubmissions = [t for t in history if t.action == "submit"][1:]
+        assert rec.review_round == 1 + len(resubmissions)
+        for review in rec.reviews.all():
+            assert review.round == 1 + sum(t.created_at < review.created_at for t in resubmissions)
         states[rec.status] += 1
     assert {"published", "submitted", "rejected"} <= set(states)
     # Nobody reviews their own recommendation.

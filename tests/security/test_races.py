@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -32,7 +33,7 @@ from issues.enums import (
     RecommendationStatus,
     Verdict,
 )
-from issues.exceptions import WorkflowError
+from issues.exceptions import Conflict, WorkflowError
 from issues.models import Issue, IssueEntry, Publication, Recommendation, Review, Transition
 from papers import services as paper_services
 from papers.models import Authorship, Paper
@@ -264,6 +265,69 @@ def test_review_recommendation_two_reviewers_at_once_reach_two_approvals(
         recommendation.refresh_from_db()
         assert recommendation.status == RecommendationStatus.ACCEPTED
         assert _transitions(recommendation, RecommendationAction.APPROVE) == 1
+
+
+def test_edit_and_second_approval_at_once_never_accept_the_unseen_text(
+    publication: Publication,
+) -> None:
+    """The submitter edits while the second of two required approvals comes in, each first in
+    turn (the other held back a moment): the approval first accepts the approved text and the
+    edit is refused; the edit first starts round 2, naming the first approval as lapsed, and the
+    second approval counts there alone."""
+    publication.approvals_required = 2
+    publication.save(update_fields=["approvals_required"])
+    first, second = UserFactory(), UserFactory()
+    for user in (first, second):
+        publication.memberships.create(user=user, role="reviewer")
+    for attempt in range(2 * ROUNDS):
+        recommendation = RecommendationFactory(publication=publication, summary="Approved text.")
+        services.review_recommendation(recommendation, by=first, verdict=Verdict.APPROVE)
+        edit_copy, review_copy = _copies(Recommendation, recommendation.pk, 2)
+        edit_first = attempt % 2 == 1
+
+        def act(
+            index: int,
+            edit_first: bool = edit_first,
+            copies: tuple[Recommendation, Recommendation] = (edit_copy, review_copy),
+            submitter_pk: int = recommendation.submitter_id,
+        ) -> Any:
+            edit_copy, review_copy = copies
+            if index == 0:
+                if not edit_first:
+                    time.sleep(0.05)
+                return services.edit_recommendation(
+                    edit_copy, by=_user(submitter_pk), summary="Unseen text."
+                )
+            if edit_first:
+                time.sleep(0.05)
+            return services.review_recommendation(
+                review_copy, by=_user(second.pk), verdict=Verdict.APPROVE
+            )
+
+        _results, errors = at_once(act, 2)
+
+        recommendation.refresh_from_db()
+        if edit_first:
+            assert errors == []
+            assert (recommendation.status, recommendation.summary) == (
+                RecommendationStatus.SUBMITTED,
+                "Unseen text.",
+            )
+            assert list(recommendation.reviews.values_list("reviewer", "round")) == [
+                (first.pk, 1),
+                (second.pk, 2),
+            ]
+            edit = Transition.objects.get(recommendation=recommendation, action="edit")
+            assert edit.note.endswith(
+                f"the approval of round 1 by {first.username} no longer counts."
+            )
+        else:
+            assert [type(error) for error in errors] == [Conflict], errors
+            assert (recommendation.status, recommendation.summary) == (
+                RecommendationStatus.ACCEPTED,
+                "Approved text.",
+            )
+            assert _transitions(recommendation, RecommendationAction.EDIT) == 0
 
 
 def test_accept_recommendation_double_click_one_transition_one_mail(

@@ -518,6 +518,120 @@ def test_double_approve_while_more_approvals_are_needed_is_refused(reviewer: Any
     assert 'name="verdict"' not in page
 
 
+def test_approval_before_the_submitters_edit_does_not_count_after_it(
+    publication: Publication, contributor: Any, reviewer: Any, editor: Any
+) -> None:
+    publication.approvals_required = 2
+    publication.save(update_fields=["approvals_required"])
+    recommendation = RecommendationFactory(
+        publication=publication,
+        submitter=contributor,
+        summary="A careful benchmark.",
+        code_url="https://github.com/org/repo",
+    )
+    _client(reviewer).post(_review_url(recommendation), {"verdict": Verdict.APPROVE})
+
+    edited = _client(contributor).post(
+        reverse("submissions:edit", args=[recommendation.pk]),
+        {"summary": "Buy our product.", "code_url": "https://example.com/payload"},
+    )
+    second = _client(editor).post(_review_url(recommendation), {"verdict": Verdict.APPROVE})
+
+    assert edited.status_code == 302
+    assert _messages(second) == [
+        "Your approval is recorded. The recommendation needs more approvals to be accepted."
+    ]
+    recommendation.refresh_from_db()
+    assert (recommendation.status, recommendation.review_round, recommendation.summary) == (
+        RecommendationStatus.SUBMITTED,
+        2,
+        "Buy our product.",
+    )
+    assert list(
+        recommendation.reviews.order_by("created_at", "id").values_list("reviewer", "round")
+    ) == [(reviewer.pk, 1), (editor.pk, 2)]
+    assert list(recommendation.transitions.values_list("action", "note")) == [
+        (
+            "edit",
+            "Changed: code_url, summary. Review round 2 begins; the approval of round 1 by "
+            "reviewer no longer counts.",
+        )
+    ]
+
+
+def test_review_form_read_before_the_submitters_edit_is_refused(
+    publication: Publication, contributor: Any, reviewer: Any
+) -> None:
+    recommendation = RecommendationFactory(
+        publication=publication, submitter=contributor, summary="What the reviewer reads."
+    )
+    client = _client(reviewer)
+    page = client.get(_review_url(recommendation))
+    form = page.context["form"]
+    assert '<input type="hidden" name="review_round" value="1"' in page.content.decode()
+
+    _client(contributor).post(
+        reverse("submissions:edit", args=[recommendation.pk]), {"summary": "Another text."}
+    )
+    response = client.post(
+        _review_url(recommendation), {**form.initial, "verdict": Verdict.APPROVE}
+    )
+
+    assert response["Location"] == _review_url(recommendation)
+    assert _messages(response) == [
+        "The recommendation has changed since you opened it; it is now in review round 2. "
+        "Read this version, then review it."
+    ]
+    assert not Review.objects.exists()
+    recommendation.refresh_from_db()
+    assert (recommendation.status, recommendation.review_round) == (
+        RecommendationStatus.SUBMITTED,
+        2,
+    )
+
+
+def test_review_page_tells_a_reviewer_what_changed_since_their_approval(
+    publication: Publication, contributor: Any, reviewer: Any
+) -> None:
+    publication.approvals_required = 2
+    publication.save(update_fields=["approvals_required"])
+    recommendation = RecommendationFactory(
+        publication=publication,
+        submitter=contributor,
+        summary="A careful benchmark.",
+        code_url="https://github.com/org/repo",
+    )
+    client = _client(reviewer)
+    client.post(_review_url(recommendation), {"verdict": Verdict.APPROVE, "comment": "Sound."})
+    _client(contributor).post(
+        reverse("submissions:edit", args=[recommendation.pk]),
+        {"summary": "Buy our product.", "code_url": "https://example.com/payload"},
+    )
+
+    response = client.get(_review_url(recommendation))
+
+    body = response.content.decode()
+    assert response.context["reviewed_this_round"] is False
+    assert response.context["can_review"] is True
+    assert (
+        "You reviewed round 1 (Approve). The submitter has changed the recommendation since: "
+        "this is round 2, and your review no longer counts." in body
+    )
+    assert [
+        (str(change["label"]), change["old"], change["new"])
+        for change in response.context["changed_since_my_review"]
+    ] == [
+        ("Summary", "A careful benchmark.", "Buy our product."),
+        ("Code", "https://github.com/org/repo", "https://example.com/payload"),
+    ]
+    for shown in ("A careful benchmark.", "https://example.com/payload", "Buy our product."):
+        assert shown in body
+    # The earlier review stays, marked with its round.
+    assert "Sound." in body
+    assert "round 1" in body
+    assert '<input type="hidden" name="review_round" value="2"' in body
+
+
 # --- an editor's acceptance ----------------------------------------------------------------------
 
 

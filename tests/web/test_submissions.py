@@ -659,7 +659,30 @@ def test_edit_while_submitted_saves_and_records(
         topic,
         RecommendationStatus.SUBMITTED,
     )
-    assert Transition.objects.get(recommendation=rec).note == "Changed: summary, title_zh, topic"
+    assert Transition.objects.get(recommendation=rec).note == (
+        "Changed: summary, title_zh, topic. Review round 2 begins."
+    )
+
+
+def test_edit_while_submitted_warns_and_tells_of_the_new_review_round(
+    member: Client, contributor: Any
+) -> None:
+    rec = RecommendationFactory(submitter=contributor, summary="Old.")
+    url = reverse("submissions:edit", args=[rec.pk])
+
+    form = _text(member.get(url))
+    unchanged = member.post(url, {"summary": "Old."})
+    changed = member.post(url, {"summary": "New."})
+
+    assert "any change starts a new review round" in form
+    assert _messages(unchanged) == [("success", "Your changes are saved.")]
+    assert _messages(changed)[-1] == (
+        "success",
+        "Your changes are saved. They start review round 2: the reviewers judge the new "
+        "text, and earlier approvals no longer count.",
+    )
+    rec.refresh_from_db()
+    assert (rec.summary, rec.review_round) == ("New.", 2)
 
 
 def test_edit_refused_once_accepted(member: Client, contributor: Any) -> None:
