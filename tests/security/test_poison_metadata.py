@@ -1,0 +1,137 @@
+"""Poison metadata: a source that sends a paper too large to store must not stop the fetch.
+
+A local arXiv stand-in serves, in one batch with innocent papers, a title of 1 MB of distinct
+words, an abstract of 2 MB and a list of 40,000 authors: PostgreSQL refuses the first two in a
+search document ("string is too long for tsvector") and the third in an author's position
+(a smallint). Each paper is stored cut to the catalogue's limits, with a note saying what was cut,
+and its batch-mates are fetched. Whatever else keeps one paper from being stored fails that paper
+alone, with a readable error and its attempt counted; a fetch stopped midway (the soft time limit)
+leaves no paper ``fetching``; and a paper whose fetch never finishes is given up, not fetched
+for ever.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from papers import selectors, services
+from papers.enums import MetadataStatus
+from papers.identifiers import parse_identifier
+from papers.models import Paper
+from tests.stubs.arxiv import ArxivStandIn, needs_recordings, recorded_entries
+
+pytestmark = needs_recordings
+
+TEMPLATE_ID = "1605.08386"
+HUGE_TITLE_ID, HUGE_ABSTRACT_ID, MANY_AUTHORS_ID = "2601.00001", "2601.00002", "2601.00003"
+INNOCENT = {
+    "1707.08567": (
+        "Proceedings of Workshop AEW10: Concepts in Information Theory and Communications"
+    ),
+    "2005.14124": "Active Fuzzing for Testing and Securing Cyber-Physical Systems",
+}
+
+
+def distinct_words(size: int, prefix: str = "w") -> str:
+    """``size`` characters of words that are all different: each is a lexeme of its own."""
+    words, length, number = [], 0, 0
+    while length < size:
+        word = f"{prefix}{number:x}"
+        words.append(word)
+        length += len(word) + 1
+        number += 1
+    return " ".join(words)[:size]
+
+
+def hostile_entry(arxiv_id: str, *, title: str = "", abstract: str = "", authors: int = 0) -> bytes:
+    """The recorded entry of ``TEMPLATE_ID``, as ``arxiv_id``, with the hostile parts."""
+    entry = recorded_entries()[TEMPLATE_ID].replace(TEMPLATE_ID.encode(), arxiv_id.encode())
+    if title:
+        entry = re.sub(rb"<title>[^<]*</title>", f"<title>{title}</title>".encode(), entry)
+    if abstract:
+        entry = re.sub(
+            rb"<summary>[^<]*</summary>", f"<summary>{abstract}</summary>".encode(), entry
+        )
+    if authors:
+        names = "".join(f"<author><name>A{n}</name></author>" for n in range(authors)).encode()
+        entry = re.sub(rb"(?s)<author>.*</author>", names, entry)
+    return entry
+
+
+@pytest.fixture
+def hostile_arxiv(settings: Any) -> Iterator[ArxivStandIn]:
+    entries = recorded_entries()
+    entries[HUGE_TITLE_ID] = hostile_entry(HUGE_TITLE_ID, title=distinct_words(1_000_000))
+    entries[HUGE_ABSTRACT_ID] = hostile_entry(
+        HUGE_ABSTRACT_ID, abstract=distinct_words(2_000_000, prefix="s")
+    )
+    entries[MANY_AUTHORS_ID] = hostile_entry(MANY_AUTHORS_ID, authors=40_000)
+    with ArxivStandIn(entries=entries).running() as server:
+        settings.ARXIV_API_URL = server.url
+        yield server
+
+
+def _papers(*ids: str) -> dict[str, Paper]:
+    return {i: services.get_or_create_paper(parse_identifier(i))[0] for i in ids}
+
+
+def _fresh(paper: Paper) -> Paper:
+    paper.refresh_from_db()
+    return paper
+
+
+def _assert_batch_stored(papers: dict[str, Paper]) -> None:
+    """The outcome the attack must end in, whoever ran the fetch."""
+    assert not Paper.objects.filter(metadata_status=MetadataStatus.FETCHING).exists()
+    for arxiv_id, title in INNOCENT.items():
+        paper = _fresh(papers[arxiv_id])
+        assert (paper.metadata_status, paper.title, paper.metadata_error) == ("ok", title, "")
+
+    huge_title = _fresh(papers[HUGE_TITLE_ID])
+    assert huge_title.metadata_status == MetadataStatus.OK
+    assert huge_title.title == distinct_words(1_000_000)[:1000].strip()
+    assert huge_title.metadata_error == (
+        "Cut to the catalogue's limits: the title (1000000 characters, 1000 kept)."
+    )
+    assert huge_title.metadata_attempts == 0
+
+    huge_abstract = _fresh(papers[HUGE_ABSTRACT_ID])
+    assert huge_abstract.metadata_status == MetadataStatus.OK
+    assert huge_abstract.title == "Heat-bath random walks with Markov bases"
+    assert huge_abstract.abstract == distinct_words(2_000_000, prefix="s")[:20_000].rstrip()
+    assert huge_abstract.metadata_error == (
+        "Cut to the catalogue's limits: the abstract (2000000 characters, 20000 kept)."
+    )
+
+    many_authors = _fresh(papers[MANY_AUTHORS_ID])
+    assert many_authors.metadata_status == MetadataStatus.OK
+    positions = list(many_authors.authorships.values_list("position", flat=True))
+    assert positions == list(range(1, 10_001))
+    assert many_authors.authorships.get(position=10_000).author.name == "A9999"
+    assert many_authors.metadata_error == (
+        "Cut to the catalogue's limits: the authors (40000, the first 10000 kept)."
+    )
+    # Each has a search document (the trigger bounds what it reads) that finds it.
+    for paper, word in ((huge_title, "w0"), (huge_abstract, "s1"), (many_authors, "A42")):
+        assert _found(word) == [paper.pk]
+
+
+def _found(word: str) -> list[int]:
+    return list(selectors.search_papers(Paper.objects.all(), word).values_list("pk", flat=True))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_search_document_reads_a_bounded_part_of_each_text() -> None:
+    """Whoever writes the texts (the admin, an import, a bulk load), the trigger builds the
+    document from a bounded part of each, so that it never passes PostgreSQL's 1 MB."""
+    paper = _papers(TEMPLATE_ID)[TEMPLATE_ID]
+    huge = distinct_words(2_000_000)
+    Paper.objects.filter(pk=paper.pk).update(title=huge, abstract=huge)  # the service is bypassed
+    assert len(_fresh(paper).title) == 2_000_000
+    assert _found("w0") == [paper.pk]
+    assert _found("w20000") == []  # past the bound: not in the document
