@@ -81,21 +81,43 @@ def _normalize_doi(doi: str | None) -> str | None:
     return doi or None
 
 
+#: The most of each text the catalogue keeps of a paper's metadata, whatever its source. Hand
+#: entry allows as much (``issues/forms.py``); real titles are under 500 characters, abstracts
+#: under 10,000, and the longest author lists (the LHC collaborations') hold a few thousand
+#: names, while positions are smallints. More is cut, and the paper's metadata error says so.
+TITLE_MAX_LENGTH = 1000
+ABSTRACT_MAX_LENGTH = 20_000
+COMMENT_MAX_LENGTH = 2000
+AUTHORS_MAX = 10_000
+INSTITUTIONS_MAX = 1000
+CATEGORIES_MAX = 100
+
+
 @transaction.atomic
 def apply_paper_metadata(paper: Paper, metadata: PaperMetadata, *, source: str) -> Paper:
     """Store ``metadata`` on ``paper`` and mark its metadata ``ok``.
 
     Authors and institutions are replaced in the order given. A DOI already held by another paper
     is not taken over (the other row keeps it), so that a refresh never breaks the catalogue's
-    uniqueness.
+    uniqueness. Texts and lists beyond the catalogue's limits (``TITLE_MAX_LENGTH`` and the
+    others above) are cut, and ``metadata_error`` names what was cut.
 
     Side effects: updates the Paper; replaces its Authorship and PaperInstitution rows; may insert
     Author and Institution rows.
     """
     if source not in MetadataSource.values:
         raise ValueError(f"Unknown metadata source {source!r}")
-    paper.title = metadata.title.strip()
-    paper.abstract = metadata.abstract.strip()
+    cut: list[str] = []
+    paper.title = _cut_text(metadata.title.strip(), TITLE_MAX_LENGTH, "the title", cut)
+    paper.abstract = _cut_text(metadata.abstract.strip(), ABSTRACT_MAX_LENGTH, "the abstract", cut)
+    authors = _cut_list(metadata.authors, AUTHORS_MAX, "the authors", cut)
+    institutions = _cut_list(
+        list(dict.fromkeys(n.strip()[:300] for n in metadata.institutions if n.strip())),
+        INSTITUTIONS_MAX,
+        "the institutions",
+        cut,
+    )
+    categories = _cut_list(metadata.categories, CATEGORIES_MAX, "the categories", cut)
     paper.published_on = metadata.published_on
     paper.year = metadata.year or (metadata.published_on.year if metadata.published_on else None)
     paper.revised_on = metadata.revised_on
@@ -104,9 +126,9 @@ def apply_paper_metadata(paper: Paper, metadata: PaperMetadata, *, source: str) 
     # The sources' texts may be longer than the columns (PostgreSQL would refuse the row): texts
     # are cut, and a link too long to keep is no link at all.
     paper.primary_category = _fit("primary_category", metadata.primary_category)
-    paper.categories = list(metadata.categories)
+    paper.categories = list(categories)
     paper.journal_ref = _fit("journal_ref", metadata.journal_ref)
-    paper.comment = metadata.comment
+    paper.comment = _cut_text(metadata.comment, COMMENT_MAX_LENGTH, "the comment", cut)
     if metadata.code_url and _fits("code_url", metadata.code_url):
         paper.code_url = metadata.code_url
     paper.pdf_url = metadata.pdf_url if _fits("pdf_url", metadata.pdf_url) else ""
@@ -119,12 +141,26 @@ def apply_paper_metadata(paper: Paper, metadata: PaperMetadata, *, source: str) 
         paper.doi = doi
     paper.metadata_status = MetadataStatus.OK
     paper.metadata_source = source
-    paper.metadata_error = ""
+    paper.metadata_error = f"Cut to the catalogue's limits: {'; '.join(cut)}." if cut else ""
     paper.metadata_fetched_at = timezone.now()
     paper.save()
-    _replace_authors(paper, metadata.authors)
-    _replace_institutions(paper, metadata.institutions)
+    _replace_authors(paper, authors)
+    _replace_institutions(paper, institutions)
     return paper
+
+
+def _cut_text(text: str, limit: int, name: str, cut: list[str]) -> str:
+    if len(text) <= limit:
+        return text
+    cut.append(f"{name} ({len(text)} characters, {limit} kept)")
+    return text[:limit].rstrip()
+
+
+def _cut_list(items: Sequence[Any], limit: int, name: str, cut: list[str]) -> Sequence[Any]:
+    if len(items) <= limit:
+        return items
+    cut.append(f"{name} ({len(items)}, the first {limit} kept)")
+    return items[:limit]
 
 
 def _fits(field_name: str, value: str) -> bool:

@@ -14,15 +14,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test import Client
+from django.urls import reverse
+from rest_framework.test import APIClient
 
-from papers import selectors, services
+from papers import selectors, services, tasks
 from papers.enums import MetadataStatus
 from papers.identifiers import parse_identifier
 from papers.models import Paper
 from tests.stubs.arxiv import ArxivStandIn, needs_recordings, recorded_entries
+from tests.stubs.workers import Workers, wait_for
 
 pytestmark = needs_recordings
 
@@ -122,6 +127,43 @@ def _assert_batch_stored(papers: dict[str, Paper]) -> None:
 
 def _found(word: str) -> list[int]:
     return list(selectors.search_papers(Paper.objects.all(), word).values_list("pk", flat=True))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_hostile_entries_are_stored_cut_and_their_batch_mates_fetched(
+    hostile_arxiv: ArxivStandIn,
+) -> None:
+    papers = _papers(HUGE_TITLE_ID, HUGE_ABSTRACT_ID, MANY_AUTHORS_ID, *INNOCENT)
+    result = tasks.task_fetch_paper_metadata.delay([p.pk for p in papers.values()])
+    assert result.get() == {"fetched": 5, "not_found": 0, "failed": 0}
+    assert len(hostile_arxiv.requests) == 1  # one batch
+    _assert_batch_stored(papers)
+    # What was cut is said where an editor looks: the paper's page and the API's metadata state.
+    note = "Cut to the catalogue&#x27;s limits: the authors (40000, the first 10000 kept)."
+    paper = papers[MANY_AUTHORS_ID]
+    page = Client().get(reverse("papers:paper-detail", args=[paper.pk])).content.decode()
+    assert f'<section class="notice metadata-note"><p><strong>Metadata:</strong> {note}</p>' in page
+    state = APIClient().get(f"/api/v1/papers/{paper.pk}/").json()["metadata"]
+    assert (state["status"], state["error"]) == ("ok", paper.metadata_error)
+
+
+@pytest.mark.worker
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_hostile_batch_on_a_real_worker_is_stored_cut_and_nothing_stays_fetching(
+    hostile_arxiv: ArxivStandIn, queued: None, tmp_path: Path
+) -> None:
+    papers = _papers(HUGE_TITLE_ID, HUGE_ABSTRACT_ID, MANY_AUTHORS_ID, *INNOCENT)
+    workers = Workers(tmp_path, ARXIV_API_URL=hostile_arxiv.url)
+    workers.start()
+    try:
+        tasks.task_fetch_paper_metadata.delay([p.pk for p in papers.values()])
+        settled = Paper.objects.exclude(metadata_status__in=["pending", "fetching"])
+        assert wait_for(lambda: settled.count() == len(papers), timeout=120), workers.logs()
+    finally:
+        workers.stop_all()
+    _assert_batch_stored(papers)
 
 
 @pytest.mark.postgres
