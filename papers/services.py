@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import functools
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -18,6 +21,8 @@ from papers.identifiers import Identifier
 from papers.models import Author, Authorship, Institution, Paper, PaperInstitution
 from papers.ratelimit import LimiterBusy, rate_limiter
 from weekly.queue import enqueue_after_commit
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -350,8 +355,9 @@ def fetch_metadata(
     Papers whose metadata is ``ok`` are skipped unless ``refresh``; a refresh rewrites a paper
     only when arXiv has a newer version. Papers entered by hand are never overwritten by a
     refresh. A passing fault leaves the paper ``pending`` with the error and lists it in
-    ``retry``, unless this is the ``final_attempt``, which marks it ``failed``. Running this twice
-    gives the same rows as running it once.
+    ``retry``, unless this is the ``final_attempt``, which marks it ``failed``. Each paper is
+    stored on its own: one the database refuses is ``failed`` alone, its batch-mates stored.
+    Running this twice gives the same rows as running it once.
 
     Side effects: updates Papers (status, error, attempts, metadata); calls arXiv and AMiner.
     """
@@ -482,8 +488,13 @@ def _fetch_from_arxiv(
                 )
                 outcome.unchanged.append(paper.pk)
                 continue
-            apply_paper_metadata(paper, _entry_metadata(entry, paper), source=MetadataSource.ARXIV)
-            outcome.fetched.append(paper.pk)
+            _store(
+                paper,
+                functools.partial(_entry_metadata, entry, paper),
+                source=MetadataSource.ARXIV,
+                outcome=outcome,
+                final_attempt=final_attempt,
+            )
 
 
 def _fetch_from_aminer(
@@ -532,20 +543,76 @@ def _fetch_from_aminer(
             )
             outcome.not_found.append(paper.pk)
             continue
-        apply_paper_metadata(
+        _store(
             paper,
-            PaperMetadata(
-                title=found.title,
-                title_zh=found.title_zh,
-                abstract=found.abstract,
-                authors=[AuthorData(a.name, a.org) for a in found.authors],
-                institutions=found.institutions,
-                year=found.year,
-                doi=found.doi,
-                journal_ref=found.venue,
-                code_url=paper.code_url or found.code_url or "",
-                pdf_url=found.pdf_url or "",
-            ),
+            functools.partial(_aminer_metadata, found, paper),
             source=MetadataSource.AMINER,
+            outcome=outcome,
+            final_attempt=final_attempt,
         )
-        outcome.fetched.append(paper.pk)
+
+
+def _aminer_metadata(found: aminer.AminerPaper, paper: Paper) -> PaperMetadata:
+    return PaperMetadata(
+        title=found.title,
+        title_zh=found.title_zh,
+        abstract=found.abstract,
+        authors=[AuthorData(a.name, a.org) for a in found.authors],
+        institutions=found.institutions,
+        year=found.year,
+        doi=found.doi,
+        journal_ref=found.venue,
+        code_url=paper.code_url or found.code_url or "",
+        pdf_url=found.pdf_url or "",
+    )
+
+
+def _store(
+    paper: Paper,
+    build: Callable[[], PaperMetadata],
+    *,
+    source: str,
+    outcome: FetchOutcome,
+    final_attempt: bool,
+) -> None:
+    """Store what the source sent for one paper. Whatever keeps it from being stored (data the
+    database refuses, a limit nobody foresaw) fails this paper alone, with the reason, and its
+    batch-mates are stored: one hostile entry never holds up the others."""
+    had_metadata = paper.metadata_status == MetadataStatus.OK
+    try:
+        apply_paper_metadata(paper, build(), source=source)
+    except SoftTimeLimitExceeded:
+        raise
+    except Exception as error:
+        logger.exception("The metadata of paper %s could not be stored", paper.pk)
+        paper.metadata_status = MetadataStatus.OK if had_metadata else MetadataStatus.FETCHING
+        reason = (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
+        message = (
+            f"What {MetadataSource(source).label} sent for this paper could not be stored "
+            f"({reason})."
+        )
+        if _passing_database_fault(error):
+            _transient([paper], outcome, message, final_attempt=final_attempt)
+        elif had_metadata:
+            _record_error(
+                [paper.pk],
+                status=MetadataStatus.OK,
+                error=f"Refreshing failed: {message} The metadata shown is from the last fetch.",
+            )
+            outcome.unchanged.append(paper.pk)
+        else:
+            _record_error(
+                [paper.pk],
+                status=MetadataStatus.FAILED,
+                error=f"{message} Fill in its fields by hand, or fetch it again once the source "
+                "is corrected.",
+            )
+            outcome.failed.append(paper.pk)
+        return
+    outcome.fetched.append(paper.pk)
+
+
+def _passing_database_fault(error: Exception) -> bool:
+    """A deadlock, a serialization failure or a lost connection: another try may succeed."""
+    sqlstate = getattr(error.__cause__, "sqlstate", None) or ""
+    return isinstance(error, DatabaseError) and sqlstate[:2] in ("40", "08")

@@ -12,14 +12,17 @@ for ever.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import DataError, OperationalError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from papers import selectors, services, tasks
@@ -164,6 +167,66 @@ def test_hostile_batch_on_a_real_worker_is_stored_cut_and_nothing_stays_fetching
     finally:
         workers.stop_all()
     _assert_batch_stored(papers)
+
+
+# --- one paper that cannot be stored, whatever the reason -----------------------------------------
+
+
+@pytest.fixture
+def refuse_to_store(monkeypatch: pytest.MonkeyPatch) -> dict[str, Exception]:
+    """Storing the authors of the papers named here fails with the error given: what any fault of
+    the database with one paper's data (a limit not foreseen) looks like to the fetch."""
+    refused: dict[str, Exception] = {}
+    replace_authors = services._replace_authors
+
+    def failing(paper: Paper, authors: Any) -> None:
+        if paper.arxiv_id in refused:
+            raise refused[paper.arxiv_id]
+        replace_authors(paper, authors)
+
+    monkeypatch.setattr(services, "_replace_authors", failing)
+    return refused
+
+
+@pytest.mark.django_db
+def test_entry_that_cannot_be_stored_fails_alone_with_a_readable_error(
+    hostile_arxiv: ArxivStandIn, refuse_to_store: dict[str, Exception]
+) -> None:
+    bad, *innocent = _papers(TEMPLATE_ID, *INNOCENT).values()
+    refuse_to_store[TEMPLATE_ID] = DataError('value "32768" is out of range for type smallint')
+    outcome = services.fetch_metadata([bad.pk, *(p.pk for p in innocent)], final_attempt=False)
+    assert outcome.failed == [bad.pk]
+    assert sorted(outcome.fetched) == sorted(p.pk for p in innocent)
+    bad = _fresh(bad)
+    assert bad.metadata_status == MetadataStatus.FAILED
+    assert bad.metadata_attempts == 1
+    assert bad.metadata_error == (
+        "What arXiv sent for this paper could not be stored "
+        '(value "32768" is out of range for type smallint). Fill in its fields by hand, '
+        "or fetch it again once the source is corrected."
+    )
+    assert (bad.title, bad.authorships.count()) == ("", 0)  # nothing half stored
+    assert [_fresh(p).metadata_status for p in innocent] == ["ok", "ok"]
+    # A permanent failure: the task does not retry it, nor does the sweep pick it up.
+    assert outcome.retry == []
+    Paper.objects.filter(pk=bad.pk).update(updated_at=timezone.now() - dt.timedelta(hours=1))
+    assert bad.pk not in selectors.papers_awaiting_fetch()
+
+
+@pytest.mark.django_db
+def test_entry_meeting_a_passing_database_fault_is_retried(
+    hostile_arxiv: ArxivStandIn, refuse_to_store: dict[str, Exception]
+) -> None:
+    paper = _papers(TEMPLATE_ID)[TEMPLATE_ID]
+    deadlock = OperationalError("deadlock detected")
+    deadlock.__cause__ = type("DeadlockDetected", (Exception,), {"sqlstate": "40P01"})()
+    refuse_to_store[TEMPLATE_ID] = deadlock
+    outcome = services.fetch_metadata([paper.pk], final_attempt=False)
+    assert outcome.retry == [paper.pk]
+    paper = _fresh(paper)
+    assert (paper.metadata_status, paper.metadata_attempts) == ("pending", 1)
+    assert paper.metadata_error.startswith("What arXiv sent for this paper could not be stored")
+    assert paper.metadata_error.endswith("Will try again.")
 
 
 @pytest.mark.postgres
