@@ -234,6 +234,9 @@ UNFETCHED_STATUSES = (
     MetadataStatus.FAILED,
 )
 ERROR_MAX_LENGTH = 1000
+#: A paper is given up (``failed``, until someone asks to fetch it again) once this many fetches
+#: of it failed or never finished: whatever keeps killing its fetch, it is not tried for ever.
+MAX_ATTEMPTS = 10
 
 
 @dataclass
@@ -316,7 +319,11 @@ def refetch_metadata(paper: Paper) -> None:
 def _record_error(
     paper_ids: Sequence[int], *, status: str, error: str, attempt: bool = True
 ) -> None:
-    update: dict[str, Any] = {"metadata_status": status, "metadata_error": error[:ERROR_MAX_LENGTH]}
+    update: dict[str, Any] = {
+        "metadata_status": status,
+        "metadata_error": error[:ERROR_MAX_LENGTH],
+        "updated_at": timezone.now(),
+    }
     if attempt:
         update["metadata_attempts"] = F("metadata_attempts") + 1
     Paper.objects.filter(pk__in=list(paper_ids)).update(**update)
@@ -356,7 +363,9 @@ def fetch_metadata(
     only when arXiv has a newer version. Papers entered by hand are never overwritten by a
     refresh. A passing fault leaves the paper ``pending`` with the error and lists it in
     ``retry``, unless this is the ``final_attempt``, which marks it ``failed``. Each paper is
-    stored on its own: one the database refuses is ``failed`` alone, its batch-mates stored.
+    stored on its own: one the database refuses is ``failed`` alone, its batch-mates stored. A
+    fetch stopped midway (an exception, the task's soft time limit) hands its unfinished papers
+    back as ``pending``, each attempt counted, and a paper is given up after ``MAX_ATTEMPTS``.
     Running this twice gives the same rows as running it once.
 
     Side effects: updates Papers (status, error, attempts, metadata); calls arXiv and AMiner.
@@ -369,11 +378,86 @@ def fetch_metadata(
         papers = papers.exclude(metadata_source=MetadataSource.MANUAL)
     else:
         papers = papers.filter(metadata_status__in=UNFETCHED_STATUSES)
-    papers = list(papers)
+    papers = _start_fetching(list(papers), outcome)
+    try:
+        _fetch(
+            papers,
+            outcome,
+            refresh=refresh,
+            final_attempt=final_attempt,
+            arxiv_api=arxiv_api,
+            aminer_api=aminer_api,
+        )
+    except BaseException as error:
+        # Whatever stopped this fetch (the task's soft time limit, a fault nobody foresaw), no
+        # paper of it stays "fetching" with no word of why; the sweep tries them again.
+        reason = "it took too long" if isinstance(error, SoftTimeLimitExceeded) else repr(error)
+        _release_unfinished([p.pk for p in papers], reason=reason)
+        raise
+    return outcome
+
+
+def _start_fetching(papers: list[Paper], outcome: FetchOutcome) -> list[Paper]:
+    """Mark ``papers`` as being fetched, now; return those to fetch.
+
+    A paper found ``fetching`` had a fetch that never finished (its worker killed, out of memory
+    or time; rarely, one still running): that counts as an attempt, and after ``MAX_ATTEMPTS``
+    the paper is given up instead of handed out again and again by the broker and the sweep.
+    """
+    unfinished = [p for p in papers if p.metadata_status == MetadataStatus.FETCHING]
+    given_up = [p.pk for p in unfinished if p.metadata_attempts + 1 >= MAX_ATTEMPTS]
+    _record_error(
+        given_up,
+        status=MetadataStatus.FAILED,
+        error=f"Fetching this paper never finished in {MAX_ATTEMPTS} attempts; gave up. "
+        "Fill in its fields by hand, or fetch it again.",
+    )
+    outcome.failed.extend(given_up)
+    papers = [p for p in papers if p.pk not in given_up]
+    for paper in unfinished:
+        paper.metadata_attempts += 1  # kept when the paper is saved with its metadata
+    Paper.objects.filter(pk__in=[p.pk for p in unfinished if p.pk not in given_up]).update(
+        metadata_attempts=F("metadata_attempts") + 1
+    )
+    # ``updated_at`` too (``update`` leaves it alone): the sweep takes a paper fetching for
+    # longer than the task's time limit for one whose fetch died.
     Paper.objects.filter(
         pk__in=[p.pk for p in papers if p.metadata_status != MetadataStatus.OK]
-    ).update(metadata_status=MetadataStatus.FETCHING)
+    ).update(metadata_status=MetadataStatus.FETCHING, updated_at=timezone.now())
+    return papers
 
+
+def _release_unfinished(paper_ids: Sequence[int], *, reason: str) -> None:
+    """Hand the papers of a fetch that stopped midway, and still ``fetching``, back to the
+    sweep, each with the attempt counted (given up after ``MAX_ATTEMPTS``)."""
+    error = f"The fetch stopped before this paper was stored: {reason}."
+    unfinished = Paper.objects.filter(pk__in=paper_ids, metadata_status=MetadataStatus.FETCHING)
+    try:
+        _record_error(
+            unfinished.filter(metadata_attempts__gte=MAX_ATTEMPTS - 1).values_list("pk", flat=True),
+            status=MetadataStatus.FAILED,
+            error=f"{error} Gave up after {MAX_ATTEMPTS} attempts.",
+        )
+        _record_error(
+            unfinished.values_list("pk", flat=True),
+            status=MetadataStatus.PENDING,
+            error=f"{error} Will try again.",
+        )
+    except Exception:
+        # The database itself may be what stopped the fetch; the sweep finds the papers still
+        # "fetching" once the task's time limit has passed.
+        logger.exception("Could not release the papers of a stopped fetch: %s", paper_ids)
+
+
+def _fetch(
+    papers: list[Paper],
+    outcome: FetchOutcome,
+    *,
+    refresh: bool,
+    final_attempt: bool,
+    arxiv_api: arxiv.ArxivClient | None,
+    aminer_api: aminer.AminerClient | None,
+) -> None:
     by_arxiv = {p.arxiv_id: p for p in papers if p.arxiv_id}
     if by_arxiv:
         _fetch_from_arxiv(
@@ -396,7 +480,6 @@ def fetch_metadata(
             error="Only a DOI is known for this paper; fill in its fields by hand.",
         )
         outcome.failed.extend(doi_only)
-    return outcome
 
 
 def _transient(

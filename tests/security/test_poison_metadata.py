@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import DataError, OperationalError
 from django.test import Client
 from django.urls import reverse
@@ -227,6 +228,61 @@ def test_entry_meeting_a_passing_database_fault_is_retried(
     assert (paper.metadata_status, paper.metadata_attempts) == ("pending", 1)
     assert paper.metadata_error.startswith("What arXiv sent for this paper could not be stored")
     assert paper.metadata_error.endswith("Will try again.")
+
+
+# --- fetches that never finish --------------------------------------------------------------------
+
+
+class _StoppedClient:
+    """An arXiv client whose request is cut short by the task's soft time limit."""
+
+    def fetch(self, ids: list[str]) -> Any:
+        raise SoftTimeLimitExceeded()
+
+
+@pytest.mark.django_db
+def test_fetch_stopped_by_its_time_limit_leaves_no_paper_fetching() -> None:
+    papers = list(_papers(TEMPLATE_ID, *INNOCENT).values())
+    with pytest.raises(SoftTimeLimitExceeded):
+        services.fetch_metadata([p.pk for p in papers], arxiv_api=_StoppedClient())
+    for paper in map(_fresh, papers):
+        assert paper.metadata_status == MetadataStatus.PENDING
+        assert paper.metadata_attempts == 1
+        assert paper.metadata_error == (
+            "The fetch stopped before this paper was stored: it took too long. Will try again."
+        )
+
+
+@pytest.mark.django_db
+def test_paper_whose_fetch_never_finishes_is_given_up(hostile_arxiv: ArxivStandIn) -> None:
+    # Each earlier fetch of this paper was killed (its worker ran out of memory, say) and left it
+    # "fetching": the sweep and the broker hand it out again, each time counted as an attempt.
+    paper = _papers(TEMPLATE_ID)[TEMPLATE_ID]
+    long_ago = timezone.now() - dt.timedelta(hours=1)
+    Paper.objects.filter(pk=paper.pk).update(
+        metadata_status=MetadataStatus.FETCHING,
+        metadata_attempts=services.MAX_ATTEMPTS - 2,
+        updated_at=long_ago,
+    )
+    services.fetch_metadata([paper.pk])
+    paper = _fresh(paper)
+    assert (paper.metadata_status, paper.metadata_attempts) == ("ok", services.MAX_ATTEMPTS - 1)
+
+    Paper.objects.filter(pk=paper.pk).update(
+        metadata_status=MetadataStatus.FETCHING, updated_at=long_ago
+    )
+    requests = len(hostile_arxiv.requests)
+    outcome = services.fetch_metadata([paper.pk])
+    assert outcome.failed == [paper.pk]
+    assert len(hostile_arxiv.requests) == requests  # not asked for again
+    paper = _fresh(paper)
+    assert paper.metadata_status == MetadataStatus.FAILED
+    assert paper.metadata_attempts == services.MAX_ATTEMPTS
+    assert paper.metadata_error == (
+        f"Fetching this paper never finished in {services.MAX_ATTEMPTS} attempts; "
+        "gave up. Fill in its fields by hand, or fetch it again."
+    )
+    assert paper.pk not in selectors.papers_awaiting_fetch()
 
 
 @pytest.mark.postgres
