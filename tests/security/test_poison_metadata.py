@@ -285,6 +285,28 @@ def test_paper_whose_fetch_never_finishes_is_given_up(hostile_arxiv: ArxivStandI
     assert paper.pk not in selectors.papers_awaiting_fetch()
 
 
+@pytest.mark.django_db
+def test_paper_being_fetched_is_not_taken_for_stuck_by_the_sweep(settings: Any) -> None:
+    """A fetch marks its papers as fetching *now*: the sweep leaves a paper created long ago
+    alone while its fetch runs, and picks it up once it has been fetching for longer than the
+    task's hard time limit."""
+    paper = _papers(TEMPLATE_ID)[TEMPLATE_ID]
+    Paper.objects.filter(pk=paper.pk).update(updated_at=timezone.now() - dt.timedelta(hours=1))
+    seen_during_fetch: list[list[int]] = []
+
+    class Client:
+        def fetch(self, ids: list[str]) -> Any:
+            seen_during_fetch.append(selectors.papers_awaiting_fetch())
+            raise services.arxiv.ArxivUnavailable("arXiv is down.")
+
+    services.fetch_metadata([paper.pk], final_attempt=False, arxiv_api=Client())
+    assert seen_during_fetch == [[]]
+
+    just_over = timezone.now() - dt.timedelta(seconds=tasks.FETCH_TIME_LIMIT + 31)
+    Paper.objects.filter(pk=paper.pk).update(metadata_status="fetching", updated_at=just_over)
+    assert selectors.papers_awaiting_fetch() == [paper.pk]
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db
 def test_search_document_reads_a_bounded_part_of_each_text() -> None:
