@@ -8,7 +8,7 @@ from issues import services
 from issues.models import Issue, Recommendation, Review
 
 
-@shared_task(name="issues.publish_due_issues", acks_late=True, time_limit=300, soft_time_limit=240)
+@shared_task(name="issues.publish_due_issues", acks_late=True, time_limit=180, soft_time_limit=150)
 def task_publish_due_issues() -> list[int]:
     """Publish the scheduled issues whose time has come (run by beat every minute).
 
@@ -19,8 +19,15 @@ def task_publish_due_issues() -> list[int]:
 
 
 # Notifications: a mail server that fails is retried a few times; the Notification record keeps a
-# retried or duplicated task from mailing twice.
-_NOTIFY = {"acks_late": True, "autoretry_for": (OSError,), "retry_backoff": 30, "max_retries": 5}
+# retried or duplicated task from mailing twice. The countdown stays below the broker's visibility
+# timeout (weekly/settings.py), or Redis would hand the waiting task to another worker.
+_NOTIFY = {
+    "acks_late": True,
+    "autoretry_for": (OSError,),
+    "retry_backoff": 30,
+    "retry_backoff_max": 120,
+    "max_retries": 5,
+}
 
 
 @shared_task(name="issues.notify_reviewed", **_NOTIFY)

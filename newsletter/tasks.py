@@ -27,7 +27,7 @@ def task_send_subscription_confirmation(subscriber_id: int) -> bool:
     return services.send_subscription_confirmation(subscriber)
 
 
-@shared_task(name="newsletter.send_issue", acks_late=True, soft_time_limit=300, time_limit=360)
+@shared_task(name="newsletter.send_issue", acks_late=True, soft_time_limit=150, time_limit=180)
 def task_send_issue_newsletter(issue_id: int) -> int:
     """Queue the published issue for its subscribers and start sending. Returns how many wait."""
     issue = Issue.objects.filter(pk=issue_id).first()
@@ -48,8 +48,9 @@ def task_send_issue_newsletter(issue_id: int) -> int:
     acks_late=True,
     reject_on_worker_lost=True,
     max_retries=MAX_RETRIES,
-    soft_time_limit=600,
-    time_limit=660,
+    # Below the broker's visibility timeout (weekly/settings.py); a batch sends for a minute.
+    soft_time_limit=150,
+    time_limit=180,
 )
 def task_send_newsletter_batch(self, issue_id: int) -> dict:
     """Send the issue's queued deliveries batch after batch for up to a minute, then hand the

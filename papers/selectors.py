@@ -29,8 +29,9 @@ SEARCH_MAX_MATCHES = 1000
 
 #: A pending paper younger than this is still on its way to a worker.
 PENDING_GRACE = dt.timedelta(minutes=2)
-#: A paper "fetching" for longer than this lost its worker.
-FETCHING_STUCK = dt.timedelta(minutes=15)
+#: A paper "fetching" for longer than this lost its worker: longer than a fetch may run (its hard
+#: time limit, ``papers.tasks.FETCH_TIME_LIMIT``, 150 s), with a margin for the clocks of hosts.
+FETCHING_STUCK = dt.timedelta(seconds=180)
 
 
 def papers_with_details() -> QuerySet[Paper]:

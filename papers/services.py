@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import functools
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -18,6 +21,8 @@ from papers.identifiers import Identifier
 from papers.models import Author, Authorship, Institution, Paper, PaperInstitution
 from papers.ratelimit import LimiterBusy, rate_limiter
 from weekly.queue import enqueue_after_commit
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -81,21 +86,43 @@ def _normalize_doi(doi: str | None) -> str | None:
     return doi or None
 
 
+#: The most of each text the catalogue keeps of a paper's metadata, whatever its source. Hand
+#: entry allows as much (``issues/forms.py``); real titles are under 500 characters, abstracts
+#: under 10,000, and the longest author lists (the LHC collaborations') hold a few thousand
+#: names, while positions are smallints. More is cut, and the paper's metadata error says so.
+TITLE_MAX_LENGTH = 1000
+ABSTRACT_MAX_LENGTH = 20_000
+COMMENT_MAX_LENGTH = 2000
+AUTHORS_MAX = 10_000
+INSTITUTIONS_MAX = 1000
+CATEGORIES_MAX = 100
+
+
 @transaction.atomic
 def apply_paper_metadata(paper: Paper, metadata: PaperMetadata, *, source: str) -> Paper:
     """Store ``metadata`` on ``paper`` and mark its metadata ``ok``.
 
     Authors and institutions are replaced in the order given. A DOI already held by another paper
     is not taken over (the other row keeps it), so that a refresh never breaks the catalogue's
-    uniqueness.
+    uniqueness. Texts and lists beyond the catalogue's limits (``TITLE_MAX_LENGTH`` and the
+    others above) are cut, and ``metadata_error`` names what was cut.
 
     Side effects: updates the Paper; replaces its Authorship and PaperInstitution rows; may insert
     Author and Institution rows.
     """
     if source not in MetadataSource.values:
         raise ValueError(f"Unknown metadata source {source!r}")
-    paper.title = metadata.title.strip()
-    paper.abstract = metadata.abstract.strip()
+    cut: list[str] = []
+    paper.title = _cut_text(metadata.title.strip(), TITLE_MAX_LENGTH, "the title", cut)
+    paper.abstract = _cut_text(metadata.abstract.strip(), ABSTRACT_MAX_LENGTH, "the abstract", cut)
+    authors = _cut_list(metadata.authors, AUTHORS_MAX, "the authors", cut)
+    institutions = _cut_list(
+        list(dict.fromkeys(n.strip()[:300] for n in metadata.institutions if n.strip())),
+        INSTITUTIONS_MAX,
+        "the institutions",
+        cut,
+    )
+    categories = _cut_list(metadata.categories, CATEGORIES_MAX, "the categories", cut)
     paper.published_on = metadata.published_on
     paper.year = metadata.year or (metadata.published_on.year if metadata.published_on else None)
     paper.revised_on = metadata.revised_on
@@ -104,9 +131,9 @@ def apply_paper_metadata(paper: Paper, metadata: PaperMetadata, *, source: str) 
     # The sources' texts may be longer than the columns (PostgreSQL would refuse the row): texts
     # are cut, and a link too long to keep is no link at all.
     paper.primary_category = _fit("primary_category", metadata.primary_category)
-    paper.categories = list(metadata.categories)
+    paper.categories = list(categories)
     paper.journal_ref = _fit("journal_ref", metadata.journal_ref)
-    paper.comment = metadata.comment
+    paper.comment = _cut_text(metadata.comment, COMMENT_MAX_LENGTH, "the comment", cut)
     if metadata.code_url and _fits("code_url", metadata.code_url):
         paper.code_url = metadata.code_url
     paper.pdf_url = metadata.pdf_url if _fits("pdf_url", metadata.pdf_url) else ""
@@ -119,12 +146,26 @@ def apply_paper_metadata(paper: Paper, metadata: PaperMetadata, *, source: str) 
         paper.doi = doi
     paper.metadata_status = MetadataStatus.OK
     paper.metadata_source = source
-    paper.metadata_error = ""
+    paper.metadata_error = f"Cut to the catalogue's limits: {'; '.join(cut)}." if cut else ""
     paper.metadata_fetched_at = timezone.now()
     paper.save()
-    _replace_authors(paper, metadata.authors)
-    _replace_institutions(paper, metadata.institutions)
+    _replace_authors(paper, authors)
+    _replace_institutions(paper, institutions)
     return paper
+
+
+def _cut_text(text: str, limit: int, name: str, cut: list[str]) -> str:
+    if len(text) <= limit:
+        return text
+    cut.append(f"{name} ({len(text)} characters, {limit} kept)")
+    return text[:limit].rstrip()
+
+
+def _cut_list(items: Sequence[Any], limit: int, name: str, cut: list[str]) -> Sequence[Any]:
+    if len(items) <= limit:
+        return items
+    cut.append(f"{name} ({len(items)}, the first {limit} kept)")
+    return items[:limit]
 
 
 def _fits(field_name: str, value: str) -> bool:
@@ -193,6 +234,9 @@ UNFETCHED_STATUSES = (
     MetadataStatus.FAILED,
 )
 ERROR_MAX_LENGTH = 1000
+#: A paper is given up (``failed``, until someone asks to fetch it again) once this many fetches
+#: of it failed or never finished: whatever keeps killing its fetch, it is not tried for ever.
+MAX_ATTEMPTS = 10
 
 
 @dataclass
@@ -275,7 +319,11 @@ def refetch_metadata(paper: Paper) -> None:
 def _record_error(
     paper_ids: Sequence[int], *, status: str, error: str, attempt: bool = True
 ) -> None:
-    update: dict[str, Any] = {"metadata_status": status, "metadata_error": error[:ERROR_MAX_LENGTH]}
+    update: dict[str, Any] = {
+        "metadata_status": status,
+        "metadata_error": error[:ERROR_MAX_LENGTH],
+        "updated_at": timezone.now(),
+    }
     if attempt:
         update["metadata_attempts"] = F("metadata_attempts") + 1
     Paper.objects.filter(pk__in=list(paper_ids)).update(**update)
@@ -314,8 +362,11 @@ def fetch_metadata(
     Papers whose metadata is ``ok`` are skipped unless ``refresh``; a refresh rewrites a paper
     only when arXiv has a newer version. Papers entered by hand are never overwritten by a
     refresh. A passing fault leaves the paper ``pending`` with the error and lists it in
-    ``retry``, unless this is the ``final_attempt``, which marks it ``failed``. Running this twice
-    gives the same rows as running it once.
+    ``retry``, unless this is the ``final_attempt``, which marks it ``failed``. Each paper is
+    stored on its own: one the database refuses is ``failed`` alone, its batch-mates stored. A
+    fetch stopped midway (an exception, the task's soft time limit) hands its unfinished papers
+    back as ``pending``, each attempt counted, and a paper is given up after ``MAX_ATTEMPTS``.
+    Running this twice gives the same rows as running it once.
 
     Side effects: updates Papers (status, error, attempts, metadata); calls arXiv and AMiner.
     """
@@ -327,11 +378,86 @@ def fetch_metadata(
         papers = papers.exclude(metadata_source=MetadataSource.MANUAL)
     else:
         papers = papers.filter(metadata_status__in=UNFETCHED_STATUSES)
-    papers = list(papers)
+    papers = _start_fetching(list(papers), outcome)
+    try:
+        _fetch(
+            papers,
+            outcome,
+            refresh=refresh,
+            final_attempt=final_attempt,
+            arxiv_api=arxiv_api,
+            aminer_api=aminer_api,
+        )
+    except BaseException as error:
+        # Whatever stopped this fetch (the task's soft time limit, a fault nobody foresaw), no
+        # paper of it stays "fetching" with no word of why; the sweep tries them again.
+        reason = "it took too long" if isinstance(error, SoftTimeLimitExceeded) else repr(error)
+        _release_unfinished([p.pk for p in papers], reason=reason)
+        raise
+    return outcome
+
+
+def _start_fetching(papers: list[Paper], outcome: FetchOutcome) -> list[Paper]:
+    """Mark ``papers`` as being fetched, now; return those to fetch.
+
+    A paper found ``fetching`` had a fetch that never finished (its worker killed, out of memory
+    or time; rarely, one still running): that counts as an attempt, and after ``MAX_ATTEMPTS``
+    the paper is given up instead of handed out again and again by the broker and the sweep.
+    """
+    unfinished = [p for p in papers if p.metadata_status == MetadataStatus.FETCHING]
+    given_up = [p.pk for p in unfinished if p.metadata_attempts + 1 >= MAX_ATTEMPTS]
+    _record_error(
+        given_up,
+        status=MetadataStatus.FAILED,
+        error=f"Fetching this paper never finished in {MAX_ATTEMPTS} attempts; gave up. "
+        "Fill in its fields by hand, or fetch it again.",
+    )
+    outcome.failed.extend(given_up)
+    papers = [p for p in papers if p.pk not in given_up]
+    for paper in unfinished:
+        paper.metadata_attempts += 1  # kept when the paper is saved with its metadata
+    Paper.objects.filter(pk__in=[p.pk for p in unfinished if p.pk not in given_up]).update(
+        metadata_attempts=F("metadata_attempts") + 1
+    )
+    # ``updated_at`` too (``update`` leaves it alone): the sweep takes a paper fetching for
+    # longer than the task's time limit for one whose fetch died.
     Paper.objects.filter(
         pk__in=[p.pk for p in papers if p.metadata_status != MetadataStatus.OK]
-    ).update(metadata_status=MetadataStatus.FETCHING)
+    ).update(metadata_status=MetadataStatus.FETCHING, updated_at=timezone.now())
+    return papers
 
+
+def _release_unfinished(paper_ids: Sequence[int], *, reason: str) -> None:
+    """Hand the papers of a fetch that stopped midway, and still ``fetching``, back to the
+    sweep, each with the attempt counted (given up after ``MAX_ATTEMPTS``)."""
+    error = f"The fetch stopped before this paper was stored: {reason}."
+    unfinished = Paper.objects.filter(pk__in=paper_ids, metadata_status=MetadataStatus.FETCHING)
+    try:
+        _record_error(
+            unfinished.filter(metadata_attempts__gte=MAX_ATTEMPTS - 1).values_list("pk", flat=True),
+            status=MetadataStatus.FAILED,
+            error=f"{error} Gave up after {MAX_ATTEMPTS} attempts.",
+        )
+        _record_error(
+            unfinished.values_list("pk", flat=True),
+            status=MetadataStatus.PENDING,
+            error=f"{error} Will try again.",
+        )
+    except Exception:
+        # The database itself may be what stopped the fetch; the sweep finds the papers still
+        # "fetching" once the task's time limit has passed.
+        logger.exception("Could not release the papers of a stopped fetch: %s", paper_ids)
+
+
+def _fetch(
+    papers: list[Paper],
+    outcome: FetchOutcome,
+    *,
+    refresh: bool,
+    final_attempt: bool,
+    arxiv_api: arxiv.ArxivClient | None,
+    aminer_api: aminer.AminerClient | None,
+) -> None:
     by_arxiv = {p.arxiv_id: p for p in papers if p.arxiv_id}
     if by_arxiv:
         _fetch_from_arxiv(
@@ -354,7 +480,6 @@ def fetch_metadata(
             error="Only a DOI is known for this paper; fill in its fields by hand.",
         )
         outcome.failed.extend(doi_only)
-    return outcome
 
 
 def _transient(
@@ -446,8 +571,13 @@ def _fetch_from_arxiv(
                 )
                 outcome.unchanged.append(paper.pk)
                 continue
-            apply_paper_metadata(paper, _entry_metadata(entry, paper), source=MetadataSource.ARXIV)
-            outcome.fetched.append(paper.pk)
+            _store(
+                paper,
+                functools.partial(_entry_metadata, entry, paper),
+                source=MetadataSource.ARXIV,
+                outcome=outcome,
+                final_attempt=final_attempt,
+            )
 
 
 def _fetch_from_aminer(
@@ -496,20 +626,76 @@ def _fetch_from_aminer(
             )
             outcome.not_found.append(paper.pk)
             continue
-        apply_paper_metadata(
+        _store(
             paper,
-            PaperMetadata(
-                title=found.title,
-                title_zh=found.title_zh,
-                abstract=found.abstract,
-                authors=[AuthorData(a.name, a.org) for a in found.authors],
-                institutions=found.institutions,
-                year=found.year,
-                doi=found.doi,
-                journal_ref=found.venue,
-                code_url=paper.code_url or found.code_url or "",
-                pdf_url=found.pdf_url or "",
-            ),
+            functools.partial(_aminer_metadata, found, paper),
             source=MetadataSource.AMINER,
+            outcome=outcome,
+            final_attempt=final_attempt,
         )
-        outcome.fetched.append(paper.pk)
+
+
+def _aminer_metadata(found: aminer.AminerPaper, paper: Paper) -> PaperMetadata:
+    return PaperMetadata(
+        title=found.title,
+        title_zh=found.title_zh,
+        abstract=found.abstract,
+        authors=[AuthorData(a.name, a.org) for a in found.authors],
+        institutions=found.institutions,
+        year=found.year,
+        doi=found.doi,
+        journal_ref=found.venue,
+        code_url=paper.code_url or found.code_url or "",
+        pdf_url=found.pdf_url or "",
+    )
+
+
+def _store(
+    paper: Paper,
+    build: Callable[[], PaperMetadata],
+    *,
+    source: str,
+    outcome: FetchOutcome,
+    final_attempt: bool,
+) -> None:
+    """Store what the source sent for one paper. Whatever keeps it from being stored (data the
+    database refuses, a limit nobody foresaw) fails this paper alone, with the reason, and its
+    batch-mates are stored: one hostile entry never holds up the others."""
+    had_metadata = paper.metadata_status == MetadataStatus.OK
+    try:
+        apply_paper_metadata(paper, build(), source=source)
+    except SoftTimeLimitExceeded:
+        raise
+    except Exception as error:
+        logger.exception("The metadata of paper %s could not be stored", paper.pk)
+        paper.metadata_status = MetadataStatus.OK if had_metadata else MetadataStatus.FETCHING
+        reason = (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
+        message = (
+            f"What {MetadataSource(source).label} sent for this paper could not be stored "
+            f"({reason})."
+        )
+        if _passing_database_fault(error):
+            _transient([paper], outcome, message, final_attempt=final_attempt)
+        elif had_metadata:
+            _record_error(
+                [paper.pk],
+                status=MetadataStatus.OK,
+                error=f"Refreshing failed: {message} The metadata shown is from the last fetch.",
+            )
+            outcome.unchanged.append(paper.pk)
+        else:
+            _record_error(
+                [paper.pk],
+                status=MetadataStatus.FAILED,
+                error=f"{message} Fill in its fields by hand, or fetch it again once the source "
+                "is corrected.",
+            )
+            outcome.failed.append(paper.pk)
+        return
+    outcome.fetched.append(paper.pk)
+
+
+def _passing_database_fault(error: Exception) -> bool:
+    """A deadlock, a serialization failure or a lost connection: another try may succeed."""
+    sqlstate = getattr(error.__cause__, "sqlstate", None) or ""
+    return isinstance(error, DatabaseError) and sqlstate[:2] in ("40", "08")

@@ -14,14 +14,25 @@ from django.conf import settings
 from papers import selectors, services
 
 MAX_RETRIES = 6
-BACKOFF_CAP = 600.0
+#: The longest a retry waits, jitter and a server's ``Retry-After`` included. A task waiting for
+#: its countdown is a message its worker has not acknowledged: past the broker's visibility
+#: timeout (``CELERY_VISIBILITY_TIMEOUT``), Redis hands it to another worker too, and again.
+BACKOFF_CAP = 120.0
+#: A fetch is stopped after ``FETCH_SOFT_TIME_LIMIT`` seconds (the papers it did not finish go
+#: back to the sweep) and its process killed after ``FETCH_TIME_LIMIT``: a batch of 100 arXiv
+#: papers is one request (``OUTSIDE_API_TIMEOUT``, 15 s) after a wait for the shared rate limit.
+#: The sweep takes a paper fetching for longer (``selectors.FETCHING_STUCK``) for one whose
+#: worker died; docs/DEPLOY.md says how these numbers fit together.
+FETCH_SOFT_TIME_LIMIT = 120
+FETCH_TIME_LIMIT = 150
 
 
 def backoff(retries: int, retry_after: float | None = None) -> float:
-    """Exponential backoff with full jitter, never sooner than the server asked."""
+    """Exponential backoff with full jitter, never sooner than the server asked, and never
+    longer than ``BACKOFF_CAP``."""
     jitter = random.uniform(0.5, 1.5)  # noqa: S311 (spreading retries, not cryptography)
-    delay = min(BACKOFF_CAP, settings.METADATA_RETRY_BACKOFF * 2**retries) * jitter
-    return max(delay, retry_after or 0.0)
+    delay = settings.METADATA_RETRY_BACKOFF * 2**retries * jitter
+    return min(BACKOFF_CAP, max(delay, retry_after or 0.0))
 
 
 @shared_task(
@@ -30,8 +41,8 @@ def backoff(retries: int, retry_after: float | None = None) -> float:
     acks_late=True,
     reject_on_worker_lost=True,
     max_retries=MAX_RETRIES,
-    soft_time_limit=600,
-    time_limit=660,
+    soft_time_limit=FETCH_SOFT_TIME_LIMIT,
+    time_limit=FETCH_TIME_LIMIT,
 )
 def task_fetch_paper_metadata(self, paper_ids: list[int], refresh: bool = False) -> dict:
     """Fetch metadata of ``paper_ids``; papers meeting a passing fault are retried later."""
@@ -53,13 +64,14 @@ def task_fetch_paper_metadata(self, paper_ids: list[int], refresh: bool = False)
 
 
 @shared_task(name="papers.sweep_paper_metadata", acks_late=True, soft_time_limit=120)
-def task_sweep_paper_metadata() -> int:
-    """Enqueue the papers left waiting (a broker down at submit time, a lost task) and the stale.
+def task_sweep_paper_metadata(refresh_stale: bool = True) -> int:
+    """Enqueue the papers left waiting (a broker down at submit time, a lost task, a worker
+    killed mid-fetch) and, with ``refresh_stale``, those due for a refresh.
 
     Returns the number of papers enqueued.
     """
     waiting = selectors.papers_awaiting_fetch()
-    stale = selectors.papers_due_for_refresh()
+    stale = selectors.papers_due_for_refresh() if refresh_stale else []
     for chunk in _chunks(waiting):
         task_fetch_paper_metadata.delay(chunk)
     for chunk in _chunks(stale):

@@ -154,9 +154,15 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
-# Redis redelivers a message that a killed worker never acknowledged after this many seconds; it
-# must exceed the longest retry countdown (papers.tasks.BACKOFF_CAP).
-CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+# Redis redelivers a message that a killed worker never acknowledged after this many seconds. It
+# must exceed the longest a task runs (its hard time limit, CELERY_TASK_TIME_LIMIT at most) and
+# the longest retry countdown (papers.tasks.BACKOFF_CAP), or Redis hands a task that is running or
+# waiting to a second worker; and be short, so that a worker killed mid-task (kill -9, out of
+# memory) delays its task by minutes only. docs/DEPLOY.md says how the numbers fit together.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=240)
+# No task runs longer, whatever its own limits (papers.tasks, newsletter.tasks and issues.tasks
+# set shorter ones).
+CELERY_TASK_TIME_LIMIT = 180
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
     # How often each worker looks for such abandoned messages (a cheap sorted-set range query).
@@ -173,7 +179,14 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 1,
 }
 CELERY_BEAT_SCHEDULE = {
-    "sweep-paper-metadata": {"task": "papers.sweep_paper_metadata", "schedule": 300.0},
+    # Papers left waiting or stuck "fetching" (papers.selectors.FETCHING_STUCK) every minute, the
+    # stale ones to refresh every five.
+    "sweep-paper-metadata": {
+        "task": "papers.sweep_paper_metadata",
+        "schedule": 60.0,
+        "kwargs": {"refresh_stale": False},
+    },
+    "refresh-paper-metadata": {"task": "papers.sweep_paper_metadata", "schedule": 300.0},
     "publish-due-issues": {"task": "issues.publish_due_issues", "schedule": 60.0},
     "resume-newsletters": {"task": "newsletter.resume", "schedule": 300.0},
 }
