@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import html
 import re
+import string
 import unicodedata
 from collections.abc import Sequence
+from urllib.parse import quote
 
 from django.template.loader import render_to_string
 
@@ -57,6 +59,24 @@ def md_block(markdown_text: str) -> str:
     return _MD_REFERENCE_TARGET.sub(_md_safe_target, text)
 
 
+#: What a link keeps as it is inside the export's ``<…>``: RFC 3986's unreserved and reserved
+#: characters and the percent sign of its escapes, less the square brackets, which
+#: Python-Markdown reads as a link inside the link.
+_MD_URL_KEPT = frozenset(string.ascii_letters + string.digits + "-._~:/?#@!$&'()*+,;=%")
+_MD_BARE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def md_url(url: str) -> str:
+    """A web link as a Markdown autolink ``<…>``, every other character percent-encoded, so that
+    no stored or fetched link ends the ``<…>`` early or brings Markdown or HTML with it. What is
+    no http(s) link is written as text."""
+    url = (url or "").strip()
+    if not re.match(r"https?://", url, re.IGNORECASE):
+        return md_text(url)
+    encoded = "".join(c if c in _MD_URL_KEPT else quote(c, safe="") for c in url)
+    return f"<{_MD_BARE_PERCENT.sub('%25', encoded)}>"
+
+
 def _authors(names: Sequence[str]) -> str:
     shown = ", ".join(names[:AUTHORS_SHOWN])
     return shown + ("等" if len(names) > AUTHORS_SHOWN else "")
@@ -97,13 +117,13 @@ def issue_markdown(
                 lines += [f"作者：{md_text(_authors(content.authors))}", ""]
             lines += [f"简介：{md_block(content.summary)}", ""]
             if content.code_url:
-                lines += [f"代码下载：<{content.code_url}>", ""]
-            lines += [f"论文地址：<{content.url}>", ""]
+                lines += [f"代码下载：{md_url(content.code_url)}", ""]
+            lines += [f"论文地址：{md_url(content.url)}", ""]
     if news:
         lines += ["## 研究动态", ""]
         for content in news:
             lines += [f"### {md_text(content.title)}", "", md_block(content.summary), ""]
-            lines += [f"链接：<{content.url}>", ""]
+            lines += [f"链接：{md_url(content.url)}", ""]
     if corrections:
         lines += ["## 勘误", ""]
         lines += [f"- {c.created_at:%Y-%m-%d}：{md_text(c.note)}" for c in corrections]

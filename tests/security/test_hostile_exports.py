@@ -12,13 +12,20 @@ from __future__ import annotations
 import html
 from typing import Any
 
+import commonmark
+import markdown
 import pytest
 from django.test import Client
 from django.urls import reverse
+from markdown_it import MarkdownIt
 from rest_framework.test import APIClient
 
-from issues.models import Recommendation
+from issues import services
+from issues.enums import RecommendationStatus
+from issues.models import Issue, Publication, Recommendation
 from papers.models import Paper
+from tests.factories import PaperFactory, RecommendationFactory
+from tests.security.test_escaping import markup_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +74,107 @@ def test_link_with_breakout_characters_is_refused_alike_by_form_and_api(
     assert message in html.unescape(form.content.decode())
     assert not Recommendation.objects.exists()
     assert not Paper.objects.exists()
+
+
+# --- the Markdown export ------------------------------------------------------------------------
+
+
+def render_markdown(text: str) -> dict[str, str]:
+    """``text`` as each of three Markdown renderers a blog platform may use turns it into HTML,
+    raw HTML and every link scheme kept."""
+    return {
+        "Python-Markdown": markdown.markdown(text),
+        "commonmark": commonmark.commonmark(text),
+        "markdown-it-py": MarkdownIt("commonmark").render(text),
+    }
+
+
+def rendered_problems(text: str) -> list[str]:
+    """What would run when the Markdown ``text`` is rendered, renderer by renderer."""
+    return [
+        f"{renderer}: {problem}"
+        for renderer, document in render_markdown(text).items()
+        for problem in markup_problems(document)
+    ]
+
+
+def _publish(publication: Publication, editor: Any, recommendations: list[Any]) -> Issue:
+    issue = services.create_issue(publication, by=editor)
+    for recommendation in recommendations:
+        services.schedule_recommendation(recommendation, issue=issue, by=editor)
+    return services.publish_issue(issue, by=editor)
+
+
+def _export(issue: Issue, fmt: str) -> str:
+    url = reverse("issues:issue-export", args=[issue.publication.slug, issue.number, fmt])
+    response = Client().get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _line(text: str, prefix: str) -> str:
+    return next(line for line in text.splitlines() if line.startswith(prefix))
+
+
+#: Links stored before the validator refused them, or brought by a metadata source.
+STORED_LINKS = {
+    "script": (
+        'https://github.com/a/b"><script>alert(1)</script>',
+        "https://github.com/a/b%22%3E%3Cscript%3Ealert(1)%3C/script%3E",
+    ),
+    "attribute": (
+        'https://github.com/a/b>"onmouseover="alert(1)',
+        "https://github.com/a/b%3E%22onmouseover=%22alert(1)",
+    ),
+    # (vbscript: rather than javascript:, which the scanner also finds in the path of a link.)
+    "link-in-link": (
+        "https://github.com/a/[x](vbscript:msgbox(1))",
+        "https://github.com/a/%5Bx%5D(vbscript:msgbox(1))",
+    ),
+    "blank-and-img": (
+        "https://github.com/a/b> <img src=x onerror=alert(1)>",
+        "https://github.com/a/b%3E%20%3Cimg%20src=x%20onerror=alert(1)%3E",
+    ),
+    "code-span": ("https://github.com/a/`<b>`\\", "https://github.com/a/%60%3Cb%3E%60%5C"),
+}
+
+
+@pytest.mark.parametrize(("link", "written"), STORED_LINKS.values(), ids=STORED_LINKS.keys())
+def test_markdown_export_writes_stored_links_percent_encoded(
+    publication: Publication, editor: Any, link: str, written: str
+) -> None:
+    paper = PaperFactory(arxiv_id=None, doi="10.1000/" + link.removeprefix("https://"))
+    recommendation = RecommendationFactory(
+        publication=publication, paper=paper, status=RecommendationStatus.ACCEPTED
+    )
+    news = RecommendationFactory(
+        publication=publication, news=True, status=RecommendationStatus.ACCEPTED
+    )
+    # As stored before the validator refused such links: the queryset skips it.
+    Recommendation.objects.filter(pk=recommendation.pk).update(code_url=link)
+    Recommendation.objects.filter(pk=news.pk).update(news_url=link)
+
+    text = _export(_publish(publication, editor, [recommendation, news]), "md")
+
+    assert rendered_problems(text) == []
+    assert _line(text, "代码下载：") == f"代码下载：<{written}>"
+    assert _line(text, "链接：") == f"链接：<{written}>"
+    doi_link = "https://doi.org/10.1000/" + written.removeprefix("https://")
+    assert _line(text, "论文地址：") == f"论文地址：<{doi_link}>"
+    for renderer, document in render_markdown(text).items():
+        assert document.count(f'<a href="{written}">') == 2, renderer
+        assert f'<a href="{doi_link}">' in document, renderer
+
+
+def test_markdown_export_writes_a_stored_link_of_another_scheme_as_text(
+    publication: Publication, editor: Any
+) -> None:
+    news = RecommendationFactory(
+        publication=publication, news=True, status=RecommendationStatus.ACCEPTED
+    )
+    Recommendation.objects.filter(pk=news.pk).update(news_url="javascript:alert(1)//")
+
+    text = _export(_publish(publication, editor, [news]), "md")
+
+    assert rendered_problems(text) == []
+    assert _line(text, "链接：") == "链接：javascript:alert(1)//"
