@@ -32,31 +32,57 @@ def md_text(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text).replace("<", "&lt;")
 
 
-#: The targets of inline links and images (``](…)``) and of reference definitions (``[1]: …``).
-_MD_INLINE_TARGET = re.compile(r"(\]\(\s*)((?:[^()\s]|\([^()\s]*\))*)")
-_MD_REFERENCE_TARGET = re.compile(r"^( {0,3}\[[^\]\n]+\]:[ \t]*)(\S+)", re.MULTILINE)
-_URL_SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):")
+#: Where a link's target begins: after ``](`` (inline links and images) and after ``]:``
+#: (reference definitions, which CommonMark also reads inside lists and quotes, with a label over
+#: two lines and the target on the next line).
+_MD_TARGET_START = re.compile(r"\][(:]")
+#: One character of a target as written: a character reference, or a character.
+_MD_WRITTEN = re.compile(r"&#?[A-Za-z0-9]+;|.", re.DOTALL)
+_URL_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*")
 #: The schemes the site's own rendering keeps (``issues.markup``); others become "#".
 _MD_SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 
 
-def _md_safe_target(match: re.Match[str]) -> str:
-    target = match.group(2)
-    # As a browser would read the href: entities decoded, blanks and controls dropped.
-    plain = re.sub(r"[\x00-\x20\x7f]", "", html.unescape(target)).lower()
-    scheme = _URL_SCHEME.match(plain)
-    if scheme and scheme.group(1) not in _MD_SAFE_SCHEMES:
-        target = "#"
-    return match.group(1) + target
+def _md_scheme_end(text: str, start: int) -> int | None:
+    """Where the colon ends of a target at ``text[start:]`` whose scheme is not safe, else None.
+
+    The scheme is read as the renderers and then a browser read it: character references
+    decoded, backslash escapes dropped, and blanks and line breaks dropped, which the browser
+    strips from a link (``java&Tab;script\\:`` is ``javascript:``); an opening ``<`` (of
+    ``[a](<target>)``) is passed over too."""
+    read = []
+    for match in _MD_WRITTEN.finditer(text, start):
+        char = html.unescape(match[0])
+        if char == ":":
+            scheme = "".join(read).lower()
+            if _URL_SCHEME.fullmatch(scheme) and scheme not in _MD_SAFE_SCHEMES:
+                return match.end()
+            return None
+        if len(char) != 1:
+            return None
+        if char in "\\<" or char.isspace() or ord(char) < 32 or char == "\x7f":
+            continue
+        if not char.isascii() or not (char.isalnum() or char in "+.-"):
+            return None
+        read.append(char)
+    return None
 
 
 def md_block(markdown_text: str) -> str:
     """A member's Markdown kept as Markdown, without raw HTML, and without links or images
-    whose scheme could run code (``javascript:``, ``data:``…): blog platforms render the
-    export as it is, without the sanitising the site's own pages do."""
+    whose scheme could run code (``javascript:``, ``data:``…), however spelled: their scheme
+    becomes "#". Blog platforms render the export as it is, without the sanitising the site's
+    own pages do."""
     text = (markdown_text or "").strip().replace("<", "&lt;")
-    text = _MD_INLINE_TARGET.sub(_md_safe_target, text)
-    return _MD_REFERENCE_TARGET.sub(_md_safe_target, text)
+    pieces, done = [], 0
+    for start in _MD_TARGET_START.finditer(text):
+        if start.end() < done:
+            continue
+        end = _md_scheme_end(text, start.end())
+        if end is not None:
+            pieces += [text[done : start.end()], "#"]
+            done = end
+    return "".join(pieces) + text[done:]
 
 
 #: What a link keeps as it is inside the export's ``<…>``: RFC 3986's unreserved and reserved

@@ -10,6 +10,7 @@ must hold exactly the issue's papers with their fields.
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 import commonmark
@@ -17,10 +18,12 @@ import markdown
 import pytest
 from django.test import Client
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from rest_framework.test import APIClient
 
-from issues import services
+from issues import exports, services
 from issues.enums import RecommendationStatus
 from issues.models import Issue, Publication, Recommendation
 from papers.models import Paper
@@ -178,3 +181,89 @@ def test_markdown_export_writes_a_stored_link_of_another_scheme_as_text(
 
     assert rendered_problems(text) == []
     assert _line(text, "链接：") == "链接：javascript:alert(1)//"
+
+
+#: Summaries whose links the export's first scan let through, each named after its trick (the
+#: export writes a summary after "简介：", so a definition at its start would be no definition).
+SUMMARY_LINKS = {
+    "reference-target-on-next-line": "Read it.\n\n[x]:\n  javascript:alert(1)\n\n[click][x]",
+    "escaped-colon": "[click](javascript\\:alert(1))",
+    "reference-in-a-list": "Read it.\n\n- [x]: javascript:alert(1)\n\n[click][x]",
+    "reference-in-a-quote": "Read it.\n\n> [x]: vbscript:msgbox(1)\n\n[click][x]",
+    "reference-label-on-two-lines": "Read it.\n\n[a\nb]: javascript:alert(1)\n\n[click][a b]",
+    "target-split-by-a-line-break": "[click](java\nscript:alert(1))",
+    "image-escaped-colon": "![x](data\\:text/html;base64,PHNjcmlwdD4=)",
+}
+
+
+@pytest.mark.parametrize("summary", SUMMARY_LINKS.values(), ids=SUMMARY_LINKS.keys())
+def test_markdown_export_of_a_summary_link_that_runs_code_goes_nowhere(
+    publication: Publication, contributor: Any, editor: Any, summary: str
+) -> None:
+    PaperFactory(arxiv_id="2109.08133")
+    body = {"publication": publication.slug, "identifier": "2109.08133", "summary": summary}
+    response = _api(contributor).post("/api/v1/recommendations/", body, format="json")
+    assert response.status_code == 201, response.content
+    recommendation = Recommendation.objects.get()
+    services.accept_recommendation(recommendation, by=editor)
+
+    text = _export(_publish(publication, editor, [recommendation]), "md")
+
+    assert rendered_problems(text) == []
+    targets = {
+        renderer: set(re.findall(r'(?:href|src)="([^"]*)"', document))
+        for renderer, document in render_markdown(text).items()
+    }
+    # Where a renderer reads the summary's link, it goes nowhere (to "#…").
+    assert all(
+        target.startswith("#") or target == "https://arxiv.org/abs/2109.08133"
+        for target in set().union(*targets.values())
+    ), targets
+    assert any(target.startswith("#") for target in targets["commonmark"]), targets
+    recommendation.refresh_from_db()
+    assert recommendation.summary == summary  # the member's text is kept as written
+
+
+def _spelled(letter: str) -> st.SearchStrategy[str]:
+    """One letter of a scheme as a renderer or a browser would still read it."""
+    code = ord(letter)
+    return st.sampled_from(
+        [letter, letter.upper(), f"&#{code};", f"&#x{code:X};", f"&#0{code};"]
+    ).flatmap(
+        lambda spelled: st.sampled_from(
+            ["", "", "", "\t", "\n", "&Tab;", "&NewLine;", "&#10;"]
+        ).map(lambda blank: spelled + blank)
+    )
+
+
+_SCHEMES = {"javascript": "alert(1)", "vbscript": "msgbox(1)", "data": "text/html,<script>x"}
+_TARGETS = st.sampled_from(sorted(_SCHEMES)).flatmap(
+    lambda scheme: st.tuples(
+        st.sampled_from(["", " ", "\n", "\n   ", "&#32;", "&#9;", "&#x20;", "\u00a0"]),
+        st.tuples(*(_spelled(letter) for letter in scheme)).map("".join),
+        st.sampled_from([":", "\\:", "&colon;", "&#58;", "&#x3a;", "&#x3A;", "&#0058;"]),
+        st.just(_SCHEMES[scheme]),
+    ).map("".join)
+)
+_LINK_FORMS = st.sampled_from(
+    [
+        "[click]({target})",
+        "![x]({target})",
+        '[click]({target} "title")',
+        "[click](<{target}>)",
+        "[click][r]\n\n[r]: {target}",
+        "[click][r]\n\n[r]:\n{target}",
+        "[click][r]\n\n[r]: <{target}>",
+        "- [r]: {target}\n\n[click][r]",
+        "> [r]: {target}\n\n[click][r]",
+        "1. item\n\n   [r]:\n   {target}\n\n[click][r]",
+    ]
+)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(form=_LINK_FORMS, target=_TARGETS)
+def test_markdown_block_sends_no_link_to_a_scheme_that_runs_code(form: str, target: str) -> None:
+    summary = form.replace("{target}", target)
+    for text in (exports.md_block(summary), "简介：" + exports.md_block("Read.\n\n" + summary)):
+        assert rendered_problems(text) == [], text
