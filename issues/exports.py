@@ -194,10 +194,38 @@ _BIB_SPECIAL = {
 }
 
 
+#: A brace without a partner, as a command that prints it and holds no brace of its own.
+_BIB_UNPAIRED = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
+
+
+def _unpaired_braces(text: str) -> set[int]:
+    """The positions of the braces in ``text`` that close nothing or are never closed."""
+    unpaired, opened = set(), []
+    for position, char in enumerate(text):
+        if char == "{":
+            opened.append(position)
+        elif char == "}":
+            if opened:
+                opened.pop()
+            else:
+                unpaired.add(position)
+    return unpaired.union(opened)
+
+
 def bib_text(text: str) -> str:
-    """Text safe inside a braced BibTeX field."""
+    r"""Text safe inside a braced BibTeX field.
+
+    BibTeX ends a field at the brace that balances its opening one, whatever the backslashes:
+    ``\}`` does not escape. So the braces of ``text`` that pair up are written ``\{…\}``, which
+    BibTeX counts in pairs and LaTeX prints, and the others as ``\textbraceleft{}`` and
+    ``\textbraceright{}``: no text ends its field early to start an entry (``}} @misc(…``).
+    """
     text = " ".join((text or "").split())
-    return "".join(_BIB_SPECIAL.get(char, char) for char in text)
+    unpaired = _unpaired_braces(text)
+    return "".join(
+        _BIB_UNPAIRED[char] if position in unpaired else _BIB_SPECIAL.get(char, char)
+        for position, char in enumerate(text)
+    )
 
 
 def _key_part(text: str) -> str:

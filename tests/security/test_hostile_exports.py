@@ -12,9 +12,14 @@ from __future__ import annotations
 import html
 import re
 from typing import Any
+from xml.sax.saxutils import escape
 
+import bibtexparser
 import commonmark
+import httpx
 import markdown
+import pybtex.database
+import pybtex.errors
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -26,7 +31,10 @@ from rest_framework.test import APIClient
 from issues import exports, services
 from issues.enums import RecommendationStatus
 from issues.models import Issue, Publication, Recommendation
+from papers.clients.arxiv import ArxivClient
+from papers.enums import MetadataSource, MetadataStatus
 from papers.models import Paper
+from papers.services import fetch_metadata
 from tests.factories import PaperFactory, RecommendationFactory
 from tests.security.test_escaping import markup_problems
 
@@ -267,3 +275,124 @@ def test_markdown_block_sends_no_link_to_a_scheme_that_runs_code(form: str, targ
     summary = form.replace("{target}", target)
     for text in (exports.md_block(summary), "简介：" + exports.md_block("Read.\n\n" + summary)):
         assert rendered_problems(text) == [], text
+
+
+# --- the BibTeX export --------------------------------------------------------------------------
+
+#: Closes the title early, adds an entry, and comments out the rest of the export.
+ENTRY_INJECTION = "}} @misc(injected, title={Injected}) @comment("
+
+
+def read_bibtex(text: str) -> dict[str, tuple[str, dict[str, str]]]:
+    """The entries of ``text`` (key → type and fields) as bibtexparser reads them, checked to be
+    what pybtex reads too, in strict mode (where it stops at a syntax error) and in lenient mode
+    (where it reads on and may find more entries)."""
+    library = bibtexparser.parse_string(text)
+    assert library.failed_blocks == []
+    entries = {
+        entry.key: (entry.entry_type, {field.key: field.value for field in entry.fields})
+        for entry in library.entries
+    }
+    strict = pybtex.errors.strict
+    try:
+        for mode in (True, False):
+            pybtex.errors.set_strict_mode(mode)
+            data = pybtex.database.parse_string(text, "bibtex")
+            assert list(data.entries) == list(entries), f"strict={mode}"
+            for key, entry in data.entries.items():
+                fields = {
+                    name: value for name, value in entries[key][1].items() if name != "author"
+                }
+                assert (entry.type, dict(entry.fields)) == (entries[key][0], fields)
+    finally:
+        pybtex.errors.set_strict_mode(strict)
+    return entries
+
+
+def _arxiv_feed(title: str) -> bytes:
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom">
+  <id>https://arxiv.org/api/x</id><title>q</title><updated>2026-01-01T00:00:00Z</updated>
+  <entry>
+    <id>http://arxiv.org/abs/2109.08133v1</id>
+    <updated>2021-09-17T00:00:00Z</updated><published>2021-09-17T00:00:00Z</published>
+    <title>{escape(title)}</title>
+    <summary>An abstract.</summary>
+    <author><name>Ada Lovelace</name></author>
+    <arxiv:primary_category term="cs.CL"/>
+    <category term="cs.CL"/>
+  </entry>
+</feed>""".encode()
+
+
+def _fetched(title: str) -> Paper:
+    paper = PaperFactory(arxiv_id="2109.08133", title="", metadata_status=MetadataStatus.PENDING)
+    feed = _arxiv_feed(title)
+    fetch_metadata(
+        [paper.pk],
+        arxiv_api=ArxivClient(
+            "https://arxiv.test/api/query",
+            transport=httpx.MockTransport(lambda request: httpx.Response(200, content=feed)),
+        ),
+    )
+    paper.refresh_from_db()
+    assert (paper.metadata_status, paper.title) == (MetadataStatus.OK, title)
+    return paper
+
+
+def _entered_by_hand(title: str, member: Any) -> Paper:
+    paper = PaperFactory(arxiv_id="2109.08133", title="", metadata_status=MetadataStatus.FAILED)
+    RecommendationFactory(paper=paper, submitter=member)
+    services.enter_paper_metadata(
+        paper, by=member, title=title, authors=["Ada Lovelace"], year=2021
+    )
+    paper.refresh_from_db()
+    assert (paper.metadata_source, paper.title) == (MetadataSource.MANUAL, title)
+    return paper
+
+
+@pytest.mark.parametrize("source", ["fetched", "entered by hand"])
+def test_bibtex_export_of_a_title_closing_its_field_holds_only_the_issues_papers(
+    publication: Publication, contributor: Any, editor: Any, source: str
+) -> None:
+    title = f"Attention {ENTRY_INJECTION}"
+    paper = _fetched(title) if source == "fetched" else _entered_by_hand(title, contributor)
+    recommendation = RecommendationFactory(
+        publication=publication, paper=paper, status=RecommendationStatus.ACCEPTED
+    )
+
+    issue = _publish(publication, editor, [recommendation])
+    entries = read_bibtex(_export(issue, "bib"))
+
+    assert list(entries) == ["lovelace2021attention"]
+    kind, fields = entries["lovelace2021attention"]
+    assert kind == "misc"
+    assert fields == {
+        "title": (
+            r"{Attention \textbraceright{}\textbraceright{} @misc(injected, title=\{Injected\})"
+            r" @comment(}"
+        ),
+        "author": "Ada Lovelace",
+        "year": "2021",
+        "eprint": "2109.08133",
+        "archivePrefix": "arXiv",
+        "primaryClass": "cs.CL",
+        "url": "https://arxiv.org/abs/2109.08133",
+    }
+    text = _export(issue, "md")
+    assert rendered_problems(text) == []
+    assert r"### Attention \}\} @misc(injected, title=\{Injected\}) @comment(" in text
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    title=st.lists(
+        st.sampled_from(["{", "}", "\\", "@", "misc", "(", ")", ",", "=", '"', "%", "#", " ", "x"]),
+        max_size=40,
+    ).map("".join),
+)
+def test_bibtex_field_keeps_any_text_inside_it(title: str) -> None:
+    written = exports.bib_text(title)
+    text = f"@misc{{key,\n  title = {{{written}}},\n  year = {{2021}}\n}}\n"
+
+    assert read_bibtex(text) == {"key": ("misc", {"title": written, "year": "2021"})}
