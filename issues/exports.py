@@ -228,6 +228,14 @@ def bib_text(text: str) -> str:
     )
 
 
+def bib_verbatim(text: str) -> str:
+    """A link or an identifier for a field biblatex reads verbatim (``url``, ``doi``,
+    ``eprint``): no LaTeX escapes, which it would keep as they are, and braces and blanks
+    percent-encoded, so the field still ends at its own brace."""
+    text = " ".join((text or "").split())
+    return text.replace("{", "%7B").replace("}", "%7D").replace(" ", "%20")
+
+
 def _key_part(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^A-Za-z0-9]", "", ascii_text)
@@ -261,14 +269,14 @@ def issue_bibtex(contents: Sequence[EntryContent]) -> str:
         if paper.year:
             fields.append(("year", str(paper.year)))
         if paper.arxiv_id:
-            fields += [("eprint", paper.arxiv_id), ("archivePrefix", "arXiv")]
+            fields += [("eprint", bib_verbatim(paper.arxiv_id)), ("archivePrefix", "arXiv")]
             if paper.primary_category:
                 fields.append(("primaryClass", bib_text(paper.primary_category)))
         if paper.doi:
-            fields.append(("doi", bib_text(paper.doi)))
+            fields.append(("doi", bib_verbatim(paper.doi)))
         if paper.journal_ref:
             fields.append(("journal", bib_text(paper.journal_ref)))
-        fields.append(("url", bib_text(content.url)))
+        fields.append(("url", bib_verbatim(content.url)))
         kind = "article" if paper.journal_ref else "misc"
         body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
         entries.append(f"@{kind}{{{_bib_key(content, taken)},\n{body}\n}}\n")

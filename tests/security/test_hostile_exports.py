@@ -396,3 +396,24 @@ def test_bibtex_field_keeps_any_text_inside_it(title: str) -> None:
     text = f"@misc{{key,\n  title = {{{written}}},\n  year = {{2021}}\n}}\n"
 
     assert read_bibtex(text) == {"key": ("misc", {"title": written, "year": "2021"})}
+
+
+def test_bibtex_export_writes_doi_and_url_verbatim_and_brace_safe(
+    publication: Publication, editor: Any
+) -> None:
+    paper = PaperFactory(
+        arxiv_id=None, doi="10.1000/some_org}{x y", year=2021, authors=["Ada Lovelace"]
+    )
+    recommendation = RecommendationFactory(
+        publication=publication, paper=paper, status=RecommendationStatus.ACCEPTED
+    )
+
+    entries = read_bibtex(_export(_publish(publication, editor, [recommendation]), "bib"))
+
+    [(kind, fields)] = entries.values()
+    assert kind == "misc"
+    # biblatex reads doi and url verbatim: a backslash there would be printed and linked.
+    assert (fields["doi"], fields["url"]) == (
+        "10.1000/some_org%7D%7Bx%20y",
+        "https://doi.org/10.1000/some_org%7D%7Bx%20y",
+    )
