@@ -15,9 +15,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 import bibtexparser
-import commonmark
 import httpx
-import markdown
 import pybtex.database
 import pybtex.errors
 import pytest
@@ -25,7 +23,6 @@ from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from markdown_it import MarkdownIt
 from rest_framework.test import APIClient
 
 from issues import exports, services
@@ -36,7 +33,7 @@ from papers.enums import MetadataSource, MetadataStatus
 from papers.models import Paper
 from papers.services import fetch_metadata
 from tests.factories import PaperFactory, RecommendationFactory
-from tests.security.test_escaping import markup_problems
+from tests.security.test_escaping import markup_problems, render_markdown
 
 pytestmark = pytest.mark.django_db
 
@@ -88,16 +85,6 @@ def test_link_with_breakout_characters_is_refused_alike_by_form_and_api(
 
 
 # --- the Markdown export ------------------------------------------------------------------------
-
-
-def render_markdown(text: str) -> dict[str, str]:
-    """``text`` as each of three Markdown renderers a blog platform may use turns it into HTML,
-    raw HTML and every link scheme kept."""
-    return {
-        "Python-Markdown": markdown.markdown(text),
-        "commonmark": commonmark.commonmark(text),
-        "markdown-it-py": MarkdownIt("commonmark").render(text),
-    }
 
 
 def rendered_problems(text: str) -> list[str]:
