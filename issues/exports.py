@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import html
 import re
+import string
 import unicodedata
 from collections.abc import Sequence
+from urllib.parse import quote
 
 from django.template.loader import render_to_string
 
@@ -30,31 +32,75 @@ def md_text(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text).replace("<", "&lt;")
 
 
-#: The targets of inline links and images (``](…)``) and of reference definitions (``[1]: …``).
-_MD_INLINE_TARGET = re.compile(r"(\]\(\s*)((?:[^()\s]|\([^()\s]*\))*)")
-_MD_REFERENCE_TARGET = re.compile(r"^( {0,3}\[[^\]\n]+\]:[ \t]*)(\S+)", re.MULTILINE)
-_URL_SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):")
+#: Where a link's target begins: after ``](`` (inline links and images) and after ``]:``
+#: (reference definitions, which CommonMark also reads inside lists and quotes, with a label over
+#: two lines and the target on the next line).
+_MD_TARGET_START = re.compile(r"\][(:]")
+#: One character of a target as written: a character reference, or a character.
+_MD_WRITTEN = re.compile(r"&#?[A-Za-z0-9]+;|.", re.DOTALL)
+_URL_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*")
 #: The schemes the site's own rendering keeps (``issues.markup``); others become "#".
 _MD_SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 
 
-def _md_safe_target(match: re.Match[str]) -> str:
-    target = match.group(2)
-    # As a browser would read the href: entities decoded, blanks and controls dropped.
-    plain = re.sub(r"[\x00-\x20\x7f]", "", html.unescape(target)).lower()
-    scheme = _URL_SCHEME.match(plain)
-    if scheme and scheme.group(1) not in _MD_SAFE_SCHEMES:
-        target = "#"
-    return match.group(1) + target
+def _md_scheme_end(text: str, start: int) -> int | None:
+    """Where the colon ends of a target at ``text[start:]`` whose scheme is not safe, else None.
+
+    The scheme is read as the renderers and then a browser read it: character references
+    decoded, backslash escapes dropped, and blanks and line breaks dropped, which the browser
+    strips from a link (``java&Tab;script\\:`` is ``javascript:``); an opening ``<`` (of
+    ``[a](<target>)``) is passed over too."""
+    read = []
+    for match in _MD_WRITTEN.finditer(text, start):
+        char = html.unescape(match[0])
+        if char == ":":
+            scheme = "".join(read).lower()
+            if _URL_SCHEME.fullmatch(scheme) and scheme not in _MD_SAFE_SCHEMES:
+                return match.end()
+            return None
+        if len(char) != 1:
+            return None
+        if char in "\\<" or char.isspace() or ord(char) < 32 or char == "\x7f":
+            continue
+        if not char.isascii() or not (char.isalnum() or char in "+.-"):
+            return None
+        read.append(char)
+    return None
 
 
 def md_block(markdown_text: str) -> str:
     """A member's Markdown kept as Markdown, without raw HTML, and without links or images
-    whose scheme could run code (``javascript:``, ``data:``…): blog platforms render the
-    export as it is, without the sanitising the site's own pages do."""
+    whose scheme could run code (``javascript:``, ``data:``…), however spelled: their scheme
+    becomes "#". Blog platforms render the export as it is, without the sanitising the site's
+    own pages do."""
     text = (markdown_text or "").strip().replace("<", "&lt;")
-    text = _MD_INLINE_TARGET.sub(_md_safe_target, text)
-    return _MD_REFERENCE_TARGET.sub(_md_safe_target, text)
+    pieces, done = [], 0
+    for start in _MD_TARGET_START.finditer(text):
+        if start.end() < done:
+            continue
+        end = _md_scheme_end(text, start.end())
+        if end is not None:
+            pieces += [text[done : start.end()], "#"]
+            done = end
+    return "".join(pieces) + text[done:]
+
+
+#: What a link keeps as it is inside the export's ``<…>``: RFC 3986's unreserved and reserved
+#: characters and the percent sign of its escapes, less the square brackets, which
+#: Python-Markdown reads as a link inside the link.
+_MD_URL_KEPT = frozenset(string.ascii_letters + string.digits + "-._~:/?#@!$&'()*+,;=%")
+_MD_BARE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def md_url(url: str) -> str:
+    """A web link as a Markdown autolink ``<…>``, every other character percent-encoded, so that
+    no stored or fetched link ends the ``<…>`` early or brings Markdown or HTML with it. What is
+    no http(s) link is written as text."""
+    url = (url or "").strip()
+    if not re.match(r"https?://", url, re.IGNORECASE):
+        return md_text(url)
+    encoded = "".join(c if c in _MD_URL_KEPT else quote(c, safe="") for c in url)
+    return f"<{_MD_BARE_PERCENT.sub('%25', encoded)}>"
 
 
 def _authors(names: Sequence[str]) -> str:
@@ -97,13 +143,13 @@ def issue_markdown(
                 lines += [f"作者：{md_text(_authors(content.authors))}", ""]
             lines += [f"简介：{md_block(content.summary)}", ""]
             if content.code_url:
-                lines += [f"代码下载：<{content.code_url}>", ""]
-            lines += [f"论文地址：<{content.url}>", ""]
+                lines += [f"代码下载：{md_url(content.code_url)}", ""]
+            lines += [f"论文地址：{md_url(content.url)}", ""]
     if news:
         lines += ["## 研究动态", ""]
         for content in news:
             lines += [f"### {md_text(content.title)}", "", md_block(content.summary), ""]
-            lines += [f"链接：<{content.url}>", ""]
+            lines += [f"链接：{md_url(content.url)}", ""]
     if corrections:
         lines += ["## 勘误", ""]
         lines += [f"- {c.created_at:%Y-%m-%d}：{md_text(c.note)}" for c in corrections]
@@ -148,10 +194,46 @@ _BIB_SPECIAL = {
 }
 
 
+#: A brace without a partner, as a command that prints it and holds no brace of its own.
+_BIB_UNPAIRED = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
+
+
+def _unpaired_braces(text: str) -> set[int]:
+    """The positions of the braces in ``text`` that close nothing or are never closed."""
+    unpaired, opened = set(), []
+    for position, char in enumerate(text):
+        if char == "{":
+            opened.append(position)
+        elif char == "}":
+            if opened:
+                opened.pop()
+            else:
+                unpaired.add(position)
+    return unpaired.union(opened)
+
+
 def bib_text(text: str) -> str:
-    """Text safe inside a braced BibTeX field."""
+    r"""Text safe inside a braced BibTeX field.
+
+    BibTeX ends a field at the brace that balances its opening one, whatever the backslashes:
+    ``\}`` does not escape. So the braces of ``text`` that pair up are written ``\{…\}``, which
+    BibTeX counts in pairs and LaTeX prints, and the others as ``\textbraceleft{}`` and
+    ``\textbraceright{}``: no text ends its field early to start an entry (``}} @misc(…``).
+    """
     text = " ".join((text or "").split())
-    return "".join(_BIB_SPECIAL.get(char, char) for char in text)
+    unpaired = _unpaired_braces(text)
+    return "".join(
+        _BIB_UNPAIRED[char] if position in unpaired else _BIB_SPECIAL.get(char, char)
+        for position, char in enumerate(text)
+    )
+
+
+def bib_verbatim(text: str) -> str:
+    """A link or an identifier for a field biblatex reads verbatim (``url``, ``doi``,
+    ``eprint``): no LaTeX escapes, which it would keep as they are, and braces and blanks
+    percent-encoded, so the field still ends at its own brace."""
+    text = " ".join((text or "").split())
+    return text.replace("{", "%7B").replace("}", "%7D").replace(" ", "%20")
 
 
 def _key_part(text: str) -> str:
@@ -187,14 +269,14 @@ def issue_bibtex(contents: Sequence[EntryContent]) -> str:
         if paper.year:
             fields.append(("year", str(paper.year)))
         if paper.arxiv_id:
-            fields += [("eprint", paper.arxiv_id), ("archivePrefix", "arXiv")]
+            fields += [("eprint", bib_verbatim(paper.arxiv_id)), ("archivePrefix", "arXiv")]
             if paper.primary_category:
                 fields.append(("primaryClass", bib_text(paper.primary_category)))
         if paper.doi:
-            fields.append(("doi", bib_text(paper.doi)))
+            fields.append(("doi", bib_verbatim(paper.doi)))
         if paper.journal_ref:
             fields.append(("journal", bib_text(paper.journal_ref)))
-        fields.append(("url", bib_text(content.url)))
+        fields.append(("url", bib_verbatim(content.url)))
         kind = "article" if paper.journal_ref else "misc"
         body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
         entries.append(f"@{kind}{{{_bib_key(content, taken)},\n{body}\n}}\n")

@@ -10,10 +10,14 @@ SUMMARY_MAX_LENGTH = 10_000
 TITLE_MAX_LENGTH = 300
 
 _http_url = URLValidator(schemes=["http", "https"])
+#: What RFC 3986 lets no web address hold unencoded, and Django's check lets through in paths:
+#: quotes and angle brackets end an HTML attribute or a Markdown ``<…>`` link around the address.
+URL_UNSAFE_CHARACTERS = '"<>{}|\\^`'
 
 
 def validate_http_url(value: str) -> None:
-    """An absolute http(s) URL of at most 500 characters."""
+    """An absolute http(s) URL of at most 500 characters, without the characters a URL must
+    percent-encode (``URL_UNSAFE_CHARACTERS``)."""
     if len(value) > 500:
         raise ValidationError(
             gettext("A link may be at most 500 characters long."), code="too_long"
@@ -25,6 +29,17 @@ def validate_http_url(value: str) -> None:
             gettext("Enter a full web address starting with http:// or https://."),
             code="invalid_url",
         ) from None
+    unsafe = dict.fromkeys(c for c in value if c in URL_UNSAFE_CHARACTERS)
+    if unsafe:
+        raise ValidationError(
+            gettext(
+                "This link holds characters a web address may not contain as they are: "
+                "%(characters)s. Copy the address from the browser's address bar, which encodes "
+                "them."
+            )
+            % {"characters": " ".join(unsafe)},
+            code="unsafe_characters",
+        )
 
 
 def validate_summary(value: str) -> None:

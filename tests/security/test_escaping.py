@@ -8,8 +8,9 @@ brings them (parsed by the AMiner client), summaries, Chinese titles, news items
 comments, the issue's title, intros and credit line, an erratum, a member's display name, the
 publication's and the topic's names. Then every place that shows them is read: the reader's
 pages, the member's, the reviewer's and the editor's pages, the RSS and Atom feeds (parsed by
-feedparser with its own sanitiser off), the Markdown, HTML and BibTeX exports (the Markdown as a
-naive renderer would turn it into HTML), the API, the newsletter and the members' notices.
+feedparser with its own sanitiser off), the Markdown, HTML and BibTeX exports (the Markdown as
+three renderers turn it into HTML, the BibTeX as pybtex reads it in strict mode), the API, the
+newsletter and the members' notices.
 
 What is checked (``markup_problems``): no script element but the site's own, no event-handler
 attribute, no link, source or form target with a ``javascript:``, ``data:`` or ``vbscript:``
@@ -27,13 +28,16 @@ from html.parser import HTMLParser
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+import commonmark
 import feedparser
 import httpx
 import markdown
+import pybtex.database
 import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from markdown_it import MarkdownIt
 
 from contributors.services import update_profile
 from issues import services
@@ -98,6 +102,16 @@ def markup_problems(document: str) -> list[str]:
     scanner.feed(document)
     scanner.close()
     return scanner.problems
+
+
+def render_markdown(text: str) -> dict[str, str]:
+    """``text`` as each of three Markdown renderers a blog platform may use turns it into HTML,
+    raw HTML and every link scheme kept."""
+    return {
+        "Python-Markdown": markdown.markdown(text),
+        "commonmark": commonmark.commonmark(text),
+        "markdown-it-py": MarkdownIt("commonmark").render(text),
+    }
 
 
 def _verbatim(payload: str, text: str) -> bool:
@@ -341,9 +355,13 @@ def _check_feed(name: str, body: bytes, payload: str) -> list[str]:
 def _check_bibtex(body: str, payload: str) -> list[str]:
     problems = []
     for entry in re.split(r"\n(?=@)", body.strip()):
-        unescaped = re.sub(r"\\[{}]", "", entry)
-        if unescaped.count("{") != unescaped.count("}"):
+        # BibTeX counts braces whatever the backslashes: \} closes a brace too.
+        if entry.count("{") != entry.count("}"):
             problems.append(f"bibtex: unbalanced braces in {entry[:80]!r}")
+    try:
+        pybtex.database.parse_string(body, "bibtex")
+    except pybtex.database.PybtexError as error:
+        problems.append(f"bibtex: pybtex cannot read it: {error}")
     if "title = {injected" in body:
         problems.append("bibtex: a field was injected")
     return problems
@@ -388,7 +406,9 @@ def test_payload_stays_text_everywhere(
         problems.append("markdown export: the payload appears unescaped")
     # Blog platforms render the Markdown as it is, raw HTML and every link scheme included.
     problems += [
-        f"markdown export, rendered: {p}" for p in markup_problems(markdown.markdown(text))
+        f"markdown export, rendered by {renderer}: {p}"
+        for renderer, document in render_markdown(text).items()
+        for p in markup_problems(document)
     ]
     bibtex = Client().get(reverse("issues:issue-export", args=[slug, issue.number, "bib"]))
     problems += _check_bibtex(bibtex.content.decode(), payload)
