@@ -79,6 +79,9 @@ OPEN_STATES = frozenset({_R.DRAFT, _R.SUBMITTED, _R.CHANGES_REQUESTED})
 ACTIVE_STATES = frozenset(
     {_R.SUBMITTED, _R.CHANGES_REQUESTED, _R.ACCEPTED, _R.SCHEDULED, _R.PUBLISHED}
 )
+#: States in which a recommendation still stands (neither withdrawn nor rejected): its submitter
+#: may fill in the paper's missing metadata, and its publication's editors may edit the paper's.
+STANDING_STATES = frozenset(set(RecommendationStatus) - {_R.WITHDRAWN, _R.REJECTED})
 #: States from which nothing follows.
 FINAL_STATES = frozenset({_R.PUBLISHED, _R.REJECTED, _R.WITHDRAWN})
 

@@ -62,6 +62,20 @@ class PaperMetadataForm(forms.Form):
         max_length=20_000,
         required=False,
     )
+    keep = forms.BooleanField(
+        label=_("Keep my entry over the source's"),
+        help_text=_(
+            "Fetches from arXiv or AMiner then leave these fields alone, until the entry is saved "
+            "again without this."
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, can_keep: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only editors may keep a hand entry over the source's; members are not offered it.
+        if not can_keep:
+            del self.fields["keep"]
 
     def clean_authors(self) -> list[str]:
         return _lines(self.cleaned_data["authors"])

@@ -19,8 +19,9 @@ from typing import Any
 import rules
 from django.utils.translation import gettext, gettext_noop
 
-from issues.enums import RecommendationStatus, TeamRole
+from issues.enums import STANDING_STATES, RecommendationStatus, TeamRole
 from issues.exceptions import NotAllowed
+from papers import selectors as catalogue
 
 
 def _publication_id(obj: Any) -> int | None:
@@ -93,12 +94,54 @@ def is_submitter(user: Any, recommendation: Any) -> bool:
     )
 
 
+def _edited_publications(user: Any) -> list[int]:
+    return [pk for pk, role in _roles_of(user).items() if role == TeamRole.EDITOR]
+
+
 @rules.predicate
-def recommended_unfetched_paper(user: Any, paper: Any) -> bool:
-    """The member recommended this paper, and its metadata could not be fetched."""
-    if not is_member(user) or paper is None or paper.metadata_status == "ok":
+def recommends_paper(user: Any, paper: Any) -> bool:
+    """The member's recommendation of this paper stands (neither withdrawn nor rejected)."""
+    if not is_member(user) or paper is None:
         return False
-    return paper.recommendations.filter(submitter=user).exists()
+    return paper.recommendations.filter(submitter=user, status__in=STANDING_STATES).exists()
+
+
+@rules.predicate
+def edits_where_recommended(user: Any, paper: Any) -> bool:
+    """An editor of a publication where the paper is recommended (neither withdrawn nor
+    rejected): an editor's rights over the catalogue end at their publications."""
+    if not is_member(user) or paper is None:
+        return False
+    if user.is_superuser:
+        return True
+    edited = _edited_publications(user)
+    return bool(edited) and (
+        paper.recommendations.filter(publication_id__in=edited, status__in=STANDING_STATES).exists()
+    )
+
+
+@rules.predicate
+def held_by_another_publication(user: Any, paper: Any) -> bool:
+    """An issue (draft, scheduled or published) of a publication the user does not edit holds
+    the paper: what it shows is that publication's business."""
+    if paper is None:
+        return False
+    if is_admin(user):
+        return False
+    edited = _edited_publications(user) if is_member(user) else []
+    return paper.issue_entries.exclude(issue__publication_id__in=edited).exists()
+
+
+@rules.predicate
+def paper_awaits_hand_entry(user: Any, paper: Any) -> bool:
+    """The paper's metadata is missing for good: its fetch failed or found nothing, or no
+    source can be asked."""
+    return is_member(user) and paper is not None and catalogue.awaits_hand_entry(paper)
+
+
+@rules.predicate
+def paper_entered_by_hand(user: Any, paper: Any) -> bool:
+    return is_member(user) and paper is not None and catalogue.entered_by_hand(paper)
 
 
 @rules.predicate
@@ -131,8 +174,17 @@ CAPABILITIES: dict[str, rules.Predicate] = {
     "issues.publish_issue": is_editor_of,
     "issues.correct_issue": is_editor_of,
     "issues.manage_topics": is_editor_anywhere,
-    "issues.refetch_paper_metadata": is_editor_anywhere,
-    "issues.enter_paper_metadata": is_editor_anywhere | recommended_unfetched_paper,
+    "issues.refetch_paper_metadata": edits_where_recommended,
+    # Missing metadata may be filled in by whoever recommended the paper or edits where it is
+    # recommended; a hand entry is corrected by those editors only; never over a source's
+    # metadata, and never on a paper that another publication has in an issue.
+    # (The paper's state is tested first: it costs no query.)
+    "issues.enter_paper_metadata": (
+        (paper_awaits_hand_entry & recommends_paper)
+        | ((paper_awaits_hand_entry | paper_entered_by_hand) & edits_where_recommended)
+    )
+    & ~held_by_another_publication,
+    "issues.keep_paper_metadata": edits_where_recommended & ~held_by_another_publication,
     "issues.manage_team": is_admin,
     # Editors enter items on the community's behalf (from a mailing list, an old digest): the
     # publication's weekly submission quota does not hold them back.
@@ -182,11 +234,19 @@ REFUSALS: dict[str, str] = {
     ),
     "issues.manage_topics": gettext_noop("Only editors may manage topics."),
     "issues.refetch_paper_metadata": gettext_noop(
-        "Only editors may have a paper's metadata fetched again."
+        "Only editors of a publication where this paper is recommended may have its metadata "
+        "fetched again."
     ),
     "issues.enter_paper_metadata": gettext_noop(
-        "Only editors, or members who recommended the paper while its metadata is missing, may "
-        "fill it in by hand."
+        "Only a member whose recommendation of this paper stands, or an editor of a publication "
+        "where it is recommended, may fill in its missing metadata by hand; once filled in, only "
+        "such an editor may correct it. A paper that another publication has in an issue is left "
+        "to that publication's editors."
+    ),
+    "issues.keep_paper_metadata": gettext_noop(
+        "Only editors of a publication where this paper is recommended may keep a hand entry "
+        "over the source's metadata, and never on a paper that another publication has in an "
+        "issue."
     ),
     "issues.manage_team": gettext_noop("Only administrators may grant roles."),
     "issues.exceed_submission_quota": gettext_noop(

@@ -50,7 +50,7 @@ from issues.models import (
     Review,
     Transition,
 )
-from issues.permissions import can, require
+from issues.permissions import can, is_member, require
 from issues.validators import (
     TITLE_MAX_LENGTH,
     validate_http_url,
@@ -59,8 +59,9 @@ from issues.validators import (
 )
 from newsletter import selectors as newsletter_selectors
 from newsletter import services as newsletter_services
+from papers import selectors as paper_selectors
 from papers import services as paper_services
-from papers.enums import MetadataSource, MetadataStatus
+from papers.enums import MetadataStatus
 from papers.identifiers import InvalidIdentifier, parse_identifier
 from papers.models import Paper, Topic
 from weekly.queue import enqueue_after_commit
@@ -1106,14 +1107,40 @@ def correct_issue(
 
 
 def refetch_paper_metadata(paper: Paper, *, by: Any) -> Paper:
-    """An editor's "fetch again": the paper's metadata is fetched anew by a worker.
+    """An editor's "fetch again": the paper's metadata is fetched anew by a worker, a hand entry
+    included. Refused when it would change nothing: an editor kept the hand entry, or no source
+    can be asked.
 
     Side effects: those of ``papers.services.refetch_metadata``.
     """
     require(by, "issues.refetch_paper_metadata", paper)
+    if paper.metadata_kept:
+        raise InvalidTransition(
+            gettext(
+                "An editor kept this paper's hand-entered metadata over the source's, so fetching "
+                "it again would change nothing. To have it fetched, save the hand entry again "
+                "without keeping it."
+            )
+        )
+    unavailable = paper_selectors.source_unavailable(paper)
+    if unavailable:
+        raise InvalidTransition(unavailable)
     with transaction.atomic():
         paper_services.refetch_metadata(paper)
     return paper
+
+
+def check_paper_metadata_entry(paper: Paper, *, by: Any) -> None:
+    """Raise unless ``by`` may fill in ``paper``'s metadata by hand now.
+
+    The paper's state first, so that a member is told why (its fetch is still under way, or the
+    source gave it), then the capability.
+    """
+    if is_member(by):
+        refused = paper_selectors.hand_entry_refusal(paper)
+        if refused:
+            raise InvalidTransition(refused)
+    require(by, "issues.enter_paper_metadata", paper)
 
 
 def enter_paper_metadata(
@@ -1126,15 +1153,21 @@ def enter_paper_metadata(
     abstract: str = "",
     year: int | None = None,
     title_zh: str = "",
+    keep: bool = False,
 ) -> Paper:
     """Fill in a paper's metadata by hand, when no source could (``source=manual``).
 
-    Members who recommended the paper may do so while its metadata is not fetched; editors
-    always may.
+    Only once its fetch ended ``failed`` or ``not_found``, or when no source can be asked; by a
+    member whose recommendation of it stands, or an editor of a publication where it is
+    recommended, who may also correct a hand entry (``issues.enter_paper_metadata``). A later
+    fetch from the source replaces the entry unless an editor ``keep``s it.
 
-    Side effects: rewrites the Paper's metadata, authors and institutions.
+    Side effects: those of ``papers.services.enter_metadata_by_hand`` (rewrites the Paper's
+    metadata, authors and institutions; records a MetadataEntry).
     """
-    require(by, "issues.enter_paper_metadata", paper)
+    check_paper_metadata_entry(paper, by=by)
+    if keep:
+        require(by, "issues.keep_paper_metadata", paper)
     title = _check("title", (title or "").strip(), _max_length(1000))
     if not title:
         raise InvalidInput(gettext("Give the paper's title."), field="title")
@@ -1148,29 +1181,35 @@ def enter_paper_metadata(
     title_zh = _check("title_zh", (title_zh or "").strip(), _max_length(500))
     if year is not None and not 1900 <= year <= timezone.now().year + 1:
         raise InvalidInput(gettext("Give the year the paper appeared."), field="year")
-    return paper_services.apply_paper_metadata(
-        paper,
-        paper_services.PaperMetadata(
-            title=title,
-            title_zh=title_zh,
-            abstract=abstract,
-            authors=[paper_services.AuthorData(name) for name in names["authors"]],
-            institutions=names["institutions"],
-            year=year,
-            # What the form does not show is kept as it is.
-            published_on=paper.published_on,
-            revised_on=paper.revised_on,
-            arxiv_version=paper.arxiv_version,
-            primary_category=paper.primary_category,
-            categories=paper.categories,
-            doi=paper.doi,
-            journal_ref=paper.journal_ref,
-            comment=paper.comment,
-            code_url=paper.code_url,
-            pdf_url=paper.pdf_url,
-        ),
-        source=MetadataSource.MANUAL,
-    )
+    with transaction.atomic():
+        # The row is locked and checked again: a worker may have fetched the paper meanwhile,
+        # and a hand entry never replaces a source's metadata.
+        paper = Paper.objects.select_for_update().get(pk=paper.pk)
+        check_paper_metadata_entry(paper, by=by)
+        return paper_services.enter_metadata_by_hand(
+            paper,
+            paper_services.PaperMetadata(
+                title=title,
+                title_zh=title_zh,
+                abstract=abstract,
+                authors=[paper_services.AuthorData(name) for name in names["authors"]],
+                institutions=names["institutions"],
+                year=year,
+                # What the form does not show is kept as it is.
+                published_on=paper.published_on,
+                revised_on=paper.revised_on,
+                arxiv_version=paper.arxiv_version,
+                primary_category=paper.primary_category,
+                categories=paper.categories,
+                doi=paper.doi,
+                journal_ref=paper.journal_ref,
+                comment=paper.comment,
+                code_url=paper.code_url,
+                pdf_url=paper.pdf_url,
+            ),
+            by=by,
+            keep=keep,
+        )
 
 
 # --- publications and teams ---------------------------------------------------------------------

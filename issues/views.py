@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -20,7 +19,7 @@ from issues import caching, exports, selectors, services
 from issues.exceptions import WorkflowError
 from issues.forms import PaperMetadataForm, add_workflow_error
 from issues.models import Issue, Publication
-from issues.permissions import can, refusal
+from issues.permissions import can
 from papers import selectors as catalogue
 from papers.models import Paper
 
@@ -199,15 +198,24 @@ class PaperMetadataEnterView(LoginRequiredMixin, FormView):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.paper = get_object_or_404(Paper, pk=kwargs["pk"])
-        if request.user.is_authenticated and not can(
-            request.user, "issues.enter_paper_metadata", self.paper
-        ):
-            raise PermissionDenied(refusal("issues.enter_paper_metadata"))
+        if request.user.is_authenticated:
+            try:
+                services.check_paper_metadata_entry(self.paper, by=request.user)
+            except WorkflowError as error:
+                # Back to the paper, saying why: its metadata is being fetched, came from the
+                # source, or is not this member's to enter.
+                messages.error(request, error.message)
+                return redirect("papers:paper-detail", pk=self.paper.pk)
+            self.can_keep = can(request.user, "issues.keep_paper_metadata", self.paper)
         return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return super().get_form_kwargs() | {"can_keep": self.can_keep}
 
     def get_initial(self) -> dict[str, Any]:
         paper = self.paper
-        return {
+        kept = {"keep": paper.metadata_kept} if self.can_keep else {}
+        return kept | {
             "title": paper.title,
             "title_zh": paper.title_zh,
             "authors": "\n".join(a.author.name for a in paper.authorships.select_related("author")),

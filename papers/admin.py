@@ -15,7 +15,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from papers import services
-from papers.models import Author, Authorship, Institution, Paper, PaperInstitution, Topic
+from papers.models import (
+    Author,
+    Authorship,
+    Institution,
+    MetadataEntry,
+    Paper,
+    PaperInstitution,
+    Topic,
+)
 
 
 @admin.register(Topic)
@@ -54,6 +62,43 @@ class PaperInstitutionInline(admin.TabularInline):
     extra = 0
 
 
+class MetadataEntryInline(admin.TabularInline):
+    """The hand entries of a paper's metadata: an audit, read-only."""
+
+    model = MetadataEntry
+    fields = ("entered_at", "entered_by", "kept", "values", "replaced_at", "replaced_by")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Paper | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Paper | None = None) -> bool:
+        return False
+
+
+@admin.register(MetadataEntry)
+class MetadataEntryAdmin(admin.ModelAdmin):
+    """Who entered which metadata by hand, and when: an audit, read-only."""
+
+    list_display = ("paper", "entered_by", "entered_at", "kept", "replaced_at", "replaced_by")
+    list_filter = ("kept", "replaced_by")
+    list_select_related = ("paper", "entered_by")
+    search_fields = ("paper__arxiv_id", "paper__aminer_id", "paper__doi", "paper__title")
+    date_hierarchy = "entered_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: MetadataEntry | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: MetadataEntry | None = None) -> bool:
+        return False
+
+
 class PaperAdminForm(forms.ModelForm):
     """The admin builds the form's Meta from ``PaperAdmin.fieldsets``."""
 
@@ -70,13 +115,14 @@ class PaperAdmin(admin.ModelAdmin):
     list_display = ("identifier", "title", "metadata_status", "metadata_source", "published_on")
     list_filter = ("metadata_status", "metadata_source", "primary_category")
     search_fields = ("arxiv_id", "aminer_id", "doi", "title", "title_zh")
-    inlines = (AuthorshipInline, PaperInstitutionInline)
+    inlines = (AuthorshipInline, PaperInstitutionInline, MetadataEntryInline)
     actions = ("fetch_again",)
     readonly_fields = (
         "metadata_status",
         "metadata_attempts",
         "metadata_error",
         "metadata_fetched_at",
+        "metadata_kept",
         "created_at",
         "updated_at",
     )
@@ -107,6 +153,7 @@ class PaperAdmin(admin.ModelAdmin):
                     "metadata_attempts",
                     "metadata_error",
                     "metadata_fetched_at",
+                    "metadata_kept",
                     ("created_at", "updated_at"),
                 )
             },

@@ -26,3 +26,7 @@ FETCHABLE_STATUSES = (
     MetadataStatus.NOT_FOUND,
     MetadataStatus.FAILED,
 )
+
+#: Statuses in which the source has had its say without giving the metadata: it may then be filled
+#: in by hand (``papers.selectors.awaits_hand_entry``).
+HAND_ENTRY_STATUSES = (MetadataStatus.NOT_FOUND, MetadataStatus.FAILED)

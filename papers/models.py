@@ -5,6 +5,7 @@ present, and the database, not ``clean()``, enforces it, so twenty concurrent su
 paper end in one row.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -111,6 +112,13 @@ class Paper(models.Model):
     metadata_error = models.TextField(_("last metadata error"), blank=True)
     metadata_attempts = models.PositiveSmallIntegerField(_("fetch attempts"), default=0)
     metadata_fetched_at = models.DateTimeField(_("metadata fetched at"), null=True, blank=True)
+    metadata_kept = models.BooleanField(
+        _("hand entry kept"),
+        default=False,
+        help_text=_(
+            "An editor kept the metadata entered by hand over the source's: fetches leave it alone."
+        ),
+    )
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -227,3 +235,37 @@ class PaperInstitution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.institution} #{self.position}"
+
+
+class MetadataEntry(models.Model):
+    """A paper's metadata as a member entered it by hand: who, what and when.
+
+    A later fetch from the source replaces the paper's fields, never this row, so a hand entry
+    stays on record (``replaced_at`` says when the source's metadata took its place).
+    """
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="metadata_entries")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    entered_at = models.DateTimeField(_("entered"), auto_now_add=True)
+    values = models.JSONField(_("values entered"))
+    previous = models.JSONField(_("values replaced"))
+    kept = models.BooleanField(_("kept over the source's"), default=False)
+    replaced_at = models.DateTimeField(_("replaced by a fetch"), null=True, blank=True)
+    replaced_by = models.CharField(
+        _("replaced from"), max_length=16, choices=MetadataSource.choices, blank=True
+    )
+
+    class Meta:
+        ordering = ["-entered_at", "-id"]
+        verbose_name = _("hand entry of metadata")
+        verbose_name_plural = _("hand entries of metadata")
+
+    def __str__(self) -> str:
+        return f"{self.paper.identifier_display} ({self.entered_at:%Y-%m-%d %H:%M})"

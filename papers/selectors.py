@@ -10,9 +10,10 @@ from django.contrib.postgres.search import SearchRank
 from django.db import connections
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from papers import search
-from papers.enums import MetadataSource, MetadataStatus
+from papers.enums import HAND_ENTRY_STATUSES, MetadataSource, MetadataStatus
 from papers.identifiers import Identifier
 from papers.models import Author, Authorship, Institution, Paper, PaperInstitution, Topic
 
@@ -115,17 +116,69 @@ def papers_awaiting_fetch(*, limit: int = 1000, grace: bool = True) -> list[int]
 
 
 def papers_due_for_refresh(*, limit: int = 1000) -> list[int]:
-    """arXiv papers fetched longer ago than ``ARXIV_REFRESH_AFTER``, oldest first."""
+    """arXiv papers fetched longer ago than ``ARXIV_REFRESH_AFTER``, oldest first.
+
+    arXiv papers entered by hand count too, unless an editor kept the hand entry: arXiv's
+    metadata replaces a hand entry once arXiv gives it.
+    """
     cutoff = timezone.now() - dt.timedelta(seconds=settings.ARXIV_REFRESH_AFTER)
     return list(
         Paper.objects.filter(
+            Q(metadata_source=MetadataSource.ARXIV)
+            | Q(
+                metadata_source=MetadataSource.MANUAL,
+                metadata_kept=False,
+                arxiv_id__isnull=False,
+            ),
             metadata_status=MetadataStatus.OK,
-            metadata_source=MetadataSource.ARXIV,
             metadata_fetched_at__lt=cutoff,
         )
         .order_by("metadata_fetched_at")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def source_unavailable(paper: Paper) -> str:
+    """Why no source can be asked for the paper's metadata, or "" when one can."""
+    if paper.arxiv_id:
+        return ""
+    if paper.aminer_id:
+        if settings.AMINER_API_TOKEN:
+            return ""
+        return gettext("AMiner cannot be asked for this paper's metadata: this site has no token.")
+    return gettext("Only a DOI is known for this paper: no source can be asked for its metadata.")
+
+
+def awaits_hand_entry(paper: Paper) -> bool:
+    """Whether the paper's metadata is missing for good, so that it may be filled in by hand:
+    its fetch ended ``failed`` or ``not_found``, or no source can be asked at all."""
+    if paper.metadata_status in HAND_ENTRY_STATUSES:
+        return True
+    return paper.metadata_status == MetadataStatus.PENDING and bool(source_unavailable(paper))
+
+
+def entered_by_hand(paper: Paper) -> bool:
+    return paper.metadata_status == MetadataStatus.OK and (
+        paper.metadata_source == MetadataSource.MANUAL
+    )
+
+
+def hand_entry_refusal(paper: Paper) -> str:
+    """Why the paper's metadata may not be entered by hand now, or "" when it may: when it is
+    missing for good, or was entered by hand before (who may correct that is the caller's
+    business)."""
+    if awaits_hand_entry(paper) or entered_by_hand(paper):
+        return ""
+    source = "AMiner" if paper.aminer_id and not paper.arxiv_id else "arXiv"
+    if paper.metadata_status == MetadataStatus.OK:
+        return gettext(
+            "This paper's metadata was fetched from %(source)s; it is not replaced by hand. An "
+            "editor may have it fetched again."
+        ) % {"source": paper.get_metadata_source_display()}
+    return gettext(
+        "This paper's metadata is still being fetched from %(source)s. It may be filled in by "
+        "hand only if that fails."
+    ) % {"source": source}
 
 
 def _published_entries() -> QuerySet[Any]:

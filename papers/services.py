@@ -12,13 +12,20 @@ from typing import Any
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from papers.clients import aminer, arxiv
 from papers.enums import MetadataSource, MetadataStatus
 from papers.identifiers import Identifier
-from papers.models import Author, Authorship, Institution, Paper, PaperInstitution
+from papers.models import (
+    Author,
+    Authorship,
+    Institution,
+    MetadataEntry,
+    Paper,
+    PaperInstitution,
+)
 from papers.ratelimit import LimiterBusy, rate_limiter
 from weekly.queue import enqueue_after_commit
 
@@ -105,13 +112,18 @@ def apply_paper_metadata(paper: Paper, metadata: PaperMetadata, *, source: str) 
     Authors and institutions are replaced in the order given. A DOI already held by another paper
     is not taken over (the other row keeps it), so that a refresh never breaks the catalogue's
     uniqueness. Texts and lists beyond the catalogue's limits (``TITLE_MAX_LENGTH`` and the
-    others above) are cut, and ``metadata_error`` names what was cut.
+    others above) are cut, and ``metadata_error`` names what was cut. Metadata from a source
+    replaces a hand entry whole (its Chinese title too); the hand entry stays in its
+    ``MetadataEntry``, marked replaced.
 
     Side effects: updates the Paper; replaces its Authorship and PaperInstitution rows; may insert
-    Author and Institution rows.
+    Author and Institution rows; may mark MetadataEntry rows replaced.
     """
     if source not in MetadataSource.values:
         raise ValueError(f"Unknown metadata source {source!r}")
+    replacing_hand_entry = (
+        paper.metadata_source == MetadataSource.MANUAL and source != MetadataSource.MANUAL
+    )
     cut: list[str] = []
     paper.title = _cut_text(metadata.title.strip(), TITLE_MAX_LENGTH, "the title", cut)
     paper.abstract = _cut_text(metadata.abstract.strip(), ABSTRACT_MAX_LENGTH, "the abstract", cut)
@@ -137,7 +149,7 @@ def apply_paper_metadata(paper: Paper, metadata: PaperMetadata, *, source: str) 
     if metadata.code_url and _fits("code_url", metadata.code_url):
         paper.code_url = metadata.code_url
     paper.pdf_url = metadata.pdf_url if _fits("pdf_url", metadata.pdf_url) else ""
-    if metadata.title_zh:
+    if metadata.title_zh or replacing_hand_entry:
         paper.title_zh = _fit("title_zh", metadata.title_zh.strip())
     doi = _normalize_doi(metadata.doi)
     if doi and not _fits("doi", doi):
@@ -148,9 +160,56 @@ def apply_paper_metadata(paper: Paper, metadata: PaperMetadata, *, source: str) 
     paper.metadata_source = source
     paper.metadata_error = f"Cut to the catalogue's limits: {'; '.join(cut)}." if cut else ""
     paper.metadata_fetched_at = timezone.now()
+    if source != MetadataSource.MANUAL:
+        paper.metadata_kept = False
     paper.save()
     _replace_authors(paper, authors)
     _replace_institutions(paper, institutions)
+    if replacing_hand_entry:
+        paper.metadata_entries.filter(replaced_at__isnull=True).update(
+            replaced_at=paper.metadata_fetched_at, replaced_by=source
+        )
+    return paper
+
+
+def _hand_fields(paper: Paper) -> dict[str, Any]:
+    """The fields a hand entry writes, as stored."""
+    return {
+        "title": paper.title,
+        "title_zh": paper.title_zh,
+        "abstract": paper.abstract,
+        "year": paper.year,
+        "authors": [a.author.name for a in paper.authorships.select_related("author")],
+        "institutions": [
+            i.institution.name for i in paper.paper_institutions.select_related("institution")
+        ],
+        "status": paper.metadata_status,
+        "source": paper.metadata_source,
+    }
+
+
+@transaction.atomic
+def enter_metadata_by_hand(
+    paper: Paper, metadata: PaperMetadata, *, by: Any, keep: bool = False
+) -> Paper:
+    """Store metadata entered by hand (source ``manual``) and record who entered what.
+
+    A later fetch from the source replaces it, unless ``keep``: then fetches leave the paper alone
+    until a hand entry without ``keep``. Who may do this is the caller's business.
+
+    Side effects: those of ``apply_paper_metadata``; sets ``Paper.metadata_kept``; inserts a
+    MetadataEntry with the values entered and those they replaced.
+    """
+    previous = _hand_fields(paper)
+    paper.metadata_kept = keep
+    apply_paper_metadata(paper, metadata, source=MetadataSource.MANUAL)
+    MetadataEntry.objects.create(
+        paper=paper,
+        entered_by=by,
+        values=_hand_fields(paper),
+        previous=previous,
+        kept=keep,
+    )
     return paper
 
 
@@ -331,11 +390,15 @@ def _record_error(
 
 def _entry_metadata(entry: arxiv.ArxivEntry, paper: Paper) -> PaperMetadata:
     institutions = [aff for author in entry.authors for aff in author.affiliations]
+    if not institutions and paper.metadata_source != MetadataSource.MANUAL:
+        # arXiv rarely names affiliations: those known from elsewhere stay, but not a hand
+        # entry's, which the source's metadata replaces.
+        institutions = [pi.institution.name for pi in paper.paper_institutions.all()]
     return PaperMetadata(
         title=entry.title,
         abstract=entry.abstract,
         authors=[AuthorData(a.name, "; ".join(a.affiliations)) for a in entry.authors],
-        institutions=institutions or [pi.institution.name for pi in paper.paper_institutions.all()],
+        institutions=institutions,
         published_on=entry.published.date() if entry.published else None,
         revised_on=entry.updated.date() if entry.updated else None,
         arxiv_version=entry.version,
@@ -359,14 +422,15 @@ def fetch_metadata(
 ) -> FetchOutcome:
     """Fetch the metadata of these papers: arXiv ones in batches of 100, AMiner ones one by one.
 
-    Papers whose metadata is ``ok`` are skipped unless ``refresh``; a refresh rewrites a paper
-    only when arXiv has a newer version. Papers entered by hand are never overwritten by a
-    refresh. A passing fault leaves the paper ``pending`` with the error and lists it in
-    ``retry``, unless this is the ``final_attempt``, which marks it ``failed``. Each paper is
-    stored on its own: one the database refuses is ``failed`` alone, its batch-mates stored. A
-    fetch stopped midway (an exception, the task's soft time limit) hands its unfinished papers
-    back as ``pending``, each attempt counted, and a paper is given up after ``MAX_ATTEMPTS``.
-    Running this twice gives the same rows as running it once.
+    Papers whose metadata is ``ok`` are skipped unless ``refresh`` or entered by hand; a refresh
+    rewrites a paper only when arXiv has a newer version. Metadata from the source replaces a
+    hand entry, unless an editor kept it: kept papers are never fetched. A passing fault leaves
+    the paper ``pending`` with the error and lists it in ``retry``, unless this is the
+    ``final_attempt``, which marks it ``failed``. Each paper is stored on its own: one the
+    database refuses is ``failed`` alone, its batch-mates stored. A fetch stopped midway (an
+    exception, the task's soft time limit) hands its unfinished papers back as ``pending``, each
+    attempt counted, and a paper is given up after ``MAX_ATTEMPTS``. Running this twice gives the
+    same rows as running it once.
 
     Side effects: updates Papers (status, error, attempts, metadata); calls arXiv and AMiner.
     """
@@ -374,10 +438,11 @@ def fetch_metadata(
     papers = Paper.objects.filter(pk__in=list(paper_ids)).prefetch_related(
         "paper_institutions__institution"
     )
-    if refresh:
-        papers = papers.exclude(metadata_source=MetadataSource.MANUAL)
-    else:
-        papers = papers.filter(metadata_status__in=UNFETCHED_STATUSES)
+    papers = papers.exclude(metadata_kept=True)
+    if not refresh:
+        papers = papers.filter(
+            Q(metadata_status__in=UNFETCHED_STATUSES) | Q(metadata_source=MetadataSource.MANUAL)
+        )
     papers = _start_fetching(list(papers), outcome)
     try:
         _fetch(
@@ -563,6 +628,7 @@ def _fetch_from_arxiv(
             unchanged_version = (
                 refresh
                 and paper.metadata_status == MetadataStatus.OK
+                and paper.metadata_source != MetadataSource.MANUAL
                 and (entry.version or 0) <= (paper.arxiv_version or 0)
             )
             if unchanged_version:
@@ -591,6 +657,8 @@ def _fetch_from_aminer(
         try:
             found = client.fetch(paper.aminer_id)
         except aminer.AminerNotConfigured as error:
+            if _keeps_metadata(paper, outcome, str(error)):
+                continue
             # Not a fault of the paper: it waits, and the member can fill it in by hand.
             _record_error(
                 [paper.pk], status=MetadataStatus.PENDING, error=str(error), attempt=False
@@ -598,6 +666,8 @@ def _fetch_from_aminer(
             outcome.waiting.append(paper.pk)
             continue
         except aminer.AminerAuthError as error:
+            if _keeps_metadata(paper, outcome, str(error)):
+                continue
             _record_error([paper.pk], status=MetadataStatus.FAILED, error=str(error))
             outcome.failed.append(paper.pk)
             continue
@@ -619,6 +689,10 @@ def _fetch_from_aminer(
             )
             continue
         if found is None:
+            if _keeps_metadata(
+                paper, outcome, f"AMiner has no paper with the id {paper.aminer_id}."
+            ):
+                continue
             _record_error(
                 [paper.pk],
                 status=MetadataStatus.NOT_FOUND,
@@ -663,7 +737,7 @@ def _store(
     batch-mates are stored: one hostile entry never holds up the others."""
     had_metadata = paper.metadata_status == MetadataStatus.OK
     try:
-        apply_paper_metadata(paper, build(), source=source)
+        stored = _apply_unless_kept(paper, build(), source=source)
     except SoftTimeLimitExceeded:
         raise
     except Exception as error:
@@ -692,7 +766,37 @@ def _store(
             )
             outcome.failed.append(paper.pk)
         return
-    outcome.fetched.append(paper.pk)
+    (outcome.fetched if stored else outcome.unchanged).append(paper.pk)
+
+
+def _apply_unless_kept(paper: Paper, metadata: PaperMetadata, *, source: str) -> bool:
+    """Store what a source gave, unless an editor kept a hand entry meanwhile; whether stored.
+
+    The fetch read its papers before asking the source, seconds ago: the row is locked and read
+    again, so a hand entry kept in between (``enter_metadata_by_hand`` locks it too) stays.
+    """
+    with transaction.atomic():
+        current = (
+            Paper.objects.select_for_update()
+            .filter(pk=paper.pk)
+            .values("metadata_kept", "metadata_source")
+            .first()
+        )
+        if current is None or current["metadata_kept"]:
+            return False
+        paper.metadata_source = current["metadata_source"]
+        apply_paper_metadata(paper, metadata, source=source)
+    return True
+
+
+def _keeps_metadata(paper: Paper, outcome: FetchOutcome, error: str) -> bool:
+    """A paper whose metadata is ``ok`` (refreshed, or entered by hand) keeps it when the source
+    gives nothing better: only the error is noted. False for a paper still without metadata."""
+    if paper.metadata_status != MetadataStatus.OK:
+        return False
+    _record_error([paper.pk], status=MetadataStatus.OK, error=error, attempt=False)
+    outcome.unchanged.append(paper.pk)
+    return True
 
 
 def _passing_database_fault(error: Exception) -> bool:

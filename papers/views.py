@@ -34,7 +34,9 @@ class PaperDetailView(TemplateView):
             or next((e.shown_title_zh for e in reversed(featured) if e.shown_title_zh), ""),
             # Capabilities are named, not imported: the editorial app defines them.
             can_refetch=user.has_perm("issues.refetch_paper_metadata", paper),
-            can_enter=user.has_perm("issues.enter_paper_metadata", paper),
+            # (Django grants a superuser every permission: the paper's state still decides.)
+            can_enter=(selectors.awaits_hand_entry(paper) or selectors.entered_by_hand(paper))
+            and user.has_perm("issues.enter_paper_metadata", paper),
         )
         return context
 

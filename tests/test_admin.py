@@ -34,7 +34,7 @@ from issues.models import (
 from newsletter import services as newsletter_services
 from newsletter.models import Delivery, Subscriber
 from papers.enums import MetadataStatus
-from papers.models import Paper, Topic
+from papers.models import MetadataEntry, Paper, Topic
 from papers.services import AuthorData, PaperMetadata, apply_paper_metadata
 from tests.factories import SubscriberFactory
 
@@ -55,6 +55,7 @@ READ_ONLY_MODELS = {
     Notification,
     Subscriber,
     Delivery,
+    MetadataEntry,
 }
 
 
@@ -127,6 +128,17 @@ def site(
         news_title="A new benchmark for retrieval",
         news_url="https://news.example.org/benchmark",
         summary="A benchmark of 18 retrieval tasks.",
+    )
+    # A paper whose fetch gave up, filled in by hand by the member who recommended it.
+    unfetched = services.create_recommendation(
+        by=contributor, publication=publication, identifier="2401.00042", summary="Worth a look."
+    )
+    Paper.objects.filter(pk=unfetched.paper_id).update(metadata_status=MetadataStatus.FAILED)
+    services.enter_paper_metadata(
+        Paper.objects.get(pk=unfetched.paper_id),
+        by=contributor,
+        title="Entered by Hand",
+        authors=["Ada Lovelace"],
     )
     draft = services.create_issue(publication, by=admin_user, title="Next week")
     return SimpleNamespace(

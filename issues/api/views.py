@@ -295,6 +295,11 @@ class PaperRefetchView(APIView):
         request=None,
         responses={202: PaperSerializer},
         summary="Have the paper's metadata fetched again (editors)",
+        description=(
+            "Editors of a publication where the paper is recommended. A hand entry is fetched "
+            "again too; a kept hand entry, or a paper no source can be asked about, is refused "
+            "with 409."
+        ),
     )
     def post(self, request: Request, pk: int) -> Response:
         paper = services.refetch_paper_metadata(_paper(pk), by=request.user)
@@ -310,8 +315,12 @@ class PaperMetadataView(APIView):
         responses=PaperSerializer,
         summary="Fill in a paper's metadata by hand",
         description=(
-            "Editors always may; the members who recommended the paper may while its metadata "
-            "could not be fetched."
+            "Once the paper's fetch ended failed or not_found, or when no source can be asked "
+            "(409 before that, and over a source's metadata): a member whose recommendation of "
+            "the paper stands, or an editor of a publication where it is recommended, who may "
+            "also correct a hand entry and keep it over the source's. Never a paper that another "
+            "publication has in an issue. A later fetch from the source replaces the entry "
+            "unless it is kept."
         ),
     )
     def put(self, request: Request, pk: int) -> Response:

@@ -26,6 +26,10 @@ class MetadataStateSerializer(serializers.Serializer):
     error = serializers.CharField(source="metadata_error")
     attempts = serializers.IntegerField(source="metadata_attempts")
     fetched_at = serializers.DateTimeField(source="metadata_fetched_at", allow_null=True)
+    kept = serializers.BooleanField(
+        source="metadata_kept",
+        help_text="An editor kept the hand entry over the source's: fetches leave it alone.",
+    )
 
 
 class PaperSerializer(serializers.ModelSerializer):
@@ -97,3 +101,12 @@ class PaperMetadataSerializer(serializers.Serializer):
         max_length=20_000, required=False, allow_blank=True, default=""
     )
     year = serializers.IntegerField(min_value=1900, max_value=2100, required=False, allow_null=True)
+    keep = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=(
+            "Keep this entry over the source's metadata: fetches leave it alone until it is "
+            "entered again without keep (editors of a publication where the paper is "
+            "recommended)."
+        ),
+    )

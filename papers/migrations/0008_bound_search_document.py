@@ -150,7 +150,7 @@ BACKWARD = [
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("papers", "0006_search_vector_storage_main"),
+        ("papers", "0007_metadata_entry_and_kept"),
     ]
 
     operations = [

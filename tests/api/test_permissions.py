@@ -33,7 +33,7 @@ from issues.models import (
     Transition,
 )
 from papers.enums import MetadataSource, MetadataStatus
-from papers.models import Paper, Topic
+from papers.models import MetadataEntry, Paper, Topic
 from tests.api.conftest import client_for
 from tests.factories import (
     TEST_PASSWORD,
@@ -76,6 +76,11 @@ _FIXTURE_OF_ROLE = {
     "other_editor": "other_editor",
     "admin": "admin_user",
 }
+
+
+def _refused_by_state() -> dict[str, int]:
+    """409 for every member: the object's state allows the operation to nobody."""
+    return {role: 401 if role == "anonymous" else 409 for role in ROLES}
 
 
 def _statuses(
@@ -235,11 +240,11 @@ def _draft_and_published_issues(world: World) -> dict[str, Any]:
     }
 
 
-def _paper(metadata_status: str) -> Arrange:
+def _paper(metadata_status: str, *, source: str = MetadataSource.ARXIV) -> Arrange:
     """A paper the contributor recommended, its metadata in ``metadata_status``."""
 
     def arrange(world: World) -> dict[str, Any]:
-        paper = PaperFactory(metadata_status=metadata_status)
+        paper = PaperFactory(metadata_status=metadata_status, metadata_source=source)
         RecommendationFactory(
             publication=world.publication, submitter=world.contributor, paper=paper
         )
@@ -387,6 +392,9 @@ def _check_metadata_entered(world: World, response: Response) -> None:
         MetadataStatus.OK,
     )
     assert response.data["authors"] == ["Ada Lovelace"]
+    entry = MetadataEntry.objects.get(paper=paper)
+    assert (entry.entered_by, entry.values["title"]) == (world.actor, "Entered by Hand")
+    assert entry.kept is paper.metadata_kept is response.data["metadata"]["kept"]
 
 
 def _check_refetch_requested(world: World, response: Response) -> None:
@@ -659,15 +667,16 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation(
         "POST",
         "papers/{id}/refetch/",
-        _statuses(202, ANY_EDITOR),
+        # The editors of a publication where the paper is recommended.
+        _statuses(202, EDITORS),
         arrange=_paper(MetadataStatus.FAILED),
         check=_check_refetch_requested,
     ),
     Operation(
         "PUT",
         "papers/{id}/metadata/",
-        # Any editor; and the member who recommended it, while its metadata is missing.
-        _statuses(200, ANY_EDITOR | SUBMITTER),
+        # Once its fetch failed: the member who recommended it, and the editors where it is.
+        _statuses(200, EDITORS | SUBMITTER),
         arrange=_paper(MetadataStatus.FAILED),
         body=lambda world: {"title": "Entered by Hand", "authors": ["Ada Lovelace"]},
         check=_check_metadata_entered,
@@ -675,11 +684,29 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation(
         "PUT",
         "papers/{id}/metadata/",
-        _statuses(200, ANY_EDITOR),
+        # Never over a source's metadata, nor while it is being fetched: nobody may.
+        _refused_by_state(),
         arrange=_paper(MetadataStatus.OK),
         body=lambda world: {"title": "Entered by Hand", "authors": ["Ada Lovelace"]},
-        check=_check_metadata_entered,
         variant="metadata fetched",
+    ),
+    Operation(
+        "PUT",
+        "papers/{id}/metadata/",
+        _refused_by_state(),
+        arrange=_paper(MetadataStatus.PENDING),
+        body=lambda world: {"title": "Entered by Hand", "authors": ["Ada Lovelace"]},
+        variant="metadata pending",
+    ),
+    Operation(
+        "PUT",
+        "papers/{id}/metadata/",
+        # A hand entry is corrected, and kept over the source's, by those editors only.
+        _statuses(200, EDITORS),
+        arrange=_paper(MetadataStatus.OK, source=MetadataSource.MANUAL),
+        body=lambda world: {"title": "Entered by Hand", "authors": ["Ada Lovelace"], "keep": True},
+        check=_check_metadata_entered,
+        variant="entered by hand, kept",
     ),
     Operation(
         "GET",
@@ -816,7 +843,12 @@ OPERATIONS: tuple[Operation, ...] = (
 # --- the tests ------------------------------------------------------------------------------------
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
-ERROR_CODES = {401: "not_authenticated", 403: "not_allowed", 404: "not_found"}
+ERROR_CODES = {
+    401: "not_authenticated",
+    403: "not_allowed",
+    404: "not_found",
+    409: "invalid_transition",
+}
 
 
 @pytest.fixture
@@ -829,7 +861,17 @@ def other_editor(other_publication: Publication) -> Any:
 
 def _footprint() -> dict[str, int]:
     """How many rows of each kind a request could write: a refusal changes none."""
-    models = (Issue, IssueEntry, Correction, Recommendation, Review, Transition, Paper, Token)
+    models = (
+        Issue,
+        IssueEntry,
+        Correction,
+        Recommendation,
+        Review,
+        Transition,
+        Paper,
+        MetadataEntry,
+        Token,
+    )
     return {model.__name__: model.objects.count() for model in models}
 
 

@@ -20,9 +20,9 @@ from issues import services
 from issues.enums import TeamRole, Verdict
 from issues.models import Issue, Publication, Recommendation
 from newsletter import services as newsletter
-from papers.enums import MetadataSource, MetadataStatus
+from papers.enums import MetadataStatus
 from papers.identifiers import parse_identifier
-from papers.services import AuthorData, PaperMetadata, apply_paper_metadata, get_or_create_paper
+from papers.services import AuthorData, PaperMetadata, enter_metadata_by_hand, get_or_create_paper
 from tests.factories import PaperFactory
 
 #: Text that trips careless encoders: Chinese, astral-plane emoji and letters, a zero-width
@@ -98,7 +98,7 @@ def build_site() -> dict[str, Any]:
 
     # A paper with Unicode metadata and a failed one (its fetch gave up).
     paper, _created = get_or_create_paper(parse_identifier("2203.15556"))
-    apply_paper_metadata(
+    enter_metadata_by_hand(
         paper,
         PaperMetadata(
             title=f"Training Compute-Optimal Large Language Models {ODD}",
@@ -109,7 +109,8 @@ def build_site() -> dict[str, Any]:
             categories=["cs.CL", "cs.LG"],
             pdf_url="https://arxiv.org/pdf/2203.15556",
         ),
-        source=MetadataSource.MANUAL,
+        by=editor,
+        keep=True,
     )
     PaperFactory(
         arxiv_id="2401.99999",

@@ -11,7 +11,9 @@ from issues.enums import IssueStatus, RecommendationStatus, TeamRole
 from issues.exceptions import NotAllowed
 from issues.models import Publication
 from issues.permissions import CAPABILITIES, REFUSALS, can, require
+from papers.enums import MetadataSource
 from tests.factories import (
+    IssueEntryFactory,
     IssueFactory,
     MembershipFactory,
     PaperFactory,
@@ -78,12 +80,35 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "issues.publish_issue": {f"issue:{s}": EDITORS for s in (_I.DRAFT, _I.SCHEDULED)},
     "issues.correct_issue": {f"issue:{_I.PUBLISHED}": EDITORS},
     "issues.manage_topics": {"none": ANY_EDITOR},
-    "issues.refetch_paper_metadata": {"paper:ok": ANY_EDITOR, "paper:failed": ANY_EDITOR},
+    # The paper is recommended by the contributor to the publication under test, unless said.
+    "issues.refetch_paper_metadata": {
+        "paper:ok": EDITORS,
+        "paper:failed": EDITORS,
+        "paper:manual": EDITORS,
+        # No recommendation of it stands: no publication's editor holds it.
+        "paper:failed+withdrawn": frozenset({"superuser"}),
+    },
     "issues.enter_paper_metadata": {
-        # The contributor recommended the paper: they may fill it in only while it is missing.
-        "paper:ok": ANY_EDITOR,
-        "paper:failed": ANY_EDITOR | SUBMITTER,
-        "paper:not_found": ANY_EDITOR | SUBMITTER,
+        # Never over a source's metadata, never while it is being fetched.
+        "paper:ok": frozenset(),
+        "paper:pending": frozenset(),
+        "paper:fetching": frozenset(),
+        # Missing for good: the recommending member, and the editors where it is recommended.
+        "paper:failed": EDITORS | SUBMITTER,
+        "paper:not_found": EDITORS | SUBMITTER,
+        "paper:pending+aminer_without_token": EDITORS | SUBMITTER,
+        # A hand entry is corrected by those editors only.
+        "paper:manual": EDITORS,
+        "paper:failed+withdrawn": frozenset({"superuser"}),
+        "paper:failed+rejected": frozenset({"superuser"}),
+        # Another publication has it in an issue: its business, and its editors'.
+        "paper:failed+drafted_elsewhere": frozenset({"other_editor", "superuser"}),
+        "paper:manual+published_elsewhere": frozenset({"other_editor", "superuser"}),
+    },
+    "issues.keep_paper_metadata": {
+        "paper:manual": EDITORS,
+        "paper:failed+withdrawn": frozenset({"superuser"}),
+        "paper:manual+published_elsewhere": frozenset({"other_editor", "superuser"}),
     },
     "issues.manage_team": {"none": frozenset({"superuser"})},
     "issues.exceed_submission_quota": {"publication": EDITORS},
@@ -117,7 +142,34 @@ def _user(role: str, publication: Publication, other: Publication, contributor: 
     return user
 
 
-def _subject(subject: str, publication: Publication, contributor: Any) -> Any:
+def _paper(state: str, publication: Publication, other: Publication, contributor: Any) -> Any:
+    """A paper in ``state`` (``status+circumstance``) that the contributor recommended."""
+    status, _sep, circumstance = state.partition("+")
+    if status == "manual":
+        paper = PaperFactory(metadata_source=MetadataSource.MANUAL)
+    elif circumstance == "aminer_without_token":
+        paper = PaperFactory(
+            arxiv_id=None, aminer_id="614407b25244ab9dcbd29c5c", metadata_status=status
+        )
+    else:
+        paper = PaperFactory(metadata_status=status)
+    recommendation_status = {
+        "withdrawn": RecommendationStatus.WITHDRAWN,
+        "rejected": RecommendationStatus.REJECTED,
+    }.get(circumstance, RecommendationStatus.SUBMITTED)
+    RecommendationFactory(
+        publication=publication, submitter=contributor, paper=paper, status=recommendation_status
+    )
+    if circumstance in ("drafted_elsewhere", "published_elsewhere"):
+        IssueEntryFactory(
+            issue__publication=other,
+            issue__published=circumstance == "published_elsewhere",
+            recommendation__paper=paper,
+        )
+    return paper
+
+
+def _subject(subject: str, publication: Publication, other: Publication, contributor: Any) -> Any:
     kind, _sep, state = subject.partition(":")
     if kind == "publication":
         return publication
@@ -130,9 +182,7 @@ def _subject(subject: str, publication: Publication, contributor: Any) -> Any:
             published=state == IssueStatus.PUBLISHED,
         )
     if kind == "paper":
-        paper = PaperFactory(metadata_status=state)
-        RecommendationFactory(publication=publication, submitter=contributor, paper=paper)
-        return paper
+        return _paper(state, publication, other, contributor)
     return None
 
 
@@ -143,6 +193,7 @@ def test_matrix_covers_every_capability() -> None:
 
 @pytest.mark.parametrize(("role", "capability", "subject", "allowed"), _cases())
 def test_can_role_capability_state(
+    settings: Any,
     publication: Publication,
     other_publication: Publication,
     contributor: Any,
@@ -151,8 +202,9 @@ def test_can_role_capability_state(
     subject: str,
     allowed: bool,
 ) -> None:
+    settings.AMINER_API_TOKEN = ""  # AMiner cannot be asked: its papers wait for a hand entry
     user = _user(role, publication, other_publication, contributor)
-    obj = _subject(subject, publication, contributor)
+    obj = _subject(subject, publication, other_publication, contributor)
     assert can(user, capability, obj) is allowed
 
 
@@ -194,7 +246,7 @@ def test_has_perm_publish_issue_agrees_with_can(
     state: str,
 ) -> None:
     user = _user(role, publication, other_publication, contributor)
-    issue = _subject(f"issue:{state}", publication, contributor)
+    issue = _subject(f"issue:{state}", publication, other_publication, contributor)
     expected = role in EDITORS
     assert can(user, "issues.publish_issue", issue) is expected
     assert user.has_perm("issues.publish_issue", issue) is expected

@@ -17,19 +17,34 @@ from django.urls import reverse
 from django.utils import timezone
 
 from issues import services
-from issues.exceptions import InvalidInput, NotAllowed
+from issues.exceptions import InvalidInput, InvalidTransition, NotAllowed
 from issues.models import Publication
 from issues.permissions import REFUSALS
+from papers import services as paper_services
 from papers.enums import MetadataSource, MetadataStatus
-from papers.models import Paper
-from tests.factories import PaperFactory, RecommendationFactory, UserFactory
+from papers.models import MetadataEntry, Paper
+from tests.factories import IssueEntryFactory, PaperFactory, RecommendationFactory, UserFactory
+from tests.stubs.arxiv import ArxivStandIn, needs_recordings
 
 pytestmark = pytest.mark.django_db
 
-REFETCH_REFUSED = "Only editors may have a paper's metadata fetched again."
+REFETCH_REFUSED = (
+    "Only editors of a publication where this paper is recommended may have its metadata "
+    "fetched again."
+)
 ENTER_REFUSED = (
-    "Only editors, or members who recommended the paper while its metadata is missing, may "
-    "fill it in by hand."
+    "Only a member whose recommendation of this paper stands, or an editor of a publication "
+    "where it is recommended, may fill in its missing metadata by hand; once filled in, only "
+    "such an editor may correct it. A paper that another publication has in an issue is left "
+    "to that publication's editors."
+)
+KEPT_REFUSED = (
+    "An editor kept this paper's hand-entered metadata over the source's, so fetching it again "
+    "would change nothing. To have it fetched, save the hand entry again without keeping it."
+)
+FETCHED_REFUSED = (
+    "This paper's metadata was fetched from arXiv; it is not replaced by hand. An editor may "
+    "have it fetched again."
 )
 #: What the eager fetch leaves behind: the autouse ``_offline`` fixture points arXiv at a closed
 #: port, and an in-process task is its own final attempt.
@@ -147,6 +162,7 @@ def test_paper_refetch_by_editor_resets_a_failed_paper_then_the_eager_fetch_fail
 def test_paper_refetch_by_editor_not_found_paper_commits_and_fetches(
     client: Client,
     editor: Any,
+    publication: Publication,
     django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
     paper = _failed(
@@ -154,6 +170,7 @@ def test_paper_refetch_by_editor_not_found_paper_commits_and_fetches(
         metadata_error="arXiv has no paper with the id 2401.00042.",
         metadata_attempts=1,
     )
+    RecommendationFactory(publication=publication, paper=paper)
     client.force_login(editor)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client.post(_refetch_url(paper))
@@ -168,28 +185,32 @@ def test_paper_refetch_by_editor_not_found_paper_commits_and_fetches(
     )
 
 
-def test_paper_refetch_by_editor_of_another_publication_is_allowed(
+def test_paper_refetch_by_editor_of_another_publication_is_refused(
     client: Client,
     other_publication: Publication,
     failed_paper: Paper,
     django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
+    """An editor's rights end at their publications: the paper is recommended elsewhere only."""
     other_editor = UserFactory(username="other-editor")
     other_editor.memberships.create(publication=other_publication, role="editor")
+    before = _state(failed_paper)
     client.force_login(other_editor)
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client.post(_refetch_url(failed_paper))
 
-    assert _messages(response) == [
-        ("success", "The paper's metadata will be fetched again shortly.")
-    ]
-    assert (_state(failed_paper)["status"], len(callbacks)) == (MetadataStatus.PENDING, 1)
+    assert _messages(response) == [("error", REFETCH_REFUSED)]
+    assert (callbacks, _state(failed_paper)) == ([], before)
 
 
 def test_paper_refetch_ok_paper_is_refreshed_without_reset(
-    client: Client, editor: Any, django_capture_on_commit_callbacks: Callable[..., Any]
+    client: Client,
+    editor: Any,
+    publication: Publication,
+    django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
     paper = PaperFactory(title="Fetched", metadata_attempts=1)
+    RecommendationFactory(publication=publication, paper=paper)
     client.force_login(editor)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client.post(_refetch_url(paper))
@@ -208,9 +229,13 @@ def test_paper_refetch_ok_paper_is_refreshed_without_reset(
 
 
 def test_paper_refetch_ok_paper_keeps_ok_when_arxiv_is_unreachable(
-    client: Client, editor: Any, django_capture_on_commit_callbacks: Callable[..., Any]
+    client: Client,
+    editor: Any,
+    publication: Publication,
+    django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
     paper = PaperFactory(title="Fetched", authors=["Ada Lovelace"])
+    RecommendationFactory(publication=publication, paper=paper)
     client.force_login(editor)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(_refetch_url(paper))
@@ -395,7 +420,7 @@ def test_paper_enter_metadata_post_by_recommender_saves_and_redirects(
     assert failed_paper.metadata_fetched_at is not None
 
 
-def test_paper_enter_metadata_post_again_after_it_became_ok_is_403(
+def test_paper_enter_metadata_post_again_after_it_became_ok_is_refused(
     client: Client, contributor: Any, failed_paper: Paper
 ) -> None:
     client.force_login(contributor)
@@ -403,15 +428,41 @@ def test_paper_enter_metadata_post_again_after_it_became_ok_is_403(
 
     response = client.post(_enter_url(failed_paper), {**VALID_POST, "title": "Overwritten"})
 
-    assert response.status_code == 403
+    assert (response.status_code, response.url) == (302, _paper_url(failed_paper))
+    assert _messages(response)[-1] == ("error", ENTER_REFUSED)
     assert _state(failed_paper) == SAVED
-    assert client.get(_enter_url(failed_paper)).status_code == 403
+    assert MetadataEntry.objects.filter(paper=failed_paper).count() == 1
+    assert client.get(_enter_url(failed_paper)).url == _paper_url(failed_paper)
 
 
-def test_paper_enter_metadata_by_editor_on_an_ok_paper(client: Client, editor: Any) -> None:
+def test_paper_enter_metadata_by_editor_over_fetched_metadata_is_refused(
+    client: Client, editor: Any, publication: Publication
+) -> None:
     paper = PaperFactory(
         title="Old title", year=2017, authors=["Old Author"], institutions=["Old Lab"]
     )
+    RecommendationFactory(publication=publication, paper=paper)
+    before = _state(paper)
+    client.force_login(editor)
+    response = client.post(_enter_url(paper), VALID_POST)
+
+    assert (response.status_code, response.url) == (302, _paper_url(paper))
+    assert _messages(response) == [("error", FETCHED_REFUSED)]
+    assert _state(paper) == before
+    assert before["source"] == MetadataSource.ARXIV
+
+
+def test_paper_enter_metadata_by_editor_corrects_a_hand_entry(
+    client: Client, editor: Any, publication: Publication
+) -> None:
+    paper = PaperFactory(
+        title="Old title",
+        year=2017,
+        authors=["Old Author"],
+        institutions=["Old Lab"],
+        metadata_source=MetadataSource.MANUAL,
+    )
+    RecommendationFactory(publication=publication, paper=paper)
     client.force_login(editor)
     response = client.post(_enter_url(paper), VALID_POST)
 
@@ -420,9 +471,10 @@ def test_paper_enter_metadata_by_editor_on_an_ok_paper(client: Client, editor: A
 
 
 def test_paper_enter_metadata_by_editor_keeps_the_fields_the_form_does_not_show(
-    client: Client, editor: Any
+    client: Client, editor: Any, publication: Publication
 ) -> None:
     paper = PaperFactory(
+        metadata_source=MetadataSource.MANUAL,
         title="Old title",
         primary_category="cs.CL",
         categories=["cs.CL", "cs.IR"],
@@ -431,6 +483,7 @@ def test_paper_enter_metadata_by_editor_keeps_the_fields_the_form_does_not_show(
         pdf_url="https://arxiv.org/pdf/2004.04906v3",
         revised_on=dt.date(2020, 9, 30),
     )
+    RecommendationFactory(publication=publication, paper=paper)
     client.force_login(editor)
     client.post(_enter_url(paper), VALID_POST)
 
@@ -452,40 +505,72 @@ def test_paper_enter_metadata_by_editor_keeps_the_fields_the_form_does_not_show(
     )
 
 
+#: States of ``failed_paper`` by name: the columns set, and a recommendation's status.
+STATES: dict[str, dict[str, Any]] = {
+    "failed": {"metadata_status": MetadataStatus.FAILED},
+    "not_found": {"metadata_status": MetadataStatus.NOT_FOUND},
+    "pending": {"metadata_status": MetadataStatus.PENDING},
+    "fetching": {"metadata_status": MetadataStatus.FETCHING},
+    "fetched": {"metadata_status": MetadataStatus.OK, "metadata_source": MetadataSource.ARXIV},
+    "manual": {"metadata_status": MetadataStatus.OK, "metadata_source": MetadataSource.MANUAL},
+}
+STILL_FETCHING = (
+    "This paper's metadata is still being fetched from arXiv. It may be filled in by hand only "
+    "if that fails."
+)
+
+
 @pytest.mark.parametrize(
-    ("who", "status", "allowed"),
+    ("who", "state", "refusal"),
     [
-        ("contributor", MetadataStatus.FAILED, True),
-        ("contributor", MetadataStatus.NOT_FOUND, True),
-        ("contributor", MetadataStatus.PENDING, True),
-        ("contributor", MetadataStatus.OK, False),
-        ("other_contributor", MetadataStatus.FAILED, False),
-        ("other_contributor", MetadataStatus.OK, False),
-        ("reviewer", MetadataStatus.FAILED, False),
-        ("editor", MetadataStatus.FAILED, True),
-        ("editor", MetadataStatus.OK, True),
-        ("admin_user", MetadataStatus.OK, True),
+        ("contributor", "failed", None),
+        ("contributor", "not_found", None),
+        ("contributor", "pending", STILL_FETCHING),
+        ("contributor", "fetching", STILL_FETCHING),
+        ("contributor", "fetched", FETCHED_REFUSED),
+        ("contributor", "manual", ENTER_REFUSED),
+        ("other_contributor", "failed", ENTER_REFUSED),
+        ("other_contributor", "fetched", FETCHED_REFUSED),
+        ("reviewer", "failed", ENTER_REFUSED),
+        ("editor", "failed", None),
+        ("editor", "pending", STILL_FETCHING),
+        ("editor", "fetched", FETCHED_REFUSED),
+        ("editor", "manual", None),
+        ("other_editor", "failed", ENTER_REFUSED),
+        ("other_editor", "manual", ENTER_REFUSED),
+        ("admin_user", "manual", None),
+        ("admin_user", "fetched", FETCHED_REFUSED),
     ],
 )
 def test_paper_enter_metadata_post_permission_matrix(
     client: Client,
     request: pytest.FixtureRequest,
+    other_publication: Publication,
     failed_paper: Paper,
     who: str,
-    status: str,
-    allowed: bool,
+    state: str,
+    refusal: str | None,
 ) -> None:
-    Paper.objects.filter(pk=failed_paper.pk).update(metadata_status=status)
+    Paper.objects.filter(pk=failed_paper.pk).update(**STATES[state])
     before = _state(failed_paper)
-    client.force_login(request.getfixturevalue(who))
+    if who == "other_editor":
+        actor = UserFactory(username="other-editor")
+        actor.memberships.create(publication=other_publication, role="editor")
+    else:
+        actor = request.getfixturevalue(who)
+    client.force_login(actor)
     response = client.post(_enter_url(failed_paper), VALID_POST)
 
-    if allowed:
-        assert (response.status_code, response.url) == (302, _paper_url(failed_paper))
+    assert (response.status_code, response.url) == (302, _paper_url(failed_paper))
+    if refusal is None:
+        assert _messages(response) == [("success", "Thank you: the paper's metadata is saved.")]
         assert _state(failed_paper) == SAVED
+        entry = MetadataEntry.objects.get(paper=failed_paper)
+        assert (entry.entered_by, entry.values["title"]) == (actor, SAVED["title"])
     else:
-        assert response.status_code == 403
+        assert _messages(response) == [("error", refusal)]
         assert _state(failed_paper) == before
+        assert not MetadataEntry.objects.filter(paper=failed_paper).exists()
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
@@ -689,3 +774,264 @@ def test_enter_paper_metadata_two_years_ahead_is_invalid(
         "Give the year the paper appeared.",
     )
     assert _state(failed_paper)["status"] == MetadataStatus.FAILED
+
+
+# ================================================================ the attacks of the security test
+
+
+@pytest.fixture
+def stand_in(settings: Any) -> Any:
+    """arXiv answering from the recorded responses."""
+    with ArxivStandIn().running() as server:
+        settings.ARXIV_API_URL = server.url
+        yield server
+
+
+def _recommended_failed(publication: Publication, submitter: Any, arxiv_id: str) -> Paper:
+    """A recorded arXiv paper whose fetch gave up (arXiv was down), recommended by ``submitter``."""
+    paper = _failed(arxiv_id)
+    RecommendationFactory(publication=publication, paper=paper, submitter=submitter)
+    return paper
+
+
+def test_enter_paper_metadata_while_the_paper_is_pending_is_refused_and_stores_nothing(
+    contributor: Any,
+    publication: Publication,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    """The takeover: a member recommends a new arXiv id as a draft and enters fake metadata
+    before the queued fetch runs; then withdraws the draft."""
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        draft = services.create_recommendation(
+            by=contributor,
+            publication=publication,
+            identifier="2401.00042",
+            summary="A draft.",
+            draft=True,
+        )
+    paper = draft.paper
+    before = _state(paper)
+    assert before["status"] == MetadataStatus.PENDING
+
+    with pytest.raises(InvalidTransition) as refused:
+        _enter(paper, contributor, title="Fake Title", authors=["Mallory"])
+
+    assert refused.value.message == STILL_FETCHING
+    assert _state(paper) == before
+    assert not MetadataEntry.objects.exists()
+
+    # The queued fetch finds arXiv down (a closed port) and gives up; then the draft goes.
+    for callback in queued:
+        callback()
+    paper = Paper.objects.get(pk=paper.pk)
+    assert paper.metadata_status == MetadataStatus.FAILED
+    services.withdraw_recommendation(draft, by=contributor)
+    failed = _state(paper)
+
+    with pytest.raises(NotAllowed) as refused:
+        _enter(paper, contributor, title="Fake Title", authors=["Mallory"])
+
+    assert refused.value.message == ENTER_REFUSED
+    assert _state(paper) == failed
+    assert not MetadataEntry.objects.exists()
+
+
+@needs_recordings
+def test_enter_paper_metadata_then_a_fetch_replaces_it_and_the_entry_stays_on_record(
+    contributor: Any, publication: Publication, stand_in: Any
+) -> None:
+    paper = _recommended_failed(publication, contributor, "1605.08386")
+    _enter(
+        paper,
+        contributor,
+        title="Fake Title",
+        title_zh="假标题",
+        authors=["Mallory"],
+        institutions=["Nowhere Lab"],
+        abstract="Not the abstract.",
+        year=2001,
+    )
+    assert _state(paper)["title"] == "Fake Title"
+
+    outcome = paper_services.fetch_metadata([paper.pk])
+
+    assert outcome.fetched == [paper.pk]
+    state = _state(paper)
+    assert (state["status"], state["source"], state["title"]) == (
+        MetadataStatus.OK,
+        MetadataSource.ARXIV,
+        "Heat-bath random walks with Markov bases",
+    )
+    assert state["authors"] == ["Caprice Stanley", "Tobias Windisch"]
+    assert (state["title_zh"], state["year"], state["institutions"]) == ("", 2016, [])
+    entry = MetadataEntry.objects.get(paper=paper)
+    assert (entry.entered_by, entry.kept, entry.replaced_by) == (
+        contributor,
+        False,
+        MetadataSource.ARXIV,
+    )
+    assert entry.replaced_at is not None
+    assert entry.values == {
+        "title": "Fake Title",
+        "title_zh": "假标题",
+        "abstract": "Not the abstract.",
+        "year": 2001,
+        "authors": ["Mallory"],
+        "institutions": ["Nowhere Lab"],
+        "status": MetadataStatus.OK,
+        "source": MetadataSource.MANUAL,
+    }
+    assert entry.previous["status"] == MetadataStatus.FAILED
+
+
+@needs_recordings
+def test_enter_paper_metadata_kept_by_an_editor_survives_fetches(
+    client: Client, editor: Any, contributor: Any, publication: Publication, stand_in: Any
+) -> None:
+    paper = _recommended_failed(publication, contributor, "1605.08386")
+    client.force_login(editor)
+    page = client.get(_enter_url(paper)).content.decode()
+    assert 'name="keep"' in page
+    response = client.post(_enter_url(paper), {**VALID_POST, "keep": "on"})
+    assert (response.status_code, response.url) == (302, _paper_url(paper))
+    kept = _state(paper)
+
+    paper_services.fetch_metadata([paper.pk])
+    paper_services.fetch_metadata([paper.pk], refresh=True)
+    with pytest.raises(InvalidTransition) as refused:
+        services.refetch_paper_metadata(Paper.objects.get(pk=paper.pk), by=editor)
+
+    assert refused.value.message == KEPT_REFUSED
+    assert stand_in.requests == []
+    assert _state(paper) == kept == SAVED
+    paper.refresh_from_db()
+    assert paper.metadata_kept is True
+    entry = MetadataEntry.objects.get(paper=paper)
+    assert (entry.entered_by, entry.kept, entry.replaced_at) == (editor, True, None)
+
+
+def test_enter_paper_metadata_keep_is_not_offered_to_nor_taken_from_a_member(
+    client: Client, contributor: Any, failed_paper: Paper
+) -> None:
+    before = _state(failed_paper)
+    with pytest.raises(NotAllowed) as refused:
+        _enter(failed_paper, contributor, keep=True)
+    assert refused.value.message == REFUSALS["issues.keep_paper_metadata"]
+    assert _state(failed_paper) == before
+
+    client.force_login(contributor)
+    assert 'name="keep"' not in client.get(_enter_url(failed_paper)).content.decode()
+    # The form has no such field: a forged one is ignored.
+    client.post(_enter_url(failed_paper), {**VALID_POST, "keep": "on"})
+    failed_paper.refresh_from_db()
+    assert (failed_paper.metadata_source, failed_paper.metadata_kept) == (
+        MetadataSource.MANUAL,
+        False,
+    )
+
+
+@needs_recordings
+def test_paper_refetch_of_a_hand_entry_asks_arxiv_and_replaces_it(
+    client: Client,
+    editor: Any,
+    contributor: Any,
+    publication: Publication,
+    stand_in: Any,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    paper = _recommended_failed(publication, contributor, "1605.08386")
+    _enter(paper, contributor, title="Fake Title", authors=["Mallory"])
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_refetch_url(paper))
+
+    assert _messages(response) == [
+        ("success", "The paper's metadata will be fetched again shortly.")
+    ]
+    assert [request.ids for request in stand_in.requests] == [["1605.08386"]]
+    state = _state(paper)
+    assert (state["source"], state["title"], state["authors"]) == (
+        MetadataSource.ARXIV,
+        "Heat-bath random walks with Markov bases",
+        ["Caprice Stanley", "Tobias Windisch"],
+    )
+    entry = MetadataEntry.objects.get(paper=paper)
+    assert (entry.values["title"], entry.replaced_by) == ("Fake Title", MetadataSource.ARXIV)
+
+
+def test_paper_refetch_when_no_source_can_be_asked_says_so(
+    editor: Any, publication: Publication, settings: Any
+) -> None:
+    settings.AMINER_API_TOKEN = ""
+    paper = PaperFactory(
+        pending=True, arxiv_id=None, aminer_id="614407b25244ab9dcbd29c5c", metadata_attempts=0
+    )
+    RecommendationFactory(publication=publication, paper=paper)
+    before = _state(paper)
+    with pytest.raises(InvalidTransition) as refused:
+        services.refetch_paper_metadata(paper, by=editor)
+    assert refused.value.message == (
+        "AMiner cannot be asked for this paper's metadata: this site has no token."
+    )
+    assert _state(paper) == before
+
+
+# ---------------------------------------------------------------- an editor's rights end at their
+# publications
+
+
+def _elsewhere(
+    where: str, publication: Publication, other_publication: Publication, other_editor: Any
+) -> Paper:
+    """A hand-entered paper of ``publication`` (B). The editor of ``other_publication`` (A)
+    recommended it to A too, except when it is recommended only in B."""
+    paper = PaperFactory(
+        title="The Real Title",
+        authors=["Real Author"],
+        metadata_source=MetadataSource.MANUAL,
+    )
+    if where == "recommended only in B":
+        RecommendationFactory(publication=publication, paper=paper)
+        return paper
+    IssueEntryFactory(
+        issue__publication=publication,
+        issue__published=where == "published in B",
+        recommendation__paper=paper,
+    )
+    RecommendationFactory(publication=other_publication, paper=paper, submitter=other_editor)
+    return paper
+
+
+WHERE = ["recommended only in B", "scheduled in B's draft issue", "published in B"]
+
+
+@pytest.mark.parametrize("where", WHERE)
+def test_paper_enter_metadata_by_an_editor_of_another_publication_is_refused(
+    client: Client,
+    publication: Publication,
+    other_publication: Publication,
+    editor: Any,
+    where: str,
+) -> None:
+    other_editor = UserFactory(username="other-editor")
+    other_editor.memberships.create(publication=other_publication, role="editor")
+    paper = _elsewhere(where, publication, other_publication, other_editor)
+    before = _state(paper)
+    client.force_login(other_editor)
+
+    response = client.post(_enter_url(paper), {**VALID_POST, "title": "Rewritten"})
+
+    assert (response.status_code, response.url) == (302, _paper_url(paper))
+    assert _messages(response) == [("error", ENTER_REFUSED)]
+    assert _state(paper) == before
+    assert before["title"] == "The Real Title"
+    assert not MetadataEntry.objects.exists()
+    with pytest.raises(NotAllowed):
+        _enter(paper, other_editor, title="Rewritten")
+    assert _state(paper) == before
+    issue = paper.issue_entries.values_list("issue", flat=True).first()
+    if issue is not None and where != "published in B":
+        client.force_login(editor)
+        preview = client.get(reverse("issues:issue-preview", args=[issue])).content.decode()
+        assert "The Real Title" in preview
+        assert "Rewritten" not in preview

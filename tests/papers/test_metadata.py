@@ -221,3 +221,74 @@ def test_fetch_metadata_command_bad_identifier_names_forms() -> None:
         call_command("fetch_metadata", "not-a-paper")
     with pytest.raises(CommandError, match="--pending or --stale"):
         call_command("fetch_metadata")
+
+
+def _entered_by_hand(text: str, *, kept: bool = False, days_ago: int = 0) -> Paper:
+    paper = _paper(text)
+    services.enter_metadata_by_hand(
+        paper,
+        services.PaperMetadata(title="Typed by Hand", authors=[services.AuthorData("Mallory")]),
+        by=None,
+        keep=kept,
+    )
+    Paper.objects.filter(pk=paper.pk).update(
+        metadata_fetched_at=timezone.now() - dt.timedelta(days=days_ago)
+    )
+    paper.refresh_from_db()
+    return paper
+
+
+def test_sweep_refreshes_hand_entries_unless_kept(stand_in: ArxivStandIn) -> None:
+    entered = _entered_by_hand("1605.08386", days_ago=30)
+    kept = _entered_by_hand("1707.08567", kept=True, days_ago=30)
+    _entered_by_hand("astro-ph/0601001", days_ago=0)  # too recent
+
+    assert selectors.papers_due_for_refresh() == [entered.pk]
+    assert tasks.task_sweep_paper_metadata.delay().get() == 1
+
+    entered.refresh_from_db()
+    assert (entered.metadata_source, entered.title) == (
+        MetadataSource.ARXIV,
+        "Heat-bath random walks with Markov bases",
+    )
+    kept.refresh_from_db()
+    assert (kept.metadata_source, kept.title, kept.metadata_kept) == (
+        MetadataSource.MANUAL,
+        "Typed by Hand",
+        True,
+    )
+    assert [r.ids for r in stand_in.requests] == [["1605.08386"]]
+
+
+def test_fetch_metadata_refresh_of_a_hand_entry_replaces_it_whatever_the_version(
+    stand_in: ArxivStandIn,
+) -> None:
+    paper = _entered_by_hand("1605.08386")
+    Paper.objects.filter(pk=paper.pk).update(arxiv_version=9)  # newer than arXiv's
+
+    outcome = services.fetch_metadata([paper.pk], refresh=True)
+
+    paper.refresh_from_db()
+    assert outcome.fetched == [paper.pk]
+    assert (paper.metadata_source, paper.title) == (
+        MetadataSource.ARXIV,
+        "Heat-bath random walks with Markov bases",
+    )
+    assert paper.metadata_entries.get().replaced_by == MetadataSource.ARXIV
+
+
+def test_fetch_metadata_aminer_hand_entry_without_token_keeps_it(settings: object) -> None:
+    settings.AMINER_API_TOKEN = ""
+    paper = _entered_by_hand("https://www.aminer.cn/pub/614407b25244ab9dcbd29c5c")
+
+    outcome = services.fetch_metadata([paper.pk], refresh=True)
+
+    paper.refresh_from_db()
+    assert outcome.unchanged == [paper.pk]
+    assert (paper.metadata_status, paper.metadata_source, paper.title) == (
+        MetadataStatus.OK,
+        MetadataSource.MANUAL,
+        "Typed by Hand",
+    )
+    assert "AMINER_API_TOKEN" in paper.metadata_error
+    assert paper.metadata_entries.get().replaced_at is None

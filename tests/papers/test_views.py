@@ -240,13 +240,16 @@ def test_paper_detail_does_not_list_an_unpublished_issue(
 
 
 @pytest.mark.parametrize(
-    ("role", "sees_fetch_again", "sees_enter"),
+    ("role", "recommended", "sees_fetch_again", "sees_enter"),
     [
-        ("anonymous", False, False),
-        ("contributor", False, False),
-        ("reviewer", False, False),
-        ("editor", True, True),
-        ("admin_user", True, True),
+        ("anonymous", True, False, False),
+        ("contributor", True, False, False),
+        ("reviewer", True, False, False),
+        # ok metadata from arXiv: fetched again by the editors where it is recommended, never
+        # replaced by hand.
+        ("editor", True, True, False),
+        ("editor", False, False, False),
+        ("admin_user", False, True, False),
     ],
 )
 def test_paper_detail_fetch_again_button_by_role(
@@ -254,10 +257,13 @@ def test_paper_detail_fetch_again_button_by_role(
     request: pytest.FixtureRequest,
     publication: Publication,
     role: str,
+    recommended: bool,
     sees_fetch_again: bool,
     sees_enter: bool,
 ) -> None:
-    paper = PaperFactory(title="Fetched")  # ok metadata: nobody recommended it
+    paper = PaperFactory(title="Fetched")
+    if recommended:
+        RecommendationFactory(publication=publication, paper=paper)
     if role != "anonymous":
         client.force_login(request.getfixturevalue(role))
     page = _page(client, paper)
@@ -272,7 +278,7 @@ def test_paper_detail_fetch_again_button_by_role(
     [
         ("contributor", MetadataStatus.FAILED, True),
         ("contributor", MetadataStatus.NOT_FOUND, True),
-        ("contributor", MetadataStatus.PENDING, True),
+        ("contributor", MetadataStatus.PENDING, False),
         ("contributor", MetadataStatus.OK, False),
         ("other_contributor", MetadataStatus.FAILED, False),
         ("anonymous", MetadataStatus.FAILED, False),
@@ -334,7 +340,7 @@ def test_paper_detail_queries_do_not_grow_with_authors(
             authors=[AuthorData("First Author"), AuthorData("Second Author")],
             institutions=["Only Institution"],
         ),
-        source=MetadataSource.MANUAL,
+        source=MetadataSource.ARXIV,
     )
     if role != "anonymous":
         client.force_login(request.getfixturevalue(role))
@@ -344,7 +350,8 @@ def test_paper_detail_queries_do_not_grow_with_authors(
 
     assert len(small_queries) == len(large_queries), (small_queries, large_queries)
     # The paper, its authors, its institutions, its issue entries; a member adds the session,
-    # the user and the user's roles.
-    assert len(large_queries) == {"anonymous": 4, "contributor": 7, "editor": 7}[role]
+    # the user and the user's roles; an editor, whether the paper is recommended in their
+    # publications (may they fetch it again).
+    assert len(large_queries) == {"anonymous": 4, "contributor": 7, "editor": 8}[role]
     assert ", ".join(f"Author {n:02d}" for n in range(30)) in _page(client, large)
     assert issue.get_absolute_url() in _page(client, small)

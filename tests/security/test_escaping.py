@@ -45,7 +45,7 @@ from issues.enums import RecommendationKind, TeamRole, Verdict
 from issues.models import Issue, Recommendation
 from papers.clients.aminer import AminerClient
 from papers.clients.arxiv import ArxivClient
-from papers.enums import MetadataStatus
+from papers.enums import MetadataSource, MetadataStatus
 from papers.models import Paper
 from papers.services import fetch_metadata
 from tests.factories import (
@@ -227,6 +227,9 @@ def build_site(payload: str, on_commit: Callable[..., Any]) -> dict[str, Any]:
     assert {p.metadata_status for p in Paper.objects.filter(pk__in=[p.pk for p in papers])} == {
         MetadataStatus.OK
     }, [(p.metadata_status, p.metadata_error) for p in Paper.objects.all()]
+    # The first as if entered by hand: its editors may correct it, so the metadata form opens,
+    # filled with the hostile values.
+    Paper.objects.filter(pk=papers[0].pk).update(metadata_source=MetadataSource.MANUAL)
 
     with on_commit(execute=True):
         services.review_recommendation(
