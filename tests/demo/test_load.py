@@ -14,8 +14,8 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, F
 from django.test import Client
 
+from demo.load.words import SEARCH_WORDS
 from issues.enums import IssueStatus, RecommendationStatus, Section
-from issues.load_words import SEARCH_WORDS
 from issues.models import Issue, IssueEntry, Publication, Recommendation, Review, Transition
 from newsletter.models import Subscriber
 from papers.models import Paper

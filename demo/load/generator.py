@@ -37,8 +37,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 
+from demo.load import words
 from issues import drafting
-from issues import load_words as words
 from issues.enums import (
     IssueAction,
     IssueStatus,
