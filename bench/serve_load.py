@@ -47,7 +47,7 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from issues.load_words import SEARCH_WORDS  # noqa: E402 (plain data: no Django needed)
+from demo.load.words import SEARCH_WORDS  # noqa: E402 (plain data: no Django needed)
 
 DOC = ROOT / "docs" / "PERFORMANCE.md"
 TABLE_MARKERS = ("<!-- bench:start -->", "<!-- bench:end -->")

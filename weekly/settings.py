@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "issues",
     "newsletter",
     "backups",
+    "demo",
 ]
 
 MIDDLEWARE = [

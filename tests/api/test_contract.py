@@ -42,7 +42,8 @@ from django.utils import timezone
 from rest_framework.throttling import SimpleRateThrottle
 
 from contributors.services import get_api_token
-from issues import demo, services
+from demo.content import DEMO_PASSWORD
+from issues import services
 from issues.enums import (
     IssueStatus,
     RecommendationKind,
@@ -217,7 +218,7 @@ def _config(seeded: Seeded, path: Path) -> Path:
         "enabled = false",
         "[dictionaries]",
         *(f"{kind} = {{ values = {_toml(values)} }}" for kind, values in seeded.ids.items()),
-        f"password = {{ values = {_toml([demo.DEMO_PASSWORD])} }}",
+        f"password = {{ values = {_toml([DEMO_PASSWORD])} }}",
         "[parameters]",
     ]
     everywhere = {

@@ -11,11 +11,13 @@ from urllib.parse import quote
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.db.models import Count, F
 from django.test import Client
 
+from demo.load.generator import LoadSpec, generate_load_data
+from demo.load.words import SEARCH_WORDS
 from issues.enums import IssueStatus, RecommendationStatus, Section
-from issues.load_words import SEARCH_WORDS
 from issues.models import Issue, IssueEntry, Publication, Recommendation, Review, Transition
 from newsletter.models import Subscriber
 from papers.models import Paper
@@ -150,3 +152,37 @@ def test_generate_load_data_refuses_a_database_with_content(output: str) -> None
             "generate_load_data", papers=10, issues=1, publications=1, stdout=io.StringIO()
         )
     assert Paper.objects.count() == PAPERS
+
+
+def _archive() -> dict[str, list[tuple]]:
+    """Enough of the generated rows to tell two runs apart."""
+    return {
+        "papers": list(Paper.objects.order_by("pk").values_list("pk", "arxiv_id", "title")),
+        "recommendations": list(
+            Recommendation.objects.order_by("pk").values_list("pk", "status", "summary")
+        ),
+        "reviews": list(Review.objects.order_by("pk").values_list("pk", "verdict", "comment")),
+        "transitions": list(
+            Transition.objects.order_by("pk").values_list("pk", "action", "created_at")
+        ),
+        "entries": list(
+            IssueEntry.objects.order_by("pk").values_list("pk", "issue_id", "shown_authors")
+        ),
+        "subscribers": list(Subscriber.objects.order_by("pk").values_list("pk", "email")),
+    }
+
+
+def test_generate_load_data_gives_the_same_rows_for_the_same_seed() -> None:
+    runs = []
+    for _run in range(2):
+        with transaction.atomic():
+            generate_load_data(LoadSpec(papers=120, issues=4, publications=2, seed=5))
+            runs.append(_archive())
+            transaction.set_rollback(True)
+    assert runs[0]["papers"]
+    assert runs[0] == runs[1]
+
+
+def test_generate_load_data_refuses_an_empty_spec() -> None:
+    with pytest.raises(CommandError, match="at least one paper"):
+        call_command("generate_load_data", papers=0, issues=1, stdout=io.StringIO())

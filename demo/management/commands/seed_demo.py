@@ -8,7 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from issues import demo, services
+from demo import content
+from issues import services
 from issues.enums import RecommendationKind, TeamRole, Verdict
 from issues.models import Publication
 from papers.enums import MetadataSource
@@ -41,18 +42,20 @@ class Command(BaseCommand):
             publication = self._publication(users)
             topics = self._topics()
             self._papers()
-            self._issue(publication, demo.ISSUE_1, users, topics)
-            self._issue(publication, demo.ISSUE_2, users, topics)
+            self._issue(publication, content.ISSUE_1, users, topics)
+            self._issue(publication, content.ISSUE_2, users, topics)
             self._pending(publication, users, topics)
         self.stdout.write(self.style.SUCCESS(f"Demo publication {SLUG!r} is ready."))
-        self.stdout.write(f"Log in at /admin/ with any of these (password {demo.DEMO_PASSWORD!r}):")
-        for username, _name, _affiliation, role in demo.USERS:
+        self.stdout.write(
+            f"Log in at /admin/ with any of these (password {content.DEMO_PASSWORD!r}):"
+        )
+        for username, _name, _affiliation, role in content.USERS:
             self.stdout.write(f"  {role:<12} {username}")
 
     def _users(self) -> dict[str, Any]:
         user_model = get_user_model()
         users = {}
-        for username, display_name, affiliation, role in demo.USERS:
+        for username, display_name, affiliation, role in content.USERS:
             user = user_model(
                 username=username,
                 email=f"{username}@example.org",
@@ -61,7 +64,7 @@ class Command(BaseCommand):
                 is_staff=role in ("admin", "editor"),
                 is_superuser=role == "admin",
             )
-            user.set_password(demo.DEMO_PASSWORD)
+            user.set_password(content.DEMO_PASSWORD)
             user.save()
             users[username] = user
         return users
@@ -83,11 +86,11 @@ class Command(BaseCommand):
     def _topics(self) -> dict[str, Topic]:
         return {
             slug: Topic.objects.create(slug=slug, name_en=en, name_zh=zh, position=position)
-            for position, (slug, en, zh) in enumerate(demo.TOPICS, start=1)
+            for position, (slug, en, zh) in enumerate(content.TOPICS, start=1)
         }
 
     def _papers(self) -> None:
-        for arxiv_id, metadata in demo.PAPERS.items():
+        for arxiv_id, metadata in content.PAPERS.items():
             paper, _created = get_or_create_paper(parse_identifier(arxiv_id))
             apply_paper_metadata(paper, metadata, source=MetadataSource.MANUAL)
 
@@ -138,7 +141,7 @@ class Command(BaseCommand):
         self, publication: Publication, users: dict[str, Any], topics: dict[str, Topic]
     ) -> None:
         reviewer, editor = users["reviewer"], users["editor"]
-        for *entry, fate in demo.PENDING:
+        for *entry, fate in content.PENDING:
             recommendation = self._recommend(publication, entry, users, topics)
             if fate == "accepted":
                 services.review_recommendation(recommendation, by=reviewer, verdict=Verdict.APPROVE)

@@ -3,7 +3,7 @@
     python manage.py generate_load_data --papers 100000 --issues 1000 --publications 3 --seed 1
 
 It refuses a database that holds papers, authors, institutions or publications: it is for a
-database of its own, never for a live site (see ``issues.load_data``).
+database of its own, never for a live site (see ``demo.load.generator``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from issues.load_data import LoadDataError, LoadSpec, generate_load_data
+from demo.load.generator import LoadDataError, LoadSpec, generate_load_data
 
 
 class Command(BaseCommand):
