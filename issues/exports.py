@@ -70,7 +70,7 @@ def _md_scheme_end(text: str, start: int) -> int | None:
 
 def md_block(markdown_text: str) -> str:
     """A member's Markdown kept as Markdown, without raw HTML, and without links or images
-    whose scheme could run code (``javascript:``, ``data:``…), however spelled: their scheme
+    whose scheme could run code (``javascript:``, ``data:``…), however spelled: their target
     becomes "#". Blog platforms render the export as it is, without the sanitising the site's
     own pages do."""
     text = (markdown_text or "").strip().replace("<", "&lt;")
@@ -80,9 +80,33 @@ def md_block(markdown_text: str) -> str:
             continue
         end = _md_scheme_end(text, start.end())
         if end is not None:
-            pieces += [text[done : start.end()], "#"]
-            done = end
+            blank = re.match(r"[ \t]*", text[start.end() :])[0]
+            inline = text[start.end() - 1] == "("
+            pieces += [text[done : start.end()], blank, "#"]
+            done = _md_target_end(text, end, inline=inline)
     return "".join(pieces) + text[done:]
+
+
+def _md_target_end(text: str, start: int, *, inline: bool) -> int:
+    """Where the rest of a link target at ``text[start:]`` ends: at a blank, or at the ``)``
+    that closes an inline link (parentheses inside it pair up, as CommonMark reads them), so that
+    a target whose scheme was dropped leaves nothing of itself behind."""
+    depth, i = 0, start
+    while i < len(text):
+        char = text[i]
+        if char.isspace():
+            break
+        if char == "\\":
+            i += 2
+            continue
+        if inline and char == "(":
+            depth += 1
+        elif inline and char == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        i += 1
+    return min(i, len(text))
 
 
 #: What a link keeps as it is inside the export's ``<…>``: RFC 3986's unreserved and reserved
