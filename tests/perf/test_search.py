@@ -307,12 +307,12 @@ def many_papers(db: None) -> None:
             INSERT INTO papers_paper (arxiv_id, title, title_zh, abstract, published_on,
                 primary_category, categories, journal_ref, comment, code_url, pdf_url,
                 metadata_status, metadata_source, metadata_error, metadata_attempts,
-                created_at, updated_at)
+                metadata_kept, created_at, updated_at)
             SELECT '2301.' || i,
                    'Paper ' || i || ' on topic' || i %% 500 || ' and theme' || i %% 37,
                    '第' || i || '篇论文', 'Words of paper ' || i || ': subject' || i %% 1000,
                    date '2020-01-01' + i %% 2000, 'cs.CL', '["cs.CL"]', '', '', '', '',
-                   'ok', 'arxiv', '', 0, now() - i * interval '1 minute', now()
+                   'ok', 'arxiv', '', 0, false, now() - i * interval '1 minute', now()
               FROM generate_series(1, %s) AS i
             """,
             [PLANNED_PAPERS],
