@@ -1,8 +1,8 @@
-"""URLs of the submissions pages (see ``issues/views_submissions.py``)."""
+"""URLs of the submissions pages (see ``issues/views/recommendations.py``)."""
 
 from django.urls import path
 
-from issues import views_submissions as views
+from issues.views import recommendations as views
 
 app_name = "submissions"
 
