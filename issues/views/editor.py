@@ -24,8 +24,8 @@ from django.views import View
 from issues import selectors, services
 from issues.enums import IssueStatus, Section
 from issues.exceptions import NotAllowed, WorkflowError
-from issues.forms import add_workflow_error
-from issues.forms_editor import (
+from issues.forms.base import add_workflow_error
+from issues.forms.editor import (
     CorrectionForm,
     EntryCorrectionForm,
     EntryOrderForm,

@@ -18,7 +18,8 @@ from django.views.generic import FormView
 
 from issues import services
 from issues.exceptions import WorkflowError
-from issues.forms import PaperMetadataForm, add_workflow_error
+from issues.forms.base import add_workflow_error
+from issues.forms.metadata import PaperMetadataForm
 from issues.permissions import can
 from papers.models import Paper
 

@@ -32,8 +32,8 @@ from issues.enums import (
     RecommendationStatus,
 )
 from issues.exceptions import QuotaExceeded, WorkflowError
-from issues.forms import add_workflow_error
-from issues.forms_submissions import (
+from issues.forms.base import add_workflow_error
+from issues.forms.recommendations import (
     ACTION_DRAFT,
     ACTION_PREVIEW,
     SUMMARY_INPUT_LENGTH,

@@ -32,8 +32,8 @@ from issues.enums import (
     Verdict,
 )
 from issues.exceptions import InvalidInput, NotAllowed, WorkflowError
-from issues.forms import add_workflow_error
-from issues.forms_review import ReviewForm, ReviewQueueFilterForm
+from issues.forms.base import add_workflow_error
+from issues.forms.review import ReviewForm, ReviewQueueFilterForm
 from issues.models import Recommendation, Transition
 from issues.permissions import can, is_editor_anywhere, is_reviewer_anywhere, refusal
 from papers import selectors as paper_selectors

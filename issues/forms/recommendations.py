@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from issues.enums import RecommendationStatus
-from issues.forms import PlainTextField
+from issues.forms.base import PlainTextField
 from issues.models import Publication, Recommendation
 from issues.selectors import publications
 from papers.identifiers import MAX_INPUT_LENGTH, InvalidIdentifier, parse_identifier
