@@ -1,3 +1,6 @@
+"""URLs of the readers' pages (see ``issues/views/reader.py``) and of a paper's metadata
+(``issues/views/metadata.py``): namespace ``issues``."""
+
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.urls import path
