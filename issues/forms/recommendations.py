@@ -1,4 +1,4 @@
-"""Forms of the contributor's submission pages: types and lengths only.
+"""Forms of the contributor's recommendation pages: types and lengths only.
 
 What a summary may hold, whether a link is a web address, whether the paper may be recommended
 again: the services decide (``issues.services.create_recommendation`` and friends), so the site
