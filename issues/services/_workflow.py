@@ -48,6 +48,28 @@ def max_length(limit: int) -> Any:
     return validator
 
 
+def recommendation_changed() -> Conflict:
+    """The refusal of a change to a recommendation that another request changed first."""
+    return Conflict(
+        gettext(
+            "This recommendation was changed by someone else meanwhile. Reload it and try again."
+        )
+    )
+
+
+def issue_changed() -> Conflict:
+    """The refusal of a change to an issue that another request changed first."""
+    return Conflict(
+        gettext("This issue was changed by someone else meanwhile. Reload it and try again.")
+    )
+
+
+def recommendation_allows(recommendation: Recommendation, action: str) -> bool:
+    """Whether the transition table allows ``action`` from the recommendation's status."""
+    allowed_from, _to_status = RECOMMENDATION_TRANSITIONS[action]
+    return recommendation.status in allowed_from
+
+
 def move_recommendation(
     recommendation: Recommendation,
     *,
@@ -63,9 +85,9 @@ def move_recommendation(
     compare-and-set on the old status and writes the audit row (with ``changes``, the changed
     fields' old and new values, if given). Call inside a transaction.
     """
-    allowed_from, to_status = RECOMMENDATION_TRANSITIONS[action]
+    _allowed_from, to_status = RECOMMENDATION_TRANSITIONS[action]
     from_status = recommendation.status
-    if from_status not in allowed_from:
+    if not recommendation_allows(recommendation, action):
         raise InvalidTransition(
             gettext("A recommendation that is %(status)s cannot be %(action)s.")
             % {
@@ -79,12 +101,7 @@ def move_recommendation(
         **fields
     )
     if not changed:
-        raise Conflict(
-            gettext(
-                "This recommendation was changed by someone else meanwhile. "
-                "Reload it and try again."
-            )
-        )
+        raise recommendation_changed()
     for name, value in fields.items():
         setattr(recommendation, name, value)
     computed = [name for name, value in fields.items() if hasattr(value, "resolve_expression")]
@@ -130,9 +147,7 @@ def move_issue(
     fields = {"status": to_status or from_status, "updated_at": timezone.now(), **(extra or {})}
     changed = Issue.objects.filter(pk=issue.pk, status=from_status).update(**fields)
     if not changed:
-        raise Conflict(
-            gettext("This issue was changed by someone else meanwhile. Reload it and try again.")
-        )
+        raise issue_changed()
     for name, value in fields.items():
         setattr(issue, name, value)
     Transition.objects.create(

@@ -19,6 +19,7 @@ from issues.models import Issue, IssueEntry, Publication
 from issues.permissions import require
 from issues.services._workflow import (
     editorial_tasks,
+    issue_changed,
     move_issue,
     move_recommendation,
     require_issue_state,
@@ -94,11 +95,7 @@ def _publish(issue: Issue, *, actor: Any) -> Issue:
             Publication.objects.select_for_update().get(pk=issue.publication_id)
             fresh = Issue.objects.select_for_update().get(pk=issue.pk)
             if fresh.status != issue.status:
-                raise Conflict(
-                    gettext(
-                        "This issue was changed by someone else meanwhile. Reload it and try again."
-                    )
-                )
+                raise issue_changed()
             require_issue_state(fresh, IssueAction.PUBLISH)
             entries = list(selectors.entries_for_publishing(fresh))
             if not entries:

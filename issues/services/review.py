@@ -12,7 +12,13 @@ from issues.enums import RecommendationAction, RecommendationStatus, Verdict
 from issues.exceptions import Conflict, InvalidInput, InvalidTransition
 from issues.models import Recommendation, Review
 from issues.permissions import require
-from issues.services._workflow import check_field, editorial_tasks, max_length, move_recommendation
+from issues.services._workflow import (
+    check_field,
+    editorial_tasks,
+    max_length,
+    move_recommendation,
+    recommendation_changed,
+)
 from weekly.queue import enqueue_after_commit
 
 
@@ -89,10 +95,7 @@ def review_recommendation(
                 code="cannot_review",
             )
         if current["status"] != recommendation.status:
-            raise Conflict(
-                "This recommendation was changed by someone else meanwhile. Reload it and try "
-                "again."
-            )
+            raise recommendation_changed()
         if review_round is not None and review_round != current["review_round"]:
             raise Conflict(
                 gettext(
