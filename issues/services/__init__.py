@@ -44,7 +44,13 @@ from issues.services.publishing import (
     schedule_issue,
     unschedule_issue,
 )
-from issues.services.review import accept_recommendation, review_recommendation
+from issues.services.review import (
+    accept_recommendation,
+    may_accept,
+    may_review,
+    review_recommendation,
+    reviewed_this_round,
+)
 from issues.services.submission import (
     QUOTA_PERIOD,
     RECOMMENDATION_EDITABLE_FIELDS,
@@ -52,6 +58,7 @@ from issues.services.submission import (
     edit_recommendation,
     enforce_submission_quota,
     submit_recommendation,
+    submitter_actions,
     withdraw_recommendation,
 )
 from issues.services.teams import CONTRIBUTOR, create_publication, grant_role
@@ -73,6 +80,8 @@ __all__ = [
     "enforce_submission_quota",
     "enter_paper_metadata",
     "grant_role",
+    "may_accept",
+    "may_review",
     "member_language",
     "notify_accepted",
     "notify_published",
@@ -82,9 +91,11 @@ __all__ = [
     "refetch_paper_metadata",
     "reorder_issue_entries",
     "review_recommendation",
+    "reviewed_this_round",
     "schedule_issue",
     "schedule_recommendation",
     "submit_recommendation",
+    "submitter_actions",
     "unschedule_issue",
     "unschedule_recommendation",
     "update_issue",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -11,15 +12,52 @@ from django.utils.translation import gettext
 from issues.enums import RecommendationAction, RecommendationStatus, Verdict
 from issues.exceptions import Conflict, InvalidInput, InvalidTransition
 from issues.models import Recommendation, Review
-from issues.permissions import require
+from issues.permissions import can, require
 from issues.services._workflow import (
     check_field,
     editorial_tasks,
     max_length,
     move_recommendation,
+    recommendation_allows,
     recommendation_changed,
 )
 from weekly.queue import enqueue_after_commit
+
+
+def reviewed_this_round(
+    recommendation: Recommendation, reviewer: Any, *, reviews: Iterable[Review] | None = None
+) -> bool:
+    """Whether ``reviewer`` has reviewed the version the recommendation is at: one review per
+    reviewer per round. ``reviews``, the recommendation's reviews if the caller has them loaded,
+    saves a query."""
+    if reviews is None:
+        return recommendation.reviews.filter(
+            round=recommendation.review_round, reviewer=reviewer
+        ).exists()
+    return any(
+        review.round == recommendation.review_round and review.reviewer_id == reviewer.pk
+        for review in reviews
+    )
+
+
+def may_review(
+    recommendation: Recommendation, *, by: Any, reviews: Iterable[Review] | None = None
+) -> bool:
+    """Whether ``by`` may review the recommendation now, as ``review_recommendation`` decides:
+    it waits for review, ``by`` has not reviewed this version yet, and holds the capability.
+    For the pages that offer the form; the service checks again, under a lock."""
+    return (
+        recommendation.status == RecommendationStatus.SUBMITTED
+        and not reviewed_this_round(recommendation, by, reviews=reviews)
+        and can(by, "issues.review_recommendation", recommendation)
+    )
+
+
+def may_accept(recommendation: Recommendation, *, by: Any) -> bool:
+    """Whether ``by`` may accept the recommendation now, as ``accept_recommendation`` decides."""
+    return recommendation_allows(recommendation, RecommendationAction.ACCEPT) and can(
+        by, "issues.accept_recommendation", recommendation
+    )
 
 
 def start_review_round(recommendation: Recommendation) -> str:
@@ -108,7 +146,7 @@ def review_recommendation(
         recommendation.submitted_at = current["submitted_at"]
         recommendation.review_round = current["review_round"]
         this_round = recommendation.reviews.filter(round=recommendation.review_round)
-        if this_round.filter(reviewer=by).exists():
+        if reviewed_this_round(recommendation, by):
             raise InvalidTransition(
                 gettext("You have already reviewed this version of the recommendation."),
                 code="already_reviewed",

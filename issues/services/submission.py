@@ -15,7 +15,13 @@ from issues.enums import OPEN_STATES, RecommendationAction, RecommendationKind, 
 from issues.exceptions import InvalidInput, QuotaExceeded
 from issues.models import Publication, Recommendation, Transition
 from issues.permissions import can, require
-from issues.services._workflow import check_field, lock_member, max_length, move_recommendation
+from issues.services._workflow import (
+    check_field,
+    lock_member,
+    max_length,
+    move_recommendation,
+    recommendation_allows,
+)
 from issues.services.review import start_review_round
 from issues.validators import TITLE_MAX_LENGTH, validate_http_url, validate_summary
 from papers import services as paper_services
@@ -31,6 +37,25 @@ RECOMMENDATION_EDITABLE_FIELDS = (
     "news_title",
     "news_url",
 )
+
+
+#: The capability each of the submitter's own transitions needs; the services below require it
+#: and ``submitter_actions`` tells the pages which to offer.
+SUBMITTER_CAPABILITIES = {
+    RecommendationAction.EDIT: "issues.edit_recommendation",
+    RecommendationAction.SUBMIT: "issues.edit_recommendation",
+    RecommendationAction.WITHDRAW: "issues.withdraw_recommendation",
+}
+
+
+def submitter_actions(recommendation: Recommendation, *, by: Any) -> dict[str, bool]:
+    """Which of the submitter's actions (``edit``, ``submit``, ``withdraw``) ``by`` may take on
+    the recommendation now: the transition table and the capabilities the services check."""
+    return {
+        str(action): recommendation_allows(recommendation, action)
+        and can(by, capability, recommendation)
+        for action, capability in SUBMITTER_CAPABILITIES.items()
+    }
 
 
 def _clean_recommendation_fields(kind: str, values: dict[str, Any]) -> dict[str, Any]:
@@ -231,7 +256,7 @@ def edit_recommendation(
 
     Side effects: updates the Recommendation; may advance ``review_round``; writes an audit row.
     """
-    require(by, "issues.edit_recommendation", recommendation)
+    require(by, SUBMITTER_CAPABILITIES[RecommendationAction.EDIT], recommendation)
     unknown = set(changes) - set(RECOMMENDATION_EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(
@@ -285,7 +310,7 @@ def submit_recommendation(
 
     Side effects: status → submitted; may advance ``review_round``; writes an audit row.
     """
-    require(by, "issues.edit_recommendation", recommendation)
+    require(by, SUBMITTER_CAPABILITIES[RecommendationAction.SUBMIT], recommendation)
     extra: dict[str, Any] = {"submitted_at": timezone.now()}
     if recommendation.status == RecommendationStatus.CHANGES_REQUESTED:
         # Counted in the database, not from this copy: a copy read before a later round began
@@ -308,7 +333,7 @@ def withdraw_recommendation(
 
     Side effects: status → withdrawn; writes an audit row.
     """
-    require(by, "issues.withdraw_recommendation", recommendation)
+    require(by, SUBMITTER_CAPABILITIES[RecommendationAction.WITHDRAW], recommendation)
     with transaction.atomic():
         return move_recommendation(
             recommendation,

@@ -26,7 +26,6 @@ from django.views.generic import TemplateView
 
 from issues import selectors, services
 from issues.enums import (
-    RECOMMENDATION_TRANSITIONS,
     RecommendationAction,
     RecommendationKind,
     RecommendationStatus,
@@ -279,20 +278,6 @@ class OwnRecommendationListView(LoginRequiredMixin, TemplateView):
         return context
 
 
-def allowed_actions(user: Any, recommendation: Recommendation) -> dict[str, bool]:
-    """Which of the submitter's actions the recommendation's state and the user's rights allow."""
-
-    def allowed(action: str, capability: str) -> bool:
-        allowed_from, _to = RECOMMENDATION_TRANSITIONS[action]
-        return recommendation.status in allowed_from and can(user, capability, recommendation)
-
-    return {
-        "edit": allowed(RecommendationAction.EDIT, "issues.edit_recommendation"),
-        "submit": allowed(RecommendationAction.SUBMIT, "issues.edit_recommendation"),
-        "withdraw": allowed(RecommendationAction.WITHDRAW, "issues.withdraw_recommendation"),
-    }
-
-
 class _OwnRecommendationMixin(LoginRequiredMixin):
     """Finds the member's own recommendation of the URL; anybody else's is not found."""
 
@@ -359,7 +344,7 @@ class RecommendationDetailView(_OwnRecommendationMixin, TemplateView):
             entry=entry,
             reviews=reviews,
             transitions=_labelled(recommendation.transitions.select_related("actor")),
-            actions=allowed_actions(user, recommendation),
+            actions=services.submitter_actions(recommendation, by=user),
             note_form=NoteForm(),
         )
         return context
@@ -384,7 +369,7 @@ class RecommendationEditView(_OwnRecommendationMixin, TemplateView):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         recommendation = self.get_recommendation()
-        if not allowed_actions(request.user, recommendation)["edit"]:
+        if not services.submitter_actions(recommendation, by=request.user)["edit"]:
             messages.error(request, _("This submission can no longer be edited."))
             return redirect("submissions:detail", pk=pk)
         form = RecommendationEditForm(recommendation=recommendation)
@@ -462,7 +447,7 @@ class RecommendationWithdrawView(_RecommendationActionView):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         recommendation = self.get_recommendation()
-        if not allowed_actions(request.user, recommendation)["withdraw"]:
+        if not services.submitter_actions(recommendation, by=request.user)["withdraw"]:
             messages.error(request, _("This submission can no longer be withdrawn."))
             return redirect("submissions:detail", pk=pk)
         return render(
