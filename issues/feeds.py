@@ -18,7 +18,7 @@ from django.utils.feedgenerator import Atom1Feed
 from issues import caching, selectors
 from issues.models import Issue, Publication
 from issues.selectors import EntryContent
-from issues.views import issue_context
+from issues.views.reader import issue_context
 from papers.models import Topic
 from weekly.links import site_url
 

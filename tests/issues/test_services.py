@@ -794,6 +794,46 @@ def test_review_recommendation_quorum_of_two_needs_two_reviewers(team: Team) -> 
     ]
 
 
+def test_may_review_is_false_once_the_reviewer_reviewed_this_round(team: Team) -> None:
+    team.publication.approvals_required = 2
+    team.publication.save()
+    recommendation = team.recommendation(Rec.SUBMITTED)
+    assert services.may_review(recommendation, by=team.reviewer) is True
+
+    services.review_recommendation(recommendation, by=team.reviewer, verdict=Verdict.APPROVE)
+    reviews = list(recommendation.reviews.all())
+
+    assert services.reviewed_this_round(recommendation, team.reviewer) is True
+    assert services.reviewed_this_round(recommendation, team.reviewer, reviews=reviews) is True
+    assert services.may_review(recommendation, by=team.reviewer) is False
+    assert services.may_review(recommendation, by=team.reviewer, reviews=reviews) is False
+    assert services.may_review(recommendation, by=team.editor) is True
+    assert services.may_review(recommendation, by=team.contributor) is False
+
+
+@pytest.mark.parametrize("status", list(Rec.values))
+def test_submitter_actions_follow_the_transition_table(team: Team, status: str) -> None:
+    recommendation = team.recommendation(status)
+    expected = {
+        action: status in RECOMMENDATION_TRANSITIONS[action][0]
+        for action in (Act.EDIT, Act.SUBMIT, Act.WITHDRAW)
+    }
+
+    assert services.submitter_actions(recommendation, by=team.contributor) == expected
+    assert services.submitter_actions(recommendation, by=team.reviewer) == dict.fromkeys(
+        expected, False
+    )
+
+
+@pytest.mark.parametrize("status", list(Rec.values))
+def test_may_accept_follows_the_transition_table(team: Team, status: str) -> None:
+    recommendation = team.recommendation(status)
+    acceptable = status in RECOMMENDATION_TRANSITIONS[Act.ACCEPT][0]
+
+    assert services.may_accept(recommendation, by=team.editor) is acceptable
+    assert services.may_accept(recommendation, by=team.reviewer) is False
+
+
 def test_review_recommendation_resubmission_starts_a_new_round(team: Team) -> None:
     recommendation = team.recommendation(Rec.SUBMITTED)
     services.review_recommendation(

@@ -1,4 +1,4 @@
-"""The editor pages (``issues/views_editor.py``, namespace ``editor``): the publications' issues,
+"""The editor pages (``issues/views/editor.py``, namespace ``editor``): the publications' issues,
 the draft builder, publishing, scheduling and corrections, through the test client and down to
 the rows the services leave behind."""
 

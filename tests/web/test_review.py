@@ -1,4 +1,4 @@
-"""The reviewers' pages (``issues/views_review.py``): the queue, the review form, an editor's
+"""The reviewers' pages (``issues/views/review.py``): the queue, the review form, an editor's
 acceptance and the list of accepted recommendations, through Django's test client."""
 
 from __future__ import annotations

@@ -1,27 +1,24 @@
-"""Pages of the editorial app: thin views over ``issues.selectors`` and ``issues.services``."""
+"""The readers' pages: publications, issues, topics, members' pages and an issue's exports.
+
+Thin views over ``issues.selectors``; published pages are cached (``issues.caching``).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.utils.translation import gettext as _
+from django.shortcuts import get_object_or_404
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
 from contributors import selectors as members
-from issues import caching, exports, selectors, services
-from issues.exceptions import WorkflowError
-from issues.forms import PaperMetadataForm, add_workflow_error
+from issues import caching, exports, selectors
 from issues.models import Issue, Publication
 from issues.permissions import can
 from papers import selectors as catalogue
-from papers.models import Paper
 
 ARCHIVE_PAGE_SIZE = 20
 #: Entries on one page of a topic or of a member's recommendations.
@@ -172,71 +169,6 @@ class IssuePreviewView(TemplateView):
             raise Http404("No such issue.")
         context.update(issue_context(issue), preview=not issue.is_published)
         return context
-
-
-class PaperRefetchView(LoginRequiredMixin, View):
-    """An editor's "fetch again" button on the paper page."""
-
-    http_method_names = ["post"]
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        paper = get_object_or_404(Paper, pk=pk)
-        try:
-            services.refetch_paper_metadata(paper, by=request.user)
-        except WorkflowError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("The paper's metadata will be fetched again shortly."))
-        return redirect("papers:paper-detail", pk=paper.pk)
-
-
-class PaperMetadataEnterView(LoginRequiredMixin, FormView):
-    """Fill in a paper's metadata by hand when arXiv or AMiner could not."""
-
-    form_class = PaperMetadataForm
-    template_name = "issues/paper_metadata_form.html"
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.paper = get_object_or_404(Paper, pk=kwargs["pk"])
-        if request.user.is_authenticated:
-            try:
-                services.check_paper_metadata_entry(self.paper, by=request.user)
-            except WorkflowError as error:
-                # Back to the paper, saying why: its metadata is being fetched, came from the
-                # source, or is not this member's to enter.
-                messages.error(request, error.message)
-                return redirect("papers:paper-detail", pk=self.paper.pk)
-            self.can_keep = can(request.user, "issues.keep_paper_metadata", self.paper)
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_kwargs(self) -> dict[str, Any]:
-        return super().get_form_kwargs() | {"can_keep": self.can_keep}
-
-    def get_initial(self) -> dict[str, Any]:
-        paper = self.paper
-        kept = {"keep": paper.metadata_kept} if self.can_keep else {}
-        return kept | {
-            "title": paper.title,
-            "title_zh": paper.title_zh,
-            "authors": "\n".join(a.author.name for a in paper.authorships.select_related("author")),
-            "institutions": "\n".join(
-                i.institution.name for i in paper.paper_institutions.select_related("institution")
-            ),
-            "year": paper.year,
-            "abstract": paper.abstract,
-        }
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(paper=self.paper, **kwargs)
-
-    def form_valid(self, form: PaperMetadataForm) -> HttpResponse:
-        try:
-            services.enter_paper_metadata(self.paper, by=self.request.user, **form.cleaned_data)
-        except WorkflowError as error:
-            add_workflow_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Thank you: the paper's metadata is saved."))
-        return redirect("papers:paper-detail", pk=self.paper.pk)
 
 
 EXPORTS = {

@@ -1,8 +1,8 @@
-"""URLs of the editor pages (see ``issues/views_editor.py``)."""
+"""URLs of the editor pages (see ``issues/views/editor.py``)."""
 
 from django.urls import path
 
-from issues import views_editor as views
+from issues.views import editor as views
 
 app_name = "editor"
 

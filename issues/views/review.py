@@ -26,22 +26,18 @@ from django.views.generic import FormView, TemplateView
 
 from issues import selectors, services
 from issues.enums import (
-    RECOMMENDATION_TRANSITIONS,
     RecommendationAction,
     RecommendationStatus,
     Verdict,
 )
 from issues.exceptions import InvalidInput, NotAllowed, WorkflowError
-from issues.forms import add_workflow_error
-from issues.forms_review import ReviewForm, ReviewQueueFilterForm
+from issues.forms.base import add_workflow_error
+from issues.forms.review import ReviewForm, ReviewQueueFilterForm
 from issues.models import Recommendation, Transition
 from issues.permissions import can, is_editor_anywhere, is_reviewer_anywhere, refusal
 from papers import selectors as paper_selectors
 
 QUEUE_PAGE_SIZE = 20
-
-#: The states from which an editor may accept a recommendation without further reviews.
-ACCEPTABLE_STATES = RECOMMENDATION_TRANSITIONS[RecommendationAction.ACCEPT][0]
 
 
 def forbidden(request: HttpRequest, reason: str) -> HttpResponse:
@@ -142,7 +138,7 @@ class RecommendationReviewView(ReviewTeamRequiredMixin, FormView):
         reviews = list(recommendation.reviews.select_related("reviewer"))
         history = list(recommendation.transitions.select_related("actor"))
         mine = [review for review in reviews if review.reviewer_id == user.pk]
-        reviewed_this_round = any(review.round == recommendation.review_round for review in mine)
+        reviewed_this_round = services.reviewed_this_round(recommendation, user, reviews=reviews)
         # A reviewer whose review judged an earlier version of a recommendation that waits for
         # review is shown what changed since.
         waiting = recommendation.status == RecommendationStatus.SUBMITTED
@@ -175,15 +171,8 @@ class RecommendationReviewView(ReviewTeamRequiredMixin, FormView):
                 else None
             ),
             reviewed_this_round=reviewed_this_round,
-            can_review=(
-                recommendation.status == RecommendationStatus.SUBMITTED
-                and not reviewed_this_round
-                and can(user, "issues.review_recommendation", recommendation)
-            ),
-            can_accept=(
-                recommendation.status in ACCEPTABLE_STATES
-                and can(user, "issues.accept_recommendation", recommendation)
-            ),
+            can_review=services.may_review(recommendation, by=user, reviews=reviews),
+            can_accept=services.may_accept(recommendation, by=user),
             next_item=selectors.review_queue(user).exclude(pk=recommendation.pk).first(),
         )
         return context

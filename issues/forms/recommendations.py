@@ -1,4 +1,4 @@
-"""Forms of the contributor's submission pages: types and lengths only.
+"""Forms of the contributor's recommendation pages: types and lengths only.
 
 What a summary may hold, whether a link is a web address, whether the paper may be recommended
 again: the services decide (``issues.services.create_recommendation`` and friends), so the site
@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from issues.enums import RecommendationStatus
-from issues.forms import PlainTextField
+from issues.forms.base import PlainTextField
 from issues.models import Publication, Recommendation
 from issues.selectors import publications
 from papers.identifiers import MAX_INPUT_LENGTH, InvalidIdentifier, parse_identifier

@@ -1,35 +1,18 @@
-"""Forms: validation of input only; the services decide and write."""
+"""The form of a paper's metadata entered by hand: validation of input only;
+``issues.services.metadata`` decides and writes."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
-from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
-from issues.validators import validate_no_control_characters
-
-
-def add_workflow_error(form: forms.Form, error: Any) -> None:
-    """A service's refusal (``WorkflowError``) on the field it names, or on the whole form."""
-    form.add_error(error.field if error.field in form.fields else None, error.message)
+from issues.forms.base import PlainTextField
 
 
 def _lines(value: str) -> list[str]:
     return [line.strip() for line in value.splitlines() if line.strip()]
-
-
-class PlainTextField(forms.CharField):
-    """Text without control characters, refused with one message (nulls included)."""
-
-    default_validators = [validate_no_control_characters]
-
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)
-        self.validators = [
-            v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)
-        ]
 
 
 class PaperMetadataForm(forms.Form):

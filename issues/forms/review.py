@@ -10,7 +10,7 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from issues.enums import Verdict
-from issues.forms import PlainTextField
+from issues.forms.base import PlainTextField
 from issues.models import Publication
 from papers.models import Topic
 

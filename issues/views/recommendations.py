@@ -1,8 +1,8 @@
-"""The contributor's pages: recommend a paper, share a news item, follow one's submissions.
+"""The contributor's pages: recommend a paper, share a news item, follow one's recommendations.
 
 Thin views over ``issues.selectors`` and ``issues.services``, the very functions the REST API
 calls, so the site and the API refuse the same things with the same messages. A member sees only
-their own submissions (anybody else's is a 404); which actions a page offers is decided by the
+their own recommendations (anybody else's is a 404); which actions a page offers is decided by the
 capabilities (``issues.permissions.can``) and the transition table (``issues.enums``), and the
 services check both again when a form is posted.
 """
@@ -26,14 +26,13 @@ from django.views.generic import TemplateView
 
 from issues import selectors, services
 from issues.enums import (
-    RECOMMENDATION_TRANSITIONS,
     RecommendationAction,
     RecommendationKind,
     RecommendationStatus,
 )
 from issues.exceptions import QuotaExceeded, WorkflowError
-from issues.forms import add_workflow_error
-from issues.forms_submissions import (
+from issues.forms.base import add_workflow_error
+from issues.forms.recommendations import (
     ACTION_DRAFT,
     ACTION_PREVIEW,
     SUMMARY_INPUT_LENGTH,
@@ -52,7 +51,7 @@ from papers.identifiers import MAX_INPUT_LENGTH, InvalidIdentifier, parse_identi
 from papers.models import Paper
 from weekly.api.limits import SubmissionThrottle
 
-SUBMISSIONS_PAGE_SIZE = 20
+RECOMMENDATIONS_PAGE_SIZE = 20
 
 #: Metadata statuses after which nothing changes without somebody acting: polling stops.
 FINAL_METADATA_STATUSES = frozenset(
@@ -252,10 +251,10 @@ class IdentifierCheckView(LoginRequiredMixin, View):
         return render(request, "issues/submissions/_identifier_check.html", {"history": history})
 
 
-# --- one's own submissions ----------------------------------------------------------------------
+# --- one's own recommendations ------------------------------------------------------------------
 
 
-class MySubmissionsView(LoginRequiredMixin, TemplateView):
+class OwnRecommendationListView(LoginRequiredMixin, TemplateView):
     """The member's recommendations, newest first, with their status and number of reviews."""
 
     template_name = "issues/submissions/list.html"
@@ -269,7 +268,7 @@ class MySubmissionsView(LoginRequiredMixin, TemplateView):
         status = filter_form.cleaned_data["status"] if filter_form.is_valid() else ""
         if status:
             recommendations = recommendations.filter(status=status)
-        paginator = Paginator(recommendations, SUBMISSIONS_PAGE_SIZE)
+        paginator = Paginator(recommendations, RECOMMENDATIONS_PAGE_SIZE)
         context.update(
             page=paginator.get_page(self.request.GET.get("page")),
             status=status,
@@ -277,20 +276,6 @@ class MySubmissionsView(LoginRequiredMixin, TemplateView):
             filter_form=filter_form,
         )
         return context
-
-
-def allowed_actions(user: Any, recommendation: Recommendation) -> dict[str, bool]:
-    """Which of the submitter's actions the recommendation's state and the user's rights allow."""
-
-    def allowed(action: str, capability: str) -> bool:
-        allowed_from, _to = RECOMMENDATION_TRANSITIONS[action]
-        return recommendation.status in allowed_from and can(user, capability, recommendation)
-
-    return {
-        "edit": allowed(RecommendationAction.EDIT, "issues.edit_recommendation"),
-        "submit": allowed(RecommendationAction.SUBMIT, "issues.edit_recommendation"),
-        "withdraw": allowed(RecommendationAction.WITHDRAW, "issues.withdraw_recommendation"),
-    }
 
 
 class _OwnRecommendationMixin(LoginRequiredMixin):
@@ -337,8 +322,8 @@ def _labelled(transitions: Any) -> list[Any]:
     return rows
 
 
-class SubmissionDetailView(_OwnRecommendationMixin, TemplateView):
-    """One submission: details, reviews, history, the issue it appeared in, and its actions."""
+class RecommendationDetailView(_OwnRecommendationMixin, TemplateView):
+    """One recommendation: details, reviews, history, the issue it appeared in, and its actions."""
 
     template_name = "issues/submissions/detail.html"
 
@@ -359,7 +344,7 @@ class SubmissionDetailView(_OwnRecommendationMixin, TemplateView):
             entry=entry,
             reviews=reviews,
             transitions=_labelled(recommendation.transitions.select_related("actor")),
-            actions=allowed_actions(user, recommendation),
+            actions=services.submitter_actions(recommendation, by=user),
             note_form=NoteForm(),
         )
         return context
@@ -379,12 +364,12 @@ class PaperStatusView(_OwnRecommendationMixin, View):
         )
 
 
-class SubmissionEditView(_OwnRecommendationMixin, TemplateView):
+class RecommendationEditView(_OwnRecommendationMixin, TemplateView):
     template_name = "issues/submissions/edit_form.html"
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         recommendation = self.get_recommendation()
-        if not allowed_actions(request.user, recommendation)["edit"]:
+        if not services.submitter_actions(recommendation, by=request.user)["edit"]:
             messages.error(request, _("This submission can no longer be edited."))
             return redirect("submissions:detail", pk=pk)
         form = RecommendationEditForm(recommendation=recommendation)
@@ -423,9 +408,9 @@ class SubmissionEditView(_OwnRecommendationMixin, TemplateView):
         return self.render_to_response(context, status=status)
 
 
-class _SubmissionActionView(_OwnRecommendationMixin, View):
+class _RecommendationActionView(_OwnRecommendationMixin, View):
     """POST: one transition by the submitter. A refusal (a forged or stale form) re-shows the
-    submission with the service's reason and its HTTP status; nothing changes."""
+    recommendation with the service's reason and its HTTP status; nothing changes."""
 
     http_method_names = ["post"]
     success_message = ""
@@ -442,27 +427,27 @@ class _SubmissionActionView(_OwnRecommendationMixin, View):
         except WorkflowError as error:
             messages.error(request, error.message)
             refreshed = self.get_recommendation()
-            view = SubmissionDetailView(request=request, kwargs={"pk": pk})
+            view = RecommendationDetailView(request=request, kwargs={"pk": pk})
             context = view.get_context_data(recommendation=refreshed, pk=pk)
             return render(request, view.template_name, context, status=error.http_status)
         messages.success(request, self.success_message)
         return redirect("submissions:detail", pk=pk)
 
 
-class SubmissionSubmitView(_SubmissionActionView):
+class RecommendationSubmitView(_RecommendationActionView):
     def perform(self, recommendation: Recommendation, note: str) -> None:
         services.submit_recommendation(recommendation, by=self.request.user, note=note)
         self.success_message = _("Submitted: the reviewers will look at it.")
 
 
-class SubmissionWithdrawView(_SubmissionActionView):
+class RecommendationWithdrawView(_RecommendationActionView):
     """GET asks for confirmation; POST withdraws."""
 
     http_method_names = ["get", "post"]
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         recommendation = self.get_recommendation()
-        if not allowed_actions(request.user, recommendation)["withdraw"]:
+        if not services.submitter_actions(recommendation, by=request.user)["withdraw"]:
             messages.error(request, _("This submission can no longer be withdrawn."))
             return redirect("submissions:detail", pk=pk)
         return render(

@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from issues.forms import PlainTextField
+from issues.forms.base import PlainTextField
 from issues.validators import TITLE_MAX_LENGTH, validate_http_url
 
 #: How a ``datetime-local`` field sends its value (seconds only when the browser adds them).

@@ -24,8 +24,8 @@ from django.views import View
 from issues import selectors, services
 from issues.enums import IssueStatus, Section
 from issues.exceptions import NotAllowed, WorkflowError
-from issues.forms import add_workflow_error
-from issues.forms_editor import (
+from issues.forms.base import add_workflow_error
+from issues.forms.editor import (
     CorrectionForm,
     EntryCorrectionForm,
     EntryOrderForm,
@@ -149,8 +149,7 @@ class IssueCreateView(EditorMixin, View):
 
     def post(self, request: HttpRequest, slug: str) -> HttpResponse:
         publication = get_object_or_404(selectors.publications(), slug=slug)
-        if not can(request.user, "issues.create_issue", publication):
-            raise PermissionDenied(refusal("issues.create_issue"))
+        # The service checks the capability; EditorMixin turns its refusal into a 403.
         issue = services.create_issue(publication, by=request.user)
         messages.success(request, _("A new draft issue was started."))
         return redirect("editor:issue-builder", pk=issue.pk)

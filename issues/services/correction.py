@@ -1,0 +1,100 @@
+"""Correcting a published issue: the dated erratum readers see under it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext
+
+from issues import caching
+from issues.enums import IssueAction
+from issues.exceptions import InvalidInput
+from issues.models import Correction, Issue, IssueEntry
+from issues.permissions import require
+from issues.services._workflow import check_field, max_length, move_issue
+from issues.services.assembly import clean_issue_fields
+from issues.validators import validate_http_url
+
+ENTRY_CORRECTABLE_FIELDS = (
+    "shown_title",
+    "shown_title_zh",
+    "shown_authors",
+    "shown_institutions",
+    "shown_summary",
+    "shown_code_url",
+    "shown_url",
+)
+
+
+def correct_issue(
+    issue: Issue,
+    *,
+    by: Any,
+    note: str,
+    fields: dict[str, str] | None = None,
+    entries: dict[int, dict[str, str]] | None = None,
+) -> Correction:
+    """Correct a published issue; readers see the dated erratum ``note`` under it.
+
+    ``fields`` may change the title, intros and credit line; ``entries`` maps an entry id to the
+    ``shown_*`` fields to change.
+
+    Side effects: updates the Issue and IssueEntry rows; inserts a Correction; writes an audit row;
+    retires the cached published pages, exports, feeds and API copies (``caching``).
+    """
+    require(by, "issues.correct_issue", issue)
+    note = check_field("note", (note or "").strip(), max_length(2000))
+    if not note:
+        raise InvalidInput(gettext("Describe the correction for readers."), field="note")
+    issue_changes = clean_issue_fields(fields or {})
+    with transaction.atomic():
+        changes: list[dict[str, Any]] = []
+        for name, value in issue_changes.items():
+            if getattr(issue, name) != value:
+                changes.append({"field": name, "old": getattr(issue, name), "new": value})
+                setattr(issue, name, value)
+        own_entries = {e.pk: e for e in issue.entries.select_for_update()}
+        touched = []
+        for entry_id, values in (entries or {}).items():
+            entry = own_entries.get(int(entry_id))
+            if entry is None:
+                raise InvalidInput(
+                    gettext("Entry %(entry)s is not part of this issue.") % {"entry": entry_id},
+                    field="entries",
+                )
+            unknown = set(values) - set(ENTRY_CORRECTABLE_FIELDS)
+            if unknown:
+                raise InvalidInput(
+                    gettext("These entry fields cannot be corrected: %(fields)s.")
+                    % {"fields": ", ".join(sorted(unknown))},
+                    field="entries",
+                )
+            for name, value in values.items():
+                value = check_field(name, (value or "").strip())
+                if name in ("shown_code_url", "shown_url") and value:
+                    check_field(name, value, validate_http_url)
+                if getattr(entry, name) != value:
+                    changes.append(
+                        {
+                            "entry": entry.pk,
+                            "field": name,
+                            "old": getattr(entry, name),
+                            "new": value,
+                        }
+                    )
+                    setattr(entry, name, value)
+            touched.append(entry)
+        if not changes:
+            raise InvalidInput(gettext("Nothing was changed."), code="no_changes")
+        move_issue(
+            issue,
+            action=IssueAction.CORRECT,
+            actor=by,
+            note=note,
+            extra=issue_changes,
+        )
+        if touched:
+            IssueEntry.objects.bulk_update(touched, ENTRY_CORRECTABLE_FIELDS)
+        caching.renew_published_version()
+        return Correction.objects.create(issue=issue, author=by, note=note, changes=changes)

@@ -1,0 +1,41 @@
+"""URLs of the readers' pages (see ``issues/views/reader.py``) and of a paper's metadata
+(``issues/views/metadata.py``): namespace ``issues``."""
+
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
+from django.urls import path
+
+from issues import feeds
+from issues.views import metadata, reader
+
+app_name = "issues"
+
+urlpatterns = [
+    path("", reader.HomeView.as_view(), name="home"),
+    path("p/<slug:slug>/", reader.PublicationDetailView.as_view(), name="publication-detail"),
+    path("p/<slug:slug>/feed/rss/", feeds.IssueFeed(), name="feed-rss"),
+    path("p/<slug:slug>/feed/atom/", feeds.AtomIssueFeed(), name="feed-atom"),
+    path("topics/", reader.TopicListView.as_view(), name="topic-list"),
+    path("topics/<slug:slug>/", reader.TopicDetailView.as_view(), name="topic-detail"),
+    path("topics/<slug:slug>/feed/rss/", feeds.TopicFeed(), name="topic-feed-rss"),
+    path("topics/<slug:slug>/feed/atom/", feeds.AtomTopicFeed(), name="topic-feed-atom"),
+    path("p/<slug:slug>/<int:number>/", reader.IssueDetailView.as_view(), name="issue-detail"),
+    path(
+        "p/<slug:slug>/<int:number>/issue.<str:fmt>",
+        # The paste-ready HTML export is inline-styled by purpose: its styles may run, no script.
+        csp_update({"style-src": [UNSAFE_INLINE]})(reader.IssueExportView.as_view()),
+        name="issue-export",
+    ),
+    path(
+        "contributors/<str:username>/",
+        reader.ContributorDetailView.as_view(),
+        name="contributors-detail",
+    ),
+    path("issues/<int:pk>/preview/", reader.IssuePreviewView.as_view(), name="issue-preview"),
+    path("papers/<int:pk>/refetch/", metadata.PaperRefetchView.as_view(), name="paper-refetch"),
+    path(
+        "papers/<int:pk>/metadata/",
+        metadata.PaperMetadataEnterView.as_view(),
+        name="paper-enter-metadata",
+    ),
+]
