@@ -35,3 +35,11 @@ urlpatterns = [
         name="paper-enter-metadata",
     ),
 ]
+
+#: The paper's page and the search, under the catalogue's URL names (``papers:paper-detail``,
+#: ``papers:search``, which the catalogue's API names too): this app builds them, since they show
+#: the papers as published, and the root URLconf includes them in the namespace ``papers``.
+paper_urlpatterns = [
+    path("papers/<int:pk>/", views.PaperDetailView.as_view(), name="paper-detail"),
+    path("search/", views.SearchView.as_view(), name="search"),
+]

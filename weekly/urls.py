@@ -5,6 +5,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from issues.sitemaps import SITEMAPS
+from issues.urls import paper_urlpatterns
 from weekly.views import FaviconView, RobotsTxtView
 
 # A 400 or 413 page that says what was wrong: the size limits in ``weekly.limits``, everything
@@ -40,5 +41,5 @@ urlpatterns = [
     path("", include("issues.urls_editor")),
     path("", include("newsletter.urls")),
     path("", include("contributors.urls")),
-    path("", include("papers.urls")),
+    path("", include((paper_urlpatterns, "papers"))),
 ]
