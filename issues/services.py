@@ -24,7 +24,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
-from issues import caching, drafting, notifications, selectors
+from issues import caching, drafting, notifications, selectors, signals
 from issues.enums import (
     ISSUE_TRANSITIONS,
     OPEN_STATES,
@@ -58,7 +58,6 @@ from issues.validators import (
     validate_summary,
 )
 from newsletter import selectors as newsletter_selectors
-from newsletter import services as newsletter_services
 from papers import selectors as paper_selectors
 from papers import services as paper_services
 from papers.enums import MetadataStatus
@@ -971,8 +970,9 @@ def _publish(issue: Issue, *, actor: Any) -> Issue:
                 if entry.paper is not None:
                     paper_services.fill_missing_title_zh(entry.paper, entry.recommendation.title_zh)
             caching.renew_published_version()
-            # Mail goes out only once the publication is committed, never for a rolled-back one.
-            newsletter_services.request_issue_newsletter(fresh)
+            # The apps built on this one (the newsletter) hear of it within the transaction, and
+            # defer what they send to its commit: never mail for a rolled-back publication.
+            signals.issue_published.send(sender=Issue, issue=fresh)
             enqueue_after_commit(_tasks().task_notify_published, fresh.pk)
     except IntegrityError:
         raise Conflict(

@@ -244,7 +244,7 @@ def unsubscribe_subscriber(subscriber: Subscriber) -> Subscriber:
 
 def request_issue_newsletter(issue: Issue) -> None:
     """Have a worker mail the just-published issue to its subscribers once this transaction
-    commits (called by publishing).
+    commits (on the signal of publishing, ``issues.signals.issue_published``).
 
     Side effects: enqueues ``task_send_issue_newsletter`` after commit.
     """
