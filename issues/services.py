@@ -57,7 +57,6 @@ from issues.validators import (
     validate_no_control_characters,
     validate_summary,
 )
-from newsletter import selectors as newsletter_selectors
 from papers import selectors as paper_selectors
 from papers import services as paper_services
 from papers.enums import MetadataStatus
@@ -1286,12 +1285,9 @@ def _wants_mail(user: Any) -> bool:
 
 
 def member_language(user: Any) -> str:
-    """The language to write to a member in.
-
-    Members have no language setting of their own, so this is the language they chose for a
-    newsletter at the same address (the latest), else the site's default.
-    """
-    return newsletter_selectors.language_of_address(user.email) or settings.LANGUAGE_CODE
+    """The language to write to a member in: the one they chose (``User.mail_language``), else
+    the site's default."""
+    return user.mail_language or settings.LANGUAGE_CODE
 
 
 def _notify_once(notification: Notification, message: Any) -> bool:
