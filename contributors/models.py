@@ -4,6 +4,7 @@ This app knows nothing of papers or issues; roles within a publication live with
 publication (``issues.Membership``).
 """
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,16 @@ class User(AbstractUser):
         _("e-mail notifications"),
         default=True,
         help_text=_("Send me an e-mail when my recommendations are reviewed or published."),
+    )
+    mail_language = models.CharField(
+        _("language of e-mails"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        default="",
+        # Also the column's default: rows written by code that predates the field get it.
+        db_default="",
+        help_text=_("The language the site writes to the member in; blank: the site's default."),
     )
 
     class Meta(AbstractUser.Meta):

@@ -45,6 +45,15 @@ def create_member(*, username: str, email: str, password: str, **profile: Any) -
     return user
 
 
+def set_mail_language(email: str, *, language: str) -> int:
+    """Write from now on in ``language`` to the members whose address is ``email`` (in any
+    case): the language they last chose for mail from this site.
+
+    Side effects: updates those Users. Returns how many.
+    """
+    return User.objects.filter(email__iexact=email).update(mail_language=language)
+
+
 def update_profile(user: Any, *, by: Any, **fields: Any) -> Any:
     """Change a member's public profile; members edit only their own.
 

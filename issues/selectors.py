@@ -11,11 +11,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 
 from issues.enums import IssueStatus, RecommendationStatus, Section, TeamRole
 from issues.models import Issue, IssueEntry, Membership, Publication, Recommendation
 from issues.permissions import can
+from papers import selectors as catalogue
 from papers.models import Authorship, Paper, PaperInstitution, Topic
 
 # --- what an entry shows ------------------------------------------------------------------------
@@ -425,3 +426,64 @@ def credit_parts(credits: str, contributors: Sequence[Any]) -> list[CreditPart]:
     return [
         CreditPart(piece, members.get(piece)) for piece in pattern.split(credits.strip()) if piece
     ]
+
+
+# --- papers as published: the catalogue's questions that the editorial work answers -------------
+
+
+def _appearances() -> QuerySet[IssueEntry]:
+    """Entries of published issues, oldest first, with what a paper's page names of each."""
+    return (
+        IssueEntry.objects.filter(issue__status=IssueStatus.PUBLISHED)
+        .select_related("issue__publication", "recommendation__submitter", "recommendation__topic")
+        .order_by("issue__published_at", "issue_id", "position", "id")
+    )
+
+
+def published_appearances(paper: Paper) -> list[IssueEntry]:
+    """The published issue entries that featured ``paper``, oldest first: each is one public
+    recommendation of it, with its summary as published, its recommender, topic and issue."""
+    return list(_appearances().filter(paper=paper))
+
+
+def appearances_of_outer_paper() -> QuerySet[IssueEntry]:
+    """The published issue entries of the paper of the enclosing query (``OuterRef("pk")``):
+    ``Exists`` of it is "featured"; narrowed, "featured in that publication" and the like."""
+    return IssueEntry.objects.filter(paper=OuterRef("pk"), issue__status=IssueStatus.PUBLISHED)
+
+
+def _published_text_holds(word: str) -> Exists:
+    """Whether a summary or Chinese title published of the enclosing query's paper holds
+    ``word``: what the catalogue's substring search adds for the editorial texts."""
+    return Exists(
+        appearances_of_outer_paper().filter(
+            Q(shown_summary__icontains=word) | Q(shown_title_zh__icontains=word)
+        )
+    )
+
+
+def search_papers(papers: QuerySet[Paper], query: str, *, ranked: bool = False) -> QuerySet[Paper]:
+    """``papers`` that match ``query`` (``papers.selectors.search_papers``) in the catalogue's
+    texts or in a summary or Chinese title as published in an issue. The API's ``q`` and the
+    search page both use it, so they find the same papers."""
+    return catalogue.search_papers(papers, query, ranked=ranked, also=_published_text_holds)
+
+
+def featured_papers_matching(query: str) -> QuerySet[Paper]:
+    """Papers featured in a published issue that match ``query`` (see ``search_papers``), the
+    most recently featured first, each with ``public_entries``: its published appearances.
+    A fixed number of queries per page of results."""
+    featured = Exists(appearances_of_outer_paper())
+    papers = search_papers(catalogue.papers_with_details().filter(featured), query)
+    return (
+        papers.annotate(
+            last_featured_at=Max(
+                "issue_entries__issue__published_at",
+                filter=Q(issue_entries__issue__status=IssueStatus.PUBLISHED),
+            )
+        )
+        .prefetch_related(
+            Prefetch("issue_entries", queryset=_appearances(), to_attr="public_entries")
+        )
+        .order_by("-last_featured_at", "-pk")
+    )

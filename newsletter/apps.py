@@ -1,7 +1,22 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
 class NewsletterConfig(AppConfig):
     name = "newsletter"
     verbose_name = _("Newsletter")
+
+    def ready(self) -> None:
+        from issues.signals import issue_published
+        from newsletter import receivers
+
+        issue_published.connect(
+            receivers.mail_published_issue, dispatch_uid="newsletter.mail_published_issue"
+        )
+        post_save.connect(
+            receivers.adopt_subscription_language,
+            sender=settings.AUTH_USER_MODEL,
+            dispatch_uid="newsletter.adopt_subscription_language",
+        )

@@ -32,6 +32,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
+from contributors import services as members
 from issues.enums import IssueStatus
 from issues.exceptions import InvalidInput
 from issues.models import Issue, Publication
@@ -131,7 +132,8 @@ def subscribe(publication: Publication, *, email: str, language: str = "en") -> 
     NEWSLETTER_CONFIRM_COOLDOWN seconds per address, so the form cannot flood a mailbox.
 
     Side effects: creates or updates a Subscriber (an unsubscribed one waits for confirmation
-    again); sends the confirmation mail after commit.
+    again); sets the mail language of the members of that address; sends the confirmation mail
+    after commit.
     """
     email = _clean_email(email)
     language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
@@ -162,6 +164,8 @@ def subscribe(publication: Publication, *, email: str, language: str = "en") -> 
         if not recently:
             subscriber.confirmation_sent_at = now
         subscriber.save(update_fields=["status", "language", "confirmation_sent_at"])
+        # The language chosen here is the one the site writes to a member of this address in.
+        members.set_mail_language(email, language=language)
         if not recently:
             from newsletter.tasks import task_send_subscription_confirmation
 
@@ -244,7 +248,7 @@ def unsubscribe_subscriber(subscriber: Subscriber) -> Subscriber:
 
 def request_issue_newsletter(issue: Issue) -> None:
     """Have a worker mail the just-published issue to its subscribers once this transaction
-    commits (called by publishing).
+    commits (on the signal of publishing, ``issues.signals.issue_published``).
 
     Side effects: enqueues ``task_send_issue_newsletter`` after commit.
     """

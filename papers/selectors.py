@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchRank
 from django.db import connections
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -17,9 +17,6 @@ from papers.enums import HAND_ENTRY_STATUSES, MetadataSource, MetadataStatus
 from papers.identifiers import Identifier
 from papers.models import Author, Authorship, Institution, Paper, PaperInstitution, Topic
 
-# The editorial app's states, named here as the strings they are stored as: the catalogue reads
-# the editorial side only through reverse relations, so it imports nothing of that app.
-_PUBLISHED = "published"
 #: The longest search query read (the API refuses longer; the search page says so).
 SEARCH_MAX_LENGTH = 200
 #: Words of a query beyond this many are ignored: each adds a condition to the query (SQLite).
@@ -181,34 +178,31 @@ def hand_entry_refusal(paper: Paper) -> str:
     ) % {"source": source}
 
 
-def _published_entries() -> QuerySet[Any]:
-    """Issue entries of published issues, with what a page names of each (by reverse relation)."""
-    return (
-        Paper.issue_entries.rel.related_model.objects.filter(issue__status=_PUBLISHED)
-        .select_related("issue__publication", "recommendation__submitter", "recommendation__topic")
-        .order_by("issue__published_at", "issue_id", "position", "id")
-    )
+#: Given a word of a query, a condition on the papers of the enclosing query (``OuterRef("pk")``)
+#: that holds when another app's text about the paper contains the word.
+WordMatch = Callable[[str], Q | Exists]
 
 
-def published_appearances(paper: Paper) -> list[Any]:
-    """The published issue entries that featured ``paper``, oldest first: each is one public
-    recommendation of it, with its summary as published, its recommender, topic and issue."""
-    return list(_published_entries().filter(paper=paper))
-
-
-def search_papers(papers: QuerySet[Paper], query: str, *, ranked: bool = False) -> QuerySet[Paper]:
+def search_papers(
+    papers: QuerySet[Paper],
+    query: str,
+    *,
+    ranked: bool = False,
+    also: WordMatch | None = None,
+) -> QuerySet[Paper]:
     """``papers`` that match ``query`` in their English or Chinese title, abstract, an author's
-    name, or a summary or Chinese title as published in an issue. The API's ``q`` and the search
-    page both use it, so they find the same papers.
+    name, or a text another app holds about them.
 
     On PostgreSQL, a full-text search on each paper's document (``papers/search.py``): every
     English word, stemmed, and every Chinese word as a run of characters, answered by a GIN
     index; of the matches, the ``SEARCH_MAX_MATCHES`` newest. With ``ranked``, the best of those
     come first (``search_rank``: a word in the title counts most, then the abstract, the
-    authors, the summaries), the newest among equals.
+    authors, the other texts), the newest among equals. The document holds the other apps'
+    texts already: ``also`` is not needed there.
 
     Elsewhere (SQLite, the embedded default), each of the first ``SEARCH_MAX_WORDS`` words as a
-    case-insensitive substring of those texts, every match; ``ranked`` orders newest first.
+    case-insensitive substring of the paper's texts, or where ``also`` finds it, every match;
+    ``ranked`` orders newest first.
 
     Filter ``papers`` before, not after: the matches are picked among them.
     """
@@ -216,7 +210,7 @@ def search_papers(papers: QuerySet[Paper], query: str, *, ranked: bool = False) 
     query = query.replace("\x00", "")
     if connections[papers.db].vendor == "postgresql":
         return _full_text_search(papers, query, ranked=ranked)
-    papers = _substring_search(papers, query)
+    papers = _substring_search(papers, query, also=also)
     return papers.order_by("-created_at", "-id") if ranked else papers
 
 
@@ -244,46 +238,18 @@ def _full_text_search(papers: QuerySet[Paper], query: str, *, ranked: bool) -> Q
     return papers.filter(pk__in=ids).order_by(search.Position(ids))
 
 
-def appearances_of_outer_paper() -> QuerySet[Any]:
-    """The published issue entries of the paper of the enclosing query (``OuterRef("pk")``):
-    ``Exists`` of it is "featured"; narrowed, "featured in that publication" and the like."""
-    return Paper.issue_entries.rel.related_model.objects.filter(
-        paper=OuterRef("pk"), issue__status=_PUBLISHED
-    )
-
-
-def _substring_search(papers: QuerySet[Paper], query: str) -> QuerySet[Paper]:
-    entries = appearances_of_outer_paper()
+def _substring_search(
+    papers: QuerySet[Paper], query: str, *, also: WordMatch | None
+) -> QuerySet[Paper]:
     for word in query.split()[:SEARCH_MAX_WORDS]:
         by_author = Authorship.objects.filter(paper=OuterRef("pk"), author__name__icontains=word)
-        by_entry = entries.filter(
-            Q(shown_summary__icontains=word) | Q(shown_title_zh__icontains=word)
-        )
-        papers = papers.filter(
+        matches = (
             Q(title__icontains=word)
             | Q(title_zh__icontains=word)
             | Q(abstract__icontains=word)
             | Exists(by_author)
-            | Exists(by_entry)
         )
+        if also is not None:
+            matches |= also(word)
+        papers = papers.filter(matches)
     return papers
-
-
-def featured_papers_matching(query: str) -> QuerySet[Paper]:
-    """Papers featured in a published issue that match ``query`` (see ``search_papers``), the
-    most recently featured first, each with ``public_entries``: its published appearances.
-    A fixed number of queries per page of results."""
-    featured = Exists(appearances_of_outer_paper())
-    papers = search_papers(papers_with_details().filter(featured), query)
-    return (
-        papers.annotate(
-            last_featured_at=Max(
-                "issue_entries__issue__published_at",
-                filter=Q(issue_entries__issue__status=_PUBLISHED),
-            )
-        )
-        .prefetch_related(
-            Prefetch("issue_entries", queryset=_published_entries(), to_attr="public_entries")
-        )
-        .order_by("-last_featured_at", "-pk")
-    )

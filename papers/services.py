@@ -94,9 +94,10 @@ def _normalize_doi(doi: str | None) -> str | None:
 
 
 #: The most of each text the catalogue keeps of a paper's metadata, whatever its source. Hand
-#: entry allows as much (``issues/forms.py``); real titles are under 500 characters, abstracts
-#: under 10,000, and the longest author lists (the LHC collaborations') hold a few thousand
-#: names, while positions are smallints. More is cut, and the paper's metadata error says so.
+#: entry allows as much (the editorial app's form); real titles are under 500 characters,
+#: abstracts under 10,000, and the longest author lists (the LHC collaborations') hold a few
+#: thousand names, while positions are smallints. More is cut, and the paper's metadata error
+#: says so.
 TITLE_MAX_LENGTH = 1000
 ABSTRACT_MAX_LENGTH = 20_000
 COMMENT_MAX_LENGTH = 2000

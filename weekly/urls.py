@@ -40,5 +40,5 @@ urlpatterns = [
     path("", include("issues.urls.editor")),
     path("", include("newsletter.urls")),
     path("", include("contributors.urls")),
-    path("", include("papers.urls")),
+    path("", include("issues.urls.papers")),
 ]

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from issues import caching, selectors, services
-from issues.api.filters import RecommendationFilter
+from issues.api.filters import PaperFilter, RecommendationFilter
 from issues.api.serializers import (
     CorrectionSerializer,
     CorrectionWriteSerializer,
@@ -40,7 +40,8 @@ from issues.models import Issue, IssueEntry, Publication, Recommendation
 from issues.permissions import can, refusal, require
 from papers import selectors as paper_selectors
 from papers.api.serializers import PaperMetadataSerializer, PaperSerializer
-from weekly.api.limits import SubmissionThrottle
+from papers.models import Paper
+from weekly.api.limits import PaperPagination, SubmissionThrottle
 
 
 def _valid(serializer_class: type, request: Request, **kwargs: Any) -> dict[str, Any]:
@@ -288,6 +289,23 @@ class IssueCorrectionListView(APIView):
 
 def _paper(pk: int) -> Any:
     return get_object_or_404(paper_selectors.papers_with_details(), pk=pk)
+
+
+@extend_schema_view(get=extend_schema(summary="Search and filter the paper catalogue"))
+class PaperListView(generics.ListAPIView):
+    # Here, not in the catalogue, since it filters by where papers were published. (No
+    # docstring: it would be the operation's description in the schema.)
+    permission_classes = [permissions.AllowAny]
+    serializer_class = PaperSerializer
+    filterset_class = PaperFilter
+    pagination_class = PaperPagination
+
+    def get_queryset(self):
+        return Paper.objects.order_by("-created_at", "-id")
+
+    def paginate_queryset(self, queryset):
+        # The page's names in two queries of names (papers.selectors.with_names).
+        return paper_selectors.with_names(list(super().paginate_queryset(queryset)))
 
 
 class PaperRefetchView(APIView):

@@ -10,7 +10,6 @@ from django.db import IntegrityError, transaction
 from issues import notifications, selectors
 from issues.enums import RecommendationStatus
 from issues.models import Issue, Notification, Recommendation, Review
-from newsletter import selectors as newsletter_selectors
 
 
 def _wants_mail(user: Any) -> bool:
@@ -18,12 +17,9 @@ def _wants_mail(user: Any) -> bool:
 
 
 def member_language(user: Any) -> str:
-    """The language to write to a member in.
-
-    Members have no language setting of their own, so this is the language they chose for a
-    newsletter at the same address (the latest), else the site's default.
-    """
-    return newsletter_selectors.language_of_address(user.email) or settings.LANGUAGE_CODE
+    """The language to write to a member in: the one they chose (``User.mail_language``), else
+    the site's default."""
+    return user.mail_language or settings.LANGUAGE_CODE
 
 
 def _notify_once(notification: Notification, message: Any) -> bool:

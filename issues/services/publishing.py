@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from issues import caching, selectors
+from issues import caching, selectors, signals
 from issues.enums import IssueAction, IssueStatus, RecommendationAction
 from issues.exceptions import Conflict, InvalidInput, InvalidTransition
 from issues.models import Issue, IssueEntry, Publication
@@ -25,7 +25,6 @@ from issues.services._workflow import (
     require_issue_state,
 )
 from issues.services.correction import ENTRY_CORRECTABLE_FIELDS
-from newsletter import services as newsletter_services
 from papers import services as paper_services
 from weekly.queue import enqueue_after_commit
 
@@ -125,8 +124,9 @@ def _publish(issue: Issue, *, actor: Any) -> Issue:
                 if entry.paper is not None:
                     paper_services.fill_missing_title_zh(entry.paper, entry.recommendation.title_zh)
             caching.renew_published_version()
-            # Mail goes out only once the publication is committed, never for a rolled-back one.
-            newsletter_services.request_issue_newsletter(fresh)
+            # The apps built on this one (the newsletter) hear of it within the transaction, and
+            # defer what they send to its commit: never mail for a rolled-back publication.
+            signals.issue_published.send(sender=Issue, issue=fresh)
             enqueue_after_commit(editorial_tasks().task_notify_published, fresh.pk)
     except IntegrityError:
         raise Conflict(

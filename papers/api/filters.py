@@ -1,9 +1,12 @@
-"""Filters of the paper list: validation of the query string only."""
+"""Filters of the paper list: validation of the query string only.
+
+These are the catalogue's own filters. The paper list the API serves adds the editorial ones
+(where a paper was published) in a subclass that the editorial app defines."""
 
 from __future__ import annotations
 
 from django.core.validators import RegexValidator
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
 
 from papers import selectors
@@ -13,9 +16,6 @@ from weekly.api.filters import IntegerFilter, OrderingFilter, StrictBooleanFilte
 _CATEGORY = RegexValidator(
     r"^[a-z][a-z-]*(\.[A-Za-z][A-Za-z-]*)?$", "Give an arXiv category such as cs.CL or hep-th."
 )
-# A published recommendation's state, named here as the string it is stored as: the catalogue only
-# reads the editorial app through the reverse relations, so it imports nothing of it.
-_PUBLISHED = "published"
 
 
 class PaperFilter(filters.FilterSet):
@@ -23,19 +23,11 @@ class PaperFilter(filters.FilterSet):
         method="search",
         max_length=selectors.SEARCH_MAX_LENGTH,
         help_text=(
-            "Words in the title (English or Chinese), the abstract, an author's name or a "
-            "published summary; a paper matches when it holds every word, best matches first "
-            "unless ordering is given. On PostgreSQL an English word matches in any form "
-            '(encoders, encoder), and "quoted phrases", or, -word work.'
+            "Words in the title (English or Chinese), the abstract or an author's name; a paper "
+            "matches when it holds every word, best matches first unless ordering is given. On "
+            'PostgreSQL an English word matches in any form (encoders, encoder), and "quoted '
+            'phrases", or, -word work.'
         ),
-    )
-    topic = filters.CharFilter(
-        method="in_topic", max_length=80, help_text="A topic's slug: papers published under it."
-    )
-    publication = filters.CharFilter(
-        method="in_publication",
-        max_length=80,
-        help_text="A publication's slug: papers featured in its published issues.",
     )
     year = IntegerFilter(field_name="year", min_value=1900, max_value=2100)
     has_code = StrictBooleanFilter(method="with_code", help_text="Whether a code link is known.")
@@ -44,9 +36,6 @@ class PaperFilter(filters.FilterSet):
         max_length=40,
         validators=[_CATEGORY],
         help_text="An arXiv category (primary or cross-listed), e.g. cs.CL.",
-    )
-    featured = StrictBooleanFilter(
-        method="is_featured", help_text="Whether the paper appeared in a published issue."
     )
     metadata_status = filters.CharFilter(field_name="metadata_status", max_length=20)
     ordering = OrderingFilter(
@@ -61,7 +50,7 @@ class PaperFilter(filters.FilterSet):
 
     class Meta:
         model = Paper
-        fields = ("q", "topic", "publication", "year", "has_code", "category", "featured")
+        fields = ("q", "year", "has_code", "category")
 
     def filter_queryset(self, queryset: QuerySet[Paper]) -> QuerySet[Paper]:
         # The search after the other filters, since it picks its matches among the papers they
@@ -75,20 +64,6 @@ class PaperFilter(filters.FilterSet):
     def search(self, papers: QuerySet[Paper], name: str, value: str) -> QuerySet[Paper]:
         return selectors.search_papers(papers, value, ranked=True)
 
-    def in_topic(self, papers: QuerySet[Paper], name: str, value: str) -> QuerySet[Paper]:
-        return papers.filter(
-            Exists(
-                Paper.recommendations.rel.related_model.objects.filter(
-                    paper=OuterRef("pk"), topic__slug=value, status=_PUBLISHED
-                )
-            )
-        )
-
-    def in_publication(self, papers: QuerySet[Paper], name: str, value: str) -> QuerySet[Paper]:
-        return papers.filter(
-            Exists(selectors.appearances_of_outer_paper().filter(issue__publication__slug=value))
-        )
-
     def with_code(self, papers: QuerySet[Paper], name: str, value: bool | None) -> QuerySet[Paper]:
         if value is None:
             return papers
@@ -97,11 +72,3 @@ class PaperFilter(filters.FilterSet):
     def in_category(self, papers: QuerySet[Paper], name: str, value: str) -> QuerySet[Paper]:
         # Categories are a JSON list; the quoted name matches one element exactly.
         return papers.filter(Q(primary_category=value) | Q(categories__icontains=f'"{value}"'))
-
-    def is_featured(
-        self, papers: QuerySet[Paper], name: str, value: bool | None
-    ) -> QuerySet[Paper]:
-        if value is None:
-            return papers
-        featured = Exists(selectors.appearances_of_outer_paper())
-        return papers.filter(featured if value else ~featured)

@@ -1,4 +1,5 @@
-"""API views of the paper catalogue: thin; each calls one selector or service."""
+"""API views of the paper catalogue: thin; each calls one selector or service. The paper list,
+which filters by where papers were published, is the editorial app's."""
 
 from __future__ import annotations
 
@@ -6,25 +7,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, permissions
 
 from papers import selectors
-from papers.api.filters import PaperFilter
 from papers.api.serializers import PaperSerializer, TopicSerializer
-from papers.models import Paper
-from weekly.api.limits import PaperPagination
-
-
-@extend_schema_view(get=extend_schema(summary="Search and filter the paper catalogue"))
-class PaperListView(generics.ListAPIView):
-    permission_classes = [permissions.AllowAny]
-    serializer_class = PaperSerializer
-    filterset_class = PaperFilter
-    pagination_class = PaperPagination
-
-    def get_queryset(self):
-        return Paper.objects.order_by("-created_at", "-id")
-
-    def paginate_queryset(self, queryset):
-        # The page's names in two queries of names (selectors.with_names).
-        return selectors.with_names(list(super().paginate_queryset(queryset)))
 
 
 @extend_schema_view(get=extend_schema(summary="A paper"))

@@ -435,7 +435,8 @@ def test_member_notification_is_in_the_members_language(
     publication.save()
     li = UserFactory(username="li", email="li@example.org", notify_by_email=True)
     jo = UserFactory(username="jo", email="jo@example.org", notify_by_email=True)
-    SubscriberFactory(publication=publication, email="LI@example.org", language=ZH)
+    # Where a member chooses a language today: subscribing to a newsletter at their address.
+    newsletter_services.subscribe(publication, email="LI@example.org", language=ZH)
     for member in (li, jo):
         recommendation = RecommendationFactory(publication=publication, submitter=member)
         with django_capture_on_commit_callbacks(execute=True):
@@ -453,6 +454,21 @@ def test_member_notification_is_in_the_members_language(
     assert "A reviewer of Pretraining Weekly asks for changes" in english.body
     # Building a mail in another language leaves the request's language alone.
     assert translation.get_language() == settings.LANGUAGE_CODE
+
+
+def test_member_who_joins_after_subscribing_keeps_the_newsletter_language(
+    publication: Publication,
+) -> None:
+    """The language chosen for a newsletter before joining is the new member's, as it is for a
+    member who subscribes after joining; no subscription leaves it to the site's default."""
+    SubscriberFactory(publication=publication, email="Wu@example.org", language=ZH)
+    wu = UserFactory(username="wu", email="wu@example.org")
+    jo = UserFactory(username="jo", email="jo@example.org")
+    wu.refresh_from_db()
+    jo.refresh_from_db()
+    assert (wu.mail_language, jo.mail_language) == (ZH, "")
+    assert services.member_language(wu) == ZH
+    assert services.member_language(jo) == settings.LANGUAGE_CODE == "en"
 
 
 def test_refusals_are_english_in_code_and_chinese_where_shown() -> None:

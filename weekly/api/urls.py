@@ -59,7 +59,7 @@ urlpatterns = [
         issues.IssueCorrectionListView.as_view(),
         name="issue-corrections",
     ),
-    path("papers/", papers.PaperListView.as_view(), name="paper-list"),
+    path("papers/", issues.PaperListView.as_view(), name="paper-list"),
     path("papers/<int:pk>/", papers.PaperDetailView.as_view(), name="paper-detail"),
     path("papers/<int:pk>/refetch/", issues.PaperRefetchView.as_view(), name="paper-refetch"),
     path("papers/<int:pk>/metadata/", issues.PaperMetadataView.as_view(), name="paper-metadata"),

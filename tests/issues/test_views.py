@@ -1,5 +1,6 @@
-"""The paper page (``papers:paper-detail``): metadata, where the paper stands, where it was
-featured, the metadata tools each role sees, and a number of queries independent of its size."""
+"""The paper page (``papers:paper-detail``, built by ``issues.views``): metadata, where the paper
+stands, where it was featured, the metadata tools each role sees, and a number of queries
+independent of its size."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ ENTER_BY_HAND = "Fill in the metadata by hand</a>"
 def _page(client: Client, paper: Paper) -> str:
     response = client.get(reverse("papers:paper-detail", args=[paper.pk]))
     assert response.status_code == 200
-    assert response.templates[0].name == "papers/paper_detail.html"
+    assert response.templates[0].name == "issues/paper_detail.html"
     return response.content.decode()
 
 
