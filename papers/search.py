@@ -1,5 +1,6 @@
 """The catalogue's search queries on PostgreSQL, matching the documents that
-``papers/migrations/0004_paper_search_document.py`` builds.
+``papers/migrations/0004_paper_search_document.py`` builds (as 0009 left them: the catalogue's
+own texts, then ``search_extra``, the part that higher apps write and this app never reads).
 
 A query is split by script. The words outside the CJK runs become a ``websearch_to_tsquery`` in
 the ``english`` configuration: stemmed, every word required, "quoted phrases", ``or`` and
@@ -56,9 +57,9 @@ def search_query(query: str) -> SearchQuery | None:
 
 
 class SearchDocument(Expression):
-    """A paper's search document: the ``search_vector`` column that the migration adds to
-    ``papers_paper`` and its triggers maintain. The model leaves it out on purpose, so that no
-    paper is loaded with it or saved back with a stale copy."""
+    """A paper's search document: the ``search_vector`` column that the migrations add to
+    ``papers_paper`` and their triggers maintain. The model leaves it (and ``search_extra``) out
+    on purpose, so that no paper is loaded with it or saved back with a stale copy."""
 
     output_field = SearchVectorField()
 

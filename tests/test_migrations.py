@@ -12,6 +12,10 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from papers.models import Paper
+from papers.selectors import search_papers
+from tests.factories import IssueEntryFactory, IssueFactory, PaperFactory
+
 pytestmark = pytest.mark.django_db
 
 OUR_APPS = ("contributors", "papers", "issues")
@@ -102,3 +106,41 @@ def test_number_review_rounds_counts_resubmissions_before_each_review() -> None:
         .values_list("verdict", "round")
     ) == [("approve", 1), ("request_changes", 1), ("request_changes", 2)]
     call_command("migrate", verbosity=0)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_fill_paper_search_extra_rebuilds_only_the_featured_documents() -> None:
+    """papers 0009, issues 0006 and 0007: the editorial app's triggers replace the catalogue's
+    on its tables, and each featured paper's document is rebuilt once, from its own texts and
+    what published issues show of it; the other documents are left as they are."""
+    featured = PaperFactory(title="Featured Work")
+    IssueEntryFactory(
+        issue=IssueFactory(published=True),
+        recommendation__paper=featured,
+        shown_title_zh="规模定律",
+        shown_summary="损失随算力幂律下降。",
+    )
+    PaperFactory(title="Unfeatured Work")
+    executor = MigrationExecutor(connection)
+    executor.migrate([("papers", "0008_bound_search_document")])
+    with connection.cursor() as cursor:
+        # Emptied, so that what the migrations rebuild shows.
+        cursor.execute("UPDATE papers_paper SET search_vector = ''::tsvector")
+
+    call_command("migrate", verbosity=0)
+
+    def found(query: str) -> list[str]:
+        return list(search_papers(Paper.objects.all(), query).values_list("title", flat=True))
+
+    assert found("幂律") == ["Featured Work"]  # a summary as published: weight D
+    assert found("规模") == ["Featured Work"]  # a Chinese title as published: weight A
+    assert found("featured") == ["Featured Work"]  # its own title, rebuilt with it
+    assert found("unfeatured") == []  # left as it was
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM papers_paper WHERE search_extra IS NOT NULL "
+            "AND search_vector IS DISTINCT FROM "
+            "papers_search_document(id, title, title_zh, abstract, search_extra)"
+        )
+        assert cursor.fetchone() == (0,)

@@ -3,8 +3,10 @@ and authors; Chinese by title and published summary), that hostile input is refu
 harmless, that the queries use their indexes, and that the list and search cost a fixed number
 of queries whatever the number of papers.
 
-The tests marked ``postgres`` exercise the full-text search (papers/search.py and the triggers of
-papers/migrations/0004); the others hold on SQLite's ``icontains`` fallback and on PostgreSQL.
+The tests marked ``postgres`` exercise the full-text search (papers/search.py, the triggers of
+papers/migrations/0004 and 0009 that keep each paper's document, and those of
+issues/migrations/0006 that add what published issues show of it); the others hold on SQLite's
+``icontains`` fallback and on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -225,9 +227,63 @@ def test_search_document_follows_every_change(
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM papers_paper WHERE strip(search_vector) IS DISTINCT FROM "
-            "strip(papers_search_document(id, title, title_zh, abstract))"
+            "strip(papers_search_document(id, title, title_zh, abstract, search_extra))"
         )
         assert cursor.fetchone() == (0,)
+        cursor.execute(
+            "SELECT count(*) FROM papers_paper "
+            "WHERE search_extra IS DISTINCT FROM issues_paper_search_extra(id)"
+        )
+        assert cursor.fetchone() == (0,)
+        cursor.execute("SELECT count(*) FROM papers_paper WHERE search_extra IS NOT NULL")
+        assert cursor.fetchone() == (4,)  # the papers featured, "hidden" now among them
+
+
+@pytest.mark.postgres
+def test_search_document_of_a_paper_written_after_its_entries(
+    catalogue: dict[str, Paper],
+) -> None:
+    """A bulk load (``generate_load_data``) writes a paper after what hangs on it, its entries
+    in published issues among them (the foreign keys are checked at the commit): the document
+    holds what those issues show from the paper's insert on."""
+    scaling = catalogue["scaling"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE written_later AS SELECT * FROM papers_paper WHERE id = %s",
+            [scaling.pk],
+        )
+        cursor.execute("UPDATE written_later SET search_vector = NULL, search_extra = NULL")
+        cursor.execute("DELETE FROM papers_paper WHERE id = %s", [scaling.pk])
+        assert _titles("幂律") == []
+        cursor.execute("INSERT INTO papers_paper SELECT * FROM written_later")
+        cursor.execute("DROP TABLE written_later")
+    assert _titles("幂律") == [SCALING]  # the summary, as published
+    assert _titles("Kaplan") == [SCALING]  # an author, also written before the paper
+
+
+@pytest.mark.postgres
+def test_search_sql_of_the_catalogue_reads_no_editorial_table(
+    catalogue: dict[str, Paper],
+) -> None:
+    """The catalogue's functions and triggers name no table or status of the editorial app: it
+    adds ``search_extra`` to its document without knowing what it holds."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT proname FROM pg_proc WHERE proname LIKE 'papers\\_%' "
+            "AND (prosrc ~ 'issues' OR prosrc ~ 'published')"
+        )
+        assert cursor.fetchall() == []
+        cursor.execute(
+            "SELECT tgname, tgrelid::regclass::text FROM pg_trigger "
+            "WHERE NOT tgisinternal AND tgname LIKE 'papers\\_%' "
+            "AND tgrelid::regclass::text NOT LIKE 'papers\\_%'"
+        )
+        assert cursor.fetchall() == []
+        cursor.execute(
+            "SELECT count(*) FROM pg_proc WHERE proname LIKE 'papers\\_search\\_%' "
+            "AND prosrc ~ 'papers_authorship'"
+        )
+        assert cursor.fetchone() == (1,)  # the check above reads the functions' text
 
 
 HOSTILE = [
