@@ -2,7 +2,7 @@
 
 Each service checks the actor's capability (``issues.permissions``) and the current state (the
 transition tables in ``issues.enums``), owns its transaction, and records who did what in the
-``Transition`` log. Failures raise ``issues.exceptions`` errors with a message for the member.
+``Transition`` log. Failures raise ``common.exceptions`` errors with a message for the member.
 
 Status changes are compare-and-set updates on the old status: when two requests race (a double
 click, two reviewers at once), one wins and the other gets a ``Conflict`` instead of a silent
@@ -24,6 +24,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
+from common.exceptions import Conflict, InvalidInput, InvalidTransition, QuotaExceeded
 from issues import caching, drafting, notifications, selectors
 from issues.enums import (
     ISSUE_TRANSITIONS,
@@ -38,7 +39,6 @@ from issues.enums import (
     TeamRole,
     Verdict,
 )
-from issues.exceptions import Conflict, InvalidInput, InvalidTransition, QuotaExceeded
 from issues.models import (
     Correction,
     Issue,

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from common.exceptions import WorkflowError
 from contributors import selectors as members
 from issues import caching, exports, selectors, services
-from issues.exceptions import WorkflowError
 from issues.forms import PaperMetadataForm, add_workflow_error
 from issues.models import Issue, Publication
 from issues.permissions import can

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from common.exceptions import InvalidInput, NotAllowed, WorkflowError
 from issues import selectors, services
 from issues.enums import (
     RECOMMENDATION_TRANSITIONS,
@@ -31,7 +32,6 @@ from issues.enums import (
     RecommendationStatus,
     Verdict,
 )
-from issues.exceptions import InvalidInput, NotAllowed, WorkflowError
 from issues.forms import add_workflow_error
 from issues.forms_review import ReviewForm, ReviewQueueFilterForm
 from issues.models import Recommendation, Transition

@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
+from common.exceptions import QuotaExceeded, WorkflowError
 from issues import selectors, services
 from issues.enums import (
     RECOMMENDATION_TRANSITIONS,
@@ -31,7 +32,6 @@ from issues.enums import (
     RecommendationKind,
     RecommendationStatus,
 )
-from issues.exceptions import QuotaExceeded, WorkflowError
 from issues.forms import add_workflow_error
 from issues.forms_submissions import (
     ACTION_DRAFT,

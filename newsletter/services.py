@@ -32,8 +32,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
+from common.exceptions import InvalidInput
 from issues.enums import IssueStatus
-from issues.exceptions import InvalidInput
 from issues.models import Issue, Publication
 from issues.validators import validate_no_control_characters
 from newsletter import emails

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.exceptions import InvalidInput, NotAllowed
 from issues import caching, selectors, services
 from issues.api.filters import RecommendationFilter
 from issues.api.serializers import (
@@ -35,7 +36,6 @@ from issues.api.serializers import (
     ReviewCreateSerializer,
     ReviewSerializer,
 )
-from issues.exceptions import InvalidInput, NotAllowed
 from issues.models import Issue, IssueEntry, Publication, Recommendation
 from issues.permissions import can, refusal, require
 from papers import selectors as paper_selectors

@@ -23,9 +23,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
+from common.exceptions import QuotaExceeded
 from issues import services
 from issues.enums import RecommendationKind, RecommendationStatus, TeamRole
-from issues.exceptions import QuotaExceeded
 from issues.models import Publication, Recommendation
 from tests.api.conftest import client_for
 from tests.factories import MembershipFactory, PublicationFactory, UserFactory

@@ -20,7 +20,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from issues.exceptions import WorkflowError
+from common.exceptions import WorkflowError
 from weekly.api.parsers import RequestTooLarge
 
 _CODES = {
