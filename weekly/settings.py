@@ -157,7 +157,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 # Redis redelivers a message that a killed worker never acknowledged after this many seconds. It
 # must exceed the longest a task runs (its hard time limit, CELERY_TASK_TIME_LIMIT at most) and
-# the longest retry countdown (papers.tasks.BACKOFF_CAP), or Redis hands a task that is running or
+# the longest retry countdown (common.retry.BACKOFF_CAP), or Redis hands a task that is running or
 # waiting to a second worker; and be short, so that a worker killed mid-task (kill -9, out of
 # memory) delays its task by minutes only. docs/DEPLOY.md says how the numbers fit together.
 CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=240)
