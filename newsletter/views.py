@@ -20,7 +20,7 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
 from common.exceptions import InvalidInput
-from contributors.throttles import ClientAddressThrottle
+from common.throttles import ClientAddressThrottle
 from issues.models import Publication
 from newsletter import services
 from newsletter.forms import SubscribeForm
