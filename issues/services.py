@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from common.exceptions import Conflict, InvalidInput, InvalidTransition, QuotaExceeded
+from common.queue import enqueue_after_commit
 from issues import caching, drafting, notifications, selectors
 from issues.enums import (
     ISSUE_TRANSITIONS,
@@ -64,7 +65,6 @@ from papers import services as paper_services
 from papers.enums import MetadataStatus
 from papers.identifiers import InvalidIdentifier, parse_identifier
 from papers.models import Paper, Topic
-from weekly.queue import enqueue_after_commit
 
 logger = logging.getLogger(__name__)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 
+from common.api.filters import StrictBooleanFilter
 from issues.enums import RecommendationKind, RecommendationStatus
 from issues.models import Recommendation
-from weekly.api.filters import StrictBooleanFilter
 
 
 class RecommendationFilter(filters.FilterSet):

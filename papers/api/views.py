@@ -5,11 +5,11 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, permissions
 
+from common.api.limits import PaperPagination
 from papers import selectors
 from papers.api.filters import PaperFilter
 from papers.api.serializers import PaperSerializer, TopicSerializer
 from papers.models import Paper
-from weekly.api.limits import PaperPagination
 
 
 @extend_schema_view(get=extend_schema(summary="Search and filter the paper catalogue"))

@@ -17,9 +17,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 
+from common.api.authentication import TokenAuthentication
+from common.sessions import SessionStore
 from contributors.services import get_api_token
-from weekly.api.authentication import TokenAuthentication
-from weekly.sessions import SessionStore
 
 pytestmark = pytest.mark.django_db
 

@@ -501,7 +501,7 @@ def test_recent_bodies_answer_when_the_shared_cache_lost_them(
 
 
 def test_redis_cache_reuses_one_client() -> None:
-    from weekly.cache import ResilientRedisCache
+    from common.cache import ResilientRedisCache
 
     backend = ResilientRedisCache("redis://127.0.0.1:9/0", {})
 

@@ -291,7 +291,7 @@ def test_redis_down_at_submit_saves_it_and_the_sweep_fetches_it_once_back(
 ) -> None:
     """Broker and cache both unreachable (one Redis serves both): the member's POST is saved."""
     down = f"redis://127.0.0.1:{_free_port()}/0"
-    settings.CACHES = {"default": {"BACKEND": "weekly.cache.ResilientRedisCache", "LOCATION": down}}
+    settings.CACHES = {"default": {"BACKEND": "common.cache.ResilientRedisCache", "LOCATION": down}}
     settings.CELERY_TASK_ALWAYS_EAGER = False  # what the readiness probe reads
     with (
         _broker(down),
@@ -427,7 +427,7 @@ def test_redis_stopped_at_submit_then_started_a_real_worker_fetches_the_paper_on
 def test_cache_with_redis_unreachable_reads_empty_and_drops_writes(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    from weekly.cache import ResilientRedisCache
+    from common.cache import ResilientRedisCache
 
     cache = ResilientRedisCache(
         f"redis://127.0.0.1:{_free_port()}/0", {"OPTIONS": {"socket_connect_timeout": 1}}

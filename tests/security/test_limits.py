@@ -566,7 +566,7 @@ def test_body_over_the_limit_read_by_django_itself_is_still_a_readable_413(
     # Without the middleware, Django refuses while reading the form (RequestDataTooBig): the
     # site's 400 handler turns that into the same page.
     settings.MIDDLEWARE = [
-        m for m in settings.MIDDLEWARE if m != "weekly.limits.RequestSizeMiddleware"
+        m for m in settings.MIDDLEWARE if m != "common.limits.RequestSizeMiddleware"
     ]
     data = {"publication": "pretraining-weekly", "summary": "x" * (1024 * 1024 + 1)}
 
