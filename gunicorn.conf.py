@@ -17,7 +17,7 @@ keepalive = 5
 # A worker is replaced after this many requests, so a slow leak cannot grow without end.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = max_requests // 10
-# weekly.logs.RequestLogMiddleware writes one line per request with its id, user and duration;
+# common.logs.RequestLogMiddleware writes one line per request with its id, user and duration;
 # gunicorn's own access log would repeat it without them.
 accesslog = None
 errorlog = "-"
@@ -25,7 +25,7 @@ loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # The addresses of proxies whose X-Forwarded-* headers are believed (the proxy in front).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # Small request lines and headers: nothing of ours needs more, and it bounds a hostile client.
-# Past them gunicorn answers 414 or 431; weekly/api/schema.py lists those with these numbers.
+# Past them gunicorn answers 414 or 431; common/api/schema.py lists those with these numbers.
 limit_request_line = 4094
 limit_request_fields = 100
 limit_request_field_size = 8190
@@ -33,4 +33,4 @@ limit_request_field_size = 8190
 # Gunicorn's own lines (start, worker boot, timeouts) in the same format as the application's.
 _production = os.environ.get("DJANGO_ENV") == "production"
 if os.environ.get("LOG_FORMAT", "json" if _production else "text") == "json":
-    logger_class = "weekly.gunicorn_logging.JsonLogger"
+    logger_class = "common.gunicorn_logging.JsonLogger"

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 from rest_framework.authtoken.models import Token
 
-from weekly.links import read_signed_token
+from common.links import read_signed_token
 
 User = get_user_model()
 

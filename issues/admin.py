@@ -31,9 +31,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from common.exceptions import WorkflowError
 from issues import services
 from issues.enums import EDITABLE_ISSUE_STATES
-from issues.exceptions import WorkflowError
 from issues.models import (
     Correction,
     Issue,

@@ -15,12 +15,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from common.links import site_url
 from issues import caching, selectors
 from issues.models import Issue, Publication
 from issues.selectors import EntryContent
 from issues.views.reader import issue_context
 from papers.models import Topic
-from weekly.links import site_url
 
 FEED_LENGTH = 20
 #: Items are single papers, so a topic's feed holds more of them than a publication's.

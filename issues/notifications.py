@@ -16,11 +16,11 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from common.links import site_url
+from common.mail import header_text
 from contributors.services import notifications_off_token
 from issues.enums import RecommendationStatus, Verdict
 from issues.models import Issue, Recommendation, Review
-from weekly.links import site_url
-from weekly.mail import header_text
 
 
 def _message(

@@ -19,8 +19,8 @@ from typing import Any
 import rules
 from django.utils.translation import gettext, gettext_noop
 
+from common.exceptions import NotAllowed
 from issues.enums import STANDING_STATES, RecommendationStatus, TeamRole
-from issues.exceptions import NotAllowed
 from papers import selectors as catalogue
 
 

@@ -18,10 +18,10 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from common.links import site_url
+from common.mail import header_text
 from issues import exports, selectors
 from issues.models import Issue, Publication
-from weekly.links import site_url
-from weekly.mail import header_text
 
 
 def list_id(publication: Publication) -> str:

@@ -32,16 +32,16 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
+from common.exceptions import InvalidInput
+from common.links import read_signed_token
+from common.queue import enqueue_after_commit
 from contributors import services as members
 from issues.enums import IssueStatus
-from issues.exceptions import InvalidInput
 from issues.models import Issue, Publication
 from issues.validators import validate_no_control_characters
 from newsletter import emails
 from newsletter.enums import DeliveryStatus, SubscriberStatus
 from newsletter.models import Delivery, Subscriber
-from weekly.links import read_signed_token
-from weekly.queue import enqueue_after_commit
 
 logger = logging.getLogger(__name__)
 

@@ -11,10 +11,10 @@ import time
 from celery import shared_task
 from django.conf import settings
 
+from common.retry import backoff
 from issues.models import Issue
 from newsletter import selectors, services
 from newsletter.models import Subscriber
-from papers.tasks import backoff
 
 MAX_RETRIES = 8
 

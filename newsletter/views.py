@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
-from contributors.throttles import ClientAddressThrottle
-from issues.exceptions import InvalidInput
+from common.exceptions import InvalidInput
+from common.throttles import ClientAddressThrottle
 from issues.models import Publication
 from newsletter import services
 from newsletter.forms import SubscribeForm

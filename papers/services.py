@@ -15,6 +15,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from common.queue import enqueue_after_commit
 from papers.clients import aminer, arxiv
 from papers.enums import MetadataSource, MetadataStatus
 from papers.identifiers import Identifier
@@ -27,7 +28,6 @@ from papers.models import (
     PaperInstitution,
 )
 from papers.ratelimit import LimiterBusy, rate_limiter
-from weekly.queue import enqueue_after_commit
 
 logger = logging.getLogger(__name__)
 

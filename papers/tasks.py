@@ -6,18 +6,12 @@ worker) and are idempotent: running one twice leaves the same rows as running it
 
 from __future__ import annotations
 
-import random
-
 from celery import shared_task
-from django.conf import settings
 
+from common.retry import backoff
 from papers import selectors, services
 
 MAX_RETRIES = 6
-#: The longest a retry waits, jitter and a server's ``Retry-After`` included. A task waiting for
-#: its countdown is a message its worker has not acknowledged: past the broker's visibility
-#: timeout (``CELERY_VISIBILITY_TIMEOUT``), Redis hands it to another worker too, and again.
-BACKOFF_CAP = 120.0
 #: A fetch is stopped after ``FETCH_SOFT_TIME_LIMIT`` seconds (the papers it did not finish go
 #: back to the sweep) and its process killed after ``FETCH_TIME_LIMIT``: a batch of 100 arXiv
 #: papers is one request (``OUTSIDE_API_TIMEOUT``, 15 s) after a wait for the shared rate limit.
@@ -25,14 +19,6 @@ BACKOFF_CAP = 120.0
 #: worker died; docs/DEPLOY.md says how these numbers fit together.
 FETCH_SOFT_TIME_LIMIT = 120
 FETCH_TIME_LIMIT = 150
-
-
-def backoff(retries: int, retry_after: float | None = None) -> float:
-    """Exponential backoff with full jitter, never sooner than the server asked, and never
-    longer than ``BACKOFF_CAP``."""
-    jitter = random.uniform(0.5, 1.5)  # noqa: S311 (spreading retries, not cryptography)
-    delay = settings.METADATA_RETRY_BACKOFF * 2**retries * jitter
-    return min(BACKOFF_CAP, max(delay, retry_after or 0.0))
 
 
 @shared_task(

@@ -17,9 +17,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from common.exceptions import Conflict
 from issues import services
 from issues.enums import IssueStatus, RecommendationKind, RecommendationStatus, TeamRole, Verdict
-from issues.exceptions import Conflict
 from issues.models import (
     Correction,
     Issue,

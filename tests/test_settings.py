@@ -94,7 +94,7 @@ def test_settings_defaults_without_environment() -> None:
 
 def test_settings_redis_url_gives_redis_cache_and_real_broker() -> None:
     loaded = _settings(REDIS_URL="redis://127.0.0.1:6379/3")
-    assert loaded["CACHE_BACKEND"] == "weekly.cache.ResilientRedisCache"
+    assert loaded["CACHE_BACKEND"] == "common.cache.ResilientRedisCache"
     assert loaded["CACHE_LOCATION"] == "redis://127.0.0.1:6379/3"
     assert loaded["CELERY_BROKER_URL"] == "redis://127.0.0.1:6379/3"
     assert loaded["CELERY_TASK_ALWAYS_EAGER"] is False
@@ -165,7 +165,7 @@ def test_settings_production_fully_configured_loads() -> None:
     assert loaded["DEVELOPMENT_KEY"] is False
     assert loaded["DATABASE_ENGINE"] == "django.db.backends.postgresql"
     assert loaded["CELERY_TASK_ALWAYS_EAGER"] is False
-    assert loaded["CACHE_BACKEND"] == "weekly.cache.ResilientRedisCache"
+    assert loaded["CACHE_BACKEND"] == "common.cache.ResilientRedisCache"
     assert loaded["ALLOWED_HOSTS"] == ["weekly.example.org"]
     assert loaded["SESSION_COOKIE_SECURE"] is True
 

@@ -4,7 +4,7 @@ import os
 
 from celery import Celery
 
-from weekly import logs
+from common import logs
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "weekly.settings")
 

@@ -14,7 +14,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from weekly.logs import logging_config
+from common.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -63,8 +63,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # Probes are answered first: no host check, no HTTPS redirect, no log line.
-    "weekly.health.HealthCheckMiddleware",
-    "weekly.logs.RequestLogMiddleware",
+    "common.health.HealthCheckMiddleware",
+    "common.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -77,7 +77,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so its 413 passes back through the others (headers, log line); before any view or
     # CsrfViewMiddleware.process_view reads a body.
-    "weekly.limits.RequestSizeMiddleware",
+    "common.limits.RequestSizeMiddleware",
 ]
 
 ROOT_URLCONF = "weekly.urls"
@@ -118,8 +118,8 @@ if REDIS_URL:
     CACHES = {
         "default": {
             # Django's Redis cache, except that an unreachable Redis reads as an empty cache
-            # instead of failing every throttled request (see weekly/cache.py).
-            "BACKEND": "weekly.cache.ResilientRedisCache",
+            # instead of failing every throttled request (see common/cache.py).
+            "BACKEND": "common.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "weekly",
             # A Redis that hangs holds a request for seconds, not for ever.
@@ -157,7 +157,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 # Redis redelivers a message that a killed worker never acknowledged after this many seconds. It
 # must exceed the longest a task runs (its hard time limit, CELERY_TASK_TIME_LIMIT at most) and
-# the longest retry countdown (papers.tasks.BACKOFF_CAP), or Redis hands a task that is running or
+# the longest retry countdown (common.retry.BACKOFF_CAP), or Redis hands a task that is running or
 # waiting to a second worker; and be short, so that a worker killed mid-task (kill -9, out of
 # memory) delays its task by minutes only. docs/DEPLOY.md says how the numbers fit together.
 CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=240)
@@ -237,7 +237,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # Database sessions that refuse a cookie no session key can match (a NUL, say) without a query.
-SESSION_ENGINE = "weekly.sessions"
+SESSION_ENGINE = "common.sessions"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 
@@ -288,7 +288,7 @@ X_FRAME_OPTIONS = "DENY"
 
 # --- Limits ---------------------------------------------------------------------------------------
 # The largest request body in bytes, form or JSON: a larger declared one is refused with 413 before
-# it is read (weekly.limits). Nothing of ours comes near it; gunicorn bounds request lines and
+# it is read (common.limits). Nothing of ours comes near it; gunicorn bounds request lines and
 # headers (gunicorn.conf.py).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
 # Fields of one form: the largest of ours (an admin list of 100 editable topics, an issue with its
@@ -308,16 +308,16 @@ LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW", default=15 * 60)
 # --- REST framework -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "weekly.api.authentication.TokenAuthentication",
+        "common.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_PARSER_CLASSES": ["weekly.api.parsers.BoundedJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["common.api.parsers.BoundedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PAGINATION_CLASS": "weekly.api.limits.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "common.api.limits.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
@@ -334,11 +334,11 @@ REST_FRAMEWORK = {
         "signup": env.str("SIGNUP_RATE", default="10/hour"),
         "web_login": env.str("LOGIN_RATE", default="20/hour"),
     },
-    "EXCEPTION_HANDLER": "weekly.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "common.api.errors.exception_handler",
     # Proxies in front of the site (each adds one X-Forwarded-For entry). 0 means the client's
     # own address decides, so a forged header cannot dodge the throttles.
     "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
-    "DEFAULT_SCHEMA_CLASS": "weekly.api.schema.WeeklyAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "common.api.schema.WeeklyAutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
@@ -366,7 +366,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Logging --------------------------------------------------------------------------------------
-# One line per request and per task (weekly.logs): JSON for log collectors in production, text to
+# One line per request and per task (common.logs): JSON for log collectors in production, text to
 # read in a terminal in development.
 LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "text")
 if LOG_FORMAT not in {"json", "text"}:

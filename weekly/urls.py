@@ -7,9 +7,9 @@ from django.urls import include, path
 from issues.sitemaps import SITEMAPS
 from weekly.views import FaviconView, RobotsTxtView
 
-# A 400 or 413 page that says what was wrong: the size limits in ``weekly.limits``, everything
-# else in ``weekly.views.bad_request``.
-handler400 = "weekly.limits.bad_request"
+# A 400 or 413 page that says what was wrong: the size limits in ``common.limits``, everything
+# else in ``common.views.bad_request``.
+handler400 = "common.limits.bad_request"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

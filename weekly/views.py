@@ -1,19 +1,17 @@
-"""Site-wide plain views that belong to no app."""
+"""Site-wide plain views that belong to no app: robots.txt and the favicon, which describe this
+site's own URLs and icon."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import RedirectView
 
-from weekly.links import site_url
+from common.links import site_url
 
 #: Crawlers may read every page but the admin and the API, whose content the pages show anyway.
 DISALLOWED_PREFIXES = ("/admin/", "/api/")
@@ -47,18 +45,3 @@ class FaviconView(RedirectView):
 
     def get_redirect_url(self, *args: Any, **kwargs: Any) -> str:
         return static("weekly/favicon.svg")
-
-
-def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """The 400 page, saying what was wrong with the request.
-
-    Django's own page says only "Bad Request (400)". A ``BadRequest`` raised by our views
-    carries a sentence written for people, shown as it is (the size refusals are answered by
-    ``weekly.limits.bad_request`` first). Other suspicious requests get a general sentence:
-    their messages are for the log, not the page.
-    """
-    if type(exception) is BadRequest and str(exception):
-        reason = str(exception)
-    else:
-        reason = _("The request could not be read. Go back, reload the page and try again.")
-    return render(request, "400.html", {"reason": reason}, status=400)

@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from rest_framework import serializers
 
+from common.api.fields import FIELD_MAPPING, absolute
 from contributors.services import PROFILE_FIELDS
-from weekly.api.fields import FIELD_MAPPING, absolute
 
 User = get_user_model()
 

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from common.api.errors import error_body
 from contributors import lockout, selectors, services
 from contributors.api.serializers import (
     ContributorSerializer,
@@ -17,7 +18,6 @@ from contributors.api.serializers import (
     TokenRequestSerializer,
     TokenSerializer,
 )
-from weekly.api.errors import error_body
 
 
 class TokenView(APIView):

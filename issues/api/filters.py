@@ -6,13 +6,13 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, QuerySet
 from django_filters import rest_framework as filters
 
+from common.api.filters import StrictBooleanFilter
 from issues import selectors
 from issues.enums import RecommendationKind, RecommendationStatus
 from issues.models import Recommendation
 from papers import selectors as catalogue
 from papers.api import filters as catalogue_filters
 from papers.models import Paper
-from weekly.api.filters import StrictBooleanFilter
 
 
 class RecommendationFilter(filters.FilterSet):

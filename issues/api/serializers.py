@@ -15,13 +15,13 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common.api.fields import FIELD_MAPPING, absolute
 from contributors.api.serializers import ContributorRefSerializer
 from issues.enums import RecommendationKind, Verdict
 from issues.markup import render_markdown
 from issues.models import Correction, Issue, Publication, Recommendation, Review
 from papers.api.serializers import PaperSerializer
 from papers.models import Topic
-from weekly.api.fields import FIELD_MAPPING, absolute
 
 # --- publications -------------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """API views of the editorial work: thin. Each finds what the caller may see (404 otherwise),
 calls one service, and answers with the serializer of the result. The services check the
-capabilities and the states; their refusals become the API's errors in ``weekly.api``."""
+capabilities and the states; their refusals become the API's errors in ``common.api``."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.api.limits import PaperPagination, SubmissionThrottle
+from common.exceptions import InvalidInput, NotAllowed
 from issues import caching, selectors, services
 from issues.api.filters import PaperFilter, RecommendationFilter
 from issues.api.serializers import (
@@ -35,13 +37,11 @@ from issues.api.serializers import (
     ReviewCreateSerializer,
     ReviewSerializer,
 )
-from issues.exceptions import InvalidInput, NotAllowed
 from issues.models import Issue, IssueEntry, Publication, Recommendation
 from issues.permissions import can, refusal, require
 from papers import selectors as paper_selectors
 from papers.api.serializers import PaperMetadataSerializer, PaperSerializer
 from papers.models import Paper
-from weekly.api.limits import PaperPagination, SubmissionThrottle
 
 
 def _valid(serializer_class: type, request: Request, **kwargs: Any) -> dict[str, Any]:

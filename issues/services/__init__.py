@@ -2,7 +2,7 @@
 
 Each service checks the actor's capability (``issues.permissions``) and the current state (the
 transition tables in ``issues.enums``), owns its transaction, and records who did what in the
-``Transition`` log. Failures raise ``issues.exceptions`` errors with a message for the member.
+``Transition`` log. Failures raise ``common.exceptions`` errors with a message for the member.
 
 - ``submission``: recommending, editing, submitting, withdrawing; the weekly quota.
 - ``review``: reviews, an editor's acceptance, review rounds.

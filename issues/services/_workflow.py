@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from common.exceptions import Conflict, InvalidInput, InvalidTransition
 from issues.enums import (
     ISSUE_TRANSITIONS,
     RECOMMENDATION_TRANSITIONS,
@@ -22,7 +23,6 @@ from issues.enums import (
     RecommendationAction,
     RecommendationStatus,
 )
-from issues.exceptions import Conflict, InvalidInput, InvalidTransition
 from issues.models import Issue, Recommendation, Transition
 from issues.validators import validate_no_control_characters
 

@@ -9,9 +9,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext
 
+from common.exceptions import InvalidInput, InvalidTransition
 from issues import drafting, selectors
 from issues.enums import IssueAction, IssueStatus, RecommendationAction, Section
-from issues.exceptions import InvalidInput, InvalidTransition
 from issues.models import Issue, IssueEntry, Publication, Recommendation, Transition
 from issues.permissions import require
 from issues.services._workflow import (

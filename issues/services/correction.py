@@ -7,9 +7,9 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext
 
+from common.exceptions import InvalidInput
 from issues import caching
 from issues.enums import IssueAction
-from issues.exceptions import InvalidInput
 from issues.models import Correction, Issue, IssueEntry
 from issues.permissions import require
 from issues.services._workflow import check_field, max_length, move_issue

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from issues.exceptions import InvalidInput, InvalidTransition
+from common.exceptions import InvalidInput, InvalidTransition
 from issues.permissions import is_member, require
 from issues.services._workflow import check_field, max_length
 from papers import selectors as paper_selectors

@@ -12,9 +12,10 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from common.exceptions import Conflict, InvalidInput, InvalidTransition
+from common.queue import enqueue_after_commit
 from issues import caching, selectors, signals
 from issues.enums import IssueAction, IssueStatus, RecommendationAction
-from issues.exceptions import Conflict, InvalidInput, InvalidTransition
 from issues.models import Issue, IssueEntry, Publication
 from issues.permissions import require
 from issues.services._workflow import (
@@ -26,7 +27,6 @@ from issues.services._workflow import (
 )
 from issues.services.correction import ENTRY_CORRECTABLE_FIELDS
 from papers import services as paper_services
-from weekly.queue import enqueue_after_commit
 
 logger = logging.getLogger(__name__)
 

@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from common.exceptions import Conflict, InvalidInput, InvalidTransition
+from common.queue import enqueue_after_commit
 from issues.enums import RecommendationAction, RecommendationStatus, Verdict
-from issues.exceptions import Conflict, InvalidInput, InvalidTransition
 from issues.models import Recommendation, Review
 from issues.permissions import can, require
 from issues.services._workflow import (
@@ -21,7 +22,6 @@ from issues.services._workflow import (
     recommendation_allows,
     recommendation_changed,
 )
-from weekly.queue import enqueue_after_commit
 
 
 def reviewed_this_round(

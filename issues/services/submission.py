@@ -10,9 +10,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
+from common.exceptions import InvalidInput, QuotaExceeded
 from issues import selectors
 from issues.enums import OPEN_STATES, RecommendationAction, RecommendationKind, RecommendationStatus
-from issues.exceptions import InvalidInput, QuotaExceeded
 from issues.models import Publication, Recommendation, Transition
 from issues.permissions import can, require
 from issues.services._workflow import (

@@ -7,8 +7,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from common.exceptions import InvalidInput
 from issues.enums import TeamRole
-from issues.exceptions import InvalidInput
 from issues.models import Membership, Publication
 from issues.permissions import require
 

@@ -7,7 +7,7 @@ import re
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from weekly.links import site_url
+from common.links import site_url
 
 register = template.Library()
 

@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 
+from common.exceptions import NotAllowed, WorkflowError
 from issues import selectors, services
 from issues.enums import IssueStatus, Section
-from issues.exceptions import NotAllowed, WorkflowError
 from issues.forms.base import add_workflow_error
 from issues.forms.editor import (
     CorrectionForm,

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView
 
+from common.exceptions import WorkflowError
 from issues import services
-from issues.exceptions import WorkflowError
 from issues.forms.base import add_workflow_error
 from issues.forms.metadata import PaperMetadataForm
 from issues.permissions import can

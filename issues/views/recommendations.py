@@ -24,13 +24,14 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
+from common.api.limits import SubmissionThrottle
+from common.exceptions import QuotaExceeded, WorkflowError
 from issues import selectors, services
 from issues.enums import (
     RecommendationAction,
     RecommendationKind,
     RecommendationStatus,
 )
-from issues.exceptions import QuotaExceeded, WorkflowError
 from issues.forms.base import add_workflow_error
 from issues.forms.recommendations import (
     ACTION_DRAFT,
@@ -49,7 +50,6 @@ from papers import selectors as paper_selectors
 from papers.enums import MetadataStatus
 from papers.identifiers import MAX_INPUT_LENGTH, InvalidIdentifier, parse_identifier
 from papers.models import Paper
-from weekly.api.limits import SubmissionThrottle
 
 RECOMMENDATIONS_PAGE_SIZE = 20
 

@@ -24,13 +24,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from common.exceptions import InvalidInput, NotAllowed, WorkflowError
 from issues import selectors, services
 from issues.enums import (
     RecommendationAction,
     RecommendationStatus,
     Verdict,
 )
-from issues.exceptions import InvalidInput, NotAllowed, WorkflowError
 from issues.forms.base import add_workflow_error
 from issues.forms.review import ReviewForm, ReviewQueueFilterForm
 from issues.models import Recommendation, Transition

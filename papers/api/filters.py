@@ -9,9 +9,9 @@ from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
 
+from common.api.filters import IntegerFilter, OrderingFilter, StrictBooleanFilter
 from papers import selectors
 from papers.models import Paper
-from weekly.api.filters import IntegerFilter, OrderingFilter, StrictBooleanFilter
 
 _CATEGORY = RegexValidator(
     r"^[a-z][a-z-]*(\.[A-Za-z][A-Za-z-]*)?$", "Give an arXiv category such as cs.CL or hep-th."

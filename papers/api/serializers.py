@@ -6,9 +6,9 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common.api.fields import FIELD_MAPPING, absolute
 from papers import selectors
 from papers.models import Paper, Topic
-from weekly.api.fields import FIELD_MAPPING, absolute
 
 
 class TopicSerializer(serializers.ModelSerializer):

@@ -74,8 +74,8 @@ REVOKE = "auth_token_destroy"
 #: line, so requests (and http.client under it) raise before sending, and schemathesis would report
 #: an error for a request that never left. Every other character, NUL and the other controls
 #: included, reaches the test server and Django as sent, and must be answered within the contract
-#: (a token or session cookie holding one is refused without a query: ``weekly.api.authentication``
-#: and ``weekly.sessions``).
+#: (a token or session cookie holding one is refused without a query: ``common.api.authentication``
+#: and ``common.sessions``).
 HEADER_REFUSED = "\r\n"
 #: No run reaches these rates; the throttles themselves are tested elsewhere.
 UNTHROTTLED = {"anon": None, "user": None, "submissions": None, "login": None}

@@ -1,4 +1,4 @@
-"""The OpenAPI schema (``weekly/api/schema.py``) lists every answer a client can get, those the
+"""The OpenAPI schema (``common/api/schema.py``) lists every answer a client can get, those the
 web server gives before the API sees the request included."""
 
 from __future__ import annotations

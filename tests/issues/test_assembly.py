@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from common.exceptions import InvalidTransition, NotAllowed
 from issues import services
 from issues.drafting import INVITATION_EN, INVITATION_ZH
 from issues.enums import IssueStatus, RecommendationStatus, Section
-from issues.exceptions import InvalidTransition, NotAllowed
 from issues.models import Issue, Publication, Recommendation
 from tests.factories import (
     IssueEntryFactory,

@@ -10,9 +10,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 
+from common.exceptions import Conflict
 from issues import services
 from issues.enums import RecommendationStatus
-from issues.exceptions import Conflict
 from issues.models import Issue, Publication, Recommendation, Transition
 from papers.identifiers import parse_identifier
 from papers.models import Paper

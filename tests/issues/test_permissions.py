@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from common.exceptions import NotAllowed
 from issues.enums import IssueStatus, RecommendationStatus, TeamRole
-from issues.exceptions import NotAllowed
 from issues.models import Publication
 from issues.permissions import CAPABILITIES, REFUSALS, can, require
 from papers.enums import MetadataSource

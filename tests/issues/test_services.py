@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
+from common.exceptions import Conflict, InvalidInput, InvalidTransition, NotAllowed
 from issues import selectors, services
 from issues.enums import (
     ISSUE_TRANSITIONS,
@@ -25,7 +26,6 @@ from issues.enums import (
     TeamRole,
     Verdict,
 )
-from issues.exceptions import Conflict, InvalidInput, InvalidTransition, NotAllowed
 from issues.models import (
     Correction,
     Issue,

@@ -15,7 +15,7 @@ import pytest
 from django.core import mail, signing
 from django.utils import timezone
 
-from issues.exceptions import InvalidInput
+from common.exceptions import InvalidInput
 from issues.models import Issue, Publication
 from newsletter import services, tasks
 from newsletter.enums import DeliveryStatus, SubscriberStatus

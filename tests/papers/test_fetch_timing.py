@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from common import retry
 from papers import selectors, tasks
 from papers.enums import MetadataStatus
 from papers.models import Paper
@@ -59,12 +60,12 @@ def test_no_task_runs_or_waits_past_the_visibility_timeout() -> None:
         if getattr(task, "autoretry_for", ()) and task.retry_backoff:
             assert task.retry_backoff_max < visibility, name
     longest_backoff = max(
-        tasks.backoff(retries, retry_after=retry_after)
+        retry.backoff(retries, retry_after=retry_after)
         for retries in range(tasks.MAX_RETRIES + 1)
         for retry_after in (None, 3600.0)
         for _ in range(20)
     )
-    assert longest_backoff <= tasks.BACKOFF_CAP < visibility
+    assert longest_backoff <= retry.BACKOFF_CAP < visibility
 
 
 def test_fetch_task_limits_and_sweep_fit_together() -> None:

@@ -166,13 +166,6 @@ def test_task_fetch_paper_metadata_eager_does_not_retry_in_process() -> None:
     assert paper.metadata_status == MetadataStatus.FAILED
 
 
-def test_backoff_grows_with_jitter_and_honours_retry_after() -> None:
-    delays = [tasks.backoff(n) for n in range(8)]
-    assert 5 <= delays[0] <= 15
-    assert all(d <= tasks.BACKOFF_CAP * 1.5 for d in delays)
-    assert tasks.backoff(0, retry_after=120) >= 120
-
-
 def test_sweep_enqueues_old_pending_stuck_and_stale(
     stand_in: ArxivStandIn, django_capture_on_commit_callbacks: object
 ) -> None:

@@ -500,15 +500,6 @@ def test_recent_bodies_answer_when_the_shared_cache_lost_them(
     assert warm.content == cold.content
 
 
-def test_redis_cache_reuses_one_client() -> None:
-    from weekly.cache import ResilientRedisCache
-
-    backend = ResilientRedisCache("redis://127.0.0.1:9/0", {})
-
-    assert backend._cache.get_client() is backend._cache.get_client()
-    assert backend._cache.get_client(write=True) is backend._cache.get_client()
-
-
 def test_warm_paste_html_keeps_its_relaxed_style_policy(issue: Issue) -> None:
     url = DOCUMENTS[1].url
     _get(Client(), url)

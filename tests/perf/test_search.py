@@ -21,13 +21,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from common.api.limits import DeferredJoinPaginator
 from issues import services
 from issues.enums import RecommendationStatus
 from issues.models import Issue, Publication
 from papers import selectors
 from papers.models import Author, Authorship, Paper
 from tests.factories import PaperFactory, RecommendationFactory
-from weekly.api.limits import DeferredJoinPaginator
 
 API = "/api/v1/papers/"
 

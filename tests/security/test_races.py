@@ -25,6 +25,7 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
+from common.exceptions import Conflict, WorkflowError
 from issues import services
 from issues.enums import (
     IssueAction,
@@ -33,7 +34,6 @@ from issues.enums import (
     RecommendationStatus,
     Verdict,
 )
-from issues.exceptions import Conflict, WorkflowError
 from issues.models import Issue, IssueEntry, Publication, Recommendation, Review, Transition
 from papers import services as paper_services
 from papers.models import Authorship, Paper

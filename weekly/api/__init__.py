@@ -1,4 +1,2 @@
-"""The REST API's shared parts: one error shape, bounded parsing, limits, the schema.
-
-Referenced from ``REST_FRAMEWORK`` in the settings and included under /api/v1/ by ``urls``.
-"""
+"""The REST API's root URLconf (``urls``), included under /api/v1/; its shared parts (one error
+shape, bounded parsing, limits, the schema) are in ``common.api``."""

@@ -9,10 +9,10 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
+from common.api.errors import not_found
 from contributors.api import views as contributors
 from issues.api import views as issues
 from papers.api import views as papers
-from weekly.api.errors import not_found
 
 app_name = "api"
 

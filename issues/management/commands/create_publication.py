@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from common.exceptions import WorkflowError
 from issues import services
-from issues.exceptions import WorkflowError
 
 
 class Command(BaseCommand):

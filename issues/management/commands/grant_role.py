@@ -1,9 +1,9 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from common.exceptions import WorkflowError
 from issues import services
 from issues.enums import TeamRole
-from issues.exceptions import WorkflowError
 from issues.models import Publication
 
 ROLES = [services.CONTRIBUTOR, *TeamRole.values]

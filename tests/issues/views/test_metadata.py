@@ -16,8 +16,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from common.exceptions import InvalidInput, InvalidTransition, NotAllowed
 from issues import services
-from issues.exceptions import InvalidInput, InvalidTransition, NotAllowed
 from issues.models import Publication
 from issues.permissions import REFUSALS
 from papers import services as paper_services

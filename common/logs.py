@@ -168,9 +168,9 @@ def logging_config(*, fmt: str, level: str) -> dict[str, Any]:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_id": {"()": "weekly.logs.RequestIdFilter"}},
+        "filters": {"request_id": {"()": "common.logs.RequestIdFilter"}},
         "formatters": {
-            "json": {"()": "weekly.logs.JsonFormatter"},
+            "json": {"()": "common.logs.JsonFormatter"},
             "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         },
         "handlers": {

@@ -1,4 +1,4 @@
-"""What every e-mail of the site needs besides its links (``weekly.links``)."""
+"""What every e-mail of the site needs besides its links (``common.links``)."""
 
 from __future__ import annotations
 

@@ -4,12 +4,10 @@ session cookie."""
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import Any
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication
@@ -17,9 +15,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 
+from common.api.authentication import TokenAuthentication
 from contributors.services import get_api_token
-from weekly.api.authentication import TokenAuthentication
-from weekly.sessions import SessionStore
 
 pytestmark = pytest.mark.django_db
 
@@ -174,52 +171,6 @@ def test_session_valid_cookie_authenticates(contributor: Any) -> None:
 
     assert response.status_code == 200
     assert response.json()["username"] == "contributor"
-
-
-def test_session_store_is_the_configured_engine() -> None:
-    assert import_module(settings.SESSION_ENGINE).SessionStore is SessionStore
-
-
-def test_session_store_key_of_django_s_alphabet_is_kept() -> None:
-    key = "0123456789abcdefghijklmnopqrstuv"
-
-    assert SessionStore(key).session_key == key
-
-
-@pytest.mark.parametrize(
-    "key",
-    [
-        "abcdefgh\x00ijklmnop",
-        "abcdefghijklmnop\x00",
-        "abcdefgh\x1bijklmnop",
-        "ABCDEFGHIJKLMNOP",
-        "abcdefgh-ijklmnop",
-        "abcdefghéijklmnop",
-        "abcdefg",  # Django's own rule: eight characters at least
-        "",
-        None,
-    ],
-    ids=[
-        "nul",
-        "trailing-nul",
-        "escape",
-        "upper-case",
-        "dash",
-        "non-ascii",
-        "short",
-        "empty",
-        "none",
-    ],
-)
-def test_session_store_foreign_key_is_no_session_without_a_query(
-    django_assert_num_queries: Any, key: str | None
-) -> None:
-    store = SessionStore(key)
-
-    with django_assert_num_queries(0):
-        assert store.session_key is None
-        assert store.get(SESSION_KEY) is None
-        assert store.is_empty()
 
 
 # ================================================================ CSRF

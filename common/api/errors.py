@@ -20,8 +20,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from issues.exceptions import WorkflowError
-from weekly.api.parsers import RequestTooLarge
+from common.api.parsers import RequestTooLarge
+from common.exceptions import WorkflowError
 
 _CODES = {
     status.HTTP_400_BAD_REQUEST: "invalid",

@@ -11,7 +11,7 @@ from django.conf import settings as django_settings
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 
-from weekly import health
+from common import health
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from gunicorn.glogging import Logger
 
-from weekly.logs import JsonFormatter
+from common.logs import JsonFormatter
 
 
 class JsonLogger(Logger):

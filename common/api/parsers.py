@@ -45,7 +45,7 @@ class BoundedJSONParser(JSONParser):
     """JSON bodies up to ``DATA_UPLOAD_MAX_MEMORY_SIZE`` bytes; larger ones are refused unread."""
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
-        # A body declared too large never gets here: weekly.limits.RequestSizeMiddleware refuses
+        # A body declared too large never gets here: common.limits.RequestSizeMiddleware refuses
         # it first. This catches one that says less than it sends.
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         body = stream.read(limit + 1) if stream is not None else b""

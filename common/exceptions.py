@@ -1,7 +1,9 @@
-"""Domain errors of the editorial workflow.
+"""Domain errors: an action that cannot be done, with a reason a member can read.
 
-Services raise these with a message meant for the member; views and the API turn them into a form
-error, a flash message or an HTTP status (``http_status``) without rewording them.
+Services of every app raise these with a message meant for the member; views and the API turn them
+into a form error, a flash message or an HTTP status (``http_status``, read by
+``common.api.errors``) without rewording them. An app that needs an error of its own subclasses one
+of these, so that the API still answers it in its one error shape.
 """
 
 from __future__ import annotations

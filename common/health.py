@@ -43,9 +43,10 @@ def check_cache() -> None:
 
 
 def check_broker() -> None:
-    from weekly.celery import app
+    # The project's Celery app, which Django's start made the current one.
+    from celery import current_app
 
-    with app.connection_for_write() as conn:
+    with current_app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT)
 
 

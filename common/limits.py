@@ -20,8 +20,8 @@ from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from weekly import views
-from weekly.api.errors import error_body
+from common import views
+from common.api.errors import error_body
 
 API_PREFIX = "/api/"
 TEMPLATE = "request_refused.html"
@@ -76,7 +76,7 @@ def bad_request(request: HttpRequest, exception: Exception, **kwargs: Any) -> Ht
 
     Too large a body (should one get past ``RequestSizeMiddleware``) answers 413; too many form
     fields, or a file (none is taken: ``DATA_UPLOAD_MAX_NUMBER_FILES`` is 0), 400; each page
-    says why. Anything else gets ``weekly.views.bad_request``'s page.
+    says why. Anything else gets ``common.views.bad_request``'s page.
     """
     if isinstance(exception, RequestDataTooBig):
         return too_large(request)

@@ -1,4 +1,4 @@
-"""One log line per request (weekly.logs), with an id that follows the request into its tasks."""
+"""One log line per request (common.logs), with an id that follows the request into its tasks."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from common import logs
 from tests.factories import UserFactory
-from weekly import logs
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ import redis
 from django.db import transaction
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("weekly.queue")
 
 
 def enqueue_after_commit(task: Any, *args: Any) -> None:
