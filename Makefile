@@ -31,11 +31,13 @@ test: install
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .
@@ -55,4 +57,4 @@ messages: install
 	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
 
 clean:
-	rm -rf $(VENV) var/*.sqlite3 staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) var/*.sqlite3 staticfiles .pytest_cache .ruff_cache .import_linter_cache
