@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from papers import services
+from papers import selectors, services
 from papers.models import (
     Author,
     Authorship,
@@ -166,16 +166,53 @@ class PaperAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Fetch the metadata again"), permissions=["change"])
     def fetch_again(self, request: HttpRequest, queryset: QuerySet[Paper]) -> None:
-        papers = list(queryset)
-        for paper in papers:
-            services.refetch_metadata(paper)
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d paper will be fetched again shortly.",
-                "%(count)d papers will be fetched again shortly.",
-                len(papers),
+        """Fetch the chosen papers anew, but say which ones it would change nothing for: a hand
+        entry that an editor kept over the source's, or a paper no source can be asked about."""
+        fetched, kept, unasked = 0, 0, 0
+        for paper in queryset:
+            if paper.metadata_kept:
+                kept += 1
+            elif selectors.source_unavailable(paper):
+                unasked += 1
+            else:
+                services.refetch_metadata(paper)
+                fetched += 1
+        if fetched:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d paper will be fetched again shortly.",
+                    "%(count)d papers will be fetched again shortly.",
+                    fetched,
+                )
+                % {"count": fetched},
+                messages.SUCCESS,
             )
-            % {"count": len(papers)},
-            messages.SUCCESS,
-        )
+        if kept:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d paper was left alone: an editor kept its hand-entered metadata "
+                    "over the source's. Save the hand entry again without keeping it to have it "
+                    "fetched.",
+                    "%(count)d papers were left alone: an editor kept their hand-entered metadata "
+                    "over the source's. Save the hand entry again without keeping it to have them "
+                    "fetched.",
+                    kept,
+                )
+                % {"count": kept},
+                messages.WARNING,
+            )
+        if unasked:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d paper was left alone: no source can be asked for its metadata "
+                    "(an AMiner id on a site without an AMiner token, or a DOI only).",
+                    "%(count)d papers were left alone: no source can be asked for their metadata "
+                    "(an AMiner id on a site without an AMiner token, or a DOI only).",
+                    unasked,
+                )
+                % {"count": unasked},
+                messages.WARNING,
+            )
