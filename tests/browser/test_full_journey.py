@@ -105,7 +105,9 @@ def metadata_fetches_held() -> Iterator[list[tuple[Any, tuple[Any, ...]]]]:
     and runs them when it chooses, so a page can be seen before the metadata arrives."""
     held: list[tuple[Any, tuple[Any, ...]]] = []
     with mock.patch.object(
-        papers.services, "enqueue_after_commit", lambda task, *args: held.append((task, args))
+        papers.services.fetching,
+        "enqueue_after_commit",
+        lambda task, *args: held.append((task, args)),
     ):
         yield held
 

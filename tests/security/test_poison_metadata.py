@@ -178,14 +178,14 @@ def refuse_to_store(monkeypatch: pytest.MonkeyPatch) -> dict[str, Exception]:
     """Storing the authors of the papers named here fails with the error given: what any fault of
     the database with one paper's data (a limit not foreseen) looks like to the fetch."""
     refused: dict[str, Exception] = {}
-    replace_authors = services._replace_authors
+    replace_authors = services.catalogue._replace_authors
 
     def failing(paper: Paper, authors: Any) -> None:
         if paper.arxiv_id in refused:
             raise refused[paper.arxiv_id]
         replace_authors(paper, authors)
 
-    monkeypatch.setattr(services, "_replace_authors", failing)
+    monkeypatch.setattr(services.catalogue, "_replace_authors", failing)
     return refused
 
 

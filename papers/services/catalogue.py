@@ -1,0 +1,229 @@
+"""The catalogue's rows: one paper per identifier, and the metadata stored on it.
+
+Whichever source the metadata comes from (arXiv, AMiner, a hand entry), it is stored here, cut to
+the catalogue's limits, with the paper's authors and institutions in order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from papers.enums import MetadataSource, MetadataStatus
+from papers.identifiers import Identifier
+from papers.models import Author, Authorship, Institution, Paper, PaperInstitution
+
+
+@dataclass(frozen=True)
+class AuthorData:
+    name: str
+    affiliation: str = ""
+
+
+@dataclass(frozen=True)
+class PaperMetadata:
+    """Everything known about a paper, whichever source it came from."""
+
+    title: str
+    abstract: str = ""
+    authors: Sequence[AuthorData] = ()
+    institutions: Sequence[str] = ()
+    published_on: dt.date | None = None
+    year: int | None = None
+    revised_on: dt.date | None = None
+    arxiv_version: int | None = None
+    primary_category: str = ""
+    categories: Sequence[str] = field(default_factory=tuple)
+    doi: str | None = None
+    journal_ref: str = ""
+    comment: str = ""
+    code_url: str = ""
+    pdf_url: str = ""
+    title_zh: str = ""
+
+
+def _lookup(identifier: Identifier) -> dict[str, str]:
+    if identifier.scheme == "arxiv":
+        return {"arxiv_id": identifier.value}
+    return {"aminer_id": identifier.value}
+
+
+def get_or_create_paper(identifier: Identifier) -> tuple[Paper, bool]:
+    """The catalogue row for ``identifier``, created ``pending`` if it is new.
+
+    Concurrent calls for one paper end in one row: the unique constraint decides, and the loser
+    of the race reads the winner's row.
+
+    Side effects: may insert a Paper.
+    """
+    lookup = _lookup(identifier)
+    paper = Paper.objects.filter(**lookup).first()
+    if paper is not None:
+        return paper, False
+    if identifier.scheme == "arxiv" and identifier.version:
+        lookup["arxiv_version"] = identifier.version
+    try:
+        # A savepoint, so that a lost race does not break the caller's transaction.
+        with transaction.atomic():
+            return Paper.objects.create(**lookup), True
+    except IntegrityError:
+        return Paper.objects.get(**_lookup(identifier)), False
+
+
+def _normalize_doi(doi: str | None) -> str | None:
+    doi = (doi or "").strip().lower()
+    return doi or None
+
+
+#: The most of each text the catalogue keeps of a paper's metadata, whatever its source. Hand
+#: entry allows as much (the editorial app's form); real titles are under 500 characters,
+#: abstracts under 10,000, and the longest author lists (the LHC collaborations') hold a few
+#: thousand names, while positions are smallints. More is cut, and the paper's metadata error
+#: says so.
+TITLE_MAX_LENGTH = 1000
+ABSTRACT_MAX_LENGTH = 20_000
+COMMENT_MAX_LENGTH = 2000
+AUTHORS_MAX = 10_000
+INSTITUTIONS_MAX = 1000
+CATEGORIES_MAX = 100
+
+
+@transaction.atomic
+def apply_paper_metadata(paper: Paper, metadata: PaperMetadata, *, source: str) -> Paper:
+    """Store ``metadata`` on ``paper`` and mark its metadata ``ok``.
+
+    Authors and institutions are replaced in the order given. A DOI already held by another paper
+    is not taken over (the other row keeps it), so that a refresh never breaks the catalogue's
+    uniqueness. Texts and lists beyond the catalogue's limits (``TITLE_MAX_LENGTH`` and the
+    others above) are cut, and ``metadata_error`` names what was cut. Metadata from a source
+    replaces a hand entry whole (its Chinese title too); the hand entry stays in its
+    ``MetadataEntry``, marked replaced.
+
+    Side effects: updates the Paper; replaces its Authorship and PaperInstitution rows; may insert
+    Author and Institution rows; may mark MetadataEntry rows replaced.
+    """
+    if source not in MetadataSource.values:
+        raise ValueError(f"Unknown metadata source {source!r}")
+    replacing_hand_entry = (
+        paper.metadata_source == MetadataSource.MANUAL and source != MetadataSource.MANUAL
+    )
+    cut: list[str] = []
+    paper.title = _cut_text(metadata.title.strip(), TITLE_MAX_LENGTH, "the title", cut)
+    paper.abstract = _cut_text(metadata.abstract.strip(), ABSTRACT_MAX_LENGTH, "the abstract", cut)
+    authors = _cut_list(metadata.authors, AUTHORS_MAX, "the authors", cut)
+    institutions = _cut_list(
+        list(dict.fromkeys(n.strip()[:300] for n in metadata.institutions if n.strip())),
+        INSTITUTIONS_MAX,
+        "the institutions",
+        cut,
+    )
+    categories = _cut_list(metadata.categories, CATEGORIES_MAX, "the categories", cut)
+    paper.published_on = metadata.published_on
+    paper.year = metadata.year or (metadata.published_on.year if metadata.published_on else None)
+    paper.revised_on = metadata.revised_on
+    if metadata.arxiv_version:
+        paper.arxiv_version = metadata.arxiv_version
+    # The sources' texts may be longer than the columns (PostgreSQL would refuse the row): texts
+    # are cut, and a link too long to keep is no link at all.
+    paper.primary_category = _fit("primary_category", metadata.primary_category)
+    paper.categories = list(categories)
+    paper.journal_ref = _fit("journal_ref", metadata.journal_ref)
+    paper.comment = _cut_text(metadata.comment, COMMENT_MAX_LENGTH, "the comment", cut)
+    if metadata.code_url and _fits("code_url", metadata.code_url):
+        paper.code_url = metadata.code_url
+    paper.pdf_url = metadata.pdf_url if _fits("pdf_url", metadata.pdf_url) else ""
+    if metadata.title_zh or replacing_hand_entry:
+        paper.title_zh = _fit("title_zh", metadata.title_zh.strip())
+    doi = _normalize_doi(metadata.doi)
+    if doi and not _fits("doi", doi):
+        doi = None
+    if doi and not Paper.objects.filter(doi=doi).exclude(pk=paper.pk).exists():
+        paper.doi = doi
+    paper.metadata_status = MetadataStatus.OK
+    paper.metadata_source = source
+    paper.metadata_error = f"Cut to the catalogue's limits: {'; '.join(cut)}." if cut else ""
+    paper.metadata_fetched_at = timezone.now()
+    if source != MetadataSource.MANUAL:
+        paper.metadata_kept = False
+    paper.save()
+    _replace_authors(paper, authors)
+    _replace_institutions(paper, institutions)
+    if replacing_hand_entry:
+        paper.metadata_entries.filter(replaced_at__isnull=True).update(
+            replaced_at=paper.metadata_fetched_at, replaced_by=source
+        )
+    return paper
+
+
+def _cut_text(text: str, limit: int, name: str, cut: list[str]) -> str:
+    if len(text) <= limit:
+        return text
+    cut.append(f"{name} ({len(text)} characters, {limit} kept)")
+    return text[:limit].rstrip()
+
+
+def _cut_list(items: Sequence[Any], limit: int, name: str, cut: list[str]) -> Sequence[Any]:
+    if len(items) <= limit:
+        return items
+    cut.append(f"{name} ({len(items)}, the first {limit} kept)")
+    return items[:limit]
+
+
+def _fits(field_name: str, value: str) -> bool:
+    return len(value) <= Paper._meta.get_field(field_name).max_length
+
+
+def _fit(field_name: str, value: str) -> str:
+    return value[: Paper._meta.get_field(field_name).max_length]
+
+
+def _get_or_create_named(model: type[Author] | type[Institution], names: list[str]) -> dict:
+    """{name: row} for ``names``, creating the missing rows in one statement."""
+    existing = {row.name: row for row in model.objects.filter(name__in=names)}
+    missing = [model(name=name) for name in dict.fromkeys(names) if name not in existing]
+    if missing:
+        model.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {row.name: row for row in model.objects.filter(name__in=names)}
+    return existing
+
+
+def _replace_authors(paper: Paper, authors: Sequence[AuthorData]) -> None:
+    paper.authorships.all().delete()
+    names = [a.name.strip()[:300] for a in authors if a.name.strip()]
+    rows = _get_or_create_named(Author, names)
+    affiliations = {a.name.strip()[:300]: a.affiliation for a in authors}
+    Authorship.objects.bulk_create(
+        Authorship(
+            paper=paper,
+            author=rows[name],
+            position=position,
+            affiliation=affiliations.get(name, "")[:500],
+        )
+        for position, name in enumerate(dict.fromkeys(names), start=1)
+    )
+
+
+def _replace_institutions(paper: Paper, institutions: Sequence[str]) -> None:
+    paper.paper_institutions.all().delete()
+    names = list(dict.fromkeys(n.strip()[:300] for n in institutions if n.strip()))
+    rows = _get_or_create_named(Institution, names)
+    PaperInstitution.objects.bulk_create(
+        PaperInstitution(paper=paper, institution=rows[name], position=position)
+        for position, name in enumerate(names, start=1)
+    )
+
+
+def fill_missing_title_zh(paper: Paper, title_zh: str) -> None:
+    """Give the paper a Chinese title from a recommendation when it has none yet.
+
+    Side effects: updates ``Paper.title_zh``.
+    """
+    title_zh = title_zh.strip()
+    if title_zh and not paper.title_zh:
+        Paper.objects.filter(pk=paper.pk, title_zh="").update(title_zh=title_zh[:500])
+        paper.title_zh = title_zh[:500]

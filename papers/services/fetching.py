@@ -1,0 +1,238 @@
+"""Fetching papers' metadata: asking a worker for it, and one fetch from start to end.
+
+A fetch marks its papers ``fetching``, hands them to the sources (``papers.services.sources``),
+and whatever stops it midway hands its unfinished papers back to the sweep.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.db.models import F, Q
+from django.utils import timezone
+
+from common.queue import enqueue_after_commit
+from papers.clients import aminer, arxiv
+from papers.enums import MetadataSource, MetadataStatus
+from papers.models import Paper
+from papers.ratelimit import rate_limiter
+from papers.services.sources import (
+    FetchOutcome,
+    _fetch_from_aminer,
+    _fetch_from_arxiv,
+    _record_error,
+)
+
+# The name the catalogue's services have always logged under, whichever module logs.
+logger = logging.getLogger("papers.services")
+
+
+#: Papers whose metadata a fetch fills in; ``ok`` ones are only refreshed on request.
+UNFETCHED_STATUSES = (
+    MetadataStatus.PENDING,
+    MetadataStatus.FETCHING,
+    MetadataStatus.NOT_FOUND,
+    MetadataStatus.FAILED,
+)
+#: A paper is given up (``failed``, until someone asks to fetch it again) once this many fetches
+#: of it failed or never finished: whatever keeps killing its fetch, it is not tried for ever.
+MAX_ATTEMPTS = 10
+
+
+def arxiv_client() -> arxiv.ArxivClient:
+    return arxiv.ArxivClient(
+        settings.ARXIV_API_URL,
+        timeout=settings.OUTSIDE_API_TIMEOUT,
+        limiter=rate_limiter(
+            "arxiv",
+            min_interval=settings.ARXIV_MIN_INTERVAL,
+            redis_url=settings.REDIS_URL,
+            lock_dir=settings.VAR_DIR,
+            # A worker killed while holding the lock frees it when its lease ends: long enough
+            # for a request to time out, short enough not to stall the others for long.
+            lease=2 * settings.OUTSIDE_API_TIMEOUT + settings.ARXIV_MIN_INTERVAL,
+        ),
+    )
+
+
+def aminer_client() -> aminer.AminerClient:
+    return aminer.AminerClient(
+        settings.AMINER_API_URL,
+        token=settings.AMINER_API_TOKEN,
+        timeout=settings.OUTSIDE_API_TIMEOUT,
+    )
+
+
+def request_metadata_fetch(paper_ids: Sequence[int], *, refresh: bool = False) -> None:
+    """Have a worker fetch these papers' metadata once the current transaction commits.
+
+    A broker that is down must not fail the member's submission: the paper stays ``pending``
+    and the periodic sweep enqueues it again once the broker is back.
+
+    Side effects: enqueues ``task_fetch_paper_metadata`` after commit.
+    """
+    from papers.tasks import task_fetch_paper_metadata
+
+    ids = list(dict.fromkeys(paper_ids))
+    if ids:
+        enqueue_after_commit(task_fetch_paper_metadata, ids, refresh)
+
+
+def refetch_metadata(paper: Paper) -> None:
+    """Have a worker fetch ``paper``'s metadata anew ("fetch again").
+
+    A paper that failed or was not found starts afresh (pending, no error, no attempts); one whose
+    metadata is fine, or was entered by hand, is refreshed from its source.
+
+    Side effects: may reset the Paper's metadata status; enqueues a fetch after commit.
+    """
+    if paper.metadata_status == MetadataStatus.OK:
+        request_metadata_fetch([paper.pk], refresh=True)
+        return
+    Paper.objects.filter(pk=paper.pk).update(
+        metadata_status=MetadataStatus.PENDING, metadata_error="", metadata_attempts=0
+    )
+    paper.metadata_status, paper.metadata_error, paper.metadata_attempts = (
+        MetadataStatus.PENDING,
+        "",
+        0,
+    )
+    request_metadata_fetch([paper.pk])
+
+
+def fetch_metadata(
+    paper_ids: Sequence[int],
+    *,
+    refresh: bool = False,
+    final_attempt: bool = True,
+    arxiv_api: arxiv.ArxivClient | None = None,
+    aminer_api: aminer.AminerClient | None = None,
+) -> FetchOutcome:
+    """Fetch the metadata of these papers: arXiv ones in batches of 100, AMiner ones one by one.
+
+    Papers whose metadata is ``ok`` are skipped unless ``refresh`` or entered by hand; a refresh
+    rewrites a paper only when arXiv has a newer version. Metadata from the source replaces a
+    hand entry, unless an editor kept it: kept papers are never fetched. A passing fault leaves
+    the paper ``pending`` with the error and lists it in ``retry``, unless this is the
+    ``final_attempt``, which marks it ``failed``. Each paper is stored on its own: one the
+    database refuses is ``failed`` alone, its batch-mates stored. A fetch stopped midway (an
+    exception, the task's soft time limit) hands its unfinished papers back as ``pending``, each
+    attempt counted, and a paper is given up after ``MAX_ATTEMPTS``. Running this twice gives the
+    same rows as running it once.
+
+    Side effects: updates Papers (status, error, attempts, metadata); calls arXiv and AMiner.
+    """
+    outcome = FetchOutcome()
+    papers = Paper.objects.filter(pk__in=list(paper_ids)).prefetch_related(
+        "paper_institutions__institution"
+    )
+    papers = papers.exclude(metadata_kept=True)
+    if not refresh:
+        papers = papers.filter(
+            Q(metadata_status__in=UNFETCHED_STATUSES) | Q(metadata_source=MetadataSource.MANUAL)
+        )
+    papers = _start_fetching(list(papers), outcome)
+    try:
+        _fetch(
+            papers,
+            outcome,
+            refresh=refresh,
+            final_attempt=final_attempt,
+            arxiv_api=arxiv_api,
+            aminer_api=aminer_api,
+        )
+    except BaseException as error:
+        # Whatever stopped this fetch (the task's soft time limit, a fault nobody foresaw), no
+        # paper of it stays "fetching" with no word of why; the sweep tries them again.
+        reason = "it took too long" if isinstance(error, SoftTimeLimitExceeded) else repr(error)
+        _release_unfinished([p.pk for p in papers], reason=reason)
+        raise
+    return outcome
+
+
+def _start_fetching(papers: list[Paper], outcome: FetchOutcome) -> list[Paper]:
+    """Mark ``papers`` as being fetched, now; return those to fetch.
+
+    A paper found ``fetching`` had a fetch that never finished (its worker killed, out of memory
+    or time; rarely, one still running): that counts as an attempt, and after ``MAX_ATTEMPTS``
+    the paper is given up instead of handed out again and again by the broker and the sweep.
+    """
+    unfinished = [p for p in papers if p.metadata_status == MetadataStatus.FETCHING]
+    given_up = [p.pk for p in unfinished if p.metadata_attempts + 1 >= MAX_ATTEMPTS]
+    _record_error(
+        given_up,
+        status=MetadataStatus.FAILED,
+        error=f"Fetching this paper never finished in {MAX_ATTEMPTS} attempts; gave up. "
+        "Fill in its fields by hand, or fetch it again.",
+    )
+    outcome.failed.extend(given_up)
+    papers = [p for p in papers if p.pk not in given_up]
+    for paper in unfinished:
+        paper.metadata_attempts += 1  # kept when the paper is saved with its metadata
+    Paper.objects.filter(pk__in=[p.pk for p in unfinished if p.pk not in given_up]).update(
+        metadata_attempts=F("metadata_attempts") + 1
+    )
+    # ``updated_at`` too (``update`` leaves it alone): the sweep takes a paper fetching for
+    # longer than the task's time limit for one whose fetch died.
+    Paper.objects.filter(
+        pk__in=[p.pk for p in papers if p.metadata_status != MetadataStatus.OK]
+    ).update(metadata_status=MetadataStatus.FETCHING, updated_at=timezone.now())
+    return papers
+
+
+def _release_unfinished(paper_ids: Sequence[int], *, reason: str) -> None:
+    """Hand the papers of a fetch that stopped midway, and still ``fetching``, back to the
+    sweep, each with the attempt counted (given up after ``MAX_ATTEMPTS``)."""
+    error = f"The fetch stopped before this paper was stored: {reason}."
+    unfinished = Paper.objects.filter(pk__in=paper_ids, metadata_status=MetadataStatus.FETCHING)
+    try:
+        _record_error(
+            unfinished.filter(metadata_attempts__gte=MAX_ATTEMPTS - 1).values_list("pk", flat=True),
+            status=MetadataStatus.FAILED,
+            error=f"{error} Gave up after {MAX_ATTEMPTS} attempts.",
+        )
+        _record_error(
+            unfinished.values_list("pk", flat=True),
+            status=MetadataStatus.PENDING,
+            error=f"{error} Will try again.",
+        )
+    except Exception:
+        # The database itself may be what stopped the fetch; the sweep finds the papers still
+        # "fetching" once the task's time limit has passed.
+        logger.exception("Could not release the papers of a stopped fetch: %s", paper_ids)
+
+
+def _fetch(
+    papers: list[Paper],
+    outcome: FetchOutcome,
+    *,
+    refresh: bool,
+    final_attempt: bool,
+    arxiv_api: arxiv.ArxivClient | None,
+    aminer_api: aminer.AminerClient | None,
+) -> None:
+    by_arxiv = {p.arxiv_id: p for p in papers if p.arxiv_id}
+    if by_arxiv:
+        _fetch_from_arxiv(
+            by_arxiv,
+            outcome,
+            refresh=refresh,
+            final_attempt=final_attempt,
+            client=arxiv_api or arxiv_client(),
+        )
+    on_aminer = [p for p in papers if not p.arxiv_id and p.aminer_id]
+    if on_aminer:
+        _fetch_from_aminer(
+            on_aminer, outcome, final_attempt=final_attempt, client=aminer_api or aminer_client()
+        )
+    doi_only = [p.pk for p in papers if not p.arxiv_id and not p.aminer_id]
+    if doi_only:
+        _record_error(
+            doi_only,
+            status=MetadataStatus.FAILED,
+            error="Only a DOI is known for this paper; fill in its fields by hand.",
+        )
+        outcome.failed.extend(doi_only)

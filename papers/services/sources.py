@@ -1,0 +1,341 @@
+"""What arXiv and AMiner answer for a fetch's papers, stored paper by paper.
+
+arXiv is asked in batches, AMiner one paper at a time. A passing fault (network, 429, 5xx, a
+deadlock) is noted for a later try; each paper is stored on its own, so that one the database
+refuses fails alone and its batch-mates are stored.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import DatabaseError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from papers.clients import aminer, arxiv
+from papers.enums import MetadataSource, MetadataStatus
+from papers.models import Paper
+from papers.ratelimit import LimiterBusy
+from papers.services.catalogue import AuthorData, PaperMetadata, apply_paper_metadata
+
+# The name the catalogue's services have always logged under, whichever module logs.
+logger = logging.getLogger("papers.services")
+
+ERROR_MAX_LENGTH = 1000
+
+
+@dataclass
+class FetchOutcome:
+    """What one fetch did, paper id by paper id."""
+
+    fetched: list[int] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)
+    not_found: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    #: Papers that met a passing fault (network, 429, 5xx) and should be tried again later.
+    retry: list[int] = field(default_factory=list)
+    retry_after: float | None = None
+    waiting: list[int] = field(default_factory=list)
+    #: Requests made to arXiv.
+    arxiv_requests: int = 0
+
+
+def _record_error(
+    paper_ids: Sequence[int], *, status: str, error: str, attempt: bool = True
+) -> None:
+    update: dict[str, Any] = {
+        "metadata_status": status,
+        "metadata_error": error[:ERROR_MAX_LENGTH],
+        "updated_at": timezone.now(),
+    }
+    if attempt:
+        update["metadata_attempts"] = F("metadata_attempts") + 1
+    Paper.objects.filter(pk__in=list(paper_ids)).update(**update)
+
+
+def _transient(
+    papers: Sequence[Paper],
+    outcome: FetchOutcome,
+    error: str,
+    *,
+    final_attempt: bool,
+    retry_after: float | None = None,
+) -> None:
+    """Record a passing fault. A paper whose metadata is already ``ok`` keeps it: only the error
+    is noted, so a failed refresh never hides good metadata."""
+    fetched = [p.pk for p in papers if p.metadata_status == MetadataStatus.OK]
+    missing = [p.pk for p in papers if p.metadata_status != MetadataStatus.OK]
+    if final_attempt:
+        _record_error(
+            missing, status=MetadataStatus.FAILED, error=f"{error} Gave up after retrying."
+        )
+        _record_error(
+            fetched,
+            status=MetadataStatus.OK,
+            error=f"Refreshing failed: {error} The metadata shown is from the last fetch.",
+        )
+        outcome.failed.extend(missing)
+        outcome.unchanged.extend(fetched)
+    else:
+        _record_error(missing, status=MetadataStatus.PENDING, error=f"{error} Will try again.")
+        _record_error(fetched, status=MetadataStatus.OK, error=f"{error} Will try again.")
+        outcome.retry.extend(missing + fetched)
+        if retry_after:
+            outcome.retry_after = max(outcome.retry_after or 0, retry_after)
+
+
+def _fetch_from_arxiv(
+    by_arxiv: dict[str, Paper],
+    outcome: FetchOutcome,
+    *,
+    refresh: bool,
+    final_attempt: bool,
+    client: arxiv.ArxivClient,
+) -> None:
+    ids = list(by_arxiv)
+    # One call per batch, so that a fault in one batch leaves the others' results standing.
+    for start in range(0, len(ids), arxiv.BATCH_SIZE):
+        batch = ids[start : start + arxiv.BATCH_SIZE]
+        batch_papers = [by_arxiv[i] for i in batch]
+        outcome.arxiv_requests += 1
+        try:
+            result = client.fetch(batch)
+        except arxiv.ArxivUnavailable as error:
+            _transient(
+                batch_papers,
+                outcome,
+                f"arXiv could not be reached: {error}",
+                final_attempt=final_attempt,
+                retry_after=error.retry_after,
+            )
+            continue
+        except (arxiv.ArxivError, LimiterBusy) as error:
+            _transient(
+                batch_papers,
+                outcome,
+                f"arXiv answered something unusable: {error}",
+                final_attempt=final_attempt,
+            )
+            continue
+        for arxiv_id in batch:
+            paper = by_arxiv[arxiv_id]
+            entry = result.entries.get(arxiv_id)
+            if entry is None:
+                if paper.metadata_status == MetadataStatus.OK:
+                    outcome.unchanged.append(paper.pk)  # a refresh that found nothing keeps data
+                    continue
+                _record_error(
+                    [paper.pk],
+                    status=MetadataStatus.NOT_FOUND,
+                    error=f"arXiv has no paper with the id {arxiv_id}.",
+                )
+                outcome.not_found.append(paper.pk)
+                continue
+            unchanged_version = (
+                refresh
+                and paper.metadata_status == MetadataStatus.OK
+                and paper.metadata_source != MetadataSource.MANUAL
+                and (entry.version or 0) <= (paper.arxiv_version or 0)
+            )
+            if unchanged_version:
+                Paper.objects.filter(pk=paper.pk).update(
+                    metadata_fetched_at=timezone.now(), metadata_error=""
+                )
+                outcome.unchanged.append(paper.pk)
+                continue
+            _store(
+                paper,
+                functools.partial(_entry_metadata, entry, paper),
+                source=MetadataSource.ARXIV,
+                outcome=outcome,
+                final_attempt=final_attempt,
+            )
+
+
+def _entry_metadata(entry: arxiv.ArxivEntry, paper: Paper) -> PaperMetadata:
+    institutions = [aff for author in entry.authors for aff in author.affiliations]
+    if not institutions and paper.metadata_source != MetadataSource.MANUAL:
+        # arXiv rarely names affiliations: those known from elsewhere stay, but not a hand
+        # entry's, which the source's metadata replaces.
+        institutions = [pi.institution.name for pi in paper.paper_institutions.all()]
+    return PaperMetadata(
+        title=entry.title,
+        abstract=entry.abstract,
+        authors=[AuthorData(a.name, "; ".join(a.affiliations)) for a in entry.authors],
+        institutions=institutions,
+        published_on=entry.published.date() if entry.published else None,
+        revised_on=entry.updated.date() if entry.updated else None,
+        arxiv_version=entry.version,
+        primary_category=entry.primary_category or "",
+        categories=entry.categories,
+        doi=entry.doi,
+        journal_ref=entry.journal_ref or "",
+        comment=entry.comment or "",
+        code_url=paper.code_url or entry.code_url or "",
+        pdf_url=entry.pdf_url or "",
+    )
+
+
+def _fetch_from_aminer(
+    papers: list[Paper],
+    outcome: FetchOutcome,
+    *,
+    final_attempt: bool,
+    client: aminer.AminerClient,
+) -> None:
+    for paper in papers:
+        try:
+            found = client.fetch(paper.aminer_id)
+        except aminer.AminerNotConfigured as error:
+            if _keeps_metadata(paper, outcome, str(error)):
+                continue
+            # Not a fault of the paper: it waits, and the member can fill it in by hand.
+            _record_error(
+                [paper.pk], status=MetadataStatus.PENDING, error=str(error), attempt=False
+            )
+            outcome.waiting.append(paper.pk)
+            continue
+        except aminer.AminerAuthError as error:
+            if _keeps_metadata(paper, outcome, str(error)):
+                continue
+            _record_error([paper.pk], status=MetadataStatus.FAILED, error=str(error))
+            outcome.failed.append(paper.pk)
+            continue
+        except aminer.AminerUnavailable as error:
+            _transient(
+                [paper],
+                outcome,
+                f"AMiner could not be reached: {error}",
+                final_attempt=final_attempt,
+                retry_after=error.retry_after,
+            )
+            continue
+        except aminer.AminerError as error:
+            _transient(
+                [paper],
+                outcome,
+                f"AMiner answered something unusable: {error}",
+                final_attempt=final_attempt,
+            )
+            continue
+        if found is None:
+            if _keeps_metadata(
+                paper, outcome, f"AMiner has no paper with the id {paper.aminer_id}."
+            ):
+                continue
+            _record_error(
+                [paper.pk],
+                status=MetadataStatus.NOT_FOUND,
+                error=f"AMiner has no paper with the id {paper.aminer_id}.",
+            )
+            outcome.not_found.append(paper.pk)
+            continue
+        _store(
+            paper,
+            functools.partial(_aminer_metadata, found, paper),
+            source=MetadataSource.AMINER,
+            outcome=outcome,
+            final_attempt=final_attempt,
+        )
+
+
+def _aminer_metadata(found: aminer.AminerPaper, paper: Paper) -> PaperMetadata:
+    return PaperMetadata(
+        title=found.title,
+        title_zh=found.title_zh,
+        abstract=found.abstract,
+        authors=[AuthorData(a.name, a.org) for a in found.authors],
+        institutions=found.institutions,
+        year=found.year,
+        doi=found.doi,
+        journal_ref=found.venue,
+        code_url=paper.code_url or found.code_url or "",
+        pdf_url=found.pdf_url or "",
+    )
+
+
+def _store(
+    paper: Paper,
+    build: Callable[[], PaperMetadata],
+    *,
+    source: str,
+    outcome: FetchOutcome,
+    final_attempt: bool,
+) -> None:
+    """Store what the source sent for one paper. Whatever keeps it from being stored (data the
+    database refuses, a limit nobody foresaw) fails this paper alone, with the reason, and its
+    batch-mates are stored: one hostile entry never holds up the others."""
+    had_metadata = paper.metadata_status == MetadataStatus.OK
+    try:
+        stored = _apply_unless_kept(paper, build(), source=source)
+    except SoftTimeLimitExceeded:
+        raise
+    except Exception as error:
+        logger.exception("The metadata of paper %s could not be stored", paper.pk)
+        paper.metadata_status = MetadataStatus.OK if had_metadata else MetadataStatus.FETCHING
+        reason = (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
+        message = (
+            f"What {MetadataSource(source).label} sent for this paper could not be stored "
+            f"({reason})."
+        )
+        if _passing_database_fault(error):
+            _transient([paper], outcome, message, final_attempt=final_attempt)
+        elif had_metadata:
+            _record_error(
+                [paper.pk],
+                status=MetadataStatus.OK,
+                error=f"Refreshing failed: {message} The metadata shown is from the last fetch.",
+            )
+            outcome.unchanged.append(paper.pk)
+        else:
+            _record_error(
+                [paper.pk],
+                status=MetadataStatus.FAILED,
+                error=f"{message} Fill in its fields by hand, or fetch it again once the source "
+                "is corrected.",
+            )
+            outcome.failed.append(paper.pk)
+        return
+    (outcome.fetched if stored else outcome.unchanged).append(paper.pk)
+
+
+def _apply_unless_kept(paper: Paper, metadata: PaperMetadata, *, source: str) -> bool:
+    """Store what a source gave, unless an editor kept a hand entry meanwhile; whether stored.
+
+    The fetch read its papers before asking the source, seconds ago: the row is locked and read
+    again, so a hand entry kept in between (``enter_metadata_by_hand`` locks it too) stays.
+    """
+    with transaction.atomic():
+        current = (
+            Paper.objects.select_for_update()
+            .filter(pk=paper.pk)
+            .values("metadata_kept", "metadata_source")
+            .first()
+        )
+        if current is None or current["metadata_kept"]:
+            return False
+        paper.metadata_source = current["metadata_source"]
+        apply_paper_metadata(paper, metadata, source=source)
+    return True
+
+
+def _keeps_metadata(paper: Paper, outcome: FetchOutcome, error: str) -> bool:
+    """A paper whose metadata is ``ok`` (refreshed, or entered by hand) keeps it when the source
+    gives nothing better: only the error is noted. False for a paper still without metadata."""
+    if paper.metadata_status != MetadataStatus.OK:
+        return False
+    _record_error([paper.pk], status=MetadataStatus.OK, error=error, attempt=False)
+    outcome.unchanged.append(paper.pk)
+    return True
+
+
+def _passing_database_fault(error: Exception) -> bool:
+    """A deadlock, a serialization failure or a lost connection: another try may succeed."""
+    sqlstate = getattr(error.__cause__, "sqlstate", None) or ""
+    return isinstance(error, DatabaseError) and sqlstate[:2] in ("40", "08")
