@@ -40,8 +40,8 @@ from papers import tasks
 from papers.enums import MetadataStatus
 from papers.models import Paper
 from tests.api.conftest import client_for
-from tests.stubs.arxiv import ArxivStandIn, needs_recordings
-from tests.stubs.workers import Workers, wait_for
+from tests.servers.arxiv import ArxivStandIn, needs_recordings
+from tests.servers.workers import Workers, wait_for
 
 AMINER_OK = (
     Path(__file__).resolve().parents[1]
