@@ -2,7 +2,7 @@
 shared by the site and the API, and the weekly submission quota of a publication.
 
 The per-address throttles of sign-up and log-in are tested with their pages
-(``tests/web/test_accounts.py``), the API's throttles and its 413 on an oversized JSON body in
+(``tests/contributors/test_views.py``), the API's throttles and its 413 on an oversized JSON body in
 ``tests/api/test_behaviour.py``, and request bodies that are too large, hold too many fields or
 carry a file in ``tests/common/test_limits.py``.
 """
