@@ -39,7 +39,7 @@ from issues.models import Publication, Recommendation, Transition
 from papers import tasks
 from papers.enums import MetadataStatus
 from papers.models import Paper
-from tests.api.conftest import client_for
+from tests.conftest import client_for
 from tests.servers.arxiv import ArxivStandIn, needs_recordings
 from tests.servers.workers import Workers, wait_for
 

@@ -26,7 +26,7 @@ from common.exceptions import QuotaExceeded
 from issues import services
 from issues.enums import RecommendationKind, RecommendationStatus, TeamRole
 from issues.models import Publication, Recommendation
-from tests.api.conftest import client_for
+from tests.conftest import client_for
 from tests.factories import MembershipFactory, PublicationFactory, UserFactory
 from tests.factories.contributors import TEST_PASSWORD
 from tests.issues.test_concurrency import _race
