@@ -40,7 +40,7 @@ def main() -> None:
 
     from papers import services
     from papers.models import Paper
-    from tests.stubs.arxiv import ArxivStandIn
+    from tests.servers.arxiv import ArxivStandIn
 
     call_command("migrate", verbosity=0)
     Paper.objects.filter(arxiv_id__startswith="2401.").delete()

@@ -51,7 +51,7 @@ def main() -> None:
     from newsletter.enums import SubscriberStatus
     from newsletter.models import Subscriber
     from papers.models import Paper
-    from tests.stubs.smtp import smtp_server
+    from tests.servers.smtp import smtp_server
 
     call_command("migrate", verbosity=0)
     from django.contrib.auth import get_user_model

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import override_settings
+from rest_framework.test import APIClient
 
 from issues.enums import TeamRole
 from issues.models import Publication
@@ -134,3 +135,17 @@ def admin_user(db: None) -> Any:
 @pytest.fixture
 def topic(db: None) -> Topic:
     return TopicFactory(slug="language-models", name_en="Language models", name_zh="语言模型")
+
+
+def client_for(user: Any | None) -> APIClient:
+    """A client of the API signed in as ``user`` (anonymous for ``None``)."""
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def api() -> APIClient:
+    """An anonymous client of the API."""
+    return APIClient()

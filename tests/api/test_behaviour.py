@@ -20,7 +20,7 @@ from issues.models import Correction, Issue, IssueEntry, Publication, Recommenda
 from papers.enums import MetadataStatus
 from papers.identifiers import ACCEPTED_FORMS
 from papers.models import Paper, Topic
-from tests.api.conftest import client_for
+from tests.conftest import client_for
 from tests.factories import (
     TEST_PASSWORD,
     IssueFactory,

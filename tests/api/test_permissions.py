@@ -34,7 +34,7 @@ from issues.models import (
 )
 from papers.enums import MetadataSource, MetadataStatus
 from papers.models import MetadataEntry, Paper, Topic
-from tests.api.conftest import client_for
+from tests.conftest import client_for
 from tests.factories import (
     TEST_PASSWORD,
     IssueEntryFactory,

@@ -21,7 +21,7 @@ from issues import services
 from issues.enums import RecommendationStatus, Verdict
 from issues.models import Issue, Publication
 from papers.models import Paper, Topic
-from tests.api.conftest import client_for
+from tests.conftest import client_for
 from tests.factories import (
     IssueFactory,
     PaperFactory,

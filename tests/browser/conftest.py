@@ -33,7 +33,7 @@ import pytest
 
 from tests.browser import chromium
 from tests.browser.helpers import Seeded, seed_published_issue
-from tests.stubs.arxiv import ArxivStandIn
+from tests.servers.arxiv import ArxivStandIn
 
 FAILURES_DIR = Path(__file__).resolve().parents[2] / "var" / "browser-failures"
 #: Playwright's waits, in milliseconds: generous for a loaded CI machine, short enough to fail.

@@ -15,7 +15,7 @@ from issues.enums import TeamRole, Verdict
 from issues.models import Issue, Publication
 from tests.factories import TopicFactory, UserFactory
 from tests.factories.contributors import TEST_PASSWORD
-from tests.stubs.arxiv import ArxivStandIn
+from tests.servers.arxiv import ArxivStandIn
 
 # --- content --------------------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ import pytest
 from django.db import connection
 from psycopg import sql
 
-from tests.deploy.content import build_site
+from tests.backups.content import build_site
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -18,9 +18,9 @@ import pytest
 from contributors import services as member_services
 from issues import services as issue_services
 from tests.factories import PublicationFactory, UserFactory
-from tests.stubs.arxiv import ArxivStandIn, needs_recordings
-from tests.stubs.stack import Stack
-from tests.stubs.workers import wait_for
+from tests.servers.arxiv import ArxivStandIn, needs_recordings
+from tests.servers.stack import Stack
+from tests.servers.workers import wait_for
 
 pytestmark = [
     pytest.mark.worker,

@@ -11,7 +11,7 @@ from issues import services
 from issues.enums import RecommendationStatus
 from issues.models import Issue, Publication
 from tests.factories import PaperFactory, RecommendationFactory
-from tests.stubs.smtp import MailSink, smtp_server
+from tests.servers.smtp import MailSink, smtp_server
 
 HOSTILE_TITLE = "Attention <script>alert(1)</script>\nBcc: victim@example.org \u2028 ]]> 注意力 🚀"
 

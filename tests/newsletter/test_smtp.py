@@ -13,7 +13,7 @@ from newsletter import services, tasks
 from newsletter.enums import DeliveryStatus
 from newsletter.models import Delivery
 from tests.factories import SubscriberFactory
-from tests.stubs.smtp import MailSink, free_port
+from tests.servers.smtp import MailSink, free_port
 
 pytestmark = pytest.mark.django_db
 

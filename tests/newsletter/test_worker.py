@@ -23,8 +23,8 @@ from tests.factories import (
     RecommendationFactory,
     SubscriberFactory,
 )
-from tests.stubs.smtp import smtp_server
-from tests.stubs.workers import Workers, wait_for
+from tests.servers.smtp import smtp_server
+from tests.servers.workers import Workers, wait_for
 
 pytestmark = [
     pytest.mark.worker,

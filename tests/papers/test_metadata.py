@@ -20,7 +20,7 @@ from papers.clients.aminer import AminerClient
 from papers.enums import MetadataSource, MetadataStatus
 from papers.identifiers import parse_identifier
 from papers.models import Paper
-from tests.stubs.arxiv import ArxivStandIn, needs_recordings
+from tests.servers.arxiv import ArxivStandIn, needs_recordings
 
 pytestmark = [pytest.mark.django_db, needs_recordings]
 

@@ -1,5 +1,8 @@
 """The politeness limiter holds across processes: never two requests closer than the interval,
-never two at once."""
+never two at once.
+
+These races run on any database: the processes contend for a lock file or a Redis key, never for
+a row, so they need no PostgreSQL marker (the Redis ones skip, saying so, without Redis)."""
 
 from __future__ import annotations
 

@@ -13,8 +13,8 @@ import pytest
 from issues import services as issue_services
 from papers.models import Paper
 from tests.factories import PublicationFactory, UserFactory
-from tests.stubs.arxiv import ArxivStandIn, needs_recordings
-from tests.stubs.workers import Workers, wait_for
+from tests.servers.arxiv import ArxivStandIn, needs_recordings
+from tests.servers.workers import Workers, wait_for
 
 pytestmark = [
     pytest.mark.worker,

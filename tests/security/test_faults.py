@@ -4,7 +4,7 @@ that is not there when a member submits.
 
 Each fault must end the same way: the fetch is retried, then fails with an error a member can read,
 and the recommendation that asked for it is intact; once the service is back, the paper is
-fetched. ``tests/papers/test_arxiv_client.py`` and ``tests/papers/test_aminer_client.py`` test the
+fetched. ``tests/papers/clients/test_arxiv.py`` and ``tests/papers/clients/test_aminer.py`` test the
 clients against each fault one by one (with ``httpx.MockTransport``); ``tests/papers/
 test_metadata.py`` and ``tests/papers/test_worker.py`` test arXiv down and garbage, and a worker
 killed mid-task. These tests run the whole way, from a member's submission over the network to
@@ -39,9 +39,9 @@ from issues.models import Publication, Recommendation, Transition
 from papers import tasks
 from papers.enums import MetadataStatus
 from papers.models import Paper
-from tests.api.conftest import client_for
-from tests.stubs.arxiv import ArxivStandIn, needs_recordings
-from tests.stubs.workers import Workers, wait_for
+from tests.conftest import client_for
+from tests.servers.arxiv import ArxivStandIn, needs_recordings
+from tests.servers.workers import Workers, wait_for
 
 AMINER_OK = (
     Path(__file__).resolve().parents[1]

@@ -30,8 +30,8 @@ from papers import selectors, services, tasks
 from papers.enums import MetadataStatus
 from papers.identifiers import parse_identifier
 from papers.models import Paper
-from tests.stubs.arxiv import ArxivStandIn, needs_recordings, recorded_entries
-from tests.stubs.workers import Workers, wait_for
+from tests.servers.arxiv import ArxivStandIn, needs_recordings, recorded_entries
+from tests.servers.workers import Workers, wait_for
 
 pytestmark = needs_recordings
 

@@ -37,7 +37,7 @@ from issues.enums import (
 from issues.models import Issue, IssueEntry, Publication, Recommendation, Review, Transition
 from papers import services as paper_services
 from papers.models import Authorship, Paper
-from tests.api.conftest import client_for
+from tests.conftest import client_for
 from tests.factories import (
     IssueEntryFactory,
     IssueFactory,

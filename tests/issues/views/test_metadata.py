@@ -24,7 +24,7 @@ from papers import services as paper_services
 from papers.enums import MetadataSource, MetadataStatus
 from papers.models import MetadataEntry, Paper
 from tests.factories import IssueEntryFactory, PaperFactory, RecommendationFactory, UserFactory
-from tests.stubs.arxiv import ArxivStandIn, needs_recordings
+from tests.servers.arxiv import ArxivStandIn, needs_recordings
 
 pytestmark = pytest.mark.django_db
 

@@ -30,7 +30,7 @@ from papers.clients.aminer import (
 
 # --------------------------------------------------------------------------- fixtures
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "aminer"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "aminer"
 
 PAPER_ID = "614407b25244ab9dcbd29c5c"
 OK = f"handwritten_detail_ok_{PAPER_ID}.json"

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
-from tests.stubs.smtp import free_port
-from tests.stubs.workers import ROOT
+from tests.servers.smtp import free_port
+from tests.servers.workers import ROOT
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 #: gunicorn's limits as deployed.

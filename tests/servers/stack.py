@@ -13,8 +13,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from tests.stubs.smtp import free_port
-from tests.stubs.workers import ROOT, _test_database_url
+from tests.servers.smtp import free_port
+from tests.servers.workers import ROOT, _test_database_url
 
 
 class Stack:

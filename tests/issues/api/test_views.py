@@ -13,7 +13,7 @@ from issues.models import Publication
 from issues.permissions import REFUSALS
 from papers.enums import MetadataSource, MetadataStatus
 from papers.models import MetadataEntry, Paper
-from tests.api.conftest import client_for
+from tests.conftest import client_for
 from tests.factories import (
     IssueEntryFactory,
     MembershipFactory,

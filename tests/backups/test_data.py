@@ -24,7 +24,7 @@ from backups.management.commands.import_data import Command as ImportCommand
 from issues import services
 from issues.models import Publication
 from papers.models import Paper
-from tests.deploy.content import build_site, exported_labels, snapshot
+from tests.backups.content import build_site, exported_labels, snapshot
 from tests.factories import PaperFactory, PublicationFactory, UserFactory
 
 #: The newest migration of the issues app, as the export's schema names it.

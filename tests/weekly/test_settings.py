@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 
 #: Prints the settings the tests look at, as JSON.
 _DUMP = """
