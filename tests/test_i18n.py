@@ -262,21 +262,21 @@ def _pages(site: dict[str, Any]) -> list[tuple[str, Any, str, str, str]]:
         (
             "recommend",
             "contributor",
-            reverse("submissions:paper-create"),
+            reverse("recommendations:paper-create"),
             "Recommend a paper",
             "推荐论文",
         ),
         (
             "my submissions",
             "contributor",
-            reverse("submissions:list"),
+            reverse("recommendations:list"),
             "My submissions",
             "我的投稿",
         ),
         (
             "a submission",
             "contributor",
-            reverse("submissions:detail", args=[waiting.pk]),
+            reverse("recommendations:detail", args=[waiting.pk]),
             "Your summary",
             "你的推荐语",
         ),
@@ -362,7 +362,7 @@ def test_service_refusals_reach_the_page_in_chinese(site: dict[str, Any]) -> Non
     """A message a service raises is shown in the reader's language."""
     client = _client_for(site, "contributor", HTTP_ACCEPT_LANGUAGE=ZH)
     response = client.post(
-        reverse("submissions:paper-create"),
+        reverse("recommendations:paper-create"),
         {
             "publication": site["publication"].slug,
             "identifier": "not an id",
@@ -384,7 +384,7 @@ def test_language_switch_is_remembered(site: dict[str, Any]) -> None:
     assert response["Location"] == home
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == ZH
     # Every later page, with no Accept-Language at all, is Chinese.
-    for url in (home, reverse("submissions:list"), reverse("contributors:profile")):
+    for url in (home, reverse("recommendations:list"), reverse("contributors:profile")):
         page = client.get(url).content.decode()
         assert '<html lang="zh-hans">' in page
         assert "我的投稿" in page

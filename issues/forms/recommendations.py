@@ -66,7 +66,7 @@ def _summary_field() -> PlainTextField:
             attrs={
                 "rows": 8,
                 # The live preview (htmx posts the enclosing form, its CSRF token included).
-                "hx-post": reverse_lazy("submissions:preview"),
+                "hx-post": reverse_lazy("recommendations:preview"),
                 "hx-trigger": "keyup changed delay:600ms, change",
                 "hx-target": "#summary-preview",
                 "hx-swap": "innerHTML",
@@ -129,7 +129,7 @@ class PaperRecommendationForm(_PublicationMixin):
                 "autocomplete": "off",
                 "spellcheck": "false",
                 # Who recommended it before, as soon as the member leaves the field.
-                "hx-get": reverse_lazy("submissions:check"),
+                "hx-get": reverse_lazy("recommendations:check"),
                 "hx-trigger": "change",
                 "hx-target": "#identifier-check",
                 "hx-swap": "innerHTML",

@@ -1,13 +1,14 @@
 """URLs of a member's recommendation pages (see ``issues/views/recommendations.py``).
 
-The namespace, URL names and paths keep the word "submissions" that members see in addresses.
+The namespace is the model's word; the paths keep "submissions", which members see in addresses
+and may have shared.
 """
 
 from django.urls import path
 
 from issues.views import recommendations as views
 
-app_name = "submissions"
+app_name = "recommendations"
 
 urlpatterns = [
     path("submit/paper/", views.PaperRecommendView.as_view(), name="paper-create"),

@@ -175,7 +175,7 @@ class _RecommendationCreateView(LoginRequiredMixin, TemplateView):
                     messages.success(request, _("Saved as a draft. Submit it when it is ready."))
                 else:
                     messages.success(request, _("Thank you: your recommendation is under review."))
-                return redirect("submissions:detail", pk=recommendation.pk)
+                return redirect("recommendations:detail", pk=recommendation.pk)
         return self.render_to_response(self.get_context_data(form=form))
 
     def _throttled(self, throttle: SubmissionThrottle) -> HttpResponse:
@@ -203,7 +203,7 @@ class _RecommendationCreateView(LoginRequiredMixin, TemplateView):
 
 
 class PaperRecommendView(_RecommendationCreateView):
-    template_name = "issues/submissions/paper_form.html"
+    template_name = "issues/recommendations/paper_form.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -218,7 +218,7 @@ class PaperRecommendView(_RecommendationCreateView):
 
 
 class NewsRecommendView(_RecommendationCreateView):
-    template_name = "issues/submissions/news_form.html"
+    template_name = "issues/recommendations/news_form.html"
     form_class = NewsRecommendationForm
     kind = RecommendationKind.NEWS
 
@@ -232,7 +232,7 @@ class SummaryPreviewView(LoginRequiredMixin, View):
         summary = request.POST.get("summary", "")[:SUMMARY_INPUT_LENGTH]
         return render(
             request,
-            "issues/submissions/_preview.html",
+            "issues/recommendations/_preview.html",
             {"preview_html": render_markdown(summary)},
         )
 
@@ -248,7 +248,9 @@ class IdentifierCheckView(LoginRequiredMixin, View):
             _chosen_publication(request.GET.get("publication")),
             user=request.user,
         )
-        return render(request, "issues/submissions/_identifier_check.html", {"history": history})
+        return render(
+            request, "issues/recommendations/_identifier_check.html", {"history": history}
+        )
 
 
 # --- one's own recommendations ------------------------------------------------------------------
@@ -257,7 +259,7 @@ class IdentifierCheckView(LoginRequiredMixin, View):
 class OwnRecommendationListView(LoginRequiredMixin, TemplateView):
     """The member's recommendations, newest first, with their status and number of reviews."""
 
-    template_name = "issues/submissions/list.html"
+    template_name = "issues/recommendations/list.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -325,7 +327,7 @@ def _labelled(transitions: Any) -> list[Any]:
 class RecommendationDetailView(_OwnRecommendationMixin, TemplateView):
     """One recommendation: details, reviews, history, the issue it appeared in, and its actions."""
 
-    template_name = "issues/submissions/detail.html"
+    template_name = "issues/recommendations/detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -359,19 +361,19 @@ class PaperStatusView(_OwnRecommendationMixin, View):
         recommendation = self.get_recommendation()
         return render(
             request,
-            "issues/submissions/_paper_status.html",
+            "issues/recommendations/_paper_status.html",
             _paper_status_context(request.user, recommendation),
         )
 
 
 class RecommendationEditView(_OwnRecommendationMixin, TemplateView):
-    template_name = "issues/submissions/edit_form.html"
+    template_name = "issues/recommendations/edit_form.html"
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         recommendation = self.get_recommendation()
         if not services.submitter_actions(recommendation, by=request.user)["edit"]:
             messages.error(request, _("This submission can no longer be edited."))
-            return redirect("submissions:detail", pk=pk)
+            return redirect("recommendations:detail", pk=pk)
         form = RecommendationEditForm(recommendation=recommendation)
         return self._render(recommendation, form)
 
@@ -400,7 +402,7 @@ class RecommendationEditView(_OwnRecommendationMixin, TemplateView):
                     )
                 else:
                     messages.success(request, _("Your changes are saved."))
-                return redirect("submissions:detail", pk=pk)
+                return redirect("recommendations:detail", pk=pk)
         return self._render(recommendation, form, status=status)
 
     def _render(self, recommendation: Recommendation, form: Any, status: int = 200) -> HttpResponse:
@@ -431,7 +433,7 @@ class _RecommendationActionView(_OwnRecommendationMixin, View):
             context = view.get_context_data(recommendation=refreshed, pk=pk)
             return render(request, view.template_name, context, status=error.http_status)
         messages.success(request, self.success_message)
-        return redirect("submissions:detail", pk=pk)
+        return redirect("recommendations:detail", pk=pk)
 
 
 class RecommendationSubmitView(_RecommendationActionView):
@@ -449,10 +451,10 @@ class RecommendationWithdrawView(_RecommendationActionView):
         recommendation = self.get_recommendation()
         if not services.submitter_actions(recommendation, by=request.user)["withdraw"]:
             messages.error(request, _("This submission can no longer be withdrawn."))
-            return redirect("submissions:detail", pk=pk)
+            return redirect("recommendations:detail", pk=pk)
         return render(
             request,
-            "issues/submissions/withdraw_confirm.html",
+            "issues/recommendations/withdraw_confirm.html",
             {"recommendation": recommendation, "note_form": NoteForm()},
         )
 

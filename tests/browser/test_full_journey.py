@@ -185,7 +185,7 @@ def test_from_sign_up_to_a_reader_opening_the_published_issue(
     assert page.locator(".messages li.success").count() == 1
 
     # --- recommends a paper, by keyboard alone --------------------------------------------
-    create = reverse("submissions:paper-create")
+    create = reverse("recommendations:paper-create")
     visitor.click(f'header a[href="{create}"]', create)
     tab_to(page, '[name="identifier"]')
     page.keyboard.type(PAPER_ID)
@@ -217,7 +217,7 @@ def test_from_sign_up_to_a_reader_opening_the_published_issue(
     assert mine.status == RecommendationStatus.SUBMITTED
     assert mine.title_zh == PAPER_TITLE_ZH
     assert "**sparse experts**" in mine.summary
-    visitor.arrived(reverse("submissions:detail", args=[mine.pk]))
+    visitor.arrived(reverse("recommendations:detail", args=[mine.pk]))
 
     # --- the metadata arrives in the open page, without a reload ----------------------------
     status = page.locator("#paper-status")
@@ -228,7 +228,7 @@ def test_from_sign_up_to_a_reader_opening_the_published_issue(
     # The box asks again every two seconds, and hears "still fetching". The worker runs just
     # after one such answer, well before the next question (SQLite's shared test database
     # would refuse a read in the middle of the worker's write).
-    poll = reverse("submissions:paper-status", args=[mine.pk])
+    poll = reverse("recommendations:paper-status", args=[mine.pk])
     with page.expect_response(lambda response: response.url.endswith(poll)) as answer:
         pass
     assert answer.value.status == 200

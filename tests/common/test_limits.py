@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 User = get_user_model()
 
 TOKEN_URL = "/api/v1/auth/token/"
-PAPER_URL = reverse("submissions:paper-create")
+PAPER_URL = reverse("recommendations:paper-create")
 SIGNUP_URL = reverse("contributors:signup")
 
 

@@ -290,13 +290,13 @@ def _pages(site: dict[str, Any]) -> list[tuple[str, Any, str]]:
         ("search", None, reverse("papers:search") + f"?q={MARKER}"),
         *papers,
         ("subscribe", None, reverse("newsletter:subscribe", args=[publication.slug])),
-        ("submissions", site["contributor"], reverse("submissions:list")),
+        ("submissions", site["contributor"], reverse("recommendations:list")),
         (
             "submission",
             site["contributor"],
-            reverse("submissions:detail", args=[site["recommendation"].pk]),
+            reverse("recommendations:detail", args=[site["recommendation"].pk]),
         ),
-        ("edit", site["contributor"], reverse("submissions:edit", args=[site["waiting"].pk])),
+        ("edit", site["contributor"], reverse("recommendations:edit", args=[site["waiting"].pk])),
         ("profile", site["contributor"], reverse("contributors:profile")),
         ("queue", site["reviewer"], reverse("review:queue")),
         (

@@ -72,7 +72,9 @@ def test_link_with_breakout_characters_is_refused_alike_by_form_and_api(
 
     api = _api(contributor).post("/api/v1/recommendations/", body, format="json")
     client.force_login(contributor)
-    form_url = reverse("submissions:paper-create" if kind == "paper" else "submissions:news-create")
+    form_url = reverse(
+        "recommendations:paper-create" if kind == "paper" else "recommendations:news-create"
+    )
     form = client.post(form_url, {**body, "action": "submit"})
 
     assert api.status_code == 400, api.content

@@ -33,8 +33,8 @@ pytestmark = pytest.mark.django_db
 
 User = get_user_model()
 
-PAPER_URL = reverse("submissions:paper-create")
-NEWS_URL = reverse("submissions:news-create")
+PAPER_URL = reverse("recommendations:paper-create")
+NEWS_URL = reverse("recommendations:news-create")
 SIGNUP_URL = reverse("contributors:signup")
 
 

@@ -32,11 +32,11 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-PAPER_URL = reverse("submissions:paper-create")
-NEWS_URL = reverse("submissions:news-create")
-LIST_URL = reverse("submissions:list")
-CHECK_URL = reverse("submissions:check")
-PREVIEW_URL = reverse("submissions:preview")
+PAPER_URL = reverse("recommendations:paper-create")
+NEWS_URL = reverse("recommendations:news-create")
+LIST_URL = reverse("recommendations:list")
+CHECK_URL = reverse("recommendations:check")
+PREVIEW_URL = reverse("recommendations:preview")
 
 DUPLICATE = (
     "You have already recommended this paper to this publication; edit that recommendation instead."
@@ -44,7 +44,7 @@ DUPLICATE = (
 
 
 def _detail(rec: Recommendation) -> str:
-    return reverse("submissions:detail", args=[rec.pk])
+    return reverse("recommendations:detail", args=[rec.pk])
 
 
 def _messages(response: HttpResponse) -> list[tuple[str, str]]:
@@ -97,7 +97,7 @@ def _transitions(rec: Recommendation) -> list[tuple[str, str, str]]:
     ],
 )
 def test_pages_anonymous_redirect_to_login(client: Client, name: str, args: list[int]) -> None:
-    response = client.get(reverse(f"submissions:{name}", args=args))
+    response = client.get(reverse(f"recommendations:{name}", args=args))
 
     assert response.status_code == 302
     assert "login" in response["Location"]
@@ -108,7 +108,7 @@ def test_posts_anonymous_redirect_to_login_and_change_nothing(client: Client, na
     rec = RecommendationFactory(status=RecommendationStatus.DRAFT)
     args = [rec.pk] if name == "submit" else []
 
-    response = client.post(reverse(f"submissions:{name}", args=args), {"summary": "x"})
+    response = client.post(reverse(f"recommendations:{name}", args=args), {"summary": "x"})
 
     assert response.status_code == 302
     assert "login" in response["Location"]
@@ -456,7 +456,7 @@ def test_detail_status_fragment_polls_while_pending_and_stops_when_ok(
 ) -> None:
     paper = PaperFactory(pending=True, arxiv_id="2305.14314")
     rec = RecommendationFactory(paper=paper, publication=publication, submitter=contributor)
-    status_url = reverse("submissions:paper-status", args=[rec.pk])
+    status_url = reverse("recommendations:paper-status", args=[rec.pk])
 
     page = _text(member.get(_detail(rec)))
     pending = _text(member.get(status_url))
@@ -492,7 +492,7 @@ def test_status_fragment_failed_shows_error_and_manual_entry_link(
     )
     rec = RecommendationFactory(paper=paper, publication=publication, submitter=contributor)
 
-    html = _text(member.get(reverse("submissions:paper-status", args=[rec.pk])))
+    html = _text(member.get(reverse("recommendations:paper-status", args=[rec.pk])))
 
     assert "hx-trigger" not in html
     assert "Fetching failed" in html
@@ -602,7 +602,7 @@ def test_detail_shows_reviews_history_and_issue(
     assert 'href="/p/pretraining-weekly/5/"' in html
     # Published: nothing left to do.
     for name in ("edit", "submit", "withdraw"):
-        assert reverse(f"submissions:{name}", args=[rec.pk]) not in html
+        assert reverse(f"recommendations:{name}", args=[rec.pk]) not in html
 
 
 def test_detail_of_another_members_submission_is_404(
@@ -611,9 +611,9 @@ def test_detail_of_another_members_submission_is_404(
     rec = RecommendationFactory(submitter=other_contributor, status=RecommendationStatus.DRAFT)
 
     for name in ("detail", "paper-status", "edit", "withdraw"):
-        assert member.get(reverse(f"submissions:{name}", args=[rec.pk])).status_code == 404
+        assert member.get(reverse(f"recommendations:{name}", args=[rec.pk])).status_code == 404
     for name in ("submit", "withdraw", "edit"):
-        response = member.post(reverse(f"submissions:{name}", args=[rec.pk]), {"summary": "x"})
+        response = member.post(reverse(f"recommendations:{name}", args=[rec.pk]), {"summary": "x"})
         assert response.status_code == 404
     rec.refresh_from_db()
     assert (rec.status, _transitions(rec)) == (RecommendationStatus.DRAFT, [])
@@ -627,10 +627,10 @@ def test_detail_offers_actions_of_the_state(member: Client, contributor: Any) ->
     submitted_html = _text(member.get(_detail(submitted)))
 
     for name in ("edit", "submit", "withdraw"):
-        assert reverse(f"submissions:{name}", args=[draft.pk]) in draft_html
-    assert reverse("submissions:edit", args=[submitted.pk]) in submitted_html
-    assert reverse("submissions:withdraw", args=[submitted.pk]) in submitted_html
-    assert reverse("submissions:submit", args=[submitted.pk]) not in submitted_html
+        assert reverse(f"recommendations:{name}", args=[draft.pk]) in draft_html
+    assert reverse("recommendations:edit", args=[submitted.pk]) in submitted_html
+    assert reverse("recommendations:withdraw", args=[submitted.pk]) in submitted_html
+    assert reverse("recommendations:submit", args=[submitted.pk]) not in submitted_html
 
 
 # ================================================================ edit, submit, withdraw
@@ -640,7 +640,7 @@ def test_edit_while_submitted_saves_and_records(
     member: Client, contributor: Any, topic: Topic
 ) -> None:
     rec = RecommendationFactory(submitter=contributor, summary="Old.")
-    url = reverse("submissions:edit", args=[rec.pk])
+    url = reverse("recommendations:edit", args=[rec.pk])
 
     form = _text(member.get(url))
     response = member.post(
@@ -668,7 +668,7 @@ def test_edit_while_submitted_warns_and_tells_of_the_new_review_round(
     member: Client, contributor: Any
 ) -> None:
     rec = RecommendationFactory(submitter=contributor, summary="Old.")
-    url = reverse("submissions:edit", args=[rec.pk])
+    url = reverse("recommendations:edit", args=[rec.pk])
 
     form = _text(member.get(url))
     unchanged = member.post(url, {"summary": "Old."})
@@ -689,7 +689,7 @@ def test_edit_refused_once_accepted(member: Client, contributor: Any) -> None:
     rec = RecommendationFactory(
         submitter=contributor, status=RecommendationStatus.ACCEPTED, summary="Kept."
     )
-    url = reverse("submissions:edit", args=[rec.pk])
+    url = reverse("recommendations:edit", args=[rec.pk])
 
     shown = member.get(url)
     forged = member.post(url, {"summary": "Changed."})
@@ -706,7 +706,7 @@ def test_edit_invalid_link_is_refused_with_message(member: Client, contributor: 
     rec = RecommendationFactory(submitter=contributor, code_url="")
 
     response = member.post(
-        reverse("submissions:edit", args=[rec.pk]), {"summary": "Fine.", "code_url": "ftp://x"}
+        reverse("recommendations:edit", args=[rec.pk]), {"summary": "Fine.", "code_url": "ftp://x"}
     )
 
     assert response.status_code == 400
@@ -723,7 +723,7 @@ def test_submit_from_draft_or_changes_requested(
 ) -> None:
     rec = RecommendationFactory(submitter=contributor, status=status, submitted_at=None)
 
-    response = member.post(reverse("submissions:submit", args=[rec.pk]))
+    response = member.post(reverse("recommendations:submit", args=[rec.pk]))
 
     assert response["Location"] == _detail(rec)
     rec.refresh_from_db()
@@ -735,7 +735,7 @@ def test_submit_from_draft_or_changes_requested(
 def test_submit_forged_when_already_submitted_is_refused(member: Client, contributor: Any) -> None:
     rec = RecommendationFactory(submitter=contributor)
 
-    response = member.post(reverse("submissions:submit", args=[rec.pk]))
+    response = member.post(reverse("recommendations:submit", args=[rec.pk]))
 
     assert response.status_code == 409
     assert "A recommendation that is submitted cannot be submitted." in _text(response)
@@ -745,7 +745,7 @@ def test_submit_forged_when_already_submitted_is_refused(member: Client, contrib
 
 def test_withdraw_asks_for_confirmation_then_withdraws(member: Client, contributor: Any) -> None:
     rec = RecommendationFactory(submitter=contributor)
-    url = reverse("submissions:withdraw", args=[rec.pk])
+    url = reverse("recommendations:withdraw", args=[rec.pk])
 
     confirm = member.get(url)
     rec.refresh_from_db()
@@ -768,7 +768,7 @@ def test_withdraw_asks_for_confirmation_then_withdraws(member: Client, contribut
 )
 def test_withdraw_refused_once_decided(member: Client, contributor: Any, status: str) -> None:
     rec = RecommendationFactory(submitter=contributor, status=status)
-    url = reverse("submissions:withdraw", args=[rec.pk])
+    url = reverse("recommendations:withdraw", args=[rec.pk])
 
     shown = member.get(url)
     forged = member.post(url)

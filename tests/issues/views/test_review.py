@@ -532,7 +532,7 @@ def test_approval_before_the_submitters_edit_does_not_count_after_it(
     _client(reviewer).post(_review_url(recommendation), {"verdict": Verdict.APPROVE})
 
     edited = _client(contributor).post(
-        reverse("submissions:edit", args=[recommendation.pk]),
+        reverse("recommendations:edit", args=[recommendation.pk]),
         {"summary": "Buy our product.", "code_url": "https://example.com/payload"},
     )
     second = _client(editor).post(_review_url(recommendation), {"verdict": Verdict.APPROVE})
@@ -571,7 +571,7 @@ def test_review_form_read_before_the_submitters_edit_is_refused(
     assert '<input type="hidden" name="review_round" value="1"' in page.content.decode()
 
     _client(contributor).post(
-        reverse("submissions:edit", args=[recommendation.pk]), {"summary": "Another text."}
+        reverse("recommendations:edit", args=[recommendation.pk]), {"summary": "Another text."}
     )
     response = client.post(
         _review_url(recommendation), {**form.initial, "verdict": Verdict.APPROVE}
@@ -604,7 +604,7 @@ def test_review_page_tells_a_reviewer_what_changed_since_their_approval(
     client = _client(reviewer)
     client.post(_review_url(recommendation), {"verdict": Verdict.APPROVE, "comment": "Sound."})
     _client(contributor).post(
-        reverse("submissions:edit", args=[recommendation.pk]),
+        reverse("recommendations:edit", args=[recommendation.pk]),
         {"summary": "Buy our product.", "code_url": "https://example.com/payload"},
     )
 
