@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from issues.forms.base import PlainTextField
+from papers.services import ABSTRACT_MAX_LENGTH, TITLE_MAX_LENGTH
 
 
 def _lines(value: str) -> list[str]:
@@ -18,7 +19,7 @@ def _lines(value: str) -> list[str]:
 class PaperMetadataForm(forms.Form):
     """A paper's metadata entered by hand, when no source could provide it."""
 
-    title = PlainTextField(label=_("Title"), max_length=1000)
+    title = PlainTextField(label=_("Title"), max_length=TITLE_MAX_LENGTH)
     title_zh = PlainTextField(
         label=_("Chinese title"),
         max_length=500,
@@ -42,7 +43,7 @@ class PaperMetadataForm(forms.Form):
     abstract = PlainTextField(
         label=_("Abstract"),
         widget=forms.Textarea(attrs={"rows": 8}),
-        max_length=20_000,
+        max_length=ABSTRACT_MAX_LENGTH,
         required=False,
     )
     keep = forms.BooleanField(

@@ -81,7 +81,7 @@ def enter_paper_metadata(
     check_paper_metadata_entry(paper, by=by)
     if keep:
         require(by, "issues.keep_paper_metadata", paper)
-    title = check_field("title", (title or "").strip(), max_length(1000))
+    title = check_field("title", (title or "").strip(), max_length(paper_services.TITLE_MAX_LENGTH))
     if not title:
         raise InvalidInput(gettext("Give the paper's title."), field="title")
     names = {"authors": list(authors), "institutions": list(institutions)}
@@ -90,7 +90,9 @@ def enter_paper_metadata(
         if len(cleaned) > 500:
             raise InvalidInput(gettext("At most 500 names, please."), field=field)
         names[field] = cleaned
-    abstract = check_field("abstract", (abstract or "").strip(), max_length(20_000))
+    abstract = check_field(
+        "abstract", (abstract or "").strip(), max_length(paper_services.ABSTRACT_MAX_LENGTH)
+    )
     title_zh = check_field("title_zh", (title_zh or "").strip(), max_length(500))
     if year is not None and not 1900 <= year <= timezone.now().year + 1:
         raise InvalidInput(gettext("Give the year the paper appeared."), field="year")

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from common.api.fields import FIELD_MAPPING, absolute
-from papers import selectors
+from papers import selectors, services
 from papers.models import Paper, Topic
 
 
@@ -89,7 +89,7 @@ class PaperSerializer(serializers.ModelSerializer):
 class PaperMetadataSerializer(serializers.Serializer):
     """A paper's metadata entered by hand, when no source could provide it."""
 
-    title = serializers.CharField(max_length=1000)
+    title = serializers.CharField(max_length=services.TITLE_MAX_LENGTH)
     title_zh = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     authors = serializers.ListField(
         child=serializers.CharField(max_length=300), max_length=500, required=False, default=list
@@ -98,7 +98,7 @@ class PaperMetadataSerializer(serializers.Serializer):
         child=serializers.CharField(max_length=300), max_length=500, required=False, default=list
     )
     abstract = serializers.CharField(
-        max_length=20_000, required=False, allow_blank=True, default=""
+        max_length=services.ABSTRACT_MAX_LENGTH, required=False, allow_blank=True, default=""
     )
     year = serializers.IntegerField(min_value=1900, max_value=2100, required=False, allow_null=True)
     keep = serializers.BooleanField(

@@ -80,11 +80,11 @@ def _normalize_doi(doi: str | None) -> str | None:
     return doi or None
 
 
-#: The most of each text the catalogue keeps of a paper's metadata, whatever its source. Hand
-#: entry allows as much (the editorial app's form); real titles are under 500 characters,
-#: abstracts under 10,000, and the longest author lists (the LHC collaborations') hold a few
-#: thousand names, while positions are smallints. More is cut, and the paper's metadata error
-#: says so.
+#: The most of each text the catalogue keeps of a paper's metadata, whatever its source; hand
+#: entry (the form, the API and the service) is held to the same title and abstract limits. Real
+#: titles are under 500 characters, abstracts under 10,000, and the longest author lists (the LHC
+#: collaborations') hold a few thousand names, while positions are smallints. More is cut, and
+#: the paper's metadata error says so.
 TITLE_MAX_LENGTH = 1000
 ABSTRACT_MAX_LENGTH = 20_000
 COMMENT_MAX_LENGTH = 2000
