@@ -111,3 +111,15 @@ ISSUE_TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     IssueAction.PUBLISH: (EDITABLE_ISSUE_STATES, _I.PUBLISHED),
     IssueAction.CORRECT: (frozenset({_I.PUBLISHED}), None),
 }
+
+
+#: The fields of a recommendation its submitter may edit: what the reviewers judge, so that a
+#: change to any of them starts a new review round.
+RECOMMENDATION_EDITABLE_FIELDS = (
+    "summary",
+    "title_zh",
+    "code_url",
+    "topic",
+    "news_title",
+    "news_url",
+)

@@ -6,15 +6,31 @@ number of rows.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.utils.text import capfirst
 
-from issues.enums import IssueStatus, RecommendationStatus, Section, TeamRole
-from issues.models import Issue, IssueEntry, Membership, Publication, Recommendation
+from issues.enums import (
+    RECOMMENDATION_EDITABLE_FIELDS,
+    IssueStatus,
+    RecommendationAction,
+    RecommendationStatus,
+    Section,
+    TeamRole,
+)
+from issues.models import (
+    Issue,
+    IssueEntry,
+    Membership,
+    Publication,
+    Recommendation,
+    Transition,
+)
 from issues.permissions import can
 from papers import selectors as catalogue
 from papers.models import Authorship, Paper, PaperInstitution, Topic
@@ -487,3 +503,29 @@ def featured_papers_matching(query: str) -> QuerySet[Paper]:
         )
         .order_by("-last_featured_at", "-pk")
     )
+
+
+def changes_since(history: Iterable[Transition], since: dt.datetime) -> list[dict[str, Any]]:
+    """The fields the submitter's edits after ``since`` changed, read from the recommendation's
+    audit ``history`` (its Transitions, oldest first): each with its label, its value before the
+    first of those edits and after the last, in the order of the form; a field changed and
+    changed back is left out."""
+    changes: dict[str, dict[str, Any]] = {}
+    for step in history:
+        if step.action != RecommendationAction.EDIT or step.created_at <= since:
+            continue
+        for change in step.changes:
+            name = change["field"]
+            if name in changes:
+                changes[name]["new"] = change["new"]
+            else:
+                changes[name] = {
+                    "label": capfirst(Recommendation._meta.get_field(name).verbose_name),
+                    "old": change["old"],
+                    "new": change["new"],
+                }
+    return [
+        changes[name]
+        for name in RECOMMENDATION_EDITABLE_FIELDS
+        if name in changes and changes[name]["old"] != changes[name]["new"]
+    ]

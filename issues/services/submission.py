@@ -12,7 +12,13 @@ from django.utils.translation import gettext, ngettext
 
 from common.exceptions import InvalidInput, QuotaExceeded
 from issues import selectors
-from issues.enums import OPEN_STATES, RecommendationAction, RecommendationKind, RecommendationStatus
+from issues.enums import (
+    OPEN_STATES,
+    RECOMMENDATION_EDITABLE_FIELDS,
+    RecommendationAction,
+    RecommendationKind,
+    RecommendationStatus,
+)
 from issues.models import Publication, Recommendation, Transition
 from issues.permissions import can, require
 from issues.services._workflow import (
@@ -28,16 +34,6 @@ from papers import services as paper_services
 from papers.enums import MetadataStatus
 from papers.identifiers import InvalidIdentifier, parse_identifier
 from papers.models import Topic
-
-RECOMMENDATION_EDITABLE_FIELDS = (
-    "summary",
-    "title_zh",
-    "code_url",
-    "topic",
-    "news_title",
-    "news_url",
-)
-
 
 #: The capability each of the submitter's own transitions needs; the services below require it
 #: and ``submitter_actions`` tells the pages which to offer.

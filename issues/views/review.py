@@ -9,7 +9,6 @@ the page (or a readable 403 when the action was never offered to this member).
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +17,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
@@ -27,13 +25,12 @@ from django.views.generic import FormView, TemplateView
 from common.exceptions import InvalidInput, NotAllowed, WorkflowError
 from issues import selectors, services
 from issues.enums import (
-    RecommendationAction,
     RecommendationStatus,
     Verdict,
 )
 from issues.forms.base import add_workflow_error
 from issues.forms.review import ReviewForm, ReviewQueueFilterForm
-from issues.models import Recommendation, Transition
+from issues.models import Recommendation
 from issues.permissions import can, is_editor_anywhere, is_reviewer_anywhere, refusal
 from papers import selectors as paper_selectors
 
@@ -152,7 +149,7 @@ class RecommendationReviewView(ReviewTeamRequiredMixin, FormView):
             history=history,
             my_earlier_review=my_earlier_review,
             changed_since_my_review=(
-                _changes_since(history, my_earlier_review.created_at)
+                selectors.changes_since(history, my_earlier_review.created_at)
                 if my_earlier_review is not None
                 else []
             ),
@@ -199,30 +196,6 @@ class RecommendationReviewView(ReviewTeamRequiredMixin, FormView):
             return redirect("review:recommendation", pk=recommendation.pk)
         messages.success(self.request, _review_outcome(verdict, recommendation.status))
         return redirect("review:queue")
-
-
-def _changes_since(history: list[Transition], since: dt.datetime) -> list[dict[str, Any]]:
-    """The fields the submitter's edits after ``since`` changed, each with its value before the
-    first of them and after the last, in the order of the form."""
-    changes: dict[str, dict[str, Any]] = {}
-    for step in history:
-        if step.action != RecommendationAction.EDIT or step.created_at <= since:
-            continue
-        for change in step.changes:
-            name = change["field"]
-            if name in changes:
-                changes[name]["new"] = change["new"]
-            else:
-                changes[name] = {
-                    "label": capfirst(Recommendation._meta.get_field(name).verbose_name),
-                    "old": change["old"],
-                    "new": change["new"],
-                }
-    return [
-        changes[name]
-        for name in services.RECOMMENDATION_EDITABLE_FIELDS
-        if name in changes and changes[name]["old"] != changes[name]["new"]
-    ]
 
 
 def _review_outcome(verdict: str, status: str) -> str:

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from issues import selectors
+from issues import selectors, services
 from issues.enums import IssueStatus, RecommendationStatus, TeamRole
 from issues.models import Issue, Publication, Recommendation
 from tests.factories import (
@@ -456,3 +456,28 @@ def test_issue_contents_draft_shows_live_paper(publication: Publication) -> None
         f"https://arxiv.org/abs/{paper.arxiv_id}",
     )
     assert Issue.objects.get(pk=issue.pk).status == IssueStatus.DRAFT
+
+
+def test_changes_since_reads_the_edits_after_a_review_and_drops_what_came_back(db: None) -> None:
+    recommendation = RecommendationFactory(
+        summary="A careful benchmark.", code_url="https://github.com/org/repo"
+    )
+    submitter = recommendation.submitter
+    before_the_review = timezone.now() - dt.timedelta(minutes=1)
+    services.edit_recommendation(recommendation, by=submitter, summary="Buy our product.")
+    services.edit_recommendation(
+        recommendation,
+        by=submitter,
+        summary="A careful benchmark.",
+        code_url="https://example.com/payload",
+    )
+    history = list(recommendation.transitions.order_by("created_at", "id"))
+
+    assert selectors.changes_since(history, before_the_review) == [
+        {
+            "label": "Code",
+            "old": "https://github.com/org/repo",
+            "new": "https://example.com/payload",
+        }
+    ]
+    assert selectors.changes_since(history, timezone.now()) == []
