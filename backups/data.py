@@ -21,7 +21,6 @@ again). Everything else is in, password hashes and API tokens included: the file
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -40,6 +39,9 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.models import Model
 from django.utils import timezone
 
+from backups.stream import DataFileError, JSONStream
+from backups.upgrades import Upgrade, upgrade_for, upgraded_label
+
 FORMAT = "weekly-export"
 VERSION = 1
 
@@ -51,15 +53,6 @@ _UNREADABLE = (DeserializationError, FieldDoesNotExist, ValidationError, ValueEr
 
 #: Rows written to the database per INSERT.
 BATCH_SIZE = 500
-
-#: The deepest a value of the file (a header field, a row, the counts) may nest arrays and
-#: objects. An export's rows nest 4 deep at most (a row, its fields, a list of permissions each
-#: named by a list); nothing that reads a row need then walk a deep structure.
-MAX_DEPTH = 32
-
-
-class DataFileError(Exception):
-    """The file cannot be imported, or the database cannot take it; nothing was written."""
 
 
 @dataclass
@@ -219,157 +212,6 @@ def _rows(model: type[Model], *, using: str) -> Iterator[Model]:
     return queryset.iterator(chunk_size=2000)
 
 
-# --- reading the file as a stream -----------------------------------------------------------------
-
-_WHITESPACE = re.compile(r"[ \t\n\r]*")
-
-
-class _JSONStream:
-    """Reads the export's JSON one value at a time: the envelope by hand, each row whole."""
-
-    chunk = 1 << 16
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.buffer = ""
-        self.pos = 0
-        self.dropped = 0  # characters read and dropped from the buffer
-        self.eof = False
-        self.decoder = json.JSONDecoder()
-
-    def _fill(self) -> bool:
-        if self.eof:
-            return False
-        try:
-            chunk = self.stream.read(self.chunk)
-        except UnicodeDecodeError as error:
-            raise DataFileError(f"The file is not UTF-8 text: {error}.") from None
-        if not chunk:
-            self.eof = True
-            return False
-        if self.pos:
-            self.dropped += self.pos
-            self.buffer = self.buffer[self.pos :]
-            self.pos = 0
-        self.buffer += chunk
-        return True
-
-    @staticmethod
-    def truncated() -> DataFileError:
-        return DataFileError(
-            "The file ends too early: it is truncated (an interrupted export or copy?)."
-        )
-
-    def error(self, what: str) -> DataFileError:
-        if self.eof and self.pos >= len(self.buffer):
-            return self.truncated()
-        return DataFileError(f"The file is not a valid export: {what} at character {self.where}.")
-
-    @property
-    def where(self) -> int:
-        return self.dropped + self.pos
-
-    def peek(self) -> str:
-        """The next character that is not white space; "" at the end of the file."""
-        while True:
-            self.pos = _WHITESPACE.match(self.buffer, self.pos).end()  # type: ignore[union-attr]
-            if self.pos < len(self.buffer):
-                return self.buffer[self.pos]
-            if not self._fill():
-                return ""
-
-    def expect(self, char: str, what: str) -> None:
-        if self.peek() != char:
-            raise self.error(f"{what} expected")
-        self.pos += 1
-
-    def next_is(self, char: str) -> bool:
-        if self.peek() == char:
-            self.pos += 1
-            return True
-        return False
-
-    def value(self) -> Any:
-        self.peek()
-        while True:
-            try:
-                value, end = self.decoder.raw_decode(self.buffer, self.pos)
-            except RecursionError:
-                # The decoder recurses once per level: this value nests some thousand deep.
-                raise self.too_deep() from None
-            except json.JSONDecodeError as error:
-                if self._fill():
-                    continue
-                if error.msg.startswith("Unterminated") or error.pos >= len(self.buffer.rstrip()):
-                    raise self.truncated() from None
-                raise DataFileError(
-                    f"The file is not valid JSON: {error.msg} at character "
-                    f"{self.dropped + error.pos}."
-                ) from None
-            # A number at the end of the buffer may go on in the next chunk.
-            if end == len(self.buffer) and self._fill():
-                continue
-            if _nests_deeper(value, MAX_DEPTH):
-                raise self.too_deep()
-            self.pos = end
-            return value
-
-    def too_deep(self) -> DataFileError:
-        return DataFileError(
-            f"The file is not a valid export: the value at character {self.where} has arrays "
-            f"and objects nested more than {MAX_DEPTH} deep."
-        )
-
-    def string(self, what: str) -> str:
-        if self.peek() != '"':
-            raise self.error(f"{what} expected")
-        return self.value()
-
-    def items(self, what: str) -> Iterator[str]:
-        """The keys of an object, leaving the reader before each value."""
-        self.expect("{", f"an object of {what}")
-        if self.next_is("}"):
-            return
-        while True:
-            key = self.string(f"a key of {what}")
-            self.expect(":", "':'")
-            yield key
-            if self.next_is(","):
-                continue
-            self.expect("}", f"',' or '}}' after a value of {what}")
-            return
-
-    def elements(self, what: str) -> Iterator[Any]:
-        self.expect("[", f"a list of {what}")
-        if self.next_is("]"):
-            return
-        while True:
-            yield self.value()
-            if self.next_is(","):
-                continue
-            self.expect("]", f"',' or ']' after {what}")
-            return
-
-    def end(self) -> None:
-        if self.peek() != "":
-            raise self.error("more data after the end of the export")
-
-
-def _nests_deeper(value: Any, limit: int) -> bool:
-    """Whether ``value`` nests lists and dicts more than ``limit`` deep (level by level, without
-    recursing: a row has few containers, so this costs little beside decoding it)."""
-    level = [value] if isinstance(value, (dict, list)) else []
-    for _depth in range(limit):
-        inner = []
-        for item in level:
-            children = item.values() if isinstance(item, dict) else item
-            inner += [child for child in children if isinstance(child, (dict, list))]
-        if not inner:
-            return False
-        level = inner
-    return True
-
-
 # --- import ---------------------------------------------------------------------------------------
 
 
@@ -387,27 +229,33 @@ def import_data(stream: TextIO, *, using: str = DEFAULT_DB_ALIAS) -> Outcome:
     _refuse_unmigrated(using)
     _refuse_non_empty(using)
     models = {model._meta.label_lower: model for model in exported_models()}
-    reader = _JSONStream(stream)
+    reader = JSONStream(stream)
     if reader.peek() == "":
         raise DataFileError("The file is empty.")
     outcome = Outcome()
     header: dict[str, Any] = {}
     counts: dict[str, int] | None = None
+    read: dict[str, int] = {}
     try:
         with transaction.atomic(using=using):
             for key in reader.items("the export"):
                 if key == "models":
-                    _check_header(header)
+                    upgrade = _check_header(header)
                     for label in reader.items("models"):
-                        model = models.get(label)
-                        if model is None:
+                        target = upgraded_label(upgrade, label) if upgrade else label
+                        if target not in models:
                             raise DataFileError(
                                 f"The file holds rows of {label!r}, a model this site does not "
                                 "have (or does not import)."
                             )
                         rows = reader.elements(f"rows of {label}")
-                        written = _insert(model, label, rows, using=using)
-                        outcome.counts[label] = outcome.counts.get(label, 0) + written
+                        if upgrade is None:
+                            written = {label: _insert(models[label], label, rows, using=using)}
+                        else:
+                            written = _insert_upgraded(upgrade, label, rows, models, using=using)
+                        read[label] = read.get(label, 0) + sum(written.values())
+                        for name, number in written.items():
+                            outcome.counts[name] = outcome.counts.get(name, 0) + number
                 elif key == "counts":
                     counts = reader.value()
                 else:
@@ -419,7 +267,7 @@ def import_data(stream: TextIO, *, using: str = DEFAULT_DB_ALIAS) -> Outcome:
                 raise DataFileError(
                     "The file has no row counts at its end: it is incomplete or not an export."
                 )
-            _check_counts(counts, outcome.counts)
+            _check_counts(counts, read)
             tables = [model._meta.db_table for model in models.values()]
             connection.check_constraints(table_names=tables)
             _reset_sequences(models.values(), using=using)
@@ -431,7 +279,8 @@ def import_data(stream: TextIO, *, using: str = DEFAULT_DB_ALIAS) -> Outcome:
     return outcome
 
 
-def _check_header(header: dict[str, Any]) -> None:
+def _check_header(header: dict[str, Any]) -> Upgrade | None:
+    """Refuse a file this code cannot read; how to upgrade its rows, if it needs it."""
     if header.get("format") != FORMAT:
         raise DataFileError(
             f"The file is not a Weekly export (its header must come first and name the format "
@@ -443,12 +292,16 @@ def _check_header(header: dict[str, Any]) -> None:
             f"{VERSION}."
         )
     ours = schema()
-    if header.get("schema") != ours:
+    if header.get("schema") == ours:
+        return None
+    upgrade = upgrade_for(header.get("schema"))
+    if upgrade is None:
         raise DataFileError(
             "The file was exported by code at other migrations than this code: "
             f"the file's {header.get('schema')!r}, this code's {ours!r}. Import it with the "
             "version of the code that exported it, then run migrate."
         )
+    return upgrade
 
 
 def _check_counts(expected: Any, imported: dict[str, int]) -> None:
@@ -480,6 +333,36 @@ def _insert(model: type[Model], label: str, rows: Iterable[Any], *, using: str) 
             batch = []
     if batch:
         written += _write(model, batch, using=using)
+    return written
+
+
+def _insert_upgraded(
+    upgrade: Upgrade,
+    label: str,
+    rows: Iterable[Any],
+    models: dict[str, type[Model]],
+    *,
+    using: str,
+) -> dict[str, int]:
+    """Insert the rows of ``label`` of an older export where they are now (``upgrades``), a
+    batch per model at a time; returns how many went to each model."""
+    written: dict[str, int] = {}
+    pending: dict[str, list[dict[str, Any]]] = {}
+
+    def flush(target: str) -> None:
+        batch = pending.pop(target)
+        number = _insert(models[target], target, batch, using=using)
+        written[target] = written.get(target, 0) + number
+
+    for row in _checked_rows(label, rows):
+        target, moved = upgrade(label, row)
+        if target not in models:
+            raise DataFileError(f"A row of {label!r} belongs to no model of this site: {row!r}")
+        pending.setdefault(target, []).append(moved)
+        if len(pending[target]) >= BATCH_SIZE:
+            flush(target)
+    for target in list(pending):
+        flush(target)
     return written
 
 

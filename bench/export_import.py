@@ -51,9 +51,10 @@ def main() -> None:
     from django.utils import timezone
 
     from backups import data
-    from issues.enums import RecommendationStatus, Verdict
-    from issues.models import Publication, Recommendation, Review, Transition
     from papers.models import Author, Authorship, Institution, Paper, PaperInstitution
+    from publications.models import Publication
+    from recommendations.enums import RecommendationStatus, Verdict
+    from recommendations.models import Recommendation, Review, Transition
 
     call_command("migrate", verbosity=0)
     if any(model._base_manager.exists() for model in data.exported_models()):

@@ -136,8 +136,10 @@ def fill(n: int, seed: int = 7) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from issues.models import Issue, IssueEntry, Publication, Recommendation
+    from issues.models import Issue, IssueEntry
     from papers.models import Author, Authorship, Institution, Paper, PaperInstitution
+    from publications.models import Publication
+    from recommendations.models import Recommendation
 
     rng = random.Random(seed)  # noqa: S311 (made-up data, no secret)
     vocab = vocabulary(rng)

@@ -44,24 +44,24 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from issues import services as issue_services
-    from issues.enums import RecommendationStatus, TeamRole
-    from issues.models import Recommendation
+    from issues.services import create_issue, publish_issue, schedule_recommendation
     from newsletter import services, tasks
     from newsletter.enums import SubscriberStatus
     from newsletter.models import Subscriber
     from papers.models import Paper
+    from publications.enums import TeamRole
+    from publications.services import create_publication, grant_role
+    from recommendations.enums import RecommendationStatus
+    from recommendations.models import Recommendation
     from tests.servers.smtp import smtp_server
 
     call_command("migrate", verbosity=0)
     from django.contrib.auth import get_user_model
 
     editor = get_user_model().objects.create(username=f"bench-editor-{time.time_ns()}")
-    publication = issue_services.create_publication(
-        slug=f"bench-{time.time_ns()}", name="Bench Weekly"
-    )
-    issue_services.grant_role(editor, role=TeamRole.EDITOR, publication=publication)
-    issue = issue_services.create_issue(publication, by=editor, title="Benchmark issue")
+    publication = create_publication(slug=f"bench-{time.time_ns()}", name="Bench Weekly")
+    grant_role(editor, role=TeamRole.EDITOR, publication=publication)
+    issue = create_issue(publication, by=editor, title="Benchmark issue")
     for n in range(10):
         paper = Paper.objects.create(arxiv_id=f"2402.{time.time_ns() % 10**5:05d}{n}"[:10])
         recommendation = Recommendation.objects.create(
@@ -72,7 +72,7 @@ def main() -> None:
             status=RecommendationStatus.ACCEPTED,
             decided_at=timezone.now(),
         )
-        issue_services.schedule_recommendation(recommendation, issue=issue, by=editor)
+        schedule_recommendation(recommendation, issue=issue, by=editor)
     now = timezone.now()
     Subscriber.objects.bulk_create(
         Subscriber(
@@ -85,7 +85,7 @@ def main() -> None:
     )
     # Published without its after-commit sending, so that the sending is measured on its own.
     with mock.patch.object(services, "request_issue_newsletter"):
-        issue_services.publish_issue(issue, by=editor)
+        publish_issue(issue, by=editor)
 
     with smtp_server() as (sink, controller):
         settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -70,7 +70,7 @@ COUNTED = [
     ("papers_authorship", "authorships"),
     ("issues_issue", "issues"),
     ("issues_issueentry", "issue entries"),
-    ("issues_recommendation", "recommendations"),
+    ("recommendations_recommendation", "recommendations"),
     ("issues_transition", "transitions"),
 ]
 
@@ -99,7 +99,8 @@ end
 def page_urls(static_path: str) -> dict[str, str]:
     """Every measured page's URL in the database this process is set up on."""
     from issues.enums import IssueStatus
-    from issues.models import Issue, Publication
+    from issues.models import Issue
+    from publications.models import Publication
 
     publication = Publication.objects.order_by("pk").first()
     issue = (

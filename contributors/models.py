@@ -1,7 +1,7 @@
 """People: the custom user model with its public profile.
 
 This app knows nothing of papers or issues; roles within a publication live with the
-publication (``issues.Membership``).
+publication (``publications.Membership``).
 """
 
 from django.conf import settings

@@ -12,7 +12,7 @@ urlpatterns = [
     path("accounts/login/", views.AccountLoginView.as_view(), name="login"),
     path(
         "accounts/logout/",
-        auth_views.LogoutView.as_view(next_page=reverse_lazy("issues:home")),
+        auth_views.LogoutView.as_view(),
         name="logout",
     ),
     path(

@@ -1,17 +1,11 @@
-"""Admin for the editorial work.
+"""Admin for issues, their entries, corrections and audit trail.
 
-Workflow status is read-only everywhere here. It changes only through admin actions and forms
-that call ``issues.services`` with ``by=request.user``, so the admin obeys the same capabilities,
-transition tables and audit log as the site and the API:
-
-- recommendations are read-only (members write them on the site or through the API); the
-  "Accept" and "Withdraw" actions call ``accept_recommendation`` and ``withdraw_recommendation``;
-- issues are created and edited through ``create_issue`` and ``update_issue``; the entries of an
-  unpublished issue are reordered and removed through ``reorder_issue_entries`` and
-  ``unschedule_recommendation`` (entries are added by scheduling accepted recommendations on the
-  editor pages); "Publish now" and "Unschedule" are actions; a published issue is read-only;
-- reviews, entries, corrections and the transition log are records written by the services:
-  viewable, never added, changed or deleted here.
+Issues are created and edited through ``create_issue`` and ``update_issue``; the entries of an
+unpublished issue are reordered and removed through ``reorder_issue_entries`` and
+``unschedule_recommendation`` (entries are added by scheduling accepted recommendations on the
+editor pages); "Publish now" and "Unschedule" are actions; a published issue is read-only.
+Entries, corrections and the transition log are records written by the services: viewable,
+never added, changed or deleted here.
 
 A refusal of a service (``WorkflowError``) is reported as an error message, never a 500: actions
 report each refused object, and a refused save of the issue form is rolled back and reported
@@ -20,259 +14,37 @@ report each refused object, and a refused save of the issue form is rolled back 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from common.admin import ReadOnlyAdminMixin, run_action
 from common.exceptions import WorkflowError
+from common.validators import validate_no_control_characters
 from issues import services
 from issues.enums import EDITABLE_ISSUE_STATES
-from issues.models import (
-    Correction,
-    Issue,
-    IssueEntry,
-    Membership,
-    Notification,
-    Publication,
-    Recommendation,
-    Review,
-    Transition,
-)
-from issues.permissions import can
-from issues.validators import validate_no_control_characters
+from issues.models import Correction, Issue, IssueEntry, IssueTransition
+from publications.models import Publication
+from publications.permissions import can
+from publications.selectors import publications_where
+
+# --- issues -------------------------------------------------------------------------------------
 
 
-def _run_action(
-    model_admin: admin.ModelAdmin,
-    request: HttpRequest,
-    objects: Iterable[Any],
-    service: Callable[..., Any],
-    done: Any,
-) -> None:
-    """Call ``service(obj, by=request.user)`` for each object; report each refusal and the count.
-
-    ``done`` is an ``ngettext_lazy`` message taking ``%(count)d``.
-
-    Each call is its own transaction (the service's), so one refusal leaves the others done.
-    """
-    succeeded = 0
-    for obj in objects:
-        label = str(obj)
-        try:
-            service(obj, by=request.user)
-        except WorkflowError as error:
-            model_admin.message_user(request, f"{label}: {error.message}", messages.ERROR)
-        else:
-            succeeded += 1
-    model_admin.message_user(
-        request, done % {"count": succeeded}, messages.SUCCESS if succeeded else messages.WARNING
-    )
-
-
-def _publication_ids(user: Any, capability: str) -> list[int]:
-    """The publications on which ``user`` holds ``capability``."""
-    return [p.pk for p in Publication.objects.all() if can(user, capability, p)]
-
-
-class ReadOnlyAdminMixin:
-    """A record written only by the services: it may be viewed, never added, changed or deleted."""
-
-    # The admin still builds a form to display; this keeps its URL fields off Django 6's warning.
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class TransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
-    model = Transition
+class IssueTransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = IssueTransition
     fields = ("created_at", "action", "from_status", "to_status", "actor", "note")
     readonly_fields = fields
     extra = 0
     verbose_name_plural = _("history")
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Transition]:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[IssueTransition]:
         return super().get_queryset(request).select_related("actor")
-
-
-# --- publications and teams ---------------------------------------------------------------------
-
-
-def _manages_team(request: HttpRequest) -> bool:
-    """Team roles are granted by administrators only, whatever Django permissions say."""
-    return can(request.user, "issues.manage_team")
-
-
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    fields = ("user", "role", "created_at")
-    readonly_fields = ("created_at",)
-    autocomplete_fields = ("user",)
-    extra = 0
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _manages_team(request) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _manages_team(request) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _manages_team(request) and super().has_delete_permission(request, obj)
-
-
-@admin.register(Publication)
-class PublicationAdmin(admin.ModelAdmin):
-    list_display = (
-        "name",
-        "name_zh",
-        "slug",
-        "approvals_required",
-        "weekly_submission_quota",
-        "created_at",
-    )
-    search_fields = ("name", "name_zh", "slug")
-    prepopulated_fields = {"slug": ("name",)}
-    inlines = (MembershipInline,)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # Its issues and recommendations protect a publication anyway; hide the button too.
-        if obj is not None and (obj.issues.exists() or obj.recommendations.exists()):
-            return False
-        return super().has_delete_permission(request, obj)
-
-
-@admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
-    list_display = ("user", "publication", "role", "created_at")
-    list_filter = ("role", "publication")
-    search_fields = ("user__username", "user__display_name", "publication__name")
-    autocomplete_fields = ("user", "publication")
-    list_select_related = ("user", "publication")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return _manages_team(request) and super().has_add_permission(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _manages_team(request) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _manages_team(request) and super().has_delete_permission(request, obj)
-
-
-# --- recommendations and reviews ----------------------------------------------------------------
-
-
-class ReviewInline(ReadOnlyAdminMixin, admin.TabularInline):
-    model = Review
-    fields = ("created_at", "round", "reviewer", "verdict", "comment")
-    readonly_fields = fields
-    extra = 0
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Review]:
-        return super().get_queryset(request).select_related("reviewer")
-
-
-@admin.register(Recommendation)
-class RecommendationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Read-only: members write recommendations; editors act on them with the actions."""
-
-    list_display = (
-        "title_display",
-        "kind",
-        "publication",
-        "submitter",
-        "topic",
-        "status",
-        "submitted_at",
-    )
-    list_filter = ("status", "kind", "publication", "topic")
-    search_fields = (
-        "paper__arxiv_id",
-        "paper__aminer_id",
-        "paper__doi",
-        "paper__title",
-        "news_title",
-        "submitter__username",
-        "submitter__display_name",
-    )
-    list_select_related = ("publication", "paper", "submitter", "topic")
-    fields = (
-        "publication",
-        "kind",
-        "paper",
-        "news_title",
-        "news_url",
-        "title_zh",
-        "summary",
-        "code_url",
-        "topic",
-        "submitter",
-        "status",
-        "review_round",
-        "created_at",
-        "updated_at",
-        "submitted_at",
-        "decided_at",
-    )
-    inlines = (ReviewInline, TransitionInline)
-    actions = ("accept", "withdraw")
-
-    @admin.display(description=_("title"))
-    def title_display(self, recommendation: Recommendation) -> str:
-        return recommendation.display_title
-
-    @admin.action(description=_("Accept"))
-    def accept(self, request: HttpRequest, queryset: QuerySet[Recommendation]) -> None:
-        _run_action(
-            self,
-            request,
-            queryset,
-            services.accept_recommendation,
-            ngettext_lazy(
-                "%(count)d recommendation was accepted.",
-                "%(count)d recommendations were accepted.",
-                "count",
-            ),
-        )
-
-    @admin.action(description=_("Withdraw"))
-    def withdraw(self, request: HttpRequest, queryset: QuerySet[Recommendation]) -> None:
-        # Only the submitter may withdraw; the service refuses everyone else, and says so.
-        _run_action(
-            self,
-            request,
-            queryset,
-            services.withdraw_recommendation,
-            ngettext_lazy(
-                "%(count)d recommendation was withdrawn.",
-                "%(count)d recommendations were withdrawn.",
-                "count",
-            ),
-        )
-
-
-@admin.register(Review)
-class ReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("recommendation", "round", "reviewer", "verdict", "created_at")
-    list_filter = ("verdict",)
-    search_fields = ("comment", "reviewer__username", "reviewer__display_name")
-    list_select_related = ("recommendation__paper", "reviewer")
-
-
-# --- issues -------------------------------------------------------------------------------------
 
 
 def _is_editable(issue: Issue | None) -> bool:
@@ -374,7 +146,7 @@ class IssueAdmin(admin.ModelAdmin):
             },
         ),
     )
-    inlines = (IssueEntryInline, TransitionInline)
+    inlines = (IssueEntryInline, IssueTransitionInline)
     actions = ("publish_now", "unschedule")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Issue]:
@@ -393,7 +165,7 @@ class IssueAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "publication":
-            ids = _publication_ids(request.user, "issues.create_issue")
+            ids = publications_where(request.user, "issues.create_issue")
             kwargs["queryset"] = Publication.objects.filter(pk__in=ids)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -401,7 +173,7 @@ class IssueAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return super().has_add_permission(request) and bool(
-            _publication_ids(request.user, "issues.create_issue")
+            publications_where(request.user, "issues.create_issue")
         )
 
     def has_change_permission(self, request: HttpRequest, obj: Issue | None = None) -> bool:
@@ -420,7 +192,7 @@ class IssueAdmin(admin.ModelAdmin):
     def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         # The log admin refuses deletion; an unpublished issue's own log rows go with it.
-        perms_needed.discard(Transition._meta.verbose_name)
+        perms_needed.discard(IssueTransition._meta.verbose_name)
         for issue in objs:
             if issue.is_published:
                 protected.append(
@@ -502,7 +274,7 @@ class IssueAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Publish now"))
     def publish_now(self, request: HttpRequest, queryset: QuerySet[Issue]) -> None:
-        _run_action(
+        run_action(
             self,
             request,
             # Oldest first, so that issues published together are numbered in creation order.
@@ -515,7 +287,7 @@ class IssueAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Unschedule"))
     def unschedule(self, request: HttpRequest, queryset: QuerySet[Issue]) -> None:
-        _run_action(
+        run_action(
             self,
             request,
             queryset,
@@ -536,20 +308,6 @@ class IssueEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("issue__publication", "recommendation__paper")
 
 
-@admin.register(Transition)
-class TransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """The audit log: never added to, changed or deleted from here."""
-
-    list_display = ("created_at", "subject", "action", "from_status", "to_status", "actor", "note")
-    list_filter = ("action", "to_status")
-    search_fields = ("note", "actor__username", "actor__display_name")
-    list_select_related = ("recommendation__paper", "issue__publication", "actor")
-
-    @admin.display(description=_("subject"))
-    def subject(self, transition: Transition) -> str:
-        return str(transition.recommendation or transition.issue)
-
-
 @admin.register(Correction)
 class CorrectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: corrections are written by ``correct_issue`` together with the change."""
@@ -559,16 +317,11 @@ class CorrectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("issue__publication", "author")
 
 
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Read-only: the record of each e-mail that told a member about their recommendations."""
+@admin.register(IssueTransition)
+class IssueTransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The audit log of issues: never added to, changed or deleted from here."""
 
-    list_display = ("created_at", "user", "kind", "recommendation", "review", "issue")
-    list_filter = ("kind",)
-    search_fields = ("user__username", "user__email", "user__display_name")
-    list_select_related = (
-        "user",
-        "recommendation__paper",
-        "review__recommendation__paper",
-        "issue__publication",
-    )
+    list_display = ("created_at", "issue", "action", "from_status", "to_status", "actor", "note")
+    list_filter = ("action", "to_status")
+    search_fields = ("note", "actor__username", "actor__display_name")
+    list_select_related = ("issue__publication", "actor")

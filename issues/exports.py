@@ -39,7 +39,7 @@ _MD_TARGET_START = re.compile(r"\][(:]")
 #: One character of a target as written: a character reference, or a character.
 _MD_WRITTEN = re.compile(r"&#?[A-Za-z0-9]+;|.", re.DOTALL)
 _URL_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*")
-#: The schemes the site's own rendering keeps (``issues.markup``); others become "#".
+#: The schemes the site's own rendering keeps (``common.markup``); others become "#".
 _MD_SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 
 

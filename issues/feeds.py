@@ -17,10 +17,11 @@ from django.utils.feedgenerator import Atom1Feed
 
 from common.links import site_url
 from issues import caching, selectors
-from issues.models import Issue, Publication
+from issues.models import Issue
 from issues.selectors import EntryContent
 from issues.views.reader import issue_context
 from papers.models import Topic
+from publications.models import Publication
 
 FEED_LENGTH = 20
 #: Items are single papers, so a topic's feed holds more of them than a publication's.

@@ -1,6 +1,6 @@
-"""The editorial work: publications and their teams, recommendations, reviews, issues.
+"""Issues, their entries and corrections.
 
-Statuses change only through ``issues.services``; every change writes a ``Transition`` row.
+Statuses change only through ``issues.services``; every change writes an ``IssueTransition`` row.
 """
 
 from django.conf import settings
@@ -8,221 +8,16 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from issues.enums import (
-    IssueStatus,
-    RecommendationKind,
-    RecommendationStatus,
-    Section,
-    TeamRole,
-    Verdict,
-)
-
-#: A new publication's ``weekly_submission_quota``: far above what a member who reads and writes
-#: summaries sends in a week, far below what a script would.
-DEFAULT_WEEKLY_SUBMISSION_QUOTA = 20
-
-
-class Publication(models.Model):
-    """A digest with its own team and its own issue numbering, e.g. Pretraining Weekly."""
-
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    name_zh = models.CharField(_("Chinese name"), max_length=200, blank=True)
-    description = models.TextField(_("description"), blank=True)
-    description_zh = models.TextField(_("Chinese description"), blank=True)
-    approvals_required = models.PositiveSmallIntegerField(
-        _("approvals required"),
-        default=1,
-        help_text=_("How many reviewers must approve a recommendation before it is accepted."),
-    )
-    weekly_submission_quota = models.PositiveIntegerField(
-        _("weekly submission quota"),
-        null=True,
-        blank=True,
-        default=DEFAULT_WEEKLY_SUBMISSION_QUOTA,
-        help_text=_(
-            "The most recommendations one member may make to this publication in any 7 days, "
-            "drafts included; empty or 0 for no limit. Its editors are not limited."
-        ),
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("publication")
-        verbose_name_plural = _("publications")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(approvals_required__gte=1),
-                name="publication_approvals_required_positive",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def name_for(self, language: str) -> str:
-        if language.startswith("zh") and self.name_zh:
-            return self.name_zh
-        return self.name
-
-
-class Membership(models.Model):
-    """A member's team role in one publication. Every signed-up member is a contributor anyway."""
-
-    publication = models.ForeignKey(
-        Publication, on_delete=models.CASCADE, related_name="memberships"
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
-    )
-    role = models.CharField(_("role"), max_length=16, choices=TeamRole.choices)
-    created_at = models.DateTimeField(_("granted"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["publication", "role", "user"]
-        verbose_name = _("team membership")
-        verbose_name_plural = _("team memberships")
-        constraints = [
-            models.UniqueConstraint(fields=["publication", "user"], name="membership_unique_user"),
-            models.CheckConstraint(
-                condition=models.Q(role__in=TeamRole.values), name="membership_role_valid"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} — {self.get_role_display()} ({self.publication})"
-
-
-class Recommendation(models.Model):
-    """A member's recommendation of a paper, or a research news item, for a publication."""
-
-    publication = models.ForeignKey(
-        Publication, on_delete=models.PROTECT, related_name="recommendations"
-    )
-    kind = models.CharField(
-        _("kind"),
-        max_length=8,
-        choices=RecommendationKind.choices,
-        default=RecommendationKind.PAPER,
-    )
-    paper = models.ForeignKey(
-        "papers.Paper",
-        on_delete=models.PROTECT,
-        related_name="recommendations",
-        null=True,
-        blank=True,
-    )
-    news_title = models.CharField(_("news title"), max_length=300, blank=True)
-    news_url = models.URLField(_("news link"), max_length=500, blank=True)
-    summary = models.TextField(_("summary"), help_text=_("Markdown."))
-    title_zh = models.CharField(_("Chinese title"), max_length=500, blank=True)
-    code_url = models.URLField(_("code"), max_length=500, blank=True)
-    topic = models.ForeignKey(
-        "papers.Topic",
-        on_delete=models.SET_NULL,
-        related_name="recommendations",
-        null=True,
-        blank=True,
-    )
-    submitter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="recommendations"
-    )
-    status = models.CharField(
-        _("status"),
-        max_length=20,
-        choices=RecommendationStatus.choices,
-        default=RecommendationStatus.DRAFT,
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    review_round = models.PositiveIntegerField(
-        _("review round"),
-        default=1,
-        help_text=_(
-            "The version the reviewers judge. A resubmission, or an edit of a submitted "
-            "recommendation, starts the next round; only this round's approvals count."
-        ),
-    )
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("recommendation")
-        verbose_name_plural = _("recommendations")
-        constraints = [
-            models.CheckConstraint(
-                condition=(
-                    models.Q(kind=RecommendationKind.PAPER, paper__isnull=False)
-                    | (
-                        models.Q(kind=RecommendationKind.NEWS, paper__isnull=True)
-                        & ~models.Q(news_title="")
-                        & ~models.Q(news_url="")
-                    )
-                ),
-                name="recommendation_kind_fields",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(status__in=RecommendationStatus.values),
-                name="recommendation_status_valid",
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["publication", "status", "submitted_at"], name="rec_queue_idx"),
-            models.Index(fields=["submitter", "-created_at"], name="rec_submitter_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return self.display_title
-
-    @property
-    def is_news(self) -> bool:
-        return self.kind == RecommendationKind.NEWS
-
-    @property
-    def display_title(self) -> str:
-        if self.is_news:
-            return self.news_title
-        return (self.paper.title or self.paper.identifier_display) if self.paper else ""
-
-    @property
-    def link(self) -> str:
-        return self.news_url if self.is_news else (self.paper.url if self.paper else "")
-
-
-class Review(models.Model):
-    recommendation = models.ForeignKey(
-        Recommendation, on_delete=models.CASCADE, related_name="reviews"
-    )
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews"
-    )
-    verdict = models.CharField(_("verdict"), max_length=20, choices=Verdict.choices)
-    comment = models.TextField(_("comment"), blank=True)
-    round = models.PositiveIntegerField(
-        _("round"), default=1, help_text=_("The review round of the version this review judged.")
-    )
-    created_at = models.DateTimeField(_("reviewed"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        verbose_name = _("review")
-        verbose_name_plural = _("reviews")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(verdict__in=Verdict.values), name="review_verdict_valid"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_verdict_display()} by {self.reviewer}"
+from common.models import TransitionRecord
+from issues.enums import IssueStatus, Section
 
 
 class Issue(models.Model):
     """One issue of a publication. Its number is given when it is published, never before."""
 
-    publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="issues")
+    publication = models.ForeignKey(
+        "publications.Publication", on_delete=models.PROTECT, related_name="issues"
+    )
     number = models.PositiveIntegerField(_("number"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=IssueStatus.choices, default=IssueStatus.DRAFT
@@ -314,7 +109,7 @@ class IssueEntry(models.Model):
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="entries")
     recommendation = models.OneToOneField(
-        Recommendation, on_delete=models.PROTECT, related_name="entry"
+        "recommendations.Recommendation", on_delete=models.PROTECT, related_name="entry"
     )
     # Copied from the recommendation so the database can refuse a paper twice in one issue.
     paper = models.ForeignKey(
@@ -347,59 +142,6 @@ class IssueEntry(models.Model):
         return f"{self.issue} — {self.position}: {self.recommendation}"
 
 
-class Transition(models.Model):
-    """The audit log: who moved a recommendation or an issue from which state to which, and why."""
-
-    recommendation = models.ForeignKey(
-        Recommendation,
-        on_delete=models.CASCADE,
-        related_name="transitions",
-        null=True,
-        blank=True,
-    )
-    issue = models.ForeignKey(
-        Issue, on_delete=models.CASCADE, related_name="transitions", null=True, blank=True
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text=_("Empty when the system acted, e.g. a scheduled publication."),
-    )
-    action = models.CharField(_("action"), max_length=20)
-    from_status = models.CharField(_("from"), max_length=20, blank=True)
-    to_status = models.CharField(_("to"), max_length=20)
-    note = models.TextField(_("note"), blank=True)
-    changes = models.JSONField(
-        _("changes"),
-        default=list,
-        blank=True,
-        help_text=_("An edit's changed fields, each with its old and new value."),
-    )
-    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        verbose_name = _("transition")
-        verbose_name_plural = _("transitions")
-        constraints = [
-            models.CheckConstraint(
-                condition=(
-                    models.Q(recommendation__isnull=False, issue__isnull=True)
-                    | models.Q(recommendation__isnull=True, issue__isnull=False)
-                ),
-                name="transition_has_one_subject",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        subject = self.recommendation_id and f"recommendation {self.recommendation_id}"
-        subject = subject or f"issue {self.issue_id}"
-        return f"{subject}: {self.action} {self.from_status or '∅'} → {self.to_status}"
-
-
 class Correction(models.Model):
     """An erratum to a published issue, shown with its date under the issue."""
 
@@ -422,61 +164,14 @@ class Correction(models.Model):
         return f"{self.issue}: {self.note[:60]}"
 
 
-class Notification(models.Model):
-    """An e-mail told a member about their recommendation: the record that it is told once.
+class IssueTransition(TransitionRecord):
+    """The audit trail of an issue: who moved it from which state to which, and why."""
 
-    A review is told once (``review``); a publication once per member and issue (``issue``,
-    listing all their items in it); an editor's acceptance once (``recommendation``).
-    """
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="transitions")
 
-    class Kind(models.TextChoices):
-        REVIEWED = "reviewed", _("Reviewed")
-        ACCEPTED = "accepted", _("Accepted by an editor")
-        PUBLISHED = "published", _("Published")
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    review = models.OneToOneField(
-        Review, on_delete=models.CASCADE, null=True, blank=True, related_name="notification"
-    )
-    recommendation = models.ForeignKey(
-        Recommendation,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="notifications",
-    )
-    issue = models.ForeignKey(
-        Issue, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
-    )
-    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["kind", "recommendation"],
-                condition=models.Q(kind="accepted"),
-                name="notification_accepted_once",
-            ),
-            models.UniqueConstraint(
-                fields=["issue", "user"],
-                condition=models.Q(kind="published"),
-                name="notification_published_once",
-            ),
-            models.CheckConstraint(
-                condition=(
-                    models.Q(kind="reviewed", review__isnull=False)
-                    | models.Q(kind="accepted", recommendation__isnull=False)
-                    | models.Q(kind="published", issue__isnull=False)
-                ),
-                name="notification_has_its_subject",
-            ),
-        ]
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("issue transition")
+        verbose_name_plural = _("issue transitions")
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} → {self.user}"
+        return f"issue {self.issue_id}: {super().__str__()}"

@@ -12,8 +12,9 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from issues import selectors
-from issues.models import Issue, Publication
+from issues.models import Issue
 from papers.models import Paper
+from publications.models import Publication
 
 
 class StaticSitemap(Sitemap):

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from common.links import site_url
 from common.mail import header_text
 from issues import exports, selectors
-from issues.models import Issue, Publication
+from issues.models import Issue
+from publications.models import Publication
 
 
 def list_id(publication: Publication) -> str:

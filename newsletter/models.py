@@ -16,7 +16,7 @@ class Subscriber(models.Model):
     """An e-mail address subscribed to one publication's newsletter (double opt-in)."""
 
     publication = models.ForeignKey(
-        "issues.Publication", on_delete=models.CASCADE, related_name="subscribers"
+        "publications.Publication", on_delete=models.CASCADE, related_name="subscribers"
     )
     email = models.EmailField(_("e-mail address"), max_length=254)
     language = models.CharField(

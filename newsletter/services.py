@@ -35,13 +35,14 @@ from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from common.exceptions import InvalidInput
 from common.links import read_signed_token
 from common.queue import enqueue_after_commit
+from common.validators import validate_no_control_characters
 from contributors import services as members
 from issues.enums import IssueStatus
-from issues.models import Issue, Publication
-from issues.validators import validate_no_control_characters
+from issues.models import Issue
 from newsletter import emails
 from newsletter.enums import DeliveryStatus, SubscriberStatus
 from newsletter.models import Delivery, Subscriber
+from publications.models import Publication
 
 logger = logging.getLogger(__name__)
 

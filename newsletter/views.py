@@ -21,10 +21,10 @@ from django.views.decorators.csrf import csrf_exempt
 
 from common.exceptions import InvalidInput
 from common.throttles import ClientAddressThrottle
-from issues.models import Publication
 from newsletter import services
 from newsletter.forms import SubscribeForm
 from newsletter.models import Subscriber
+from publications.models import Publication
 
 
 class SubscribeThrottle(ClientAddressThrottle):

@@ -10,9 +10,9 @@ from django.conf import settings
 from django.test import override_settings
 from rest_framework.test import APIClient
 
-from issues.enums import TeamRole
-from issues.models import Publication
 from papers.models import Topic
+from publications.enums import TeamRole
+from publications.models import Publication
 from tests.browser import chromium
 from tests.factories import (
     MembershipFactory,

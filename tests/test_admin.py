@@ -18,29 +18,47 @@ from django.urls import reverse
 from django.utils import timezone
 
 from common.exceptions import Conflict
-from issues import services
-from issues.enums import IssueStatus, RecommendationKind, RecommendationStatus, TeamRole, Verdict
-from issues.models import (
-    Correction,
-    Issue,
-    IssueEntry,
-    Membership,
-    Notification,
-    Publication,
-    Recommendation,
-    Review,
-    Transition,
+from issues import services as issue_services
+from issues.enums import IssueStatus
+from issues.models import Correction, Issue, IssueEntry, IssueTransition
+from issues.services import (
+    correct_issue,
+    create_issue,
+    publish_issue,
+    schedule_issue,
+    schedule_recommendation,
+    unschedule_recommendation,
 )
 from newsletter import services as newsletter_services
 from newsletter.models import Delivery, Subscriber
+from notifications.models import Notification
+from notifications.services import notify_published
 from papers.enums import MetadataStatus
 from papers.models import MetadataEntry, Paper, Topic
 from papers.services import AuthorData, PaperMetadata, apply_paper_metadata
+from publications.enums import TeamRole
+from publications.models import Membership, Publication
+from publications.services import create_publication, grant_role
+from recommendations.enums import RecommendationKind, RecommendationStatus, Verdict
+from recommendations.models import Recommendation, Review, Transition
+from recommendations.services import (
+    create_recommendation,
+    enter_paper_metadata,
+    review_recommendation,
+)
 from tests.factories import SubscriberFactory
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"contributors", "papers", "issues", "newsletter"}
+OUR_APPS = {
+    "contributors",
+    "papers",
+    "publications",
+    "recommendations",
+    "issues",
+    "notifications",
+    "newsletter",
+}
 OUR_MODELS = sorted(
     (model for model in admin.site._registry if model._meta.app_label in OUR_APPS),
     key=lambda model: model._meta.label,
@@ -51,6 +69,7 @@ READ_ONLY_MODELS = {
     Review,
     IssueEntry,
     Transition,
+    IssueTransition,
     Correction,
     Notification,
     Subscriber,
@@ -70,7 +89,7 @@ def _accepted(
     publication: Publication, *, by: Any, reviewer: Any, identifier: str, title: str, topic: Any
 ) -> Recommendation:
     """A paper recommendation with metadata, submitted, reviewed and accepted."""
-    recommendation = services.create_recommendation(
+    recommendation = create_recommendation(
         by=by,
         publication=publication,
         identifier=identifier,
@@ -89,7 +108,7 @@ def _accepted(
         ),
         source="arxiv",
     )
-    services.review_recommendation(recommendation, by=reviewer, verdict=Verdict.APPROVE)
+    review_recommendation(recommendation, by=reviewer, verdict=Verdict.APPROVE)
     return recommendation
 
 
@@ -109,10 +128,10 @@ def site(
         title="Phrase Retrieval Learns Passage Retrieval, Too",
         topic=topic,
     )
-    published = services.create_issue(publication, by=admin_user, title="Phrase retrieval")
-    services.schedule_recommendation(featured, issue=published, by=admin_user)
-    services.publish_issue(published, by=admin_user)
-    services.correct_issue(
+    published = create_issue(publication, by=admin_user, title="Phrase retrieval")
+    schedule_recommendation(featured, issue=published, by=admin_user)
+    publish_issue(published, by=admin_user)
+    correct_issue(
         published, by=admin_user, note="Fixed the title.", fields={"title": "Phrase retrieval!"}
     )
     # What publishing does after its commit: the newsletter, and the contributors told.
@@ -120,8 +139,8 @@ def site(
     SubscriberFactory(publication=publication, email="later@example.org", pending=True)
     newsletter_services.queue_issue_newsletter(published)
     newsletter_services.send_newsletter_batch(published)
-    services.notify_published(published)
-    news = services.create_recommendation(
+    notify_published(published)
+    news = create_recommendation(
         by=contributor,
         publication=publication,
         kind=RecommendationKind.NEWS,
@@ -130,17 +149,17 @@ def site(
         summary="A benchmark of 18 retrieval tasks.",
     )
     # A paper whose fetch gave up, filled in by hand by the member who recommended it.
-    unfetched = services.create_recommendation(
+    unfetched = create_recommendation(
         by=contributor, publication=publication, identifier="2401.00042", summary="Worth a look."
     )
     Paper.objects.filter(pk=unfetched.paper_id).update(metadata_status=MetadataStatus.FAILED)
-    services.enter_paper_metadata(
+    enter_paper_metadata(
         Paper.objects.get(pk=unfetched.paper_id),
         by=contributor,
         title="Entered by Hand",
         authors=["Ada Lovelace"],
     )
-    draft = services.create_issue(publication, by=admin_user, title="Next week")
+    draft = create_issue(publication, by=admin_user, title="Next week")
     return SimpleNamespace(
         publication=publication,
         contributor=contributor,
@@ -156,7 +175,7 @@ def site(
 @pytest.fixture
 def rl_draft(admin_user: Any, contributor: Any, topic: Topic) -> SimpleNamespace:
     """A publication with no published issue yet and a draft issue holding two entries."""
-    publication = services.create_publication(slug="rl-weekly", name="RL Weekly")
+    publication = create_publication(slug="rl-weekly", name="RL Weekly")
     recommendations = [
         _accepted(
             publication,
@@ -171,10 +190,8 @@ def rl_draft(admin_user: Any, contributor: Any, topic: Topic) -> SimpleNamespace
             ("2106.02039", "Trajectory Transformer"),
         ]
     ]
-    issue = services.create_issue(publication, by=admin_user, title="Transformers for RL")
-    entries = [
-        services.schedule_recommendation(rec, issue=issue, by=admin_user) for rec in recommendations
-    ]
+    issue = create_issue(publication, by=admin_user, title="Transformers for RL")
+    entries = [schedule_recommendation(rec, issue=issue, by=admin_user) for rec in recommendations]
     return SimpleNamespace(
         publication=publication, issue=issue, recommendations=recommendations, entries=entries
     )
@@ -271,9 +288,9 @@ def test_admin_changelist_queries_do_not_grow_with_rows(
     with CaptureQueriesContext(connection) as before:
         rows_before = admin_client.get(url).context["cl"].result_count
     # Another whole cycle: publication, team, reviewed recommendations, published issue.
-    other = services.create_publication(slug="cv-weekly", name="CV Weekly")
-    services.grant_role(reviewer, role=TeamRole.EDITOR, publication=other)
-    issue = services.create_issue(other, by=admin_user, title="Vision")
+    other = create_publication(slug="cv-weekly", name="CV Weekly")
+    grant_role(reviewer, role=TeamRole.EDITOR, publication=other)
+    issue = create_issue(other, by=admin_user, title="Vision")
     for identifier in ("2010.11929", "2103.14030"):
         rec = _accepted(
             other,
@@ -283,9 +300,9 @@ def test_admin_changelist_queries_do_not_grow_with_rows(
             title=f"Paper {identifier}",
             topic=topic,
         )
-        services.schedule_recommendation(rec, issue=issue, by=admin_user)
-    services.publish_issue(issue, by=admin_user)
-    services.correct_issue(issue, by=admin_user, note="Typo.", fields={"title": "Vision!"})
+        schedule_recommendation(rec, issue=issue, by=admin_user)
+    publish_issue(issue, by=admin_user)
+    correct_issue(issue, by=admin_user, note="Typo.", fields={"title": "Vision!"})
     with CaptureQueriesContext(connection) as after:
         rows_after = admin_client.get(url).context["cl"].result_count
     assert rows_after > rows_before
@@ -361,14 +378,14 @@ def test_issue_admin_publish_now_publishes_a_draft(
     admin_client: Any, admin_user: Any, rl_draft: Any
 ) -> None:
     issue = rl_draft.issue
-    services.unschedule_recommendation(rl_draft.entries[1], by=admin_user)
+    unschedule_recommendation(rl_draft.entries[1], by=admin_user)
     response = _action(admin_client, Issue, "publish_now", [issue])
     assert response.status_code == 302
     assert _messages(response) == [(messages.SUCCESS, "1 issue was published.")]
     issue.refresh_from_db()
     assert (issue.status, issue.number) == (IssueStatus.PUBLISHED, 1)
     assert issue.published_at is not None
-    transition = Transition.objects.get(issue=issue, action="publish")
+    transition = IssueTransition.objects.get(issue=issue, action="publish")
     assert (transition.actor, transition.from_status, transition.to_status) == (
         admin_user,
         IssueStatus.DRAFT,
@@ -380,7 +397,7 @@ def test_issue_admin_publish_now_publishes_a_draft(
 
 def test_issue_admin_publish_now_reports_an_empty_issue(admin_client: Any, site: Any) -> None:
     issue = site.draft
-    transitions = Transition.objects.filter(issue=issue).count()
+    transitions = IssueTransition.objects.filter(issue=issue).count()
     response = _action(admin_client, Issue, "publish_now", [issue])
     assert response.status_code == 302
     assert _messages(response) == [
@@ -389,7 +406,7 @@ def test_issue_admin_publish_now_reports_an_empty_issue(admin_client: Any, site:
     ]
     issue.refresh_from_db()
     assert (issue.status, issue.number, issue.published_at) == (IssueStatus.DRAFT, None, None)
-    assert Transition.objects.filter(issue=issue).count() == transitions
+    assert IssueTransition.objects.filter(issue=issue).count() == transitions
 
 
 def test_issue_admin_publish_now_reports_each_refusal_and_publishes_the_rest(
@@ -435,7 +452,7 @@ def test_issue_admin_unschedule_turns_a_scheduled_issue_into_a_draft(
     admin_client: Any, admin_user: Any, site: Any, rl_draft: Any
 ) -> None:
     issue = rl_draft.issue
-    services.schedule_issue(issue, by=admin_user, publish_at=timezone.now() + dt.timedelta(days=2))
+    schedule_issue(issue, by=admin_user, publish_at=timezone.now() + dt.timedelta(days=2))
     response = _action(admin_client, Issue, "unschedule", [issue, site.draft])
     assert sorted(_messages(response)) == [
         (messages.SUCCESS, "1 issue was unscheduled."),
@@ -443,7 +460,7 @@ def test_issue_admin_unschedule_turns_a_scheduled_issue_into_a_draft(
     ]
     issue.refresh_from_db()
     assert (issue.status, issue.publish_at) == (IssueStatus.DRAFT, None)
-    transition = Transition.objects.filter(issue=issue).latest("id")
+    transition = IssueTransition.objects.filter(issue=issue).latest("id")
     assert (transition.action, transition.actor) == ("unschedule", admin_user)
 
 
@@ -493,7 +510,7 @@ def test_recommendation_admin_withdraw_refuses_someone_elses(admin_client: Any, 
 def test_recommendation_admin_withdraw_ones_own(
     admin_client: Any, admin_user: Any, site: Any
 ) -> None:
-    own = services.create_recommendation(
+    own = create_recommendation(
         by=admin_user, publication=site.publication, identifier="1810.04805", summary="BERT."
     )
     response = _action(admin_client, Recommendation, "withdraw", [own])
@@ -522,7 +539,7 @@ def test_issue_admin_add_creates_through_the_service(
     issue = Issue.objects.get(title="Network architecture")  # stripped by the service
     assert (issue.status, issue.number, issue.created_by) == (IssueStatus.DRAFT, None, admin_user)
     assert (issue.intro_zh, issue.credits) == ("本期精选了2篇预训练相关论文。", "张三 李四")
-    transition = Transition.objects.get(issue=issue)
+    transition = IssueTransition.objects.get(issue=issue)
     assert (transition.action, transition.actor, transition.to_status) == (
         "create",
         admin_user,
@@ -540,7 +557,7 @@ def test_issue_admin_change_updates_through_the_service(
     assert response.status_code == 302
     site.draft.refresh_from_db()
     assert site.draft.title == "Phrase retrieval and more"
-    transition = Transition.objects.filter(issue=site.draft).latest("id")
+    transition = IssueTransition.objects.filter(issue=site.draft).latest("id")
     assert (transition.action, transition.actor, transition.note) == (
         "edit",
         admin_user,
@@ -596,7 +613,7 @@ def test_issue_admin_entries_reordered_through_the_service(
     assert response.status_code == 302
     positions = dict(IssueEntry.objects.values_list("pk", "position"))
     assert (positions[first.pk], positions[second.pk]) == (2, 1)
-    transition = Transition.objects.filter(issue=rl_draft.issue).latest("id")
+    transition = IssueTransition.objects.filter(issue=rl_draft.issue).latest("id")
     assert (transition.action, transition.actor, transition.note) == (
         "edit",
         admin_user,
@@ -627,7 +644,7 @@ def test_issue_admin_rolls_back_the_whole_save_when_a_service_refuses(
     def refuse(*args: Any, **kwargs: Any) -> None:
         raise Conflict("This issue was changed by someone else meanwhile.")
 
-    monkeypatch.setattr(services, "reorder_issue_entries", refuse)
+    monkeypatch.setattr(issue_services, "reorder_issue_entries", refuse)
     url = _url(Issue, "change", rl_draft.issue.pk)
     data = _form_data(admin_client.get(url))
     transitions = Transition.objects.count()
@@ -684,12 +701,12 @@ def test_issue_admin_empty_draft_can_be_deleted(admin_client: Any, site: Any) ->
     response = admin_client.post(_url(Issue, "delete", site.draft.pk), {"post": "yes"})
     assert response.status_code == 302
     assert not Issue.objects.filter(pk=site.draft.pk).exists()
-    assert not Transition.objects.filter(issue_id=site.draft.pk).exists()
+    assert not IssueTransition.objects.filter(issue_id=site.draft.pk).exists()
 
 
 def test_publication_admin_with_issues_cannot_be_deleted(admin_client: Any, site: Any) -> None:
     assert admin_client.get(_url(Publication, "delete", site.publication.pk)).status_code == 403
-    empty = services.create_publication(slug="empty", name="Empty Weekly")
+    empty = create_publication(slug="empty", name="Empty Weekly")
     response = admin_client.post(_url(Publication, "delete", empty.pk), {"post": "yes"})
     assert response.status_code == 302
     assert list(Publication.objects.values_list("slug", flat=True)) == ["pretraining-weekly"]

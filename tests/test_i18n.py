@@ -22,10 +22,14 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from issues import services
-from issues.enums import RecommendationStatus, Verdict
-from issues.models import Issue, Publication, Recommendation
+from issues.models import Issue
+from issues.services import create_issue, publish_issue, schedule_recommendation
 from newsletter import services as newsletter_services
+from notifications.services import member_language
+from publications.models import Publication
+from recommendations.enums import RecommendationStatus, Verdict
+from recommendations.models import Recommendation
+from recommendations.services import review_recommendation
 from tests.factories import (
     IssueFactory,
     PaperFactory,
@@ -102,7 +106,7 @@ def test_catalogue_covers_every_marked_message(tmp_path: Path, monkeypatch: Any)
     """``makemessages`` over a copy of the sources finds no message the committed catalogue
     lacks, and none it has too many."""
     ours = [app for app in settings.INSTALLED_APPS if (ROOT / app).is_dir()]
-    for name in [*ours, "common", "weekly"]:
+    for name in dict.fromkeys([*ours, "common", "weekly"]):
         shutil.copytree(
             ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "static")
         )
@@ -179,9 +183,9 @@ def site(
         status=RecommendationStatus.ACCEPTED,
         decided_at=timezone.now(),
     )
-    issue = services.create_issue(publication, by=editor, title="Scaling")
-    services.schedule_recommendation(published, issue=issue, by=editor)
-    issue = services.publish_issue(issue, by=editor)
+    issue = create_issue(publication, by=editor, title="Scaling")
+    schedule_recommendation(published, issue=issue, by=editor)
+    issue = publish_issue(issue, by=editor)
     waiting = RecommendationFactory(
         publication=publication,
         paper=PaperFactory(title="Tokenizers Considered"),
@@ -440,7 +444,7 @@ def test_member_notification_is_in_the_members_language(
     for member in (li, jo):
         recommendation = RecommendationFactory(publication=publication, submitter=member)
         with django_capture_on_commit_callbacks(execute=True):
-            services.review_recommendation(
+            review_recommendation(
                 recommendation, by=reviewer, verdict=Verdict.REQUEST_CHANGES, comment="More."
             )
     by_address = {message.to[0]: message for message in mail.outbox}
@@ -467,12 +471,12 @@ def test_member_who_joins_after_subscribing_keeps_the_newsletter_language(
     wu.refresh_from_db()
     jo.refresh_from_db()
     assert (wu.mail_language, jo.mail_language) == (ZH, "")
-    assert services.member_language(wu) == ZH
-    assert services.member_language(jo) == settings.LANGUAGE_CODE == "en"
+    assert member_language(wu) == ZH
+    assert member_language(jo) == settings.LANGUAGE_CODE == "en"
 
 
 def test_refusals_are_english_in_code_and_chinese_where_shown() -> None:
-    from issues.permissions import REFUSALS, refusal
+    from publications.permissions import REFUSALS, refusal
 
     assert refusal("issues.view_issue") == REFUSALS["issues.view_issue"]
     with translation.override(ZH):

@@ -12,6 +12,7 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from common.logs import logging_config
@@ -53,9 +54,13 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "rules",
     "csp",
+    "common",
     "contributors",
     "papers",
+    "publications",
+    "recommendations",
     "issues",
+    "notifications",
     "newsletter",
     "backups",
     "demo",
@@ -240,6 +245,12 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_ENGINE = "common.sessions"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+# A member's public page is built by the issues app (what they had published); the member
+# model, lower in the order, learns its address here.
+ABSOLUTE_URL_OVERRIDES = {
+    "contributors.user": lambda user: reverse("issues:contributors-detail", args=[user.username]),
+}
 
 # --- Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -359,7 +370,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "ENUM_NAME_OVERRIDES": {
-        "RecommendationStatusEnum": "issues.enums.RecommendationStatus",
+        "RecommendationStatusEnum": "recommendations.enums.RecommendationStatus",
         "IssueStatusEnum": "issues.enums.IssueStatus",
         "MetadataStatusEnum": "papers.enums.MetadataStatus",
     },

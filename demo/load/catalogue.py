@@ -11,10 +11,12 @@ from demo.load import texts, words
 from demo.load.context import DAY, Load, draw, zipf_cum
 from demo.load.plan import PaperPlan, RecPlan
 from demo.load.recommendations import history, recommendation_row
-from issues.enums import RecommendationStatus, Section
-from issues.models import IssueEntry, Recommendation, Review, Transition
+from issues.enums import Section
+from issues.models import IssueEntry
 from papers.enums import MetadataSource, MetadataStatus
 from papers.models import Author, Authorship, Institution, Paper, PaperInstitution
+from recommendations.enums import RecommendationStatus
+from recommendations.models import Recommendation, Review, Transition
 
 #: Papers built and inserted together: bounds the memory, whatever the number of papers.
 CHUNK = 5000

@@ -20,8 +20,8 @@ from demo.load.writer import Writer
 
 if TYPE_CHECKING:
     from demo.load.plan import IssuePlan, PaperPlan
-    from issues.models import Publication
     from papers.models import Author, Institution, Topic
+    from publications.models import Publication
 
 #: The generated archive's last issue appears a week before this moment.
 END = dt.datetime(2026, 6, 1, 8, 0, tzinfo=dt.UTC)

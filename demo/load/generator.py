@@ -33,8 +33,8 @@ from django.db import connection, transaction
 from demo.load import catalogue, issues, people, plan, subscribers
 from demo.load.context import Load, LoadDataError, LoadReport, LoadSpec
 from demo.load.writer import given_times
-from issues.models import Publication
 from papers.models import Author, Institution, Paper
+from publications.models import Publication
 
 __all__ = ["LoadDataError", "LoadReport", "LoadSpec", "generate_load_data"]
 

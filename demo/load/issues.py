@@ -11,8 +11,9 @@ from demo.load.plan import IssuePlan, PaperPlan, RecPlan
 from demo.load.recommendations import history, recommendation_row
 from issues import drafting
 from issues.enums import IssueAction, IssueStatus, Section
-from issues.models import Issue, IssueEntry, Recommendation, Review, Transition
+from issues.models import Issue, IssueEntry, IssueTransition
 from issues.selectors import EntryContent
+from recommendations.models import Recommendation, Review, Transition
 
 
 def write_issues(load: Load) -> None:
@@ -25,7 +26,7 @@ def write_issues(load: Load) -> None:
         rows.append(_issue(load, issue))
         transitions += _transitions(load, issue)
     load.writer.insert_objects(Issue, rows)
-    load.writer.insert(Transition, transitions)
+    load.writer.insert(IssueTransition, transitions)
 
 
 def _issue(load: Load, issue: IssuePlan) -> Issue:
@@ -51,7 +52,7 @@ def _transitions(load: Load, issue: IssuePlan) -> list[tuple]:
     editor = load.users[issue.editor]
     rows = [
         load.writer.row(
-            Transition,
+            IssueTransition,
             issue_id=issue.id,
             actor_id=editor.id,
             action=IssueAction.CREATE,
@@ -63,7 +64,7 @@ def _transitions(load: Load, issue: IssuePlan) -> list[tuple]:
     if issue.published is not None:
         rows.append(
             load.writer.row(
-                Transition,
+                IssueTransition,
                 issue_id=issue.id,
                 actor_id=editor.id,
                 action=IssueAction.PUBLISH,

@@ -6,9 +6,9 @@ from django.contrib.auth import get_user_model
 
 from demo.load import words
 from demo.load.context import DAY, END, Load, LoadDataError, zipf_cum
-from issues.enums import TeamRole
-from issues.models import Membership, Publication
 from papers.models import Topic
+from publications.enums import TeamRole
+from publications.models import Membership, Publication
 
 PUBLICATIONS = [
     ("pretraining-weekly", "Pretraining Weekly", "预训练周刊"),

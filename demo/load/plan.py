@@ -14,8 +14,8 @@ import datetime as dt
 
 from demo.load import texts
 from demo.load.context import DAY, END, Load, draw
-from issues.enums import RecommendationStatus
 from papers.models import Paper
+from recommendations.enums import RecommendationStatus
 
 _R = RecommendationStatus
 

@@ -8,9 +8,14 @@ import datetime as dt
 from demo.load import words
 from demo.load.context import END, Load
 from demo.load.plan import RecPlan
-from issues.enums import RecommendationAction, RecommendationKind, RecommendationStatus, Verdict
-from issues.models import Recommendation, Review, Transition
 from papers.models import Paper
+from recommendations.enums import (
+    RecommendationAction,
+    RecommendationKind,
+    RecommendationStatus,
+    Verdict,
+)
+from recommendations.models import Recommendation, Review, Transition
 
 _R = RecommendationStatus
 _A = RecommendationAction

@@ -1,6 +1,7 @@
-"""API views of the editorial work: thin. Each finds what the caller may see (404 otherwise),
-calls one service, and answers with the serializer of the result. The services check the
-capabilities and the states; their refusals become the API's errors in ``common.api``."""
+"""API views of publications and issues, and the paper list: thin. Each finds what the caller may
+see (404 otherwise), calls one service, and answers with the serializer of the result. The
+services check the capabilities and the states; their refusals become the API's errors in
+``common.api``."""
 
 from __future__ import annotations
 
@@ -9,16 +10,17 @@ from typing import Any
 from django.http import Http404
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, generics, permissions, status
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api.limits import PaperPagination, SubmissionThrottle
-from common.exceptions import InvalidInput, NotAllowed
-from issues import caching, selectors, services
-from issues.api.filters import PaperFilter, RecommendationFilter
+from common.api.limits import PaperPagination
+from common.api.serializers import validated
+from common.exceptions import InvalidInput
+from issues import caching, services
+from issues.api.filters import PaperFilter
 from issues.api.serializers import (
     CorrectionSerializer,
     CorrectionWriteSerializer,
@@ -28,27 +30,24 @@ from issues.api.serializers import (
     IssueSerializer,
     IssueSummarySerializer,
     IssueWriteSerializer,
-    NoteSerializer,
     PublicationSerializer,
     PublishSerializer,
-    RecommendationCreateSerializer,
-    RecommendationEditSerializer,
-    RecommendationSerializer,
-    ReviewCreateSerializer,
-    ReviewSerializer,
 )
-from issues.models import Issue, IssueEntry, Publication, Recommendation
-from issues.permissions import can, refusal, require
+from issues.models import Issue, IssueEntry
+from issues.selectors import (
+    issue_contents,
+    issue_contributors,
+    issues_for_editor,
+    published_issue,
+    visible_issue,
+)
 from papers import selectors as paper_selectors
-from papers.api.serializers import PaperMetadataSerializer, PaperSerializer
+from papers.api.serializers import PaperSerializer
 from papers.models import Paper
-
-
-def _valid(serializer_class: type, request: Request, **kwargs: Any) -> dict[str, Any]:
-    given = serializer_class(data=request.data, **kwargs)
-    given.is_valid(raise_exception=True)
-    return given.validated_data
-
+from publications import selectors as publication_selectors
+from publications.models import Publication
+from publications.permissions import require
+from recommendations.selectors import visible_recommendations
 
 # --- publications -------------------------------------------------------------------------------
 
@@ -59,7 +58,7 @@ class PublicationListView(generics.ListAPIView):
     serializer_class = PublicationSerializer
 
     def get_queryset(self):
-        return selectors.publications()
+        return publication_selectors.publications()
 
 
 @extend_schema_view(get=extend_schema(summary="A publication, with its feeds"))
@@ -69,24 +68,24 @@ class PublicationDetailView(generics.RetrieveAPIView):
     lookup_field = "slug"
 
     def get_queryset(self):
-        return selectors.publications()
+        return publication_selectors.publications()
 
 
 # --- issues -------------------------------------------------------------------------------------
 
 
 def _issue_response(request: Request, issue: Issue, code: int = status.HTTP_200_OK) -> Response:
-    contents = selectors.issue_contents(issue)
+    contents = issue_contents(issue)
     context = {
         "request": request,
         "contents": contents,
-        "contributors": selectors.issue_contributors(contents),
+        "contributors": issue_contributors(contents),
     }
     return Response(IssueSerializer(issue, context=context).data, status=code)
 
 
 def _issue(request: Request, pk: int) -> Issue:
-    issue = selectors.visible_issue(request.user, pk)
+    issue = visible_issue(request.user, pk)
     if issue is None:
         raise Http404
     return issue
@@ -98,12 +97,12 @@ class PublicationIssueListView(generics.ListAPIView):
     serializer_class = IssueSummarySerializer
 
     def get_publication(self) -> Publication:
-        return get_object_or_404(selectors.publications(), slug=self.kwargs["slug"])
+        return get_object_or_404(publication_selectors.publications(), slug=self.kwargs["slug"])
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator
             return Issue.objects.none()
-        issues = selectors.issues_for_editor(self.request.user, self.get_publication())
+        issues = issues_for_editor(self.request.user, self.get_publication())
         return issues.order_by("-published_at", "-created_at", "-id")
 
     @extend_schema(summary="A publication's issues (drafts too, for its editors)")
@@ -116,7 +115,7 @@ class PublicationIssueListView(generics.ListAPIView):
         summary="Start a draft issue (editors)",
     )
     def post(self, request: Request, slug: str) -> Response:
-        values = _valid(IssueWriteSerializer, request)
+        values = validated(IssueWriteSerializer, request)
         issue = services.create_issue(self.get_publication(), by=request.user, **values)
         return _issue_response(request, issue, status.HTTP_201_CREATED)
 
@@ -127,7 +126,7 @@ class PublishedIssueView(APIView):
     @extend_schema(responses=IssueSerializer, summary="A published issue, by its number")
     def get(self, request: Request, slug: str, number: int) -> HttpResponseBase:
         def render() -> HttpResponseBase:
-            issue = selectors.published_issue(slug, number)
+            issue = published_issue(slug, number)
             if issue is None:
                 raise Http404
             return _issue_response(request, issue)
@@ -155,7 +154,7 @@ class IssueDetailView(APIView):
     )
     def patch(self, request: Request, pk: int) -> Response:
         issue = _issue(request, pk)
-        values = _valid(IssueWriteSerializer, request)
+        values = validated(IssueWriteSerializer, request)
         return _issue_response(request, services.update_issue(issue, by=request.user, **values))
 
 
@@ -183,7 +182,7 @@ class IssuePublishView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         issue = _issue(request, pk)
-        publish_at = _valid(PublishSerializer, request).get("publish_at")
+        publish_at = validated(PublishSerializer, request).get("publish_at")
         if publish_at is None:
             issue = services.publish_issue(issue, by=request.user)
         else:
@@ -201,7 +200,7 @@ class IssueUnscheduleView(APIView):
 
 
 def _entries_response(request: Request, issue: Issue, code: int = status.HTTP_200_OK) -> Response:
-    contents = selectors.issue_contents(issue)
+    contents = issue_contents(issue)
     return Response(
         EntrySerializer(contents, many=True, context={"request": request}).data, status=code
     )
@@ -219,10 +218,10 @@ class IssueEntryListView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         issue = _issue(request, pk)
-        wanted = _valid(EntryAddSerializer, request)["recommendation"]
-        recommendation = selectors.visible_recommendations(request.user).filter(pk=wanted).first()
+        wanted = validated(EntryAddSerializer, request)["recommendation"]
+        recommendation = visible_recommendations(request.user).filter(pk=wanted).first()
         if recommendation is None:
-            require(request.user, "issues.schedule_recommendation", issue)
+            require(request.user, "recommendations.schedule_recommendation", issue)
             raise InvalidInput("No recommendation you may see has this id.", field="recommendation")
         services.schedule_recommendation(recommendation, issue=issue, by=request.user)
         return _entries_response(request, issue, status.HTTP_201_CREATED)
@@ -234,7 +233,7 @@ class IssueEntryListView(APIView):
     )
     def put(self, request: Request, pk: int) -> Response:
         issue = _issue(request, pk)
-        order = _valid(EntryOrderSerializer, request)["order"]
+        order = validated(EntryOrderSerializer, request)["order"]
         services.reorder_issue_entries(issue, by=request.user, entry_ids=order)
         return _entries_response(request, issue)
 
@@ -273,7 +272,7 @@ class IssueCorrectionListView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         issue = _issue(request, pk)
-        given = _valid(CorrectionWriteSerializer, request)
+        given = validated(CorrectionWriteSerializer, request)
         correction = services.correct_issue(
             issue,
             by=request.user,
@@ -285,10 +284,6 @@ class IssueCorrectionListView(APIView):
 
 
 # --- the catalogue, for editors and submitters -------------------------------------------------
-
-
-def _paper(pk: int) -> Any:
-    return get_object_or_404(paper_selectors.papers_with_details(), pk=pk)
 
 
 @extend_schema_view(get=extend_schema(summary="Search and filter the paper catalogue"))
@@ -306,200 +301,3 @@ class PaperListView(generics.ListAPIView):
     def paginate_queryset(self, queryset):
         # The page's names in two queries of names (papers.selectors.with_names).
         return paper_selectors.with_names(list(super().paginate_queryset(queryset)))
-
-
-class PaperRefetchView(APIView):
-    @extend_schema(
-        request=None,
-        responses={202: PaperSerializer},
-        summary="Have the paper's metadata fetched again (editors)",
-        description=(
-            "Editors of a publication where the paper is recommended. A hand entry is fetched "
-            "again too; a kept hand entry, or a paper no source can be asked about, is refused "
-            "with 409."
-        ),
-    )
-    def post(self, request: Request, pk: int) -> Response:
-        paper = services.refetch_paper_metadata(_paper(pk), by=request.user)
-        return Response(
-            PaperSerializer(paper, context={"request": request}).data,
-            status=status.HTTP_202_ACCEPTED,
-        )
-
-
-class PaperMetadataView(APIView):
-    @extend_schema(
-        request=PaperMetadataSerializer,
-        responses=PaperSerializer,
-        summary="Fill in a paper's metadata by hand",
-        description=(
-            "Once the paper's fetch ended failed or not_found, or when no source can be asked "
-            "(409 before that, and over a source's metadata): a member whose recommendation of "
-            "the paper stands, or an editor of a publication where it is recommended, who may "
-            "also correct a hand entry and keep it over the source's. Never a paper that another "
-            "publication has in an issue. A later fetch from the source replaces the entry "
-            "unless it is kept."
-        ),
-    )
-    def put(self, request: Request, pk: int) -> Response:
-        paper = _paper(pk)
-        values = _valid(PaperMetadataSerializer, request)
-        services.enter_paper_metadata(paper, by=request.user, **values)
-        return Response(PaperSerializer(_paper(pk), context={"request": request}).data)
-
-
-# --- recommendations ----------------------------------------------------------------------------
-
-
-def _recommendation(request: Request, pk: int) -> Recommendation:
-    found = selectors.with_paper_details(selectors.visible_recommendations(request.user))
-    recommendation = found.filter(pk=pk).first()
-    if recommendation is None:
-        raise Http404
-    return recommendation
-
-
-def _recommendation_response(request: Request, pk: int, code: int = status.HTTP_200_OK) -> Response:
-    recommendation = _recommendation(request, pk)
-    return Response(
-        RecommendationSerializer(recommendation, context={"request": request}).data, status=code
-    )
-
-
-class RecommendationListView(generics.ListAPIView):
-    """Recommendations the caller may see: the published ones, one's own, and everything of
-    the publications one reviews. ``?mine=true`` keeps one's own."""
-
-    serializer_class = RecommendationSerializer
-    filterset_class = RecommendationFilter
-    throttle_classes = [*generics.ListAPIView.throttle_classes, SubmissionThrottle]
-
-    def get_queryset(self):
-        visible = selectors.visible_recommendations(self.request.user)
-        return selectors.with_paper_details(visible).order_by("-created_at", "-id")
-
-    @extend_schema(summary="Recommendations you may see")
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
-
-    @extend_schema(
-        request=RecommendationCreateSerializer,
-        responses={201: RecommendationSerializer},
-        summary="Recommend a paper or a news item",
-        description=(
-            "The paper is found or added to the catalogue, and its metadata is fetched by a "
-            "worker (paper_metadata_status tells where that stands). Submitted for review "
-            "unless draft is true."
-        ),
-    )
-    def post(self, request: Request) -> Response:
-        values = _valid(RecommendationCreateSerializer, request)
-        recommendation = services.create_recommendation(by=request.user, **values)
-        return _recommendation_response(request, recommendation.pk, status.HTTP_201_CREATED)
-
-
-@extend_schema_view(
-    get=extend_schema(
-        summary="The review queue (reviewers and editors)",
-        parameters=[
-            OpenApiParameter("publication", str, description="A publication's slug."),
-        ],
-    )
-)
-class ReviewQueueView(generics.ListAPIView):
-    """Submitted recommendations waiting for the caller's review, oldest first."""
-
-    serializer_class = RecommendationSerializer
-    permission_classes = [permissions.IsAuthenticated]
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # the schema generator
-            return Recommendation.objects.none()
-        user = self.request.user
-        publication = None
-        slug = self.request.query_params.get("publication")
-        if slug and "\x00" in slug:  # as the list filters say; PostgreSQL would refuse it
-            raise exceptions.ValidationError({"publication": ["Null characters are not allowed."]})
-        if slug:
-            publication = get_object_or_404(selectors.publications(), slug=slug[:80])
-            if not can(user, "issues.view_review_queue", publication):
-                raise NotAllowed(refusal("issues.view_review_queue"))
-        elif selectors.reviewed_publication_ids(user) == []:
-            raise NotAllowed(refusal("issues.view_review_queue"))
-        return selectors.with_paper_details(selectors.review_queue(user, publication=publication))
-
-
-class RecommendationDetailView(APIView):
-    @extend_schema(responses=RecommendationSerializer, summary="A recommendation")
-    def get(self, request: Request, pk: int) -> Response:
-        return _recommendation_response(request, pk)
-
-    @extend_schema(
-        request=RecommendationEditSerializer,
-        responses=RecommendationSerializer,
-        summary="Edit your recommendation while it is not yet accepted",
-    )
-    def patch(self, request: Request, pk: int) -> Response:
-        recommendation = _recommendation(request, pk)
-        changes = _valid(RecommendationEditSerializer, request, partial=True)
-        services.edit_recommendation(recommendation, by=request.user, **changes)
-        return _recommendation_response(request, pk)
-
-
-def _action_view(action: str, summary: str) -> type[APIView]:
-    service = getattr(services, f"{action}_recommendation")
-
-    class ActionView(APIView):
-        @extend_schema(
-            request=NoteSerializer,
-            responses=RecommendationSerializer,
-            summary=summary,
-            operation_id=f"recommendations_{action}",
-        )
-        def post(self, request: Request, pk: int) -> Response:
-            recommendation = _recommendation(request, pk)
-            note = _valid(NoteSerializer, request)["note"]
-            service(recommendation, by=request.user, note=note)
-            return _recommendation_response(request, pk)
-
-    ActionView.__name__ = ActionView.__qualname__ = f"Recommendation{action.title()}View"
-    return ActionView
-
-
-RecommendationSubmitView = _action_view("submit", "Submit your draft for review")
-RecommendationWithdrawView = _action_view("withdraw", "Withdraw your recommendation")
-RecommendationAcceptView = _action_view("accept", "Accept without waiting for reviews (editors)")
-
-
-class RecommendationReviewListView(APIView):
-    throttle_classes = [*APIView.throttle_classes, SubmissionThrottle]
-
-    @extend_schema(
-        responses=ReviewSerializer(many=True),
-        summary="The reviews of a recommendation (its submitter and the team)",
-    )
-    def get(self, request: Request, pk: int) -> Response:
-        recommendation = _recommendation(request, pk)
-        if not can(request.user, "issues.view_reviews", recommendation):
-            if not request.user.is_authenticated:
-                raise exceptions.NotAuthenticated()
-            raise NotAllowed(refusal("issues.view_reviews"))
-        reviews = recommendation.reviews.select_related("reviewer")
-        return Response(ReviewSerializer(reviews, many=True).data)
-
-    @extend_schema(
-        request=ReviewCreateSerializer,
-        responses={201: ReviewSerializer},
-        summary="Review a submitted recommendation (reviewers and editors)",
-        description=(
-            "approve accepts it once the publication's required approvals of the current "
-            "review_round are in; request_changes sends it back to the submitter; reject "
-            "rejects it. The last two need a comment. Pass the review_round you read: a review "
-            "of a version edited since is refused (409)."
-        ),
-    )
-    def post(self, request: Request, pk: int) -> Response:
-        recommendation = _recommendation(request, pk)
-        values = _valid(ReviewCreateSerializer, request)
-        review = services.review_recommendation(recommendation, by=request.user, **values)
-        return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)

@@ -8,8 +8,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from issues.forms.base import PlainTextField
-from issues.validators import TITLE_MAX_LENGTH, validate_http_url
+from common.forms import PlainTextField
+from common.validators import TITLE_MAX_LENGTH, validate_http_url
 
 #: How a ``datetime-local`` field sends its value (seconds only when the browser adds them).
 DATETIME_LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]

@@ -10,18 +10,18 @@ from django.db.models import Max
 from django.utils.translation import gettext
 
 from common.exceptions import InvalidInput, InvalidTransition
-from issues import drafting, selectors
-from issues.enums import IssueAction, IssueStatus, RecommendationAction, Section
-from issues.models import Issue, IssueEntry, Publication, Recommendation, Transition
-from issues.permissions import require
-from issues.services._workflow import (
-    check_field,
-    max_length,
-    move_issue,
-    move_recommendation,
-    require_issue_state,
-)
-from issues.validators import TITLE_MAX_LENGTH
+from common.validators import TITLE_MAX_LENGTH, check_field, max_length
+from issues import drafting
+from issues.enums import IssueAction, IssueStatus, Section
+from issues.models import Issue, IssueEntry, IssueTransition
+from issues.selectors import issue_contents, published_entries_of_papers, published_entry_of_paper
+from issues.services._workflow import move_issue, require_issue_state
+from publications.models import Publication
+from publications.permissions import require
+from recommendations.enums import RecommendationAction
+from recommendations.models import Recommendation
+from recommendations.selectors import accepted_recommendations
+from recommendations.services._workflow import move_recommendation
 
 ISSUE_EDITABLE_FIELDS = ("title", "intro_zh", "intro_en", "credits")
 
@@ -49,7 +49,7 @@ def create_issue(publication: Publication, *, by: Any, **fields: str) -> Issue:
     cleaned = clean_issue_fields(fields)
     with transaction.atomic():
         issue = Issue.objects.create(publication=publication, created_by=by, **cleaned)
-        Transition.objects.create(
+        IssueTransition.objects.create(
             issue=issue,
             actor=by,
             action=IssueAction.CREATE,
@@ -85,7 +85,7 @@ def schedule_recommendation(recommendation: Recommendation, *, issue: Issue, by:
 
     Side effects: status → scheduled; inserts an IssueEntry; writes an audit row.
     """
-    require(by, "issues.schedule_recommendation", issue)
+    require(by, "recommendations.schedule_recommendation", issue)
     if recommendation.publication_id != issue.publication_id:
         raise InvalidInput(gettext("This recommendation was made to another publication."))
     if issue.status not in (IssueStatus.DRAFT, IssueStatus.SCHEDULED):
@@ -97,7 +97,7 @@ def schedule_recommendation(recommendation: Recommendation, *, issue: Issue, by:
     with transaction.atomic():
         _lock_unpublished(issue)
         if recommendation.paper_id:
-            featured = selectors.published_entry_of_paper(issue.publication, recommendation.paper)
+            featured = published_entry_of_paper(issue.publication, recommendation.paper)
             if featured is not None:
                 raise InvalidInput(
                     gettext("This paper was already featured in issue #%(number)s.")
@@ -147,7 +147,7 @@ def unschedule_recommendation(entry: IssueEntry, *, by: Any, note: str = "") -> 
     Side effects: deletes the IssueEntry; status → accepted; writes an audit row.
     """
     issue = entry.issue
-    require(by, "issues.schedule_recommendation", issue)
+    require(by, "recommendations.schedule_recommendation", issue)
     if issue.status not in (IssueStatus.DRAFT, IssueStatus.SCHEDULED):
         raise InvalidTransition(
             gettext(
@@ -207,10 +207,10 @@ def assemble_issue(issue: Issue, *, by: Any) -> list[IssueEntry]:
     """
     require(by, "issues.edit_issue", issue)
     require_issue_state(issue, IssueAction.EDIT)
-    accepted = list(selectors.accepted_recommendations(issue.publication))
+    accepted = list(accepted_recommendations(issue.publication))
     featured = {
         e.paper_id
-        for e in selectors.published_entries_of_papers(
+        for e in published_entries_of_papers(
             issue.publication, [r.paper_id for r in accepted if r.paper_id]
         )
     }
@@ -226,7 +226,7 @@ def assemble_issue(issue: Issue, *, by: Any) -> list[IssueEntry]:
     )
     news = [r for r in accepted if r.is_news]
     added = [schedule_recommendation(r, issue=issue, by=by) for r in papers + news]
-    contents = selectors.issue_contents(issue)
+    contents = issue_contents(issue)
     if not contents:
         return added  # nothing to write about yet
     texts = drafting.draft_texts(contents)

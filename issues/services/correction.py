@@ -8,13 +8,13 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from common.exceptions import InvalidInput
+from common.validators import check_field, max_length, validate_http_url
 from issues import caching
 from issues.enums import IssueAction
 from issues.models import Correction, Issue, IssueEntry
-from issues.permissions import require
-from issues.services._workflow import check_field, max_length, move_issue
+from issues.services._workflow import move_issue
 from issues.services.assembly import clean_issue_fields
-from issues.validators import validate_http_url
+from publications.permissions import require
 
 ENTRY_CORRECTABLE_FIELDS = (
     "shown_title",

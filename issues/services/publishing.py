@@ -13,20 +13,20 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from common.exceptions import Conflict, InvalidInput, InvalidTransition
-from common.queue import enqueue_after_commit
 from issues import caching, selectors, signals
-from issues.enums import IssueAction, IssueStatus, RecommendationAction
-from issues.models import Issue, IssueEntry, Publication
-from issues.permissions import require
+from issues.enums import IssueAction, IssueStatus
+from issues.models import Issue, IssueEntry
 from issues.services._workflow import (
-    editorial_tasks,
     issue_changed,
     move_issue,
-    move_recommendation,
     require_issue_state,
 )
 from issues.services.correction import ENTRY_CORRECTABLE_FIELDS
 from papers import services as paper_services
+from publications.models import Publication
+from publications.permissions import require
+from recommendations.enums import RecommendationAction
+from recommendations.services._workflow import move_recommendation
 
 logger = logging.getLogger(__name__)
 
@@ -124,10 +124,10 @@ def _publish(issue: Issue, *, actor: Any) -> Issue:
                 if entry.paper is not None:
                     paper_services.fill_missing_title_zh(entry.paper, entry.recommendation.title_zh)
             caching.renew_published_version()
-            # The apps built on this one (the newsletter) hear of it within the transaction, and
-            # defer what they send to its commit: never mail for a rolled-back publication.
+            # The apps built on this one (the newsletter, member notifications) hear of it within
+            # the transaction, and defer what they send to its commit: never mail for a
+            # rolled-back publication.
             signals.issue_published.send(sender=Issue, issue=fresh)
-            enqueue_after_commit(editorial_tasks().task_notify_published, fresh.pk)
     except IntegrityError:
         raise Conflict(
             gettext(

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from issues.permissions import is_editor_anywhere
+from publications.permissions import is_editor_anywhere
 
 register = template.Library()
 

@@ -10,7 +10,7 @@ from typing import Any
 import nh3
 from django import template
 
-from issues.markup import render_markdown
+from common.markup import render_markdown
 
 register = template.Library()
 

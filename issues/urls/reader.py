@@ -6,7 +6,7 @@ from csp.decorators import csp_update
 from django.urls import path
 
 from issues import feeds
-from issues.views import metadata, reader
+from issues.views import reader
 
 app_name = "issues"
 
@@ -32,10 +32,4 @@ urlpatterns = [
         name="contributors-detail",
     ),
     path("issues/<int:pk>/preview/", reader.IssuePreviewView.as_view(), name="issue-preview"),
-    path("papers/<int:pk>/refetch/", metadata.PaperRefetchView.as_view(), name="paper-refetch"),
-    path(
-        "papers/<int:pk>/metadata/",
-        metadata.PaperMetadataEnterView.as_view(),
-        name="paper-enter-metadata",
-    ),
 ]

@@ -22,9 +22,9 @@ from django.utils.translation import ngettext
 from django.views import View
 
 from common.exceptions import NotAllowed, WorkflowError
-from issues import selectors, services
+from common.forms import add_workflow_error
+from issues import services
 from issues.enums import IssueStatus, Section
-from issues.forms.base import add_workflow_error
 from issues.forms.editor import (
     CorrectionForm,
     EntryCorrectionForm,
@@ -34,8 +34,11 @@ from issues.forms.editor import (
     ScheduleForm,
 )
 from issues.models import Issue, IssueEntry
-from issues.permissions import can, is_editor_anywhere, refusal
+from issues.selectors import issue_contents, issues_for_editor, visible_issue
 from issues.services import ENTRY_CORRECTABLE_FIELDS, ISSUE_EDITABLE_FIELDS
+from publications import selectors as publication_selectors
+from publications.permissions import can, is_editor_anywhere, refusal
+from recommendations.selectors import accepted_recommendations, visible_recommendations
 
 PUBLISHED_PAGE_SIZE = 10
 
@@ -56,7 +59,7 @@ class IssueEditorMixin(EditorMixin):
     capability = "issues.edit_issue"
 
     def get_issue(self) -> Issue:
-        issue = selectors.visible_issue(self.request.user, self.kwargs["pk"])
+        issue = visible_issue(self.request.user, self.kwargs["pk"])
         if issue is None:
             raise Http404(_("No such issue."))
         if not can(self.request.user, self.capability, issue):
@@ -96,7 +99,7 @@ def _builder_page(
         )
     if schedule_form is None:
         schedule_form = ScheduleForm(initial={"publish_at": issue.publish_at})
-    rows = _with_moves(selectors.issue_contents(issue))
+    rows = _with_moves(issue_contents(issue))
     context = {
         "issue": issue,
         "publication": issue.publication,
@@ -104,7 +107,7 @@ def _builder_page(
         "schedule_form": schedule_form,
         "papers": [row for row in rows if row["content"].section == Section.PAPERS],
         "news": [row for row in rows if row["content"].section == Section.NEWS],
-        "waiting": list(selectors.accepted_recommendations(issue.publication)),
+        "waiting": list(accepted_recommendations(issue.publication)),
     }
     return render(request, "issues/editor/builder.html", context)
 
@@ -119,10 +122,10 @@ class EditorHomeView(EditorMixin, View):
         if not is_editor_anywhere(request.user):
             raise PermissionDenied(_("Only editors of a publication may open the editor pages."))
         publications = []
-        for publication in selectors.publications():
+        for publication in publication_selectors.publications():
             if not can(request.user, "issues.edit_issue", publication):
                 continue
-            issues = selectors.issues_for_editor(request.user, publication).annotate(
+            issues = issues_for_editor(request.user, publication).annotate(
                 entry_count=Count("entries")
             )
             unpublished = issues.exclude(status=IssueStatus.PUBLISHED).order_by(
@@ -148,7 +151,7 @@ class IssueCreateView(EditorMixin, View):
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest, slug: str) -> HttpResponse:
-        publication = get_object_or_404(selectors.publications(), slug=slug)
+        publication = get_object_or_404(publication_selectors.publications(), slug=slug)
         # The service checks the capability; EditorMixin turns its refusal into a 403.
         issue = services.create_issue(publication, by=request.user)
         messages.success(request, _("A new draft issue was started."))
@@ -221,14 +224,14 @@ class IssueAssembleView(IssueActionView):
 
 
 class EntryAddView(IssueActionView):
-    capability = "issues.schedule_recommendation"
+    capability = "recommendations.schedule_recommendation"
 
     def act(self, issue: Issue, **kwargs: Any) -> str:
         form = RecommendationChoiceForm(self.request.POST)
         if not form.is_valid():
             raise BadRequest(_("Choose a recommendation to add."))
         wanted = form.cleaned_data["recommendation"]
-        recommendation = selectors.visible_recommendations(self.request.user).filter(pk=wanted)
+        recommendation = visible_recommendations(self.request.user).filter(pk=wanted)
         found = recommendation.first()
         if found is None:
             raise Http404(_("No recommendation you may see has this number."))
@@ -237,7 +240,7 @@ class EntryAddView(IssueActionView):
 
 
 class EntryRemoveView(IssueActionView):
-    capability = "issues.schedule_recommendation"
+    capability = "recommendations.schedule_recommendation"
 
     def act(self, issue: Issue, entry_id: int = 0, **kwargs: Any) -> str:
         entry = (
@@ -304,7 +307,7 @@ class IssuePublishView(IssueEditorMixin, View):
         if issue.is_published:
             messages.info(request, _("This issue is already published."))
             return redirect(issue.get_absolute_url())
-        contents = selectors.issue_contents(issue)
+        contents = issue_contents(issue)
         return render(
             request,
             "issues/editor/publish_confirm.html",
@@ -351,7 +354,7 @@ class IssueCorrectView(IssueEditorMixin, View):
         issue = self.get_issue()
         if not issue.is_published:
             return self.builder(issue)
-        contents = selectors.issue_contents(issue)
+        contents = issue_contents(issue)
         return self.page(issue, contents, *self.forms(issue, contents))
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -359,7 +362,7 @@ class IssueCorrectView(IssueEditorMixin, View):
         if not issue.is_published:
             messages.error(request, _("Only a published issue is corrected; edit this one."))
             return self.builder(issue)
-        contents = selectors.issue_contents(issue)
+        contents = issue_contents(issue)
         form, entry_forms = self.forms(issue, contents, data=request.POST)
         if form.is_valid() and all(f.is_valid() for _c, f in entry_forms):
             fields = _changed(form, request.POST)

@@ -17,9 +17,10 @@ from django.views.generic import TemplateView
 
 from contributors import selectors as members
 from issues import caching, exports, selectors
-from issues.models import Issue, Publication
-from issues.permissions import can
+from issues.models import Issue
 from papers import selectors as catalogue
+from publications.models import Publication
+from publications.permissions import can
 
 ARCHIVE_PAGE_SIZE = 20
 #: Entries on one page of a topic or of a member's recommendations.
@@ -191,10 +192,10 @@ class PaperDetailView(TemplateView):
             # The Chinese title: the paper's own, else the one its latest issue gave it.
             title_zh=paper.title_zh
             or next((e.shown_title_zh for e in reversed(featured) if e.shown_title_zh), ""),
-            can_refetch=user.has_perm("issues.refetch_paper_metadata", paper),
+            can_refetch=user.has_perm("recommendations.refetch_paper_metadata", paper),
             # (Django grants a superuser every permission: the paper's state still decides.)
             can_enter=(catalogue.awaits_hand_entry(paper) or catalogue.entered_by_hand(paper))
-            and user.has_perm("issues.enter_paper_metadata", paper),
+            and user.has_perm("recommendations.enter_paper_metadata", paper),
         )
         return context
 

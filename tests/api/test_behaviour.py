@@ -14,12 +14,17 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
-from issues import services
-from issues.enums import IssueStatus, RecommendationStatus, Section, Verdict
-from issues.models import Correction, Issue, IssueEntry, Publication, Recommendation
+from issues.enums import IssueStatus, Section
+from issues.models import Correction, Issue, IssueEntry
+from issues.services import assemble_issue, create_issue, publish_issue, schedule_recommendation
 from papers.enums import MetadataStatus
 from papers.identifiers import ACCEPTED_FORMS
 from papers.models import Paper, Topic
+from publications.models import Publication
+from publications.services import grant_role
+from recommendations.enums import RecommendationStatus, Verdict
+from recommendations.models import Recommendation
+from recommendations.services import create_recommendation
 from tests.conftest import client_for
 from tests.factories import (
     TEST_PASSWORD,
@@ -340,13 +345,13 @@ def catalogue(
     RecommendationFactory(publication=publication, paper=reward, topic=topic)
     _publish(publication, editor, [(scaling, topic)])
     rl_editor = UserFactory(username="rl-editor")
-    services.grant_role(rl_editor, role="editor", publication=other_publication)
+    grant_role(rl_editor, role="editor", publication=other_publication)
     _publish(other_publication, rl_editor, [(strings, None)])
     return {"scaling": scaling, "reward": reward, "strings": strings}
 
 
 def _publish(publication: Publication, editor: Any, papers: list[tuple[Paper, Any]]) -> Issue:
-    issue = services.create_issue(publication, by=editor, title="An issue")
+    issue = create_issue(publication, by=editor, title="An issue")
     for paper, topic in papers:
         recommendation = RecommendationFactory(
             publication=publication,
@@ -355,8 +360,8 @@ def _publish(publication: Publication, editor: Any, papers: list[tuple[Paper, An
             status=RecommendationStatus.ACCEPTED,
             decided_at=timezone.now(),
         )
-        services.schedule_recommendation(recommendation, issue=issue, by=editor)
-    return services.publish_issue(issue, by=editor)
+        schedule_recommendation(recommendation, issue=issue, by=editor)
+    return publish_issue(issue, by=editor)
 
 
 def _titles(query: str) -> list[str]:
@@ -538,7 +543,7 @@ def test_token_obtain_throttled_after_login_rate(
 def test_review_post_approve_accepts(
     publication: Publication, contributor: Any, reviewer: Any
 ) -> None:
-    recommendation = services.create_recommendation(
+    recommendation = create_recommendation(
         by=contributor,
         publication=publication,
         identifier=PaperFactory().arxiv_id,
@@ -820,7 +825,7 @@ def test_editor_flow_assemble_reorder_remove_schedule_publish_correct(
 
 
 def test_issue_publish_without_entries_is_refused(publication: Publication, editor: Any) -> None:
-    issue = services.create_issue(publication, by=editor)
+    issue = create_issue(publication, by=editor)
 
     response = client_for(editor).post(f"{API}/issues/{issue.pk}/publish/")
 
@@ -832,8 +837,8 @@ def test_issue_publish_without_entries_is_refused(publication: Publication, edit
 def test_correction_of_draft_issue_is_409(
     publication: Publication, editor: Any, accepted: dict[str, Recommendation]
 ) -> None:
-    issue = services.create_issue(publication, by=editor)
-    services.assemble_issue(issue, by=editor)
+    issue = create_issue(publication, by=editor)
+    assemble_issue(issue, by=editor)
 
     response = client_for(editor).post(
         f"{API}/issues/{issue.pk}/corrections/", {"note": "Too early.", "issue": {"title": "X"}}
@@ -865,8 +870,8 @@ def test_correction_of_entry_of_another_issue_names_entries(
 def test_issue_publish_by_reviewer_is_404(
     publication: Publication, editor: Any, reviewer: Any, accepted: dict[str, Recommendation]
 ) -> None:
-    issue = services.create_issue(publication, by=editor)
-    services.assemble_issue(issue, by=editor)
+    issue = create_issue(publication, by=editor)
+    assemble_issue(issue, by=editor)
 
     response = client_for(reviewer).post(f"{API}/issues/{issue.pk}/publish/")
 
@@ -877,7 +882,7 @@ def test_issue_publish_by_reviewer_is_404(
 
 
 def test_draft_issue_hidden_from_readers(publication: Publication, editor: Any) -> None:
-    issue = services.create_issue(publication, by=editor, title="Not yet")
+    issue = create_issue(publication, by=editor, title="Not yet")
 
     _error(APIClient().get(f"{API}/issues/{issue.pk}/"), 404, "not_found")
     listed = APIClient().get(f"{API}/publications/{publication.slug}/issues/").json()

@@ -43,16 +43,20 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from contributors.services import get_api_token
 from demo.content import DEMO_PASSWORD
-from issues import services
-from issues.enums import (
-    IssueStatus,
-    RecommendationKind,
-    RecommendationStatus,
-    TeamRole,
-    Verdict,
-)
-from issues.models import Issue, IssueEntry, Publication, Recommendation
+from issues.enums import IssueStatus
+from issues.models import Issue, IssueEntry
+from issues.services import correct_issue, create_issue, schedule_issue, schedule_recommendation
 from papers.models import Paper, Topic
+from publications.enums import TeamRole
+from publications.models import Publication
+from recommendations.enums import RecommendationKind, RecommendationStatus, Verdict
+from recommendations.models import Recommendation
+from recommendations.services import (
+    accept_recommendation,
+    create_recommendation,
+    review_recommendation,
+    withdraw_recommendation,
+)
 from tests.factories import MembershipFactory, PaperFactory, PublicationFactory, UserFactory
 
 pytestmark = pytest.mark.postgres
@@ -104,7 +108,7 @@ def _seed() -> Seeded:
 
     # No source knows this paper (the fetch meets a closed port): its metadata failed, so its
     # recommender may enter it by hand.
-    services.create_recommendation(
+    create_recommendation(
         by=contributor,
         publication=publication,
         identifier="2405.00001",
@@ -113,7 +117,7 @@ def _seed() -> Seeded:
     )
     for fate in ("rejected", "withdrawn", "accepted", "scheduled"):
         paper = PaperFactory(authors=["Ada Lovelace", "Alan Turing"], institutions=["Analytical"])
-        recommendation = services.create_recommendation(
+        recommendation = create_recommendation(
             by=contributor,
             publication=publication,
             identifier=paper.arxiv_id,
@@ -122,14 +126,14 @@ def _seed() -> Seeded:
             code_url="https://github.com/example/code",
         )
         if fate == "rejected":
-            services.review_recommendation(
+            review_recommendation(
                 recommendation, by=reviewer, verdict=Verdict.REJECT, comment="Out of scope."
             )
         elif fate == "withdrawn":
-            services.withdraw_recommendation(recommendation, by=contributor, note="Too early.")
+            withdraw_recommendation(recommendation, by=contributor, note="Too early.")
         else:
-            services.accept_recommendation(recommendation, by=editor)
-    services.create_recommendation(
+            accept_recommendation(recommendation, by=editor)
+    create_recommendation(
         by=contributor,
         publication=publication,
         kind=RecommendationKind.NEWS,
@@ -138,16 +142,16 @@ def _seed() -> Seeded:
         summary="A news item waiting for review.",
     )
 
-    scheduled = services.create_issue(publication, by=editor, title="Next week")
-    services.schedule_recommendation(
+    scheduled = create_issue(publication, by=editor, title="Next week")
+    schedule_recommendation(
         Recommendation.objects.filter(status=RecommendationStatus.ACCEPTED).latest("pk"),
         issue=scheduled,
         by=editor,
     )
-    services.schedule_issue(scheduled, by=editor, publish_at=timezone.now() + dt.timedelta(days=7))
+    schedule_issue(scheduled, by=editor, publish_at=timezone.now() + dt.timedelta(days=7))
     first = Issue.objects.get(publication=publication, number=1)
     entry = first.entries.order_by("position").first()
-    services.correct_issue(
+    correct_issue(
         first,
         by=editor,
         note="The summary of the first entry named the wrong lab.",
@@ -158,7 +162,7 @@ def _seed() -> Seeded:
     MembershipFactory(
         publication=other, user=UserFactory(username="rl-editor"), role=TeamRole.EDITOR
     )
-    services.create_recommendation(
+    create_recommendation(
         by=users["wang"],
         publication=other,
         identifier=Paper.objects.filter(metadata_status="ok").earliest("pk").arxiv_id,

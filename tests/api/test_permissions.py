@@ -22,18 +22,14 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 
-from issues.enums import IssueStatus, RecommendationStatus, TeamRole, Verdict
-from issues.models import (
-    Correction,
-    Issue,
-    IssueEntry,
-    Publication,
-    Recommendation,
-    Review,
-    Transition,
-)
+from issues.enums import IssueStatus
+from issues.models import Correction, Issue, IssueEntry
 from papers.enums import MetadataSource, MetadataStatus
 from papers.models import MetadataEntry, Paper, Topic
+from publications.enums import TeamRole
+from publications.models import Publication
+from recommendations.enums import RecommendationStatus, Verdict
+from recommendations.models import Recommendation, Review, Transition
 from tests.conftest import client_for
 from tests.factories import (
     TEST_PASSWORD,

@@ -17,10 +17,12 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from issues import services
-from issues.enums import RecommendationStatus, Verdict
-from issues.models import Issue, Publication
+from issues.models import Issue
+from issues.services import correct_issue, create_issue, publish_issue, schedule_recommendation
 from papers.models import Paper, Topic
+from publications.models import Publication
+from recommendations.enums import RecommendationStatus, Verdict
+from recommendations.services import create_recommendation
 from tests.conftest import client_for
 from tests.factories import (
     IssueFactory,
@@ -71,7 +73,7 @@ def _paper(label: str, names: int = 2) -> Paper:
 
 def _filled_issue(w: World, size: int) -> Issue:
     """A draft issue with ``size`` paper entries (each by another member) and one news item."""
-    issue = services.create_issue(w.publication, by=w.editor, title=f"Issue of {size}")
+    issue = create_issue(w.publication, by=w.editor, title=f"Issue of {size}")
     for n in range(size):
         recommendation = RecommendationFactory(
             publication=w.publication,
@@ -81,19 +83,19 @@ def _filled_issue(w: World, size: int) -> Issue:
             status=RecommendationStatus.ACCEPTED,
             decided_at=timezone.now(),
         )
-        services.schedule_recommendation(recommendation, issue=issue, by=w.editor)
+        schedule_recommendation(recommendation, issue=issue, by=w.editor)
     news = RecommendationFactory(
         news=True, publication=w.publication, status=RecommendationStatus.ACCEPTED
     )
-    services.schedule_recommendation(news, issue=issue, by=w.editor)
+    schedule_recommendation(news, issue=issue, by=w.editor)
     return issue
 
 
 def _published_issue(w: World, size: int) -> Issue:
     """``_filled_issue`` published (its entries frozen), with ``size`` corrections."""
-    issue = services.publish_issue(_filled_issue(w, size), by=w.editor)
+    issue = publish_issue(_filled_issue(w, size), by=w.editor)
     for n in range(size):
-        services.correct_issue(
+        correct_issue(
             issue, by=w.editor, note=f"Erratum {n}.", fields={"title": f"Corrected title {n}"}
         )
     return issue
@@ -102,7 +104,7 @@ def _published_issue(w: World, size: int) -> Issue:
 def _submitted(w: World, size: int) -> list[Any]:
     """``size`` recommendations submitted by ``contributor`` through the service."""
     return [
-        services.create_recommendation(
+        create_recommendation(
             by=w.contributor,
             publication=w.publication,
             identifier=_paper(f"{size}-{n}").arxiv_id,
@@ -184,7 +186,7 @@ def _recommendations(w: World, size: int) -> str:
 
 
 def _recommendation_detail(w: World, size: int) -> str:
-    recommendation = services.create_recommendation(
+    recommendation = create_recommendation(
         by=w.contributor,
         publication=w.publication,
         identifier=_paper(str(size), names=size).arxiv_id,

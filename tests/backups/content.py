@@ -16,13 +16,22 @@ from django.db.models import Model
 from django.test import TestCase
 
 from contributors import services as members
-from issues import services
-from issues.enums import TeamRole, Verdict
-from issues.models import Issue, Publication, Recommendation
+from issues.models import Issue
+from issues.services import assemble_issue, correct_issue, create_issue, publish_issue
 from newsletter import services as newsletter
 from papers.enums import MetadataStatus
 from papers.identifiers import parse_identifier
 from papers.services import AuthorData, PaperMetadata, enter_metadata_by_hand, get_or_create_paper
+from publications.enums import TeamRole
+from publications.models import Publication
+from publications.services import create_publication, grant_role
+from recommendations.enums import Verdict
+from recommendations.models import Recommendation
+from recommendations.services import (
+    create_recommendation,
+    review_recommendation,
+    withdraw_recommendation,
+)
 from tests.factories import PaperFactory
 
 #: Text that trips careless encoders: Chinese, astral-plane emoji and letters, a zero-width
@@ -76,11 +85,11 @@ def build_site() -> dict[str, Any]:
         single_object=True,
     )
 
-    rl = services.create_publication(
+    rl = create_publication(
         slug="rl-weekly", name="RL Weekly", name_zh="强化学习周刊", description=ODD
     )
-    services.grant_role(editor, role=TeamRole.EDITOR, publication=rl)
-    services.grant_role(reviewer, role=TeamRole.REVIEWER, publication=rl)
+    grant_role(editor, role=TeamRole.EDITOR, publication=rl)
+    grant_role(reviewer, role=TeamRole.REVIEWER, publication=rl)
 
     with TestCase.captureOnCommitCallbacks(execute=True):
         readers = [
@@ -121,15 +130,15 @@ def build_site() -> dict[str, Any]:
     )
 
     with TestCase.captureOnCommitCallbacks(execute=True):
-        chosen = services.create_recommendation(
+        chosen = create_recommendation(
             by=odd,
             publication=rl,
             identifier="arXiv:2203.15556",
             title_zh="训练计算最优的大语言模型",
             summary=f"**Chinchilla**: {ODD}",
         )
-        services.review_recommendation(chosen, by=reviewer, verdict=Verdict.APPROVE, comment=ODD)
-        news = services.create_recommendation(
+        review_recommendation(chosen, by=reviewer, verdict=Verdict.APPROVE, comment=ODD)
+        news = create_recommendation(
             by=contributor,
             publication=rl,
             kind="news",
@@ -137,22 +146,22 @@ def build_site() -> dict[str, Any]:
             news_url="https://example.org/news?id=1&lang=zh",
             summary="A benchmark.",
         )
-        services.review_recommendation(news, by=reviewer, verdict=Verdict.APPROVE)
-        rejected = services.create_recommendation(
+        review_recommendation(news, by=reviewer, verdict=Verdict.APPROVE)
+        rejected = create_recommendation(
             by=contributor, publication=rl, identifier="1706.03762", summary="Again."
         )
-        services.review_recommendation(
+        review_recommendation(
             rejected, by=reviewer, verdict=Verdict.REJECT, comment="已经推荐过了。"
         )
-        withdrawn = services.create_recommendation(
+        withdrawn = create_recommendation(
             by=odd, publication=rl, identifier="1810.04805", summary="Second thoughts."
         )
-        services.withdraw_recommendation(withdrawn, by=odd, note="撤回")
-        issue = services.create_issue(rl, by=editor, title=f"第 1 期 {ODD}", intro_zh="本期…")
-        services.assemble_issue(issue, by=editor)
-        services.publish_issue(issue, by=editor)
+        withdraw_recommendation(withdrawn, by=odd, note="撤回")
+        issue = create_issue(rl, by=editor, title=f"第 1 期 {ODD}", intro_zh="本期…")
+        assemble_issue(issue, by=editor)
+        publish_issue(issue, by=editor)
     entry = issue.entries.get(recommendation=chosen)
-    services.correct_issue(
+    correct_issue(
         issue,
         by=editor,
         note="更正：作者名拼写。",

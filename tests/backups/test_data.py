@@ -19,11 +19,12 @@ from django.core.management.base import CommandError
 from django.db import connection, connections
 from django.db.models import Max
 
-from backups import data
+from backups import data, stream
 from backups.management.commands.import_data import Command as ImportCommand
-from issues import services
-from issues.models import Publication
+from issues.services import create_issue
 from papers.models import Paper
+from publications.models import Publication
+from publications.services import create_publication
 from tests.backups.content import build_site, exported_labels, snapshot
 from tests.factories import PaperFactory, PublicationFactory, UserFactory
 
@@ -97,9 +98,9 @@ def test_round_trip_into_an_empty_database_keeps_every_row(tmp_path: Path) -> No
     assert header["version"] == 1
     assert header["counts"] == {label: len(rows) for label, rows in before.items()}
     # Microseconds survive (Django's own JSON encoder keeps milliseconds only).
-    assert any(row["created_at"].microsecond % 1000 for row in before["issues.transition"]), (
-        "the test needs timestamps with microseconds"
-    )
+    assert any(
+        row["created_at"].microsecond % 1000 for row in before["recommendations.transition"]
+    ), "the test needs timestamps with microseconds"
 
 
 def test_round_trip_reads_rows_across_every_chunk_boundary(
@@ -110,7 +111,7 @@ def test_round_trip_reads_rows_across_every_chunk_boundary(
     text = _export()
     _empty_the_database()
     # Seven characters a read: values, keys, numbers and white space all break between reads.
-    monkeypatch.setattr(data._JSONStream, "chunk", 7)
+    monkeypatch.setattr(stream.JSONStream, "chunk", 7)
 
     _import(tmp_path, text)
 
@@ -147,10 +148,10 @@ def test_imported_site_keeps_working(tmp_path: Path) -> None:
     _import(tmp_path, text)
 
     # The next issue gets the next number, and new rows take ids after the imported ones.
-    issue = services.create_issue(site["publication"], by=site["editor"], title="下一期")
+    issue = create_issue(site["publication"], by=site["editor"], title="下一期")
     assert issue.pk > site["issue"].pk
     highest = Publication.objects.aggregate(highest=Max("pk"))["highest"]
-    publication = services.create_publication(slug="new-weekly", name="New Weekly")
+    publication = create_publication(slug="new-weekly", name="New Weekly")
     assert publication.pk == highest + 1
 
 
@@ -286,7 +287,7 @@ def _deep_categories(depth: int) -> Callable[[str], str]:
 
 #: A value nested this deep makes Python's JSON decoder, which recurses once per level, fail.
 _TOO_DEEP_TO_DECODE = 100_000
-_TOO_DEEP = f"nested more than {data.MAX_DEPTH} deep"
+_TOO_DEEP = f"nested more than {stream.MAX_DEPTH} deep"
 
 
 def _cut(fraction: float) -> Callable[[str], str]:
@@ -355,12 +356,14 @@ BAD_FILES: dict[str, tuple[Callable[[str], str], str]] = {
         "A row of the file cannot be read",
     ),
     "dangling link": (
-        _edit_first_row("issues.review", lambda row: row["fields"].update(recommendation=99999)),
+        _edit_first_row(
+            "recommendations.review", lambda row: row["fields"].update(recommendation=99999)
+        ),
         "The database refused a row of the file",
     ),
     "broken constraint": (
         _edit_first_row(
-            "issues.publication", lambda row: row["fields"].update(approvals_required=0)
+            "publications.publication", lambda row: row["fields"].update(approvals_required=0)
         ),
         "The database refused a row of the file",
     ),
@@ -371,7 +374,7 @@ BAD_FILES: dict[str, tuple[Callable[[str], str], str]] = {
         "The database refused a row of the file",
     ),
     "row removed": (
-        _drop_line('{"model": "issues.transition"'),
+        _drop_line('{"model": "recommendations.transition"'),
         "rows do not match its counts",
     ),
     "no counts": (
@@ -390,7 +393,7 @@ BAD_FILES: dict[str, tuple[Callable[[str], str], str]] = {
     ),
     "deep value in a row": (_deep_categories(_TOO_DEEP_TO_DECODE), _TOO_DEEP),
     # Decodable, and a JSON field would take it, but nothing an export writes is nested so deep.
-    "deeper value than an export holds": (_deep_categories(data.MAX_DEPTH - 1), _TOO_DEEP),
+    "deeper value than an export holds": (_deep_categories(stream.MAX_DEPTH - 1), _TOO_DEEP),
     "deep value in the counts": (
         _header_swap('"counts": {', '"counts": {"deep": ' + _nested(_TOO_DEEP_TO_DECODE) + ", "),
         _TOO_DEEP,
@@ -463,11 +466,11 @@ def test_import_refuses_a_deeply_nested_compressed_file(site_export: str, tmp_pa
 
 def test_import_takes_a_value_nested_as_deep_as_allowed(site_export: str, tmp_path: Path) -> None:
     # The row is nested 2 deep (the row, its fields), the categories the rest.
-    _import(tmp_path, _deep_categories(data.MAX_DEPTH - 2)(site_export))
+    _import(tmp_path, _deep_categories(stream.MAX_DEPTH - 2)(site_export))
 
     first = Paper.objects.order_by("pk").first()
     assert first is not None
-    assert first.categories == json.loads(_nested(data.MAX_DEPTH - 2))
+    assert first.categories == json.loads(_nested(stream.MAX_DEPTH - 2))
 
 
 def test_import_refuses_an_unmigrated_database(

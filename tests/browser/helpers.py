@@ -10,9 +10,13 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 from django.test import Client
 
-from issues import services
-from issues.enums import TeamRole, Verdict
-from issues.models import Issue, Publication
+from issues.models import Issue
+from issues.services import assemble_issue, create_issue, publish_issue
+from publications.enums import TeamRole
+from publications.models import Publication
+from publications.services import create_publication, grant_role
+from recommendations.enums import Verdict
+from recommendations.services import create_recommendation, review_recommendation
 from tests.factories import TopicFactory, UserFactory
 from tests.factories.contributors import TEST_PASSWORD
 from tests.servers.arxiv import ArxivStandIn
@@ -72,23 +76,23 @@ def seed_published_issue(arxiv: ArxivStandIn) -> Seeded:
     editor = UserFactory(username="browser-editor", display_name="Editor Lin")
     reviewer = UserFactory(username="browser-reviewer", display_name="Reviewer Zhou")
     contributor = UserFactory(username="browser-contributor", display_name="Contributor Chen")
-    publication = services.create_publication(
+    publication = create_publication(
         slug="browser-weekly",
         name="Browser Weekly",
         name_zh="浏览器周刊",
         description="A digest of papers, *tested* in a real browser.",
     )
-    services.grant_role(editor, role=TeamRole.EDITOR, publication=publication)
-    services.grant_role(reviewer, role=TeamRole.REVIEWER, publication=publication)
+    grant_role(editor, role=TeamRole.EDITOR, publication=publication)
+    grant_role(reviewer, role=TeamRole.REVIEWER, publication=publication)
     topic = TopicFactory(slug="language-models", name_en="Language models", name_zh="语言模型")
-    issue = services.create_issue(
+    issue = create_issue(
         publication,
         by=editor,
         title="Small models, long contexts",
         intro_en="This week: two papers.",
     )
     for arxiv_id, _title, title_zh in PAPERS:
-        recommendation = services.create_recommendation(
+        recommendation = create_recommendation(
             by=contributor,
             publication=publication,
             identifier=f"arXiv:{arxiv_id}",
@@ -96,9 +100,9 @@ def seed_published_issue(arxiv: ArxivStandIn) -> Seeded:
             title_zh=title_zh,
             summary=f"Why **{arxiv_id}** matters, in two sentences.",
         )
-        services.review_recommendation(recommendation, by=reviewer, verdict=Verdict.APPROVE)
-    services.assemble_issue(issue, by=editor)
-    issue = services.publish_issue(issue, by=editor)
+        review_recommendation(recommendation, by=reviewer, verdict=Verdict.APPROVE)
+    assemble_issue(issue, by=editor)
+    issue = publish_issue(issue, by=editor)
     return Seeded(
         publication, issue, editor, reviewer, contributor, [title for _i, title, _zh in PAPERS]
     )

@@ -27,10 +27,15 @@ import pytest
 from django.urls import reverse
 
 import papers.services
-from issues import services
-from issues.enums import IssueStatus, RecommendationStatus, TeamRole, Verdict
-from issues.models import Issue, IssueEntry, Publication, Recommendation, Review
+from issues.enums import IssueStatus
+from issues.models import Issue, IssueEntry
 from papers.enums import MetadataStatus
+from publications.enums import TeamRole
+from publications.models import Publication
+from publications.services import create_publication, grant_role
+from recommendations.enums import RecommendationStatus, Verdict
+from recommendations.models import Recommendation, Review
+from recommendations.services import create_recommendation, review_recommendation
 from tests.browser.helpers import (
     arxiv_entry,
     choose_language,
@@ -80,21 +85,21 @@ def newsroom(site: str, arxiv: Any) -> Newsroom:
         PAPER_ID, PAPER_TITLE, [("Grace Hopper", "Compiler Institute"), ("Alan Turing", "")]
     )
     arxiv.entries[OTHER_ID] = arxiv_entry(OTHER_ID, OTHER_TITLE, [("Ada Lovelace", "")])
-    publication = services.create_publication(
+    publication = create_publication(
         slug="journey-weekly", name="Journey Weekly", name_zh="旅程周刊"
     )
     reviewer = UserFactory(username="journey-reviewer", display_name="Reviewer Zhou")
     editor = UserFactory(username="journey-editor", display_name="Editor Lin")
-    services.grant_role(reviewer, role=TeamRole.REVIEWER, publication=publication)
-    services.grant_role(editor, role=TeamRole.EDITOR, publication=publication)
+    grant_role(reviewer, role=TeamRole.REVIEWER, publication=publication)
+    grant_role(editor, role=TeamRole.EDITOR, publication=publication)
     TopicFactory(slug="language-models", name_en="Language models", name_zh="语言模型")
-    earlier = services.create_recommendation(
+    earlier = create_recommendation(
         by=UserFactory(username="journey-regular", display_name="Regular Chen"),
         publication=publication,
         identifier=f"arXiv:{OTHER_ID}",
         summary="Bytes in, *language model* out.",
     )
-    services.review_recommendation(earlier, by=reviewer, verdict=Verdict.APPROVE)
+    review_recommendation(earlier, by=reviewer, verdict=Verdict.APPROVE)
     return Newsroom(publication, reviewer, editor, earlier)
 
 

@@ -14,7 +14,8 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from issues.models import Publication, Recommendation
+from publications.models import Publication
+from recommendations.models import Recommendation
 
 pytestmark = pytest.mark.django_db
 

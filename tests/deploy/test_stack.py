@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from contributors import services as member_services
-from issues import services as issue_services
+from publications import services as issue_services
 from tests.factories import PublicationFactory, UserFactory
 from tests.servers.arxiv import ArxivStandIn, needs_recordings
 from tests.servers.stack import Stack

@@ -9,15 +9,12 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from issues.enums import (
-    IssueStatus,
-    RecommendationKind,
-    RecommendationStatus,
-    Section,
-    TeamRole,
-    Verdict,
-)
-from issues.models import Issue, IssueEntry, Membership, Publication, Recommendation, Review
+from issues.enums import IssueStatus, Section
+from issues.models import Issue, IssueEntry
+from publications.enums import TeamRole
+from publications.models import Membership, Publication
+from recommendations.enums import RecommendationKind, RecommendationStatus, Verdict
+from recommendations.models import Recommendation, Review
 from tests.factories.contributors import UserFactory
 from tests.factories.papers import PaperFactory
 

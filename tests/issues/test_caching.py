@@ -24,9 +24,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from issues import caching, services
-from issues.enums import RecommendationStatus
-from issues.models import Issue, Publication
+from issues.models import Issue
 from papers.models import Topic
+from publications.models import Publication
+from recommendations.enums import RecommendationStatus
 from tests.factories import PaperFactory, RecommendationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

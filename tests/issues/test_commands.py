@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from issues.enums import TeamRole
-from issues.models import Membership, Publication
+from publications.enums import TeamRole
+from publications.models import Membership, Publication
 
 pytestmark = pytest.mark.django_db
 

@@ -11,12 +11,15 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from common.exceptions import Conflict
-from issues import services
-from issues.enums import RecommendationStatus
-from issues.models import Issue, Publication, Recommendation, Transition
+from issues.models import Issue
+from issues.services import publish_issue
 from papers.identifiers import parse_identifier
 from papers.models import Paper
 from papers.services import get_or_create_paper
+from publications.models import Publication
+from recommendations.enums import RecommendationStatus
+from recommendations.models import Recommendation, Transition
+from recommendations.services import withdraw_recommendation
 from tests.factories import IssueEntryFactory, IssueFactory, RecommendationFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -54,7 +57,7 @@ def test_publish_issue_concurrent_issues_get_consecutive_numbers(
 
     def publish(index: int) -> int | None:
         by = get_user_model().objects.get(pk=editor.pk)
-        return services.publish_issue(Issue.objects.get(pk=issues[index].pk), by=by).number
+        return publish_issue(Issue.objects.get(pk=issues[index].pk), by=by).number
 
     numbers, errors = _race(publish, 4)
 
@@ -72,7 +75,7 @@ def test_withdraw_recommendation_double_click_one_wins(
     members = [get_user_model().objects.get(pk=contributor.pk) for _ in range(2)]
 
     def withdraw(index: int) -> str:
-        return services.withdraw_recommendation(copies[index], by=members[index]).status
+        return withdraw_recommendation(copies[index], by=members[index]).status
 
     results, errors = _race(withdraw, 2)
 

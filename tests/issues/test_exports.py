@@ -11,7 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from issues import exports, selectors, services
-from issues.models import Issue, Publication
+from issues.models import Issue
+from publications.models import Publication
 from tests.factories import PaperFactory, RecommendationFactory
 
 pytestmark = pytest.mark.django_db

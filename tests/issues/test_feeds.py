@@ -15,10 +15,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from issues import feeds, services
-from issues.enums import RecommendationStatus
-from issues.models import Issue, IssueEntry, Publication
+from issues import feeds
+from issues.models import Issue, IssueEntry
+from issues.services import create_issue, publish_issue, schedule_issue, schedule_recommendation
 from papers.models import Paper, Topic
+from publications.models import Publication
+from publications.services import grant_role
+from recommendations.enums import RecommendationStatus
 from tests.factories import PaperFactory, RecommendationFactory, TopicFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +46,7 @@ def _issue(
 ) -> Issue:
     """An issue of ``items`` (paper fields, or ``news_title``), each with its ``summary`` and
     optionally its ``topic``."""
-    issue = services.create_issue(publication, by=editor, title=title, intro_en=f"About {title}.")
+    issue = create_issue(publication, by=editor, title=title, intro_en=f"About {title}.")
     for item in items:
         summary = item.pop("summary")
         topic = item.pop("topic", None)
@@ -64,9 +67,9 @@ def _issue(
                 topic=topic,
                 status=RecommendationStatus.ACCEPTED,
             )
-        services.schedule_recommendation(recommendation, issue=issue, by=editor)
+        schedule_recommendation(recommendation, issue=issue, by=editor)
     if publish:
-        services.publish_issue(issue, by=editor)
+        publish_issue(issue, by=editor)
     return issue
 
 
@@ -104,7 +107,7 @@ def issues(publication: Publication, other_publication: Publication, editor: Any
         title="Scheduled issue",
         publish=False,
     )
-    services.schedule_issue(scheduled, by=editor, publish_at=timezone.now() + dt.timedelta(days=1))
+    schedule_issue(scheduled, by=editor, publish_at=timezone.now() + dt.timedelta(days=1))
     _issue(
         publication,
         editor,
@@ -113,7 +116,7 @@ def issues(publication: Publication, other_publication: Publication, editor: Any
         publish=False,
     )
     rl_editor = UserFactory(username="rl-editor")
-    services.grant_role(rl_editor, role="editor", publication=other_publication)
+    grant_role(rl_editor, role="editor", publication=other_publication)
     _issue(
         other_publication,
         rl_editor,
@@ -296,7 +299,7 @@ def topic_entries(
     )
     Issue.objects.filter(pk=older.pk).update(published_at=timezone.now() - dt.timedelta(days=7))
     rl_editor = UserFactory(username="rl-editor")
-    services.grant_role(rl_editor, role="editor", publication=other_publication)
+    grant_role(rl_editor, role="editor", publication=other_publication)
     newer = _issue(
         other_publication,
         rl_editor,
@@ -310,7 +313,7 @@ def topic_entries(
         title="Scheduled issue",
         publish=False,
     )
-    services.schedule_issue(scheduled, by=editor, publish_at=timezone.now() + dt.timedelta(days=1))
+    schedule_issue(scheduled, by=editor, publish_at=timezone.now() + dt.timedelta(days=1))
     _issue(
         publication,
         editor,

@@ -13,9 +13,14 @@ from django.test import Client
 from django.urls import reverse
 
 from contributors import services as member_services
-from issues import services, tasks
-from issues.enums import RecommendationStatus, Verdict
-from issues.models import Notification, Publication, Recommendation
+from issues.services import create_issue, publish_issue, schedule_recommendation
+from notifications import tasks
+from notifications.models import Notification
+from notifications.services import notify_reviewed
+from publications.models import Publication
+from recommendations.enums import RecommendationStatus, Verdict
+from recommendations.models import Recommendation
+from recommendations.services import accept_recommendation, review_recommendation
 from tests.factories import PaperFactory, RecommendationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +52,7 @@ def test_a_review_asking_for_changes_tells_the_submitter_with_the_comment(
     submitted: Recommendation, reviewer: Any, contributor: Any, after_commit: Run
 ) -> None:
     after_commit(
-        services.review_recommendation,
+        review_recommendation,
         submitted,
         by=reviewer,
         verdict=Verdict.REQUEST_CHANGES,
@@ -83,9 +88,7 @@ def test_each_verdict_has_its_own_message(
     subject: str,
     says: str,
 ) -> None:
-    after_commit(
-        services.review_recommendation, submitted, by=reviewer, verdict=verdict, comment=comment
-    )
+    after_commit(review_recommendation, submitted, by=reviewer, verdict=verdict, comment=comment)
 
     (message,) = mail.outbox
     assert message.subject == subject + "Sparse <b>attention</b>"
@@ -95,7 +98,7 @@ def test_each_verdict_has_its_own_message(
 def test_an_editors_acceptance_tells_the_submitter_once(
     submitted: Recommendation, editor: Any, after_commit: Run
 ) -> None:
-    after_commit(services.accept_recommendation, submitted, by=editor)
+    after_commit(accept_recommendation, submitted, by=editor)
     tasks.task_notify_accepted(submitted.pk)  # the task run again
 
     assert [m.subject for m in mail.outbox] == ["Accepted: Sparse <b>attention</b>"]
@@ -105,9 +108,7 @@ def test_an_editors_acceptance_tells_the_submitter_once(
 def test_a_review_task_run_twice_mails_once(
     submitted: Recommendation, reviewer: Any, after_commit: Run
 ) -> None:
-    review = after_commit(
-        services.review_recommendation, submitted, by=reviewer, verdict=Verdict.APPROVE
-    )
+    review = after_commit(review_recommendation, submitted, by=reviewer, verdict=Verdict.APPROVE)
     assert tasks.task_notify_reviewed(review.pk) is False
 
     assert len(mail.outbox) == 1
@@ -117,7 +118,7 @@ def test_publication_tells_each_contributor_once_listing_all_their_items(
     publication: Publication, editor: Any, contributor: Any, after_commit: Run
 ) -> None:
     other = UserFactory()
-    issue = services.create_issue(publication, by=editor, title="Week one")
+    issue = create_issue(publication, by=editor, title="Week one")
     for submitter, title in [(contributor, "Paper A"), (contributor, "Paper B"), (other, "C")]:
         recommendation = RecommendationFactory(
             publication=publication,
@@ -125,9 +126,9 @@ def test_publication_tells_each_contributor_once_listing_all_their_items(
             paper=PaperFactory(title=title),
             status=RecommendationStatus.ACCEPTED,
         )
-        services.schedule_recommendation(recommendation, issue=issue, by=editor)
+        schedule_recommendation(recommendation, issue=issue, by=editor)
 
-    after_commit(services.publish_issue, issue, by=editor)
+    after_commit(publish_issue, issue, by=editor)
     assert tasks.task_notify_published(issue.pk) == 0  # run again: nothing more
 
     by_member = {m.to[0]: m for m in mail.outbox}
@@ -145,7 +146,7 @@ def test_a_member_who_turned_notifications_off_gets_none(
     contributor.notify_by_email = False
     contributor.save(update_fields=["notify_by_email"])
 
-    after_commit(services.review_recommendation, submitted, by=reviewer, verdict=Verdict.APPROVE)
+    after_commit(review_recommendation, submitted, by=reviewer, verdict=Verdict.APPROVE)
 
     assert mail.outbox == []
     assert not Notification.objects.exists()
@@ -157,7 +158,7 @@ def test_a_member_without_an_address_gets_none(
     contributor.email = ""
     contributor.save(update_fields=["email"])
 
-    after_commit(services.review_recommendation, submitted, by=reviewer, verdict=Verdict.APPROVE)
+    after_commit(review_recommendation, submitted, by=reviewer, verdict=Verdict.APPROVE)
 
     assert mail.outbox == []
     assert not Notification.objects.exists()
@@ -166,16 +167,16 @@ def test_a_member_without_an_address_gets_none(
 def test_a_mail_that_fails_is_not_recorded_so_the_retry_sends_it(
     submitted: Recommendation, reviewer: Any, settings: Any, after_commit: Run
 ) -> None:
-    review = services.review_recommendation(submitted, by=reviewer, verdict=Verdict.APPROVE)
+    review = review_recommendation(submitted, by=reviewer, verdict=Verdict.APPROVE)
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
 
     with pytest.raises(OSError):  # noqa: PT011 (any connection error of the mail server)
-        services.notify_reviewed(review)
+        notify_reviewed(review)
     assert not Notification.objects.exists()
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert services.notify_reviewed(review) is True
+    assert notify_reviewed(review) is True
     assert len(mail.outbox) == 1
 
 

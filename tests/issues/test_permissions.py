@@ -8,10 +8,12 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from common.exceptions import NotAllowed
-from issues.enums import IssueStatus, RecommendationStatus, TeamRole
-from issues.models import Publication
-from issues.permissions import CAPABILITIES, REFUSALS, can, require
+from issues.enums import IssueStatus
 from papers.enums import MetadataSource
+from publications.enums import TeamRole
+from publications.models import Publication
+from publications.permissions import CAPABILITIES, REFUSALS, can, require
+from recommendations.enums import RecommendationStatus
 from tests.factories import (
     IssueEntryFactory,
     IssueFactory,
@@ -45,30 +47,32 @@ _I = IssueStatus
 
 #: capability -> {object (kind:state) -> the roles that hold it}
 MATRIX: dict[str, dict[str, frozenset[str]]] = {
-    "issues.submit_recommendation": {"publication": MEMBERS},
-    "issues.edit_recommendation": {
+    "recommendations.submit_recommendation": {"publication": MEMBERS},
+    "recommendations.edit_recommendation": {
         f"recommendation:{s}": SUBMITTER for s in (_R.DRAFT, _R.SUBMITTED, _R.PUBLISHED)
     },
-    "issues.withdraw_recommendation": {
+    "recommendations.withdraw_recommendation": {
         f"recommendation:{s}": SUBMITTER for s in (_R.DRAFT, _R.SUBMITTED, _R.PUBLISHED)
     },
-    "issues.view_recommendation": {
+    "recommendations.view_recommendation": {
         f"recommendation:{_R.DRAFT}": SUBMITTER | TEAM,
         f"recommendation:{_R.SUBMITTED}": SUBMITTER | TEAM,
         f"recommendation:{_R.REJECTED}": SUBMITTER | TEAM,
         f"recommendation:{_R.PUBLISHED}": ANYONE,
     },
-    "issues.view_reviews": {
+    "recommendations.view_reviews": {
         f"recommendation:{s}": SUBMITTER | TEAM for s in (_R.SUBMITTED, _R.PUBLISHED)
     },
-    "issues.view_review_queue": {"publication": TEAM},
-    "issues.review_recommendation": {
+    "recommendations.view_review_queue": {"publication": TEAM},
+    "recommendations.review_recommendation": {
         f"recommendation:{s}": TEAM for s in (_R.SUBMITTED, _R.PUBLISHED)
     },
-    "issues.accept_recommendation": {
+    "recommendations.accept_recommendation": {
         f"recommendation:{s}": EDITORS for s in (_R.SUBMITTED, _R.CHANGES_REQUESTED)
     },
-    "issues.schedule_recommendation": {f"issue:{s}": EDITORS for s in (_I.DRAFT, _I.PUBLISHED)},
+    "recommendations.schedule_recommendation": {
+        f"issue:{s}": EDITORS for s in (_I.DRAFT, _I.PUBLISHED)
+    },
     "issues.view_issue": {
         f"issue:{_I.DRAFT}": EDITORS,
         f"issue:{_I.SCHEDULED}": EDITORS,
@@ -79,16 +83,16 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "issues.schedule_issue": {f"issue:{s}": EDITORS for s in (_I.DRAFT, _I.SCHEDULED)},
     "issues.publish_issue": {f"issue:{s}": EDITORS for s in (_I.DRAFT, _I.SCHEDULED)},
     "issues.correct_issue": {f"issue:{_I.PUBLISHED}": EDITORS},
-    "issues.manage_topics": {"none": ANY_EDITOR},
+    "publications.manage_topics": {"none": ANY_EDITOR},
     # The paper is recommended by the contributor to the publication under test, unless said.
-    "issues.refetch_paper_metadata": {
+    "recommendations.refetch_paper_metadata": {
         "paper:ok": EDITORS,
         "paper:failed": EDITORS,
         "paper:manual": EDITORS,
         # No recommendation of it stands: no publication's editor holds it.
         "paper:failed+withdrawn": frozenset({"superuser"}),
     },
-    "issues.enter_paper_metadata": {
+    "recommendations.enter_paper_metadata": {
         # Never over a source's metadata, never while it is being fetched.
         "paper:ok": frozenset(),
         "paper:pending": frozenset(),
@@ -105,13 +109,13 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
         "paper:failed+drafted_elsewhere": frozenset({"other_editor", "superuser"}),
         "paper:manual+published_elsewhere": frozenset({"other_editor", "superuser"}),
     },
-    "issues.keep_paper_metadata": {
+    "recommendations.keep_paper_metadata": {
         "paper:manual": EDITORS,
         "paper:failed+withdrawn": frozenset({"superuser"}),
         "paper:manual+published_elsewhere": frozenset({"other_editor", "superuser"}),
     },
-    "issues.manage_team": {"none": frozenset({"superuser"})},
-    "issues.exceed_submission_quota": {"publication": EDITORS},
+    "publications.manage_team": {"none": frozenset({"superuser"})},
+    "recommendations.exceed_submission_quota": {"publication": EDITORS},
 }
 
 
@@ -211,11 +215,11 @@ def test_can_role_capability_state(
 @pytest.mark.parametrize(
     ("capability", "allowed"),
     [
-        ("issues.review_recommendation", False),
-        ("issues.accept_recommendation", False),
-        ("issues.edit_recommendation", True),
-        ("issues.view_reviews", True),
-        ("issues.schedule_recommendation", True),
+        ("recommendations.review_recommendation", False),
+        ("recommendations.accept_recommendation", False),
+        ("recommendations.edit_recommendation", True),
+        ("recommendations.view_reviews", True),
+        ("recommendations.schedule_recommendation", True),
     ],
 )
 def test_can_superuser_own_submission_is_not_reviewable_by_them(
@@ -231,9 +235,9 @@ def test_require_superuser_reviewing_own_submission_raises_not_allowed(
 ) -> None:
     recommendation = RecommendationFactory(publication=publication, submitter=admin_user)
     with pytest.raises(NotAllowed) as refused:
-        require(admin_user, "issues.review_recommendation", recommendation)
-    assert refused.value.capability == "issues.review_recommendation"
-    assert refused.value.message == REFUSALS["issues.review_recommendation"]
+        require(admin_user, "recommendations.review_recommendation", recommendation)
+    assert refused.value.capability == "recommendations.review_recommendation"
+    assert refused.value.message == REFUSALS["recommendations.review_recommendation"]
 
 
 @pytest.mark.parametrize("state", [IssueStatus.DRAFT, IssueStatus.PUBLISHED])

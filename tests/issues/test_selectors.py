@@ -12,9 +12,30 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from issues import selectors, services
-from issues.enums import IssueStatus, RecommendationStatus, TeamRole
-from issues.models import Issue, Publication, Recommendation
+from issues.enums import IssueStatus
+from issues.models import Issue
+from issues.selectors import (
+    issue_contents,
+    issue_contributors,
+    issues_for_editor,
+    latest_issue_per_publication,
+    published_issue,
+    published_issues,
+)
+from publications.enums import TeamRole
+from publications.models import Publication
+from recommendations import services
+from recommendations.enums import RecommendationStatus
+from recommendations.models import Recommendation
+from recommendations.places import with_places
+from recommendations.selectors import (
+    accepted_recommendations,
+    changes_since,
+    earlier_recommendations_of_paper,
+    recommendations_of,
+    review_queue,
+    visible_recommendations,
+)
 from tests.factories import (
     IssueEntryFactory,
     IssueFactory,
@@ -46,7 +67,7 @@ def test_review_queue_oldest_first_and_only_submitted(
     for status in (Rec.DRAFT, Rec.CHANGES_REQUESTED, Rec.ACCEPTED, Rec.REJECTED, Rec.WITHDRAWN):
         RecommendationFactory(publication=publication, status=status, submitted_at=_ago(5))
 
-    assert list(selectors.review_queue(reviewer)) == [oldest, middle, newest]
+    assert list(review_queue(reviewer)) == [oldest, middle, newest]
 
 
 def test_review_queue_never_contains_own_submission(
@@ -54,7 +75,7 @@ def test_review_queue_never_contains_own_submission(
 ) -> None:
     RecommendationFactory(publication=publication, submitter=reviewer)
     others = RecommendationFactory(publication=publication)
-    assert list(selectors.review_queue(reviewer)) == [others]
+    assert list(review_queue(reviewer)) == [others]
 
 
 def test_review_queue_only_reviewed_publications(
@@ -62,8 +83,8 @@ def test_review_queue_only_reviewed_publications(
 ) -> None:
     mine = RecommendationFactory(publication=publication)
     RecommendationFactory(publication=other_publication)
-    assert list(selectors.review_queue(reviewer)) == [mine]
-    assert list(selectors.review_queue(editor)) == [mine]
+    assert list(review_queue(reviewer)) == [mine]
+    assert list(review_queue(editor)) == [mine]
 
 
 def test_review_queue_superuser_sees_every_publication_but_not_own(
@@ -72,7 +93,7 @@ def test_review_queue_superuser_sees_every_publication_but_not_own(
     first = RecommendationFactory(publication=publication, submitted_at=_ago(2))
     second = RecommendationFactory(publication=other_publication, submitted_at=_ago(1))
     RecommendationFactory(publication=publication, submitter=admin_user)
-    assert list(selectors.review_queue(admin_user)) == [first, second]
+    assert list(review_queue(admin_user)) == [first, second]
 
 
 def test_review_queue_filters_by_publication_and_topic(
@@ -82,26 +103,24 @@ def test_review_queue_filters_by_publication_and_topic(
     off_topic = RecommendationFactory(publication=publication, topic=TopicFactory())
     elsewhere = RecommendationFactory(publication=other_publication, topic=topic)
 
-    assert list(selectors.review_queue(admin_user, topic=topic)) == [on_topic, elsewhere]
-    assert list(selectors.review_queue(admin_user, publication=publication)) == [
+    assert list(review_queue(admin_user, topic=topic)) == [on_topic, elsewhere]
+    assert list(review_queue(admin_user, publication=publication)) == [
         on_topic,
         off_topic,
     ]
-    assert list(selectors.review_queue(admin_user, publication=publication, topic=topic)) == [
-        on_topic
-    ]
+    assert list(review_queue(admin_user, publication=publication, topic=topic)) == [on_topic]
 
 
 def test_review_queue_member_without_team_role_is_empty(
     publication: Publication, contributor: Any
 ) -> None:
     RecommendationFactory(publication=publication)
-    assert list(selectors.review_queue(contributor)) == []
+    assert list(review_queue(contributor)) == []
 
 
 def test_review_queue_anonymous_is_empty(publication: Publication) -> None:
     RecommendationFactory(publication=publication)
-    assert list(selectors.review_queue(AnonymousUser())) == []
+    assert list(review_queue(AnonymousUser())) == []
 
 
 def test_review_queue_query_count_is_fixed(
@@ -116,7 +135,7 @@ def test_review_queue_query_count_is_fixed(
     with django_assert_num_queries(2):
         rows = [
             (r.publication.name, r.paper.title, r.topic.name_en, r.submitter.public_name)
-            for r in selectors.review_queue(reviewer)
+            for r in review_queue(reviewer)
         ]
     assert len(rows) == 5
 
@@ -186,7 +205,7 @@ def test_visible_recommendations_per_role(
     else:
         user = request.getfixturevalue(role)
     names = {rec.pk: name for name, rec in visibility_world.items()}
-    assert {names[rec.pk] for rec in selectors.visible_recommendations(user)} == visible
+    assert {names[rec.pk] for rec in visible_recommendations(user)} == visible
 
 
 def test_recommendations_of_own_newest_first(
@@ -195,8 +214,8 @@ def test_recommendations_of_own_newest_first(
     first = RecommendationFactory(publication=publication, submitter=contributor)
     second = RecommendationFactory(publication=publication, submitter=contributor, status="draft")
     RecommendationFactory(publication=publication, submitter=other_contributor)
-    assert list(selectors.recommendations_of(contributor)) == [second, first]
-    assert list(selectors.recommendations_of(AnonymousUser())) == []
+    assert list(recommendations_of(contributor)) == [second, first]
+    assert list(recommendations_of(AnonymousUser())) == []
 
 
 # ================================================================ accepted recommendations
@@ -213,7 +232,7 @@ def test_accepted_recommendations_oldest_decision_first_of_one_publication(
     for status in (Rec.SUBMITTED, Rec.SCHEDULED, Rec.PUBLISHED, Rec.REJECTED):
         RecommendationFactory(publication=publication, status=status, decided_at=_ago(4))
 
-    assert list(selectors.accepted_recommendations(publication)) == [earlier, later]
+    assert list(accepted_recommendations(publication)) == [earlier, later]
 
 
 # ================================================================ issues
@@ -228,9 +247,9 @@ def test_published_issues_newest_first_and_only_published(
     IssueFactory(publication=publication)
     IssueFactory(publication=publication, scheduled=True)
 
-    assert list(selectors.published_issues()) == [new, other, old]
-    assert list(selectors.published_issues(publication)) == [new, old]
-    assert list(selectors.published_issues(other_publication)) == [other]
+    assert list(published_issues()) == [new, other, old]
+    assert list(published_issues(publication)) == [new, old]
+    assert list(published_issues(other_publication)) == [other]
 
 
 def test_published_issue_by_slug_and_number(
@@ -238,8 +257,8 @@ def test_published_issue_by_slug_and_number(
 ) -> None:
     mine = IssueFactory(publication=publication, published=True, number=3)
     IssueFactory(publication=other_publication, published=True, number=3)
-    assert selectors.published_issue("pretraining-weekly", 3) == mine
-    assert selectors.published_issue("pretraining-weekly", 4) is None
+    assert published_issue("pretraining-weekly", 3) == mine
+    assert published_issue("pretraining-weekly", 4) is None
 
 
 def test_latest_issue_per_publication_in_two_queries(
@@ -253,7 +272,7 @@ def test_latest_issue_per_publication_in_two_queries(
     IssueFactory(publication=other_publication)
 
     with django_assert_num_queries(2):
-        result = selectors.latest_issue_per_publication()
+        result = latest_issue_per_publication()
 
     assert result == [(publication, latest), (other_publication, None)]
 
@@ -263,8 +282,8 @@ def test_issues_for_editor_all_for_editor_published_for_others(
 ) -> None:
     draft = IssueFactory(publication=publication)
     published = IssueFactory(publication=publication, published=True)
-    assert set(selectors.issues_for_editor(editor, publication)) == {draft, published}
-    assert list(selectors.issues_for_editor(reviewer, publication)) == [published]
+    assert set(issues_for_editor(editor, publication)) == {draft, published}
+    assert list(issues_for_editor(reviewer, publication)) == [published]
 
 
 # ================================================================ earlier recommendations
@@ -289,20 +308,18 @@ def test_earlier_recommendations_of_paper_with_issue_where_it_appeared(
     current = RecommendationFactory(publication=publication, paper=paper)
 
     editor.refresh_from_db()
-    # The editor's publications, then the recommendations with everything the warning shows.
-    with django_assert_num_queries(2):
-        earlier = list(
-            selectors.earlier_recommendations_of_paper(paper, user=editor, exclude=current)
-        )
+    # The editor's publications, the recommendations with everything the warning shows, then
+    # the issues that hold them (told by this app through ``recommendations.places``).
+    with django_assert_num_queries(3):
+        earlier = with_places(earlier_recommendations_of_paper(paper, user=editor, exclude=current))
         issues = [
-            (rec.submitter.username, rec.entry.issue.number if hasattr(rec, "entry") else None)
-            for rec in earlier
+            (rec.submitter.username, rec.place.number if rec.place else None) for rec in earlier
         ]
 
     assert earlier == [entry.recommendation, submitted, rejected]
     assert issues[0] == (entry.recommendation.submitter.username, 4)
     assert [number for _name, number in issues[1:]] == [None, None]
-    assert current in selectors.earlier_recommendations_of_paper(paper, user=editor)
+    assert current in earlier_recommendations_of_paper(paper, user=editor)
 
 
 @pytest.mark.parametrize(
@@ -356,7 +373,7 @@ def test_earlier_recommendations_of_paper_only_what_the_user_may_see(
         user = request.getfixturevalue(role)
     names = {rec.pk: name for name, rec in world.items()}
 
-    earlier = selectors.earlier_recommendations_of_paper(paper, user=user)
+    earlier = earlier_recommendations_of_paper(paper, user=user)
 
     assert {names[rec.pk] for rec in earlier} == told
 
@@ -384,7 +401,7 @@ def _issue_with_entries(publication: Publication, count: int, *, published: bool
 
 def _render(issue: Issue) -> int:
     """Build the issue's contents and touch everything a rendered entry shows."""
-    contents = selectors.issue_contents(issue)
+    contents = issue_contents(issue)
     for content in contents:
         _ = (content.contributor.public_name, content.topic and content.topic.name_en)
     return len(contents)
@@ -423,7 +440,7 @@ def test_issue_contents_published_shows_frozen_fields_in_order(publication: Publ
     first = IssueEntryFactory(issue=issue, position=1, shown_title="First")
     news = IssueEntryFactory(issue=issue, position=1, recommendation__news=True, shown_title="N")
 
-    contents = selectors.issue_contents(issue)
+    contents = issue_contents(issue)
 
     # Papers first, then news, as readers see them.
     assert [(c.entry, c.title, c.is_news) for c in contents] == [
@@ -432,7 +449,7 @@ def test_issue_contents_published_shows_frozen_fields_in_order(publication: Publ
         (news, "N", True),
     ]
     assert (contents[1].authors, contents[1].institutions) == (["B One", "B Two"], ["Inst B"])
-    assert selectors.issue_contributors(contents) == [
+    assert issue_contributors(contents) == [
         first.recommendation.submitter,
         second.recommendation.submitter,
         news.recommendation.submitter,
@@ -446,7 +463,7 @@ def test_issue_contents_draft_shows_live_paper(publication: Publication) -> None
     issue = IssueFactory(publication=publication)
     IssueEntryFactory(issue=issue, recommendation__paper=paper, shown_title="ignored")
 
-    [content] = selectors.issue_contents(issue)
+    [content] = issue_contents(issue)
 
     assert (content.title, content.title_zh, content.authors, content.code_url, content.url) == (
         "Live Title",
@@ -473,11 +490,11 @@ def test_changes_since_reads_the_edits_after_a_review_and_drops_what_came_back(d
     )
     history = list(recommendation.transitions.order_by("created_at", "id"))
 
-    assert selectors.changes_since(history, before_the_review) == [
+    assert changes_since(history, before_the_review) == [
         {
             "label": "Code",
             "old": "https://github.com/org/repo",
             "new": "https://example.com/payload",
         }
     ]
-    assert selectors.changes_since(history, timezone.now()) == []
+    assert changes_since(history, timezone.now()) == []

@@ -13,9 +13,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from issues.enums import RecommendationStatus
-from issues.models import Issue, Publication
+from issues.models import Issue
 from papers.models import Paper
+from publications.models import Publication
+from recommendations.enums import RecommendationStatus
 from tests.factories import IssueEntryFactory, IssueFactory, PaperFactory, RecommendationFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,11 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from issues.enums import IssueStatus, RecommendationStatus
-from issues.models import Issue, Publication
+from issues.enums import IssueStatus
+from issues.models import Issue
 from issues.tasks import task_publish_due_issues
+from publications.models import Publication
+from recommendations.enums import RecommendationStatus
 from tests.factories import IssueEntryFactory, IssueFactory
 
 pytestmark = pytest.mark.django_db

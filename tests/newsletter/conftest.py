@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from issues import services
-from issues.enums import RecommendationStatus
-from issues.models import Issue, Publication
+from issues.models import Issue
+from publications.models import Publication
+from recommendations.enums import RecommendationStatus
 from tests.factories import PaperFactory, RecommendationFactory
 from tests.servers.smtp import MailSink, smtp_server
 

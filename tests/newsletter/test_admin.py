@@ -11,10 +11,11 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core import mail
 from django.urls import reverse
 
-from issues.models import Issue, Publication
+from issues.models import Issue
 from newsletter import services
 from newsletter.enums import DeliveryStatus, SubscriberStatus
 from newsletter.models import Delivery
+from publications.models import Publication
 from tests.factories import SubscriberFactory
 
 pytestmark = pytest.mark.django_db

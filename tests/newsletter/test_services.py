@@ -16,10 +16,11 @@ from django.core import mail, signing
 from django.utils import timezone
 
 from common.exceptions import InvalidInput
-from issues.models import Issue, Publication
+from issues.models import Issue
 from newsletter import services, tasks
 from newsletter.enums import DeliveryStatus, SubscriberStatus
 from newsletter.models import Delivery, Subscriber
+from publications.models import Publication
 from tests.factories import PublicationFactory, SubscriberFactory
 
 pytestmark = pytest.mark.django_db

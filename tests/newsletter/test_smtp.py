@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
-from issues.models import Issue, Publication
+from issues.models import Issue
 from newsletter import services, tasks
 from newsletter.enums import DeliveryStatus
 from newsletter.models import Delivery
+from publications.models import Publication
 from tests.factories import SubscriberFactory
 from tests.servers.smtp import MailSink, free_port
 

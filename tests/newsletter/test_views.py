@@ -11,10 +11,10 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.throttling import SimpleRateThrottle
 
-from issues.models import Publication
 from newsletter import services
 from newsletter.enums import SubscriberStatus
 from newsletter.models import Subscriber
+from publications.models import Publication
 from tests.factories import SubscriberFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 
 from issues import services as issue_services
-from issues.enums import RecommendationStatus
 from newsletter import tasks
 from newsletter.enums import DeliveryStatus
 from newsletter.models import Delivery
+from recommendations.enums import RecommendationStatus
 from tests.factories import (
     MembershipFactory,
     PublicationFactory,

@@ -23,10 +23,11 @@ from rest_framework.test import APIClient
 
 from common.api.limits import DeferredJoinPaginator
 from issues import services
-from issues.enums import RecommendationStatus
-from issues.models import Issue, Publication
+from issues.models import Issue
 from papers import selectors
 from papers.models import Author, Authorship, Paper
+from publications.models import Publication
+from recommendations.enums import RecommendationStatus
 from tests.factories import PaperFactory, RecommendationFactory
 
 API = "/api/v1/papers/"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from issues import services as issue_services
 from papers.models import Paper
+from recommendations import services as issue_services
 from tests.factories import PublicationFactory, UserFactory
 from tests.servers.arxiv import ArxivStandIn, needs_recordings
 from tests.servers.workers import Workers, wait_for

@@ -9,11 +9,15 @@ import pytest
 from django.utils import timezone
 
 from contributors.services import get_api_token
-from issues.enums import IssueStatus, RecommendationStatus, TeamRole
-from issues.models import Issue, IssueEntry, Publication, Recommendation
+from issues.enums import IssueStatus
+from issues.models import Issue, IssueEntry
 from newsletter.models import Subscriber
 from papers.enums import MetadataStatus
 from papers.models import Paper, Topic
+from publications.enums import TeamRole
+from publications.models import Publication
+from recommendations.enums import RecommendationStatus
+from recommendations.models import Recommendation
 from tests.factories import (
     IssueEntryFactory,
     IssueFactory,

@@ -23,18 +23,11 @@ from django.http import HttpResponse
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
-from issues.models import (
-    Correction,
-    Issue,
-    IssueEntry,
-    Membership,
-    Publication,
-    Recommendation,
-    Review,
-    Transition,
-)
+from issues.models import Correction, Issue, IssueEntry
 from newsletter.models import Subscriber
 from papers.models import Author, Authorship, Institution, Paper, PaperInstitution, Topic
+from publications.models import Membership, Publication
+from recommendations.models import Recommendation, Review, Transition
 from tests.security.corpus import Bad
 
 #: The rows a refused request must leave exactly as they were.

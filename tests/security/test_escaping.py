@@ -40,14 +40,21 @@ from django.urls import reverse
 from markdown_it import MarkdownIt
 
 from contributors.services import update_profile
-from issues import services
-from issues.enums import RecommendationKind, TeamRole, Verdict
-from issues.models import Issue, Recommendation
+from issues.models import Issue
+from issues.services import assemble_issue, correct_issue, create_issue, publish_issue
 from papers.clients.aminer import AminerClient
 from papers.clients.arxiv import ArxivClient
 from papers.enums import MetadataSource, MetadataStatus
 from papers.models import Paper
 from papers.services import fetch_metadata
+from publications.enums import TeamRole
+from recommendations.enums import RecommendationKind, Verdict
+from recommendations.models import Recommendation
+from recommendations.services import (
+    accept_recommendation,
+    create_recommendation,
+    review_recommendation,
+)
 from tests.factories import (
     MembershipFactory,
     PublicationFactory,
@@ -209,7 +216,7 @@ def build_site(payload: str, on_commit: Callable[..., Any]) -> dict[str, Any]:
     SubscriberFactory(publication=publication, email="reader@example.org")
 
     def recommend(**fields: Any) -> Recommendation:
-        return services.create_recommendation(
+        return create_recommendation(
             by=contributor, publication=publication, summary=payload, **fields
         )
 
@@ -232,12 +239,10 @@ def build_site(payload: str, on_commit: Callable[..., Any]) -> dict[str, Any]:
     Paper.objects.filter(pk=papers[0].pk).update(metadata_source=MetadataSource.MANUAL)
 
     with on_commit(execute=True):
-        services.review_recommendation(
-            from_arxiv, by=reviewer, verdict=Verdict.APPROVE, comment=payload
-        )
+        review_recommendation(from_arxiv, by=reviewer, verdict=Verdict.APPROVE, comment=payload)
         for recommendation in (from_aminer, news):
-            services.accept_recommendation(recommendation, by=editor)
-        issue = services.create_issue(
+            accept_recommendation(recommendation, by=editor)
+        issue = create_issue(
             publication,
             by=editor,
             title=payload[:300],
@@ -245,22 +250,22 @@ def build_site(payload: str, on_commit: Callable[..., Any]) -> dict[str, Any]:
             intro_zh=payload,
             credits=payload[:1000],
         )
-        services.assemble_issue(issue, by=editor)
-        services.publish_issue(issue, by=editor)
+        assemble_issue(issue, by=editor)
+        publish_issue(issue, by=editor)
     with on_commit(execute=True):
         # The newsletter of the issue, sent by the worker's batch (eager here).
         from newsletter.services import send_newsletter_batch
 
         send_newsletter_batch(issue)
     entry = issue.entries.order_by("position").first()
-    services.correct_issue(
+    correct_issue(
         issue,
         by=editor,
         note=payload,
         entries={entry.pk: {"shown_summary": payload + " (corrected)"}},
     )
     # A draft issue for the builder, and a submission waiting in the review queue.
-    draft = services.create_issue(publication, by=editor, title=payload[:300], intro_en=payload)
+    draft = create_issue(publication, by=editor, title=payload[:300], intro_en=payload)
     return {
         "publication": publication,
         "topic": topic,
@@ -312,7 +317,7 @@ def _pages(site: dict[str, Any]) -> list[tuple[str, Any, str]]:
         (
             "metadata form",
             site["editor"],
-            reverse("issues:paper-enter-metadata", args=[site["papers"][0].pk]),
+            reverse("metadata:paper-enter-metadata", args=[site["papers"][0].pk]),
         ),
         ("export html", None, reverse("issues:issue-export", args=[*number, "html"])),
     ]

@@ -33,12 +33,13 @@ import pytest
 from celery.exceptions import Retry
 from django.utils import timezone
 
-from issues import services
-from issues.enums import RecommendationAction, RecommendationStatus
-from issues.models import Publication, Recommendation, Transition
 from papers import tasks
 from papers.enums import MetadataStatus
 from papers.models import Paper
+from publications.models import Publication
+from recommendations import services
+from recommendations.enums import RecommendationAction, RecommendationStatus
+from recommendations.models import Recommendation, Transition
 from tests.conftest import client_for
 from tests.servers.arxiv import ArxivStandIn, needs_recordings
 from tests.servers.workers import Workers, wait_for

@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from issues import services
-from issues.enums import RecommendationStatus, TeamRole
+from issues.services import create_issue, publish_issue, schedule_recommendation
+from publications.enums import TeamRole
+from publications.services import grant_role
+from recommendations.enums import RecommendationStatus
 from tests.factories import PublicationFactory, RecommendationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,13 +22,13 @@ pytestmark = pytest.mark.django_db
 def published_issue() -> Any:
     publication = PublicationFactory()
     editor = UserFactory()
-    services.grant_role(editor, role=TeamRole.EDITOR, publication=publication)
-    issue = services.create_issue(publication, by=editor, title="Headers")
+    grant_role(editor, role=TeamRole.EDITOR, publication=publication)
+    issue = create_issue(publication, by=editor, title="Headers")
     recommendation = RecommendationFactory(
         publication=publication, status=RecommendationStatus.ACCEPTED
     )
-    services.schedule_recommendation(recommendation, issue=issue, by=editor)
-    return services.publish_issue(issue, by=editor)
+    schedule_recommendation(recommendation, issue=issue, by=editor)
+    return publish_issue(issue, by=editor)
 
 
 def _policy(response: Any) -> dict[str, list[str]]:

@@ -25,13 +25,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
-from issues import exports, services
-from issues.enums import RecommendationStatus
-from issues.models import Issue, Publication, Recommendation
+from issues import exports
+from issues.models import Issue
+from issues.services import create_issue, publish_issue, schedule_recommendation
 from papers.clients.arxiv import ArxivClient
 from papers.enums import MetadataSource, MetadataStatus
 from papers.models import Paper
 from papers.services import fetch_metadata
+from publications.models import Publication
+from recommendations.enums import RecommendationStatus
+from recommendations.models import Recommendation
+from recommendations.services import accept_recommendation, enter_paper_metadata
 from tests.factories import PaperFactory, RecommendationFactory
 from tests.security.test_escaping import markup_problems, render_markdown
 
@@ -99,10 +103,10 @@ def rendered_problems(text: str) -> list[str]:
 
 
 def _publish(publication: Publication, editor: Any, recommendations: list[Any]) -> Issue:
-    issue = services.create_issue(publication, by=editor)
+    issue = create_issue(publication, by=editor)
     for recommendation in recommendations:
-        services.schedule_recommendation(recommendation, issue=issue, by=editor)
-    return services.publish_issue(issue, by=editor)
+        schedule_recommendation(recommendation, issue=issue, by=editor)
+    return publish_issue(issue, by=editor)
 
 
 def _export(issue: Issue, fmt: str) -> str:
@@ -202,7 +206,7 @@ def test_markdown_export_of_a_summary_link_that_runs_code_goes_nowhere(
     response = _api(contributor).post("/api/v1/recommendations/", body, format="json")
     assert response.status_code == 201, response.content
     recommendation = Recommendation.objects.get()
-    services.accept_recommendation(recommendation, by=editor)
+    accept_recommendation(recommendation, by=editor)
 
     text = _export(_publish(publication, editor, [recommendation]), "md")
 
@@ -332,9 +336,7 @@ def _fetched(title: str) -> Paper:
 def _entered_by_hand(title: str, member: Any) -> Paper:
     paper = PaperFactory(arxiv_id="2109.08133", title="", metadata_status=MetadataStatus.FAILED)
     RecommendationFactory(paper=paper, submitter=member)
-    services.enter_paper_metadata(
-        paper, by=member, title=title, authors=["Ada Lovelace"], year=2021
-    )
+    enter_paper_metadata(paper, by=member, title=title, authors=["Ada Lovelace"], year=2021)
     paper.refresh_from_db()
     assert (paper.metadata_source, paper.title) == (MetadataSource.MANUAL, title)
     return paper

@@ -19,10 +19,11 @@ from django.test import Client
 from django.urls import reverse
 
 from contributors.services import notifications_off_token
-from issues.models import Correction, Issue, IssueEntry, Recommendation, Review, Transition
+from issues.models import Correction, Issue, IssueEntry
 from newsletter.models import Subscriber
 from newsletter.services import confirmation_token, unsubscribe_token
 from papers.models import Author, Authorship, Institution, Paper, PaperInstitution
+from recommendations.models import Recommendation, Review, Transition
 from tests.factories.contributors import TEST_PASSWORD
 from tests.security import corpus
 from tests.security.conftest import World
@@ -326,7 +327,7 @@ def test_numbers_in_the_path(world: World) -> None:
         (editor, "post", "editor:issue-publish", 1),
         (editor, "post", "editor:entry-remove", 2),
         (editor, "get", "issues:issue-preview", 1),
-        (editor, "post", "issues:paper-refetch", 1),
+        (editor, "post", "metadata:paper-refetch", 1),
         (editor, "get", "papers:paper-detail", 1),
         (_as(None), "get", "issues:issue-detail", 0),
     ]
@@ -502,7 +503,7 @@ def test_manual_metadata_form(world: World) -> None:
         "manual metadata",
         _as(world.contributor),
         "post",
-        reverse("issues:paper-enter-metadata", args=[world.failed_paper.pk]),
+        reverse("metadata:paper-enter-metadata", args=[world.failed_paper.pk]),
         valid={
             "title": "A Paper Typed by Hand",
             "title_zh": "手工录入",
@@ -629,7 +630,7 @@ def test_issue_builder_buttons(world: World) -> None:
         "remove": reverse("editor:entry-remove", args=[pk, world.draft_entry.pk]),
         "unschedule": reverse("editor:issue-unschedule", args=[pk]),
         "publish": reverse("editor:issue-publish", args=[pk]),
-        "refetch": reverse("issues:paper-refetch", args=[world.failed_paper.pk]),
+        "refetch": reverse("metadata:paper-refetch", args=[world.failed_paper.pk]),
     }
     for name, url in buttons.items():
         run = run_corpus(

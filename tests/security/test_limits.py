@@ -22,9 +22,11 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
 from common.exceptions import QuotaExceeded
-from issues import services
-from issues.enums import RecommendationKind, RecommendationStatus, TeamRole
-from issues.models import Publication, Recommendation
+from publications.enums import TeamRole
+from publications.models import Publication
+from recommendations import services
+from recommendations.enums import RecommendationKind, RecommendationStatus
+from recommendations.models import Recommendation
 from tests.conftest import client_for
 from tests.factories import MembershipFactory, PublicationFactory, UserFactory
 from tests.issues.test_concurrency import _race
@@ -283,7 +285,7 @@ def test_quota_is_editable_in_the_admin(
     client: Client, publication: Publication, admin_user: Any
 ) -> None:
     client.force_login(admin_user)
-    url = reverse("admin:issues_publication_change", args=[publication.pk])
+    url = reverse("admin:publications_publication_change", args=[publication.pk])
     form = client.get(url).content.decode()
     assert 'name="weekly_submission_quota"' in form
 

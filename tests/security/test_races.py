@@ -26,17 +26,28 @@ from django.db import connection
 from django.utils import timezone
 
 from common.exceptions import Conflict, WorkflowError
-from issues import services
-from issues.enums import (
-    IssueAction,
-    IssueStatus,
-    RecommendationAction,
-    RecommendationStatus,
-    Verdict,
+from issues.enums import IssueAction, IssueStatus
+from issues.models import Issue, IssueEntry, IssueTransition
+from issues.services import (
+    assemble_issue,
+    publish_due_issues,
+    publish_issue,
+    schedule_issue,
+    schedule_recommendation,
+    unschedule_recommendation,
 )
-from issues.models import Issue, IssueEntry, Publication, Recommendation, Review, Transition
 from papers import services as paper_services
 from papers.models import Authorship, Paper
+from publications.models import Publication
+from recommendations.enums import RecommendationAction, RecommendationStatus, Verdict
+from recommendations.models import Recommendation, Review, Transition
+from recommendations.services import (
+    accept_recommendation,
+    create_recommendation,
+    edit_recommendation,
+    review_recommendation,
+    submit_recommendation,
+)
 from tests.conftest import client_for
 from tests.factories import (
     IssueEntryFactory,
@@ -177,7 +188,7 @@ def test_create_recommendation_double_click_makes_one_recommendation(
             PaperFactory(arxiv_id=identifier)
 
         def recommend(index: int, identifier: str = identifier) -> Recommendation:
-            return services.create_recommendation(
+            return create_recommendation(
                 by=_user(contributor.pk),
                 publication=publication,
                 identifier=identifier,
@@ -204,7 +215,7 @@ def test_submit_recommendation_double_click_one_transition(
             submitted_at=None,
         )
         copies = _copies(Recommendation, draft.pk)
-        double_click(services.submit_recommendation, copies, by=contributor)
+        double_click(submit_recommendation, copies, by=contributor)
         draft.refresh_from_db()
         assert draft.status == RecommendationStatus.SUBMITTED
         assert _transitions(draft, RecommendationAction.SUBMIT) == 1
@@ -229,9 +240,7 @@ def test_review_recommendation_double_click_one_review(
         recommendation = RecommendationFactory(publication=publication)
         copies = _copies(Recommendation, recommendation.pk)
 
-        double_click(
-            services.review_recommendation, copies, by=reviewer, verdict=verdict, comment="Seen."
-        )
+        double_click(review_recommendation, copies, by=reviewer, verdict=verdict, comment="Seen.")
         recommendation.refresh_from_db()
         assert recommendation.reviews.count() == 1
         assert recommendation.status == expected
@@ -254,7 +263,7 @@ def test_review_recommendation_two_reviewers_at_once_reach_two_approvals(
         copies = _copies(Recommendation, recommendation.pk, 2)
 
         def approve(index: int, copies: list[Recommendation] = copies) -> Review:
-            return services.review_recommendation(
+            return review_recommendation(
                 copies[index], by=_user(reviewers[index].pk), verdict=Verdict.APPROVE
             )
 
@@ -281,7 +290,7 @@ def test_edit_and_second_approval_at_once_never_accept_the_unseen_text(
         publication.memberships.create(user=user, role="reviewer")
     for attempt in range(2 * ROUNDS):
         recommendation = RecommendationFactory(publication=publication, summary="Approved text.")
-        services.review_recommendation(recommendation, by=first, verdict=Verdict.APPROVE)
+        review_recommendation(recommendation, by=first, verdict=Verdict.APPROVE)
         edit_copy, review_copy = _copies(Recommendation, recommendation.pk, 2)
         edit_first = attempt % 2 == 1
 
@@ -295,14 +304,12 @@ def test_edit_and_second_approval_at_once_never_accept_the_unseen_text(
             if index == 0:
                 if not edit_first:
                     time.sleep(0.05)
-                return services.edit_recommendation(
+                return edit_recommendation(
                     edit_copy, by=_user(submitter_pk), summary="Unseen text."
                 )
             if edit_first:
                 time.sleep(0.05)
-            return services.review_recommendation(
-                review_copy, by=_user(second.pk), verdict=Verdict.APPROVE
-            )
+            return review_recommendation(review_copy, by=_user(second.pk), verdict=Verdict.APPROVE)
 
         _results, errors = at_once(act, 2)
 
@@ -337,7 +344,7 @@ def test_accept_recommendation_double_click_one_transition_one_mail(
         mail.outbox.clear()
         recommendation = RecommendationFactory(publication=publication)
         copies = _copies(Recommendation, recommendation.pk)
-        double_click(services.accept_recommendation, copies, by=editor)
+        double_click(accept_recommendation, copies, by=editor)
         recommendation.refresh_from_db()
         assert recommendation.status == RecommendationStatus.ACCEPTED
         assert _transitions(recommendation, RecommendationAction.ACCEPT) == 1
@@ -353,7 +360,7 @@ def test_schedule_recommendation_double_click_one_entry(
             publication=publication, status=RecommendationStatus.ACCEPTED
         )
         copies = _copies(Recommendation, recommendation.pk)
-        double_click(services.schedule_recommendation, copies, by=editor, issue=issue)
+        double_click(schedule_recommendation, copies, by=editor, issue=issue)
         recommendation.refresh_from_db()
         assert recommendation.status == RecommendationStatus.SCHEDULED
         assert IssueEntry.objects.filter(recommendation=recommendation).count() == 1
@@ -369,7 +376,7 @@ def test_unschedule_recommendation_double_click_one_transition(
     for _ in range(ROUNDS):
         entry = IssueEntryFactory(issue=issue)
         copies = _copies(IssueEntry, entry.pk)
-        double_click(services.unschedule_recommendation, copies, by=editor)
+        double_click(unschedule_recommendation, copies, by=editor)
         recommendation = Recommendation.objects.get(pk=entry.recommendation_id)
         assert recommendation.status == RecommendationStatus.ACCEPTED
         assert not IssueEntry.objects.filter(pk=entry.pk).exists()
@@ -382,7 +389,7 @@ def test_schedule_issue_double_click_one_transition(publication: Publication, ed
         issue = IssueFactory(publication=publication)
         IssueEntryFactory(issue=issue)
         copies = _copies(Issue, issue.pk)
-        double_click(services.schedule_issue, copies, by=editor, publish_at=publish_at)
+        double_click(schedule_issue, copies, by=editor, publish_at=publish_at)
         issue.refresh_from_db()
         assert (issue.status, issue.publish_at) == (IssueStatus.SCHEDULED, publish_at)
         assert _transitions(issue, IssueAction.SCHEDULE) == 1
@@ -393,7 +400,7 @@ def test_publish_issue_double_click_one_number(publication: Publication, editor:
         issue = IssueFactory(publication=publication)
         entries = [IssueEntryFactory(issue=issue) for _ in range(3)]
         copies = _copies(Issue, issue.pk)
-        published = double_click(services.publish_issue, copies, by=editor)
+        published = double_click(publish_issue, copies, by=editor)
         issue.refresh_from_db()
         assert (issue.status, issue.number) == (IssueStatus.PUBLISHED, round_ + 1)
         assert published.number == issue.number
@@ -425,7 +432,7 @@ def test_publish_issue_eight_editors_at_once_continue_the_numbering(
 
     def publish(index: int) -> int:
         issue = Issue.objects.get(pk=drafts[index].pk)
-        return services.publish_issue(issue, by=_user(editors[index].pk)).number
+        return publish_issue(issue, by=_user(editors[index].pk)).number
 
     numbers, errors = at_once(publish, len(drafts))
 
@@ -447,12 +454,12 @@ def test_publish_due_issues_two_schedulers_publish_each_issue_once(
         publish_at=timezone.now() - dt.timedelta(minutes=1)
     )
 
-    results, errors = at_once(lambda _i: services.publish_due_issues(), 2)
+    results, errors = at_once(lambda _i: publish_due_issues(), 2)
 
     assert errors == []
     assert sorted(i.pk for batch in results for i in batch) == sorted(i.pk for i in due)
     assert sorted(Issue.objects.values_list("number", flat=True)) == [1, 2, 3, 4]
-    assert Transition.objects.filter(issue__isnull=False, action=IssueAction.PUBLISH).count() == 4
+    assert IssueTransition.objects.filter(action=IssueAction.PUBLISH).count() == 4
 
 
 def test_assemble_issue_two_editors_at_once_schedule_each_recommendation_once(
@@ -466,7 +473,7 @@ def test_assemble_issue_two_editors_at_once_schedule_each_recommendation_once(
 
     def assemble(index: int) -> list[IssueEntry]:
         issue = Issue.objects.get(pk=issues[index].pk)
-        return services.assemble_issue(issue, by=_user(editor.pk))
+        return assemble_issue(issue, by=_user(editor.pk))
 
     _results, errors = at_once(assemble, 2)
 

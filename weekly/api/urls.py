@@ -13,6 +13,7 @@ from common.api.errors import not_found
 from contributors.api import views as contributors
 from issues.api import views as issues
 from papers.api import views as papers
+from recommendations.api import views as recommendations
 
 app_name = "api"
 
@@ -61,42 +62,48 @@ urlpatterns = [
     ),
     path("papers/", issues.PaperListView.as_view(), name="paper-list"),
     path("papers/<int:pk>/", papers.PaperDetailView.as_view(), name="paper-detail"),
-    path("papers/<int:pk>/refetch/", issues.PaperRefetchView.as_view(), name="paper-refetch"),
-    path("papers/<int:pk>/metadata/", issues.PaperMetadataView.as_view(), name="paper-metadata"),
+    path(
+        "papers/<int:pk>/refetch/", recommendations.PaperRefetchView.as_view(), name="paper-refetch"
+    ),
+    path(
+        "papers/<int:pk>/metadata/",
+        recommendations.PaperMetadataView.as_view(),
+        name="paper-metadata",
+    ),
     path("topics/", papers.TopicListView.as_view(), name="topic-list"),
     path(
         "recommendations/",
-        issues.RecommendationListView.as_view(),
+        recommendations.RecommendationListView.as_view(),
         name="recommendation-list",
     ),
     path(
         "recommendations/queue/",
-        issues.ReviewQueueView.as_view(),
+        recommendations.ReviewQueueView.as_view(),
         name="recommendation-queue",
     ),
     path(
         "recommendations/<int:pk>/",
-        issues.RecommendationDetailView.as_view(),
+        recommendations.RecommendationDetailView.as_view(),
         name="recommendation-detail",
     ),
     path(
         "recommendations/<int:pk>/submit/",
-        issues.RecommendationSubmitView.as_view(),
+        recommendations.RecommendationSubmitView.as_view(),
         name="recommendation-submit",
     ),
     path(
         "recommendations/<int:pk>/withdraw/",
-        issues.RecommendationWithdrawView.as_view(),
+        recommendations.RecommendationWithdrawView.as_view(),
         name="recommendation-withdraw",
     ),
     path(
         "recommendations/<int:pk>/accept/",
-        issues.RecommendationAcceptView.as_view(),
+        recommendations.RecommendationAcceptView.as_view(),
         name="recommendation-accept",
     ),
     path(
         "recommendations/<int:pk>/reviews/",
-        issues.RecommendationReviewListView.as_view(),
+        recommendations.RecommendationReviewListView.as_view(),
         name="recommendation-reviews",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

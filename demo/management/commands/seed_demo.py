@@ -9,13 +9,16 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from demo import content
-from issues import services
-from issues.enums import RecommendationKind, TeamRole, Verdict
-from issues.models import Publication
+from issues.services import assemble_issue, create_issue, publish_issue
 from papers.enums import MetadataSource
 from papers.identifiers import parse_identifier
 from papers.models import Topic
 from papers.services import apply_paper_metadata, get_or_create_paper
+from publications.enums import TeamRole
+from publications.models import Publication
+from publications.services import create_publication, grant_role
+from recommendations.enums import RecommendationKind, Verdict
+from recommendations.services import create_recommendation, review_recommendation
 
 SLUG = "pretraining-weekly"
 
@@ -70,7 +73,7 @@ class Command(BaseCommand):
         return users
 
     def _publication(self, users: dict[str, Any]) -> Publication:
-        publication = services.create_publication(
+        publication = create_publication(
             slug=SLUG,
             name="Pretraining Weekly",
             name_zh="预训练周刊",
@@ -79,8 +82,8 @@ class Command(BaseCommand):
                 "Recommend a paper you have read and liked; the reviewers and editors do the rest."
             ),
         )
-        services.grant_role(users["editor"], role=TeamRole.EDITOR, publication=publication)
-        services.grant_role(users["reviewer"], role=TeamRole.REVIEWER, publication=publication)
+        grant_role(users["editor"], role=TeamRole.EDITOR, publication=publication)
+        grant_role(users["reviewer"], role=TeamRole.REVIEWER, publication=publication)
         return publication
 
     def _topics(self) -> dict[str, Topic]:
@@ -104,7 +107,7 @@ class Command(BaseCommand):
     ) -> Any:
         arxiv_id, topic, submitter, title_zh, summary = entry
         if arxiv_id is None:
-            return services.create_recommendation(
+            return create_recommendation(
                 by=users[submitter],
                 publication=publication,
                 kind=RecommendationKind.NEWS,
@@ -112,7 +115,7 @@ class Command(BaseCommand):
                 news_url=(news_links or {})[title_zh],
                 summary=summary,
             )
-        return services.create_recommendation(
+        return create_recommendation(
             by=users[submitter],
             publication=publication,
             identifier=arxiv_id,
@@ -125,17 +128,17 @@ class Command(BaseCommand):
         self, publication: Publication, spec: dict, users: dict[str, Any], topics: dict[str, Topic]
     ) -> None:
         editor, reviewer = users["editor"], users["reviewer"]
-        issue = services.create_issue(publication, by=editor, title=spec["title"])
+        issue = create_issue(publication, by=editor, title=spec["title"])
         recommendations = [
             self._recommend(publication, entry, users, topics, spec["news_links"])
             for entry in spec["entries"]
         ]
         for recommendation in recommendations:
-            services.review_recommendation(
+            review_recommendation(
                 recommendation, by=reviewer, verdict=Verdict.APPROVE, comment="写得清楚，通过。"
             )
-        services.assemble_issue(issue, by=editor)
-        services.publish_issue(issue, by=editor)
+        assemble_issue(issue, by=editor)
+        publish_issue(issue, by=editor)
 
     def _pending(
         self, publication: Publication, users: dict[str, Any], topics: dict[str, Topic]
@@ -144,13 +147,13 @@ class Command(BaseCommand):
         for *entry, fate in content.PENDING:
             recommendation = self._recommend(publication, entry, users, topics)
             if fate == "accepted":
-                services.review_recommendation(recommendation, by=reviewer, verdict=Verdict.APPROVE)
+                review_recommendation(recommendation, by=reviewer, verdict=Verdict.APPROVE)
             elif fate == "changes_requested":
-                services.review_recommendation(
+                review_recommendation(
                     recommendation,
                     by=reviewer,
                     verdict=Verdict.REQUEST_CHANGES,
                     comment="请补充这篇论文与规模定律那篇工作的区别，再提交一次。",
                 )
-        draft = services.create_issue(publication, by=editor)
-        services.assemble_issue(draft, by=editor)
+        draft = create_issue(publication, by=editor)
+        assemble_issue(draft, by=editor)

@@ -181,7 +181,7 @@ def test_session_post_without_csrf_token_is_refused_and_a_token_needs_none(
 ) -> None:
     """A page on another site cannot make a signed-in member's browser write through the API;
     a client with an API token sends no cookie, so it has no CSRF token to send."""
-    from issues.models import Recommendation
+    from recommendations.models import Recommendation
     from tests.factories import PublicationFactory
 
     PublicationFactory(slug="pretraining-weekly")

@@ -17,10 +17,13 @@ from django.test import Client
 
 from demo.load.generator import LoadSpec, generate_load_data
 from demo.load.words import SEARCH_WORDS
-from issues.enums import IssueStatus, RecommendationStatus, Section
-from issues.models import Issue, IssueEntry, Publication, Recommendation, Review, Transition
+from issues.enums import IssueStatus, Section
+from issues.models import Issue, IssueEntry
 from newsletter.models import Subscriber
 from papers.models import Paper
+from publications.models import Publication
+from recommendations.enums import RecommendationStatus
+from recommendations.models import Recommendation, Review, Transition
 
 pytestmark = pytest.mark.django_db
 

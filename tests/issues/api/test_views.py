@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from issues.enums import TeamRole
-from issues.models import Publication
-from issues.permissions import REFUSALS
 from papers.enums import MetadataSource, MetadataStatus
 from papers.models import MetadataEntry, Paper
+from publications.enums import TeamRole
+from publications.models import Publication
+from publications.permissions import REFUSALS
 from tests.conftest import client_for
 from tests.factories import (
     IssueEntryFactory,
@@ -73,7 +73,7 @@ def test_metadata_put_on_a_new_draft_paper_is_refused_and_after_withdrawal_too(
     response = api.put(url, FAKE, format="json")
 
     assert response.status_code == 403
-    assert response.json()["error"]["message"] == REFUSALS["issues.enter_paper_metadata"]
+    assert response.json()["error"]["message"] == REFUSALS["recommendations.enter_paper_metadata"]
     assert _stored(paper) == (MetadataStatus.FAILED, "", "", "", [])
     assert not MetadataEntry.objects.exists()
 
@@ -107,7 +107,7 @@ def test_metadata_put_by_an_editor_of_another_publication_is_refused(
     )
 
     assert response.status_code == 403
-    assert response.json()["error"]["message"] == REFUSALS["issues.enter_paper_metadata"]
+    assert response.json()["error"]["message"] == REFUSALS["recommendations.enter_paper_metadata"]
     assert _stored(paper) == before
     assert before[2] == "The Real Title"
     assert not MetadataEntry.objects.exists()
@@ -126,5 +126,5 @@ def test_refetch_by_an_editor_of_another_publication_is_refused(
     response = client_for(editor_of_a).post(f"/api/v1/papers/{paper.pk}/refetch/")
 
     assert response.status_code == 403
-    assert response.json()["error"]["message"] == REFUSALS["issues.refetch_paper_metadata"]
+    assert response.json()["error"]["message"] == REFUSALS["recommendations.refetch_paper_metadata"]
     assert _stored(paper) == before

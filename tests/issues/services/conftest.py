@@ -7,8 +7,11 @@ from typing import Any
 
 import pytest
 
-from issues.enums import IssueStatus, RecommendationAction, RecommendationStatus
-from issues.models import Issue, Publication, Recommendation
+from issues.enums import IssueStatus
+from issues.models import Issue
+from publications.models import Publication
+from recommendations.enums import RecommendationAction, RecommendationStatus
+from recommendations.models import Recommendation
 from tests.factories import IssueEntryFactory, IssueFactory, RecommendationFactory
 
 Rec = RecommendationStatus

@@ -10,10 +10,15 @@ import pytest
 from django.utils import timezone
 
 from common.exceptions import Conflict, InvalidInput, InvalidTransition, NotAllowed
-from issues import selectors, services
+from issues import services
 from issues.drafting import INVITATION_EN, INVITATION_ZH
-from issues.enums import IssueAction, IssueStatus, RecommendationStatus, Section, TeamRole
-from issues.models import Issue, IssueEntry, Publication, Recommendation, Transition
+from issues.enums import IssueAction, IssueStatus, Section
+from issues.models import Issue, IssueEntry, IssueTransition
+from publications.enums import TeamRole
+from publications.models import Publication
+from recommendations import selectors
+from recommendations.enums import RecommendationStatus
+from recommendations.models import Recommendation, Transition
 from tests.factories import (
     IssueEntryFactory,
     IssueFactory,
@@ -238,7 +243,7 @@ def test_schedule_recommendation_by_reviewer_is_not_allowed(team: Team) -> None:
     recommendation = team.recommendation(Rec.ACCEPTED)
     with pytest.raises(NotAllowed) as refused:
         services.schedule_recommendation(recommendation, issue=team.issue, by=team.reviewer)
-    assert refused.value.capability == "issues.schedule_recommendation"
+    assert refused.value.capability == "recommendations.schedule_recommendation"
     assert Recommendation.objects.get().status == Rec.ACCEPTED
 
 
@@ -412,4 +417,4 @@ def test_update_issue_stale_copy_after_publication_conflicts(team: Team) -> None
     with pytest.raises(Conflict):
         services.update_issue(stale, by=team.editor, title="Sneaky")
     assert Issue.objects.get().title == team.issue.title
-    assert Transition.objects.filter(issue=team.issue).count() == 1
+    assert IssueTransition.objects.filter(issue=team.issue).count() == 1

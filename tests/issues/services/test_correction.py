@@ -9,7 +9,8 @@ import pytest
 from common.exceptions import InvalidInput, NotAllowed
 from issues import selectors, services
 from issues.enums import IssueAction, IssueStatus
-from issues.models import Correction, Issue, Transition
+from issues.models import Correction, Issue
+from recommendations.models import Transition
 from tests.factories import IssueEntryFactory, IssueFactory
 from tests.issues.services.conftest import Team, _audit
 

@@ -12,8 +12,11 @@ from django.utils import timezone
 
 from common.exceptions import Conflict, InvalidInput, InvalidTransition, NotAllowed
 from issues import selectors, services
-from issues.enums import IssueAction, IssueStatus, TeamRole
-from issues.models import Issue, IssueEntry, Publication, Recommendation, Transition
+from issues.enums import IssueAction, IssueStatus
+from issues.models import Issue, IssueEntry, IssueTransition
+from publications.enums import TeamRole
+from publications.models import Publication
+from recommendations.models import Recommendation, Transition
 from tests.factories import (
     IssueEntryFactory,
     IssueFactory,
@@ -313,7 +316,7 @@ def test_publish_due_issues_publishes_due_scheduled_issues_once(team: Team) -> N
             "Published at its scheduled time",
         )
     ]
-    assert Transition.objects.filter(issue__isnull=True, action=Act.PUBLISH).count() == 1
+    assert Transition.objects.filter(action=Act.PUBLISH).count() == 1
 
 
 def test_publish_due_issues_leaves_unpublishable_issue_scheduled(
@@ -338,4 +341,4 @@ def test_publish_issue_stale_copy_conflicts_with_one_number(team: Team) -> None:
         services.publish_issue(stale, by=team.editor)
 
     assert list(Issue.objects.values_list("status", "number")) == [(IssueStatus.PUBLISHED, 1)]
-    assert Transition.objects.filter(issue=team.issue).count() == 1
+    assert IssueTransition.objects.filter(issue=team.issue).count() == 1

@@ -1,5 +1,5 @@
-"""Tests of issues.services.review: reviews, review rounds and their quorum, the rounds an edit
-starts, and acceptance."""
+"""Tests of recommendations.services.review: reviews, review rounds and their quorum, the rounds
+an edit starts, and acceptance."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from typing import Any
 import pytest
 
 from common.exceptions import Conflict, InvalidInput, InvalidTransition, NotAllowed
-from issues import services
-from issues.enums import RECOMMENDATION_TRANSITIONS, TeamRole, Verdict
-from issues.models import Publication, Recommendation, Review, Transition
+from publications.enums import TeamRole
+from publications.models import Publication
+from recommendations import services
+from recommendations.enums import RECOMMENDATION_TRANSITIONS, Verdict
+from recommendations.models import Recommendation, Review, Transition
 from tests.factories import MembershipFactory, RecommendationFactory, TopicFactory, UserFactory
 from tests.issues.services.conftest import Act, Rec, Team, _audit
 
@@ -87,7 +89,7 @@ def test_review_recommendation_without_capability_is_not_allowed(
     recommendation = team.recommendation(Rec.SUBMITTED)
     with pytest.raises(NotAllowed) as refused:
         services.review_recommendation(recommendation, by=users[who], verdict=Verdict.APPROVE)
-    assert refused.value.capability == "issues.review_recommendation"
+    assert refused.value.capability == "recommendations.review_recommendation"
     assert not Review.objects.exists()
 
 
@@ -364,7 +366,7 @@ def test_accept_recommendation_by_non_editor_is_not_allowed(
     recommendation = team.recommendation(Rec.SUBMITTED)
     with pytest.raises(NotAllowed) as refused:
         services.accept_recommendation(recommendation, by=request.getfixturevalue(who))
-    assert refused.value.capability == "issues.accept_recommendation"
+    assert refused.value.capability == "recommendations.accept_recommendation"
     assert Recommendation.objects.get().status == Rec.SUBMITTED
 
 

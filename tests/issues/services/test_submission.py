@@ -1,4 +1,4 @@
-"""Tests of issues.services.submission: creating, editing, submitting and withdrawing a
+"""Tests of recommendations.services.submission: creating, editing, submitting and withdrawing a
 recommendation, with the refusals of capability, input and stale copies."""
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from common.exceptions import Conflict, InvalidInput, NotAllowed
-from issues import services
-from issues.enums import RecommendationKind
-from issues.models import Publication, Recommendation, Transition
 from papers.enums import MetadataStatus
 from papers.models import Paper
+from publications.models import Publication
+from recommendations import services
+from recommendations.enums import RecommendationKind
+from recommendations.models import Recommendation, Transition
 from tests.factories import (
     IssueEntryFactory,
     IssueFactory,
@@ -207,7 +208,7 @@ def test_create_recommendation_without_active_account_is_not_allowed(
         services.create_recommendation(
             by=user, publication=publication, identifier="2109.08133", summary="S."
         )
-    assert refused.value.capability == "issues.submit_recommendation"
+    assert refused.value.capability == "recommendations.submit_recommendation"
     assert not Paper.objects.exists()
     assert not Recommendation.objects.exists()
 
@@ -366,15 +367,15 @@ def test_edit_recommendation_by_anyone_but_the_submitter_is_not_allowed(
         services.edit_recommendation(
             recommendation, by=request.getfixturevalue(who), summary="Hijacked."
         )
-    assert refused.value.capability == "issues.edit_recommendation"
+    assert refused.value.capability == "recommendations.edit_recommendation"
     assert Recommendation.objects.get().summary == recommendation.summary
 
 
 @pytest.mark.parametrize(
     ("service", "capability"),
     [
-        (services.submit_recommendation, "issues.edit_recommendation"),
-        (services.withdraw_recommendation, "issues.withdraw_recommendation"),
+        (services.submit_recommendation, "recommendations.edit_recommendation"),
+        (services.withdraw_recommendation, "recommendations.withdraw_recommendation"),
     ],
 )
 def test_submit_and_withdraw_by_another_member_are_not_allowed(

@@ -1,4 +1,4 @@
-"""Tests of issues.services.teams: publications and team roles."""
+"""Tests of publications.services: publications and team roles."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 
 from common.exceptions import InvalidInput, NotAllowed
-from issues import services
-from issues.enums import TeamRole
-from issues.models import Membership, Publication
-from issues.permissions import can
+from publications import services
+from publications.enums import TeamRole
+from publications.models import Membership, Publication
+from publications.permissions import can
 from tests.factories import RecommendationFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,20 +23,20 @@ def test_grant_role_by_admin_makes_reviewer_then_editor(
     publication: Publication, contributor: Any, admin_user: Any
 ) -> None:
     recommendation = RecommendationFactory(publication=publication)
-    assert not can(contributor, "issues.review_recommendation", recommendation)
+    assert not can(contributor, "recommendations.review_recommendation", recommendation)
 
     outcome = services.grant_role(
         contributor, role=TeamRole.REVIEWER, publication=publication, by=admin_user
     )
     assert outcome == "contributor is now reviewer of pretraining-weekly."
-    assert can(contributor, "issues.review_recommendation", recommendation)
-    assert not can(contributor, "issues.accept_recommendation", recommendation)
+    assert can(contributor, "recommendations.review_recommendation", recommendation)
+    assert not can(contributor, "recommendations.accept_recommendation", recommendation)
 
     services.grant_role(contributor, role=TeamRole.EDITOR, publication=publication, by=admin_user)
     assert list(Membership.objects.values_list("user", "publication", "role")) == [
         (contributor.pk, publication.pk, TeamRole.EDITOR)
     ]
-    assert can(contributor, "issues.accept_recommendation", recommendation)
+    assert can(contributor, "recommendations.accept_recommendation", recommendation)
 
 
 def test_grant_role_contributor_removes_team_role_and_reactivates(
@@ -68,7 +68,7 @@ def test_grant_role_by_non_admin_is_not_allowed(
             publication=publication,
             by=request.getfixturevalue(who),
         )
-    assert refused.value.capability == "issues.manage_team"
+    assert refused.value.capability == "publications.manage_team"
     assert not Membership.objects.filter(user=other_contributor).exists()
 
 

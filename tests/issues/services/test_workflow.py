@@ -10,16 +10,26 @@ from typing import Any
 import pytest
 
 from common.exceptions import InvalidTransition
-from issues import services
-from issues.enums import (
-    ISSUE_TRANSITIONS,
-    RECOMMENDATION_TRANSITIONS,
-    IssueAction,
-    IssueStatus,
-    RecommendationStatus,
-    Verdict,
+from issues.enums import ISSUE_TRANSITIONS, IssueAction, IssueStatus
+from issues.models import Correction, Issue, IssueEntry
+from issues.services import (
+    correct_issue,
+    publish_issue,
+    schedule_issue,
+    schedule_recommendation,
+    unschedule_issue,
+    unschedule_recommendation,
+    update_issue,
 )
-from issues.models import Correction, Issue, IssueEntry, Recommendation, Review, Transition
+from recommendations.enums import RECOMMENDATION_TRANSITIONS, RecommendationStatus, Verdict
+from recommendations.models import Recommendation, Review, Transition
+from recommendations.services import (
+    accept_recommendation,
+    edit_recommendation,
+    review_recommendation,
+    submit_recommendation,
+    withdraw_recommendation,
+)
 from tests.factories import IssueEntryFactory, IssueFactory
 from tests.issues.services.conftest import Act, Rec, Team, _audit, _issue_in
 
@@ -33,60 +43,60 @@ pytestmark = pytest.mark.django_db
 RECOMMENDATION_CALLS: dict[str, tuple[str, Callable[[Team, Recommendation], Any], Any]] = {
     Act.SUBMIT: (
         "contributor",
-        lambda t, r: services.submit_recommendation(r, by=t.contributor, note="Ready now."),
+        lambda t, r: submit_recommendation(r, by=t.contributor, note="Ready now."),
         "Ready now.",
     ),
     Act.EDIT: (
         "contributor",
-        lambda t, r: services.edit_recommendation(
+        lambda t, r: edit_recommendation(
             r, by=t.contributor, summary="A clearer summary of the paper."
         ),
         "Changed: summary",
     ),
     Act.WITHDRAW: (
         "contributor",
-        lambda t, r: services.withdraw_recommendation(r, by=t.contributor, note="Not ready."),
+        lambda t, r: withdraw_recommendation(r, by=t.contributor, note="Not ready."),
         "Not ready.",
     ),
     Act.APPROVE: (
         "reviewer",
-        lambda t, r: services.review_recommendation(
+        lambda t, r: review_recommendation(
             r, by=t.reviewer, verdict=Verdict.APPROVE, comment="Solid work."
         ),
         "Solid work.",
     ),
     Act.REQUEST_CHANGES: (
         "reviewer",
-        lambda t, r: services.review_recommendation(
+        lambda t, r: review_recommendation(
             r, by=t.reviewer, verdict=Verdict.REQUEST_CHANGES, comment="Name the datasets."
         ),
         "Name the datasets.",
     ),
     Act.REJECT: (
         "reviewer",
-        lambda t, r: services.review_recommendation(
+        lambda t, r: review_recommendation(
             r, by=t.reviewer, verdict=Verdict.REJECT, comment="Off topic."
         ),
         "Off topic.",
     ),
     Act.ACCEPT: (
         "editor",
-        lambda t, r: services.accept_recommendation(r, by=t.editor, note="Lead item."),
+        lambda t, r: accept_recommendation(r, by=t.editor, note="Lead item."),
         "Lead item.",
     ),
     Act.SCHEDULE: (
         "editor",
-        lambda t, r: services.schedule_recommendation(r, issue=t.issue, by=t.editor),
+        lambda t, r: schedule_recommendation(r, issue=t.issue, by=t.editor),
         lambda t: f"Into issue {t.issue.pk}",
     ),
     Act.UNSCHEDULE: (
         "editor",
-        lambda t, r: services.unschedule_recommendation(r.entry, by=t.editor),
+        lambda t, r: unschedule_recommendation(r.entry, by=t.editor),
         lambda t: f"Out of issue {t.issue.pk}",
     ),
     Act.PUBLISH: (
         "editor",
-        lambda t, r: services.publish_issue(t.issue, by=t.editor),
+        lambda t, r: publish_issue(t.issue, by=t.editor),
         "In issue #1",
     ),
 }
@@ -189,17 +199,17 @@ SCHEDULE_TIME = dt.datetime(2100, 1, 4, 8, 0, tzinfo=dt.UTC)
 # action -> (the service call by the editor, the audit note)
 ISSUE_CALLS: dict[str, tuple[Callable[[Team, Issue], Any], str]] = {
     IssueAction.EDIT: (
-        lambda t, i: services.update_issue(i, by=t.editor, title="Scaling and retrieval"),
+        lambda t, i: update_issue(i, by=t.editor, title="Scaling and retrieval"),
         "Changed: title",
     ),
     IssueAction.SCHEDULE: (
-        lambda t, i: services.schedule_issue(i, by=t.editor, publish_at=SCHEDULE_TIME),
+        lambda t, i: schedule_issue(i, by=t.editor, publish_at=SCHEDULE_TIME),
         f"For {SCHEDULE_TIME.isoformat()}",
     ),
-    IssueAction.UNSCHEDULE: (lambda t, i: services.unschedule_issue(i, by=t.editor), ""),
-    IssueAction.PUBLISH: (lambda t, i: services.publish_issue(i, by=t.editor), ""),
+    IssueAction.UNSCHEDULE: (lambda t, i: unschedule_issue(i, by=t.editor), ""),
+    IssueAction.PUBLISH: (lambda t, i: publish_issue(i, by=t.editor), ""),
     IssueAction.CORRECT: (
-        lambda t, i: services.correct_issue(
+        lambda t, i: correct_issue(
             i, by=t.editor, note="Fixed the title.", fields={"title": "Corrected title"}
         ),
         "Fixed the title.",
@@ -241,5 +251,5 @@ def test_publish_issue_already_published_news_only_is_invalid_transition(team: T
     issue = IssueFactory(publication=team.publication, published=True)
     IssueEntryFactory(issue=issue, recommendation__news=True)
     with pytest.raises(InvalidTransition) as refused:
-        services.publish_issue(issue, by=team.editor)
+        publish_issue(issue, by=team.editor)
     assert refused.value.code == "cannot_publish"

@@ -18,8 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from issues import services
-from issues.enums import IssueAction, IssueStatus, RecommendationStatus, TeamRole
-from issues.models import Correction, Issue, IssueEntry, Publication, Recommendation, Transition
+from issues.enums import IssueAction, IssueStatus
+from issues.models import Correction, Issue, IssueEntry, IssueTransition
+from publications.enums import TeamRole
+from publications.models import Publication
+from recommendations.enums import RecommendationStatus
+from recommendations.models import Recommendation, Transition
 from tests.factories import (
     IssueEntryFactory,
     IssueFactory,
@@ -207,7 +211,7 @@ def test_new_issue_button_creates_a_draft(as_editor: Client, publication: Public
     assert issue.number is None
     assert response.status_code == 302
     assert response["Location"] == reverse("editor:issue-builder", args=[issue.pk])
-    assert Transition.objects.filter(issue=issue, action=IssueAction.CREATE).exists()
+    assert IssueTransition.objects.filter(issue=issue, action=IssueAction.CREATE).exists()
 
 
 # --- the builder --------------------------------------------------------------------------------
@@ -231,7 +235,7 @@ def test_builder_saves_title_and_intros_and_the_preview_escapes_them(
     assert draft.intro_en == "This issue picks <b>two</b> papers."
     assert draft.intro_zh == "本期挑选了两篇论文。"
     assert draft.credits == "Alice, Bob"
-    assert Transition.objects.filter(issue=draft, action=IssueAction.EDIT).count() == 1
+    assert IssueTransition.objects.filter(issue=draft, action=IssueAction.EDIT).count() == 1
     preview = as_editor.get(reverse("issues:issue-preview", args=[draft.pk])).content.decode()
     assert "<script>alert(1)</script>" not in preview
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Week" in preview

@@ -1,5 +1,5 @@
-"""The metadata tools of the paper page: an editor's "fetch again" (``issues:paper-refetch``) and
-filling in the metadata by hand (``issues:paper-enter-metadata``), through the views and through
+"""The metadata tools of the paper page: an editor's "fetch again" (``metadata:paper-refetch``) and
+filling in the metadata by hand (``metadata:paper-enter-metadata``), through the views and through
 the services behind them."""
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from common.exceptions import InvalidInput, InvalidTransition, NotAllowed
-from issues import services
-from issues.models import Publication
-from issues.permissions import REFUSALS
 from papers import services as paper_services
 from papers.enums import MetadataSource, MetadataStatus
 from papers.models import MetadataEntry, Paper
+from publications.models import Publication
+from publications.permissions import REFUSALS
+from recommendations import services
 from tests.factories import IssueEntryFactory, PaperFactory, RecommendationFactory, UserFactory
 from tests.servers.arxiv import ArxivStandIn, needs_recordings
 
@@ -101,11 +101,11 @@ def failed_paper(publication: Publication, contributor: Any) -> Paper:
 
 
 def _refetch_url(paper: Paper) -> str:
-    return reverse("issues:paper-refetch", args=[paper.pk])
+    return reverse("metadata:paper-refetch", args=[paper.pk])
 
 
 def _enter_url(paper: Paper) -> str:
-    return reverse("issues:paper-enter-metadata", args=[paper.pk])
+    return reverse("metadata:paper-enter-metadata", args=[paper.pk])
 
 
 def _paper_url(paper: Paper) -> str:
@@ -263,8 +263,8 @@ def test_paper_refetch_by_non_editor_is_refused_with_a_message(
         response = client.post(_refetch_url(failed_paper))
 
     assert (response.status_code, response.url) == (302, _paper_url(failed_paper))
-    assert _messages(response) == [("error", REFUSALS["issues.refetch_paper_metadata"])]
-    assert REFUSALS["issues.refetch_paper_metadata"] == REFETCH_REFUSED
+    assert _messages(response) == [("error", REFUSALS["recommendations.refetch_paper_metadata"])]
+    assert REFUSALS["recommendations.refetch_paper_metadata"] == REFETCH_REFUSED
     assert callbacks == []
     assert _state(failed_paper) == before
     assert before["status"] == MetadataStatus.FAILED
@@ -293,7 +293,7 @@ def test_paper_refetch_get_is_not_allowed(client: Client, editor: Any, failed_pa
 
 def test_paper_refetch_unknown_paper_is_404(client: Client, editor: Any) -> None:
     client.force_login(editor)
-    assert client.post(reverse("issues:paper-refetch", args=[987654])).status_code == 404
+    assert client.post(reverse("metadata:paper-refetch", args=[987654])).status_code == 404
 
 
 # ================================================================ fetch again: the service
@@ -324,7 +324,7 @@ def test_refetch_paper_metadata_refused(
 
     assert (refused.value.message, refused.value.capability) == (
         REFETCH_REFUSED,
-        "issues.refetch_paper_metadata",
+        "recommendations.refetch_paper_metadata",
     )
     assert (callbacks, _state(failed_paper)) == ([], before)
 
@@ -391,7 +391,7 @@ def test_paper_enter_metadata_get_shows_the_form_prefilled(
     response = client.get(_enter_url(paper))
 
     assert response.status_code == 200
-    assert response.templates[0].name == "issues/paper_metadata_form.html"
+    assert response.templates[0].name == "recommendations/paper_metadata_form.html"
     assert response.context["form"].initial == {
         "title": "A partial title",
         "title_zh": "",
@@ -586,7 +586,7 @@ def test_paper_enter_metadata_anonymous_is_sent_to_login(
 
 def test_paper_enter_metadata_unknown_paper_is_404(client: Client, editor: Any) -> None:
     client.force_login(editor)
-    url = reverse("issues:paper-enter-metadata", args=[987654])
+    url = reverse("metadata:paper-enter-metadata", args=[987654])
     assert client.get(url).status_code == 404
     assert client.post(url, VALID_POST).status_code == 404
 
@@ -631,7 +631,7 @@ def test_paper_enter_metadata_invalid_input_rerenders_and_changes_nothing(
     response = client.post(_enter_url(failed_paper), {**VALID_POST, **changes})
 
     assert response.status_code == 200
-    assert response.templates[0].name == "issues/paper_metadata_form.html"
+    assert response.templates[0].name == "recommendations/paper_metadata_form.html"
     assert response.context["form"].errors == {field: [error]}
     assert _messages(response) == []
     assert _state(failed_paper) == before
@@ -707,9 +707,9 @@ def test_enter_paper_metadata_refused(
 
     assert (refused.value.message, refused.value.capability) == (
         ENTER_REFUSED,
-        "issues.enter_paper_metadata",
+        "recommendations.enter_paper_metadata",
     )
-    assert REFUSALS["issues.enter_paper_metadata"] == ENTER_REFUSED
+    assert REFUSALS["recommendations.enter_paper_metadata"] == ENTER_REFUSED
     assert _state(failed_paper) == before
 
 
@@ -916,7 +916,7 @@ def test_enter_paper_metadata_keep_is_not_offered_to_nor_taken_from_a_member(
     before = _state(failed_paper)
     with pytest.raises(NotAllowed) as refused:
         _enter(failed_paper, contributor, keep=True)
-    assert refused.value.message == REFUSALS["issues.keep_paper_metadata"]
+    assert refused.value.message == REFUSALS["recommendations.keep_paper_metadata"]
     assert _state(failed_paper) == before
 
     client.force_login(contributor)

@@ -18,12 +18,15 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from issues import services
-from issues.enums import RecommendationStatus, Verdict
-from issues.models import Issue, Publication
+from issues.models import Issue
+from issues.services import create_issue, publish_issue, schedule_issue, schedule_recommendation
 from papers.enums import MetadataSource, MetadataStatus
 from papers.models import Paper, Topic
 from papers.services import AuthorData, PaperMetadata, apply_paper_metadata
+from publications.models import Publication
+from publications.services import grant_role
+from recommendations.enums import RecommendationStatus, Verdict
+from recommendations.services import create_recommendation, review_recommendation
 from tests.factories import (
     PaperFactory,
     PublicationFactory,
@@ -62,14 +65,14 @@ def _publish(
 ) -> Issue:
     """An issue of ``publication`` made and published through the services. Each item gives a
     recommendation's fields (``paper``, ``summary``, ``submitter``, ``topic``, ``news_title``…)."""
-    issue = services.create_issue(publication, by=editor, **{"title": "An issue", **fields})
+    issue = create_issue(publication, by=editor, **{"title": "An issue", **fields})
     for item in items:
         values = {"status": RecommendationStatus.ACCEPTED, "decided_at": timezone.now(), **item}
         if "news_title" in values:
             values.setdefault("news", True)
         recommendation = RecommendationFactory(publication=publication, **values)
-        services.schedule_recommendation(recommendation, issue=issue, by=editor)
-    return services.publish_issue(issue, by=editor)
+        schedule_recommendation(recommendation, issue=issue, by=editor)
+    return publish_issue(issue, by=editor)
 
 
 def _get(client: Client, url: str, status: int = 200) -> str:
@@ -142,7 +145,7 @@ def unpublished(publication: Publication, editor: Any, ada: Any, retrieval: Topi
     """A scheduled issue with one paper recommended by ``ada``, and a submitted recommendation
     and a draft issue besides: none of it may show anywhere."""
     hidden = PaperFactory(title="Hidden Scheduled Paper", authors=["Secret Author"])
-    scheduled = services.create_issue(publication, by=editor, title="Scheduled issue")
+    scheduled = create_issue(publication, by=editor, title="Scheduled issue")
     recommendation = RecommendationFactory(
         publication=publication,
         paper=hidden,
@@ -152,8 +155,8 @@ def unpublished(publication: Publication, editor: Any, ada: Any, retrieval: Topi
         status=RecommendationStatus.ACCEPTED,
         decided_at=timezone.now(),
     )
-    services.schedule_recommendation(recommendation, issue=scheduled, by=editor)
-    services.schedule_issue(scheduled, by=editor, publish_at=timezone.now() + dt.timedelta(days=1))
+    schedule_recommendation(recommendation, issue=scheduled, by=editor)
+    schedule_issue(scheduled, by=editor, publish_at=timezone.now() + dt.timedelta(days=1))
     RecommendationFactory(
         publication=publication,
         paper=PaperFactory(title="Submitted Only Paper"),
@@ -161,7 +164,7 @@ def unpublished(publication: Publication, editor: Any, ada: Any, retrieval: Topi
         topic=retrieval,
         summary="Submitted summary",
     )
-    services.create_issue(publication, by=editor, title="Draft issue")
+    create_issue(publication, by=editor, title="Draft issue")
     return scheduled
 
 
@@ -374,7 +377,7 @@ def test_home_queries_do_not_grow_with_publications(
         client.get(reverse("issues:home"))
     for n in range(4):
         publication = PublicationFactory()
-        services.grant_role(editor, role="editor", publication=publication)
+        grant_role(editor, role="editor", publication=publication)
         _publish(publication, editor, [{"paper": PaperFactory(authors=[f"X{n}"])}])
     with django_assert_num_queries(HOME_QUERIES):
         client.get(reverse("issues:home"))
@@ -435,7 +438,7 @@ def test_topic_page_lists_published_papers_across_publications_newest_first(
     grace: Any,
 ) -> None:
     rl_editor = UserFactory(username="rl-editor")
-    services.grant_role(rl_editor, role="editor", publication=other_publication)
+    grant_role(rl_editor, role="editor", publication=other_publication)
     _publish(
         other_publication,
         rl_editor,
@@ -592,7 +595,7 @@ def test_paper_page_lists_every_public_recommendation(
         [{"paper": paper, "submitter": ada, "summary": "Ada *likes* it.", "title_zh": "共享论文"}],
     )
     rl_editor = UserFactory(username="rl-editor")
-    services.grant_role(rl_editor, role="editor", publication=other_publication)
+    grant_role(rl_editor, role="editor", publication=other_publication)
     _publish(
         other_publication,
         rl_editor,
@@ -729,7 +732,7 @@ def _published_issue(
     publication: Publication, *, contributor: Any, reviewer: Any, editor: Any
 ) -> tuple[Paper, Issue]:
     """Issue #1 of ``publication``, featuring one paper, made through the services."""
-    recommendation = services.create_recommendation(
+    recommendation = create_recommendation(
         by=contributor,
         publication=publication,
         identifier="arXiv:2109.08133v2",
@@ -740,10 +743,10 @@ def _published_issue(
         PaperMetadata(title="Phrase Retrieval Learns Passage Retrieval, Too", year=2021),
         source=MetadataSource.MANUAL,
     )
-    services.review_recommendation(recommendation, by=reviewer, verdict=Verdict.APPROVE)
-    issue = services.create_issue(publication, by=editor, title="Retrieval")
-    services.schedule_recommendation(recommendation, issue=issue, by=editor)
-    services.publish_issue(issue, by=editor)
+    review_recommendation(recommendation, by=reviewer, verdict=Verdict.APPROVE)
+    issue = create_issue(publication, by=editor, title="Retrieval")
+    schedule_recommendation(recommendation, issue=issue, by=editor)
+    publish_issue(issue, by=editor)
     return paper, issue
 
 
@@ -898,16 +901,16 @@ def test_paper_detail_lists_the_published_issue(
 def test_paper_detail_does_not_list_an_unpublished_issue(
     client: Client, publication: Publication, contributor: Any, reviewer: Any, editor: Any
 ) -> None:
-    recommendation = services.create_recommendation(
+    recommendation = create_recommendation(
         by=contributor, publication=publication, identifier="2109.08133", summary="Why it matters."
     )
     apply_paper_metadata(
         recommendation.paper, PaperMetadata(title="Draft only"), source=MetadataSource.MANUAL
     )
-    services.review_recommendation(recommendation, by=reviewer, verdict=Verdict.APPROVE)
-    issue = services.create_issue(publication, by=editor, title="Not yet")
-    services.schedule_recommendation(recommendation, issue=issue, by=editor)
-    services.schedule_issue(issue, by=editor, publish_at=timezone.now() + dt.timedelta(days=1))
+    review_recommendation(recommendation, by=reviewer, verdict=Verdict.APPROVE)
+    issue = create_issue(publication, by=editor, title="Not yet")
+    schedule_recommendation(recommendation, issue=issue, by=editor)
+    schedule_issue(issue, by=editor, publish_at=timezone.now() + dt.timedelta(days=1))
 
     page = _page(client, recommendation.paper)
     assert "Featured in" not in page
@@ -945,7 +948,7 @@ def test_paper_detail_fetch_again_button_by_role(
     if role != "anonymous":
         client.force_login(request.getfixturevalue(role))
     page = _page(client, paper)
-    form = f'<form method="post" action="{reverse("issues:paper-refetch", args=[paper.pk])}">'
+    form = f'<form method="post" action="{reverse("metadata:paper-refetch", args=[paper.pk])}">'
     assert (form in page, FETCH_AGAIN in page) == (sees_fetch_again, sees_fetch_again)
     assert (ENTER_BY_HAND in page) is sees_enter
     assert ("<h2>Metadata tools</h2>" in page) is (sees_fetch_again or sees_enter)
@@ -978,7 +981,7 @@ def test_paper_detail_enter_link_for_the_recommending_member(
         client.force_login(request.getfixturevalue(who))
     page = _page(client, paper)
 
-    link = f'<a href="{reverse("issues:paper-enter-metadata", args=[paper.pk])}">'
+    link = f'<a href="{reverse("metadata:paper-enter-metadata", args=[paper.pk])}">'
     assert (link in page, ENTER_BY_HAND in page) == (sees_enter, sees_enter)
     assert FETCH_AGAIN not in page  # only editors fetch again
 

@@ -15,10 +15,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from issues.enums import RecommendationKind, RecommendationStatus, TeamRole, Verdict
-from issues.models import Publication, Recommendation, Transition
 from papers.enums import MetadataStatus
 from papers.models import Paper, Topic
+from publications.enums import TeamRole
+from publications.models import Publication
+from recommendations.enums import RecommendationKind, RecommendationStatus, Verdict
+from recommendations.models import Recommendation, Transition
 from tests.factories import (
     IssueEntryFactory,
     IssueFactory,
@@ -497,7 +499,7 @@ def test_status_fragment_failed_shows_error_and_manual_entry_link(
     assert "hx-trigger" not in html
     assert "Fetching failed" in html
     assert "arXiv could not be reached." in html
-    assert f'href="{reverse("issues:paper-enter-metadata", args=[paper.pk])}"' in html
+    assert f'href="{reverse("metadata:paper-enter-metadata", args=[paper.pk])}"' in html
 
 
 # ================================================================ my submissions

@@ -15,9 +15,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from issues.enums import RecommendationStatus, TeamRole, Verdict
-from issues.models import Publication, Recommendation, Review, Transition
-from issues.permissions import REFUSALS
+from publications.enums import TeamRole
+from publications.models import Publication
+from publications.permissions import REFUSALS
+from recommendations.enums import RecommendationStatus, Verdict
+from recommendations.models import Recommendation, Review, Transition
 from tests.factories import (
     IssueEntryFactory,
     IssueFactory,
@@ -86,7 +88,7 @@ def test_pages_refuse_plain_members_with_a_readable_page(
     for url in (QUEUE, _review_url(recommendation)):
         response = client.get(url)
         assert response.status_code == 403
-        assert REFUSALS["issues.view_review_queue"] in response.content.decode()
+        assert REFUSALS["recommendations.view_review_queue"] in response.content.decode()
         assert "<h1>Not allowed</h1>" in response.content.decode()
     response = client.post(_review_url(recommendation), {"verdict": Verdict.APPROVE})
     assert response.status_code == 403
@@ -96,7 +98,7 @@ def test_pages_refuse_plain_members_with_a_readable_page(
 def test_accepted_list_is_for_editors_only(reviewer: Any) -> None:
     response = _client(reviewer).get(ACCEPTED)
     assert response.status_code == 403
-    assert REFUSALS["issues.schedule_recommendation"] in response.content.decode()
+    assert REFUSALS["recommendations.schedule_recommendation"] in response.content.decode()
 
 
 def test_review_page_of_another_publication_is_not_found(
@@ -471,7 +473,7 @@ def test_reviewing_ones_own_submission_is_refused(publication: Publication, revi
 
     response = client.post(_review_url(recommendation), {"verdict": Verdict.APPROVE})
     assert response.status_code == 403
-    assert REFUSALS["issues.review_recommendation"] in response.content.decode()
+    assert REFUSALS["recommendations.review_recommendation"] in response.content.decode()
     recommendation.refresh_from_db()
     assert recommendation.status == RecommendationStatus.SUBMITTED
     assert not Review.objects.exists()
@@ -672,7 +674,7 @@ def test_accept_by_a_reviewer_is_refused(publication: Publication, reviewer: Any
     response = _client(reviewer).post(_accept_url(recommendation))
 
     assert response.status_code == 403
-    assert REFUSALS["issues.accept_recommendation"] in response.content.decode()
+    assert REFUSALS["recommendations.accept_recommendation"] in response.content.decode()
     recommendation.refresh_from_db()
     assert recommendation.status == RecommendationStatus.SUBMITTED
     assert not Transition.objects.exists()

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CommonConfig(AppConfig):
+    """The shared kernel is installed for its template tags; it has no models."""
+
+    name = "common"
+    verbose_name = _("Common")

@@ -1,0 +1,138 @@
+"""The e-mails that tell members what became of their recommendations.
+
+Pure builders of messages, each in the ``language`` it is given; ``issues.services.notify_*``
+decide whom to tell, once, and in which language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from common.links import site_url
+from common.mail import header_text
+from contributors.services import notifications_off_token
+from issues.models import Issue
+from recommendations.enums import RecommendationStatus, Verdict
+from recommendations.models import Recommendation, Review
+
+
+def _message(
+    user: Any, *, subject: str, paragraphs: Sequence[str], items: Sequence[str] = (), link: str = ""
+) -> EmailMultiAlternatives:
+    off_url = site_url(
+        reverse("contributors:notifications-off", kwargs={"token": notifications_off_token(user)})
+    )
+    context = {
+        "member": user,
+        "paragraphs": paragraphs,
+        "items": items,
+        "link": link,
+        "off_url": off_url,
+    }
+    message = EmailMultiAlternatives(
+        subject=header_text(subject),
+        body=render_to_string("notifications/email/notification.txt", context),
+        to=[user.email],
+        headers={
+            "List-Unsubscribe": f"<{off_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    message.attach_alternative(
+        render_to_string("notifications/email/notification.html", context), "text/html"
+    )
+    return message
+
+
+def _link_of(recommendation: Recommendation) -> str:
+    if recommendation.paper_id:
+        return site_url(reverse("papers:paper-detail", args=[recommendation.paper_id]))
+    return recommendation.news_url
+
+
+def reviewed_message(review: Review, *, language: str | None = None) -> EmailMultiAlternatives:
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return _reviewed_message(review)
+
+
+def _reviewed_message(review: Review) -> EmailMultiAlternatives:
+    recommendation = review.recommendation
+    title = recommendation.display_title
+    publication = recommendation.publication.name_for(translation.get_language())
+    if review.verdict == Verdict.APPROVE:
+        subject = _("Approved: %(title)s") % {"title": title}
+        lead = _("A reviewer of %(publication)s approved your recommendation.")
+        if recommendation.status == RecommendationStatus.ACCEPTED:
+            lead += " " + _("It is accepted and will appear in a coming issue.")
+    elif review.verdict == Verdict.REQUEST_CHANGES:
+        subject = _("Changes requested: %(title)s") % {"title": title}
+        lead = _(
+            "A reviewer of %(publication)s asks for changes to your recommendation. Edit it and "
+            "submit it again."
+        )
+    else:
+        subject = _("Not accepted: %(title)s") % {"title": title}
+        lead = _("A reviewer of %(publication)s did not accept your recommendation.")
+    paragraphs = [lead % {"publication": publication}]
+    if review.comment:
+        paragraphs.append(_("The reviewer's comment:") + "\n" + review.comment)
+    return _message(
+        recommendation.submitter,
+        subject=subject,
+        paragraphs=paragraphs,
+        items=[title],
+        link=_link_of(recommendation),
+    )
+
+
+def accepted_message(
+    recommendation: Recommendation, *, language: str | None = None
+) -> EmailMultiAlternatives:
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return _accepted_message(recommendation)
+
+
+def _accepted_message(recommendation: Recommendation) -> EmailMultiAlternatives:
+    title = recommendation.display_title
+    return _message(
+        recommendation.submitter,
+        subject=_("Accepted: %(title)s") % {"title": title},
+        paragraphs=[
+            _(
+                "An editor of %(publication)s accepted your recommendation. It will appear in a "
+                "coming issue."
+            )
+            % {"publication": recommendation.publication.name_for(translation.get_language())}
+        ],
+        items=[title],
+        link=_link_of(recommendation),
+    )
+
+
+def published_message(
+    user: Any, issue: Issue, titles: Sequence[str], *, language: str | None = None
+) -> EmailMultiAlternatives:
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return _published_message(user, issue, titles)
+
+
+def _published_message(user: Any, issue: Issue, titles: Sequence[str]) -> EmailMultiAlternatives:
+    name = f"{issue.publication.name_for(translation.get_language())} #{issue.number}"
+    return _message(
+        user,
+        subject=_("Published in %(issue)s: your recommendations") % {"issue": name}
+        if len(titles) > 1
+        else _("Published in %(issue)s: %(title)s") % {"issue": name, "title": titles[0]},
+        paragraphs=[_("Thank you: what you recommended is in %(issue)s.") % {"issue": name}],
+        items=titles,
+        link=site_url(issue.get_absolute_url()),
+    )

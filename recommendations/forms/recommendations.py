@@ -1,0 +1,243 @@
+"""Forms of the contributor's recommendation pages: types and lengths only.
+
+What a summary may hold, whether a link is a web address, whether the paper may be recommended
+again: the services decide (``recommendations.services.create_recommendation`` and friends), so
+the site and the API refuse the same input with the same message. The one rule checked here as
+well is the identifier's form, with the parser's own message, so a typo is reported before
+anything else is looked at.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.urls import reverse_lazy
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from common.forms import PlainTextField
+from papers.identifiers import MAX_INPUT_LENGTH, InvalidIdentifier, parse_identifier
+from papers.models import Topic
+from papers.selectors import topics
+from publications import selectors as publication_selectors
+from publications.models import Publication
+from recommendations.enums import RecommendationStatus
+from recommendations.models import Recommendation
+
+#: As the API allows: the service refuses more than ``SUMMARY_MAX_LENGTH`` with its message.
+SUMMARY_INPUT_LENGTH = 20_000
+
+#: The buttons of the create forms (``name="action"``).
+ACTION_PREVIEW = "preview"
+ACTION_DRAFT = "draft"
+
+
+class PublicationChoiceField(forms.ModelChoiceField):
+    """A publication, chosen by its slug so ``?publication=<slug>`` can preselect it."""
+
+    def label_from_instance(self, obj: Publication) -> str:
+        return obj.name_for(get_language() or "en")
+
+    def to_python(self, value: Any) -> Any:
+        # No slug holds a NUL, and PostgreSQL refuses one in a query (a server error otherwise).
+        if isinstance(value, str) and "\x00" in value:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class TopicChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Topic) -> str:
+        return obj.name_for(get_language() or "en")
+
+
+def _summary_field() -> PlainTextField:
+    # Not required here: the service refuses an empty summary with the message the API gives.
+    return PlainTextField(
+        label=_("Summary"),
+        help_text=_(
+            "A paragraph on what it is about and why it matters. Markdown: *emphasis*, "
+            "**bold**, [links](https://…), lists."
+        ),
+        required=False,
+        max_length=SUMMARY_INPUT_LENGTH,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 8,
+                # The live preview (htmx posts the enclosing form, its CSRF token included).
+                "hx-post": reverse_lazy("recommendations:preview"),
+                "hx-trigger": "keyup changed delay:600ms, change",
+                "hx-target": "#summary-preview",
+                "hx-swap": "innerHTML",
+            }
+        ),
+    )
+
+
+def _topic_field() -> TopicChoiceField:
+    return TopicChoiceField(
+        label=_("Topic"),
+        queryset=topics(),
+        required=False,
+        empty_label=_("(none)"),
+        help_text=_("Issues group their papers by topic."),
+    )
+
+
+class _PublicationMixin(forms.Form):
+    """The publication field, hidden when the site hosts only one."""
+
+    publication = PublicationChoiceField(
+        label=_("Publication"),
+        queryset=publication_selectors.publications(),
+        to_field_name="slug",
+        empty_label=None,
+        required=False,  # see clean_publication
+    )
+
+    def _set_up_publication(self) -> None:
+        field = self.fields["publication"]
+        choices = list(field.queryset[:2])
+        if len(choices) == 1:
+            field.widget = forms.HiddenInput()
+            field.initial = choices[0].slug
+        self.single_publication = choices[0] if len(choices) == 1 else None
+        self.has_publications = bool(choices)
+
+    def clean_publication(self) -> Publication | None:
+        chosen = self.cleaned_data.get("publication")
+        if chosen is None and self.single_publication is not None:
+            return self.single_publication
+        if chosen is None:
+            raise forms.ValidationError(_("Choose a publication."), code="required")
+        return chosen
+
+
+class PaperRecommendationForm(_PublicationMixin):
+    """Recommend a paper: one identifier field for every form the parser accepts."""
+
+    identifier = PlainTextField(
+        label=_("Paper"),
+        max_length=MAX_INPUT_LENGTH,
+        help_text=_(
+            "An arXiv id or link (2109.08133, https://arxiv.org/abs/2109.08133), an arXiv DOI "
+            "(10.48550/arXiv.2109.08133) or an AMiner paper link."
+        ),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "spellcheck": "false",
+                # Who recommended it before, as soon as the member leaves the field.
+                "hx-get": reverse_lazy("recommendations:check"),
+                "hx-trigger": "change",
+                "hx-target": "#identifier-check",
+                "hx-swap": "innerHTML",
+                "hx-include": "[name='publication']",
+            }
+        ),
+    )
+    summary = _summary_field()
+    title_zh = PlainTextField(label=_("Chinese title"), max_length=500, required=False)
+    code_url = PlainTextField(
+        label=_("Code link"),
+        max_length=500,
+        required=False,
+        help_text=_("Where the paper's code can be downloaded, if anywhere."),
+        widget=forms.URLInput(attrs={"placeholder": "https://github.com/…"}),
+    )
+    topic = _topic_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._set_up_publication()
+
+    def clean_identifier(self) -> str:
+        identifier = self.cleaned_data["identifier"]
+        try:
+            parse_identifier(identifier)
+        except InvalidIdentifier as error:
+            raise forms.ValidationError(str(error), code="invalid_identifier") from None
+        return identifier
+
+    def service_values(self) -> dict[str, Any]:
+        """The keyword arguments of ``services.create_recommendation``."""
+        return {
+            name: self.cleaned_data[name]
+            for name in ("publication", "identifier", "summary", "title_zh", "code_url", "topic")
+        }
+
+
+class NewsRecommendationForm(_PublicationMixin):
+    """Share a research news item: a title, its link and a short summary."""
+
+    news_title = PlainTextField(label=_("Title"), max_length=300, required=False)
+    news_url = PlainTextField(
+        label=_("Link"),
+        max_length=500,
+        required=False,
+        widget=forms.URLInput(attrs={"placeholder": "https://…"}),
+    )
+    summary = _summary_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._set_up_publication()
+
+    def service_values(self) -> dict[str, Any]:
+        return {
+            name: self.cleaned_data[name]
+            for name in ("publication", "news_title", "news_url", "summary")
+        }
+
+
+class RecommendationEditForm(forms.Form):
+    """The submitter's own fields, while the recommendation is still open."""
+
+    news_title = PlainTextField(label=_("Title"), max_length=300, required=False)
+    news_url = PlainTextField(
+        label=_("Link"), max_length=500, required=False, widget=forms.URLInput()
+    )
+    summary = _summary_field()
+    title_zh = PlainTextField(label=_("Chinese title"), max_length=500, required=False)
+    code_url = PlainTextField(
+        label=_("Code link"), max_length=500, required=False, widget=forms.URLInput()
+    )
+    topic = _topic_field()
+
+    PAPER_FIELDS = ("summary", "title_zh", "code_url", "topic")
+    NEWS_FIELDS = ("news_title", "news_url", "summary")
+
+    def __init__(self, *args: Any, recommendation: Recommendation, **kwargs: Any) -> None:
+        keep = self.NEWS_FIELDS if recommendation.is_news else self.PAPER_FIELDS
+        kwargs.setdefault("initial", {name: getattr(recommendation, name) for name in keep})
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+
+    def service_values(self) -> dict[str, Any]:
+        """The keyword arguments of ``services.edit_recommendation``."""
+        return dict(self.cleaned_data)
+
+
+class StatusFilterForm(forms.Form):
+    """``?status=`` of the "my submissions" list; anything unknown shows every status."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("All")), *list(RecommendationStatus.choices)],
+        required=False,
+    )
+
+
+class NoteForm(forms.Form):
+    """The optional note of a withdrawal or a submission, kept in the history."""
+
+    note = PlainTextField(
+        label=_("Note (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
