@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from papers.models import Topic
 from publications.enums import TeamRole
 from publications.models import Publication
+from tests.admin_site import rl_draft, site  # noqa: F401 (registers the fixtures for every test)
 from tests.browser import chromium
 from tests.factories import (
     MembershipFactory,
@@ -20,6 +21,7 @@ from tests.factories import (
     TopicFactory,
     UserFactory,
 )
+from tests.workflow import team  # noqa: F401 (registers the fixture for every test)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

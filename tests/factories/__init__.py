@@ -2,14 +2,7 @@
 transition go through the service that performs it."""
 
 from tests.factories.contributors import TEST_PASSWORD, UserFactory
-from tests.factories.issues import (
-    IssueEntryFactory,
-    IssueFactory,
-    MembershipFactory,
-    PublicationFactory,
-    RecommendationFactory,
-    ReviewFactory,
-)
+from tests.factories.issues import IssueEntryFactory, IssueFactory
 from tests.factories.newsletter import SubscriberFactory
 from tests.factories.papers import (
     AuthorFactory,
@@ -17,6 +10,8 @@ from tests.factories.papers import (
     PaperFactory,
     TopicFactory,
 )
+from tests.factories.publications import MembershipFactory, PublicationFactory
+from tests.factories.recommendations import RecommendationFactory, ReviewFactory
 
 __all__ = [
     "TEST_PASSWORD",

@@ -1,5 +1,4 @@
-"""Factories of the editorial work. They build state directly, for setup; tests of transitions
-go through ``issues.services``."""
+"""Factories of issues and their entries."""
 
 from __future__ import annotations
 
@@ -11,66 +10,9 @@ from factory.django import DjangoModelFactory
 
 from issues.enums import IssueStatus, Section
 from issues.models import Issue, IssueEntry
-from publications.enums import TeamRole
-from publications.models import Membership, Publication
-from recommendations.enums import RecommendationKind, RecommendationStatus, Verdict
-from recommendations.models import Recommendation, Review
-from tests.factories.contributors import UserFactory
-from tests.factories.papers import PaperFactory
-
-
-class PublicationFactory(DjangoModelFactory):
-    class Meta:
-        model = Publication
-        django_get_or_create = ("slug",)
-
-    slug = factory.Sequence(lambda n: f"weekly-{n}")
-    name = factory.Sequence(lambda n: f"Weekly {n}")
-    name_zh = factory.Sequence(lambda n: f"周刊{n}")
-    approvals_required = 1
-
-
-class MembershipFactory(DjangoModelFactory):
-    class Meta:
-        model = Membership
-
-    publication = factory.SubFactory(PublicationFactory)
-    user = factory.SubFactory(UserFactory)
-    role = TeamRole.REVIEWER
-
-
-class RecommendationFactory(DjangoModelFactory):
-    """A submitted paper recommendation; the ``news`` trait makes it a news item."""
-
-    class Meta:
-        model = Recommendation
-
-    publication = factory.SubFactory(PublicationFactory)
-    kind = RecommendationKind.PAPER
-    paper = factory.SubFactory(PaperFactory)
-    summary = factory.Sequence(lambda n: f"Summary {n}: what the paper does and why it matters.")
-    submitter = factory.SubFactory(UserFactory)
-    status = RecommendationStatus.SUBMITTED
-    submitted_at = factory.LazyFunction(timezone.now)
-
-    class Params:
-        news = factory.Trait(
-            kind=RecommendationKind.NEWS,
-            paper=None,
-            news_title=factory.Sequence(lambda n: f"Research news {n}"),
-            news_url=factory.Sequence(lambda n: f"https://news.example.org/items/{n}"),
-        )
-
-
-class ReviewFactory(DjangoModelFactory):
-    class Meta:
-        model = Review
-
-    recommendation = factory.SubFactory(RecommendationFactory)
-    reviewer = factory.SubFactory(UserFactory)
-    verdict = Verdict.APPROVE
-    comment = ""
-    round = factory.LazyAttribute(lambda review: review.recommendation.review_round)
+from recommendations.enums import RecommendationStatus
+from tests.factories.publications import PublicationFactory
+from tests.factories.recommendations import RecommendationFactory
 
 
 class IssueFactory(DjangoModelFactory):

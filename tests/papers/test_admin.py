@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from papers.enums import MetadataSource, MetadataStatus
 from papers.models import Paper
+from tests.admin_site import _form_data, _url
 from tests.factories import PaperFactory
 
 
@@ -55,3 +56,23 @@ def test_fetch_again_action_leaves_kept_and_unaskable_papers_alone_and_says_so(
     ]
     assert Paper.objects.get(pk=kept.pk).title == "Kept by an editor"
     assert Paper.objects.get(pk=doi_only.pk).metadata_status == MetadataStatus.FAILED
+
+
+def test_paper_admin_metadata_status_is_read_only(admin_client: Any, site: Any) -> None:
+    paper = site.featured.paper
+    url = _url(Paper, "change", paper.pk)
+    response = admin_client.get(url)
+    html = response.content.decode()
+    for name in ("metadata_status", "metadata_attempts", "metadata_error", "metadata_fetched_at"):
+        assert f'name="{name}"' not in html
+    assert 'name="metadata_source"' in html
+    data = _form_data(response)
+    data.update(doi="10.48550/ARXIV.2109.08133", metadata_status=MetadataStatus.FAILED)
+    response = admin_client.post(url, data)
+    assert response.status_code == 302
+    paper.refresh_from_db()
+    assert (paper.doi, paper.metadata_status) == ("10.48550/arxiv.2109.08133", MetadataStatus.OK)
+    assert list(paper.authorships.values_list("author__name", flat=True)) == [
+        "Jinhyuk Lee",
+        "Danqi Chen",
+    ]

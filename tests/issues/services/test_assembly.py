@@ -28,7 +28,7 @@ from tests.factories import (
     TopicFactory,
     UserFactory,
 )
-from tests.issues.services.conftest import Act, Rec, Team, _audit
+from tests.workflow import Act, Rec, Team, audit
 
 pytestmark = pytest.mark.django_db
 
@@ -291,7 +291,7 @@ def test_unschedule_recommendation_removes_entry_and_keeps_other_positions(team:
         (entries[0].pk, 1),
         (entries[2].pk, 3),
     ]
-    assert _audit(recommendation) == [
+    assert audit(recommendation) == [
         (team.editor, Act.UNSCHEDULE, Rec.SCHEDULED, Rec.ACCEPTED, "Later.")
     ]
     assert recommendation in selectors.accepted_recommendations(team.publication)
@@ -323,7 +323,7 @@ def test_reorder_issue_entries_sets_positions_per_section(team: Team) -> None:
         (Section.PAPERS, a.pk, 2),
         (Section.PAPERS, b.pk, 3),
     ]
-    assert _audit(team.issue) == [
+    assert audit(team.issue) == [
         (team.editor, IssueAction.EDIT, IssueStatus.DRAFT, IssueStatus.DRAFT, "Reordered entries")
     ]
 
@@ -362,7 +362,7 @@ def test_create_issue_is_a_numberless_draft(team: Team) -> None:
         "Scaling",
         team.editor,
     )
-    assert _audit(issue) == [(team.editor, IssueAction.CREATE, "", IssueStatus.DRAFT, "")]
+    assert audit(issue) == [(team.editor, IssueAction.CREATE, "", IssueStatus.DRAFT, "")]
 
 
 @pytest.mark.parametrize("who", ["reviewer", "contributor", "other_publication_editor"])
@@ -404,7 +404,7 @@ def test_update_issue_changes_fields(team: Team) -> None:
     )
     team.issue.refresh_from_db()
     assert (team.issue.intro_zh, team.issue.credits) == ("本期精选 2 篇论文。", "张三 李四")
-    assert _audit(team.issue)[0][4] == "Changed: credits, intro_zh"
+    assert audit(team.issue)[0][4] == "Changed: credits, intro_zh"
 
 
 # ================================================================ races: stale objects

@@ -12,7 +12,7 @@ from issues.enums import IssueAction, IssueStatus
 from issues.models import Correction, Issue
 from recommendations.models import Transition
 from tests.factories import IssueEntryFactory, IssueFactory
-from tests.issues.services.conftest import Team, _audit
+from tests.workflow import Team, audit
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def test_correct_issue_records_correction_and_changes_shown_fields(team: Team) -
     entry.refresh_from_db()
     assert (issue.title, issue.status) == ("New headline", IssueStatus.PUBLISHED)
     assert (entry.shown_summary, entry.shown_code_url) == ("Typo.", "https://github.com/o/r")
-    assert _audit(issue) == [
+    assert audit(issue) == [
         (
             team.editor,
             IssueAction.CORRECT,

@@ -24,7 +24,7 @@ from tests.factories import (
     PaperFactory,
     UserFactory,
 )
-from tests.issues.services.conftest import Act, Rec, Team, _audit, _issue_in
+from tests.workflow import Act, Rec, Team, audit, issue_in
 
 pytestmark = pytest.mark.django_db
 
@@ -78,14 +78,14 @@ def test_schedule_issue_without_entries_is_refused(team: Team) -> None:
 
 
 def test_unschedule_issue_clears_publish_at(team: Team) -> None:
-    issue = _issue_in(team, IssueStatus.SCHEDULED)
+    issue = issue_in(team, IssueStatus.SCHEDULED)
     services.unschedule_issue(issue, by=team.editor)
     issue.refresh_from_db()
     assert (issue.status, issue.publish_at) == (IssueStatus.DRAFT, None)
 
 
 def test_unschedule_issue_by_reviewer_is_not_allowed(team: Team) -> None:
-    issue = _issue_in(team, IssueStatus.SCHEDULED)
+    issue = issue_in(team, IssueStatus.SCHEDULED)
     with pytest.raises(NotAllowed) as refused:
         services.unschedule_issue(issue, by=team.reviewer)
     assert refused.value.capability == "issues.schedule_issue"
@@ -150,14 +150,14 @@ def test_publish_issue_freezes_entries_and_publishes_recommendations(team: Team)
     )
     assert set(Recommendation.objects.values_list("status", flat=True)) == {Rec.PUBLISHED}
     for recommendation in (rec, news):
-        assert _audit(recommendation)[-1] == (
+        assert audit(recommendation)[-1] == (
             team.editor,
             Act.PUBLISH,
             Rec.SCHEDULED,
             Rec.PUBLISHED,
             "In issue #1",
         )
-    assert _audit(team.issue)[-1] == (
+    assert audit(team.issue)[-1] == (
         team.editor,
         IssueAction.PUBLISH,
         IssueStatus.DRAFT,
@@ -287,9 +287,9 @@ def test_publish_issue_by_superuser_is_allowed(team: Team, admin_user: Any) -> N
 
 
 def test_publish_due_issues_publishes_due_scheduled_issues_once(team: Team) -> None:
-    due = _issue_in(team, IssueStatus.SCHEDULED)
-    later = _issue_in(team, IssueStatus.SCHEDULED)
-    draft = _issue_in(team, IssueStatus.DRAFT)
+    due = issue_in(team, IssueStatus.SCHEDULED)
+    later = issue_in(team, IssueStatus.SCHEDULED)
+    draft = issue_in(team, IssueStatus.DRAFT)
     Issue.objects.filter(pk=due.pk).update(publish_at=timezone.now() + dt.timedelta(hours=1))
     Issue.objects.filter(pk=later.pk).update(publish_at=timezone.now() + dt.timedelta(hours=3))
     now = timezone.now() + dt.timedelta(hours=2)
@@ -307,7 +307,7 @@ def test_publish_due_issues_publishes_due_scheduled_issues_once(team: Team) -> N
         draft.pk: IssueStatus.DRAFT,
     }
     assert Issue.objects.get(pk=due.pk).number == 1
-    assert _audit(due) == [
+    assert audit(due) == [
         (
             None,
             IssueAction.PUBLISH,

@@ -1,5 +1,6 @@
-"""Tests of the two transition tables (issues.enums) through issues.services: every allowed
-transition through its service, with its audit row and side effects; every refused one."""
+"""Tests of the two transition tables (recommendations.enums, issues.enums) through the services:
+every allowed transition through its service, with its audit row and side effects; every refused
+one."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ from recommendations.services import (
     withdraw_recommendation,
 )
 from tests.factories import IssueEntryFactory, IssueFactory
-from tests.issues.services.conftest import Act, Rec, Team, _audit, _issue_in
+from tests.workflow import Act, Rec, Team, audit, issue_in
 
 pytestmark = pytest.mark.django_db
 
@@ -162,7 +163,7 @@ def test_recommendation_transition_allowed_moves_and_records(
     assert recommendation.status == to_state
     expected_note = note(team) if callable(note) else note
     expected_note = _NOTES_FROM.get((action, from_state), expected_note)
-    assert _audit(recommendation) == [
+    assert audit(recommendation) == [
         (getattr(team, role), action, from_state, to_state, expected_note)
     ]
 
@@ -221,19 +222,19 @@ ISSUE_CALLS: dict[str, tuple[Callable[[Team, Issue], Any], str]] = {
 def test_issue_transition_allowed_moves_and_records(
     team: Team, action: str, from_state: str
 ) -> None:
-    issue = _issue_in(team, from_state)
+    issue = issue_in(team, from_state)
     call, note = ISSUE_CALLS[action]
     call(team, issue)
 
     to_state = ISSUE_TRANSITIONS[action][1] or from_state
     issue.refresh_from_db()
     assert issue.status == to_state
-    assert _audit(issue) == [(team.editor, action, from_state, to_state, note)]
+    assert audit(issue) == [(team.editor, action, from_state, to_state, note)]
 
 
 @pytest.mark.parametrize(("action", "state"), _refused(ISSUE_TRANSITIONS, list(IssueStatus.values)))
 def test_issue_transition_refused_changes_nothing(team: Team, action: str, state: str) -> None:
-    issue = _issue_in(team, state)
+    issue = issue_in(team, state)
     before = Issue.objects.filter(pk=issue.pk).values().get()
     call, _note = ISSUE_CALLS[action]
 

@@ -1,4 +1,5 @@
-"""Tests for issues.permissions: one matrix of role × capability × object state → allowed."""
+"""Tests for the capabilities registered with publications.permissions: one matrix of role ×
+capability × object state → allowed."""
 
 from __future__ import annotations
 

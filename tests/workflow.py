@@ -1,4 +1,7 @@
-"""The team the tests of issues.services work with, and the helpers they share."""
+"""The team the tests of the editorial services work with, and the helpers they share.
+
+The ``team`` fixture is registered for the whole suite by ``tests/conftest.py``.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ Rec = RecommendationStatus
 Act = RecommendationAction
 
 
-def _audit(subject: Recommendation | Issue) -> list[tuple[Any, str, str, str, str]]:
+def audit(subject: Recommendation | Issue) -> list[tuple[Any, str, str, str, str]]:
     """The subject's audit rows as (actor, action, from, to, note), oldest first."""
     return [
         (t.actor, t.action, t.from_status, t.to_status, t.note)
@@ -46,7 +49,7 @@ def team(publication: Publication, contributor: Any, reviewer: Any, editor: Any)
     return Team(publication, contributor, reviewer, editor, IssueFactory(publication=publication))
 
 
-def _issue_in(team: Team, state: str) -> Issue:
+def issue_in(team: Team, state: str) -> Issue:
     issue = IssueFactory(
         publication=team.publication,
         scheduled=state == IssueStatus.SCHEDULED,

@@ -1,5 +1,5 @@
-"""The reviewers' pages (``issues/views/review.py``): the queue, the review form, an editor's
-acceptance and the list of accepted recommendations, through Django's test client."""
+"""The reviewers' pages (``recommendations/views/review.py``): the queue, the review form, an
+editor's acceptance and the list of accepted recommendations, through Django's test client."""
 
 from __future__ import annotations
 

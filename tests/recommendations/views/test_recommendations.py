@@ -1,6 +1,6 @@
-"""The contributor's recommendation pages (``issues/views/recommendations.py``): recommending a
-paper or a news item, the duplicate warning, the paper's metadata status, and "my submissions"
-with its edit, submit and withdraw actions."""
+"""The contributor's recommendation pages (``recommendations/views/recommendations.py``):
+recommending a paper or a news item, the duplicate warning, the paper's metadata status, and "my
+submissions" with its edit, submit and withdraw actions."""
 
 from __future__ import annotations
 

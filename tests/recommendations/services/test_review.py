@@ -14,7 +14,7 @@ from recommendations import services
 from recommendations.enums import RECOMMENDATION_TRANSITIONS, Verdict
 from recommendations.models import Recommendation, Review, Transition
 from tests.factories import MembershipFactory, RecommendationFactory, TopicFactory, UserFactory
-from tests.issues.services.conftest import Act, Rec, Team, _audit
+from tests.workflow import Act, Rec, Team, audit
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +124,7 @@ def test_review_recommendation_quorum_of_two_needs_two_reviewers(team: Team) -> 
     )
     recommendation.refresh_from_db()
     assert recommendation.status == Rec.ACCEPTED
-    assert _audit(recommendation) == [(second, Act.APPROVE, Rec.SUBMITTED, Rec.ACCEPTED, "Agreed.")]
+    assert audit(recommendation) == [(second, Act.APPROVE, Rec.SUBMITTED, Rec.ACCEPTED, "Agreed.")]
     assert list(Review.objects.values_list("reviewer", "verdict")) == [
         (team.reviewer.pk, Verdict.APPROVE),
         (second.pk, Verdict.APPROVE),
@@ -182,7 +182,7 @@ def test_review_recommendation_resubmission_starts_a_new_round(team: Team) -> No
 
     recommendation.refresh_from_db()
     assert recommendation.status == Rec.ACCEPTED
-    assert [row[1:4] for row in _audit(recommendation)] == [
+    assert [row[1:4] for row in audit(recommendation)] == [
         (Act.REQUEST_CHANGES, Rec.SUBMITTED, Rec.CHANGES_REQUESTED),
         (Act.EDIT, Rec.CHANGES_REQUESTED, Rec.CHANGES_REQUESTED),
         (Act.SUBMIT, Rec.CHANGES_REQUESTED, Rec.SUBMITTED),
@@ -244,7 +244,7 @@ def test_edit_recommendation_after_an_approval_starts_a_new_round(team: Team) ->
     assert list(
         Review.objects.order_by("created_at", "id").values_list("reviewer", "verdict", "round")
     ) == [(team.reviewer.pk, Verdict.APPROVE, 1), (second.pk, Verdict.APPROVE, 2)]
-    assert _audit(recommendation) == [
+    assert audit(recommendation) == [
         (
             team.contributor,
             Act.EDIT,
@@ -267,7 +267,7 @@ def test_edit_recommendation_after_an_approval_starts_a_new_round(team: Team) ->
     services.review_recommendation(recommendation, by=team.reviewer, verdict=Verdict.APPROVE)
     recommendation.refresh_from_db()
     assert recommendation.status == Rec.ACCEPTED
-    assert [row[1:4] for row in _audit(recommendation)][-1] == (
+    assert [row[1:4] for row in audit(recommendation)][-1] == (
         Act.APPROVE,
         Rec.SUBMITTED,
         Rec.ACCEPTED,
@@ -309,7 +309,7 @@ def test_edit_recommendation_that_changes_nothing_keeps_the_round(team: Team) ->
 
     recommendation.refresh_from_db()
     assert (recommendation.status, recommendation.review_round) == (Rec.ACCEPTED, 1)
-    assert [row[1:] for row in _audit(recommendation)] == [
+    assert [row[1:] for row in audit(recommendation)] == [
         (Act.EDIT, Rec.SUBMITTED, Rec.SUBMITTED, "Changed: nothing"),
         (Act.APPROVE, Rec.SUBMITTED, Rec.ACCEPTED, ""),
     ]

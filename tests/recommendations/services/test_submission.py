@@ -25,7 +25,7 @@ from tests.factories import (
     TopicFactory,
     UserFactory,
 )
-from tests.issues.services.conftest import Act, Rec, Team, _audit
+from tests.workflow import Act, Rec, Team, audit
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,7 @@ def test_create_recommendation_new_paper_is_submitted_with_pending_metadata(
     assert recommendation.summary == "Phrase retrieval learns phrase representations."
     assert (recommendation.title_zh, recommendation.topic) == ("短语检索", topic)
     assert recommendation.submitted_at is not None
-    assert _audit(recommendation) == [
+    assert audit(recommendation) == [
         (contributor, Act.CREATE, "", Rec.DRAFT, ""),
         (contributor, Act.SUBMIT, Rec.DRAFT, Rec.SUBMITTED, ""),
     ]
@@ -73,7 +73,7 @@ def test_create_recommendation_as_draft_stays_draft(
     )
     recommendation.refresh_from_db()
     assert (recommendation.status, recommendation.submitted_at) == (Rec.DRAFT, None)
-    assert _audit(recommendation) == [(contributor, Act.CREATE, "", Rec.DRAFT, "")]
+    assert audit(recommendation) == [(contributor, Act.CREATE, "", Rec.DRAFT, "")]
 
 
 @pytest.mark.parametrize(
@@ -322,7 +322,7 @@ def test_edit_recommendation_changes_fields_and_names_them(team: Team) -> None:
         "https://github.com/org/repo",
     )
     assert recommendation.status == Rec.CHANGES_REQUESTED
-    assert _audit(recommendation) == [
+    assert audit(recommendation) == [
         (
             team.contributor,
             Act.EDIT,
