@@ -14,6 +14,7 @@ from papers.models import Topic
 from publications.enums import TeamRole
 from publications.models import Publication
 from tests.admin_site import rl_draft, site  # noqa: F401 (registers the fixtures for every test)
+from tests.api.helpers import two_per_hour  # noqa: F401 (registers the fixture for every test)
 from tests.browser import chromium
 from tests.factories import (
     MembershipFactory,
