@@ -7,7 +7,9 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.db import models
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from common.exceptions import WorkflowError
 
@@ -53,3 +55,23 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class AuditTrailInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """An object's audit trail (a ``common.models.TransitionRecord``) under it, oldest first."""
+
+    fields = ("created_at", "action", "from_status", "to_status", "actor", "note")
+    readonly_fields = fields
+    extra = 0
+    verbose_name_plural = _("history")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).select_related("actor")
+
+
+class AuditTrailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """An audit trail on its own: never added to, changed or deleted from here. A subclass puts
+    the subject's column after ``created_at`` in ``list_display``."""
+
+    list_filter = ("action", "to_status")
+    search_fields = ("note", "actor__username", "actor__display_name")

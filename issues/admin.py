@@ -23,7 +23,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from common.admin import ReadOnlyAdminMixin, run_action
+from common.admin import AuditTrailAdmin, AuditTrailInline, ReadOnlyAdminMixin, run_action
 from common.exceptions import WorkflowError
 from common.validators import validate_no_control_characters
 from issues import services
@@ -36,15 +36,8 @@ from publications.selectors import publications_where
 # --- issues -------------------------------------------------------------------------------------
 
 
-class IssueTransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
+class IssueTransitionInline(AuditTrailInline):
     model = IssueTransition
-    fields = ("created_at", "action", "from_status", "to_status", "actor", "note")
-    readonly_fields = fields
-    extra = 0
-    verbose_name_plural = _("history")
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[IssueTransition]:
-        return super().get_queryset(request).select_related("actor")
 
 
 def _is_editable(issue: Issue | None) -> bool:
@@ -318,10 +311,6 @@ class CorrectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(IssueTransition)
-class IssueTransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """The audit log of issues: never added to, changed or deleted from here."""
-
+class IssueTransitionAdmin(AuditTrailAdmin):
     list_display = ("created_at", "issue", "action", "from_status", "to_status", "actor", "note")
-    list_filter = ("action", "to_status")
-    search_fields = ("note", "actor__username", "actor__display_name")
     list_select_related = ("issue__publication", "actor")

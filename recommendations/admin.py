@@ -18,20 +18,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from common.admin import ReadOnlyAdminMixin, run_action
+from common.admin import AuditTrailAdmin, AuditTrailInline, ReadOnlyAdminMixin, run_action
 from recommendations import services
 from recommendations.models import Recommendation, Review, Transition
 
 
-class TransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
+class TransitionInline(AuditTrailInline):
     model = Transition
-    fields = ("created_at", "action", "from_status", "to_status", "actor", "note")
-    readonly_fields = fields
-    extra = 0
-    verbose_name_plural = _("history")
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Transition]:
-        return super().get_queryset(request).select_related("actor")
 
 
 # --- recommendations and reviews ----------------------------------------------------------------
@@ -135,12 +128,8 @@ class ReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Transition)
-class TransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """The audit log: never added to, changed or deleted from here."""
-
+class TransitionAdmin(AuditTrailAdmin):
     list_display = ("created_at", "subject", "action", "from_status", "to_status", "actor", "note")
-    list_filter = ("action", "to_status")
-    search_fields = ("note", "actor__username", "actor__display_name")
     list_select_related = ("recommendation__paper", "actor")
 
     @admin.display(description=_("recommendation"))
