@@ -121,8 +121,9 @@ def _copies(model: type, pk: int, count: int = CLICKS) -> list[Any]:
 
 
 def _transitions(obj: Recommendation | Issue, action: str) -> int:
-    field = "recommendation" if isinstance(obj, Recommendation) else "issue"
-    return Transition.objects.filter(**{field: obj, "action": action}).count()
+    if isinstance(obj, Recommendation):
+        return Transition.objects.filter(recommendation=obj, action=action).count()
+    return IssueTransition.objects.filter(issue=obj, action=action).count()
 
 
 @pytest.fixture
