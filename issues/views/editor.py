@@ -36,8 +36,11 @@ from issues.forms.editor import (
 from issues.models import Issue, IssueEntry
 from issues.selectors import issue_contents, issues_for_editor, visible_issue
 from issues.services import ENTRY_CORRECTABLE_FIELDS, ISSUE_EDITABLE_FIELDS
+from papers import selectors as paper_selectors
 from publications import selectors as publication_selectors
 from publications.permissions import can, is_editor_anywhere, refusal
+from recommendations import services as recommendation_services
+from recommendations.forms.recommendations import EntryRevisionForm
 from recommendations.selectors import accepted_recommendations, visible_recommendations
 
 PUBLISHED_PAGE_SIZE = 10
@@ -100,6 +103,14 @@ def _builder_page(
     if schedule_form is None:
         schedule_form = ScheduleForm(initial={"publish_at": issue.publish_at})
     rows = _with_moves(issue_contents(issue))
+    topics = list(paper_selectors.topics())
+    for row in rows:
+        recommendation = row["content"].entry.recommendation
+        row["revision_form"] = (
+            EntryRevisionForm(recommendation=recommendation, topics=topics)
+            if recommendation_services.may_revise(recommendation, by=request.user)
+            else None
+        )
     context = {
         "issue": issue,
         "publication": issue.publication,

@@ -87,6 +87,11 @@ urlpatterns = [
         name="recommendation-detail",
     ),
     path(
+        "recommendations/<int:pk>/entry/",
+        recommendations.RecommendationEntryView.as_view(),
+        name="recommendation-entry",
+    ),
+    path(
         "recommendations/<int:pk>/submit/",
         recommendations.RecommendationSubmitView.as_view(),
         name="recommendation-submit",
