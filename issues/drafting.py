@@ -62,8 +62,9 @@ def draft_texts(contents: Sequence[EntryContent]) -> IssueTexts:
     subjects_zh = _subjects(papers, "zh") or [t.name_zh or t.name_en for t in topics]
     subjects_en = _subjects(papers, "en") or [t.name_en.lower() for t in topics]
 
-    # The headline names the lead items: the first paper and the first news item.
-    leads = [c.title_zh or c.title for c in (papers[:1] + news[:1])]
+    # The headline names the lead items the editor picked, else the first of each section.
+    picked = [c for c in papers + news if c.entry is not None and c.entry.is_lead]
+    leads = [c.title_zh or c.title for c in (picked or papers[:1] + news[:1])]
     title = "、".join(leads)[:300]
 
     zh = [f"本期周刊，我们选择了{len(papers)}篇论文"]

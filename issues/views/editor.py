@@ -30,6 +30,7 @@ from issues.forms.editor import (
     EntryCorrectionForm,
     EntryOrderForm,
     IssueTextsForm,
+    LeadItemsForm,
     RecommendationChoiceForm,
     ScheduleForm,
 )
@@ -111,7 +112,16 @@ def _builder_page(
             if recommendation_services.may_revise(recommendation, by=request.user)
             else None
         )
+    entries = [
+        (row["content"].entry, row["content"].title_zh or row["content"].title) for row in rows
+    ]
     context = {
+        "leads_form": LeadItemsForm(
+            entries=entries,
+            initial={"leads": [entry.pk for entry, _title in entries if entry.is_lead]},
+        )
+        if entries
+        else None,
         "issue": issue,
         "publication": issue.publication,
         "texts_form": texts_form,
@@ -232,6 +242,18 @@ class IssueAssembleView(IssueActionView):
             "%(count)d accepted recommendations were added.",
             len(added),
         ) % {"count": len(added)}
+
+
+class IssueLeadsView(IssueActionView):
+    def act(self, issue: Issue, **kwargs: Any) -> str:
+        entries = [(entry, str(entry.pk)) for entry in issue.entries.all()]
+        form = LeadItemsForm(self.request.POST, entries=entries)
+        if not form.is_valid():
+            raise BadRequest(_("Choose lead items among this issue's entries."))
+        services.choose_lead_items(
+            issue, by=self.request.user, entry_ids=form.cleaned_data["leads"]
+        )
+        return _("The lead items are chosen.")
 
 
 class EntryAddView(IssueActionView):

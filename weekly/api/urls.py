@@ -50,6 +50,7 @@ urlpatterns = [
         name="issue-unschedule",
     ),
     path("issues/<int:pk>/entries/", issues.IssueEntryListView.as_view(), name="issue-entries"),
+    path("issues/<int:pk>/leads/", issues.IssueLeadsView.as_view(), name="issue-leads"),
     path(
         "issues/<int:pk>/entries/<int:entry_id>/",
         issues.IssueEntryDetailView.as_view(),

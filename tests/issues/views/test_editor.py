@@ -400,6 +400,30 @@ def test_builder_shows_each_entry_whole_and_edits_it_in_place(
     assert "A. One, 等" in page
 
 
+def test_builder_chooses_the_lead_items_of_the_headline(
+    as_editor: Client, draft: Issue, client: Client
+) -> None:
+    first = IssueEntryFactory(issue=draft, recommendation__paper__title="First paper")
+    second = IssueEntryFactory(issue=draft, recommendation__paper__title="Second paper")
+    Issue.objects.filter(pk=draft.pk).update(title="")
+    url = reverse("editor:issue-builder", args=[draft.pk])
+    page = as_editor.get(url).content.decode()
+    assert f'action="{reverse("editor:issue-leads", args=[draft.pk])}"' in page
+
+    response = as_editor.post(
+        reverse("editor:issue-leads", args=[draft.pk]), {"leads": [second.pk]}
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.title == (second.recommendation.title_zh or "Second paper")
+    assert list(draft.entries.filter(is_lead=True)) == [second]
+    assert not IssueEntry.objects.get(pk=first.pk).is_lead
+
+    bad = as_editor.post(reverse("editor:issue-leads", args=[draft.pk]), {"leads": ["999999"]})
+    assert bad.status_code == 400
+    assert list(draft.entries.filter(is_lead=True)) == [second]
+
+
 # --- publishing ---------------------------------------------------------------------------------
 
 
