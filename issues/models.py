@@ -121,6 +121,13 @@ class IssueEntry(models.Model):
     )
     section = models.CharField(_("section"), max_length=8, choices=Section.choices)
     position = models.PositiveIntegerField(_("position"))
+    is_lead = models.BooleanField(
+        _("lead item"),
+        default=False,
+        help_text=_(
+            "The issue's headline names its lead items; without any, the first of each section."
+        ),
+    )
 
     shown_title = models.TextField(_("title as published"), blank=True)
     shown_title_zh = models.CharField(_("Chinese title as published"), max_length=500, blank=True)

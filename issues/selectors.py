@@ -40,6 +40,9 @@ class EntryContent:
     url: str
     contributor: Any
     topic: Any
+    #: The entry's subject phrases, as the team wrote them (never frozen: only drafts use them).
+    subject_zh: str = ""
+    subject_en: str = ""
 
     @property
     def is_news(self) -> bool:
@@ -72,7 +75,8 @@ def entries_for_publishing(issue: Issue) -> QuerySet[IssueEntry]:
 
 
 def live_entry_content(entry: IssueEntry) -> EntryContent:
-    """What the entry shows before publication: its recommendation and paper as they are now."""
+    """What the entry shows before publication: its recommendation and paper as they are now,
+    with what the team wrote in place of the paper's authors, institutions and link."""
     rec = entry.recommendation
     paper = rec.paper
     if paper is None:
@@ -80,9 +84,11 @@ def live_entry_content(entry: IssueEntry) -> EntryContent:
     else:
         title = paper.title or paper.identifier_display
         title_zh = rec.title_zh or paper.title_zh
-        authors = [a.author.name for a in paper.authorships.all()]
-        institutions = [pi.institution.name for pi in paper.paper_institutions.all()]
-        url = paper.url
+        authors = rec.shown_authors.splitlines() or [a.author.name for a in paper.authorships.all()]
+        institutions = rec.shown_institutions.splitlines() or [
+            pi.institution.name for pi in paper.paper_institutions.all()
+        ]
+        url = rec.paper_url or paper.url
     return EntryContent(
         entry=entry,
         section=entry.section,
@@ -95,6 +101,8 @@ def live_entry_content(entry: IssueEntry) -> EntryContent:
         url=url,
         contributor=rec.submitter,
         topic=rec.topic,
+        subject_zh=rec.subject_zh,
+        subject_en=rec.subject_en,
     )
 
 
@@ -112,6 +120,8 @@ def _shown_entry_content(entry: IssueEntry) -> EntryContent:
         url=entry.shown_url,
         contributor=rec.submitter,
         topic=rec.topic,
+        subject_zh=rec.subject_zh,
+        subject_en=rec.subject_en,
     )
 
 

@@ -9,13 +9,20 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from issues.signals import issue_published
         from notifications import receivers
-        from recommendations.signals import recommendation_accepted, recommendation_reviewed
+        from recommendations.signals import (
+            recommendation_accepted,
+            recommendation_reviewed,
+            recommendation_revised,
+        )
 
         recommendation_reviewed.connect(
             receivers.notify_reviewed, dispatch_uid="notifications.notify_reviewed"
         )
         recommendation_accepted.connect(
             receivers.notify_accepted, dispatch_uid="notifications.notify_accepted"
+        )
+        recommendation_revised.connect(
+            receivers.notify_revised, dispatch_uid="notifications.notify_revised"
         )
         issue_published.connect(
             receivers.notify_published, dispatch_uid="notifications.notify_published"

@@ -21,7 +21,8 @@ from common.mail import header_text
 from contributors.services import notifications_off_token
 from issues.models import Issue
 from recommendations.enums import RecommendationStatus, Verdict
-from recommendations.models import Recommendation, Review
+from recommendations.models import Recommendation, Review, Transition
+from recommendations.selectors import change_label
 
 
 def _message(
@@ -115,6 +116,35 @@ def _accepted_message(recommendation: Recommendation) -> EmailMultiAlternatives:
         ],
         items=[title],
         link=_link_of(recommendation),
+    )
+
+
+def revised_message(
+    transition: Transition, *, language: str | None = None
+) -> EmailMultiAlternatives:
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return _revised_message(transition)
+
+
+def _revised_message(transition: Transition) -> EmailMultiAlternatives:
+    recommendation = transition.recommendation
+    title = recommendation.display_title
+    fields = [change_label(change["field"]) for change in transition.changes]
+    paragraphs = [
+        _("%(name)s of %(publication)s edited your recommendation: %(fields)s.")
+        % {
+            "name": transition.actor.public_name if transition.actor else _("The team"),
+            "publication": recommendation.publication.name_for(translation.get_language()),
+            "fields": ", ".join(fields),
+        },
+        _("Your recommendation's page shows what changed."),
+    ]
+    return _message(
+        recommendation.submitter,
+        subject=_("Edited: %(title)s") % {"title": title},
+        paragraphs=paragraphs,
+        items=[title],
+        link=site_url(reverse("recommendations:detail", args=[recommendation.pk])),
     )
 
 

@@ -9,13 +9,15 @@ class Notification(models.Model):
     """An e-mail told a member about their recommendation: the record that it is told once.
 
     A review is told once (``review``); a publication once per member and issue (``issue``,
-    listing all their items in it); an editor's acceptance once (``recommendation``).
+    listing all their items in it); an editor's acceptance once (``recommendation``); each edit of
+    the team once (``transition``, its audit row).
     """
 
     class Kind(models.TextChoices):
         REVIEWED = "reviewed", _("Reviewed")
         ACCEPTED = "accepted", _("Accepted by an editor")
         PUBLISHED = "published", _("Published")
+        REVISED = "revised", _("Edited by the team")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -34,6 +36,13 @@ class Notification(models.Model):
         null=True,
         blank=True,
         related_name="notifications",
+    )
+    transition = models.OneToOneField(
+        "recommendations.Transition",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notification",
     )
     issue = models.ForeignKey(
         "issues.Issue",
@@ -64,6 +73,7 @@ class Notification(models.Model):
                     models.Q(kind="reviewed", review__isnull=False)
                     | models.Q(kind="accepted", recommendation__isnull=False)
                     | models.Q(kind="published", issue__isnull=False)
+                    | models.Q(kind="revised", transition__isnull=False)
                 ),
                 name="notification_has_its_subject",
             ),

@@ -10,6 +10,7 @@ from notifications.tasks import (
     task_notify_accepted,
     task_notify_published,
     task_notify_reviewed,
+    task_notify_revised,
 )
 
 
@@ -23,3 +24,7 @@ def notify_accepted(sender: Any, recommendation: Any, **kwargs: Any) -> None:
 
 def notify_published(sender: Any, issue: Any, **kwargs: Any) -> None:
     enqueue_after_commit(task_notify_published, issue.pk)
+
+
+def notify_revised(sender: Any, transition: Any, **kwargs: Any) -> None:
+    enqueue_after_commit(task_notify_revised, transition.pk)

@@ -12,7 +12,7 @@ from issues.models import Issue
 from notifications import mail as notifications
 from notifications.models import Notification
 from recommendations.enums import RecommendationStatus
-from recommendations.models import Recommendation, Review
+from recommendations.models import Recommendation, Review, Transition
 
 
 def _wants_mail(user: Any) -> bool:
@@ -94,3 +94,19 @@ def notify_published(issue: Issue) -> int:
                 ),
             )
     return sent
+
+
+def notify_revised(transition: Transition) -> bool:
+    """Tell the submitter who on the publication's team changed what in their recommendation's
+    entry, once per edit (each is its own audit row).
+
+    Side effects: inserts a Notification and sends one e-mail. Returns whether it sent.
+    """
+    recommendation = transition.recommendation
+    submitter = recommendation.submitter
+    if not _wants_mail(submitter) or transition.actor_id == submitter.pk:
+        return False
+    return _notify_once(
+        Notification(user=submitter, kind=Notification.Kind.REVISED, transition=transition),
+        notifications.revised_message(transition, language=member_language(submitter)),
+    )

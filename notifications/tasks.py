@@ -6,7 +6,7 @@ from celery import shared_task
 
 from issues.models import Issue
 from notifications import services
-from recommendations.models import Recommendation, Review
+from recommendations.models import Recommendation, Review, Transition
 
 # Notifications: a mail server that fails is retried a few times; the Notification record keeps a
 # retried or duplicated task from mailing twice. The countdown stays below the broker's visibility
@@ -46,3 +46,18 @@ def task_notify_accepted(recommendation_id: int) -> bool:
 def task_notify_published(issue_id: int) -> int:
     issue = Issue.objects.select_related("publication").filter(pk=issue_id).first()
     return services.notify_published(issue) if issue else 0
+
+
+@shared_task(name="notifications.notify_revised", **_NOTIFY)
+def task_notify_revised(transition_id: int) -> bool:
+    transition = (
+        Transition.objects.select_related(
+            "actor",
+            "recommendation__submitter",
+            "recommendation__publication",
+            "recommendation__paper",
+        )
+        .filter(pk=transition_id)
+        .first()
+    )
+    return services.notify_revised(transition) if transition else False

@@ -28,6 +28,7 @@ class RecommendationAction(models.TextChoices):
     CREATE = "create", _("Created")
     SUBMIT = "submit", _("Submitted")
     EDIT = "edit", _("Edited")
+    REVISE = "revise", _("Edited by the team")
     WITHDRAW = "withdraw", _("Withdrawn")
     APPROVE = "approve", _("Approved")
     REQUEST_CHANGES = "request_changes", _("Changes requested")
@@ -57,6 +58,9 @@ ACTIVE_STATES = frozenset(
 STANDING_STATES = frozenset(set(RecommendationStatus) - {_R.WITHDRAWN, _R.REJECTED})
 #: States of a recommendation that an issue holds: its entry exists exactly while it is in one.
 IN_AN_ISSUE = frozenset({_R.SCHEDULED, _R.PUBLISHED})
+#: States in which the publication's team may polish what the entry will show: from submission
+#: until publication.
+REVISABLE_STATES = frozenset({_R.SUBMITTED, _R.CHANGES_REQUESTED, _R.ACCEPTED, _R.SCHEDULED})
 #: States from which nothing follows.
 FINAL_STATES = frozenset({_R.PUBLISHED, _R.REJECTED, _R.WITHDRAWN})
 
@@ -64,6 +68,7 @@ FINAL_STATES = frozenset({_R.PUBLISHED, _R.REJECTED, _R.WITHDRAWN})
 RECOMMENDATION_TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     RecommendationAction.SUBMIT: (frozenset({_R.DRAFT, _R.CHANGES_REQUESTED}), _R.SUBMITTED),
     RecommendationAction.EDIT: (OPEN_STATES, None),
+    RecommendationAction.REVISE: (REVISABLE_STATES, None),
     RecommendationAction.WITHDRAW: (OPEN_STATES, _R.WITHDRAWN),
     RecommendationAction.APPROVE: (frozenset({_R.SUBMITTED}), _R.ACCEPTED),
     RecommendationAction.REQUEST_CHANGES: (frozenset({_R.SUBMITTED}), _R.CHANGES_REQUESTED),
@@ -81,6 +86,23 @@ RECOMMENDATION_EDITABLE_FIELDS = (
     "summary",
     "title_zh",
     "code_url",
+    "topic",
+    "news_title",
+    "news_url",
+)
+
+#: What the publication's team may change of the entry a recommendation makes: its texts, what it
+#: shows of the paper (authors, institutions, links) and its subject. Such an edit polishes the
+#: entry and starts no review round.
+ENTRY_REVISABLE_FIELDS = (
+    "summary",
+    "title_zh",
+    "shown_authors",
+    "shown_institutions",
+    "code_url",
+    "paper_url",
+    "subject_zh",
+    "subject_en",
     "topic",
     "news_title",
     "news_url",

@@ -35,6 +35,35 @@ class Recommendation(models.Model):
     summary = models.TextField(_("summary"), help_text=_("Markdown."))
     title_zh = models.CharField(_("Chinese title"), max_length=500, blank=True)
     code_url = models.URLField(_("code"), max_length=500, blank=True)
+    # What the entry shows of the paper, where the team wrote it otherwise; empty: the paper's.
+    shown_authors = models.TextField(
+        _("authors as shown"),
+        blank=True,
+        help_text=_("One per line, as the entry shows them; empty: the paper's authors."),
+    )
+    shown_institutions = models.TextField(
+        _("institutions as shown"),
+        blank=True,
+        help_text=_("One per line, as the entry shows them; empty: the paper's institutions."),
+    )
+    paper_url = models.URLField(
+        _("paper link"),
+        max_length=500,
+        blank=True,
+        help_text=_("The link the entry gives for the paper; empty: the paper's own."),
+    )
+    subject_zh = models.CharField(
+        _("subject (Chinese)"),
+        max_length=60,
+        blank=True,
+        help_text=_("A short phrase in Chinese for what the paper is about."),
+    )
+    subject_en = models.CharField(
+        _("subject (English)"),
+        max_length=60,
+        blank=True,
+        help_text=_("The same phrase in English, e.g. phrase retrieval."),
+    )
     topic = models.ForeignKey(
         "papers.Topic",
         on_delete=models.SET_NULL,

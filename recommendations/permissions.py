@@ -88,6 +88,8 @@ CAPABILITIES: dict[str, rules.Predicate] = {
     # Any signed-up member may recommend papers and news to any publication.
     "recommendations.submit_recommendation": is_member,
     "recommendations.edit_recommendation": is_submitter,
+    # The team polishes what an entry will show, before it is published.
+    "recommendations.revise_recommendation": is_reviewer_of,
     "recommendations.withdraw_recommendation": is_submitter,
     "recommendations.view_recommendation": is_submitter | is_reviewer_of | is_public_recommendation,
     "recommendations.view_reviews": is_submitter | is_reviewer_of,
@@ -114,6 +116,9 @@ CAPABILITIES: dict[str, rules.Predicate] = {
 REFUSALS: dict[str, str] = {
     "recommendations.submit_recommendation": gettext_noop(
         "Sign in with an active account to recommend papers."
+    ),
+    "recommendations.revise_recommendation": gettext_noop(
+        "Only reviewers and editors of this publication may edit its entries."
     ),
     "recommendations.edit_recommendation": gettext_noop(
         "Only the member who submitted this recommendation may edit it."

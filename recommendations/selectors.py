@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.text import capfirst
 
@@ -118,6 +119,22 @@ def with_paper_details(recommendations: QuerySet[Recommendation]) -> QuerySet[Re
     )
 
 
+def change_label(name: str) -> str:
+    """A changed field of a recommendation as people know it (its label), e.g. "Summary"."""
+    try:
+        return str(capfirst(Recommendation._meta.get_field(name).verbose_name))
+    except FieldDoesNotExist:
+        return name
+
+
+def labelled_changes(transition: Transition) -> list[dict[str, Any]]:
+    """The fields an audit row changed, each by its label with its value before and after."""
+    return [
+        {"label": change_label(change["field"]), "old": change["old"], "new": change["new"]}
+        for change in transition.changes
+    ]
+
+
 def changes_since(history: Iterable[Transition], since: dt.datetime) -> list[dict[str, Any]]:
     """The fields the submitter's edits after ``since`` changed, read from the recommendation's
     audit ``history`` (its Transitions, oldest first): each with its label, its value before the
@@ -133,7 +150,7 @@ def changes_since(history: Iterable[Transition], since: dt.datetime) -> list[dic
                 changes[name]["new"] = change["new"]
             else:
                 changes[name] = {
-                    "label": capfirst(Recommendation._meta.get_field(name).verbose_name),
+                    "label": change_label(name),
                     "old": change["old"],
                     "new": change["new"],
                 }

@@ -13,3 +13,7 @@ recommendation_reviewed = Signal()
 
 #: Sent with ``recommendation`` when an editor accepted it without waiting for more reviews.
 recommendation_accepted = Signal()
+
+#: Sent with ``transition`` (its audit row, naming the changes) when the publication's team edited
+#: what a recommendation's entry will show.
+recommendation_revised = Signal()

@@ -99,6 +99,9 @@ class EntrySerializer(serializers.Serializer):
     topic = TopicRefSerializer(allow_null=True)
     contributor = ContributorRefSerializer()
     recommendation = serializers.IntegerField(source="entry.recommendation_id")
+    is_lead = serializers.BooleanField(
+        source="entry.is_lead", help_text="One of the lead items the issue's headline names."
+    )
     paper = PaperSerializer(
         source="entry.recommendation.paper",
         allow_null=True,
@@ -239,6 +242,14 @@ class EntryOrderSerializer(serializers.Serializer):
         child=serializers.IntegerField(min_value=1),
         max_length=1000,
         help_text="Every entry id of the issue exactly once, in the new order.",
+    )
+
+
+class LeadItemsSerializer(serializers.Serializer):
+    entries = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        max_length=1000,
+        help_text="The entry ids of the lead items; empty: the first entry of each section.",
     )
 
 

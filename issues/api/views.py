@@ -30,6 +30,7 @@ from issues.api.serializers import (
     IssueSerializer,
     IssueSummarySerializer,
     IssueWriteSerializer,
+    LeadItemsSerializer,
     PublicationSerializer,
     PublishSerializer,
 )
@@ -235,6 +236,19 @@ class IssueEntryListView(APIView):
         issue = _issue(request, pk)
         order = validated(EntryOrderSerializer, request)["order"]
         services.reorder_issue_entries(issue, by=request.user, entry_ids=order)
+        return _entries_response(request, issue)
+
+
+class IssueLeadsView(APIView):
+    @extend_schema(
+        request=LeadItemsSerializer,
+        responses=EntrySerializer(many=True),
+        summary="Choose the lead items the headline names (editors)",
+    )
+    def put(self, request: Request, pk: int) -> Response:
+        issue = _issue(request, pk)
+        entries = validated(LeadItemsSerializer, request)["entries"]
+        services.choose_lead_items(issue, by=request.user, entry_ids=entries)
         return _entries_response(request, issue)
 
 

@@ -100,3 +100,19 @@ class EntryCorrectionForm(forms.Form):
     shown_summary = _text(_("Summary (Markdown)"), rows=6, max_length=10_000)
     shown_code_url = _text(_("Code link"), max_length=500, validators=[_optional_url])
     shown_url = _text(_("Paper link"), max_length=500, validators=[_optional_url])
+
+
+class LeadItemsForm(forms.Form):
+    """The entries the headline names; none chosen: the first of each section."""
+
+    leads = forms.TypedMultipleChoiceField(
+        label=_("Lead items"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Choose lead items among this issue's entries.")},
+    )
+
+    def __init__(self, *args: Any, entries: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["leads"].choices = [(entry.pk, label) for entry, label in entries]

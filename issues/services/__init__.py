@@ -16,6 +16,7 @@ The public services are re-exported here, so callers write ``services.publish_is
 from issues.services.assembly import (
     ISSUE_EDITABLE_FIELDS,
     assemble_issue,
+    choose_lead_items,
     create_issue,
     reorder_issue_entries,
     schedule_recommendation,
@@ -34,6 +35,7 @@ __all__ = [
     "ENTRY_CORRECTABLE_FIELDS",
     "ISSUE_EDITABLE_FIELDS",
     "assemble_issue",
+    "choose_lead_items",
     "correct_issue",
     "create_issue",
     "publish_due_issues",

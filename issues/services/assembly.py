@@ -80,6 +80,43 @@ def update_issue(issue: Issue, *, by: Any, **fields: str) -> Issue:
         )
 
 
+def choose_lead_items(issue: Issue, *, by: Any, entry_ids: Sequence[int]) -> Issue:
+    """Make the entries ``entry_ids`` the issue's lead items, which its headline names (none:
+    the first of each section). A headline that was the draft, or empty, is drafted again from
+    the new pick; one the editor wrote stays.
+
+    Side effects: updates the entries' ``is_lead``; may update the title; writes an audit row.
+    """
+    require(by, "issues.edit_issue", issue)
+    wanted = {int(pk) for pk in entry_ids}
+    with transaction.atomic():
+        locked = Issue.objects.select_for_update().get(pk=issue.pk)
+        require_issue_state(locked, IssueAction.EDIT)
+        entries = {entry.pk: entry for entry in locked.entries.all()}
+        strangers = wanted - set(entries)
+        if strangers:
+            raise InvalidInput(
+                gettext("These entries are not in this issue: %(ids)s.")
+                % {"ids": ", ".join(str(pk) for pk in sorted(strangers))},
+                field="entries",
+            )
+        before = drafting.draft_texts(issue_contents(locked)).title
+        for entry in entries.values():
+            entry.is_lead = entry.pk in wanted
+        IssueEntry.objects.bulk_update(list(entries.values()), ["is_lead"])
+        extra: dict[str, Any] = {}
+        if locked.title in ("", before):
+            extra["title"] = drafting.draft_texts(issue_contents(locked)).title
+        leads = sorted(wanted)
+        return move_issue(
+            locked,
+            action=IssueAction.EDIT,
+            actor=by,
+            note="Lead items: " + (", ".join(f"entry {pk}" for pk in leads) or "the defaults"),
+            extra=extra,
+        )
+
+
 def schedule_recommendation(recommendation: Recommendation, *, issue: Issue, by: Any) -> IssueEntry:
     """Put an accepted recommendation into a draft or scheduled issue, at the end of its section.
 

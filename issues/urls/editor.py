@@ -16,6 +16,7 @@ urlpatterns = [
         name="issue-assemble",
     ),
     path("editor/issues/<int:pk>/entries/add/", views.EntryAddView.as_view(), name="entry-add"),
+    path("editor/issues/<int:pk>/leads/", views.IssueLeadsView.as_view(), name="issue-leads"),
     path(
         "editor/issues/<int:pk>/entries/order/",
         views.EntryReorderView.as_view(),

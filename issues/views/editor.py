@@ -30,14 +30,18 @@ from issues.forms.editor import (
     EntryCorrectionForm,
     EntryOrderForm,
     IssueTextsForm,
+    LeadItemsForm,
     RecommendationChoiceForm,
     ScheduleForm,
 )
 from issues.models import Issue, IssueEntry
 from issues.selectors import issue_contents, issues_for_editor, visible_issue
 from issues.services import ENTRY_CORRECTABLE_FIELDS, ISSUE_EDITABLE_FIELDS
+from papers import selectors as paper_selectors
 from publications import selectors as publication_selectors
 from publications.permissions import can, is_editor_anywhere, refusal
+from recommendations import services as recommendation_services
+from recommendations.forms.recommendations import EntryRevisionForm
 from recommendations.selectors import accepted_recommendations, visible_recommendations
 
 PUBLISHED_PAGE_SIZE = 10
@@ -100,7 +104,24 @@ def _builder_page(
     if schedule_form is None:
         schedule_form = ScheduleForm(initial={"publish_at": issue.publish_at})
     rows = _with_moves(issue_contents(issue))
+    topics = list(paper_selectors.topics())
+    for row in rows:
+        recommendation = row["content"].entry.recommendation
+        row["revision_form"] = (
+            EntryRevisionForm(recommendation=recommendation, topics=topics)
+            if recommendation_services.may_revise(recommendation, by=request.user)
+            else None
+        )
+    entries = [
+        (row["content"].entry, row["content"].title_zh or row["content"].title) for row in rows
+    ]
     context = {
+        "leads_form": LeadItemsForm(
+            entries=entries,
+            initial={"leads": [entry.pk for entry, _title in entries if entry.is_lead]},
+        )
+        if entries
+        else None,
         "issue": issue,
         "publication": issue.publication,
         "texts_form": texts_form,
@@ -221,6 +242,18 @@ class IssueAssembleView(IssueActionView):
             "%(count)d accepted recommendations were added.",
             len(added),
         ) % {"count": len(added)}
+
+
+class IssueLeadsView(IssueActionView):
+    def act(self, issue: Issue, **kwargs: Any) -> str:
+        entries = [(entry, str(entry.pk)) for entry in issue.entries.all()]
+        form = LeadItemsForm(self.request.POST, entries=entries)
+        if not form.is_valid():
+            raise BadRequest(_("Choose lead items among this issue's entries."))
+        services.choose_lead_items(
+            issue, by=self.request.user, entry_ids=form.cleaned_data["leads"]
+        )
+        return _("The lead items are chosen.")
 
 
 class EntryAddView(IssueActionView):

@@ -54,6 +54,11 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "title_zh",
             "code_url",
             "topic",
+            "subject_zh",
+            "subject_en",
+            "shown_authors",
+            "shown_institutions",
+            "paper_url",
             "news_title",
             "news_url",
             "submitter",
@@ -143,6 +148,28 @@ class RecommendationEditSerializer(serializers.Serializer):
     code_url = serializers.CharField(max_length=500, required=False, allow_blank=True)
     news_title = serializers.CharField(max_length=300, required=False, allow_blank=True)
     news_url = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class EntryRevisionSerializer(RecommendationEditSerializer):
+    """What the publication's team may change of the entry, before it is published."""
+
+    subject_zh = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    subject_en = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    shown_authors = serializers.CharField(
+        max_length=20_000,
+        required=False,
+        allow_blank=True,
+        help_text="One per line; empty: the paper's authors.",
+    )
+    shown_institutions = serializers.CharField(
+        max_length=20_000,
+        required=False,
+        allow_blank=True,
+        help_text="One per line; empty: the paper's institutions.",
+    )
+    paper_url = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, help_text="Empty: the paper's own link."
+    )
 
 
 class NoteSerializer(serializers.Serializer):

@@ -25,6 +25,7 @@ from publications.permissions import can, refusal
 from recommendations import services
 from recommendations.api.filters import RecommendationFilter
 from recommendations.api.serializers import (
+    EntryRevisionSerializer,
     NoteSerializer,
     RecommendationCreateSerializer,
     RecommendationEditSerializer,
@@ -175,6 +176,19 @@ class RecommendationDetailView(APIView):
         recommendation = _recommendation(request, pk)
         changes = validated(RecommendationEditSerializer, request, partial=True)
         services.edit_recommendation(recommendation, by=request.user, **changes)
+        return _recommendation_response(request, pk)
+
+
+class RecommendationEntryView(APIView):
+    @extend_schema(
+        request=EntryRevisionSerializer,
+        responses=RecommendationSerializer,
+        summary="Edit what the entry will show, before it is published (the publication's team)",
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        recommendation = _recommendation(request, pk)
+        changes = validated(EntryRevisionSerializer, request, partial=True)
+        services.revise_recommendation(recommendation, by=request.user, **changes)
         return _recommendation_response(request, pk)
 
 

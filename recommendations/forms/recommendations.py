@@ -9,6 +9,7 @@ anything else is looked at.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -241,3 +242,82 @@ class NoteForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class EntryRevisionForm(RecommendationEditForm):
+    """What the publication's team may change of the entry a recommendation makes, before it is
+    published (``services.revise_recommendation``). Each form on a page has its own prefix, so
+    the issue builder can hold one per entry."""
+
+    subject_zh = PlainTextField(
+        label=_("Subject (Chinese)"),
+        max_length=60,
+        required=False,
+        help_text=_("A short phrase in Chinese for what the paper is about."),
+    )
+    subject_en = PlainTextField(label=_("Subject (English)"), max_length=60, required=False)
+    shown_authors = PlainTextField(
+        label=_("Authors as shown"),
+        max_length=20000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line; empty: the paper's authors."),
+    )
+    shown_institutions = PlainTextField(
+        label=_("Institutions as shown"),
+        max_length=20000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line; empty: the paper's institutions."),
+    )
+    paper_url = PlainTextField(
+        label=_("Paper link"),
+        max_length=500,
+        required=False,
+        widget=forms.URLInput(),
+        help_text=_("Empty: the paper's own link."),
+    )
+
+    PAPER_FIELDS = (
+        "summary",
+        "title_zh",
+        "subject_zh",
+        "subject_en",
+        "shown_authors",
+        "shown_institutions",
+        "code_url",
+        "paper_url",
+        "topic",
+    )
+    NEWS_FIELDS = ("news_title", "news_url", "summary", "subject_zh", "subject_en", "topic")
+
+    def __init__(
+        self,
+        *args: Any,
+        recommendation: Recommendation,
+        topics: Sequence[Topic] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``topics``, when given, are the topic choices already read: a page with a form per
+        entry reads them once."""
+        kwargs.setdefault("prefix", f"entry-{recommendation.pk}")
+        super().__init__(*args, recommendation=recommendation, **kwargs)
+        field = self.fields["topic"]
+        if topics is not None:
+            field.choices = [("", field.empty_label)] + [
+                (topic.pk, field.label_from_instance(topic)) for topic in topics
+            ]
+        paper = recommendation.paper
+        if paper is not None:
+            # What an empty field shows instead, as a hint.
+            self.fields["shown_authors"].widget.attrs["placeholder"] = "\n".join(
+                a.author.name for a in paper.authorships.all()
+            )
+            self.fields["shown_institutions"].widget.attrs["placeholder"] = "\n".join(
+                pi.institution.name for pi in paper.paper_institutions.all()
+            )
+            self.fields["paper_url"].widget.attrs["placeholder"] = paper.url
+
+    def service_values(self) -> dict[str, Any]:
+        """The keyword arguments of ``services.revise_recommendation``."""
+        return dict(self.cleaned_data)

@@ -7,6 +7,7 @@ the member.
 
 - ``submission``: recommending, editing, submitting, withdrawing; the weekly quota.
 - ``review``: reviews, an editor's acceptance, review rounds.
+- ``revision``: the team's edits of what an entry will show, before it is published.
 - ``metadata``: a recommended paper's metadata fetched again or entered by hand.
 - ``_workflow``: the guarded transition helper the others are built on; ``move_recommendation``
   is also how the issues app schedules, unschedules and publishes a recommendation.
@@ -27,6 +28,7 @@ from recommendations.services.review import (
     review_recommendation,
     reviewed_this_round,
 )
+from recommendations.services.revision import may_revise, revise_recommendation
 from recommendations.services.submission import (
     QUOTA_PERIOD,
     RECOMMENDATION_EDITABLE_FIELDS,
@@ -49,10 +51,12 @@ __all__ = [
     "enter_paper_metadata",
     "may_accept",
     "may_review",
+    "may_revise",
     "move_recommendation",
     "refetch_paper_metadata",
     "review_recommendation",
     "reviewed_this_round",
+    "revise_recommendation",
     "submit_recommendation",
     "submitter_actions",
     "withdraw_recommendation",

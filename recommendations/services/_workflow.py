@@ -37,6 +37,19 @@ def recommendation_allows(recommendation: Recommendation, action: str) -> bool:
     return recommendation.status in allowed_from
 
 
+def require_recommendation_state(recommendation: Recommendation, action: str) -> None:
+    """Refuse ``action`` unless the transition table allows it from the recommendation's state."""
+    if not recommendation_allows(recommendation, action):
+        raise InvalidTransition(
+            gettext("A recommendation that is %(status)s cannot be %(action)s.")
+            % {
+                "status": RecommendationStatus(recommendation.status).label.lower(),
+                "action": RecommendationAction(action).label.lower(),
+            },
+            code=f"cannot_{action}",
+        )
+
+
 def move_recommendation(
     recommendation: Recommendation,
     *,
@@ -52,17 +65,9 @@ def move_recommendation(
     compare-and-set on the old status and writes the audit row (with ``changes``, the changed
     fields' old and new values, if given). Call inside a transaction.
     """
+    require_recommendation_state(recommendation, action)
     _allowed_from, to_status = RECOMMENDATION_TRANSITIONS[action]
     from_status = recommendation.status
-    if not recommendation_allows(recommendation, action):
-        raise InvalidTransition(
-            gettext("A recommendation that is %(status)s cannot be %(action)s.")
-            % {
-                "status": RecommendationStatus(from_status).label.lower(),
-                "action": RecommendationAction(action).label.lower(),
-            },
-            code=f"cannot_{action}",
-        )
     fields = {"status": to_status or from_status, "updated_at": timezone.now(), **(extra or {})}
     changed = Recommendation.objects.filter(pk=recommendation.pk, status=from_status).update(
         **fields

@@ -59,8 +59,16 @@ def submitter_actions(recommendation: Recommendation, *, by: Any) -> dict[str, b
     }
 
 
-def _clean_recommendation_fields(kind: str, values: dict[str, Any]) -> dict[str, Any]:
-    """Validate the member-supplied fields of a recommendation; returns them stripped."""
+#: The fields that hold several lines: one author or institution a line.
+_LINES = frozenset({"shown_authors", "shown_institutions"})
+#: What one line of ``_LINES`` may hold, and how many lines.
+_LINE_MAX_LENGTH, _MAX_LINES = 300, 200
+
+
+def clean_recommendation_fields(kind: str, values: dict[str, Any]) -> dict[str, Any]:
+    """Validate the member-supplied fields of a recommendation; returns them normalised: line
+    endings as LF (browsers send CRLF), no space at either end of the text or, in the fields of
+    one item a line, of a line, and no empty line there."""
     cleaned: dict[str, Any] = {}
     for name, value in values.items():
         if name == "topic":
@@ -68,15 +76,28 @@ def _clean_recommendation_fields(kind: str, values: dict[str, Any]) -> dict[str,
                 raise InvalidInput(gettext("Choose a topic from the list."), field="topic")
             cleaned[name] = value
             continue
-        value = (value or "").strip()
+        value = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
         if name == "summary":
             check_field(name, value, validate_summary)
-        elif name in ("code_url", "news_url") and value:
+        elif name in ("code_url", "news_url", "paper_url") and value:
             check_field(name, value, validate_http_url)
         elif name == "title_zh":
             check_field(name, value, max_length(500))
         elif name == "news_title":
             check_field(name, value, max_length(TITLE_MAX_LENGTH))
+        elif name in ("subject_zh", "subject_en"):
+            check_field(name, value, max_length(60))
+            if "\n" in value:
+                raise InvalidInput(gettext("Write the subject on one line."), field=name)
+        elif name in _LINES:
+            lines = [line.strip() for line in value.split("\n") if line.strip()]
+            for line in lines:
+                check_field(name, line, max_length(_LINE_MAX_LENGTH))
+            if len(lines) > _MAX_LINES:
+                raise InvalidInput(
+                    gettext("At most %(count)s lines, please.") % {"count": _MAX_LINES}, field=name
+                )
+            value = "\n".join(lines)
         cleaned[name] = value
     if kind == RecommendationKind.NEWS:
         if "news_title" in cleaned and not cleaned["news_title"]:
@@ -115,7 +136,7 @@ def create_recommendation(
     fields = {"summary": summary, "title_zh": title_zh, "code_url": code_url, "topic": topic}
     if kind == RecommendationKind.NEWS:
         fields.update(news_title=news_title, news_url=news_url)
-    cleaned = _clean_recommendation_fields(kind, fields)
+    cleaned = clean_recommendation_fields(kind, fields)
 
     with transaction.atomic():
         # One member's submissions are decided one after the other: a double click on "submit"
@@ -271,11 +292,11 @@ def edit_recommendation(
                     gettext("A paper recommendation has no news fields."), field=name
                 )
             changes.pop(name, None)
-    cleaned = _clean_recommendation_fields(recommendation.kind, changes)
+    cleaned = clean_recommendation_fields(recommendation.kind, changes)
     changed = {k: v for k, v in cleaned.items() if getattr(recommendation, k) != v}
     note = "Changed: " + (", ".join(sorted(changed)) or "nothing")
     audit = [
-        {"field": name, "old": _audited(getattr(recommendation, name)), "new": _audited(value)}
+        {"field": name, "old": audited(getattr(recommendation, name)), "new": audited(value)}
         for name, value in sorted(changed.items())
     ]
     extra: dict[str, Any] = dict(changed)
@@ -294,7 +315,7 @@ def edit_recommendation(
     return recommendation
 
 
-def _audited(value: Any) -> Any:
+def audited(value: Any) -> Any:
     """A field's value as the audit keeps it: a topic by its slug."""
     if isinstance(value, Topic):
         return value.slug

@@ -19,6 +19,11 @@ urlpatterns = [
         name="recommendation",
     ),
     path(
+        "review/<int:pk>/edit/",
+        views.RecommendationReviseView.as_view(),
+        name="revise",
+    ),
+    path(
         "review/<int:pk>/accept/",
         views.RecommendationAcceptView.as_view(),
         name="accept",

@@ -52,6 +52,7 @@ from recommendations.places import places_of, with_places
 from recommendations.selectors import (
     earlier_recommendations_of_paper,
     featured_recommendation,
+    labelled_changes,
     recommendations_of,
     with_paper_details,
 )
@@ -315,12 +316,14 @@ def _label(choices: Any, value: str) -> str:
 
 
 def _labelled(transitions: Any) -> list[Any]:
-    """The audit rows with the words for their action and states (the columns hold codes)."""
+    """The audit rows with the words for their action and states (the columns hold codes), and
+    each changed field by its label with its value before and after."""
     rows = list(transitions)
     for row in rows:
         row.action_label = _label(RecommendationAction, row.action)
         row.from_label = _label(RecommendationStatus, row.from_status) if row.from_status else ""
         row.to_label = _label(RecommendationStatus, row.to_status)
+        row.change_rows = labelled_changes(row)
     return rows
 
 

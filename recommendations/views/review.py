@@ -18,6 +18,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
@@ -30,6 +31,7 @@ from publications import selectors as publication_selectors
 from publications.permissions import can, is_editor_anywhere, is_reviewer_anywhere, refusal
 from recommendations import services
 from recommendations.enums import RecommendationStatus, Verdict
+from recommendations.forms.recommendations import EntryRevisionForm
 from recommendations.forms.review import ReviewForm, ReviewQueueFilterForm
 from recommendations.models import Recommendation
 from recommendations.places import with_places
@@ -38,6 +40,7 @@ from recommendations.selectors import (
     changes_since,
     earlier_recommendations_of_paper,
     featured_recommendation,
+    labelled_changes,
     review_queue,
     visible_recommendations,
     with_paper_details,
@@ -143,6 +146,8 @@ class RecommendationReviewView(ReviewTeamRequiredMixin, FormView):
         paper = recommendation.paper
         reviews = list(recommendation.reviews.select_related("reviewer"))
         history = list(recommendation.transitions.select_related("actor"))
+        for step in history:
+            step.change_rows = labelled_changes(step)
         mine = [review for review in reviews if review.reviewer_id == user.pk]
         reviewed_this_round = services.reviewed_this_round(recommendation, user, reviews=reviews)
         # A reviewer whose review judged an earlier version of a recommendation that waits for
@@ -178,6 +183,11 @@ class RecommendationReviewView(ReviewTeamRequiredMixin, FormView):
             can_review=services.may_review(recommendation, by=user, reviews=reviews),
             can_accept=services.may_accept(recommendation, by=user),
             next_item=review_queue(user).exclude(pk=recommendation.pk).first(),
+            revision_form=(
+                EntryRevisionForm(recommendation=recommendation)
+                if services.may_revise(recommendation, by=user)
+                else None
+            ),
         )
         return context
 
@@ -255,3 +265,58 @@ class AcceptedRecommendationListView(ReviewTeamRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["sections"] = accepted_recommendations_by_publication(self.publications)
         return context
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    """Where to go after the edit: the page the form was on, if it is one of this site's."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+class RecommendationReviseView(ReviewTeamRequiredMixin, View):
+    """The team edits what a recommendation's entry will show, from the review page or the issue
+    builder (``services.revise_recommendation``); a refused edit is shown on its own page with
+    the form and what was typed."""
+
+    template_name = "recommendations/review/revise.html"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        found = _recommendation_for_team(request, pk)
+        if isinstance(found, HttpResponse):
+            return found
+        return self._page(request, found, EntryRevisionForm(recommendation=found))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        found = _recommendation_for_team(request, pk)
+        if isinstance(found, HttpResponse):
+            return found
+        form = EntryRevisionForm(request.POST, recommendation=found)
+        if form.is_valid():
+            try:
+                services.revise_recommendation(found, by=request.user, **form.service_values())
+            except NotAllowed as error:
+                return forbidden(request, error.message)
+            except InvalidInput as error:
+                add_workflow_error(form, error)
+            except WorkflowError as error:
+                messages.error(request, error.message)
+                return redirect("review:recommendation", pk=found.pk)
+            else:
+                messages.success(request, _("Saved. The submitter is told what changed."))
+                fallback = reverse("review:recommendation", args=[found.pk])
+                return redirect(_safe_next(request, fallback))
+        return self._page(request, found, form, status=400)
+
+    def _page(
+        self, request: HttpRequest, recommendation: Recommendation, form: Any, status: int = 200
+    ) -> HttpResponse:
+        context = {
+            "recommendation": recommendation,
+            "revision_form": form,
+            "next": _safe_next(request, ""),
+        }
+        return render(request, self.template_name, context, status=status)

@@ -354,6 +354,21 @@ def _check_entries_reordered(world: World, response: Response) -> None:
     assert (world.fresh("second").position, world.fresh("first").position) == (1, 2)
 
 
+def _check_leads_chosen(world: World, response: Response) -> None:
+    assert (world.fresh("second").is_lead, world.fresh("first").is_lead) == (True, False)
+    assert {entry["id"]: entry["is_lead"] for entry in response.data} == {
+        world["first"].pk: False,
+        world["second"].pk: True,
+    }
+
+
+def _check_entry_revised(world: World, response: Response) -> None:
+    recommendation = world.fresh("recommendation")
+    assert (recommendation.summary, recommendation.subject_zh) == ("The team's summary.", "检索")
+    assert recommendation.status == RecommendationStatus.SUBMITTED
+    assert response.data["subject_zh"] == "检索"
+
+
 def _check_entry_removed(world: World, response: Response) -> None:
     assert not IssueEntry.objects.filter(pk=world["entry"].pk).exists()
     recommendation = world["entry"].recommendation
@@ -615,6 +630,14 @@ OPERATIONS: tuple[Operation, ...] = (
         check=_check_entries_reordered,
     ),
     Operation(
+        "PUT",
+        "issues/{id}/leads/",
+        _statuses(200, EDITORS, hidden=NOT_ITS_EDITORS),
+        arrange=_draft_issue_with_two_entries,
+        body=lambda world: {"entries": [world["second"].pk]},
+        check=_check_leads_chosen,
+    ),
+    Operation(
         "DELETE",
         "issues/{id}/entries/{entry_id}/",
         _statuses(204, EDITORS, hidden=NOT_ITS_EDITORS),
@@ -767,6 +790,14 @@ OPERATIONS: tuple[Operation, ...] = (
         check=_check_recommendation_edited,
     ),
     Operation(
+        "PATCH",
+        "recommendations/{id}/entry/",
+        _statuses(200, TEAM, hidden=OUTSIDERS),
+        arrange=_recommendation(_R.SUBMITTED),
+        body=lambda world: {"summary": "The team's summary.", "subject_zh": "检索"},
+        check=_check_entry_revised,
+    ),
+    Operation(
         "POST",
         "recommendations/{id}/submit/",
         _statuses(200, SUBMITTER, hidden=OUTSIDERS),
@@ -890,7 +921,7 @@ def test_matrix_covers_every_operation_of_the_schema() -> None:
         if method in HTTP_METHODS
     }
     assert {(operation.method, operation.route) for operation in OPERATIONS} == in_schema
-    assert len(in_schema) == 36
+    assert len(in_schema) == 38
 
 
 @pytest.mark.parametrize(("operation", "role"), _cases())

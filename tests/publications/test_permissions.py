@@ -52,6 +52,9 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "recommendations.edit_recommendation": {
         f"recommendation:{s}": SUBMITTER for s in (_R.DRAFT, _R.SUBMITTED, _R.PUBLISHED)
     },
+    "recommendations.revise_recommendation": {
+        f"recommendation:{s}": TEAM for s in (_R.SUBMITTED, _R.PUBLISHED)
+    },
     "recommendations.withdraw_recommendation": {
         f"recommendation:{s}": SUBMITTER for s in (_R.DRAFT, _R.SUBMITTED, _R.PUBLISHED)
     },

@@ -50,6 +50,7 @@ urlpatterns = [
         name="issue-unschedule",
     ),
     path("issues/<int:pk>/entries/", issues.IssueEntryListView.as_view(), name="issue-entries"),
+    path("issues/<int:pk>/leads/", issues.IssueLeadsView.as_view(), name="issue-leads"),
     path(
         "issues/<int:pk>/entries/<int:entry_id>/",
         issues.IssueEntryDetailView.as_view(),
@@ -85,6 +86,11 @@ urlpatterns = [
         "recommendations/<int:pk>/",
         recommendations.RecommendationDetailView.as_view(),
         name="recommendation-detail",
+    ),
+    path(
+        "recommendations/<int:pk>/entry/",
+        recommendations.RecommendationEntryView.as_view(),
+        name="recommendation-entry",
     ),
     path(
         "recommendations/<int:pk>/submit/",

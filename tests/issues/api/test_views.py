@@ -21,6 +21,7 @@ from recommendations.models import Recommendation
 from tests.api.helpers import API, _error
 from tests.conftest import client_for
 from tests.factories import (
+    IssueEntryFactory,
     IssueFactory,
     PaperFactory,
     RecommendationFactory,
@@ -468,3 +469,24 @@ def test_papers_list_has_code_reads_true_and_false(db: None, value: str, expecte
     PaperFactory(code_url="https://github.com/example/code")
     response = APIClient().get(f"/api/v1/papers/?has_code={value}")
     assert [bool(p["code_url"]) for p in response.json()["results"]].count(True) == expected
+
+
+def test_leads_put_by_the_editor_picks_the_headline_and_others_are_refused(
+    publication: Publication, editor: Any, reviewer: Any
+) -> None:
+    issue = IssueFactory(publication=publication, title="")
+    first = IssueEntryFactory(issue=issue, recommendation__paper__title="First paper")
+    second = IssueEntryFactory(issue=issue, recommendation__paper__title="Second paper")
+    url = f"{API}/issues/{issue.pk}/leads/"
+
+    refused = client_for(reviewer).put(url, {"entries": [second.pk]}, format="json")
+    assert refused.status_code in (403, 404)
+    assert not IssueEntry.objects.filter(is_lead=True).exists()
+
+    response = client_for(editor).put(url, {"entries": [second.pk]}, format="json")
+    assert response.status_code == 200, response.content
+    assert {row["id"]: row["is_lead"] for row in response.json()} == {
+        first.pk: False,
+        second.pk: True,
+    }
+    _error(client_for(editor).put(url, {"entries": [999999]}, format="json"), 400)

@@ -418,3 +418,73 @@ def test_update_issue_stale_copy_after_publication_conflicts(team: Team) -> None
         services.update_issue(stale, by=team.editor, title="Sneaky")
     assert Issue.objects.get().title == team.issue.title
     assert IssueTransition.objects.filter(issue=team.issue).count() == 1
+
+
+# ================================================================ the lead items
+
+
+def _assembled(team: Team) -> list[IssueEntry]:
+    Issue.objects.filter(pk=team.issue.pk).update(title="")
+    team.issue.refresh_from_db()
+    for title in ("Phrase retrieval", "Folded DNN", "Scale efficiently"):
+        team.recommendation(Rec.ACCEPTED, paper__title=title, title_zh="")
+    team.recommendation(Rec.ACCEPTED, news=True, news_title="BERT-X trained")
+    services.assemble_issue(team.issue, by=team.editor)
+    team.issue.refresh_from_db()
+    return list(team.issue.entries.order_by("section", "position"))
+
+
+def test_the_headline_names_the_first_of_each_section_until_the_editor_picks(
+    team: Team,
+) -> None:
+    entries = _assembled(team)
+    assert team.issue.title == "Phrase retrieval、BERT-X trained"
+
+    scale = next(e for e in entries if e.paper is not None and e.paper.title == "Scale efficiently")
+    news = next(e for e in entries if e.section == Section.NEWS)
+    services.choose_lead_items(team.issue, by=team.editor, entry_ids=[scale.pk, news.pk])
+
+    team.issue.refresh_from_db()
+    assert team.issue.title == "Scale efficiently、BERT-X trained"
+    assert set(team.issue.entries.filter(is_lead=True).values_list("pk", flat=True)) == {
+        scale.pk,
+        news.pk,
+    }
+    row = IssueTransition.objects.filter(issue=team.issue).latest("id")
+    assert (row.action, row.actor) == (IssueAction.EDIT, team.editor)
+    low, high = sorted([scale.pk, news.pk])
+    assert row.note == f"Lead items: entry {low}, entry {high}"
+
+    services.choose_lead_items(team.issue, by=team.editor, entry_ids=[])
+    team.issue.refresh_from_db()
+    assert team.issue.title == "Phrase retrieval、BERT-X trained"
+
+
+def test_a_headline_the_editor_wrote_stays_when_the_pick_changes(team: Team) -> None:
+    entries = _assembled(team)
+    services.update_issue(team.issue, by=team.editor, title="有效扩展：预训练的见解")
+    services.choose_lead_items(team.issue, by=team.editor, entry_ids=[entries[1].pk])
+    team.issue.refresh_from_db()
+    assert team.issue.title == "有效扩展：预训练的见解"
+    assert team.issue.entries.get(is_lead=True) == entries[1]
+
+
+def test_lead_items_of_another_issue_or_by_a_reviewer_are_refused(
+    team: Team, publication: Publication
+) -> None:
+    entries = _assembled(team)
+    stranger = IssueEntryFactory(issue=IssueFactory(publication=publication))
+    with pytest.raises(InvalidInput) as refused:
+        services.choose_lead_items(team.issue, by=team.editor, entry_ids=[stranger.pk])
+    assert refused.value.field == "entries"
+    with pytest.raises(NotAllowed):
+        services.choose_lead_items(team.issue, by=team.reviewer, entry_ids=[entries[0].pk])
+    assert not IssueEntry.objects.filter(is_lead=True).exists()
+
+
+def test_lead_items_of_a_published_issue_are_refused(team: Team) -> None:
+    entries = _assembled(team)
+    services.publish_issue(team.issue, by=team.editor)
+    with pytest.raises(InvalidTransition):
+        services.choose_lead_items(team.issue, by=team.editor, entry_ids=[entries[1].pk])
+    assert not IssueEntry.objects.filter(is_lead=True).exists()

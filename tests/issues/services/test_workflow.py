@@ -28,6 +28,7 @@ from recommendations.services import (
     accept_recommendation,
     edit_recommendation,
     review_recommendation,
+    revise_recommendation,
     submit_recommendation,
     withdraw_recommendation,
 )
@@ -51,6 +52,13 @@ RECOMMENDATION_CALLS: dict[str, tuple[str, Callable[[Team, Recommendation], Any]
         "contributor",
         lambda t, r: edit_recommendation(
             r, by=t.contributor, summary="A clearer summary of the paper."
+        ),
+        "Changed: summary",
+    ),
+    Act.REVISE: (
+        "reviewer",
+        lambda t, r: revise_recommendation(
+            r, by=t.reviewer, summary="The summary as the issue will show it."
         ),
         "Changed: summary",
     ),

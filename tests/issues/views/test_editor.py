@@ -368,6 +368,62 @@ def test_builder_queries_do_not_grow_with_entries(
     assert count() == one
 
 
+def test_builder_shows_each_entry_whole_and_edits_it_in_place(
+    as_editor: Client, draft: Issue
+) -> None:
+    entry = IssueEntryFactory(
+        issue=draft,
+        recommendation__summary="A summary with **bold** words.",
+        recommendation__subject_zh="段落检索",
+        recommendation__paper__authors=["A. One", "B. Two"],
+    )
+    recommendation = entry.recommendation
+    url = reverse("editor:issue-builder", args=[draft.pk])
+    page = as_editor.get(url).content.decode()
+    assert "<strong>bold</strong>" in page
+    assert "A. One, B. Two" in page
+    assert "段落检索" in page
+    assert f'action="{reverse("review:revise", args=[recommendation.pk])}"' in page
+    assert f'name="next" value="{url}#entry-{entry.pk}"' in page
+
+    response = as_editor.post(
+        reverse("review:revise", args=[recommendation.pk]),
+        {
+            f"entry-{recommendation.pk}-summary": "Polished in the builder.",
+            f"entry-{recommendation.pk}-shown_authors": "A. One\r\n等",
+            "next": f"{url}#entry-{entry.pk}",
+        },
+    )
+    assert response["Location"] == f"{url}#entry-{entry.pk}"
+    page = as_editor.get(url).content.decode()
+    assert "Polished in the builder." in page
+    assert "A. One, 等" in page
+
+
+def test_builder_chooses_the_lead_items_of_the_headline(
+    as_editor: Client, draft: Issue, client: Client
+) -> None:
+    first = IssueEntryFactory(issue=draft, recommendation__paper__title="First paper")
+    second = IssueEntryFactory(issue=draft, recommendation__paper__title="Second paper")
+    Issue.objects.filter(pk=draft.pk).update(title="")
+    url = reverse("editor:issue-builder", args=[draft.pk])
+    page = as_editor.get(url).content.decode()
+    assert f'action="{reverse("editor:issue-leads", args=[draft.pk])}"' in page
+
+    response = as_editor.post(
+        reverse("editor:issue-leads", args=[draft.pk]), {"leads": [second.pk]}
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.title == (second.recommendation.title_zh or "Second paper")
+    assert list(draft.entries.filter(is_lead=True)) == [second]
+    assert not IssueEntry.objects.get(pk=first.pk).is_lead
+
+    bad = as_editor.post(reverse("editor:issue-leads", args=[draft.pk]), {"leads": ["999999"]})
+    assert bad.status_code == 400
+    assert list(draft.entries.filter(is_lead=True)) == [second]
+
+
 # --- publishing ---------------------------------------------------------------------------------
 
 

@@ -407,3 +407,82 @@ def test_reviews_list_hidden_from_other_members(
     )
 
     _error(response, 403, "not_allowed")
+
+
+# ================================================================ the team edits an entry
+
+
+def _entry_url(recommendation: Recommendation) -> str:
+    return f"{API}/recommendations/{recommendation.pk}/entry/"
+
+
+def test_entry_patch_by_a_reviewer_edits_what_the_entry_shows(
+    publication: Publication, reviewer: Any
+) -> None:
+    recommendation = RecommendationFactory(publication=publication)
+    response = client_for(reviewer).patch(
+        _entry_url(recommendation),
+        {
+            "summary": "The team's summary.",
+            "shown_authors": "A. One\nB. Two\n等",
+            "subject_zh": "段落检索",
+            "paper_url": "https://www.aminer.cn/pub/5e8d92b69fced0a24b5d3a30",
+        },
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["summary"] == "The team's summary."
+    assert body["shown_authors"] == "A. One\nB. Two\n等"
+    assert body["subject_zh"] == "段落检索"
+    assert body["status"] == RecommendationStatus.SUBMITTED
+    recommendation.refresh_from_db()
+    assert recommendation.paper_url == "https://www.aminer.cn/pub/5e8d92b69fced0a24b5d3a30"
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [(None, 401), ("submitter", 403), ("stranger", 403), ("other_editor", 403)],
+)
+def test_entry_patch_outside_the_team_is_refused(
+    publication: Publication,
+    other_publication: Publication,
+    contributor: Any,
+    who: str | None,
+    status: int,
+) -> None:
+    recommendation = RecommendationFactory(publication=publication, submitter=contributor)
+    users: dict[str | None, Any] = {None: None, "submitter": contributor, "stranger": UserFactory()}
+    if who == "other_editor":
+        users[who] = UserFactory()
+        MembershipFactory(publication=other_publication, user=users[who], role="editor")
+    response = client_for(users[who]).patch(
+        _entry_url(recommendation), {"summary": "Taken over."}, format="json"
+    )
+    # A recommendation one may not see is not found; one seen but not one's to edit, refused.
+    assert response.status_code in (status, 404)
+    recommendation.refresh_from_db()
+    assert recommendation.summary != "Taken over."
+
+
+def test_entry_patch_with_a_bad_link_names_the_field(
+    publication: Publication, reviewer: Any
+) -> None:
+    recommendation = RecommendationFactory(publication=publication)
+    response = client_for(reviewer).patch(
+        _entry_url(recommendation), {"paper_url": "javascript:alert(1)"}, format="json"
+    )
+    error = _error(response, 400)
+    assert "paper_url" in error["fields"]
+
+
+def test_entry_patch_of_a_published_recommendation_is_409(
+    publication: Publication, editor: Any
+) -> None:
+    recommendation = RecommendationFactory(
+        publication=publication, status=RecommendationStatus.PUBLISHED
+    )
+    response = client_for(editor).patch(
+        _entry_url(recommendation), {"summary": "Too late."}, format="json"
+    )
+    _error(response, 409, "cannot_revise")

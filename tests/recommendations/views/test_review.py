@@ -753,4 +753,129 @@ def test_script_in_summary_and_title_is_escaped(publication: Publication, review
         assert "<script>alert" not in body, url
         assert "&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt;" in body, url
         assert "&lt;script&gt;alert(&#x27;zh&#x27;)&lt;/script&gt;" in body, url
-    assert "onclick" not in client.get(_review_url(recommendation)).content.decode()
+    page = client.get(_review_url(recommendation)).content.decode()
+    # Neither the rendered summary nor the team's edit form carries the attribute as markup; the
+    # form holds the member's text escaped, to edit.
+    assert 'onclick="x()"' not in page
+    assert "&lt;b onclick=&quot;x()&quot;&gt;bold&lt;/b&gt;</textarea>" in page
+
+
+# ================================================================ the team edits an entry
+
+
+def _revise_url(recommendation: Recommendation) -> str:
+    return reverse("review:revise", args=[recommendation.pk])
+
+
+def _revision(recommendation: Recommendation, **values: str) -> dict[str, str]:
+    """The edit form as a browser posts it: every field, the changed ones with their values."""
+    prefix = f"entry-{recommendation.pk}-"
+    fields = {
+        "summary": recommendation.summary,
+        "title_zh": recommendation.title_zh,
+        "subject_zh": "",
+        "subject_en": "",
+        "shown_authors": "",
+        "shown_institutions": "",
+        "code_url": "",
+        "paper_url": "",
+        "topic": "",
+    }
+    fields.update(values)
+    return {prefix + name: value for name, value in fields.items()}
+
+
+def test_review_page_offers_the_team_the_entry_to_edit(
+    publication: Publication, reviewer: Any
+) -> None:
+    recommendation = RecommendationFactory(publication=publication)
+    page = _client(reviewer).get(_review_url(recommendation)).content.decode()
+    assert 'id="edit-entry"' in page
+    assert f'action="{_revise_url(recommendation)}"' in page
+    assert f'name="entry-{recommendation.pk}-shown_authors"' in page
+
+
+def test_review_page_offers_no_edit_of_a_published_entry(
+    publication: Publication, reviewer: Any
+) -> None:
+    recommendation = RecommendationFactory(
+        publication=publication, status=RecommendationStatus.PUBLISHED
+    )
+    page = _client(reviewer).get(_review_url(recommendation)).content.decode()
+    assert 'id="edit-entry"' not in page
+
+
+def test_edit_posted_from_the_builder_saves_and_goes_back_there(
+    publication: Publication, editor: Any
+) -> None:
+    recommendation = RecommendationFactory(publication=publication)
+    builder = "/editor/issues/7/#entry-3"
+    response = _client(editor).post(
+        _revise_url(recommendation),
+        {
+            **_revision(recommendation, summary="Polished.\r\n", subject_zh="段落检索"),
+            "next": builder,
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == builder
+    assert "Saved. The submitter is told what changed." in _messages(response)
+    recommendation.refresh_from_db()
+    assert (recommendation.summary, recommendation.subject_zh) == ("Polished.", "段落检索")
+    row = Transition.objects.filter(recommendation=recommendation, action="revise").get()
+    assert row.actor == editor
+
+
+def test_edit_never_redirects_to_another_host(publication: Publication, editor: Any) -> None:
+    recommendation = RecommendationFactory(publication=publication)
+    response = _client(editor).post(
+        _revise_url(recommendation),
+        {**_revision(recommendation, summary="Polished."), "next": "https://evil.example/"},
+    )
+    assert response["Location"] == _review_url(recommendation)
+
+
+def test_edit_with_a_bad_link_shows_the_form_again_and_stores_nothing(
+    publication: Publication, reviewer: Any
+) -> None:
+    recommendation = RecommendationFactory(publication=publication)
+    response = _client(reviewer).post(
+        _revise_url(recommendation),
+        _revision(recommendation, summary="Kept out.", paper_url="javascript:alert(1)"),
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "javascript:alert(1)" in page  # what was typed, escaped in the field, to correct
+    assert 'class="errorlist' in page
+    recommendation.refresh_from_db()
+    assert recommendation.summary != "Kept out."
+    assert not Transition.objects.filter(recommendation=recommendation, action="revise").exists()
+
+
+def test_edit_by_someone_outside_the_team_is_refused(
+    publication: Publication, contributor: Any, other_contributor: Any
+) -> None:
+    recommendation = RecommendationFactory(publication=publication, submitter=other_contributor)
+    response = _client(contributor).post(
+        _revise_url(recommendation), _revision(recommendation, summary="Taken over.")
+    )
+    assert response.status_code in (403, 404)
+    recommendation.refresh_from_db()
+    assert recommendation.summary != "Taken over."
+
+
+def test_the_submitter_sees_who_changed_what(
+    publication: Publication, reviewer: Any, contributor: Any
+) -> None:
+    recommendation = RecommendationFactory(
+        publication=publication, submitter=contributor, summary="My words."
+    )
+    _client(reviewer).post(
+        _revise_url(recommendation), _revision(recommendation, summary="The team's words.")
+    )
+    page = _client(contributor).get(f"/submissions/{recommendation.pk}/").content.decode()
+    assert "Edited by the team" in page
+    assert reviewer.public_name in page
+    assert "<dt>Summary</dt>" in page
+    assert "My words." in page
+    assert "The team&#x27;s words." in page
