@@ -6,6 +6,7 @@ Start with ``gunicorn weekly.wsgi`` (this file is picked up from the working dir
 
 import multiprocessing
 import os
+from pathlib import Path
 
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 # Two workers per core plus one: the request work is mostly waiting on PostgreSQL and Redis.
@@ -34,3 +35,21 @@ limit_request_field_size = 8190
 _production = os.environ.get("DJANGO_ENV") == "production"
 if os.environ.get("LOG_FORMAT", "json" if _production else "text") == "json":
     logger_class = "common.gunicorn_logging.JsonLogger"
+
+
+def on_starting(server: object) -> None:
+    """Refuse to serve in production without the collected static files.
+
+    Production stores them under hashed names listed in ``STATIC_ROOT/staticfiles.json``; without
+    that manifest every page answers 500 while the process looks alive. The image collects them
+    at build time (Dockerfile); a server started from a checkout must run ``collectstatic``
+    first (docs/DEPLOY.md). Stopping here makes the mistake a failed start, not a broken site.
+    """
+    if not _production:
+        return
+    root = Path(os.environ.get("STATIC_ROOT") or Path(__file__).resolve().parent / "staticfiles")
+    if not (root / "staticfiles.json").is_file():
+        raise SystemExit(
+            f"Refusing to start: no collected static files in {root} "
+            "(run `python manage.py collectstatic --noinput` first)."
+        )
