@@ -295,6 +295,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 SECURE_REFERRER_POLICY = "same-origin"
+# A form refused by the CSRF check gets a page for readers, in their language (common.views).
+CSRF_FAILURE_VIEW = "common.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 
 # --- Limits ---------------------------------------------------------------------------------------
