@@ -21,10 +21,15 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## Serve the demo site on the embedded defaults (SQLite in var/, in-process tasks).
+## DEBUG is off by default: the demo is what a newcomer tries as a reader would, and Django's debug
+## 404 lists every URL pattern of the site for a mistyped address where a reader should get the
+## site's own error pages; WhiteNoise still serves the static files from the source folders, and
+## errors are still logged with their tracebacks. `make run DEBUG=true` brings the debug pages.
+DEBUG ?= false
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=$(DEBUG) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Run the whole test suite (SQLite by default; DATABASE_URL and REDIS_URL switch to the real ones).
 test: install

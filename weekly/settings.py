@@ -265,6 +265,10 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "weekly" / "static"]
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns at every start otherwise
+# WhiteNoise serves the files from the apps' folders whenever the site is not in production, so
+# that `make run` serves them with DEBUG off as well (the Makefile says why it is off there).
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -3,6 +3,7 @@ layout (the 500 page standing alone); under /api/ the API's one error shape, 500
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from tests.factories.contributors import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
+ROOT = Path(__file__).resolve().parents[2]
 CHINESE = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
 
 
@@ -47,6 +49,12 @@ def test_404_is_the_site_page_in_chinese(reader: Client) -> None:
     assert "<h1>找不到页面</h1>" in text
     assert 'lang="zh-hans"' in text
     assert "Not Found" not in text
+
+
+def test_404_with_debug_on_is_django_s_page(reader: Client, settings: Any) -> None:
+    # What `make run DEBUG=true` shows; `make run` has it off (test_make_run_serves_without_debug).
+    settings.DEBUG = True
+    assert "Using the URLconf" in reader.get("/no-such-page/").content.decode()
 
 
 def test_403_is_the_site_page(reader: Client, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -147,3 +155,20 @@ def test_400_is_the_site_page_in_chinese(reader: Client) -> None:
     response = reader.get("/", HTTP_HOST="bad host name", **CHINESE)
     assert response.status_code == 400
     assert "<h1>请求有误</h1>" in response.content.decode()
+
+
+def test_make_run_serves_without_debug() -> None:
+    # `make -n` prints the commands without running them.
+    dry_run = subprocess.run(
+        ["make", "-n", "run", "PYTHON=python3"],  # noqa: S607 (make from the PATH)
+        cwd=ROOT, capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    serve = next(line for line in dry_run.stdout.splitlines() if "runserver" in line)
+    assert serve.startswith("DEBUG=false ")
+
+
+def test_static_files_are_served_with_debug_off_in_development(settings: Any) -> None:
+    settings.DEBUG = False
+    response = Client().get("/static/weekly/weekly.css")
+    assert response.status_code == 200
+    assert b".site-header" in b"".join(response.streaming_content)
