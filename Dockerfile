@@ -2,18 +2,18 @@
 # `docker run` of it serves the site with the required environment (docs/DEPLOY.md); the static
 # files are collected at build time, so no process has to write them at start.
 #
-# Two stages: the first installs the dependencies into a virtual environment from pyproject.toml
-# alone, so a change to the code reuses that layer instead of reinstalling everything; the second
-# holds that environment, the code and the collected static files, and no compiler or pip cache.
+# Two stages: the first installs the dependencies into a virtual environment from the lock file
+# alone (requirements/main.txt: every package pinned, with its hashes), so a change to the code
+# reuses that layer instead of reinstalling everything; the second holds that environment, the
+# code and the collected static files, and no pip cache.
 FROM python:3.11-slim AS dependencies
 
 ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 RUN python -m venv /opt/venv
-COPY pyproject.toml /tmp/pyproject.toml
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('/tmp/pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
-    && /opt/venv/bin/pip install -r /tmp/requirements.txt
+COPY requirements/main.txt /tmp/requirements.txt
+RUN /opt/venv/bin/pip install --require-hashes --no-deps -r /tmp/requirements.txt
 
 FROM python:3.11-slim
 

@@ -10,12 +10,15 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 MESSAGES_IGNORE := --ignore=.venv --ignore=tests --ignore=bench --ignore=var --ignore=staticfiles
 
-.PHONY: run test install lint format migrate demo messages clean
+.PHONY: run test install lint format migrate demo messages lock clean
 
-$(STAMP): pyproject.toml
+# The dependencies come from the lock file, every one pinned with its hashes (requirements/dev.txt,
+# written by `make lock`); the project itself is then installed in place, without dependencies.
+$(STAMP): pyproject.toml requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -60,6 +63,15 @@ demo: migrate
 messages: install
 	$(BIN)/python manage.py makemessages -l zh_Hans $(MESSAGES_IGNORE)
 	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
+
+## Write the lock files from pyproject.toml: requirements/main.txt (the image) and
+## requirements/dev.txt (CI and `make`, constrained to the same versions). Pins that still fit are
+## kept; `make lock UPGRADE=1` moves every dependency to its newest fitting release.
+LOCK := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+	$(if $(UPGRADE),--upgrade)
+lock: install
+	$(LOCK) -o requirements/main.txt
+	$(LOCK) --extra dev --constraint requirements/main.txt -o requirements/dev.txt
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3 staticfiles .pytest_cache .ruff_cache .import_linter_cache
