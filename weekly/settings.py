@@ -31,6 +31,10 @@ PRODUCTION = DJANGO_ENV == "production"
 
 DEVELOPMENT_SECRET_KEY = "django-insecure-weekly-development-key-never-use-in-production"  # noqa: S105 (the known key that production refuses)
 SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
+# Earlier keys, still accepted for what they signed (sessions, password-reset and confirmation
+# links, the links of mails sent before the newsletter's own keys) while SECRET_KEY signs anew:
+# a rotation logs no one out at once. docs/DEPLOY.md, Rotating the secret key, says for how long.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 DEBUG = env.bool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]", "testserver"]
@@ -397,6 +401,8 @@ if PRODUCTION:
     problems = []
     if SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50:
         problems.append("SECRET_KEY must be set to a random value of 50 characters or more")
+    if any(key == DEVELOPMENT_SECRET_KEY or len(key) < 50 for key in SECRET_KEY_FALLBACKS):
+        problems.append("SECRET_KEY_FALLBACKS may hold only keys of 50 characters or more")
     if USING_SQLITE:
         problems.append("DATABASE_URL must point at PostgreSQL, not SQLite")
     if CELERY_TASK_ALWAYS_EAGER:
