@@ -4,12 +4,19 @@ The unique (issue, subscriber) constraint on ``Delivery`` is what makes "each co
 subscriber gets each issue once" hold however often the sending task runs.
 """
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from newsletter.enums import DeliveryStatus, SubscriberStatus
+
+
+def new_unsubscribe_key() -> str:
+    """A subscriber's unsubscribe key: 32 URL-safe characters, 192 random bits."""
+    return secrets.token_urlsafe(24)
 
 
 class Subscriber(models.Model):
@@ -32,6 +39,18 @@ class Subscriber(models.Model):
     confirmation_sent_at = models.DateTimeField(_("confirmation sent"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     unsubscribed_at = models.DateTimeField(_("unsubscribed"), null=True, blank=True)
+    # The token of the unsubscribe link in every mail: random and stored, so that it depends on no
+    # SECRET_KEY and a rotation breaks no link already sent. Empty only for rows written before it
+    # existed and not yet filled (newsletter.services.unsubscribe_token fills them).
+    unsubscribe_key = models.CharField(
+        _("unsubscribe key"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        default=new_unsubscribe_key,
+    )
 
     class Meta:
         ordering = ["publication", "email"]

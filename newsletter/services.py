@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import smtplib
 import uuid
 from dataclasses import dataclass, field
@@ -41,7 +42,7 @@ from issues.enums import IssueStatus
 from issues.models import Issue
 from newsletter import emails
 from newsletter.enums import DeliveryStatus, SubscriberStatus
-from newsletter.models import Delivery, Subscriber
+from newsletter.models import Delivery, Subscriber, new_unsubscribe_key
 from publications.models import Publication
 
 logger = logging.getLogger(__name__)
@@ -59,8 +60,25 @@ def confirmation_token(subscriber: Subscriber) -> str:
 
 
 def unsubscribe_token(subscriber: Subscriber) -> str:
-    """The signed token of the unsubscribe link; it never expires (old mails keep working)."""
-    return signing.dumps({"s": subscriber.pk}, salt=UNSUBSCRIBE_SALT)
+    """The token of the unsubscribe link: the subscriber's own random key, stored with it.
+
+    Not signed with SECRET_KEY, so rotating that key breaks no link in any mail already sent,
+    and it never expires: a reader may find an old issue years later, and the link only ever
+    unsubscribes its own address (RFC 8058's one click). A row from before the keys gets its key
+    here, once.
+
+    Side effects: may store the subscriber's key.
+    """
+    if not subscriber.unsubscribe_key:
+        Subscriber.objects.filter(pk=subscriber.pk, unsubscribe_key__isnull=True).update(
+            unsubscribe_key=new_unsubscribe_key()
+        )
+        subscriber.refresh_from_db(fields=["unsubscribe_key"])
+    return subscriber.unsubscribe_key
+
+
+#: What ``new_unsubscribe_key`` makes; a signed token (of the links mailed before) has a colon.
+_UNSUBSCRIBE_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 _BAD_LINK = {
@@ -218,7 +236,22 @@ def confirm_subscription(token: str) -> Subscriber:
 
 
 def subscriber_from_unsubscribe_token(token: str) -> Subscriber:
-    """The subscriber an unsubscribe link names (for the page that asks to confirm)."""
+    """The subscriber an unsubscribe link names (for the page that asks to confirm).
+
+    The token is the subscriber's key; or, in a mail sent before the keys, a token signed with
+    SECRET_KEY, still read while the key that signed it is SECRET_KEY or in SECRET_KEY_FALLBACKS.
+    """
+    if token and ":" not in token:
+        subscriber = None
+        if _UNSUBSCRIBE_KEY.fullmatch(token):
+            subscriber = (
+                Subscriber.objects.select_related("publication")
+                .filter(unsubscribe_key=token)
+                .first()
+            )
+        if subscriber is None:
+            raise InvalidInput(gettext(_BAD_LINK["unsubscribe"]), code="bad_link")
+        return subscriber
     return _subscriber_of(token, salt=UNSUBSCRIBE_SALT, max_age=None, what="unsubscribe")
 
 

@@ -270,6 +270,85 @@ def test_unsubscribe_stops_queued_deliveries_and_is_idempotent(
     assert mail.outbox == []
 
 
+# --- links and key rotation ----------------------------------------------------------------------
+
+OLD_KEY = "old-secret-key-" + "o" * 50
+NEW_KEY = "new-secret-key-" + "n" * 50
+
+
+def test_unsubscribe_link_survives_a_rotation_of_the_secret_key(
+    publication: Publication, settings: Any
+) -> None:
+    settings.SECRET_KEY = OLD_KEY
+    subscriber = SubscriberFactory(publication=publication)
+    token = services.unsubscribe_token(subscriber)
+    assert token == subscriber.unsubscribe_key
+    # The key is rotated, and the old one dropped at once: the link mailed before still works.
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = NEW_KEY, []
+
+    assert services.unsubscribe(token).status == SubscriberStatus.UNSUBSCRIBED
+
+
+def test_every_subscriber_has_a_key_of_their_own(publication: Publication) -> None:
+    first, second = SubscriberFactory.create_batch(2, publication=publication)
+    assert len({first.unsubscribe_key, second.unsubscribe_key}) == 2
+    assert len(first.unsubscribe_key) == 32
+    assert services.subscriber_from_unsubscribe_token(second.unsubscribe_key) == second
+
+
+def test_a_subscriber_from_before_the_keys_gets_one_when_mailed(publication: Publication) -> None:
+    subscriber = SubscriberFactory(publication=publication)
+    Subscriber.objects.filter(pk=subscriber.pk).update(unsubscribe_key=None)
+    subscriber.refresh_from_db()
+
+    token = services.unsubscribe_token(subscriber)
+
+    assert token
+    assert Subscriber.objects.get(pk=subscriber.pk).unsubscribe_key == token
+    assert services.unsubscribe_token(subscriber) == token  # made once
+
+
+def test_signed_link_mailed_before_the_keys_works_while_its_key_is_a_fallback(
+    publication: Publication, settings: Any
+) -> None:
+
+    settings.SECRET_KEY = OLD_KEY
+    subscriber = SubscriberFactory(publication=publication)
+    signed = signing.dumps({"s": subscriber.pk}, salt=services.UNSUBSCRIBE_SALT)
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = NEW_KEY, [OLD_KEY]
+    assert services.subscriber_from_unsubscribe_token(signed) == subscriber
+
+    settings.SECRET_KEY_FALLBACKS = []
+    with pytest.raises(InvalidInput) as refusal:
+        services.subscriber_from_unsubscribe_token(signed)
+    assert refusal.value.code == "bad_link"
+
+
+def test_confirmation_link_survives_a_rotation_while_the_old_key_is_a_fallback(
+    publication: Publication, settings: Any
+) -> None:
+    settings.SECRET_KEY = OLD_KEY
+    subscriber = SubscriberFactory(publication=publication, pending=True)
+    token = services.confirmation_token(subscriber)
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = NEW_KEY, [OLD_KEY]
+
+    assert services.confirm_subscription(token).status == SubscriberStatus.CONFIRMED
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["", "x" * 15, "x" * 65, "a" * 31 + "\x00", "no-such-key-" + "k" * 20, "bad key with spaces!"],
+)
+def test_unsubscribe_refuses_a_key_nobody_has(publication: Publication, token: str) -> None:
+    SubscriberFactory(publication=publication)
+
+    with pytest.raises(InvalidInput) as refusal:
+        services.subscriber_from_unsubscribe_token(token)
+
+    assert refusal.value.code == "bad_link"
+    assert Subscriber.objects.get().status == SubscriberStatus.CONFIRMED
+
+
 # --- sending an issue -----------------------------------------------------------------------------
 
 
