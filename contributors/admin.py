@@ -3,10 +3,15 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
+from common.admin import run_action
+from contributors import services
 from contributors.forms import AdminLoginForm
 from contributors.models import ApiToken, User
 from contributors.services import PROFILE_FIELDS
@@ -41,6 +46,22 @@ class UserAdmin(BaseUserAdmin):
     @admin.display(description=_("public name"), ordering="display_name")
     def public_name_display(self, user: User) -> str:
         return user.public_name
+
+    actions = ["unlock_login"]
+
+    @admin.action(description=_("Lift the log-in lockout"), permissions=["change"])
+    def unlock_login(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        run_action(
+            self,
+            request,
+            queryset,
+            services.unlock_login,
+            ngettext_lazy(
+                "Log-in lockout lifted for %(count)d member.",
+                "Log-in lockout lifted for %(count)d members.",
+                "count",
+            ),
+        )
 
 
 # DRF's page lists every token in clear; ours shows the first characters (ApiToken).

@@ -62,3 +62,22 @@ def test_drf_s_token_page_is_not_registered(admin_client: Any) -> None:
     from rest_framework.authtoken.models import TokenProxy
 
     assert not admin.site.is_registered(TokenProxy)
+
+
+def test_user_admin_lifts_a_log_in_lockout(admin_client: Any, settings: Any) -> None:
+    from contributors import lockout
+    from contributors.models import User
+    from tests.admin_site import _action, _messages
+    from tests.factories import UserFactory
+
+    settings.LOGIN_FAILURE_LIMIT = 2
+    member = UserFactory(username="lockedout")
+    for _ in range(2):
+        lockout.authenticate_member(None, username="lockedout", password="wrong")
+    assert lockout.seconds_locked("lockedout") > 0
+
+    response = _action(admin_client, User, "unlock_login", [member])
+
+    assert response.status_code == 302
+    assert lockout.seconds_locked("lockedout") == 0
+    assert (25, "Log-in lockout lifted for 1 member.") in _messages(response)
