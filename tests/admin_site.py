@@ -119,6 +119,10 @@ def site(
     )
     draft = create_issue(publication, by=admin_user, title="Next week")
     get_api_token(contributor)
+    SubscriberFactory(publication=publication, email="gone@example.org")
+    newsletter_services.suppress_address(
+        "gone@example.org", reason="bounce", source="smtp", detail="550 5.1.1 No such mailbox"
+    )
     return SimpleNamespace(
         publication=publication,
         contributor=contributor,

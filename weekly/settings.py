@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "rules",
     "csp",
+    "anymail",
     "common",
     "contributors",
     "papers",
@@ -220,6 +221,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Weekly <weekly@local
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Newsletter -----------------------------------------------------------------------------------
+# Mailgun's webhook of bounces and complaints (/newsletter/webhooks/mailgun/), read by
+# django-anymail, which checks each call's signature with this key; without it the path is a 404.
+ANYMAIL = {"MAILGUN_WEBHOOK_SIGNING_KEY": env.str("MAILGUN_WEBHOOK_SIGNING_KEY", default="")}
 # Messages sent over one SMTP connection by one batch, and batches sending side by side.
 NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=100)
 NEWSLETTER_PARALLEL = env.int("NEWSLETTER_PARALLEL", default=2)

@@ -18,8 +18,8 @@ from django.utils import timezone
 from common.exceptions import InvalidInput
 from issues.models import Issue
 from newsletter import services, tasks
-from newsletter.enums import DeliveryStatus, SubscriberStatus
-from newsletter.models import Delivery, Subscriber
+from newsletter.enums import DeliveryStatus, SubscriberStatus, SuppressionReason
+from newsletter.models import Delivery, Subscriber, Suppression
 from publications.models import Publication
 from tests.factories import PublicationFactory, SubscriberFactory
 
@@ -347,6 +347,83 @@ def test_unsubscribe_refuses_a_key_nobody_has(publication: Publication, token: s
 
     assert refusal.value.code == "bad_link"
     assert Subscriber.objects.get().status == SubscriberStatus.CONFIRMED
+
+
+# --- bounces and complaints ----------------------------------------------------------------------
+
+
+def test_suppress_address_stops_every_subscription_of_it(
+    publication: Publication, publish: Callable[..., Issue]
+) -> None:
+    here = SubscriberFactory(publication=publication, email="Gone@Example.org")
+    elsewhere = SubscriberFactory(publication=PublicationFactory(), email="gone@example.org")
+    other = SubscriberFactory(publication=publication, email="other@example.org")
+    issue = publish()
+    services.queue_issue_newsletter(issue)
+
+    count = services.suppress_address(
+        "gone@EXAMPLE.org", reason=SuppressionReason.BOUNCE, source="smtp", detail="550 5.1.1"
+    )
+
+    assert count == 2
+    for subscriber in (here, elsewhere):
+        subscriber.refresh_from_db()
+        assert subscriber.status == SubscriberStatus.SUPPRESSED
+    other.refresh_from_db()
+    assert other.status == SubscriberStatus.CONFIRMED
+    assert Delivery.objects.get(subscriber=here).status == DeliveryStatus.SKIPPED
+    assert Delivery.objects.get(subscriber=other).status == DeliveryStatus.QUEUED
+    services.send_newsletter_batch(issue)
+    assert [message.to for message in mail.outbox] == [["other@example.org"]]
+
+
+def test_suppress_address_twice_keeps_the_first_report(publication: Publication) -> None:
+    SubscriberFactory(publication=publication, email="spam@example.org")
+    services.suppress_address(
+        "spam@example.org", reason=SuppressionReason.COMPLAINT, source="mailgun"
+    )
+    again = services.suppress_address(
+        "SPAM@example.org", reason=SuppressionReason.BOUNCE, source="smtp"
+    )
+
+    assert again == 0
+    suppression = Suppression.objects.get()
+    assert (suppression.reason, suppression.source) == (SuppressionReason.COMPLAINT, "mailgun")
+
+
+def test_suppress_address_refuses_nonsense(publication: Publication) -> None:
+    with pytest.raises(InvalidInput):
+        services.suppress_address("", reason=SuppressionReason.BOUNCE, source="smtp")
+    with pytest.raises(InvalidInput):
+        services.suppress_address("a@example.org", reason="bored", source="smtp")
+    assert not Suppression.objects.exists()
+
+
+def test_a_suppressed_address_gets_no_confirmation_mail(
+    publication: Publication, subscribe: Callable[..., Subscriber]
+) -> None:
+    services.suppress_address("gone@example.org", reason=SuppressionReason.BOUNCE, source="smtp")
+
+    subscriber = subscribe(publication, email="gone@example.org")
+
+    assert subscriber.status == SubscriberStatus.SUPPRESSED
+    assert mail.outbox == []
+
+
+def test_lifting_a_suppression_lets_the_address_subscribe_again(
+    publication: Publication, subscribe: Callable[..., Subscriber]
+) -> None:
+    subscriber = SubscriberFactory(publication=publication, email="back@example.org")
+    services.suppress_address("back@example.org", reason=SuppressionReason.BOUNCE, source="smtp")
+
+    assert services.lift_suppression(Suppression.objects.get()) == 1
+
+    subscriber.refresh_from_db()
+    assert subscriber.status == SubscriberStatus.UNSUBSCRIBED
+    assert not Suppression.objects.exists()
+    # Back only through a new double opt-in.
+    assert subscribe(publication, email="back@example.org").status == SubscriberStatus.PENDING
+    assert len(mail.outbox) == 1
 
 
 # --- sending an issue -----------------------------------------------------------------------------
