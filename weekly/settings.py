@@ -400,6 +400,25 @@ LOGGING = logging_config(fmt=LOG_FORMAT, level=env.str("LOG_LEVEL", default="INF
 # The worker logs through the same configuration instead of Celery's own.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
+# --- Error tracking -------------------------------------------------------------------------------
+# Sentry (or a Sentry-compatible service such as GlitchTip), off unless SENTRY_DSN is set. Every
+# process sends its unexpected exceptions, a request's or a task's, with the request id; no
+# personal data (send_default_pii off: no user names, addresses, cookies or bodies).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        environment=env.str("SENTRY_ENVIRONMENT", default=DJANGO_ENV),
+        send_default_pii=False,
+        # Performance traces cost the service's quota: none unless asked for.
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
+
 # --- Production -----------------------------------------------------------------------------------
 if PRODUCTION:
     problems = []

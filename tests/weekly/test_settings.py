@@ -35,6 +35,10 @@ print(json.dumps({
     "ALLOWED_HOSTS": settings.ALLOWED_HOSTS,
     "SESSION_COOKIE_SECURE": settings.SESSION_COOKIE_SECURE,
     "ATOMIC_REQUESTS": settings.DATABASES["default"].get("ATOMIC_REQUESTS", False),
+    "SENTRY": __import__("sentry_sdk").get_client().is_active(),
+    "SENTRY_DSN": __import__("sentry_sdk").get_client().dsn,
+    "SENTRY_PII": __import__("sentry_sdk").get_client().options.get("send_default_pii"),
+    "SENTRY_ENVIRONMENT": __import__("sentry_sdk").get_client().options.get("environment"),
 }))
 """
 
@@ -92,6 +96,17 @@ def test_settings_defaults_without_environment() -> None:
     assert loaded["DEVELOPMENT_KEY"] is True
     assert loaded["SECRET_KEY_FALLBACKS"] == []
     assert loaded["ATOMIC_REQUESTS"] is False
+    assert loaded["SENTRY"] is False  # error tracking is off unless asked for
+
+
+def test_settings_sentry_dsn_turns_on_error_tracking_without_personal_data() -> None:
+    # An address nobody answers: initialising sends nothing; only an error would.
+    dsn = "https://public@sentry.invalid/1"
+    loaded = _settings(**PRODUCTION, SENTRY_DSN=dsn)
+    assert loaded["SENTRY"] is True
+    assert loaded["SENTRY_DSN"] == dsn
+    assert loaded["SENTRY_PII"] is False
+    assert loaded["SENTRY_ENVIRONMENT"] == "production"
 
 
 def test_settings_secret_key_fallbacks_come_from_the_environment() -> None:
