@@ -10,21 +10,29 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 MESSAGES_IGNORE := --ignore=.venv --ignore=tests --ignore=bench --ignore=var --ignore=staticfiles
 
-.PHONY: run test install lint format migrate demo messages clean
+.PHONY: run test install lint format migrate demo messages lock clean
 
-$(STAMP): pyproject.toml
+# The dependencies come from the lock file, every one pinned with its hashes (requirements/dev.txt,
+# written by `make lock`); the project itself is then installed in place, without dependencies.
+$(STAMP): pyproject.toml requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
 
 ## Serve the demo site on the embedded defaults (SQLite in var/, in-process tasks).
+## DEBUG is off by default: the demo is what a newcomer tries as a reader would, and Django's debug
+## 404 lists every URL pattern of the site for a mistyped address where a reader should get the
+## site's own error pages; WhiteNoise still serves the static files from the source folders, and
+## errors are still logged with their tracebacks. `make run DEBUG=true` brings the debug pages.
+DEBUG ?= false
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=$(DEBUG) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Run the whole test suite (SQLite by default; DATABASE_URL and REDIS_URL switch to the real ones).
 test: install
@@ -55,6 +63,15 @@ demo: migrate
 messages: install
 	$(BIN)/python manage.py makemessages -l zh_Hans $(MESSAGES_IGNORE)
 	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
+
+## Write the lock files from pyproject.toml: requirements/main.txt (the image) and
+## requirements/dev.txt (CI and `make`, constrained to the same versions). Pins that still fit are
+## kept; `make lock UPGRADE=1` moves every dependency to its newest fitting release.
+LOCK := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+	$(if $(UPGRADE),--upgrade)
+lock: install
+	$(LOCK) -o requirements/main.txt
+	$(LOCK) --extra dev --constraint requirements/main.txt -o requirements/dev.txt
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3 staticfiles .pytest_cache .ruff_cache .import_linter_cache

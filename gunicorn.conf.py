@@ -4,12 +4,44 @@ Start with ``gunicorn weekly.wsgi`` (this file is picked up from the working dir
 ``PORT`` and ``WEB_CONCURRENCY`` are the usual knobs; a bigger site adds processes or hosts.
 """
 
+import math
 import multiprocessing
 import os
+from pathlib import Path
+
+
+def available_cpus(cgroup: Path = Path("/sys/fs/cgroup")) -> int:
+    """The cores this process may use: its CPU affinity, bounded by the container's CPU limit.
+
+    ``multiprocessing.cpu_count()`` counts the host's cores, so a container limited to one core
+    on a 64-core host would start 129 workers. The limit is the cgroup's quota over its period:
+    ``cpu.max`` in cgroup v2 (``"max 100000"`` when unlimited), ``cpu.cfs_quota_us`` and
+    ``cpu.cfs_period_us`` in v1 (quota ``-1`` when unlimited); a fraction counts as a core.
+    """
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cpus = multiprocessing.cpu_count()
+    quota = period = None
+    try:
+        quota, period = (cgroup / "cpu.max").read_text().split()[:2]
+    except (OSError, ValueError):
+        try:
+            quota = (cgroup / "cpu" / "cpu.cfs_quota_us").read_text().strip()
+            period = (cgroup / "cpu" / "cpu.cfs_period_us").read_text().strip()
+        except OSError:
+            pass
+    try:
+        if quota not in (None, "max", "-1") and int(period) > 0:
+            cpus = min(cpus, max(1, math.ceil(int(quota) / int(period))))
+    except (TypeError, ValueError):
+        pass
+    return cpus
+
 
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 # Two workers per core plus one: the request work is mostly waiting on PostgreSQL and Redis.
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+workers = int(os.environ.get("WEB_CONCURRENCY", available_cpus() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
@@ -34,3 +66,21 @@ limit_request_field_size = 8190
 _production = os.environ.get("DJANGO_ENV") == "production"
 if os.environ.get("LOG_FORMAT", "json" if _production else "text") == "json":
     logger_class = "common.gunicorn_logging.JsonLogger"
+
+
+def on_starting(server: object) -> None:
+    """Refuse to serve in production without the collected static files.
+
+    Production stores them under hashed names listed in ``STATIC_ROOT/staticfiles.json``; without
+    that manifest every page answers 500 while the process looks alive. The image collects them
+    at build time (Dockerfile); a server started from a checkout must run ``collectstatic``
+    first (docs/DEPLOY.md). Stopping here makes the mistake a failed start, not a broken site.
+    """
+    if not _production:
+        return
+    root = Path(os.environ.get("STATIC_ROOT") or Path(__file__).resolve().parent / "staticfiles")
+    if not (root / "staticfiles.json").is_file():
+        raise SystemExit(
+            f"Refusing to start: no collected static files in {root} "
+            "(run `python manage.py collectstatic --noinput` first)."
+        )

@@ -2,7 +2,7 @@
 
 ``/healthz/live`` answers as soon as the process can run Python: the liveness probe, and the
 framework's floor in the benchmarks. ``/healthz`` checks what a request needs (the database, the
-cache and the broker) and answers 503 naming the part that failed.
+cache, the broker and the collected static files) and answers 503 naming the part that failed.
 
 Both are answered by a middleware placed first, before the host check and the HTTPS redirect, so a
 probe on the container's own address gets an answer without a public host name or TLS. Neither
@@ -28,13 +28,13 @@ READY_PATH = "/healthz"
 BROKER_TIMEOUT = 2.0
 
 
-def check_database() -> None:
+def check_database() -> str | None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
 
 
-def check_cache() -> None:
+def check_cache() -> str | None:
     key = "weekly:healthz"
     value = str(time.monotonic_ns())
     cache.set(key, value, timeout=30)
@@ -42,7 +42,7 @@ def check_cache() -> None:
         raise RuntimeError("the cache did not keep a value")
 
 
-def check_broker() -> None:
+def check_broker() -> str | None:
     # The project's Celery app, which Django's start made the current one.
     from celery import current_app
 
@@ -50,10 +50,30 @@ def check_broker() -> None:
         conn.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT)
 
 
-CHECKS: dict[str, Callable[[], None]] = {
+def check_static() -> str | None:
+    """The collected static files are there.
+
+    With production's manifest storage every page that names a static file (all of them, through
+    the layout) answers 500 when ``collectstatic`` has not filled ``STATIC_ROOT``; a process in
+    that state is not ready, whatever the database says. The manifest is read afresh, so a probe
+    sees the files as soon as they are collected. Development serves the files from the apps'
+    folders: nothing to check.
+    """
+    from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
+
+    if not isinstance(staticfiles_storage, ManifestFilesMixin):
+        return "not used: served from the source folders"
+    if not staticfiles_storage.read_manifest():
+        raise FileNotFoundError("no staticfiles.json in STATIC_ROOT: run collectstatic")
+    return None
+
+
+#: Each check raises when its part fails, or returns why it was not needed.
+CHECKS: dict[str, Callable[[], str | None]] = {
     "database": check_database,
     "cache": check_cache,
     "broker": check_broker,
+    "static": check_static,
 }
 
 
@@ -67,13 +87,13 @@ def run_checks() -> tuple[bool, dict[str, dict[str, object]]]:
             continue
         started = time.perf_counter()
         try:
-            check()
+            unused = check()
         except Exception as error:  # any failure of the part is the answer
             healthy = False
             logger.warning("health check %s failed: %r", name, error)
             results[name] = {"ok": False, "error": type(error).__name__}
         else:
-            results[name] = {"ok": True}
+            results[name] = {"ok": True, **({"detail": unused} if unused else {})}
         results[name]["ms"] = round((time.perf_counter() - started) * 1000, 1)
     return healthy, results
 

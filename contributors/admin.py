@@ -1,16 +1,19 @@
-"""Admin for members.
-
-API tokens are managed on DRF's own "Tokens" admin page (``rest_framework.authtoken``), so
-nothing is registered for ``Token`` here.
-"""
+"""Admin for members, and their API tokens shown by their first characters only."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 
+from common.admin import run_action
+from contributors import services
 from contributors.forms import AdminLoginForm
-from contributors.models import User
+from contributors.models import ApiToken, User
 from contributors.services import PROFILE_FIELDS
 
 # The admin's log-in counts failed attempts per user name with the site's and the API's.
@@ -43,3 +46,32 @@ class UserAdmin(BaseUserAdmin):
     @admin.display(description=_("public name"), ordering="display_name")
     def public_name_display(self, user: User) -> str:
         return user.public_name
+
+    actions = ["unlock_login"]
+
+    @admin.action(description=_("Lift the log-in lockout"), permissions=["change"])
+    def unlock_login(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        run_action(
+            self,
+            request,
+            queryset,
+            services.unlock_login,
+            ngettext_lazy(
+                "Log-in lockout lifted for %(count)d member.",
+                "Log-in lockout lifted for %(count)d members.",
+                "count",
+            ),
+        )
+
+
+# DRF's page lists every token in clear; ours shows the first characters (ApiToken).
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(TokenAdmin):
+    list_display = ("key_prefix", "user", "created")
+
+    @admin.display(description=_("key"), ordering="key")
+    def key_prefix(self, token: ApiToken) -> str:
+        return f"{token.key[:6]}…"

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.models import TokenProxy
 
 from contributors.validators import validate_github_username, validate_orcid
 
@@ -63,3 +64,20 @@ class User(AbstractUser):
     @property
     def orcid_url(self) -> str:
         return f"https://orcid.org/{self.orcid}" if self.orcid else ""
+
+
+class ApiToken(TokenProxy):
+    """A member's API token as the admin shows it: by its first characters only.
+
+    DRF's token reads as its whole key, which the admin would list, name in its messages and
+    write into its log (``django_admin_log``) in clear, for every staff member to read. The
+    member sees their own on their token page; the admin can make or revoke one, never read it.
+    """
+
+    class Meta:
+        proxy = True
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.key[:6]}… ({self.user})"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import math
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -12,9 +14,13 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 from rest_framework.authtoken.models import Token
 
+from common.exceptions import NotAllowed
 from common.links import read_signed_token
+from contributors import lockout
 
 User = get_user_model()
+
+logger = logging.getLogger("weekly.security")
 
 PROFILE_FIELDS = (
     "display_name",
@@ -137,3 +143,42 @@ def turn_off_notifications(user: Any) -> Any:
     User.objects.filter(pk=user.pk).update(notify_by_email=False)
     user.notify_by_email = False
     return user
+
+
+def unlock_login(user: Any, *, by: Any | None) -> int:
+    """Lift the log-in lockout of ``user``'s name (``contributors.lockout``): the member, or
+    whoever knows their name, may try again at once, the failures forgotten.
+
+    ``by`` is the staff member acting in the admin; ``None`` for the operator's command
+    (``unlock_login``), whose authority is the shell.
+
+    Side effects: clears the failure count (the cache); writes a line to the ``weekly.security``
+    log and, for a staff member, an entry in the admin's log. Returns the seconds the lockout
+    still had to run (0: it was not locked out).
+    """
+    if by is not None and not by.has_perm("contributors.change_user"):
+        raise NotAllowed(gettext("Only staff who may change members may lift a lockout."))
+    remaining = lockout.seconds_locked(user.username)
+    lockout.reset_login_failures(user.username)
+    logger.info(
+        "log-in lockout of %s lifted by %s (%d s left)",
+        user.username,
+        by.username if by is not None else "the unlock_login command",
+        remaining,
+    )
+    if by is not None:
+        from django.contrib.admin.models import CHANGE, LogEntry
+
+        minutes = math.ceil(remaining / 60)
+        LogEntry.objects.log_actions(
+            user_id=by.pk,
+            queryset=[user],
+            action_flag=CHANGE,
+            change_message=(
+                f"Lifted the log-in lockout ({minutes} min left)."
+                if remaining
+                else "Cleared the failed log-ins (not locked out)."
+            ),
+            single_object=True,
+        )
+    return remaining

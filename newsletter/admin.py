@@ -3,7 +3,9 @@
 Subscriptions are started and confirmed only by their owners (double opt-in), so no one adds a
 subscriber or changes a status here: the admin unsubscribes (``unsubscribe_subscriber``), deletes
 an address on request, and queues failed deliveries again (``requeue_failed_deliveries``).
-Deliveries are the record of what was sent: read-only.
+Deliveries are the record of what was sent: read-only. The suppression list says which
+addresses are never mailed again and why (a hard bounce or a complaint, from the SMTP server or
+the provider's webhook); an operator may lift one (``lift_suppression``).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from django.utils.translation import ngettext
 
 from issues.admin import ReadOnlyAdminMixin
 from newsletter import services
-from newsletter.models import Delivery, Subscriber
+from newsletter.models import Delivery, Subscriber, Suppression
 
 
 @admin.register(Subscriber)
@@ -73,6 +75,35 @@ class DeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             request,
             ngettext(
                 "%(count)d delivery queued again.", "%(count)d deliveries queued again.", count
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Suppression)
+class SuppressionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("email", "reason", "source", "created_at", "detail")
+    list_filter = ("reason", "source")
+    search_fields = ("email", "detail")
+    date_hierarchy = "created_at"
+    actions = ["lift"]
+
+    @admin.action(
+        description=_("Lift the suppression (the address may subscribe again)"),
+        permissions=["view"],
+    )
+    def lift(self, request: HttpRequest, queryset: QuerySet[Suppression]) -> None:
+        count = 0
+        for suppression in queryset:
+            services.lift_suppression(suppression)
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d address may be mailed again once it subscribes again.",
+                "%(count)d addresses may be mailed again once they subscribe again.",
+                count,
             )
             % {"count": count},
             messages.SUCCESS,

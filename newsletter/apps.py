@@ -9,11 +9,16 @@ class NewsletterConfig(AppConfig):
     verbose_name = _("Newsletter")
 
     def ready(self) -> None:
+        from anymail.signals import tracking
+
         from issues.signals import issue_published
         from newsletter import receivers
 
         issue_published.connect(
             receivers.mail_published_issue, dispatch_uid="newsletter.mail_published_issue"
+        )
+        tracking.connect(
+            receivers.suppress_bounced_address, dispatch_uid="newsletter.suppress_bounced_address"
         )
         post_save.connect(
             receivers.adopt_subscription_language,

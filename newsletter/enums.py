@@ -8,6 +8,9 @@ class SubscriberStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for confirmation")
     CONFIRMED = "confirmed", _("Confirmed")
     UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+    #: The address bounced for good or its owner complained (``Suppression`` says which): it is
+    #: never mailed again, confirmation mails included, until an operator lifts it.
+    SUPPRESSED = "suppressed", _("Suppressed (bounced or complained)")
 
 
 class DeliveryStatus(models.TextChoices):
@@ -22,3 +25,8 @@ class DeliveryStatus(models.TextChoices):
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
     SKIPPED = "skipped", _("Skipped (unsubscribed meanwhile)")
+
+
+class SuppressionReason(models.TextChoices):
+    BOUNCE = "bounce", _("Hard bounce: the address does not exist")
+    COMPLAINT = "complaint", _("Complaint: marked as spam")

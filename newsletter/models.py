@@ -4,12 +4,19 @@ The unique (issue, subscriber) constraint on ``Delivery`` is what makes "each co
 subscriber gets each issue once" hold however often the sending task runs.
 """
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from newsletter.enums import DeliveryStatus, SubscriberStatus
+from newsletter.enums import DeliveryStatus, SubscriberStatus, SuppressionReason
+
+
+def new_unsubscribe_key() -> str:
+    """A subscriber's unsubscribe key: 32 URL-safe characters, 192 random bits."""
+    return secrets.token_urlsafe(24)
 
 
 class Subscriber(models.Model):
@@ -32,6 +39,18 @@ class Subscriber(models.Model):
     confirmation_sent_at = models.DateTimeField(_("confirmation sent"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     unsubscribed_at = models.DateTimeField(_("unsubscribed"), null=True, blank=True)
+    # The token of the unsubscribe link in every mail: random and stored, so that it depends on no
+    # SECRET_KEY and a rotation breaks no link already sent. Empty only for rows written before it
+    # existed and not yet filled (newsletter.services.unsubscribe_token fills them).
+    unsubscribe_key = models.CharField(
+        _("unsubscribe key"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        default=new_unsubscribe_key,
+    )
 
     class Meta:
         ordering = ["publication", "email"]
@@ -102,3 +121,31 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issue} → {self.subscriber.email}: {self.get_status_display()}"
+
+
+class Suppression(models.Model):
+    """An address the site never mails again, for every publication: it bounced for good, or its
+    owner reported a mail as spam. The rule is in docs/DEPLOY.md (Bounces and complaints)."""
+
+    email = models.EmailField(_("e-mail address"), max_length=254)
+    reason = models.CharField(_("reason"), max_length=16, choices=SuppressionReason.choices)
+    #: Who said so: "smtp" (our SMTP server's refusal) or the provider's webhook ("mailgun").
+    source = models.CharField(_("source"), max_length=32)
+    #: The server's or provider's own words, for the operator.
+    detail = models.TextField(_("detail"), blank=True)
+    created_at = models.DateTimeField(_("suppressed"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("suppressed address")
+        verbose_name_plural = _("suppressed addresses")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="suppression_unique_email"),
+            models.CheckConstraint(
+                condition=models.Q(reason__in=SuppressionReason.values),
+                name="suppression_reason_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.get_reason_display()})"

@@ -7,6 +7,7 @@ from typing import Any
 
 from issues.models import Issue
 from newsletter import selectors, services
+from newsletter.enums import SuppressionReason
 
 
 def mail_published_issue(sender: Any, *, issue: Issue, **kwargs: Any) -> None:
@@ -25,3 +26,23 @@ def adopt_subscription_language(
     if language:
         type(instance).objects.filter(pk=instance.pk).update(mail_language=language)
         instance.mail_language = language
+
+
+def suppress_bounced_address(sender: Any, *, event: Any, esp_name: str, **kwargs: Any) -> None:
+    """A mail provider's webhook reported an event (django-anymail's ``tracking`` signal): a hard
+    bounce, a refusal to send to an address that bounced before, or a complaint suppresses the
+    address. Passing failures (``deferred``) and every other event change nothing."""
+    if not event.recipient:
+        return
+    if event.event_type == "complained":
+        reason = SuppressionReason.COMPLAINT
+    elif event.event_type == "bounced" or (
+        event.event_type == "rejected" and event.reject_reason in ("bounced", "invalid")
+    ):
+        reason = SuppressionReason.BOUNCE
+    else:
+        return
+    detail = " ".join(part for part in (event.description, event.mta_response) if part)
+    services.suppress_address(
+        event.recipient, reason=reason, source=esp_name.lower(), detail=detail
+    )

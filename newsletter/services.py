@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import smtplib
 import uuid
 from dataclasses import dataclass, field
@@ -40,8 +41,8 @@ from contributors import services as members
 from issues.enums import IssueStatus
 from issues.models import Issue
 from newsletter import emails
-from newsletter.enums import DeliveryStatus, SubscriberStatus
-from newsletter.models import Delivery, Subscriber
+from newsletter.enums import DeliveryStatus, SubscriberStatus, SuppressionReason
+from newsletter.models import Delivery, Subscriber, Suppression, new_unsubscribe_key
 from publications.models import Publication
 
 logger = logging.getLogger(__name__)
@@ -59,8 +60,25 @@ def confirmation_token(subscriber: Subscriber) -> str:
 
 
 def unsubscribe_token(subscriber: Subscriber) -> str:
-    """The signed token of the unsubscribe link; it never expires (old mails keep working)."""
-    return signing.dumps({"s": subscriber.pk}, salt=UNSUBSCRIBE_SALT)
+    """The token of the unsubscribe link: the subscriber's own random key, stored with it.
+
+    Not signed with SECRET_KEY, so rotating that key breaks no link in any mail already sent,
+    and it never expires: a reader may find an old issue years later, and the link only ever
+    unsubscribes its own address (RFC 8058's one click). A row from before the keys gets its key
+    here, once.
+
+    Side effects: may store the subscriber's key.
+    """
+    if not subscriber.unsubscribe_key:
+        Subscriber.objects.filter(pk=subscriber.pk, unsubscribe_key__isnull=True).update(
+            unsubscribe_key=new_unsubscribe_key()
+        )
+        subscriber.refresh_from_db(fields=["unsubscribe_key"])
+    return subscriber.unsubscribe_key
+
+
+#: What ``new_unsubscribe_key`` makes; a signed token (of the links mailed before) has a colon.
+_UNSUBSCRIBE_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 _BAD_LINK = {
@@ -157,6 +175,13 @@ def subscribe(publication: Publication, *, email: str, language: str = "en") -> 
                 )
         if subscriber.is_confirmed:
             return subscriber
+        # An address that bounced for good or complained gets no mail at all, a confirmation
+        # included; the form's answer is the same, so it tells no one.
+        if Suppression.objects.filter(email__iexact=email).exists():
+            if subscriber.status != SubscriberStatus.SUPPRESSED:
+                subscriber.status = SubscriberStatus.SUPPRESSED
+                subscriber.save(update_fields=["status"])
+            return subscriber
         cooldown = dt.timedelta(seconds=settings.NEWSLETTER_CONFIRM_COOLDOWN)
         last_sent = subscriber.confirmation_sent_at
         recently = last_sent is not None and now - last_sent < cooldown
@@ -218,7 +243,22 @@ def confirm_subscription(token: str) -> Subscriber:
 
 
 def subscriber_from_unsubscribe_token(token: str) -> Subscriber:
-    """The subscriber an unsubscribe link names (for the page that asks to confirm)."""
+    """The subscriber an unsubscribe link names (for the page that asks to confirm).
+
+    The token is the subscriber's key; or, in a mail sent before the keys, a token signed with
+    SECRET_KEY, still read while the key that signed it is SECRET_KEY or in SECRET_KEY_FALLBACKS.
+    """
+    if token and ":" not in token:
+        subscriber = None
+        if _UNSUBSCRIBE_KEY.fullmatch(token):
+            subscriber = (
+                Subscriber.objects.select_related("publication")
+                .filter(unsubscribe_key=token)
+                .first()
+            )
+        if subscriber is None:
+            raise InvalidInput(gettext(_BAD_LINK["unsubscribe"]), code="bad_link")
+        return subscriber
     return _subscriber_of(token, salt=UNSUBSCRIBE_SALT, max_age=None, what="unsubscribe")
 
 
@@ -242,6 +282,80 @@ def unsubscribe_subscriber(subscriber: Subscriber) -> Subscriber:
         )
     subscriber.refresh_from_db()
     return subscriber
+
+
+# --- bounces and complaints ----------------------------------------------------------------------
+
+
+def suppress_address(email: str, *, reason: str, source: str, detail: str = "") -> int:
+    """Never mail ``email`` again, in any publication: it bounced for good, or its owner
+    complained (docs/DEPLOY.md, Bounces and complaints, states the rule). Idempotent: a second
+    report of the same address keeps the first one's reason.
+
+    Side effects: inserts a Suppression; the address's subscriptions → suppressed; their queued
+    deliveries → skipped. Returns how many subscriptions it suppressed.
+    """
+    email = BaseUserManager.normalize_email((email or "").strip())
+    if not email or reason not in SuppressionReason.values:
+        raise InvalidInput(gettext("An address and a known reason are needed to suppress."))
+    with transaction.atomic():
+        if not Suppression.objects.filter(email__iexact=email).exists():
+            try:
+                with transaction.atomic():
+                    Suppression.objects.create(
+                        email=email, reason=reason, source=source[:32], detail=detail[:2000]
+                    )
+            except IntegrityError:  # the same address reported at the same moment
+                pass
+        count = (
+            Subscriber.objects.filter(email__iexact=email)
+            .exclude(status=SubscriberStatus.SUPPRESSED)
+            .update(status=SubscriberStatus.SUPPRESSED)
+        )
+        Delivery.objects.filter(
+            subscriber__email__iexact=email, status=DeliveryStatus.QUEUED
+        ).update(status=DeliveryStatus.SKIPPED)
+    logger.info("suppressed %s (%s from %s): %s", email, reason, source, detail[:200])
+    return count
+
+
+def lift_suppression(suppression: Suppression) -> int:
+    """Take an address off the suppression list (its owner fixed the mailbox, say). Its
+    subscriptions become unsubscribed: mail starts again only after a new double opt-in.
+
+    Side effects: deletes the Suppression; suppressed subscriptions of the address →
+    unsubscribed. Returns how many.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        count = Subscriber.objects.filter(
+            email__iexact=suppression.email, status=SubscriberStatus.SUPPRESSED
+        ).update(status=SubscriberStatus.UNSUBSCRIBED, unsubscribed_at=now)
+        suppression.delete()
+    return count
+
+
+#: An enhanced status code (RFC 3463) at the start of an SMTP reply: class.subject.detail.
+_ENHANCED_STATUS = re.compile(rb"\s*([245])\.(\d{1,3})\.(\d{1,3})\b")
+
+
+def _address_refused_for_good(error: Exception) -> bool:
+    """The server refused the recipient's address itself, for good: a 5xx to RCPT TO whose
+    enhanced code is 5.1.x (bad mailbox or domain), or a bare 550, 551 or 553. A refusal of the
+    message (content, policy 5.7.x, a full mailbox 5.2.x) fails the delivery but suppresses no
+    address: it says nothing about the address, and may hit every subscriber alike."""
+    if not isinstance(error, smtplib.SMTPRecipientsRefused) or not error.recipients:
+        return False
+    for code, reply in error.recipients.values():
+        raw = reply if isinstance(reply, bytes) else str(reply).encode()
+        enhanced = _ENHANCED_STATUS.match(raw)
+        if code < 500:
+            return False
+        if enhanced and enhanced.group(2) != b"1":
+            return False
+        if not enhanced and code not in (550, 551, 553):
+            return False
+    return True
 
 
 # --- sending an issue -----------------------------------------------------------------------------
@@ -376,6 +490,13 @@ def send_newsletter_batch(issue: Issue, *, size: int | None = None) -> BatchOutc
                 if _is_permanent(error) or attempts >= settings.NEWSLETTER_MAX_ATTEMPTS:
                     _finish(delivery, status=DeliveryStatus.FAILED, error=str(error)[:2000])
                     outcome.failed += 1
+                    if _address_refused_for_good(error):
+                        suppress_address(
+                            subscriber.email,
+                            reason=SuppressionReason.BOUNCE,
+                            source="smtp",
+                            detail=str(error),
+                        )
                     if _is_permanent(error):
                         continue
                 else:

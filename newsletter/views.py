@@ -9,9 +9,10 @@ proof of who asks.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
@@ -118,3 +119,19 @@ class UnsubscribeView(SignedLinkView):
     template_name = "newsletter/unsubscribe.html"
     find = staticmethod(services.subscriber_from_unsubscribe_token)
     act = staticmethod(services.unsubscribe)
+
+
+@csrf_exempt
+def mailgun_webhook(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """Mailgun's bounce and complaint events (``/newsletter/webhooks/mailgun/``).
+
+    django-anymail checks the signature of each call against ``MAILGUN_WEBHOOK_SIGNING_KEY``
+    (a wrong one answers 400) and sends the events as its ``tracking`` signal, which
+    ``newsletter.receivers.suppress_bounced_address`` hears. Without a key the site takes no
+    webhook: 404.
+    """
+    if not settings.ANYMAIL.get("MAILGUN_WEBHOOK_SIGNING_KEY"):
+        raise Http404
+    from anymail.webhooks.mailgun import MailgunTrackingWebhookView
+
+    return MailgunTrackingWebhookView.as_view()(request, *args, **kwargs)

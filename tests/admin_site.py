@@ -13,6 +13,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from contributors.services import get_api_token
 from issues.services import (
     correct_issue,
     create_issue,
@@ -117,6 +118,11 @@ def site(
         authors=["Ada Lovelace"],
     )
     draft = create_issue(publication, by=admin_user, title="Next week")
+    get_api_token(contributor)
+    SubscriberFactory(publication=publication, email="gone@example.org")
+    newsletter_services.suppress_address(
+        "gone@example.org", reason="bounce", source="smtp", detail="550 5.1.1 No such mailbox"
+    )
     return SimpleNamespace(
         publication=publication,
         contributor=contributor,

@@ -31,6 +31,10 @@ PRODUCTION = DJANGO_ENV == "production"
 
 DEVELOPMENT_SECRET_KEY = "django-insecure-weekly-development-key-never-use-in-production"  # noqa: S105 (the known key that production refuses)
 SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
+# Earlier keys, still accepted for what they signed (sessions, password-reset and confirmation
+# links, the links of mails sent before the newsletter's own keys) while SECRET_KEY signs anew:
+# a rotation logs no one out at once. docs/DEPLOY.md, Rotating the secret key, says for how long.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 DEBUG = env.bool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]", "testserver"]
@@ -54,6 +58,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "rules",
     "csp",
+    "anymail",
     "common",
     "contributors",
     "papers",
@@ -216,6 +221,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Weekly <weekly@local
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Newsletter -----------------------------------------------------------------------------------
+# Mailgun's webhook of bounces and complaints (/newsletter/webhooks/mailgun/), read by
+# django-anymail, which checks each call's signature with this key; without it the path is a 404.
+ANYMAIL = {"MAILGUN_WEBHOOK_SIGNING_KEY": env.str("MAILGUN_WEBHOOK_SIGNING_KEY", default="")}
 # Messages sent over one SMTP connection by one batch, and batches sending side by side.
 NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=100)
 NEWSLETTER_PARALLEL = env.int("NEWSLETTER_PARALLEL", default=2)
@@ -265,6 +273,10 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "weekly" / "static"]
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns at every start otherwise
+# WhiteNoise serves the files from the apps' folders whenever the site is not in production, so
+# that `make run` serves them with DEBUG off as well (the Makefile says why it is off there).
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -295,6 +307,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 SECURE_REFERRER_POLICY = "same-origin"
+# A form refused by the CSRF check gets a page for readers, in their language (common.views).
+CSRF_FAILURE_VIEW = "common.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 
 # --- Limits ---------------------------------------------------------------------------------------
@@ -386,11 +400,32 @@ LOGGING = logging_config(fmt=LOG_FORMAT, level=env.str("LOG_LEVEL", default="INF
 # The worker logs through the same configuration instead of Celery's own.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
+# --- Error tracking -------------------------------------------------------------------------------
+# Sentry (or a Sentry-compatible service such as GlitchTip), off unless SENTRY_DSN is set. Every
+# process sends its unexpected exceptions, a request's or a task's, with the request id; no
+# personal data (send_default_pii off: no user names, addresses, cookies or bodies).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        environment=env.str("SENTRY_ENVIRONMENT", default=DJANGO_ENV),
+        send_default_pii=False,
+        # Performance traces cost the service's quota: none unless asked for.
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
+
 # --- Production -----------------------------------------------------------------------------------
 if PRODUCTION:
     problems = []
     if SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50:
         problems.append("SECRET_KEY must be set to a random value of 50 characters or more")
+    if any(key == DEVELOPMENT_SECRET_KEY or len(key) < 50 for key in SECRET_KEY_FALLBACKS):
+        problems.append("SECRET_KEY_FALLBACKS may hold only keys of 50 characters or more")
     if USING_SQLITE:
         problems.append("DATABASE_URL must point at PostgreSQL, not SQLite")
     if CELERY_TASK_ALWAYS_EAGER:

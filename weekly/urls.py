@@ -8,8 +8,12 @@ from issues.sitemaps import SITEMAPS
 from weekly.views import FaviconView, RobotsTxtView
 
 # A 400 or 413 page that says what was wrong: the size limits in ``common.limits``, everything
-# else in ``common.views.bad_request``.
+# else in ``common.views.bad_request``. The error pages are in the reader's language and the
+# site's layout; under /api/ each answers in the API's error shape (common.views).
 handler400 = "common.limits.bad_request"
+handler403 = "common.views.permission_denied"
+handler404 = "common.views.page_not_found"
+handler500 = "common.views.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

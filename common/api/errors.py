@@ -1,10 +1,12 @@
-"""One error shape for every 4xx answer of the API::
+"""One error shape for every error answer of the API::
 
     {"error": {"code": "invalid",
                "message": "A sentence for people.",
                "fields": {"summary": ["…"]}}}
 
-``fields`` names the fields at fault (empty when the error is not about one field).
+``fields`` names the fields at fault (empty when the error is not about one field). The API's
+views answer their refusals here; what never reaches a view of the API (a 500, a CSRF refusal, a
+path that names no endpoint) is answered in the same shape by ``common.views``.
 """
 
 from __future__ import annotations

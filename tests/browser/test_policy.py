@@ -44,3 +44,19 @@ def test_a_policy_violation_is_caught(page: Any, browser_log: Any) -> None:
         "Content Security Policy" in line for line in browser_log.unexpected_console_errors()
     )
     browser_log.expect_console_error("Content Security Policy")
+
+
+def test_redoc_searches_under_the_policy_asking_no_other_host(page: Any) -> None:
+    page.goto("/api/v1/redoc/")
+    search = page.locator('input[placeholder="Search..."]')
+    search.wait_for(timeout=15_000)
+    search.fill("publication")
+    # The search index runs in a worker made from a blob: URL, which the page's policy allows.
+    results = page.locator('[data-role="search:results"] li[role="menuitem"]')
+    results.first.wait_for(timeout=15_000)
+    assert results.count() > 0
+    assert "publication" in results.first.inner_text().lower()
+    # The "API docs by Redocly" link is there, its logo our own empty image.
+    logo = page.locator('img[alt="redocly logo"]')
+    assert logo.get_attribute("src").startswith("data:")
+    # The page fixture then checks: no console error (a refused worker is one), no other host.

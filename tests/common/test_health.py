@@ -44,6 +44,8 @@ def test_readiness_reports_each_part(client: Client, settings: Any) -> None:
     assert body["checks"]["cache"]["ok"] is True
     # Without a broker (the embedded default) tasks run in-process: nothing to reach.
     assert body["checks"]["broker"] == {"ok": True, "detail": "not used: tasks run in-process"}
+    # Development serves the static files from the apps' folders.
+    assert body["checks"]["static"]["detail"] == "not used: served from the source folders"
 
 
 def test_readiness_names_a_cache_that_is_down(client: Client, settings: Any) -> None:
@@ -110,3 +112,40 @@ def test_readiness_reaches_the_real_broker(client: Client, settings: Any) -> Non
     response = client.get("/healthz")
     assert response.status_code == 200, response.content
     assert "detail" not in response.json()["checks"]["broker"]
+
+
+MANIFEST_STORAGE = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+
+def test_readiness_fails_without_the_collected_static_files(
+    client: Client, settings: Any, tmp_path: Any
+) -> None:
+    # Production's storage on an empty STATIC_ROOT: every page would answer 500.
+    settings.STORAGES = MANIFEST_STORAGE
+    settings.STATIC_ROOT = tmp_path
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["failing"] == ["static"]
+    assert body["checks"]["static"]["error"] == "FileNotFoundError"
+
+
+def test_readiness_passes_once_the_static_files_are_collected(
+    client: Client, settings: Any, tmp_path: Any
+) -> None:
+    from django.core.management import call_command
+
+    settings.STORAGES = MANIFEST_STORAGE
+    settings.STATIC_ROOT = tmp_path
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    call_command("collectstatic", "--noinput", verbosity=0)
+    response = client.get("/healthz")
+    assert response.status_code == 200, response.content
+    assert response.json()["checks"]["static"] == {
+        "ok": True,
+        "ms": response.json()["checks"]["static"]["ms"],
+    }

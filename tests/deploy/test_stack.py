@@ -67,7 +67,7 @@ def test_stack_runs_the_whole_flow_over_http(queued: None, tmp_path: Path) -> No
                 assert wait_for(up), stack.logs()
                 health = web.get("/healthz")
                 assert health.status_code == 200, health.text
-                assert health.json()["checks"].keys() == {"database", "cache", "broker"}
+                assert health.json()["checks"].keys() == {"database", "cache", "broker", "static"}
                 assert all(check["ok"] for check in health.json()["checks"].values())
 
                 submitted = web.post(

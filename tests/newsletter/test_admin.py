@@ -61,3 +61,36 @@ def test_admin_requeue_action_sends_a_failed_delivery(
     assert [m.to for m in mail.outbox if m.subject.startswith(publication.name)] == [
         [subscriber.email]
     ]
+
+
+def test_admin_shows_why_an_address_is_suppressed_and_lifts_it(
+    admin_client: Any, publication: Publication
+) -> None:
+    from newsletter.enums import SuppressionReason
+    from newsletter.models import Suppression
+
+    subscriber = SubscriberFactory(publication=publication, email="gone@example.org")
+    services.suppress_address(
+        "gone@example.org",
+        reason=SuppressionReason.BOUNCE,
+        source="smtp",
+        detail="550 5.1.1 No such mailbox",
+    )
+    listing = admin_client.get(reverse("admin:newsletter_suppression_changelist"))
+    html = listing.content.decode()
+    assert "gone@example.org" in html
+    assert "Hard bounce: the address does not exist" in html
+    assert "550 5.1.1 No such mailbox" in html
+    subscribers = admin_client.get(reverse("admin:newsletter_subscriber_changelist"))
+    assert "Suppressed (bounced or complained)" in subscribers.content.decode()
+
+    response = admin_client.post(
+        reverse("admin:newsletter_suppression_changelist"),
+        {"action": "lift", ACTION_CHECKBOX_NAME: [Suppression.objects.get().pk]},
+        follow=True,
+    )
+
+    assert "1 address may be mailed again once it subscribes again." in response.content.decode()
+    assert not Suppression.objects.exists()
+    subscriber.refresh_from_db()
+    assert subscriber.status == SubscriberStatus.UNSUBSCRIBED

@@ -18,8 +18,8 @@ from django.utils import timezone
 from common.exceptions import InvalidInput
 from issues.models import Issue
 from newsletter import services, tasks
-from newsletter.enums import DeliveryStatus, SubscriberStatus
-from newsletter.models import Delivery, Subscriber
+from newsletter.enums import DeliveryStatus, SubscriberStatus, SuppressionReason
+from newsletter.models import Delivery, Subscriber, Suppression
 from publications.models import Publication
 from tests.factories import PublicationFactory, SubscriberFactory
 
@@ -268,6 +268,162 @@ def test_unsubscribe_stops_queued_deliveries_and_is_idempotent(
     assert Delivery.objects.get().status == DeliveryStatus.SKIPPED
     assert services.send_newsletter_batch(issue).sent == 0
     assert mail.outbox == []
+
+
+# --- links and key rotation ----------------------------------------------------------------------
+
+OLD_KEY = "old-secret-key-" + "o" * 50
+NEW_KEY = "new-secret-key-" + "n" * 50
+
+
+def test_unsubscribe_link_survives_a_rotation_of_the_secret_key(
+    publication: Publication, settings: Any
+) -> None:
+    settings.SECRET_KEY = OLD_KEY
+    subscriber = SubscriberFactory(publication=publication)
+    token = services.unsubscribe_token(subscriber)
+    assert token == subscriber.unsubscribe_key
+    # The key is rotated, and the old one dropped at once: the link mailed before still works.
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = NEW_KEY, []
+
+    assert services.unsubscribe(token).status == SubscriberStatus.UNSUBSCRIBED
+
+
+def test_every_subscriber_has_a_key_of_their_own(publication: Publication) -> None:
+    first, second = SubscriberFactory.create_batch(2, publication=publication)
+    assert len({first.unsubscribe_key, second.unsubscribe_key}) == 2
+    assert len(first.unsubscribe_key) == 32
+    assert services.subscriber_from_unsubscribe_token(second.unsubscribe_key) == second
+
+
+def test_a_subscriber_from_before_the_keys_gets_one_when_mailed(publication: Publication) -> None:
+    subscriber = SubscriberFactory(publication=publication)
+    Subscriber.objects.filter(pk=subscriber.pk).update(unsubscribe_key=None)
+    subscriber.refresh_from_db()
+
+    token = services.unsubscribe_token(subscriber)
+
+    assert token
+    assert Subscriber.objects.get(pk=subscriber.pk).unsubscribe_key == token
+    assert services.unsubscribe_token(subscriber) == token  # made once
+
+
+def test_signed_link_mailed_before_the_keys_works_while_its_key_is_a_fallback(
+    publication: Publication, settings: Any
+) -> None:
+
+    settings.SECRET_KEY = OLD_KEY
+    subscriber = SubscriberFactory(publication=publication)
+    signed = signing.dumps({"s": subscriber.pk}, salt=services.UNSUBSCRIBE_SALT)
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = NEW_KEY, [OLD_KEY]
+    assert services.subscriber_from_unsubscribe_token(signed) == subscriber
+
+    settings.SECRET_KEY_FALLBACKS = []
+    with pytest.raises(InvalidInput) as refusal:
+        services.subscriber_from_unsubscribe_token(signed)
+    assert refusal.value.code == "bad_link"
+
+
+def test_confirmation_link_survives_a_rotation_while_the_old_key_is_a_fallback(
+    publication: Publication, settings: Any
+) -> None:
+    settings.SECRET_KEY = OLD_KEY
+    subscriber = SubscriberFactory(publication=publication, pending=True)
+    token = services.confirmation_token(subscriber)
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = NEW_KEY, [OLD_KEY]
+
+    assert services.confirm_subscription(token).status == SubscriberStatus.CONFIRMED
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["", "x" * 15, "x" * 65, "a" * 31 + "\x00", "no-such-key-" + "k" * 20, "bad key with spaces!"],
+)
+def test_unsubscribe_refuses_a_key_nobody_has(publication: Publication, token: str) -> None:
+    SubscriberFactory(publication=publication)
+
+    with pytest.raises(InvalidInput) as refusal:
+        services.subscriber_from_unsubscribe_token(token)
+
+    assert refusal.value.code == "bad_link"
+    assert Subscriber.objects.get().status == SubscriberStatus.CONFIRMED
+
+
+# --- bounces and complaints ----------------------------------------------------------------------
+
+
+def test_suppress_address_stops_every_subscription_of_it(
+    publication: Publication, publish: Callable[..., Issue]
+) -> None:
+    here = SubscriberFactory(publication=publication, email="Gone@Example.org")
+    elsewhere = SubscriberFactory(publication=PublicationFactory(), email="gone@example.org")
+    other = SubscriberFactory(publication=publication, email="other@example.org")
+    issue = publish()
+    services.queue_issue_newsletter(issue)
+
+    count = services.suppress_address(
+        "gone@EXAMPLE.org", reason=SuppressionReason.BOUNCE, source="smtp", detail="550 5.1.1"
+    )
+
+    assert count == 2
+    for subscriber in (here, elsewhere):
+        subscriber.refresh_from_db()
+        assert subscriber.status == SubscriberStatus.SUPPRESSED
+    other.refresh_from_db()
+    assert other.status == SubscriberStatus.CONFIRMED
+    assert Delivery.objects.get(subscriber=here).status == DeliveryStatus.SKIPPED
+    assert Delivery.objects.get(subscriber=other).status == DeliveryStatus.QUEUED
+    services.send_newsletter_batch(issue)
+    assert [message.to for message in mail.outbox] == [["other@example.org"]]
+
+
+def test_suppress_address_twice_keeps_the_first_report(publication: Publication) -> None:
+    SubscriberFactory(publication=publication, email="spam@example.org")
+    services.suppress_address(
+        "spam@example.org", reason=SuppressionReason.COMPLAINT, source="mailgun"
+    )
+    again = services.suppress_address(
+        "SPAM@example.org", reason=SuppressionReason.BOUNCE, source="smtp"
+    )
+
+    assert again == 0
+    suppression = Suppression.objects.get()
+    assert (suppression.reason, suppression.source) == (SuppressionReason.COMPLAINT, "mailgun")
+
+
+def test_suppress_address_refuses_nonsense(publication: Publication) -> None:
+    with pytest.raises(InvalidInput):
+        services.suppress_address("", reason=SuppressionReason.BOUNCE, source="smtp")
+    with pytest.raises(InvalidInput):
+        services.suppress_address("a@example.org", reason="bored", source="smtp")
+    assert not Suppression.objects.exists()
+
+
+def test_a_suppressed_address_gets_no_confirmation_mail(
+    publication: Publication, subscribe: Callable[..., Subscriber]
+) -> None:
+    services.suppress_address("gone@example.org", reason=SuppressionReason.BOUNCE, source="smtp")
+
+    subscriber = subscribe(publication, email="gone@example.org")
+
+    assert subscriber.status == SubscriberStatus.SUPPRESSED
+    assert mail.outbox == []
+
+
+def test_lifting_a_suppression_lets_the_address_subscribe_again(
+    publication: Publication, subscribe: Callable[..., Subscriber]
+) -> None:
+    subscriber = SubscriberFactory(publication=publication, email="back@example.org")
+    services.suppress_address("back@example.org", reason=SuppressionReason.BOUNCE, source="smtp")
+
+    assert services.lift_suppression(Suppression.objects.get()) == 1
+
+    subscriber.refresh_from_db()
+    assert subscriber.status == SubscriberStatus.UNSUBSCRIBED
+    assert not Suppression.objects.exists()
+    # Back only through a new double opt-in.
+    assert subscribe(publication, email="back@example.org").status == SubscriberStatus.PENDING
+    assert len(mail.outbox) == 1
 
 
 # --- sending an issue -----------------------------------------------------------------------------

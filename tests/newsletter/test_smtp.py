@@ -10,8 +10,8 @@ import pytest
 
 from issues.models import Issue
 from newsletter import services, tasks
-from newsletter.enums import DeliveryStatus
-from newsletter.models import Delivery
+from newsletter.enums import DeliveryStatus, SubscriberStatus, SuppressionReason
+from newsletter.models import Delivery, Suppression
 from publications.models import Publication
 from tests.factories import SubscriberFactory
 from tests.servers.smtp import MailSink, free_port
@@ -74,6 +74,49 @@ def test_a_refused_recipient_fails_alone(
     failed = Delivery.objects.get(subscriber__email="gone@example.org")
     assert "550" in failed.error
     assert len(smtp.to(good.email)) == len(smtp.to(also_good.email)) == 1
+
+
+def test_an_address_refused_for_good_is_suppressed_and_never_mailed_again(
+    smtp: MailSink, publication: Publication, publish: Callable[..., Issue]
+) -> None:
+    SubscriberFactory(publication=publication, email="good@example.org")
+    gone = SubscriberFactory(publication=publication, email="gone@example.org")
+    smtp.refuse_permanently.add("gone@example.org")
+    tasks.task_send_issue_newsletter(publish(title="First").pk)
+
+    suppression = Suppression.objects.get()
+    assert (suppression.email, suppression.reason, suppression.source) == (
+        "gone@example.org",
+        SuppressionReason.BOUNCE,
+        "smtp",
+    )
+    assert "5.1.1 No such mailbox" in suppression.detail
+    gone.refresh_from_db()
+    assert gone.status == SubscriberStatus.SUPPRESSED
+
+    # The next issue is not even queued for it, though the server would take it now.
+    smtp.refuse_permanently.clear()
+    second = publish(title="Second")
+    tasks.task_send_issue_newsletter(second.pk)
+    assert _statuses(second) == {"good@example.org": DeliveryStatus.SENT}
+    assert len(smtp.to("gone@example.org")) == 0
+
+
+def test_a_refusal_of_the_message_suppresses_no_address(
+    smtp: MailSink, publication: Publication, publish: Callable[..., Issue]
+) -> None:
+    # A 550 5.7.1 says the server will not take this message, not that the address is gone:
+    # suppressing on it could empty the list after one over-eager spam filter.
+    subscriber = SubscriberFactory(publication=publication, email="filtered@example.org")
+    smtp.refuse_by_policy.add("filtered@example.org")
+    issue = publish()
+
+    tasks.task_send_issue_newsletter(issue.pk)
+
+    assert _statuses(issue) == {"filtered@example.org": DeliveryStatus.FAILED}
+    assert not Suppression.objects.exists()
+    subscriber.refresh_from_db()
+    assert subscriber.status == SubscriberStatus.CONFIRMED
 
 
 def test_a_passing_refusal_is_tried_again_later_and_sent_once(

@@ -4,6 +4,7 @@ headers; the two documents that need inline styles relax styles only, never scri
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +15,8 @@ from publications.enums import TeamRole
 from publications.services import grant_role
 from recommendations.enums import RecommendationStatus
 from tests.factories import PublicationFactory, RecommendationFactory, UserFactory
+
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +95,38 @@ def test_redoc_loads_nothing_from_another_host(client: Client) -> None:
     html = client.get("/api/v1/redoc/").content.decode()
     assert "fonts.googleapis.com" not in html
     assert not re.search(r"""(?:src|href)=["'](?:https?:)?//""", html)
+    # Our own copy of Redoc, which fetches no logo from its vendor.
+    assert '<script src="/static/weekly/vendor/redoc/redoc.standalone.js">' in html
+
+
+def test_only_redoc_may_run_workers_from_blobs(client: Client) -> None:
+    # Redoc's search runs in a worker made from a blob: URL; no other page needs one.
+    assert _policy(client.get("/api/v1/redoc/"))["worker-src"] == ["blob:"]
+    for path in ("/", "/api/v1/docs/", "/accounts/login/"):
+        assert "worker-src" not in _policy(client.get(path)), path
+
+
+def test_our_redoc_is_the_sidecar_s_without_the_vendor_logo_or_source_map() -> None:
+    """weekly/vendor/redoc/ is drf-spectacular-sidecar's Redoc with two changes: the "API docs by
+    Redocly" logo, which it fetches from its vendor's server, is an empty image of ours, and the
+    source map it names (not shipped; the manifest storage refuses a missing one) is left out.
+    After an upgrade of the sidecar this fails until the copy is made again the same way."""
+    import drf_spectacular_sidecar
+
+    sidecar = Path(drf_spectacular_sidecar.__file__).parent / "static" / "drf_spectacular_sidecar"
+    original = (sidecar / "redoc" / "bundles" / "redoc.standalone.js").read_text("utf-8")
+    ours = (
+        (ROOT / "weekly" / "static" / "weekly" / "vendor" / "redoc")
+        .joinpath("redoc.standalone.js")
+        .read_text("utf-8")
+    )
+    logo = 'src:"https://cdn.redoc.ly/redoc/logo-mini.svg"'
+    blank = 'src:"data:image/svg+xml,%3Csvg xmlns=%27http://www.w3.org/2000/svg%27/%3E"'
+    source_map = "\n//# sourceMappingURL=redoc.standalone.js.map"
+    assert original.count(logo) == 1
+    expected = original.replace(logo, blank).rstrip("\n").removesuffix(source_map) + "\n"
+    assert ours == expected
+    assert "cdn.redoc.ly" not in ours
 
 
 def test_favicon_ico_leads_to_the_sites_icon(client: Client) -> None:

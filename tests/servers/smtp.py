@@ -33,6 +33,8 @@ class MailSink:
     received: list[Received] = field(default_factory=list)
     refuse_permanently: set[str] = field(default_factory=set)
     refuse_for_now: set[str] = field(default_factory=set)
+    #: Refused for what the message is, not for the address (5.7.1: a spam filter, say).
+    refuse_by_policy: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(  # noqa: N802 (aiosmtpd's hook name)
@@ -40,6 +42,8 @@ class MailSink:
     ) -> str:
         if address.lower() in self.refuse_permanently:
             return "550 5.1.1 No such mailbox"
+        if address.lower() in self.refuse_by_policy:
+            return "550 5.7.1 Message refused by policy"
         if address.lower() in self.refuse_for_now:
             return "451 4.3.0 Try again later"
         envelope.rcpt_tos.append(address)

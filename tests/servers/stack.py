@@ -56,7 +56,8 @@ class Stack:
         )  # fmt: skip
 
     def start(self) -> None:
-        """collectstatic, then web, worker and beat, as the compose file's commands do."""
+        """collectstatic (the image does it at build time), then web, worker and beat, as the
+        compose file runs them."""
         collected = self.manage("collectstatic", "--noinput")
         assert collected.returncode == 0, collected.stderr
         self._start(

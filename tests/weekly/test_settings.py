@@ -31,9 +31,14 @@ print(json.dumps({
     "CACHE_LOCATION": settings.CACHES["default"].get("LOCATION", ""),
     "EMAIL_BACKEND": settings.EMAIL_BACKEND,
     "DEVELOPMENT_KEY": settings.SECRET_KEY == settings.DEVELOPMENT_SECRET_KEY,
+    "SECRET_KEY_FALLBACKS": settings.SECRET_KEY_FALLBACKS,
     "ALLOWED_HOSTS": settings.ALLOWED_HOSTS,
     "SESSION_COOKIE_SECURE": settings.SESSION_COOKIE_SECURE,
     "ATOMIC_REQUESTS": settings.DATABASES["default"].get("ATOMIC_REQUESTS", False),
+    "SENTRY": __import__("sentry_sdk").get_client().is_active(),
+    "SENTRY_DSN": __import__("sentry_sdk").get_client().dsn,
+    "SENTRY_PII": __import__("sentry_sdk").get_client().options.get("send_default_pii"),
+    "SENTRY_ENVIRONMENT": __import__("sentry_sdk").get_client().options.get("environment"),
 }))
 """
 
@@ -89,7 +94,25 @@ def test_settings_defaults_without_environment() -> None:
     assert loaded["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
     assert loaded["DEBUG"] is True
     assert loaded["DEVELOPMENT_KEY"] is True
+    assert loaded["SECRET_KEY_FALLBACKS"] == []
     assert loaded["ATOMIC_REQUESTS"] is False
+    assert loaded["SENTRY"] is False  # error tracking is off unless asked for
+
+
+def test_settings_sentry_dsn_turns_on_error_tracking_without_personal_data() -> None:
+    # An address nobody answers: initialising sends nothing; only an error would.
+    dsn = "https://public@sentry.invalid/1"
+    loaded = _settings(**PRODUCTION, SENTRY_DSN=dsn)
+    assert loaded["SENTRY"] is True
+    assert loaded["SENTRY_DSN"] == dsn
+    assert loaded["SENTRY_PII"] is False
+    assert loaded["SENTRY_ENVIRONMENT"] == "production"
+
+
+def test_settings_secret_key_fallbacks_come_from_the_environment() -> None:
+    old, older = secrets.token_urlsafe(45), secrets.token_urlsafe(45)
+    loaded = _settings(**PRODUCTION, SECRET_KEY_FALLBACKS=f"{old},{older}")
+    assert loaded["SECRET_KEY_FALLBACKS"] == [old, older]
 
 
 def test_settings_redis_url_gives_redis_cache_and_real_broker() -> None:
@@ -118,6 +141,11 @@ def test_settings_database_url_selects_postgresql() -> None:
             {"SECRET_KEY": "too-short"},
             "SECRET_KEY must be set to a random value of 50 characters or more",
             id="short-key",
+        ),
+        pytest.param(
+            {"SECRET_KEY_FALLBACKS": "short-old-key"},
+            "SECRET_KEY_FALLBACKS may hold only keys of 50 characters or more",
+            id="short-fallback",
         ),
         pytest.param(
             {"DATABASE_URL": None},

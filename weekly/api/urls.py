@@ -115,10 +115,11 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its settings as a script of its own, so the page needs no inline one.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
-    # Redoc injects its styles at run time: this page alone allows inline styles (never scripts).
+    # Redoc injects its styles at run time, and its search runs in a worker it makes from a blob:
+    # this page alone allows inline styles (never scripts) and workers from blob: URLs.
     path(
         "redoc/",
-        csp_update({"style-src": [UNSAFE_INLINE]})(
+        csp_update({"style-src": [UNSAFE_INLINE], "worker-src": ["blob:"]})(
             SpectacularRedocView.as_view(url_name="api:schema")
         ),
         name="redoc",
