@@ -18,9 +18,10 @@ so retiring every page at each one costs one render per page and language that w
 kept in Redis for every process and host, and the last few hundred in each process's memory: a
 key names one body for good, so that copy is never stale.
 
-**The render generation.** A digest of the code, templates, translations and static sources of
-the project's apps and of the installed packages' versions, computed once per process: a deploy
-that changes any of them changes every key and ETag, with nothing to bump by hand.
+**The render generation** (``common.release``). A digest of the code, templates, translations and
+static sources of the project's apps and of the installed packages' versions, computed once per
+release: a deploy that changes any of them changes every key and ETag, with nothing to bump by
+hand.
 
 **Documents** (exports, feeds, the API's JSON) are the same bytes for every reader of a language
 on a host: the body is cached under path, host, language, version and generation, and answered
@@ -38,20 +39,15 @@ the page rendered for them, uncached and without validator: their header is thei
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import importlib.metadata
 import secrets
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import import_module
-from pathlib import Path
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -61,6 +57,8 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.crypto import salted_hmac
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
+
+from common.release import render_generation
 
 VERSION_KEY = "published:version"
 BODY_KEY_PREFIX = "published:body:"
@@ -143,33 +141,6 @@ def renew_published_version() -> None:
         _last_read = (token, time.monotonic())
 
     transaction.on_commit(renew, robust=True)
-
-
-@functools.cache
-def render_generation() -> str:
-    """A digest of what renders the responses: the sources, templates, catalogues and static
-    files of the project's apps and of its own package, and every installed package's version.
-    New code, new generation."""
-    digest = hashlib.sha256()
-    for name, version in sorted(
-        (dist.name or "", dist.version) for dist in importlib.metadata.distributions()
-    ):
-        digest.update(f"{name}=={version}\n".encode())
-    base = Path(settings.BASE_DIR)
-    roots = [
-        Path(config.path)
-        for config in apps.get_app_configs()
-        if Path(config.path).is_relative_to(base) and "site-packages" not in config.path
-    ]
-    # The project's own package (base template, static files) is no app.
-    roots.append(Path(import_module(settings.ROOT_URLCONF).__file__ or base).parent)
-    roots += [Path(p) for p in settings.LOCALE_PATHS]
-    for root in sorted(set(roots)):
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(str(path.relative_to(base)).encode() + b"\0")
-                digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 # --- responses ------------------------------------------------------------------------------------
