@@ -24,17 +24,21 @@ release: a deploy that changes any of them changes every key and ETag, with noth
 hand.
 
 **Documents** (exports, feeds, the API's JSON) are the same bytes for every reader of a language
-on a host: the body is cached under path, host, language, version and generation, and answered
-with ``Cache-Control: public``.
+on a host: the body is cached under path, host, language, version and generation.
 
-**Pages** (the issue page and the archive) carry the site header, which names a logged-in member
-and holds CSRF tokens (the language switch, the log-out button, the newsletter form). They are
-cached for anonymous readers only, without query string and without pending messages: the page is
-rendered once with a random placeholder for the CSRF token, stored, and each response gets the
-reader's own token in its place (``get_token``, which also sets the CSRF cookie), so no token is
-ever served to another client. Their ETag also covers the reader's CSRF secret, so a browser
-never revalidates a copy whose forms would fail, and they are ``private, no-cache``. Members get
-the page rendered for them, uncached and without validator: their header is theirs alone.
+**Pages** (the issue page, the archive, the home page) carry the site header, which names a
+logged-in member. For anonymous readers without query string and without pending messages they
+are the same bytes for all, like documents: their forms (the language switch, the newsletter's
+subscription) carry no CSRF token, since their views check where the form was posted from
+(``common.csrf``), and a page that asked for the reader's token while it rendered is served to
+that reader alone and never stored. Members get the page rendered for them, uncached and
+without validator (``private, no-cache``): their header is theirs alone.
+
+Both answer with ``Cache-Control: public``, a lifetime and ``stale-while-revalidate``, and with
+validators that depend on nothing of the reader's (an ETag of what the key holds, the version's
+date), so browsers, proxies and CDNs may keep them and revalidate them with a 304. They vary by
+``Accept-Language`` and ``Cookie``: the language comes from either, a member from the session
+cookie.
 """
 
 from __future__ import annotations
@@ -52,7 +56,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.crypto import salted_hmac
 from django.utils.http import http_date, quote_etag
@@ -62,8 +65,18 @@ from common.release import render_generation
 
 VERSION_KEY = "published:version"
 BODY_KEY_PREFIX = "published:body:"
-#: Browsers and proxies may keep a document this many seconds before asking again.
+#: Browsers and shared caches may keep a page this many seconds before asking again...
+PAGE_MAX_AGE = 60
+#: ... and a document (an export, a feed, the API's copy) this many.
 DOCUMENT_MAX_AGE = 300
+#: Then, for this many more seconds, they may still serve their copy while they ask again.
+STALE_WHILE_REVALIDATE = 600
+PAGE_CACHE_CONTROL = (
+    f"public, max-age={PAGE_MAX_AGE}, stale-while-revalidate={STALE_WHILE_REVALIDATE}"
+)
+DOCUMENT_CACHE_CONTROL = (
+    f"public, max-age={DOCUMENT_MAX_AGE}, stale-while-revalidate={STALE_WHILE_REVALIDATE}"
+)
 #: Response headers kept with a cached body (the others are set anew on every response).
 STORED_HEADERS = ("Content-Type", "Content-Disposition")
 #: Bodies each process keeps in its own memory besides the shared cache.
@@ -152,7 +165,7 @@ class _Variant:
 
     identity: str
     etag: str
-    last_modified: int | None
+    last_modified: int
     cache_control: str
 
     @property
@@ -161,11 +174,7 @@ class _Variant:
 
     def apply(self, response: HttpResponse) -> HttpResponse:
         response.headers["ETag"] = self.etag
-        if self.last_modified is not None:
-            response.headers["Last-Modified"] = http_date(self.last_modified)
-        else:
-            # A page's date means nothing without the reader's CSRF secret that its ETag covers.
-            response.headers.pop("Last-Modified", None)
+        response.headers["Last-Modified"] = http_date(self.last_modified)
         response.headers["Cache-Control"] = self.cache_control
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         return response
@@ -183,13 +192,12 @@ class _Variant:
         return None if answer is headers else answer
 
 
-def _variant(
-    request: HttpRequest, *, personal: str = "", last_modified: bool, cache_control: str
-) -> _Variant:
+def _variant(request: HttpRequest, *, kind: str, cache_control: str) -> _Variant:
     version = published_version()
     # Feeds and the API make links absolute on the host asked: it is part of what is cached.
     identity = "\n".join(
         (
+            kind,
             render_generation(),
             version.token,
             get_language() or "",
@@ -198,11 +206,11 @@ def _variant(
             request.get_full_path(),
         )
     )
-    etag = salted_hmac(_SALT, f"{identity}\n{personal}", algorithm="sha256").hexdigest()[:32]
+    etag = salted_hmac(_SALT, identity, algorithm="sha256").hexdigest()[:32]
     return _Variant(
         identity=identity,
         etag=quote_etag(etag),
-        last_modified=version.minted if last_modified else None,
+        last_modified=version.minted,
         cache_control=cache_control,
     )
 
@@ -271,16 +279,14 @@ def _cacheable(request: HttpRequest) -> bool:
     return request.method in ("GET", "HEAD") and not request.META.get("QUERY_STRING")
 
 
-def cached_document(request: HttpRequest, render: Callable[[], HttpResponse]) -> HttpResponse:
-    """The same bytes for every reader: an export, a feed, the API's JSON of a published issue.
-
-    ``render`` makes the response (or raises Http404); it is called on a cache miss only.
-    """
-    variant = _variant(
-        request, last_modified=True, cache_control=f"public, max-age={DOCUMENT_MAX_AGE}"
-    )
-    # Only this server makes its ETags (keyed with the secret key), and only for a document
-    # that exists: a match answers at once. A date anyone can send waits until the document is
+def _shared(
+    request: HttpRequest, render: Callable[[], HttpResponse], *, kind: str, cache_control: str
+) -> HttpResponse:
+    """The response that every reader of this address, language and host shares: from the
+    cache, else rendered (and stored when the address has no query string)."""
+    variant = _variant(request, kind=kind, cache_control=cache_control)
+    # Only this server makes its ETags (keyed with the secret key), and only for a response
+    # that exists: a match answers at once. A date anyone can send waits until the response is
     # known to exist, so an unknown address stays a 404.
     if request.META.get("HTTP_IF_NONE_MATCH"):
         answer = variant.not_modified(request)
@@ -294,9 +300,22 @@ def cached_document(request: HttpRequest, render: Callable[[], HttpResponse]) ->
         response = render()
         if response.status_code != 200 or response.streaming:
             return response
+        if getattr(response, "personal", False):
+            # It holds something of this reader's (a CSRF token): theirs alone.
+            response.headers["Cache-Control"] = "private, no-cache"
+            patch_vary_headers(response, ("Accept-Language", "Cookie"))
+            return response
         if cacheable:
             _store(variant.key, response)
     return variant.not_modified(request) or variant.apply(response)
+
+
+def cached_document(request: HttpRequest, render: Callable[[], HttpResponse]) -> HttpResponse:
+    """The same bytes for every reader: an export, a feed, the API's JSON of a published issue.
+
+    ``render`` makes the response (or raises Http404); it is called on a cache miss only.
+    """
+    return _shared(request, render, kind="document", cache_control=DOCUMENT_CACHE_CONTROL)
 
 
 def _has_pending_messages(request: HttpRequest) -> bool:
@@ -304,57 +323,38 @@ def _has_pending_messages(request: HttpRequest) -> bool:
     return storage is not None and len(storage) > 0
 
 
-def cached_page(
-    request: HttpRequest, render: Callable[[dict[str, Any]], HttpResponse]
-) -> HttpResponse:
-    """An HTML page with the site header, cached for anonymous readers (see the module's note).
+def cached_page(request: HttpRequest, render: Callable[[], HttpResponse]) -> HttpResponse:
+    """An HTML page with the site header: for anonymous readers, the same bytes for all of them,
+    which any cache may keep; for members, rendered for them alone (see the module's note).
 
-    ``render(extra_context)`` renders the page with ``extra_context`` over the view's context
-    (the CSRF placeholder); it is called on a cache miss, and for every member's request.
+    ``render`` renders the page (or raises Http404); it is called on a cache miss, and for
+    every member's request.
     """
     if request.user.is_authenticated or _has_pending_messages(request):
-        response = render({})
+        response = render()
         response.headers["Cache-Control"] = "private, no-cache"
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         return response
-    # This reader's own token for the page's forms; it also sets the CSRF cookie if missing.
-    token = get_token(request)
-    variant = _variant(
-        request,
-        personal=request.META["CSRF_COOKIE"],
-        last_modified=False,
-        cache_control="private, no-cache",
-    )
-    answer = variant.not_modified(request)
-    if answer is not None:
-        return answer
-    cacheable = _cacheable(request)
-    stored = _fetch(variant.key) if cacheable else None
-    if stored is None:
-        placeholder = secrets.token_hex(16)
-        # Anything that asks for the real token while the page renders marks the cookie for
-        # update: then the body may hold that token, and it is served but never stored.
-        request.META.pop("CSRF_COOKIE_NEEDS_UPDATE", None)
-        response = render({"csrf_token": placeholder})
-        own_token = "CSRF_COOKIE_NEEDS_UPDATE" in request.META
-        request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True  # as get_token left it
-        if response.status_code != 200 or response.streaming:
-            return response
-        headers = {name: response[name] for name in STORED_HEADERS if name in response}
-        stored = {"content": response.content, "headers": headers, "placeholder": placeholder}
-        if cacheable and not own_token:
-            _keep(variant.key, stored)
-    content = stored["content"].replace(stored["placeholder"].encode(), token.encode())
-    return variant.apply(_response(stored, content))
+
+    def render_shared() -> HttpResponse:
+        # The page's forms carry no CSRF token (common.csrf). Should anything ask for this
+        # reader's token while it renders, it is in the page: served to them, never stored.
+        asked = request.META.pop("CSRF_COOKIE_NEEDS_UPDATE", None)
+        response = render()
+        response.personal = "CSRF_COOKIE_NEEDS_UPDATE" in request.META  # type: ignore[attr-defined]
+        if asked:
+            request.META["CSRF_COOKIE_NEEDS_UPDATE"] = asked
+        return response
+
+    return _shared(request, render_shared, kind="page", cache_control=PAGE_CACHE_CONTROL)
 
 
 class PublishedPageMixin:
     """For a ``TemplateView`` of what is published: its GET goes through ``cached_page``."""
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        def render(extra: dict[str, Any]) -> HttpResponse:
+        def render() -> HttpResponse:
             context = self.get_context_data(**kwargs)  # type: ignore[attr-defined]
-            context.update(extra)
             return self.render_to_response(context).render()  # type: ignore[attr-defined]
 
         return cached_page(request, render)
