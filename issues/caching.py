@@ -54,12 +54,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.crypto import salted_hmac
 from django.utils.http import http_date, quote_etag
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_from_request
 
 from common.release import render_generation
 
@@ -82,6 +83,7 @@ STORED_HEADERS = ("Content-Type", "Content-Disposition")
 #: Bodies each process keeps in its own memory besides the shared cache.
 RECENT_BODIES = 200
 _SALT = "issues.caching.etag"
+PAGE, DOCUMENT = "page", "document"
 
 
 def lifetime() -> int:
@@ -192,7 +194,9 @@ class _Variant:
         return None if answer is headers else answer
 
 
-def _variant(request: HttpRequest, *, kind: str, cache_control: str) -> _Variant:
+def _variant(
+    request: HttpRequest, *, kind: str, cache_control: str, language: str | None = None
+) -> _Variant:
     version = published_version()
     # Feeds and the API make links absolute on the host asked: it is part of what is cached.
     identity = "\n".join(
@@ -200,7 +204,7 @@ def _variant(request: HttpRequest, *, kind: str, cache_control: str) -> _Variant
             kind,
             render_generation(),
             version.token,
-            get_language() or "",
+            language or get_language() or "",
             request.scheme or "",
             request.get_host(),
             request.get_full_path(),
@@ -307,6 +311,10 @@ def _shared(
             return response
         if cacheable:
             _store(variant.key, response)
+    if cacheable and kind == PAGE:
+        if len(_early_paths) >= EARLY_PATHS:
+            _early_paths.clear()
+        _early_paths.add(request.path)
     return variant.not_modified(request) or variant.apply(response)
 
 
@@ -315,7 +323,7 @@ def cached_document(request: HttpRequest, render: Callable[[], HttpResponse]) ->
 
     ``render`` makes the response (or raises Http404); it is called on a cache miss only.
     """
-    return _shared(request, render, kind="document", cache_control=DOCUMENT_CACHE_CONTROL)
+    return _shared(request, render, kind=DOCUMENT, cache_control=DOCUMENT_CACHE_CONTROL)
 
 
 def _has_pending_messages(request: HttpRequest) -> bool:
@@ -346,7 +354,7 @@ def cached_page(request: HttpRequest, render: Callable[[], HttpResponse]) -> Htt
             request.META["CSRF_COOKIE_NEEDS_UPDATE"] = asked
         return response
 
-    return _shared(request, render_shared, kind="page", cache_control=PAGE_CACHE_CONTROL)
+    return _shared(request, render_shared, kind=PAGE, cache_control=PAGE_CACHE_CONTROL)
 
 
 class PublishedPageMixin:
@@ -358,3 +366,68 @@ class PublishedPageMixin:
             return self.render_to_response(context).render()  # type: ignore[attr-defined]
 
         return cached_page(request, render)
+
+
+# --- the early answer -----------------------------------------------------------------------------
+
+#: The paths of the pages this process served from the cache or stored: the only ones
+#: ``PublishedPageMiddleware`` looks up, so any other request pays a set lookup, no more.
+_early_paths: set[str] = set()
+#: Past this many, the set starts again (only addresses of existing pages ever enter it).
+EARLY_PATHS = 10_000
+#: The cookie of ``django.contrib.messages``' cookie storage (the session's is the session's).
+MESSAGES_COOKIE = "messages"
+
+
+def early_answer(request: HttpRequest) -> HttpResponse | None:
+    """An anonymous reader's page from this process's memory, or its 304, or None when the
+    request needs the whole stack: a member's session, pending messages, a query string, a page
+    this process does not hold."""
+    if (
+        request.method not in ("GET", "HEAD")
+        or request.META.get("QUERY_STRING")
+        or request.path not in _early_paths
+    ):
+        return None
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or MESSAGES_COOKIE in cookies:
+        return None
+    try:
+        # What LocaleMiddleware activates and CommonMiddleware checks, decided alike.
+        language = get_language_from_request(request)
+        request.get_host()
+    except DisallowedHost:
+        return None
+    variant = _variant(request, kind=PAGE, cache_control=PAGE_CACHE_CONTROL, language=language)
+    if request.META.get("HTTP_IF_NONE_MATCH"):
+        answer = variant.not_modified(request)
+        if answer is not None:
+            return answer
+    stored = _recent.get(variant.key)
+    if stored is None:
+        return None
+    response = variant.not_modified(request) or variant.apply(_response(stored))
+    # What LocaleMiddleware and CommonMiddleware add on the way out.
+    response.headers.setdefault("Content-Language", language)
+    if response.status_code == 200:
+        response.headers["Content-Length"] = str(len(response.content))
+    return response
+
+
+class PublishedPageMiddleware:
+    """Answers an anonymous reader's request for a cached page before sessions, CSRF, the
+    locale, authentication, messages and URL resolution run: placed right after WhiteNoise, a
+    warm page then costs what a static file costs, and its 304 less.
+
+    It answers only what the whole stack would answer the same way: a page that this process
+    served to an anonymous reader (so it exists and is cached under the same key), to a request
+    that carries no session or messages cookie and no query string, in the language the locale
+    middleware would choose. Everything else goes on down the stack.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        answer = early_answer(request)
+        return answer if answer is not None else self.get_response(request)

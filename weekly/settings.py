@@ -72,14 +72,18 @@ MIDDLEWARE = [
     "common.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before anything that answers early, so that those answers carry it too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # An anonymous reader's cached page from the process's memory, before sessions, CSRF, the
+    # locale and URL resolution (issues.caching): as cheap as a static file.
+    "issues.caching.PublishedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so its 413 passes back through the others (headers, log line); before any view or
     # CsrfViewMiddleware.process_view reads a body.
     "common.limits.RequestSizeMiddleware",

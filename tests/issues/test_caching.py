@@ -546,3 +546,109 @@ def test_browsable_api_page_is_never_cached(issue: Issue) -> None:
     assert "ETag" not in page
     assert "Lin Wei" not in _get(Client(), url, HTTP_ACCEPT="text/html").content.decode()
     assert _get(Client(), url)["Content-Type"] == "application/json"
+
+
+# ================================================================ the early answer
+
+
+def _view_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any request that reaches a page's view from now on fails the test."""
+    from issues.views import reader
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the request reached the view")
+
+    for view in (reader.IssueDetailView, reader.PublicationDetailView, reader.HomeView):
+        monkeypatch.setattr(view, "get_context_data", refuse)
+
+
+def _headers(response: Any) -> dict[str, str]:
+    return {name: value for name, value in response.items() if name != "X-Request-ID"}
+
+
+@pytest.mark.parametrize("target", PAGES, ids=["issue", "archive", "home"])
+def test_warm_page_is_answered_before_the_view_with_the_same_headers(
+    issue: Issue,
+    target: Target,
+    monkeypatch: pytest.MonkeyPatch,
+    django_assert_num_queries: Any,
+) -> None:
+    full = _get(Client(), target.url)  # rendered and stored by the whole stack
+    _view_refused(monkeypatch)
+
+    with django_assert_num_queries(0):
+        early = _get(Client(), target.url)
+
+    assert early.content == full.content
+    assert _headers(early) == _headers(full)
+    assert early["Content-Length"] == str(len(full.content))
+    assert early["X-Frame-Options"] == "DENY"
+    assert "Content-Security-Policy" in early
+
+
+def test_early_304_for_any_anonymous_reader(issue: Issue, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = PAGES[0].url
+    etag = _get(Client(), url)["ETag"]
+    _view_refused(monkeypatch)
+
+    response = Client().get(url, HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 304
+    assert response["ETag"] == etag
+    assert response["Cache-Control"] == caching.PAGE_CACHE_CONTROL
+
+
+def test_early_answer_keeps_each_language_apart(issue: Issue) -> None:
+    url = PAGES[0].url
+    english = _get(Client(), url)
+    reader = Client()
+    reader.cookies["django_language"] = "zh-hans"
+
+    chinese = _get(reader, url)  # not in memory in Chinese yet: rendered
+    again = _get(reader, url)  # now answered early
+
+    assert '<html lang="zh-hans">' in chinese.content.decode()
+    assert again.content == chinese.content
+    assert again["Content-Language"] == "zh-hans"
+    assert english.content != chinese.content
+
+
+@pytest.mark.parametrize(
+    "request_kwargs",
+    [
+        {"cookie": ("sessionid", "abc")},
+        {"cookie": ("messages", "abc")},
+        {"query": "?utm_source=feed"},
+        {"method": "post"},
+        {"path": "/p/pretraining-weekly/9/"},
+    ],
+    ids=["session-cookie", "messages-cookie", "query-string", "post", "unknown-page"],
+)
+def test_early_answer_leaves_the_rest_to_the_stack(
+    issue: Issue, request_kwargs: dict[str, Any]
+) -> None:
+    url = PAGES[0].url
+    _get(Client(), url)
+    factory = RequestFactory()
+    path = request_kwargs.get("path", url) + request_kwargs.get("query", "")
+    request = getattr(factory, request_kwargs.get("method", "get"))(path)
+    if "cookie" in request_kwargs:
+        name, value = request_kwargs["cookie"]
+        request.COOKIES[name] = value
+
+    assert caching.early_answer(request) is None
+
+
+def test_early_answer_needs_the_current_version(
+    issue: Issue, editor: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    url = PAGES[0].url
+    _get(Client(), url)
+    request = RequestFactory().get(url)
+    assert caching.early_answer(request) is not None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _correct(issue, editor, "Corrected Title")
+
+    assert caching.early_answer(RequestFactory().get(url)) is None
+    assert "Corrected Title" in _get(Client(), url).content.decode()
