@@ -19,6 +19,7 @@ from typing import Any
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db.models import BigIntegerField, Expression, F, Func, IntegerField, Lookup, Value
+from django.db.models.sql import Query
 
 # Kept equal to the class in migration 0004.
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
@@ -98,3 +99,9 @@ class AnyOf(Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+
+
+def tsquery_sql(found: SearchQuery, using: str) -> tuple[str, list[Any]]:
+    """The SQL of ``found`` and its parameters, to pass to a function of the database."""
+    query = Query(None)
+    return query.get_compiler(using).compile(found.resolve_expression(query))
