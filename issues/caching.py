@@ -6,17 +6,20 @@ published or corrected, and every one of them is served from the Django cache (R
 production) and answers ``If-None-Match``/``If-Modified-Since`` with 304.
 
 **The version.** One site-wide token in the cache, minted afresh by the publishing and correcting
-services (``renew_published_version``, after their commit) and when it expires: every cache key
-and every ETag contains it, so renewing it retires everything at once and nothing is deleted. The
+services (``renew_published_version``, after their commit) and when it expires: every body is
+stored with the version it was rendered in and every ETag contains it, so renewing it retires
+everything at once and nothing is deleted. The
 token needs no query: a missing one is minted, so a warm hit and a 304 cost no SQL at all. Each
 process reads it at most once per ``PUBLISHED_VERSION_RECHECK`` seconds (production: one), so a
 renewal reaches the other processes within that time and most hits touch no cache at all. It
 expires after ``PUBLISHED_CACHE_SECONDS`` (an hour by default), which bounds how long what a
 published page shows but was not frozen (a topic's name, a member's public name, the live paper
 of an API entry, an admin's edit outside the services) can lag behind. Publications come weekly,
-so retiring every page at each one costs one render per page and language that week. Bodies are
-kept in Redis for every process and host, and the last few hundred in each process's memory: a
-key names one body for good, so that copy is never stale.
+so retiring every page at each one costs one render per page and language that week, by one
+process: the first to find its copy out of date renders it under a short lock in the cache,
+and the others answer the previous version's copy, with its own validators, until the new one
+is stored. Bodies are kept in Redis for every process and host, and the last few hundred in each
+process's memory.
 
 **The render generation** (``common.release``). A digest of the code, templates, translations and
 static sources of the project's apps and of the installed packages' versions, computed once per
@@ -44,12 +47,13 @@ cookie.
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
@@ -66,6 +70,10 @@ from common.release import render_generation
 
 VERSION_KEY = "published:version"
 BODY_KEY_PREFIX = "published:body:"
+LOCK_PREFIX = "published:rendering:"
+#: How long a process may take to render a body anew before another one may try: meanwhile
+#: the others answer the previous version's copy.
+RENDER_LOCK_SECONDS = 10
 #: Browsers and shared caches may keep a page this many seconds before asking again...
 PAGE_MAX_AGE = 60
 #: ... and a document (an export, a feed, the API's copy) this many.
@@ -163,16 +171,13 @@ def renew_published_version() -> None:
 
 @dataclass(frozen=True)
 class _Variant:
-    """One cached representation: what tells it apart, and its validators."""
+    """One cached representation in one version: where it is kept, and its validators."""
 
-    identity: str
+    key: str
+    version: str
     etag: str
     last_modified: int
     cache_control: str
-
-    @property
-    def key(self) -> str:
-        return BODY_KEY_PREFIX + hashlib.sha256(self.identity.encode()).hexdigest()
 
     def apply(self, response: HttpResponse) -> HttpResponse:
         response.headers["ETag"] = self.etag
@@ -193,6 +198,12 @@ class _Variant:
         )
         return None if answer is headers else answer
 
+    def of(self, stored: dict[str, Any]) -> _Variant:
+        """The variant that ``stored`` was rendered as (an earlier version, when it is stale)."""
+        return replace(
+            self, version=stored["version"], etag=stored["etag"], last_modified=stored["minted"]
+        )
+
 
 def _variant(
     request: HttpRequest, *, kind: str, cache_control: str, language: str | None = None
@@ -203,17 +214,17 @@ def _variant(
         (
             kind,
             render_generation(),
-            version.token,
             language or get_language() or "",
             request.scheme or "",
             request.get_host(),
             request.get_full_path(),
         )
     )
-    etag = salted_hmac(_SALT, identity, algorithm="sha256").hexdigest()[:32]
+    etag = salted_hmac(_SALT, f"{identity}\n{version.token}", algorithm="sha256").hexdigest()
     return _Variant(
-        identity=identity,
-        etag=quote_etag(etag),
+        key=BODY_KEY_PREFIX + hashlib.sha256(identity.encode()).hexdigest(),
+        version=version.token,
+        etag=quote_etag(etag[:32]),
         last_modified=version.minted,
         cache_control=cache_control,
     )
@@ -222,9 +233,10 @@ def _variant(
 class _RecentBodies:
     """The bodies this process stored or fetched lately, by cache key, most recent last.
 
-    A key names one body for good (the version and the generation are part of it), so a copy
-    here is never stale: a warm hit then costs the one cache read of the version, not a second
-    one of the body. Redis still holds every body for the other processes and hosts.
+    Each holds the version it was rendered in: one of the current version answers a warm hit
+    with the one cache read of the version (at most once a second), not a second one of the
+    body; an older one is a stale copy (see ``_shared``). Redis holds every body for the other
+    processes and hosts.
     """
 
     def __init__(self, size: int) -> None:
@@ -251,27 +263,47 @@ class _RecentBodies:
 _recent = _RecentBodies(RECENT_BODIES)
 
 
-def _fetch(key: str) -> dict[str, Any] | None:
-    body = _recent.get(key)
-    if body is None:
-        body = cache.get(key)
-        if body is not None:
-            _recent.put(key, body)
+def _fetch(variant: _Variant) -> dict[str, Any] | None:
+    """The body kept under the variant's key: of its version if any process has rendered that
+    one, else the latest earlier one known, else None."""
+    body = _recent.get(variant.key)
+    if body is not None and body["version"] == variant.version:
+        return body
+    shared = cache.get(variant.key)
+    if shared is not None:
+        _recent.put(variant.key, shared)
+        return shared
     return body
 
 
-def _keep(key: str, body: dict[str, Any]) -> None:
-    _recent.put(key, body)
-    cache.set(key, body, lifetime())
-
-
-def _store(key: str, response: HttpResponse, **extra: str) -> None:
+def _store(variant: _Variant, response: HttpResponse) -> None:
     headers = {name: response[name] for name in STORED_HEADERS if name in response}
-    _keep(key, {"content": response.content, "headers": headers, **extra})
+    body = {
+        "content": response.content,
+        "headers": headers,
+        "version": variant.version,
+        "etag": variant.etag,
+        "minted": variant.last_modified,
+    }
+    _recent.put(variant.key, body)
+    cache.set(variant.key, body, lifetime())
 
 
-def _response(stored: dict[str, Any], content: bytes | None = None) -> HttpResponse:
-    response = HttpResponse(stored["content"] if content is None else content)
+def _claim(key: str) -> bool | None:
+    """Whether this process may render the body of ``key`` anew: True when it took the lock
+    (then it must ``_release`` it), None when nobody holds it (an unreachable cache), False when
+    another process is rendering it."""
+    if cache.add(LOCK_PREFIX + key, os.getpid(), RENDER_LOCK_SECONDS):
+        return True
+    return False if cache.get(LOCK_PREFIX + key) is not None else None
+
+
+def _release(key: str) -> None:
+    cache.delete(LOCK_PREFIX + key)
+
+
+def _response(stored: dict[str, Any]) -> HttpResponse:
+    response = HttpResponse(stored["content"])
     for name, value in stored["headers"].items():
         response.headers[name] = value
     return response
@@ -287,7 +319,13 @@ def _shared(
     request: HttpRequest, render: Callable[[], HttpResponse], *, kind: str, cache_control: str
 ) -> HttpResponse:
     """The response that every reader of this address, language and host shares: from the
-    cache, else rendered (and stored when the address has no query string)."""
+    cache, else rendered (and stored when the address has no query string).
+
+    When the version changed (a publication, a correction), one process renders the body anew
+    under a short lock in the cache; until it has stored it, the others answer the copy of the
+    previous version, with that copy's own validators, instead of all rendering the same page
+    at once.
+    """
     variant = _variant(request, kind=kind, cache_control=cache_control)
     # Only this server makes its ETags (keyed with the secret key), and only for a response
     # that exists: a match answers at once. A date anyone can send waits until the response is
@@ -297,25 +335,42 @@ def _shared(
         if answer is not None:
             return answer
     cacheable = _cacheable(request)
-    stored = _fetch(variant.key) if cacheable else None
-    if stored is not None:
+    stored = _fetch(variant) if cacheable else None
+    claimed: bool | None = None
+    if stored is not None and stored["version"] != variant.version:
+        claimed = _claim(variant.key)
+        if claimed is False:
+            # Another process renders this version: the previous one meanwhile.
+            stale = variant.of(stored)
+            _remember_page(request, kind)
+            return stale.not_modified(request) or stale.apply(_response(stored))
+    if stored is not None and stored["version"] == variant.version:
         response = _response(stored)
     else:
-        response = render()
-        if response.status_code != 200 or response.streaming:
-            return response
-        if getattr(response, "personal", False):
-            # It holds something of this reader's (a CSRF token): theirs alone.
-            response.headers["Cache-Control"] = "private, no-cache"
-            patch_vary_headers(response, ("Accept-Language", "Cookie"))
-            return response
-        if cacheable:
-            _store(variant.key, response)
-    if cacheable and kind == PAGE:
+        try:
+            response = render()
+            if response.status_code != 200 or response.streaming:
+                return response
+            if getattr(response, "personal", False):
+                # It holds something of this reader's (a CSRF token): theirs alone.
+                response.headers["Cache-Control"] = "private, no-cache"
+                patch_vary_headers(response, ("Accept-Language", "Cookie"))
+                return response
+            if cacheable:
+                _store(variant, response)
+        finally:
+            if claimed:
+                _release(variant.key)
+    _remember_page(request, kind)
+    return variant.not_modified(request) or variant.apply(response)
+
+
+def _remember_page(request: HttpRequest, kind: str) -> None:
+    """Let ``PublishedPageMiddleware`` look this page up from now on."""
+    if kind == PAGE and _cacheable(request):
         if len(_early_paths) >= EARLY_PATHS:
             _early_paths.clear()
         _early_paths.add(request.path)
-    return variant.not_modified(request) or variant.apply(response)
 
 
 def cached_document(request: HttpRequest, render: Callable[[], HttpResponse]) -> HttpResponse:
@@ -404,7 +459,7 @@ def early_answer(request: HttpRequest) -> HttpResponse | None:
         if answer is not None:
             return answer
     stored = _recent.get(variant.key)
-    if stored is None:
+    if stored is None or stored["version"] != variant.version:
         return None
     response = variant.not_modified(request) or variant.apply(_response(stored))
     # What LocaleMiddleware and CommonMiddleware add on the way out.

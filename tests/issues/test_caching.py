@@ -9,6 +9,10 @@ Each test starts with an empty cache (``tests/conftest.py``); run the file with
 from __future__ import annotations
 
 import re
+import secrets
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +22,7 @@ from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import connection
+from django.http import Http404, HttpResponse
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -652,3 +657,95 @@ def test_early_answer_needs_the_current_version(
 
     assert caching.early_answer(RequestFactory().get(url)) is None
     assert "Corrected Title" in _get(Client(), url).content.decode()
+
+
+# ================================================================ no stampede
+
+
+def _new_version() -> None:
+    """What publishing does once it commits, as another process would have done it."""
+    cache.set(caching.VERSION_KEY, f"{int(time.time())}.{secrets.token_hex(8)}")
+
+
+def test_changed_document_is_rendered_once_while_the_others_answer_the_previous_copy() -> None:
+    """Many readers of a feed that the version change retired: one renders it anew, the others
+    answer the copy of the previous version meanwhile, instead of all rendering it at once."""
+    url = "/p/some-weekly/feed/rss/"
+    factory = RequestFactory()
+    caching.cached_document(factory.get(url), lambda: HttpResponse(b"previous"))
+    _new_version()
+    renders: list[int] = []
+    started = threading.Event()
+
+    def render() -> HttpResponse:
+        renders.append(1)
+        started.set()
+        time.sleep(0.3)  # a large feed: the others arrive meanwhile
+        return HttpResponse(b"current")
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        first = pool.submit(caching.cached_document, factory.get(url), render)
+        started.wait(5)
+        others = [pool.submit(caching.cached_document, factory.get(url), render) for _ in range(7)]
+        answers = [first.result(), *(future.result() for future in others)]
+
+    assert len(renders) == 1
+    assert answers[0].content == b"current"
+    assert {answer.content for answer in answers[1:]} == {b"previous"}
+    # Each answer carries the validators of what it holds.
+    assert answers[1]["ETag"] != answers[0]["ETag"]
+    assert caching.cached_document(factory.get(url), render).content == b"current"
+    assert len(renders) == 1
+
+
+def test_previous_copy_answers_its_own_etag_with_304(issue: Issue, editor: Any) -> None:
+    url = PAGES[0].url
+    before = _get(Client(), url)
+    _correct(issue, editor, "Corrected Title")
+    _new_version()
+    key = next(reversed(caching._recent.bodies))
+    cache.add(caching.LOCK_PREFIX + key, 1)  # another process renders it
+
+    with CaptureQueriesContext(connection) as queries:
+        stale = _get(Client(), url)
+    revalidated = Client().get(url, HTTP_IF_NONE_MATCH=before["ETag"])
+
+    assert len(queries) == 0
+    assert stale.content == before.content
+    assert stale["ETag"] == before["ETag"]
+    assert revalidated.status_code == 304
+    cache.delete(caching.LOCK_PREFIX + key)
+    fresh = _get(Client(), url)
+    assert "Corrected Title" in fresh.content.decode()
+    assert fresh["ETag"] != before["ETag"]
+
+
+def test_lock_is_released_when_the_render_fails() -> None:
+    url = "/p/some-weekly/feed/atom/"
+    factory = RequestFactory()
+    caching.cached_document(factory.get(url), lambda: HttpResponse(b"previous"))
+    _new_version()
+
+    def failing() -> HttpResponse:
+        raise Http404("gone")
+
+    with pytest.raises(Http404):
+        caching.cached_document(factory.get(url), failing)
+
+    key = next(reversed(caching._recent.bodies))
+    assert cache.get(caching.LOCK_PREFIX + key) is None
+    assert caching.cached_document(factory.get(url), lambda: HttpResponse(b"now")).content == b"now"
+
+
+def test_unreachable_lock_means_rendering(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache that refuses every write (Redis down) holds no lock: each reader renders, as
+    without the cache, rather than answering an old copy for as long as it is down."""
+    url = "/p/some-weekly/issue.md"
+    factory = RequestFactory()
+    caching.cached_document(factory.get(url), lambda: HttpResponse(b"previous"))
+    _new_version()
+    monkeypatch.setattr(cache, "add", lambda *args, **kwargs: False)
+
+    answer = caching.cached_document(factory.get(url), lambda: HttpResponse(b"current"))
+
+    assert answer.content == b"current"
