@@ -71,7 +71,7 @@ MIDDLEWARE = [
     "common.health.HealthCheckMiddleware",
     "common.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "common.csp.CSPMiddleware",
     # Before anything that answers early, so that those answers carry it too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
