@@ -46,9 +46,14 @@ threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
-# A worker is replaced after this many requests, so a slow leak cannot grow without end.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
-max_requests_jitter = max_requests // 10
+# A worker is replaced after GUNICORN_MAX_REQUESTS to twice as many requests (a point drawn anew
+# for each worker), so a slow leak cannot grow without end. The jitter is as large as the limit:
+# workers share the load evenly and reach any common limit together; with a tenth of it as
+# jitter, all of them restarted within half a second under load and the site stalled while they
+# booted (docs/PERFORMANCE.md). 10,000 rather than 2,000: a loaded worker then restarts every
+# half-minute or so, not every few seconds, and an idle site about daily.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "10000"))
+max_requests_jitter = max_requests
 # common.logs.RequestLogMiddleware writes one line per request with its id, user and duration;
 # gunicorn's own access log would repeat it without them.
 accesslog = None

@@ -9,15 +9,20 @@ keeps databases that hold papers, and still migrates them, so new indexes apply)
 collectstatic; (3) counts the SQL queries of every page with the test client at both sizes,
 cold (empty cache) and warm, and runs ``EXPLAIN (ANALYZE, BUFFERS)`` on the slowest queries of
 the hot pages; (4) starts gunicorn with ``gunicorn.conf.py`` and production settings
-(``DJANGO_ENV=production``, PostgreSQL, Redis, 2 x cores + 1 workers); (5) drives each URL with
-wrk (``--threads`` threads, ``--connections`` connections, ``--duration`` seconds, sending
-``X-Forwarded-Proto: https`` as the TLS proxy would), then the API paper list and searches with
-a single connection; (6) prints one table and writes it, with the plans, into
+(``DJANGO_ENV=production``, PostgreSQL, Redis, 2 x cores + 1 workers, worker recycling as
+deployed); (5) drives each URL with wrk (``--threads`` threads, ``--connections`` connections,
+``--duration`` seconds, sending ``X-Forwarded-Proto: https`` as the TLS proxy would), measuring
+the CPU that gunicorn's processes spent per request, in ``--rounds`` interleaved rounds (the
+median of each figure is kept), then the searches with a single connection; (6) with
+``--recycling SECONDS``, drives a mix of pages for that long against gunicorn as deployed and as
+long against a second gunicorn that never replaces its workers, in alternating windows, and
+compares their p99; (7) prints one table and writes it, with the plans, into
 docs/PERFORMANCE.md between its markers.
 
 The API's anonymous rate limit is lifted for the run (``API_RATE_ANON``): wrk is one client
 address, and the throttle would answer 429 after 120 requests. The throttle still runs (and costs
-its Redis round trip) on every API request. The Redis database given is emptied at the start.
+its Redis round trip) on every anonymous API request. The Redis database given is emptied at the
+start.
 
 Needs wrk (``apt-get install wrk``), PostgreSQL and Redis.
 """
@@ -27,6 +32,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
 import os
 import platform
 import re
@@ -34,6 +40,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -49,6 +56,16 @@ sys.path.insert(0, str(ROOT))
 
 from demo.load.words import SEARCH_WORDS  # noqa: E402 (plain data: no Django needed)
 
+#: The searched words: a common English word (in a fifth of the papers), a rare one (a model's
+#: name that the generator gives some forty papers of 100,000 with seed 1), a two-character
+#: Chinese word (one lexeme of the document) and a four-character one (a phrase of three).
+WORDS = {
+    "en": SEARCH_WORDS["en"],
+    "en-rare": "flanseer",
+    "zh": SEARCH_WORDS["zh"],
+    "zh-4": "检索增强",
+}
+
 DOC = ROOT / "docs" / "PERFORMANCE.md"
 TABLE_MARKERS = ("<!-- bench:start -->", "<!-- bench:end -->")
 PLAN_MARKERS = ("<!-- plans:start -->", "<!-- plans:end -->")
@@ -59,11 +76,31 @@ HOT = (
     "API search (en)",
     "API search (zh)",
     "search page (en)",
+    "search page (en, rare)",
     "search page (zh)",
+    "search page (zh, 4 characters)",
     "issue page",
 )
-#: Endpoints measured again with one connection: the single-client latency targets.
-SINGLE = ("API paper list", "API search (en)", "API search (zh)")
+#: Endpoints measured again with one connection: the single-client latency targets (ms, p95).
+SINGLE = {
+    "API paper list": 50,
+    "search page (en)": 50,
+    "search page (en, rare)": 50,
+    "search page (zh)": 50,
+    "search page (zh, 4 characters)": 50,
+    "API search (en)": 30,
+    "API search (zh)": 30,
+}
+#: Worker CPU per request, in ms, at most (issue 24).
+CPU_TARGETS = {
+    "paper page": 4,
+    "issue page, signed-in member": 10,
+    "API paper list": 7,
+    "API search (en)": 10,
+    "API search (zh)": 10,
+}
+#: Pages driven together to compare worker recycling on and off.
+RECYCLING_MIX = ("issue page", "paper page", "archive", "API paper list", "API issue detail")
 #: Tables counted for the note, in this order.
 COUNTED = [
     ("papers_paper", "papers"),
@@ -71,7 +108,7 @@ COUNTED = [
     ("issues_issue", "issues"),
     ("issues_issueentry", "issue entries"),
     ("recommendations_recommendation", "recommendations"),
-    ("issues_transition", "transitions"),
+    ("recommendations_transition", "transitions"),
 ]
 
 #: Warm-up: every URL in turn, so each worker has rendered each page before it is measured.
@@ -87,11 +124,31 @@ end
 
 WRK_SCRIPT = """
 wrk.headers["X-Forwarded-Proto"] = "https"
+%s
 done = function(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format("BENCH %d %d %.0f %.0f %d %d\\n", summary.requests, summary.duration,
-    latency:percentile(50), latency:percentile(95), e.status,
-    e.connect + e.read + e.write + e.timeout))
+  io.write(string.format("BENCH %%d %%d %%.0f %%.0f %%.0f %%d %%d\\n", summary.requests,
+    summary.duration, latency:percentile(50), latency:percentile(95), latency:percentile(99),
+    e.status, e.connect + e.read + e.write + e.timeout))
+  -- The latencies in 0.1 ms steps, so that windows can be merged into one distribution.
+  local buckets = {}
+  for i = 1, #latency do
+    local value, count = latency(i)
+    local bucket = math.floor(value / 100)
+    buckets[bucket] = (buckets[bucket] or 0) + count
+  end
+  local parts = {}
+  for bucket, count in pairs(buckets) do parts[#parts + 1] = bucket .. ":" .. count end
+  io.write("HIST " .. table.concat(parts, " ") .. "\\n")
+end
+"""
+#: A mix of paths, one after the other on each connection.
+MIX_SCRIPT = """
+local paths = {%s}
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i %% #paths) + 1])
 end
 """
 
@@ -110,57 +167,75 @@ def page_urls(static_path: str) -> dict[str, str]:
     )
     entry = issue.entries.filter(paper__isnull=False).order_by("position").first()
     slug, number = publication.slug, issue.number
-    en, zh = quote(SEARCH_WORDS["en"]), quote(SEARCH_WORDS["zh"])
+    words = {name: quote(word) for name, word in WORDS.items()}
+    issue_page = f"/p/{slug}/{number}/"
     return {
         "liveness": "/healthz/live",
         "static file": static_path,
         "home": "/",
-        "issue page": f"/p/{slug}/{number}/",
+        "issue page": issue_page,
+        # The same address, asked again with the ETag of a copy held (If-None-Match).
+        "issue page, 304": issue_page,
+        # The same address with a member's session cookie.
+        "issue page, signed-in member": issue_page,
         "archive": f"/p/{slug}/",
+        "publication feed": f"/p/{slug}/feed/rss/",
         "paper page": f"/papers/{entry.paper_id}/",
         "API issue detail": f"/api/v1/publications/{slug}/issues/{number}/",
         "API paper list": "/api/v1/papers/?page_size=50",
-        "search page (en)": f"/search/?q={en}",
-        "search page (zh)": f"/search/?q={zh}",
-        "API search (en)": f"/api/v1/papers/?q={en}&page_size=50",
-        "API search (zh)": f"/api/v1/papers/?q={zh}&page_size=50",
+        "search page (en)": f"/search/?q={words['en']}",
+        "search page (en, rare)": f"/search/?q={words['en-rare']}",
+        "search page (zh)": f"/search/?q={words['zh']}",
+        "search page (zh, 4 characters)": f"/search/?q={words['zh-4']}",
+        "API search (en)": f"/api/v1/papers/?q={words['en']}&page_size=50",
+        "API search (zh)": f"/api/v1/papers/?q={words['zh']}&page_size=50",
     }
 
 
 def probe(static_path: str, redis_url: str, explain: bool) -> None:
     """In a process of its own, set up on one database: the URLs, each page's queries cold and
-    warm, the table sizes, and the plans of the hot pages' slowest queries; printed as JSON."""
+    warm, the table sizes, the plans of the hot pages' slowest queries, and a member's session
+    for the load tool; printed as JSON."""
     import django
 
     django.setup()
     import redis
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     cache = redis.Redis.from_url(redis_url)
     client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+    member = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+    user = get_user_model().objects.filter(is_active=True).order_by("pk").first()
+    member.force_login(user)
     urls = page_urls(static_path)
     result: dict[str, Any] = {"urls": urls, "queries": {}, "ms": {}, "plans": [], "tables": {}}
     for label, url in urls.items():
         cache.flushdb()
+        reader, headers, status = client, {}, 200
+        if label.endswith(", 304"):
+            headers = {"HTTP_IF_NONE_MATCH": client.get(url)["ETag"]}
+            status = 304
+        elif label.endswith("signed-in member"):
+            reader = member
         runs, times = [], []
         for _ in range(2):  # cold cache, then warm
             with CaptureQueriesContext(connection) as captured:
                 started = time.perf_counter()
-                response = client.get(url)
+                response = reader.get(url, **headers)
                 times.append((time.perf_counter() - started) * 1000)
-            if response.status_code != 200:
-                sys.exit(f"{url} answered {response.status_code} in the probe")
+            if response.status_code != status:
+                sys.exit(f"{label}: {url} answered {response.status_code} in the probe")
             runs.append(captured.captured_queries)
         result["queries"][label] = [len(runs[0]), len(runs[1])]
         result["ms"][label] = times
         if explain and label in HOT:
             slowest = sorted(runs[0], key=lambda q: -float(q["time"]))[:2]
             for rank, query in enumerate(slowest, start=1):
-                with connection.cursor() as cursor:
-                    cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
-                    plan = "\n".join(row[0] for row in cursor.fetchall())
+                plan = explain_plan(connection, query["sql"])
                 result["plans"].append(
                     {
                         "label": label,
@@ -182,8 +257,50 @@ def probe(static_path: str, redis_url: str, explain: bool) -> None:
         result["reltuples"] = dict(cursor.fetchall())
         cursor.execute("SHOW server_version")
         result["postgres"] = cursor.fetchone()[0]
+    # A session of its own for the load tool's member requests.
+    wrk_member = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+    wrk_member.force_login(user)
+    cookie = settings.SESSION_COOKIE_NAME
+    result["session"] = f"{cookie}={wrk_member.cookies[cookie].value}"
+    result["member"] = user.get_username()
     cache.flushdb()
     print("PROBE " + json.dumps(result))
+
+
+def explain_plan(connection: Any, sql: str) -> str:
+    """``EXPLAIN (ANALYZE, BUFFERS)`` of ``sql``; for a call of a function of ours, the plan of
+    the statement inside it (which EXPLAIN does not show), through auto_explain's notices."""
+    with connection.cursor() as cursor:
+        if "issues_featured_matches(" not in sql:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+            return "\n".join(row[0] for row in cursor.fetchall())
+        notices: list[str] = []
+        raw = connection.connection
+
+        def hear(diagnostic: Any) -> None:
+            notices.append(diagnostic.message_primary)
+
+        raw.add_notice_handler(hear)
+        settings = {
+            "log_min_duration": "0",
+            "log_analyze": "on",
+            "log_buffers": "on",
+            "log_nested_statements": "on",
+            "log_level": "notice",
+        }
+        try:
+            cursor.execute("LOAD 'auto_explain'")
+            for name, value in settings.items():
+                cursor.execute(f"SET auto_explain.{name} = '{value}'")
+            cursor.execute(sql)
+            cursor.fetchall()
+        finally:
+            cursor.execute("SET auto_explain.log_min_duration = -1")
+            raw.remove_notice_handler(hear)
+        inner = [n for n in notices if "issues_featured_matches(" not in n]
+        return "(the statement inside the function, by auto_explain)\n" + (
+            inner[0].split("plan:\n", 1)[-1] if inner else "(no plan heard)"
+        )
 
 
 # --- the driver ---------------------------------------------------------------------------------
@@ -216,11 +333,14 @@ class Bench:
             "EMAIL_URL": "consolemail://",
             "API_RATE_ANON": "100000000/minute",
             "API_RATE_USER": "100000000/minute",
-            "GUNICORN_MAX_REQUESTS": str(args.max_requests),
         }
-        self.base_env.pop("WEB_CONCURRENCY", None)  # gunicorn.conf.py's 2 x cores + 1
+        # gunicorn.conf.py's 2 x cores + 1 workers, and its worker recycling unless asked.
+        self.base_env.pop("WEB_CONCURRENCY", None)
+        self.base_env.pop("GUNICORN_MAX_REQUESTS", None)
+        if args.max_requests is not None:
+            self.base_env["GUNICORN_MAX_REQUESTS"] = str(args.max_requests)
         self.generated: dict[str, float] = {}
-        self.server: subprocess.Popen | None = None
+        self.servers: list[Server] = []
 
     def env(self, database: str) -> dict[str, str]:
         return {**self.base_env, "DATABASE_URL": f"{self.args.pg}/{database}"}
@@ -289,79 +409,28 @@ class Bench:
         return "/static/" + manifest["paths"]["weekly/weekly.css"]
 
     def run_probe(self, database: str, *, explain: bool) -> dict[str, Any]:
+        # The probe empties the cache before each URL: the version of what is published is then
+        # read anew at every request, not held for a second past the emptying.
+        env = {**self.env(database), "PUBLISHED_VERSION_RECHECK": "0"}
         done = subprocess.run(  # noqa: S603 (this script, fixed arguments)
             [sys.executable, __file__, "--probe", self.static_path(), "--redis-url",
              self.args.redis_url] + (["--explain"] if explain else []),
-            cwd=ROOT, env=self.env(database), capture_output=True, text=True, timeout=900,
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
         )  # fmt: skip
         line = next((x for x in done.stdout.splitlines() if x.startswith("PROBE ")), None)
         if done.returncode or line is None:
             sys.exit(f"The probe failed on {database}:\n{done.stdout[-2000:]}{done.stderr[-3000:]}")
         return json.loads(line[len("PROBE ") :])
 
-    def start_server(self) -> None:
-        log = (self.tmp / "gunicorn.log").open("wb")
-        self.server = subprocess.Popen(  # noqa: S603 (our own server, fixed arguments)
-            [sys.executable, "-m", "gunicorn", "weekly.wsgi:application", "--config",
-             "gunicorn.conf.py", "--bind", f"127.0.0.1:{self.port}"],
-            cwd=ROOT, env=self.env(self.args.database), stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.server.poll() is not None:
-                sys.exit(f"gunicorn exited:\n{self.log_tail()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/healthz/live", timeout=2):  # noqa: S310
-                    return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.3)
-        sys.exit(f"gunicorn did not answer within 60 s:\n{self.log_tail()}")
+    def start_server(self, name: str, **env: str) -> Server:
+        server = Server(name, self.tmp, {**self.env(self.args.database), **env})
+        self.servers.append(server)
+        server.start()
+        return server
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def log_tail(self) -> str:
-        path = self.tmp / "gunicorn.log"
-        return path.read_text(errors="replace")[-3000:] if path.exists() else ""
-
-    def stop_server(self) -> None:
-        if self.server is not None and self.server.poll() is None:
-            os.killpg(self.server.pid, signal.SIGTERM)
-            try:
-                self.server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.server.pid, signal.SIGKILL)
-
-    def check(self, label: str, path: str) -> None:
-        """One request, as the load tool sends it: it must answer 200."""
-        request = urllib.request.Request(  # noqa: S310 (loopback)
-            self.url + path, headers={"X-Forwarded-Proto": "https"}
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
-                response.read()
-                status = response.status
-        except urllib.error.HTTPError as error:
-            status = error.code
-        if status != 200:
-            sys.exit(f"{label} ({path}) answered {status}:\n{self.log_tail()}")
-
-    def _worker_cpu(self) -> float:
-        """CPU seconds used so far by gunicorn's master and workers."""
-        ticks = os.sysconf("SC_CLK_TCK")
-        pids = [self.server.pid]
-        for task in Path(f"/proc/{self.server.pid}/task").glob("*/children"):
-            pids += [int(pid) for pid in task.read_text().split()]
-        total = 0.0
-        for pid in pids:
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue  # a worker that just exited
-            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
-        return total
+    def stop_servers(self) -> None:
+        for server in self.servers:
+            server.stop()
 
     def _running_queries(self) -> int:
         import psycopg
@@ -373,49 +442,154 @@ class Bench:
             ).fetchone()[0]
 
     def drain(self, limit: float = 300) -> float:
-        """Wait until the server has finished what the last run left queued: wrk stops sending
+        """Wait until the servers have finished what the last run left queued: wrk stops sending
         after its duration, but the workers still answer every request already accepted, and
         on slow pages that backlog would be measured as the next URL's figures."""
         started = time.monotonic()
-        last = self._worker_cpu()
+        last = sum(server.cpu() for server in self.servers)
         while time.monotonic() - started < limit:
             time.sleep(0.5)
-            now = self._worker_cpu()
+            now = sum(server.cpu() for server in self.servers)
             if now - last < 0.05 and not self._running_queries():
                 break
             last = now
         return time.monotonic() - started
 
-    def warm_up(self, paths: list[str], seconds: int) -> None:
+    def warm_up(self, base: str, paths: list[str], seconds: int) -> None:
         script = self.tmp / "warmup.lua"
-        script.write_text(WARMUP_SCRIPT % ", ".join(json.dumps(p) for p in paths))
+        script.write_text(WRK_SCRIPT % (MIX_SCRIPT % ", ".join(json.dumps(p) for p in paths)))
         subprocess.run(  # noqa: S603 (wrk, fixed arguments)
             [shutil.which("wrk") or "wrk", "-t", str(self.args.threads), "-c",
              str(self.args.connections), "-d", f"{seconds}s", "--timeout", "30s", "-s",
-             str(script), self.url],
+             str(script), base],
             capture_output=True, text=True, timeout=seconds + 120, check=True,
         )  # fmt: skip
 
-    def wrk(self, path: str, *, threads: int, connections: int) -> dict[str, float]:
+    def wrk(
+        self,
+        server: Server,
+        path: str,
+        *,
+        threads: int,
+        connections: int,
+        duration: int,
+        headers: dict[str, str] | None = None,
+        mix: list[str] | None = None,
+    ) -> dict[str, Any]:
+        """wrk against ``server`` (its base URL + ``path``, or the paths of ``mix`` in turn), and
+        the CPU time its processes spent meanwhile, per request answered."""
+        lines = [
+            f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}" for k, v in (headers or {}).items()
+        ]
+        if mix:
+            lines.append(MIX_SCRIPT % ", ".join(json.dumps(p) for p in mix))
         script = self.tmp / "bench.lua"
-        script.write_text(WRK_SCRIPT)
+        script.write_text(WRK_SCRIPT % "\n".join(lines))
+        cpu_before = server.cpu()
         done = subprocess.run(  # noqa: S603 (wrk, fixed arguments)
             [shutil.which("wrk") or "wrk", "-t", str(threads), "-c", str(connections),
-             "-d", f"{self.args.duration}s", "--timeout", "30s", "-s", str(script),
-             self.url + path],
-            capture_output=True, text=True, timeout=self.args.duration + 120,
+             "-d", f"{duration}s", "--timeout", "30s", "-s", str(script),
+             server.url + ("/" if mix else path)],
+            capture_output=True, text=True, timeout=duration + 120,
         )  # fmt: skip
+        cpu = server.cpu() - cpu_before
         line = next((x for x in done.stdout.splitlines() if x.startswith("BENCH ")), None)
+        hist = next((x for x in done.stdout.splitlines() if x.startswith("HIST")), "HIST")
         if line is None:
             sys.exit(f"wrk failed on {path}:\n{done.stdout}\n{done.stderr}")
-        requests, duration, p50, p95, bad_status, failed = (float(x) for x in line.split()[1:])
+        requests, duration_us, p50, p95, p99, bad_status, failed = (
+            float(x) for x in line.split()[1:]
+        )
         return {
-            "rps": requests / (duration / 1e6),
+            "rps": requests / (duration_us / 1e6),
             "p50": p50 / 1000,
             "p95": p95 / 1000,
+            "p99": p99 / 1000,
             "errors": bad_status + failed,
             "requests": requests,
+            "cpu_ms": cpu * 1000 / requests if requests else float("nan"),
+            "hist": {
+                int(bucket): int(count)
+                for bucket, count in (part.split(":") for part in hist.split()[1:])
+            },
         }
+
+
+class Server:
+    """One gunicorn with gunicorn.conf.py, on a free port, in a process group of its own."""
+
+    def __init__(self, name: str, tmp: Path, env: dict[str, str]) -> None:
+        self.name = name
+        self.port = _free_port()
+        self.log = tmp / f"gunicorn-{name}.log"
+        self.env = env
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        log = self.log.open("wb")
+        self.process = subprocess.Popen(  # noqa: S603 (our own server, fixed arguments)
+            [sys.executable, "-m", "gunicorn", "weekly.wsgi:application", "--config",
+             "gunicorn.conf.py", "--bind", f"127.0.0.1:{self.port}"],
+            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                sys.exit(f"gunicorn exited:\n{self.log_tail()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz/live", timeout=2):  # noqa: S310
+                    return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.3)
+        sys.exit(f"gunicorn did not answer within 60 s:\n{self.log_tail()}")
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def log_tail(self) -> str:
+        return self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""
+
+    def stop(self) -> None:
+        if self.alive():
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+
+    def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, Any]:
+        """One request, as the load tool sends it: its status and headers."""
+        request = urllib.request.Request(  # noqa: S310 (loopback)
+            self.url + path, headers={"X-Forwarded-Proto": "https", **(headers or {})}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+                response.read()
+                return response.status, response.headers
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers
+
+    def cpu(self) -> float:
+        """CPU seconds used so far by gunicorn's master and its workers, the workers it has
+        replaced included (the kernel adds a reaped child's time to its parent's)."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        children = []
+        for task in Path(f"/proc/{self.process.pid}/task").glob("*/children"):
+            children += [int(pid) for pid in task.read_text().split()]
+        total = 0.0
+        for pid, fields in [(self.process.pid, 4), *((child, 2) for child in children)]:
+            try:
+                stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # a worker that just exited
+            # utime, stime, and for the master cutime, cstime (its reaped workers).
+            total += sum(int(value) for value in stat[11 : 11 + fields]) / ticks
+        return total
 
 
 # --- the report ---------------------------------------------------------------------------------
@@ -441,6 +615,8 @@ def _alone(probe: dict, label: str) -> str:
     return (
         f"{cold:.0f} → {warm:.0f}"
         if probe["queries"][label][0] != probe["queries"][label][1]
+        else f"{warm:.1f}"
+        if warm < 10
         else f"{warm:.0f}"
     )
 
@@ -449,64 +625,115 @@ def _rps(stats: dict) -> str:
     return f"{stats['rps']:.1f}" if stats["rps"] < 10 else f"{stats['rps']:,.0f}"
 
 
-def table(results: dict, singles: dict, small: dict, large: dict, args: argparse.Namespace) -> str:
-    live = results["liveness"]["rps"]
+def _cpu(stats: dict) -> str:
+    value = stats["cpu_ms"]
+    if math.isnan(value):
+        return "—"
+    return f"{value:.2f}" if value < 1 else f"{value:.1f}"
+
+
+def median_stats(runs: list[dict]) -> dict:
+    """The median of each figure over the rounds."""
+    keys = ("rps", "p50", "p95", "p99", "errors", "requests", "cpu_ms")
+    return {key: statistics.median(run[key] for run in runs) for key in keys}
+
+
+def table(results: dict, nginx: dict, singles: dict, small: dict, large: dict) -> str:
     n_small, n_large = small["tables"]["papers_paper"], large["tables"]["papers_paper"]
     head = (
-        f"| page | URL | req/s | vs liveness | p50 ms | p95 ms | errors | alone ms "
-        f"| SQL at {n_small:,} papers | SQL at {n_large:,} papers |"
+        f"| page | URL | via | req/s | vs static file | p50 ms | p99 ms | errors "
+        f"| CPU ms/request | alone ms | SQL at {n_small:,} papers | SQL at {n_large:,} papers |"
     )
-    lines = [head, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|"]
-    for label, stats in results.items():
-        url = large["urls"][label]
-        q_small, q_large = _queries(small, large, label)
-        lines.append(
-            f"| {label} | `{url}` | {_rps(stats)} | {stats['rps'] / live:.0%} "
-            f"| {_ms(stats, 'p50')} | {_ms(stats, 'p95')} | {stats['errors']:.0f} "
-            f"| {_alone(large, label)} | {q_small} | {q_large} |"
-        )
+    lines = [head, "|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
+    for via, rows in (("gunicorn", results), ("nginx", nginx)):
+        static = rows.get("static file", {}).get("rps") or float("nan")
+        for label, stats in rows.items():
+            url = large["urls"][label]
+            q_small, q_large = _queries(small, large, label)
+            lines.append(
+                f"| {label} | `{url}` | {via} | {_rps(stats)} | {stats['rps'] / static:.0%} "
+                f"| {_ms(stats, 'p50')} | {_ms(stats, 'p99')} | {stats['errors']:.0f} "
+                f"| {_cpu(stats)} | {_alone(large, label)} | {q_small} | {q_large} |"
+            )
     for label, stats in singles.items():
         lines.append(
-            f"| {label}, 1 client | `{large['urls'][label]}` | {_rps(stats)} | "
-            f"| {_ms(stats, 'p50')} | {_ms(stats, 'p95')} | {stats['errors']:.0f} | | | |"
+            f"| {label}, 1 client | `{large['urls'][label]}` | gunicorn | {_rps(stats)} | "
+            f"| {_ms(stats, 'p50')} | p95 {_ms(stats, 'p95')} | {stats['errors']:.0f} "
+            f"| {_cpu(stats)} | | | |"
         )
     return "\n".join(lines)
 
 
-def targets(results: dict, singles: dict, small: dict, large: dict) -> str:
-    """Issue 7's targets, each met or missed by how much, from this run's figures."""
+def _percentile(hist: dict[int, int], share: float) -> float:
+    """The latency (ms) under which ``share`` of the requests of a 0.1 ms histogram fell."""
+    total = sum(hist.values())
+    seen = 0
+    for bucket in sorted(hist):
+        seen += hist[bucket]
+        if seen >= share * total:
+            return (bucket + 1) / 10
+    return float("nan")
+
+
+def targets(results: dict, nginx: dict, singles: dict, recycling: dict | None) -> str:
+    """Issue 24's targets, each met or missed by how much, from this run's figures."""
 
     def verdict(ok: bool) -> str:
         return "met" if ok else "**missed**"
 
-    share = results["issue page"]["rps"] / results["liveness"]["rps"]
-    lines = [
-        f"- Issue page at {share:.0%} of the liveness endpoint's requests per second "
-        f"(target 50% or more): {verdict(share >= 0.5)}."
-    ]
-    for label, limit in (
-        ("API paper list", 50),
-        ("API search (en)", 100),
-        ("API search (zh)", 100),
-    ):
+    lines = []
+    static = results["static file"]["rps"]
+    for label, share in (("issue page", 0.85), ("issue page, 304", 1.0)):
+        got = results[label]["rps"] / static
+        lines.append(
+            f"- {label.capitalize()} through gunicorn at {got:.0%} of the static file's "
+            f"requests per second (target {share:.0%} or more): {verdict(got >= share)}."
+        )
+    if nginx:
+        got = nginx["issue page"]["rps"] / nginx["static file"]["rps"]
+        lines.append(
+            f"- Issue page through nginx at {got:.0%} of nginx's own static file (target 50% or "
+            f"more): {verdict(got >= 0.5)}."
+        )
+    for label, limit in SINGLE.items():
         p95 = singles[label]["p95"] if singles[label]["requests"] else float("inf")
         lines.append(
-            f"- {label}, one client: p95 {p95:.0f} ms (target under {limit} ms): "
-            f"{verdict(p95 < limit)}."
+            f"- {label}, one client: p95 {p95:.0f} ms (target {limit} ms or less): "
+            f"{verdict(p95 <= limit)}."
         )
+    for label, limit in CPU_TARGETS.items():
+        cpu = results[label]["cpu_ms"]
+        lines.append(
+            f"- {label.capitalize()}: {cpu:.1f} ms of worker CPU per request (target {limit} ms "
+            f"or less): {verdict(cpu <= limit)}."
+        )
+    if recycling:
+        on, off = recycling["on"], recycling["off"]
+        lines.append(
+            f"- Worker recycling as deployed, {recycling['seconds']:.0f} s of a mix of pages "
+            f"({recycling['restarts']} workers replaced): p99 {on['p99']:.1f} ms against "
+            f"{off['p99']:.1f} ms with recycling off, {on['p99'] / off['p99']:.2f} times (target "
+            f"2 or less): {verdict(on['p99'] <= 2 * off['p99'])}; {on['rps']:,.0f} against "
+            f"{off['rps']:,.0f} requests per second."
+        )
+    return "\n".join(lines)
+
+
+def query_counts(small: dict, large: dict) -> str:
     growing = [
         label for label in large["queries"] if small["queries"][label] != large["queries"][label]
     ]
     most = max(max(counts) for counts in large["queries"].values())
-    lines.append(
-        f"- Queries per page: at most {most} (target about ten or fewer): {verdict(most <= 10)}; "
+    return (
+        f"- Queries per page: at most {most} (target about ten or fewer): "
+        + ("met" if most <= 10 else "**missed**")
+        + "; "
         + (
             "the same at both sizes for every page."
             if not growing
             else "**different at the two sizes** for " + ", ".join(growing) + "."
         )
     )
-    return "\n".join(lines)
 
 
 def machine(large: dict, load_before: float) -> str:
@@ -567,6 +794,81 @@ def write_doc(body: str, plans: str) -> None:
     DOC.write_text(text, encoding="utf-8")
 
 
+def _headers_for(label: str, etag: str, session: str) -> dict[str, str]:
+    if label.endswith(", 304"):
+        return {"If-None-Match": etag}
+    if label.endswith("signed-in member"):
+        return {"Cookie": session}
+    return {}
+
+
+def _expected(label: str) -> int:
+    return 304 if label.endswith(", 304") else 200
+
+
+def measure(bench: Bench, server: Server, urls: dict[str, str], large: dict) -> dict[str, dict]:
+    """Each URL under load, in ``--rounds`` rounds, each round every URL in turn."""
+    args = bench.args
+    _status, headers = server.get(urls["issue page"])
+    etag = headers["ETag"]
+    for label, path in urls.items():
+        status, _headers = server.get(path, _headers_for(label, etag, large["session"]))
+        if status != _expected(label):
+            sys.exit(f"{label} ({path}) answered {status}:\n{server.log_tail()}")
+    _say(f"{server.name}: warming up, every URL in turn")
+    bench.warm_up(server.url, list(dict.fromkeys(urls.values())), seconds=args.warmup)
+    runs: dict[str, list[dict]] = {label: [] for label in urls}
+    for round_ in range(1, args.rounds + 1):
+        for label, path in urls.items():
+            waited = bench.drain()
+            _say(f"{server.name} round {round_}, {label}: {path} (idle after {waited:.1f} s)")
+            runs[label].append(
+                bench.wrk(
+                    server, path, threads=args.threads, connections=args.connections,
+                    duration=args.duration, headers=_headers_for(label, etag, large["session"]),
+                )
+            )  # fmt: skip
+    return {label: median_stats(found) for label, found in runs.items()}
+
+
+def compare_recycling(bench: Bench, deployed: Server, urls: dict[str, str]) -> dict[str, Any]:
+    """The same mix against gunicorn as deployed and against one that never replaces its
+    workers, in alternating windows: the p99 of all the requests of each, and how many workers
+    the deployed one replaced."""
+    args = bench.args
+    steady = bench.start_server("no-recycling", GUNICORN_MAX_REQUESTS="0")
+    mix = [urls[label] for label in RECYCLING_MIX]
+    bench.warm_up(steady.url, mix, seconds=args.warmup)
+    booted_before = deployed.log.read_text(errors="replace").count("Booting worker")
+    window = min(30, args.recycling)
+    totals: dict[str, dict[str, Any]] = {}
+    spent = 0
+    while spent < args.recycling:
+        for name, server in (("on", deployed), ("off", steady)):
+            bench.drain()
+            _say(f"recycling {name}: {window} s of the mix ({spent} of {args.recycling} s done)")
+            found = bench.wrk(
+                server, "/", threads=args.threads, connections=args.connections,
+                duration=window, mix=mix,
+            )  # fmt: skip
+            total = totals.setdefault(name, {"requests": 0, "seconds": 0, "hist": {}})
+            total["requests"] += found["requests"]
+            total["seconds"] += window
+            for bucket, count in found["hist"].items():
+                total["hist"][bucket] = total["hist"].get(bucket, 0) + count
+        spent += window
+    steady.stop()
+    restarts = deployed.log.read_text(errors="replace").count("Booting worker") - booted_before
+    return {
+        "seconds": spent,
+        "restarts": restarts,
+        **{
+            name: {"p99": _percentile(t["hist"], 0.99), "rps": t["requests"] / t["seconds"]}
+            for name, t in totals.items()
+        },
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--papers", type=int, default=100_000)
@@ -580,14 +882,22 @@ def main() -> None:
         "--redis-url", default="redis://127.0.0.1:6379/14", help="EMPTIED at the start."
     )
     parser.add_argument("--duration", type=int, default=8, help="Seconds of load per URL.")
+    parser.add_argument("--rounds", type=int, default=1, help="Rounds over every URL (median).")
     parser.add_argument("--warmup", type=int, default=4, help="Seconds, all URLs in turn.")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument(
         "--max-requests",
         type=int,
+        default=None,
+        help="gunicorn's worker recycling (default: as gunicorn.conf.py deploys it; 0: off).",
+    )
+    parser.add_argument(
+        "--recycling",
+        type=int,
         default=0,
-        help="gunicorn's worker recycling (0: off, so the figures measure serving, not boots).",
+        metavar="SECONDS",
+        help="Also compare the p99 with worker recycling as deployed and off, this long each.",
     )
     parser.add_argument("--no-doc", action="store_true", help="Print only.")
     parser.add_argument("--probe", metavar="STATIC_PATH", help=argparse.SUPPRESS)
@@ -614,29 +924,28 @@ def main() -> None:
     import redis
 
     redis.Redis.from_url(args.redis_url).flushdb()
-    _say(f"starting gunicorn on {bench.url}")
     results: dict[str, dict] = {}
+    nginx: dict[str, dict] = {}
     singles: dict[str, dict] = {}
+    recycling = None
     try:
-        bench.start_server()
-        for label, path in large["urls"].items():
-            bench.check(label, path)
-        _say("warming up: every URL in turn")
-        bench.warm_up(list(large["urls"].values()), seconds=args.warmup)
-        for label, path in large["urls"].items():
-            waited = bench.drain()
-            _say(f"wrk {label}: {path} (after {waited:.1f} s for the server to be idle)")
-            results[label] = bench.wrk(path, threads=args.threads, connections=args.connections)
+        server = bench.start_server("deployed")
+        _say(f"gunicorn on {server.url}")
+        results = measure(bench, server, large["urls"], large)
         for label in SINGLE:
             waited = bench.drain()
-            _say(f"wrk {label}, one connection (after {waited:.1f} s idle wait)")
-            singles[label] = bench.wrk(large["urls"][label], threads=1, connections=1)
-        if bench.server.poll() is not None:
-            sys.exit(f"gunicorn died during the run:\n{bench.log_tail()}")
+            _say(f"{label}, one connection (idle after {waited:.1f} s)")
+            singles[label] = bench.wrk(
+                server, large["urls"][label], threads=1, connections=1, duration=args.duration
+            )
+        if args.recycling:
+            recycling = compare_recycling(bench, server, large["urls"])
+        if not server.alive():
+            sys.exit(f"gunicorn died during the run:\n{server.log_tail()}")
     finally:
-        bench.stop_server()
+        bench.stop_servers()
 
-    rows = table(results, singles, small, large, args)
+    rows = table(results, nginx, singles, small, large)
     total = time.monotonic() - started
     counts = ", ".join(f"{large['tables'][t]:,} {name}" for t, name in COUNTED)
     generated = (
@@ -645,15 +954,25 @@ def main() -> None:
         else " Data reused."
     )
     command = "bench/serve_load.py" + (f" --papers {args.papers}" if args.papers != 100_000 else "")
+    recycled = (
+        "worker recycling as deployed"
+        if args.max_requests is None
+        else f"GUNICORN_MAX_REQUESTS={args.max_requests}"
+    )
     body = (
         f"Run of {dt.date.today().isoformat()}: {counts}. wrk with {args.threads} threads and "
-        f"{args.connections} connections for {args.duration} s per URL, then one connection for "
-        f"the single-client rows; gunicorn with gunicorn.conf.py (2 x cores + 1 workers). "
-        f"SQL: the queries of one request with an empty cache → with a warm one (one figure "
-        f"when they are the same).{generated} The whole run took {total / 60:.1f} min.\n\n"
+        f"{args.connections} connections for {args.duration} s per URL, {args.rounds} "
+        f"round(s) over all of them (the median of each figure), then one connection for the "
+        f"single-client rows; gunicorn with gunicorn.conf.py (2 x cores + 1 workers, "
+        f"{recycled}). CPU: what gunicorn's processes spent per request answered, its "
+        f"replaced workers included. SQL: the queries of one request with an empty cache → "
+        f"with a warm one (one figure when they are the same).{generated} The whole run took "
+        f"{total / 60:.1f} min.\n\n"
         f"Machine: {machine(large, load_before)}.\n\n"
-        f"Reproduce: `.venv/bin/python {command}` (add `--reuse` to keep the data).\n\n"
-        f"{rows}\n\n{targets(results, singles, small, large)}"
+        f"Reproduce: `.venv/bin/python {command}` (add `--reuse` to keep the data, "
+        f"`--recycling 300` for the recycling row).\n\n"
+        f"{rows}\n\n{targets(results, nginx, singles, recycling)}\n"
+        f"{query_counts(small, large)}"
     )
     print()
     print(body)

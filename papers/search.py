@@ -18,7 +18,8 @@ from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
-from django.db.models import BigIntegerField, Expression, F, Func, IntegerField, Value
+from django.db.models import BigIntegerField, Expression, F, Func, IntegerField, Lookup, Value
+from django.db.models.sql import Query
 
 # Kept equal to the class in migration 0004.
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
@@ -77,4 +78,30 @@ class Position(Func):
     output_field = IntegerField()
 
     def __init__(self, ids: list[int]) -> None:
-        super().__init__(Value(ids, output_field=ArrayField(BigIntegerField())), F("pk"))
+        super().__init__(_ids(ids), F("pk"))
+
+
+def _ids(ids: list[int]) -> Value:
+    return Value(ids, output_field=ArrayField(BigIntegerField()))
+
+
+class AnyOf(Lookup):
+    """``lhs = ANY(%s)``: one array parameter, where ``pk__in`` sends one parameter per id.
+    For the ids of a search's matches (up to a thousand), building the statement with a
+    thousand parameters cost half of an API search's CPU."""
+
+    lookup_name = "any_of"
+
+    def __init__(self, lhs: Any, ids: list[int]) -> None:
+        super().__init__(lhs, _ids(list(ids)))
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+
+
+def tsquery_sql(found: SearchQuery, using: str) -> tuple[str, list[Any]]:
+    """The SQL of ``found`` and its parameters, to pass to a function of the database."""
+    query = Query(None)
+    return query.get_compiler(using).compile(found.resolve_expression(query))

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchRank
 from django.db import connections
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -228,14 +228,22 @@ def _full_text_search(papers: QuerySet[Paper], query: str, *, ranked: bool) -> Q
         .order_by("-created_at", "-id")
     )
     if not ranked:
-        return papers.filter(pk__in=list(newest.values_list("pk", flat=True)[:SEARCH_MAX_MATCHES]))
+        return with_ids(papers, newest.values_list("pk", flat=True)[:SEARCH_MAX_MATCHES])
     scored = newest.annotate(search_rank=SearchRank(search.SearchDocument(), found))
     # Best first; ``sorted`` is stable, so the newest comes first among equals.
     ranking = sorted(
         scored.values_list("pk", "search_rank")[:SEARCH_MAX_MATCHES], key=lambda row: -row[1]
     )
     ids = [pk for pk, _rank in ranking]
-    return papers.filter(pk__in=ids).order_by(search.Position(ids))
+    return with_ids(papers, ids).order_by(search.Position(ids))
+
+
+def with_ids(papers: QuerySet[Paper], ids: Iterable[int]) -> QuerySet[Paper]:
+    """``papers`` whose id is one of ``ids`` (a search's matches), with the ids as one array
+    parameter on PostgreSQL."""
+    if connections[papers.db].vendor == "postgresql":
+        return papers.filter(search.AnyOf(F("pk"), list(ids)))
+    return papers.filter(pk__in=list(ids))
 
 
 def _substring_search(

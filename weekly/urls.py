@@ -3,7 +3,9 @@
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.views.i18n import set_language
 
+from common.csrf import same_origin_form
 from issues.sitemaps import SITEMAPS
 from weekly.views import FaviconView, RobotsTxtView
 
@@ -36,7 +38,9 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch is a form of every page, those a shared cache keeps too: it carries no
+    # CSRF token, the browser's word that it comes from this site stands for one.
+    path("i18n/setlang/", same_origin_form(set_language), name="set_language"),
     path("api/v1/", include("weekly.api.urls")),
     path("", include("issues.urls.reader")),
     path("", include("recommendations.urls.recommendations")),

@@ -9,9 +9,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "weekly.settings")
 
 application = get_wsgi_application()
 
-# The digest that keys the cache of published issues reads the project's files: done here, when
-# a worker starts, rather than by the first reader it serves.
-from issues.caching import render_generation  # noqa: E402 (needs the app registry set up)
+# The digest that keys the cache of published issues, done here, when a worker starts, rather than
+# by the first reader it serves: read from the file that the release's first process wrote
+# (common.release), computed only when there is none for this release.
+from common.release import render_generation  # noqa: E402 (needs the app registry set up)
 
 render_generation()
 

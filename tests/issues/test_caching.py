@@ -1,6 +1,6 @@
 """Published issues from the cache: validators, 304s, warm hits without SQL, invalidation on
-publication and correction, one copy per language, and nothing personal ever served to another
-client (``issues.caching``).
+publication and correction, one copy per language, the same bytes for every anonymous reader, and
+nothing personal ever served to another client (``issues.caching``).
 
 Each test starts with an empty cache (``tests/conftest.py``); run the file with
 ``REDIS_URL=redis://127.0.0.1:6379/N`` to exercise the Redis backend as well.
@@ -9,6 +9,10 @@ Each test starts with an empty cache (``tests/conftest.py``); run the file with
 from __future__ import annotations
 
 import re
+import secrets
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +22,7 @@ from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import connection
+from django.http import Http404, HttpResponse
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -61,7 +66,7 @@ def issue(publication: Publication, editor: Any, topic: Topic) -> Issue:
 class Target:
     name: str
     args: tuple[Any, ...]
-    #: An HTML page with the site header (per reader), not a document (same for all).
+    #: An HTML page with the site header (members get their own), not a document.
     page: bool = False
 
     @property
@@ -106,11 +111,6 @@ def _get(client: Client, url: str, status: int = 200, **headers: str) -> Any:
     return response
 
 
-def _untokened(content: bytes) -> bytes:
-    """A page's bytes with its reader's CSRF tokens blanked: what every reader shares."""
-    return TOKEN.sub('name="csrfmiddlewaretoken" value=""', content.decode()).encode()
-
-
 def _vary(response: Any) -> set[str]:
     return {v.strip() for v in response.headers.get("Vary", "").split(",")}
 
@@ -124,13 +124,13 @@ def test_cached_url_carries_validators(client: Client, issue: Issue, target: Tar
 
     assert re.fullmatch(r'"[0-9a-f]{32}"', response["ETag"])
     assert {"Accept-Language", "Cookie"} <= _vary(response)
-    if target.page:
-        assert response["Cache-Control"] == "private, no-cache"
-        # Its ETag covers the reader's CSRF secret, which a date cannot.
-        assert "Last-Modified" not in response
-    else:
-        assert response["Cache-Control"] == f"public, max-age={caching.DOCUMENT_MAX_AGE}"
-        assert response["Last-Modified"].endswith(" GMT")
+    max_age = caching.PAGE_MAX_AGE if target.page else caching.DOCUMENT_MAX_AGE
+    assert response["Cache-Control"] == (
+        f"public, max-age={max_age}, stale-while-revalidate={caching.STALE_WHILE_REVALIDATE}"
+    )
+    assert response["Last-Modified"].endswith(" GMT")
+    # Nothing of the reader's: no cookie set, so a shared cache may keep it.
+    assert not response.cookies
 
 
 @pytest.mark.parametrize("target", TARGETS, ids=IDS)
@@ -150,10 +150,8 @@ def test_if_none_match_answers_304_without_a_query(
     _get(client, target.url, HTTP_IF_NONE_MATCH='"0123456789abcdef0123456789abcdef"')
 
 
-@pytest.mark.parametrize("target", DOCUMENTS, ids=IDS[len(PAGES) :])
-def test_if_modified_since_answers_304_for_documents(
-    client: Client, issue: Issue, target: Target
-) -> None:
+@pytest.mark.parametrize("target", TARGETS, ids=IDS)
+def test_if_modified_since_answers_304(client: Client, issue: Issue, target: Target) -> None:
     last_modified = _get(client, target.url)["Last-Modified"]
 
     response = client.get(target.url, HTTP_IF_MODIFIED_SINCE=last_modified)
@@ -162,23 +160,38 @@ def test_if_modified_since_answers_304_for_documents(
     assert response.content == b""
 
 
-def test_if_modified_since_never_hides_a_404(client: Client, issue: Issue) -> None:
+@pytest.mark.parametrize(
+    "unknown",
+    [("issues:issue-export", (SLUG, 9, "md")), ("issues:issue-detail", (SLUG, 9))],
+    ids=["export", "page"],
+)
+def test_if_modified_since_never_hides_a_404(
+    client: Client, issue: Issue, unknown: tuple[str, tuple[Any, ...]]
+) -> None:
     last_modified = _get(client, DOCUMENTS[0].url)["Last-Modified"]
-    unknown = reverse("issues:issue-export", args=[SLUG, 9, "md"])
+    name, args = unknown
 
-    assert client.get(unknown, HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 404
+    assert (
+        client.get(reverse(name, args=args), HTTP_IF_MODIFIED_SINCE=last_modified).status_code
+        == 404
+    )
 
 
-def test_page_etag_is_the_readers_own(issue: Issue) -> None:
-    """Two anonymous readers hold different CSRF cookies: neither's ETag revalidates the other's
-    copy, whose language form would carry a token the other's cookie refuses."""
-    url = PAGES[0].url
-    first, second = Client(), Client()
-    etag = _get(first, url)["ETag"]
+@pytest.mark.parametrize("target", PAGES, ids=["issue", "archive", "home"])
+def test_page_is_the_same_for_every_anonymous_reader(issue: Issue, target: Target) -> None:
+    """What a shared cache needs: the same bytes and validators for readers with and without
+    cookies, and one reader's ETag revalidating another's copy."""
+    first = _get(Client(), target.url)
+    returning = Client()
+    returning.cookies["csrftoken"] = "a" * 32  # from a log-in form seen before
+    second = _get(returning, target.url)
 
-    assert _get(second, url)["ETag"] != etag
-    assert _get(second, url, HTTP_IF_NONE_MATCH=etag).status_code == 200
-    assert first.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+    assert "csrfmiddlewaretoken" not in first.content.decode()
+    assert not first.cookies
+    assert not second.cookies
+    assert Client().get(target.url, HTTP_IF_NONE_MATCH=second["ETag"]).status_code == 304
 
 
 # ================================================================ warm hits
@@ -195,34 +208,58 @@ def test_warm_anonymous_get_costs_no_query_and_equals_the_uncached_body(
 
     cache.clear()
     uncached = _get(Client(), target.url)
-    if target.page:
-        assert _untokened(warm.content) == _untokened(cold.content) == _untokened(uncached.content)
-    else:
-        assert warm.content == cold.content == uncached.content
+    assert warm.content == cold.content == uncached.content
     assert warm["Content-Type"] == cold["Content-Type"]
     if "Content-Disposition" in cold:
         assert warm["Content-Disposition"] == cold["Content-Disposition"]
 
 
-def test_warm_page_carries_the_readers_own_csrf_token(issue: Issue) -> None:
+def test_language_switch_of_a_cached_page_works(issue: Issue) -> None:
     url = PAGES[0].url
-    cold = _get(Client(), url).content.decode()
+    _get(Client(), url)
     reader = Client(enforce_csrf_checks=True)
+    _get(reader, url)
 
-    warm = _get(reader, url).content.decode()
-
-    [token] = set(TOKEN.findall(warm))
-    assert token not in cold
-    assert reader.cookies["csrftoken"].value
-    # The language switch of a page served from the cache works for its reader.
+    # As a browser posts the page's form: from this site, without a token.
     response = reader.post(
         reverse("set_language"),
-        {"language": "zh-hans", "next": url, "csrfmiddlewaretoken": token},
+        {"language": "zh-hans", "next": url},
+        HTTP_ORIGIN="http://testserver",
+        HTTP_SEC_FETCH_SITE="same-origin",
     )
+
     assert response.status_code == 302
     assert response["Location"] == url
     assert reader.cookies["django_language"].value == "zh-hans"
     assert '<html lang="zh-hans">' in _get(reader, url).content.decode()
+
+
+def test_page_that_asked_for_the_readers_token_is_theirs_alone(
+    issue: Issue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should a page ever put a CSRF token in its body, it is served to its reader, privately,
+    and never stored for the next one."""
+    from django.middleware.csrf import get_token
+
+    from issues.views.reader import IssueDetailView
+
+    shown = IssueDetailView.get_context_data
+
+    def with_token(self: Any, **kwargs: Any) -> dict[str, Any]:
+        return {**shown(self, **kwargs), "token": get_token(self.request)}
+
+    monkeypatch.setattr(IssueDetailView, "get_context_data", with_token)
+    url = PAGES[0].url
+    first = _get(Client(), url)
+
+    monkeypatch.setattr(IssueDetailView, "get_context_data", shown)
+    second = _get(Client(), url)
+
+    assert first["Cache-Control"] == "private, no-cache"
+    assert "ETag" not in first
+    assert first.cookies["csrftoken"].value
+    assert second["Cache-Control"].startswith("public")
+    assert not second.cookies
 
 
 def test_query_string_is_rendered_not_stored(issue: Issue) -> None:
@@ -358,12 +395,9 @@ def test_languages_are_cached_apart(
     if target.page:
         assert '<html lang="en">' in english.content.decode()
         assert '<html lang="zh-hans">' in chinese.content.decode()
-        assert _untokened(english.content) != _untokened(chinese.content)
-        assert _untokened(warm_english.content) == _untokened(english.content)
-        assert _untokened(warm_chinese.content) == _untokened(chinese.content)
-    else:
-        assert warm_english.content == english.content
-        assert warm_chinese.content == chinese.content
+        assert english.content != chinese.content
+    assert warm_english.content == english.content
+    assert warm_chinese.content == chinese.content
 
 
 def test_language_cookie_selects_the_cached_copy(issue: Issue) -> None:
@@ -409,14 +443,12 @@ def test_members_never_get_anothers_name_or_token(issue: Issue, target: Target) 
     # Rendered for the member alone: no validator to revalidate it with.
     assert page_one["Cache-Control"] == "private, no-cache"
     assert "ETag" not in page_one
-    # Each member's forms work with their own cookie: the language switch.
+    # Each member's own token is in their log-out form, and logs them out.
     for client, page in ((first, page_one), (second, page_two)):
         token = TOKEN.findall(page.content.decode())[0]
-        response = client.post(
-            reverse("set_language"),
-            {"language": "zh-hans", "next": target.url, "csrfmiddlewaretoken": token},
-        )
+        response = client.post(reverse("contributors:logout"), {"csrfmiddlewaretoken": token})
         assert response.status_code == 302
+        assert "_auth_user_id" not in client.session
 
 
 def test_member_token_is_refused_to_another_member(issue: Issue) -> None:
@@ -426,11 +458,10 @@ def test_member_token_is_refused_to_another_member(issue: Issue) -> None:
     token = TOKEN.findall(_get(first, url).content.decode())[0]
     _get(second, url)
 
-    response = second.post(
-        reverse("set_language"), {"language": "zh-hans", "csrfmiddlewaretoken": token}
-    )
+    response = second.post(reverse("contributors:logout"), {"csrfmiddlewaretoken": token})
 
     assert response.status_code == 403
+    assert "_auth_user_id" in second.session
 
 
 def test_member_request_ignores_an_anonymous_etag(issue: Issue) -> None:
@@ -520,3 +551,201 @@ def test_browsable_api_page_is_never_cached(issue: Issue) -> None:
     assert "ETag" not in page
     assert "Lin Wei" not in _get(Client(), url, HTTP_ACCEPT="text/html").content.decode()
     assert _get(Client(), url)["Content-Type"] == "application/json"
+
+
+# ================================================================ the early answer
+
+
+def _view_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any request that reaches a page's view from now on fails the test."""
+    from issues.views import reader
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the request reached the view")
+
+    for view in (reader.IssueDetailView, reader.PublicationDetailView, reader.HomeView):
+        monkeypatch.setattr(view, "get_context_data", refuse)
+
+
+def _headers(response: Any) -> dict[str, str]:
+    return {name: value for name, value in response.items() if name != "X-Request-ID"}
+
+
+@pytest.mark.parametrize("target", PAGES, ids=["issue", "archive", "home"])
+def test_warm_page_is_answered_before_the_view_with_the_same_headers(
+    issue: Issue,
+    target: Target,
+    monkeypatch: pytest.MonkeyPatch,
+    django_assert_num_queries: Any,
+) -> None:
+    full = _get(Client(), target.url)  # rendered and stored by the whole stack
+    _view_refused(monkeypatch)
+
+    with django_assert_num_queries(0):
+        early = _get(Client(), target.url)
+
+    assert early.content == full.content
+    assert _headers(early) == _headers(full)
+    assert early["Content-Length"] == str(len(full.content))
+    assert early["X-Frame-Options"] == "DENY"
+    assert "Content-Security-Policy" in early
+
+
+def test_early_304_for_any_anonymous_reader(issue: Issue, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = PAGES[0].url
+    etag = _get(Client(), url)["ETag"]
+    _view_refused(monkeypatch)
+
+    response = Client().get(url, HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 304
+    assert response["ETag"] == etag
+    assert response["Cache-Control"] == caching.PAGE_CACHE_CONTROL
+
+
+def test_early_answer_keeps_each_language_apart(issue: Issue) -> None:
+    url = PAGES[0].url
+    english = _get(Client(), url)
+    reader = Client()
+    reader.cookies["django_language"] = "zh-hans"
+
+    chinese = _get(reader, url)  # not in memory in Chinese yet: rendered
+    again = _get(reader, url)  # now answered early
+
+    assert '<html lang="zh-hans">' in chinese.content.decode()
+    assert again.content == chinese.content
+    assert again["Content-Language"] == "zh-hans"
+    assert english.content != chinese.content
+
+
+@pytest.mark.parametrize(
+    "request_kwargs",
+    [
+        {"cookie": ("sessionid", "abc")},
+        {"cookie": ("messages", "abc")},
+        {"query": "?utm_source=feed"},
+        {"method": "post"},
+        {"path": "/p/pretraining-weekly/9/"},
+    ],
+    ids=["session-cookie", "messages-cookie", "query-string", "post", "unknown-page"],
+)
+def test_early_answer_leaves_the_rest_to_the_stack(
+    issue: Issue, request_kwargs: dict[str, Any]
+) -> None:
+    url = PAGES[0].url
+    _get(Client(), url)
+    factory = RequestFactory()
+    path = request_kwargs.get("path", url) + request_kwargs.get("query", "")
+    request = getattr(factory, request_kwargs.get("method", "get"))(path)
+    if "cookie" in request_kwargs:
+        name, value = request_kwargs["cookie"]
+        request.COOKIES[name] = value
+
+    assert caching.early_answer(request) is None
+
+
+def test_early_answer_needs_the_current_version(
+    issue: Issue, editor: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    url = PAGES[0].url
+    _get(Client(), url)
+    request = RequestFactory().get(url)
+    assert caching.early_answer(request) is not None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _correct(issue, editor, "Corrected Title")
+
+    assert caching.early_answer(RequestFactory().get(url)) is None
+    assert "Corrected Title" in _get(Client(), url).content.decode()
+
+
+# ================================================================ no stampede
+
+
+def _new_version() -> None:
+    """What publishing does once it commits, as another process would have done it."""
+    cache.set(caching.VERSION_KEY, f"{int(time.time())}.{secrets.token_hex(8)}")
+
+
+def test_changed_document_is_rendered_once_while_the_others_answer_the_previous_copy() -> None:
+    """Many readers of a feed that the version change retired: one renders it anew, the others
+    answer the copy of the previous version meanwhile, instead of all rendering it at once."""
+    url = "/p/some-weekly/feed/rss/"
+    factory = RequestFactory()
+    caching.cached_document(factory.get(url), lambda: HttpResponse(b"previous"))
+    _new_version()
+    renders: list[int] = []
+    started = threading.Event()
+
+    def render() -> HttpResponse:
+        renders.append(1)
+        started.set()
+        time.sleep(0.3)  # a large feed: the others arrive meanwhile
+        return HttpResponse(b"current")
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        first = pool.submit(caching.cached_document, factory.get(url), render)
+        started.wait(5)
+        others = [pool.submit(caching.cached_document, factory.get(url), render) for _ in range(7)]
+        answers = [first.result(), *(future.result() for future in others)]
+
+    assert len(renders) == 1
+    assert answers[0].content == b"current"
+    assert {answer.content for answer in answers[1:]} == {b"previous"}
+    # Each answer carries the validators of what it holds.
+    assert answers[1]["ETag"] != answers[0]["ETag"]
+    assert caching.cached_document(factory.get(url), render).content == b"current"
+    assert len(renders) == 1
+
+
+def test_previous_copy_answers_its_own_etag_with_304(issue: Issue, editor: Any) -> None:
+    url = PAGES[0].url
+    before = _get(Client(), url)
+    _correct(issue, editor, "Corrected Title")
+    _new_version()
+    key = next(reversed(caching._recent.bodies))
+    cache.add(caching.LOCK_PREFIX + key, 1)  # another process renders it
+
+    with CaptureQueriesContext(connection) as queries:
+        stale = _get(Client(), url)
+    revalidated = Client().get(url, HTTP_IF_NONE_MATCH=before["ETag"])
+
+    assert len(queries) == 0
+    assert stale.content == before.content
+    assert stale["ETag"] == before["ETag"]
+    assert revalidated.status_code == 304
+    cache.delete(caching.LOCK_PREFIX + key)
+    fresh = _get(Client(), url)
+    assert "Corrected Title" in fresh.content.decode()
+    assert fresh["ETag"] != before["ETag"]
+
+
+def test_lock_is_released_when_the_render_fails() -> None:
+    url = "/p/some-weekly/feed/atom/"
+    factory = RequestFactory()
+    caching.cached_document(factory.get(url), lambda: HttpResponse(b"previous"))
+    _new_version()
+
+    def failing() -> HttpResponse:
+        raise Http404("gone")
+
+    with pytest.raises(Http404):
+        caching.cached_document(factory.get(url), failing)
+
+    key = next(reversed(caching._recent.bodies))
+    assert cache.get(caching.LOCK_PREFIX + key) is None
+    assert caching.cached_document(factory.get(url), lambda: HttpResponse(b"now")).content == b"now"
+
+
+def test_unreachable_lock_means_rendering(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache that refuses every write (Redis down) holds no lock: each reader renders, as
+    without the cache, rather than answering an old copy for as long as it is down."""
+    url = "/p/some-weekly/issue.md"
+    factory = RequestFactory()
+    caching.cached_document(factory.get(url), lambda: HttpResponse(b"previous"))
+    _new_version()
+    monkeypatch.setattr(cache, "add", lambda *args, **kwargs: False)
+
+    answer = caching.cached_document(factory.get(url), lambda: HttpResponse(b"current"))
+
+    assert answer.content == b"current"

@@ -498,3 +498,97 @@ def test_changes_since_reads_the_edits_after_a_review_and_drops_what_came_back(d
         }
     ]
     assert changes_since(history, timezone.now()) == []
+
+
+# ======================================================== the search page's matches (PostgreSQL)
+
+
+#: Papers for the plans, one in seven of them featured: enough for the planner to weigh reading
+#: the table against the indexes, as it did at 100,000 papers.
+PLANNED_PAPERS = 30_000
+
+
+@pytest.fixture
+def featured_catalogue(db: None) -> None:
+    """``PLANNED_PAPERS`` papers whose title holds "paper" and, for one in 500, "topic7"; one in
+    seven with a published part of its document (``search_extra``, as publishing writes it)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO papers_paper (arxiv_id, title, title_zh, abstract, published_on,
+                primary_category, categories, journal_ref, comment, code_url, pdf_url,
+                metadata_status, metadata_source, metadata_error, metadata_attempts,
+                metadata_kept, created_at, updated_at)
+            SELECT '2301.' || i, 'Paper ' || i || ' on topic' || i %% 500, '第' || i || '篇论文',
+                   'Words.', date '2020-01-01' + i %% 2000, 'cs.CL', '["cs.CL"]', '', '', '',
+                   '', 'ok', 'arxiv', '', 0, false, now() - i * interval '1 minute', now()
+              FROM generate_series(1, %s) AS i
+            """,
+            [PLANNED_PAPERS],
+        )
+        # What publishing writes (migration 0002), without the issues: the page's own join to
+        # them finds none, which leaves the matches to test, and the plans.
+        cursor.execute(
+            "UPDATE papers_paper SET search_extra = to_tsvector('simple', '摘要') "
+            "WHERE arxiv_id LIKE '2301.%' AND substr(arxiv_id, 6)::int % 7 = 0"
+        )
+        # Rows wait in a GIN index's pending list until (auto)vacuum merges them, which a test
+        # transaction cannot run: merged here, as in a live index.
+        for index in ("paper_search_vector_idx", "paper_featured_search_idx"):
+            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
+        cursor.execute("ANALYZE papers_paper")
+
+
+def _papers_read_whole() -> int:
+    """Sequential scans of papers_paper so far in this transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT seq_scan FROM pg_stat_xact_user_tables WHERE relname = 'papers_paper'"
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("query", "matches"),
+    [
+        ("paper", 1000),  # in every paper: the newest 1,000 featured ones
+        ("论文", 1000),
+        ("topic7", 9),  # rare: 60 papers hold it, 9 of them featured
+        ("nowhere", 0),
+    ],
+    ids=["common-en", "common-zh", "rare", "none"],
+)
+def test_search_page_picks_the_newest_featured_matches_without_reading_the_table(
+    featured_catalogue: None, query: str, matches: int
+) -> None:
+    from django.test import Client
+
+    from issues.selectors import featured_matches
+
+    before = _papers_read_whole()
+    picked = featured_matches(query)
+    page = Client().get("/search/", {"q": query})
+
+    assert page.status_code == 200
+    assert _papers_read_whole() == before
+    assert len(picked) == pytest.approx(matches, abs=1)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM papers_paper WHERE search_extra IS NOT NULL AND search_vector @@ "
+            "(plainto_tsquery('english', %s) || plainto_tsquery('simple', %s)) "
+            "ORDER BY created_at DESC, id DESC LIMIT 1000",
+            [query, query],
+        )
+        assert picked == [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.postgres
+def test_search_page_matches_are_planned_without_sequential_scans(db: None) -> None:
+    """Whatever the statistics say of a word, the planner may not read the papers table for the
+    search page's matches: the function that picks them turns sequential scans off for itself."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT proconfig FROM pg_proc WHERE proname = 'issues_featured_matches'")
+        [(config,)] = cursor.fetchall()
+
+    assert "enable_seqscan=off" in config

@@ -125,7 +125,7 @@ def test_settings_redis_url_gives_redis_cache_and_real_broker() -> None:
 
 def test_settings_database_url_selects_postgresql() -> None:
     loaded = _settings(DATABASE_URL="postgres://weekly@db.invalid:5432/weekly")
-    assert loaded["DATABASE_ENGINE"] == "django.db.backends.postgresql"
+    assert loaded["DATABASE_ENGINE"] == "common.database"
     assert loaded["DATABASE_NAME"] == "weekly"
 
 
@@ -191,7 +191,7 @@ def test_settings_production_fully_configured_loads() -> None:
     loaded = _settings(**PRODUCTION)
     assert loaded["DEBUG"] is False
     assert loaded["DEVELOPMENT_KEY"] is False
-    assert loaded["DATABASE_ENGINE"] == "django.db.backends.postgresql"
+    assert loaded["DATABASE_ENGINE"] == "common.database"
     assert loaded["CELERY_TASK_ALWAYS_EAGER"] is False
     assert loaded["CACHE_BACKEND"] == "common.cache.ResilientRedisCache"
     assert loaded["ALLOWED_HOSTS"] == ["weekly.example.org"]
