@@ -10,7 +10,7 @@ from django.db.models import Max
 from django.utils.translation import gettext
 
 from common.exceptions import InvalidInput, InvalidTransition
-from common.validators import TITLE_MAX_LENGTH, check_field, max_length
+from common.validators import TITLE_MAX_LENGTH, check_field, max_length, normalise_text
 from issues import drafting
 from issues.enums import IssueAction, IssueStatus, Section
 from issues.models import Issue, IssueEntry, IssueTransition
@@ -35,7 +35,7 @@ def clean_issue_fields(values: dict[str, Any]) -> dict[str, str]:
         )
     limits = {"title": TITLE_MAX_LENGTH, "credits": 1000, "intro_zh": 20_000, "intro_en": 20_000}
     return {
-        name: check_field(name, (value or "").strip(), max_length(limits[name]))
+        name: check_field(name, normalise_text(value or ""), max_length(limits[name]))
         for name, value in values.items()
     }
 
@@ -66,7 +66,7 @@ def update_issue(issue: Issue, *, by: Any, **fields: str) -> Issue:
     """
     require(by, "issues.edit_issue", issue)
     cleaned = clean_issue_fields(fields)
-    changed = {k: v for k, v in cleaned.items() if getattr(issue, k) != v}
+    changed = {k: v for k, v in cleaned.items() if normalise_text(getattr(issue, k)) != v}
     if not changed:
         require_issue_state(issue, IssueAction.EDIT)
         return issue

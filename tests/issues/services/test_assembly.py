@@ -407,6 +407,22 @@ def test_update_issue_changes_fields(team: Team) -> None:
     assert audit(team.issue)[0][4] == "Changed: credits, intro_zh"
 
 
+def test_update_issue_text_sent_back_with_crlf_is_no_change(team: Team) -> None:
+    services.update_issue(team.issue, by=team.editor, intro_en="Two papers.\n\nRead them.")
+    # A browser sends the textarea back with CRLF line breaks, and a paste adds blanks.
+    services.update_issue(
+        team.issue, by=team.editor, intro_en="Two papers.  \r\n\r\nRead them.\r\n"
+    )
+    assert len(audit(team.issue)) == 1
+    services.update_issue(team.issue, by=team.editor, intro_en="Three papers.\r\nRead them.")
+    team.issue.refresh_from_db()
+    assert team.issue.intro_en == "Three papers.\nRead them."
+    assert [row[4] for row in audit(team.issue)] == [
+        "Changed: intro_en",
+        "Changed: intro_en",
+    ]
+
+
 # ================================================================ races: stale objects
 
 
