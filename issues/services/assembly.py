@@ -13,6 +13,7 @@ from common.exceptions import InvalidInput, InvalidTransition
 from common.validators import TITLE_MAX_LENGTH, check_field, max_length, normalise_text
 from issues import drafting
 from issues.enums import IssueAction, IssueStatus, Section
+from issues.history import changed_fields_note
 from issues.models import Issue, IssueEntry, IssueTransition
 from issues.selectors import issue_contents, published_entries_of_papers, published_entry_of_paper
 from issues.services._workflow import move_issue, require_issue_state
@@ -75,7 +76,7 @@ def update_issue(issue: Issue, *, by: Any, **fields: str) -> Issue:
             issue,
             action=IssueAction.EDIT,
             actor=by,
-            note="Changed: " + ", ".join(sorted(changed)),
+            note=changed_fields_note(changed),
             extra=changed,
         )
 

@@ -33,6 +33,7 @@ from issues.forms.editor import (
     RecommendationChoiceForm,
     ScheduleForm,
 )
+from issues.history import issue_corrections
 from issues.models import Issue, IssueEntry
 from issues.selectors import issue_contents, issues_for_editor, visible_issue
 from issues.services import ENTRY_CORRECTABLE_FIELDS, ISSUE_EDITABLE_FIELDS
@@ -425,6 +426,6 @@ class IssueCorrectView(IssueEditorMixin, View):
                 "publication": issue.publication,
                 "form": form,
                 "entry_forms": entry_forms,
-                "corrections": list(issue.corrections.select_related("author")),
+                "corrections": issue_corrections(issue, [c.entry for c in contents]),
             },
         )

@@ -577,6 +577,9 @@ def test_correction_of_a_whole_form_sent_back_records_only_what_changed(
             "new": "A better\nsummary.",
         }
     ]
+    page = as_editor.get(url).content.decode()
+    assert "Summary of entry 1: <del>A summary.</del>" in page
+    assert "shown_summary" not in page.split('id="past-corrections"')[1]
 
 
 def test_builder_of_a_published_issue_leads_to_its_corrections(
