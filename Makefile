@@ -20,7 +20,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Serve the demo site on the embedded defaults (SQLite in var/, in-process tasks).
+## Serve the demo site on the embedded defaults (SQLite in var/, in-process tasks; runserver
+## publishes scheduled issues itself, see issues/scheduler.py).
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty

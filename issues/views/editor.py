@@ -23,7 +23,7 @@ from django.views import View
 
 from common.exceptions import NotAllowed, WorkflowError
 from common.forms import add_workflow_error
-from issues import services
+from issues import scheduler, services
 from issues.enums import IssueStatus, Section
 from issues.forms.editor import (
     CorrectionForm,
@@ -109,6 +109,8 @@ def _builder_page(
         "papers": [row for row in rows if row["content"].section == Section.PAPERS],
         "news": [row for row in rows if row["content"].section == Section.NEWS],
         "waiting": list(accepted_recommendations(issue.publication)),
+        "publishing_mode": scheduler.publishing_mode(),
+        "scheduler_interval": int(scheduler.INTERVAL),
     }
     return render(request, "issues/editor/builder.html", context)
 
