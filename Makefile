@@ -23,7 +23,8 @@ $(STAMP): pyproject.toml requirements/dev.txt
 
 install: $(STAMP)
 
-## Serve the demo site on the embedded defaults (SQLite in var/, in-process tasks).
+## Serve the demo site on the embedded defaults (SQLite in var/, in-process tasks; runserver
+## publishes scheduled issues itself, see issues/scheduler.py).
 ## DEBUG is off by default: the demo is what a newcomer tries as a reader would, and Django's debug
 ## 404 lists every URL pattern of the site for a mistyped address where a reader should get the
 ## site's own error pages; WhiteNoise still serves the static files from the source folders, and

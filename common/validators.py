@@ -76,6 +76,18 @@ def validate_no_control_characters(value: str) -> None:
         )
 
 
+def normalise_text(value: str) -> str:
+    """A text as it is stored and compared: line breaks as LF, none of the blanks that end a
+    line, and no blank lines or blanks at the start or end.
+
+    Browsers send a textarea's line breaks as CRLF (the HTML standard says so) while what is
+    stored has LF, and a text pasted back carries trailing blanks no reader sees: without this, an
+    unchanged text reads as changed. Two blanks ending a line (a Markdown hard line break) go too.
+    """
+    lines = value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line.rstrip() for line in lines).strip()
+
+
 def check_field(field: str, value: str, *validators: Any) -> str:
     """Run the shared validators on ``value``; their error becomes ``InvalidInput`` on ``field``."""
     try:

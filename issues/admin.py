@@ -18,8 +18,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +30,7 @@ from common.exceptions import WorkflowError
 from common.validators import validate_no_control_characters
 from issues import services
 from issues.enums import EDITABLE_ISSUE_STATES
+from issues.history import ChangeLine, describe_corrections
 from issues.models import Correction, Issue, IssueEntry, IssueTransition
 from publications.models import Publication
 from publications.permissions import can
@@ -303,11 +306,43 @@ class IssueEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Correction)
 class CorrectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Read-only: corrections are written by ``correct_issue`` together with the change."""
+    """Read-only: corrections are written by ``correct_issue`` together with the change.
 
-    list_display = ("issue", "created_at", "author", "note")
+    The changes are told as on the correction page ("summary of entry 3"), not as stored (field
+    names and entry ids, which the API returns).
+    """
+
+    list_display = ("issue", "created_at", "author", "note", "changed_fields")
     search_fields = ("note",)
     list_select_related = ("issue__publication", "author")
+    fields = ("issue", "author", "created_at", "note", "what_changed")
+    readonly_fields = ("created_at", "what_changed")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Correction]:
+        entries = IssueEntry.objects.only("pk", "issue_id", "section", "position")
+        return super().get_queryset(request).prefetch_related(Prefetch("issue__entries", entries))
+
+    def _changes(self, correction: Correction) -> list[ChangeLine]:
+        [described] = describe_corrections([correction], correction.issue.entries.all())
+        return described.changes
+
+    @admin.display(description=_("changed"))
+    def changed_fields(self, correction: Correction) -> str:
+        return ", ".join(change.label for change in self._changes(correction))
+
+    @admin.display(description=_("what changed"))
+    def what_changed(self, correction: Correction) -> str:
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{}: <del>{}</del> → <ins>{}</ins></li>",
+                (
+                    (capfirst(c.label), Truncator(c.old).chars(300), Truncator(c.new).chars(300))
+                    for c in self._changes(correction)
+                ),
+            ),
+        )
 
 
 @admin.register(IssueTransition)

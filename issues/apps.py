@@ -1,3 +1,6 @@
+import os
+import sys
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -11,3 +14,9 @@ class IssuesConfig(AppConfig):
         from recommendations import places
 
         places.register(selectors.places_of_recommendations)
+
+        from issues import scheduler
+
+        # Under `manage.py runserver` on the embedded defaults, no beat publishes scheduled
+        # issues: the serving process does (issues/scheduler.py says why a thread).
+        scheduler.start_for_runserver(sys.argv, os.environ)

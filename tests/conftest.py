@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import override_settings
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from papers.models import Topic
@@ -76,6 +77,16 @@ def _fresh_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _site_language() -> Iterator[None]:
+    """Each test ends in the site's language. LocaleMiddleware activates a request's language in
+    the thread that serves it, the test's own with the test client, and nothing deactivates it:
+    without this, a test's last request in Chinese left the next test's ``str()`` of a lazy
+    label in Chinese."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -196,6 +196,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.5,
     "interval_max": 1,
 }
+# Without a broker there is no beat: the runserver process publishes the due issues itself, every
+# 20 seconds, in a thread (issues.scheduler). Never under gunicorn, the tests or other commands.
+IN_PROCESS_SCHEDULER = env.bool("IN_PROCESS_SCHEDULER", default=CELERY_TASK_ALWAYS_EAGER)
 CELERY_BEAT_SCHEDULE = {
     # Papers left waiting or stuck "fetching" (papers.selectors.FETCHING_STUCK) every minute, the
     # stale ones to refresh every five.

@@ -10,9 +10,10 @@ from django.db.models import Max
 from django.utils.translation import gettext
 
 from common.exceptions import InvalidInput, InvalidTransition
-from common.validators import TITLE_MAX_LENGTH, check_field, max_length
+from common.validators import TITLE_MAX_LENGTH, check_field, max_length, normalise_text
 from issues import drafting
 from issues.enums import IssueAction, IssueStatus, Section
+from issues.history import changed_fields_note
 from issues.models import Issue, IssueEntry, IssueTransition
 from issues.selectors import issue_contents, published_entries_of_papers, published_entry_of_paper
 from issues.services._workflow import move_issue, require_issue_state
@@ -35,7 +36,7 @@ def clean_issue_fields(values: dict[str, Any]) -> dict[str, str]:
         )
     limits = {"title": TITLE_MAX_LENGTH, "credits": 1000, "intro_zh": 20_000, "intro_en": 20_000}
     return {
-        name: check_field(name, (value or "").strip(), max_length(limits[name]))
+        name: check_field(name, normalise_text(value or ""), max_length(limits[name]))
         for name, value in values.items()
     }
 
@@ -66,7 +67,7 @@ def update_issue(issue: Issue, *, by: Any, **fields: str) -> Issue:
     """
     require(by, "issues.edit_issue", issue)
     cleaned = clean_issue_fields(fields)
-    changed = {k: v for k, v in cleaned.items() if getattr(issue, k) != v}
+    changed = {k: v for k, v in cleaned.items() if normalise_text(getattr(issue, k)) != v}
     if not changed:
         require_issue_state(issue, IssueAction.EDIT)
         return issue
@@ -75,7 +76,7 @@ def update_issue(issue: Issue, *, by: Any, **fields: str) -> Issue:
             issue,
             action=IssueAction.EDIT,
             actor=by,
-            note="Changed: " + ", ".join(sorted(changed)),
+            note=changed_fields_note(changed),
             extra=changed,
         )
 

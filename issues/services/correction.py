@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from common.exceptions import InvalidInput
-from common.validators import check_field, max_length, validate_http_url
+from common.validators import check_field, max_length, normalise_text, validate_http_url
 from issues import caching
 from issues.enums import IssueAction
 from issues.models import Correction, Issue, IssueEntry
@@ -38,7 +38,10 @@ def correct_issue(
     """Correct a published issue; readers see the dated erratum ``note`` under it.
 
     ``fields`` may change the title, intros and credit line; ``entries`` maps an entry id to the
-    ``shown_*`` fields to change.
+    ``shown_*`` fields to change. Texts are compared and stored normalised
+    (``common.validators.normalise_text``): a field sent back unchanged, whatever its line
+    endings or trailing blanks, is no change, and a correction that changes no field is refused
+    (``no_changes``), whatever its erratum says.
 
     Side effects: updates the Issue and IssueEntry rows; inserts a Correction; writes an audit row;
     retires the cached published pages, exports, feeds and API copies (``caching``).
@@ -50,12 +53,13 @@ def correct_issue(
     issue_changes = clean_issue_fields(fields or {})
     with transaction.atomic():
         changes: list[dict[str, Any]] = []
+        changed_fields: dict[str, str] = {}
         for name, value in issue_changes.items():
-            if getattr(issue, name) != value:
+            if _differs(getattr(issue, name), value):
                 changes.append({"field": name, "old": getattr(issue, name), "new": value})
-                setattr(issue, name, value)
+                changed_fields[name] = value
         own_entries = {e.pk: e for e in issue.entries.select_for_update()}
-        touched = []
+        touched: dict[int, IssueEntry] = {}
         for entry_id, values in (entries or {}).items():
             entry = own_entries.get(int(entry_id))
             if entry is None:
@@ -71,10 +75,10 @@ def correct_issue(
                     field="entries",
                 )
             for name, value in values.items():
-                value = check_field(name, (value or "").strip())
+                value = check_field(name, normalise_text(value or ""))
                 if name in ("shown_code_url", "shown_url") and value:
                     check_field(name, value, validate_http_url)
-                if getattr(entry, name) != value:
+                if _differs(getattr(entry, name), value):
                     changes.append(
                         {
                             "entry": entry.pk,
@@ -84,7 +88,7 @@ def correct_issue(
                         }
                     )
                     setattr(entry, name, value)
-            touched.append(entry)
+                    touched[entry.pk] = entry
         if not changes:
             raise InvalidInput(gettext("Nothing was changed."), code="no_changes")
         move_issue(
@@ -92,9 +96,15 @@ def correct_issue(
             action=IssueAction.CORRECT,
             actor=by,
             note=note,
-            extra=issue_changes,
+            extra=changed_fields,
         )
         if touched:
-            IssueEntry.objects.bulk_update(touched, ENTRY_CORRECTABLE_FIELDS)
+            IssueEntry.objects.bulk_update(touched.values(), ENTRY_CORRECTABLE_FIELDS)
         caching.renew_published_version()
         return Correction.objects.create(issue=issue, author=by, note=note, changes=changes)
+
+
+def _differs(stored: str, new: str) -> bool:
+    """Whether ``new`` (normalised) says something else than ``stored``: a text sent back as it
+    was, with CRLF line breaks or blanks at the ends of lines, is no change."""
+    return normalise_text(stored or "") != new

@@ -23,7 +23,7 @@ from django.views import View
 
 from common.exceptions import NotAllowed, WorkflowError
 from common.forms import add_workflow_error
-from issues import services
+from issues import scheduler, services
 from issues.enums import IssueStatus, Section
 from issues.forms.editor import (
     CorrectionForm,
@@ -34,6 +34,7 @@ from issues.forms.editor import (
     RecommendationChoiceForm,
     ScheduleForm,
 )
+from issues.history import issue_corrections
 from issues.models import Issue, IssueEntry
 from issues.selectors import issue_contents, issues_for_editor, visible_issue
 from issues.services import ENTRY_CORRECTABLE_FIELDS, ISSUE_EDITABLE_FIELDS
@@ -129,6 +130,8 @@ def _builder_page(
         "papers": [row for row in rows if row["content"].section == Section.PAPERS],
         "news": [row for row in rows if row["content"].section == Section.NEWS],
         "waiting": list(accepted_recommendations(issue.publication)),
+        "publishing_mode": scheduler.publishing_mode(),
+        "scheduler_interval": int(scheduler.INTERVAL),
     }
     return render(request, "issues/editor/builder.html", context)
 
@@ -458,6 +461,6 @@ class IssueCorrectView(IssueEditorMixin, View):
                 "publication": issue.publication,
                 "form": form,
                 "entry_forms": entry_forms,
-                "corrections": list(issue.corrections.select_related("author")),
+                "corrections": issue_corrections(issue, [c.entry for c in contents]),
             },
         )

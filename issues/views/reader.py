@@ -16,7 +16,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from contributors import selectors as members
-from issues import caching, exports, selectors
+from issues import caching, exports, history, selectors
 from issues.models import Issue
 from papers import selectors as catalogue
 from publications.models import Publication
@@ -145,7 +145,9 @@ def issue_context(issue: Issue, contents: list[Any] | None = None) -> dict[str, 
         "contributors": contributors,
         "credit_parts": selectors.credit_parts(issue.credits, contributors),
         "topics": selectors.issue_topics(contents),
-        "corrections": list(issue.corrections.all()),
+        "corrections": history.describe_corrections(
+            issue.corrections.all(), [c.entry for c in contents]
+        ),
     }
 
 

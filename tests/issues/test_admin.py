@@ -14,7 +14,7 @@ from django.utils import timezone
 from common.exceptions import Conflict
 from issues import services as issue_services
 from issues.enums import IssueStatus
-from issues.models import Issue, IssueEntry, IssueTransition
+from issues.models import Correction, Issue, IssueEntry, IssueTransition
 from issues.services import (
     schedule_issue,
     unschedule_recommendation,
@@ -335,3 +335,26 @@ def test_issue_admin_empty_draft_can_be_deleted(admin_client: Any, site: Any) ->
     assert response.status_code == 302
     assert not Issue.objects.filter(pk=site.draft.pk).exists()
     assert not IssueTransition.objects.filter(issue_id=site.draft.pk).exists()
+
+
+# --- corrections ----------------------------------------------------------------------------------
+
+
+def test_correction_admin_names_the_changes_as_people_know_them(
+    admin_client: Any, admin_user: Any, site: Any
+) -> None:
+    entry = site.published.entries.get()
+    issue_services.correct_issue(
+        site.published,
+        by=admin_user,
+        note="Summary fixed.",
+        entries={entry.pk: {"shown_summary": "A <better> summary."}},
+    )
+    correction = Correction.objects.latest("id")
+    page = admin_client.get(_url(Correction, "change", correction.pk)).content.decode()
+    assert "Summary of entry 1: <del>" in page
+    assert "</del> → <ins>A &lt;better&gt; summary.</ins>" in page
+    assert "shown_summary" not in page
+    listed = admin_client.get(_url(Correction, "changelist")).content.decode()
+    assert "summary of entry 1" in listed
+    assert "title</td>" in listed  # the site's first correction changed the issue's title

@@ -114,7 +114,7 @@ def test_assemble_issue_drafts_empty_texts_in_the_digest_form(
     )
     assert draft.intro_en == "Written by the editor."  # an editor's text is kept
     assert draft.credits.startswith("Ada ")
-    assert draft.transitions.filter(note__contains="intro_zh").exists()
+    assert draft.transitions.filter(note__contains="introduction (Chinese)").exists()
 
 
 def test_assemble_issue_with_nothing_accepted_adds_and_drafts_nothing(
@@ -404,7 +404,23 @@ def test_update_issue_changes_fields(team: Team) -> None:
     )
     team.issue.refresh_from_db()
     assert (team.issue.intro_zh, team.issue.credits) == ("本期精选 2 篇论文。", "张三 李四")
-    assert audit(team.issue)[0][4] == "Changed: credits, intro_zh"
+    assert audit(team.issue)[0][4] == "Changed: introduction (Chinese), contributor credit line"
+
+
+def test_update_issue_text_sent_back_with_crlf_is_no_change(team: Team) -> None:
+    services.update_issue(team.issue, by=team.editor, intro_en="Two papers.\n\nRead them.")
+    # A browser sends the textarea back with CRLF line breaks, and a paste adds blanks.
+    services.update_issue(
+        team.issue, by=team.editor, intro_en="Two papers.  \r\n\r\nRead them.\r\n"
+    )
+    assert len(audit(team.issue)) == 1
+    services.update_issue(team.issue, by=team.editor, intro_en="Three papers.\r\nRead them.")
+    team.issue.refresh_from_db()
+    assert team.issue.intro_en == "Three papers.\nRead them."
+    assert [row[4] for row in audit(team.issue)] == [
+        "Changed: introduction (English)",
+        "Changed: introduction (English)",
+    ]
 
 
 # ================================================================ races: stale objects

@@ -100,3 +100,84 @@ def test_correct_issue_by_reviewer_is_not_allowed(team: Team) -> None:
         services.correct_issue(issue, by=team.reviewer, note="Mine.", fields={"title": "Other"})
     assert refused.value.capability == "issues.correct_issue"
     assert Issue.objects.get(pk=issue.pk).title == "Same"
+
+
+# ================================================================ normalised text
+
+
+def _published_with_texts(team: Team) -> tuple[Issue, Any]:
+    issue = IssueFactory(
+        publication=team.publication, published=True, intro_en="Two papers.\nRead them."
+    )
+    entry = IssueEntryFactory(
+        issue=issue,
+        shown_summary="First line.\n\nSecond paragraph.",
+        shown_authors="Ada Lovelace\nAlan Turing",
+    )
+    return issue, entry
+
+
+def test_correct_issue_texts_sent_back_with_crlf_and_blanks_change_nothing(team: Team) -> None:
+    """What a browser sends back untouched (CRLF line breaks, a pasted line's trailing blanks, a
+    final line break) is no change, so the correction is refused and nothing is recorded."""
+    issue, entry = _published_with_texts(team)
+    with pytest.raises(InvalidInput) as refused:
+        services.correct_issue(
+            issue,
+            by=team.editor,
+            note="Only an erratum.",
+            fields={"intro_en": "Two papers.\r\nRead them.\r\n"},
+            entries={
+                entry.pk: {
+                    "shown_summary": "First line.  \r\n\r\nSecond paragraph.\t\r\n\r\n",
+                    "shown_authors": "Ada Lovelace \r\nAlan Turing",
+                }
+            },
+        )
+    assert refused.value.code == "no_changes"
+    assert not Correction.objects.exists()
+    assert audit(issue) == []
+
+
+def test_correct_issue_records_only_the_fields_that_changed(team: Team) -> None:
+    issue, entry = _published_with_texts(team)
+    correction = services.correct_issue(
+        issue,
+        by=team.editor,
+        note="Fixed the second paragraph.",
+        fields={"intro_en": "Two papers.\r\nRead them."},
+        entries={
+            entry.pk: {
+                "shown_summary": "First line.\r\n\r\nSecond paragraph, fixed.  \r\n",
+                "shown_authors": "Ada Lovelace\r\nAlan Turing\r\n",
+            }
+        },
+    )
+    assert correction.changes == [
+        {
+            "entry": entry.pk,
+            "field": "shown_summary",
+            "old": "First line.\n\nSecond paragraph.",
+            "new": "First line.\n\nSecond paragraph, fixed.",
+        }
+    ]
+    entry.refresh_from_db()
+    assert entry.shown_summary == "First line.\n\nSecond paragraph, fixed."
+    assert entry.shown_authors == "Ada Lovelace\nAlan Turing"
+
+
+def test_correct_issue_a_stored_crlf_text_sent_back_is_no_change(team: Team) -> None:
+    """A text stored with CRLF (imported, or saved before texts were normalised) compares
+    normalised too, and stays as it is when not changed."""
+    issue = IssueFactory(publication=team.publication, published=True, intro_zh="第一行\r\n第二行")
+    entry = IssueEntryFactory(issue=issue, shown_title="Old")
+    services.correct_issue(
+        issue,
+        by=team.editor,
+        note="Title.",
+        fields={"intro_zh": "第一行\n第二行"},
+        entries={entry.pk: {"shown_title": "New"}},
+    )
+    issue.refresh_from_db()
+    assert issue.intro_zh == "第一行\r\n第二行"
+    assert [c["field"] for c in Correction.objects.get().changes] == ["shown_title"]

@@ -5,6 +5,8 @@ the rows the services leave behind."""
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -584,6 +586,56 @@ def test_correction_without_note_or_change_is_refused(as_editor: Client, publish
     assert not Correction.objects.exists()
     published.refresh_from_db()
     assert published.title == "Issue one"
+
+
+def _as_a_browser_sends_it(page: str) -> dict[str, str]:
+    """Every field of the correction form as a browser posts it back: textareas with CRLF line
+    breaks (the HTML standard's form encoding), inputs as they are."""
+    data = {}
+    for name, value in re.findall(r'<input type="text" name="([^"]+)"(?: value="([^"]*)")?', page):
+        data[name] = html.unescape(value)
+    for name, value in re.findall(r'<textarea name="([^"]+)"[^>]*>\n?(.*?)</textarea>', page, re.S):
+        data[name] = html.unescape(value).replace("\n", "\r\n")
+    return data
+
+
+def test_correction_of_a_whole_form_sent_back_records_only_what_changed(
+    as_editor: Client, published: Issue
+) -> None:
+    """The correction form sent back as a browser sends it: an erratum alone changes nothing
+    and is refused; one edited summary is the one change recorded, named as people know it."""
+    url = reverse("editor:issue-correct", args=[published.pk])
+    entry = published.entries.get()
+    IssueEntry.objects.filter(pk=entry.pk).update(shown_authors="Ada Lovelace\nAlan Turing")
+    published.intro_en = "Two lines\nof introduction."
+    published.save(update_fields=["intro_en"])
+    data = _as_a_browser_sends_it(as_editor.get(url).content.decode())
+    assert data[f"entry-{entry.pk}-shown_authors"] == "Ada Lovelace\r\nAlan Turing"
+    assert (data["intro_en"], data[f"entry-{entry.pk}-shown_code_url"]) == (
+        "Two lines\r\nof introduction.",
+        "",
+    )
+
+    refused = as_editor.post(url, {**data, "note": "Only an erratum."})
+    assert refused.status_code == 200
+    assert "Nothing was changed." in refused.content.decode()
+    assert not Correction.objects.exists()
+
+    summary = f"entry-{entry.pk}-shown_summary"
+    response = as_editor.post(url, {**data, "note": "Better.", summary: "A better\r\nsummary."})
+    assert response.status_code == 302
+    correction = Correction.objects.get()
+    assert correction.changes == [
+        {
+            "entry": entry.pk,
+            "field": "shown_summary",
+            "old": "A summary.",
+            "new": "A better\nsummary.",
+        }
+    ]
+    page = as_editor.get(url).content.decode()
+    assert "Summary of entry 1: <del>A summary.</del>" in page
+    assert "shown_summary" not in page.split('id="past-corrections"')[1]
 
 
 def test_builder_of_a_published_issue_leads_to_its_corrections(

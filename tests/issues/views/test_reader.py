@@ -19,7 +19,13 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from issues.models import Issue
-from issues.services import create_issue, publish_issue, schedule_issue, schedule_recommendation
+from issues.services import (
+    correct_issue,
+    create_issue,
+    publish_issue,
+    schedule_issue,
+    schedule_recommendation,
+)
 from papers.enums import MetadataSource, MetadataStatus
 from papers.models import Paper, Topic
 from papers.services import AuthorData, PaperMetadata, apply_paper_metadata
@@ -228,6 +234,27 @@ def test_issue_page_shows_the_layout_in_order(client: Client, issue: Issue, ada:
     assert reverse("api:published-issue", args=[issue.publication.slug, 1]) in page
     assert reverse("issues:feed-rss", args=[issue.publication.slug]) in page
     assert reverse("newsletter:subscribe", args=[issue.publication.slug]) in page
+
+
+def test_issue_page_names_what_each_correction_changed(
+    client: Client, issue: Issue, editor: Any
+) -> None:
+    scaling = issue.entries.get(recommendation__paper__title="Scaling Laws")
+    correct_issue(
+        issue,
+        by=editor,
+        note="Fixed a typo.",
+        fields={"credits": "Ada Lovelace, Grace Hopper"},
+        entries={scaling.pk: {"shown_summary": "模型越大，效果越好。"}},
+    )
+    page = _get(client, _issue_url(issue))
+    assert (
+        'Fixed a typo. <span class="changed">(corrected: contributor credit line, '
+        "summary of entry 2)</span>"
+    ) in page
+    assert "shown_summary" not in page
+    client.cookies["django_language"] = "zh-hans"
+    assert "（更正：贡献者署名、第 2 条的推荐语）" in _get(client, _issue_url(issue))
 
 
 def test_issue_page_in_chinese_puts_the_chinese_intro_first(client: Client, issue: Issue) -> None:
