@@ -104,6 +104,9 @@ def build_site() -> dict[str, Any]:
     for reader in readers[:3]:
         newsletter.confirm_subscription(newsletter.confirmation_token(reader))
     newsletter.unsubscribe_subscriber(readers[2])
+    newsletter.suppress_address(
+        "gone@example.org", reason="bounce", source="smtp", detail="550 5.1.1 No such user"
+    )
 
     # A paper with Unicode metadata and a failed one (its fetch gave up).
     paper, _created = get_or_create_paper(parse_identifier("2203.15556"))

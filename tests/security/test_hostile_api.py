@@ -256,6 +256,15 @@ def _operations(world: World) -> list[Operation]:
             full=frozenset({"order.0"}),
         ),
         Operation(
+            "leads",
+            "put",
+            reverse("api:issue-leads", args=[draft]),
+            "editor",
+            body={"entries": [world.draft_entry.pk]},
+            nested=("entries.0",),
+            full=frozenset({"entries.0"}),
+        ),
+        Operation(
             "entry remove",
             "delete",
             reverse("api:issue-entry", args=[draft, world.draft_entry.pk]),
@@ -404,6 +413,18 @@ def _operations(world: World) -> list[Operation]:
             },
         ),
         Operation(
+            "entry edit",
+            "patch",
+            reverse("api:recommendation-entry", args=[world.submitted.pk]),
+            "reviewer",
+            body={
+                "summary": "Polished by the team.",
+                "subject_zh": "检索",
+                "shown_authors": "A. One\nB. Two",
+                "paper_url": "https://example.org/paper",
+            },
+        ),
+        Operation(
             "submit",
             "post",
             reverse("api:recommendation-submit", args=[recommendation]),
@@ -445,9 +466,10 @@ def _operations(world: World) -> list[Operation]:
 OPERATION_NAMES = [
     "token", "token revoke", "me", "me patch", "publications", "issues of a publication",
     "issue create", "published issue", "issue", "issue patch", "assemble", "publish",
-    "unschedule", "entries", "entry add", "entry reorder", "entry remove", "corrections",
+    "unschedule", "entries", "entry add", "entry reorder", "leads", "entry remove", "corrections",
     "correction", "papers", "paper", "refetch", "metadata", "topics", "recommendations",
-    "recommend", "recommend news", "queue", "recommendation", "recommendation patch", "submit",
+    "recommend", "recommend news", "queue", "recommendation", "recommendation patch", "entry edit",
+    "submit",
     "withdraw", "accept", "reviews", "review",
 ]  # fmt: skip
 
