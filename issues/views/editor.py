@@ -14,7 +14,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -261,6 +261,29 @@ class EntryRemoveView(IssueActionView):
 
 
 class EntryReorderView(IssueActionView):
+    """The entries' new order: from a Move up / Move down button (back to the builder, at the
+    moved entry), or from a script on the builder, which asks for JSON and stays on the page:
+    ``{"order": [ids], "message"}``, or ``{"error": {"code", "message"}}`` with the status of
+    the refusal."""
+
+    def post(self, request: HttpRequest, pk: int, **kwargs: Any) -> HttpResponse:
+        if request.get_preferred_type(["text/html", "application/json"]) != "application/json":
+            return super().post(request, pk, **kwargs)
+        issue = self.get_issue()
+        try:
+            message = self.act(issue)
+        except NotAllowed:
+            raise
+        except BadRequest as error:
+            return JsonResponse({"error": {"code": "invalid", "message": str(error)}}, status=400)
+        except WorkflowError as error:
+            return JsonResponse(
+                {"error": {"code": error.code, "message": error.message}},
+                status=error.http_status,
+            )
+        order = issue.entries.order_by("section", "position", "pk").values_list("pk", flat=True)
+        return JsonResponse({"order": list(order), "message": message})
+
     def act(self, issue: Issue, **kwargs: Any) -> str:
         form = EntryOrderForm(self.request.POST)
         if not form.is_valid():
@@ -269,6 +292,13 @@ class EntryReorderView(IssueActionView):
             issue, by=self.request.user, entry_ids=form.cleaned_data["order"]
         )
         return _("The entries were reordered.")
+
+    def builder(self, issue: Issue) -> HttpResponse:
+        # Back where the editor was: at the entry moved, not at the top of the page.
+        moved = self.request.POST.get("entry", "")
+        if moved.isascii() and moved.isdigit():
+            return redirect(reverse("editor:issue-builder", args=[issue.pk]) + f"#entry-{moved}")
+        return super().builder(issue)
 
 
 class IssueScheduleView(IssueActionView):
