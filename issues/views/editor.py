@@ -44,6 +44,27 @@ from recommendations.selectors import accepted_recommendations, visible_recommen
 PUBLISHED_PAGE_SIZE = 10
 
 
+def _reorder_texts() -> dict[str, str]:
+    """What the builder's reordering script (``issues/static/issues/reorder.js``) says, in the
+    page's language, as ``data-<name>`` attributes; it fills in the %(…)s itself."""
+    return {
+        "handle": _("Move “%(title)s”"),
+        "handle-text": "↕",
+        "picked": _(
+            "“%(title)s” picked up, at position %(position)s of %(count)s. Move it with the "
+            "arrow keys, Home and End; Space or Enter puts it down, Escape puts it back."
+        ),
+        "moved": _("“%(title)s”: position %(position)s of %(count)s."),
+        "cancelled": _("“%(title)s” is back at position %(position)s of %(count)s."),
+        "unchanged": _("“%(title)s” stays at position %(position)s of %(count)s."),
+        "saving": _("Saving: “%(title)s” at position %(position)s of %(count)s…"),
+        "saved": _("“%(title)s” is at position %(position)s of %(count)s; the order is saved."),
+        "failed": _("The new order was not saved: %(reason)s The entries are back in place."),
+        "unreachable": _("The site could not be reached."),
+        "status": _("The site answered with an error (%(status)s)."),
+    }
+
+
 class EditorMixin(LoginRequiredMixin):
     """Signed-in editors only; the others get 403 with the reason."""
 
@@ -110,6 +131,7 @@ def _builder_page(
         "news": [row for row in rows if row["content"].section == Section.NEWS],
         "waiting": list(accepted_recommendations(issue.publication)),
         "publishing_mode": scheduler.publishing_mode(),
+        "reorder_texts": _reorder_texts(),
         "scheduler_interval": int(scheduler.INTERVAL),
     }
     return render(request, "issues/editor/builder.html", context)
@@ -262,9 +284,9 @@ class EntryRemoveView(IssueActionView):
 
 class EntryReorderView(IssueActionView):
     """The entries' new order: from a Move up / Move down button (back to the builder, at the
-    moved entry), or from a script on the builder, which asks for JSON and stays on the page:
-    ``{"order": [ids], "message"}``, or ``{"error": {"code", "message"}}`` with the status of
-    the refusal."""
+    moved entry), or from the builder's script (``issues/static/issues/reorder.js``), which asks
+    for JSON and stays on the page: ``{"order": [ids], "message"}``, or ``{"error": {"code",
+    "message"}}`` with the status of the refusal."""
 
     def post(self, request: HttpRequest, pk: int, **kwargs: Any) -> HttpResponse:
         if request.get_preferred_type(["text/html", "application/json"]) != "application/json":

@@ -347,10 +347,13 @@ def test_move_buttons_return_to_the_moved_entry_and_hide_at_the_ends(
     assert response["Location"] == f"{builder}#entry-{c}"
     assert _order(filled) == [c, a, b]
     page = as_editor.get(builder).content.decode()
-    # Every entry has both forms; the ones that cannot move are hidden, so the page shows what
-    # it showed before.
+    # Every entry has both forms (the script moves entries in place); the ones that cannot move
+    # are hidden, so the page without the script shows what it showed before.
     assert page.count('data-move="up"') == page.count('data-move="down"') == 3
     assert page.count('class="inline" hidden>') == 2
+    assert f'data-reorder-url="{url}"' in page
+    assert 'data-handle="Move “%(title)s”"' in page
+    assert "/static/issues/reorder.js" in page
 
 
 def test_reorder_for_the_script_answers_json_and_stores_no_message(
@@ -406,6 +409,19 @@ def test_reorder_for_the_script_refused_answers_json_and_changes_nothing(
     assert response.json()["error"]["code"] == code
     assert response.json()["error"]["message"]
     assert _order(filled) in ([a, b, c], [a, b])
+
+
+def test_reorder_for_the_script_needs_the_csrf_token(editor: Any, filled: Issue) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    before = _order(filled)
+    response = client.post(
+        reverse("editor:entry-reorder", args=[filled.pk]),
+        {"order": ",".join(map(str, reversed(before)))},
+        headers={"accept": "application/json"},
+    )
+    assert response.status_code == 403
+    assert _order(filled) == before
 
 
 def test_reorder_for_the_script_of_a_published_issue_is_a_conflict(
