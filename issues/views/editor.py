@@ -14,7 +14,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -46,6 +46,27 @@ from recommendations.forms.recommendations import EntryRevisionForm
 from recommendations.selectors import accepted_recommendations, visible_recommendations
 
 PUBLISHED_PAGE_SIZE = 10
+
+
+def _reorder_texts() -> dict[str, str]:
+    """What the builder's reordering script (``issues/static/issues/reorder.js``) says, in the
+    page's language, as ``data-<name>`` attributes; it fills in the %(…)s itself."""
+    return {
+        "handle": _("Move “%(title)s”"),
+        "handle-text": "↕",
+        "picked": _(
+            "“%(title)s” picked up, at position %(position)s of %(count)s. Move it with the "
+            "arrow keys, Home and End; Space or Enter puts it down, Escape puts it back."
+        ),
+        "moved": _("“%(title)s”: position %(position)s of %(count)s."),
+        "cancelled": _("“%(title)s” is back at position %(position)s of %(count)s."),
+        "unchanged": _("“%(title)s” stays at position %(position)s of %(count)s."),
+        "saving": _("Saving: “%(title)s” at position %(position)s of %(count)s…"),
+        "saved": _("“%(title)s” is at position %(position)s of %(count)s; the order is saved."),
+        "failed": _("The new order was not saved: %(reason)s The entries are back in place."),
+        "unreachable": _("The site could not be reached."),
+        "status": _("The site answered with an error (%(status)s)."),
+    }
 
 
 class EditorMixin(LoginRequiredMixin):
@@ -131,6 +152,7 @@ def _builder_page(
         "news": [row for row in rows if row["content"].section == Section.NEWS],
         "waiting": list(accepted_recommendations(issue.publication)),
         "publishing_mode": scheduler.publishing_mode(),
+        "reorder_texts": _reorder_texts(),
         "scheduler_interval": int(scheduler.INTERVAL),
     }
     return render(request, "issues/editor/builder.html", context)
@@ -294,6 +316,29 @@ class EntryRemoveView(IssueActionView):
 
 
 class EntryReorderView(IssueActionView):
+    """The entries' new order: from a Move up / Move down button (back to the builder, at the
+    moved entry), or from the builder's script (``issues/static/issues/reorder.js``), which asks
+    for JSON and stays on the page: ``{"order": [ids], "message"}``, or ``{"error": {"code",
+    "message"}}`` with the status of the refusal."""
+
+    def post(self, request: HttpRequest, pk: int, **kwargs: Any) -> HttpResponse:
+        if request.get_preferred_type(["text/html", "application/json"]) != "application/json":
+            return super().post(request, pk, **kwargs)
+        issue = self.get_issue()
+        try:
+            message = self.act(issue)
+        except NotAllowed:
+            raise
+        except BadRequest as error:
+            return JsonResponse({"error": {"code": "invalid", "message": str(error)}}, status=400)
+        except WorkflowError as error:
+            return JsonResponse(
+                {"error": {"code": error.code, "message": error.message}},
+                status=error.http_status,
+            )
+        order = issue.entries.order_by("section", "position", "pk").values_list("pk", flat=True)
+        return JsonResponse({"order": list(order), "message": message})
+
     def act(self, issue: Issue, **kwargs: Any) -> str:
         form = EntryOrderForm(self.request.POST)
         if not form.is_valid():
@@ -302,6 +347,13 @@ class EntryReorderView(IssueActionView):
             issue, by=self.request.user, entry_ids=form.cleaned_data["order"]
         )
         return _("The entries were reordered.")
+
+    def builder(self, issue: Issue) -> HttpResponse:
+        # Back where the editor was: at the entry moved, not at the top of the page.
+        moved = self.request.POST.get("entry", "")
+        if moved.isascii() and moved.isdigit():
+            return redirect(reverse("editor:issue-builder", args=[issue.pk]) + f"#entry-{moved}")
+        return super().builder(issue)
 
 
 class IssueScheduleView(IssueActionView):

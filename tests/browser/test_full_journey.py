@@ -5,8 +5,9 @@ keyboard alone (its arXiv id, a Markdown summary previewed before sending, a Chi
 paper's metadata appears on the submission page without a reload, when the worker has it. A
 second member, on a 375 px phone, is warned that the first recommended the paper already. A
 reviewer approves it with a comment; an editor starts an issue, assembles it, moves the new paper
-to the top, writes the title and introductions, previews it and publishes it, confirming. Last, a
-reader on a phone goes from the home page to the new issue and on to the paper's page.
+to the top (in place, without a reload), writes the title and introductions, previews it and
+publishes it, confirming. Last, a reader on a phone goes from the home page to the new issue and
+on to the paper's page.
 
 The same steps run in both languages because nothing is found by its English words: elements
 are chosen by ids, names, values, addresses, form actions and ``data-*`` attributes. Every page
@@ -306,11 +307,17 @@ def test_from_sign_up_to_a_reader_opening_the_published_issue(
         f"entry-{old_entry.pk}",
         f"entry-{new_entry.pk}",
     ]
-    editor.click(f'#entry-{new_entry.pk} button[data-move="up"]', builder)
+    # Moved in place by the builder's script: one request, no reload.
+    desk.locator(f'#entry-{new_entry.pk} button[data-move="up"]').click()
+    desk.locator(".builder-entries[aria-busy='false']").wait_for()
+    assert desk.locator("#reorder-status.failed").count() == 0
     assert rows.evaluate_all("rows => rows.map(r => r.id)") == [
         f"entry-{new_entry.pk}",
         f"entry-{old_entry.pk}",
     ]
+    assert list(
+        IssueEntry.objects.filter(issue=issue).order_by("position").values_list("pk", flat=True)
+    ) == [new_entry.pk, old_entry.pk]
 
     texts = desk.locator(f'main form[action="{builder}"]')
     texts.locator('[name="title"]').fill(ISSUE_TITLE)

@@ -337,6 +337,106 @@ def test_reorder_with_garbage_is_a_bad_request(as_editor: Client, filled: Issue)
     assert _order(filled) == before
 
 
+def test_move_buttons_return_to_the_moved_entry_and_hide_at_the_ends(
+    as_editor: Client, filled: Issue
+) -> None:
+    a, b, c = _order(filled)
+    url = reverse("editor:entry-reorder", args=[filled.pk])
+    response = as_editor.post(url, {"order": f"{c},{a},{b}", "entry": str(c)})
+    builder = reverse("editor:issue-builder", args=[filled.pk])
+    assert response["Location"] == f"{builder}#entry-{c}"
+    assert _order(filled) == [c, a, b]
+    page = as_editor.get(builder).content.decode()
+    # Every entry has both forms (the script moves entries in place); the ones that cannot move
+    # are hidden, so the page without the script shows what it showed before.
+    assert page.count('data-move="up"') == page.count('data-move="down"') == 3
+    assert page.count('class="inline" hidden>') == 2
+    assert f'data-reorder-url="{url}"' in page
+    assert 'data-handle="Move “%(title)s”"' in page
+    assert "/static/issues/reorder.js" in page
+
+
+def test_reorder_for_the_script_answers_json_and_stores_no_message(
+    as_editor: Client, filled: Issue
+) -> None:
+    url = reverse("editor:entry-reorder", args=[filled.pk])
+
+    def last_to_top() -> tuple[HttpResponse, int]:
+        *others, last = _order(filled)
+        with CaptureQueriesContext(connection) as queries:
+            response = as_editor.post(
+                url,
+                {"order": ",".join(map(str, [last, *others])), "entry": str(last)},
+                headers={"accept": "application/json"},
+            )
+        assert response.status_code == 200
+        assert response.json() == {
+            "order": [last, *others],
+            "message": "The entries were reordered.",
+        }
+        assert _order(filled) == [last, *others]
+        assert _messages(response) == []  # nothing waits to be shown on the next page
+        return response, len(queries)
+
+    _response, three = last_to_top()
+    for position in range(4, 15):
+        IssueEntryFactory(issue=filled, position=position)
+    _response, fourteen = last_to_top()  # the issue's complaint: the last of 14 to the top
+    assert fourteen == three
+    assert IssueTransition.objects.filter(issue=filled, note="Reordered entries").count() == 2
+
+
+@pytest.mark.parametrize(
+    ("order", "status", "code"),
+    [
+        ("STALE", 400, "bad_order"),
+        ("a,b", 400, "invalid"),
+    ],
+)
+def test_reorder_for_the_script_refused_answers_json_and_changes_nothing(
+    as_editor: Client, editor: Any, filled: Issue, order: str, status: int, code: str
+) -> None:
+    a, b, c = _order(filled)
+    if order == "STALE":
+        order = f"{c},{b},{a}"
+        services.unschedule_recommendation(IssueEntry.objects.get(pk=c), by=editor)
+    response = as_editor.post(
+        reverse("editor:entry-reorder", args=[filled.pk]),
+        {"order": order},
+        headers={"accept": "application/json"},
+    )
+    assert response.status_code == status
+    assert response.json()["error"]["code"] == code
+    assert response.json()["error"]["message"]
+    assert _order(filled) in ([a, b, c], [a, b])
+
+
+def test_reorder_for_the_script_needs_the_csrf_token(editor: Any, filled: Issue) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    before = _order(filled)
+    response = client.post(
+        reverse("editor:entry-reorder", args=[filled.pk]),
+        {"order": ",".join(map(str, reversed(before)))},
+        headers={"accept": "application/json"},
+    )
+    assert response.status_code == 403
+    assert _order(filled) == before
+
+
+def test_reorder_for_the_script_of_a_published_issue_is_a_conflict(
+    as_editor: Client, published: Issue
+) -> None:
+    entry = published.entries.get()
+    response = as_editor.post(
+        reverse("editor:entry-reorder", args=[published.pk]),
+        {"order": str(entry.pk)},
+        headers={"accept": "application/json"},
+    )
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "cannot_edit"
+
+
 def test_remove_unschedules_the_recommendation(as_editor: Client, filled: Issue) -> None:
     entry = filled.entries.order_by("position").first()
     recommendation = entry.recommendation
