@@ -20,6 +20,7 @@ from issues.models import Issue
 from newsletter import services, tasks
 from newsletter.enums import DeliveryStatus, SubscriberStatus, SuppressionReason
 from newsletter.models import Delivery, Subscriber, Suppression
+from newsletter.services import sending
 from publications.models import Publication
 from tests.factories import PublicationFactory, SubscriberFactory
 
@@ -575,9 +576,9 @@ def test_two_batches_never_claim_the_same_delivery(
     issue = publish()
     services.queue_issue_newsletter(issue)
 
-    first = services._claim(issue, 3)
-    second = services._claim(issue, 3)
-    third = services._claim(issue, 3)
+    first = sending._claim(issue, 3)
+    second = sending._claim(issue, 3)
+    third = sending._claim(issue, 3)
 
     assert len(first) == 3
     assert len(second) == 2
@@ -592,7 +593,7 @@ def test_stale_claims_are_requeued_unless_they_may_have_been_sent(
     SubscriberFactory.create_batch(3, publication=publication)
     issue = publish()
     services.queue_issue_newsletter(issue)
-    claimed = services._claim(issue, 3)
+    claimed = sending._claim(issue, 3)
     # A worker died after handing the first message to the SMTP server.
     Delivery.objects.filter(pk=claimed[0].pk).update(attempted_at=timezone.now(), attempts=1)
     Delivery.objects.update(claimed_at=timezone.now() - dt.timedelta(hours=1))
@@ -613,7 +614,7 @@ def test_a_fresh_claim_is_not_taken_for_stale(
     SubscriberFactory(publication=publication)
     issue = publish()
     services.queue_issue_newsletter(issue)
-    services._claim(issue, 1)
+    sending._claim(issue, 1)
 
     assert services.release_stale_deliveries() == (0, 0)
     assert Delivery.objects.get().status == DeliveryStatus.SENDING
