@@ -11,8 +11,11 @@ class NewsletterConfig(AppConfig):
     def ready(self) -> None:
         from anymail.signals import tracking
 
+        from issues import progress
         from issues.signals import issue_published
-        from newsletter import receivers
+        from newsletter import receivers, selectors
+
+        progress.register(selectors.issue_mailing_progress)
 
         issue_published.connect(
             receivers.mail_published_issue, dispatch_uid="newsletter.mail_published_issue"

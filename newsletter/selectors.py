@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from issues.enums import IssueStatus
 from issues.models import Issue
+from issues.progress import Count as ProgressCount
+from issues.progress import Progress
 from newsletter.enums import DeliveryStatus, SubscriberStatus
 from newsletter.models import Delivery, Subscriber
 
@@ -42,4 +46,43 @@ def language_of_address(email: str) -> str | None:
         .order_by("-created_at", "-pk")
         .values_list("language", flat=True)
         .first()
+    )
+
+
+def issue_mailing_progress(issue: Issue) -> Progress | None:
+    """How far the newsletter has come with a published issue, for the editor's after-publishing
+    panel (``issues.progress``): its deliveries sent, failed, still pending and skipped, and the
+    publication's suppressed addresses, which are never mailed. None when the publication has no
+    subscriber and the issue no delivery. Two queries."""
+    by_status = dict(
+        Delivery.objects.filter(issue=issue)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    suppressed = Subscriber.objects.filter(
+        publication_id=issue.publication_id, status=SubscriberStatus.SUPPRESSED
+    ).count()
+    if not by_status and not suppressed:
+        confirmed = Subscriber.objects.filter(
+            publication_id=issue.publication_id, status=SubscriberStatus.CONFIRMED
+        ).exists()
+        if not confirmed:
+            return None
+    pending = by_status.get(DeliveryStatus.QUEUED, 0) + by_status.get(DeliveryStatus.SENDING, 0)
+    counts = [
+        ProgressCount("sent", gettext("Sent"), by_status.get(DeliveryStatus.SENT, 0)),
+        ProgressCount("failed", gettext("Failed"), by_status.get(DeliveryStatus.FAILED, 0)),
+        ProgressCount("pending", gettext("Pending"), pending),
+        ProgressCount(
+            "skipped", gettext("Skipped (unsubscribed)"), by_status.get(DeliveryStatus.SKIPPED, 0)
+        ),
+        ProgressCount("suppressed", gettext("Suppressed addresses"), suppressed),
+    ]
+    return Progress(
+        key="newsletter",
+        title=gettext("Newsletter"),
+        counts=counts,
+        # Not done while deliveries wait, nor before the mailing has queued any.
+        done=bool(by_status) and pending == 0,
     )

@@ -37,4 +37,9 @@ urlpatterns = [
     ),
     path("editor/issues/<int:pk>/publish/", views.IssuePublishView.as_view(), name="issue-publish"),
     path("editor/issues/<int:pk>/correct/", views.IssueCorrectView.as_view(), name="issue-correct"),
+    path(
+        "editor/issues/<int:pk>/progress/",
+        views.IssueProgressView.as_view(),
+        name="issue-progress",
+    ),
 ]

@@ -23,7 +23,7 @@ from django.views import View
 
 from common.exceptions import NotAllowed, WorkflowError
 from common.forms import add_workflow_error
-from issues import scheduler, services
+from issues import progress, scheduler, services
 from issues.enums import IssueStatus, Section
 from issues.forms.editor import (
     CorrectionForm,
@@ -46,6 +46,8 @@ from recommendations.forms.recommendations import EntryRevisionForm
 from recommendations.selectors import accepted_recommendations, visible_recommendations
 
 PUBLISHED_PAGE_SIZE = 10
+#: Seconds between two polls of the after-publishing panel's script.
+PROGRESS_INTERVAL = 5
 
 
 def _reorder_texts() -> dict[str, str]:
@@ -505,6 +507,7 @@ class IssueCorrectView(IssueEditorMixin, View):
         form: CorrectionForm,
         entry_forms: list[tuple[Any, EntryCorrectionForm]],
     ) -> HttpResponse:
+        progresses = progress.progress_of(issue)
         return render(
             self.request,
             "issues/editor/correct.html",
@@ -514,5 +517,25 @@ class IssueCorrectView(IssueEditorMixin, View):
                 "form": form,
                 "entry_forms": entry_forms,
                 "corrections": issue_corrections(issue, [c.entry for c in contents]),
+                "progress": progresses,
+                "progress_done": all(p.done for p in progresses),
+                "progress_interval": PROGRESS_INTERVAL,
             },
+        )
+
+
+class IssueProgressView(IssueEditorMixin, View):
+    """What became of a published issue (the newsletter's mailing, the webhooks' calls), as
+    JSON: the after-publishing panel's script (``issues/static/issues/progress.js``) polls it."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        issue = self.get_issue()
+        progresses = progress.progress_of(issue)
+        return JsonResponse(
+            {
+                "issue": issue.pk,
+                "published": issue.is_published,
+                "done": all(p.done for p in progresses),
+                "progress": [p.as_dict() for p in progresses],
+            }
         )

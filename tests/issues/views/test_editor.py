@@ -104,6 +104,7 @@ def _pages(issue: Issue, published: Issue, publication: Publication) -> list[tup
         ("post", reverse("editor:issue-publish", args=[issue.pk])),
         ("get", reverse("editor:issue-correct", args=[published.pk])),
         ("post", reverse("editor:issue-correct", args=[published.pk])),
+        ("get", reverse("editor:issue-progress", args=[published.pk])),
     ]
 
 
@@ -777,3 +778,46 @@ def test_editor_of_one_publication_cannot_touch_anothers_issue(
         == 403
     )
     assert _snapshot() == before
+
+
+# --- after publishing ---------------------------------------------------------------------------
+
+
+def test_progress_panel_and_its_json_show_the_newsletters_figures(
+    as_editor: Client, published: Issue, publication: Publication
+) -> None:
+    from newsletter.enums import DeliveryStatus, SubscriberStatus
+    from newsletter.models import Delivery
+    from tests.factories.newsletter import SubscriberFactory
+
+    for status in ("sent", "sent", "failed", "queued", "sending", "skipped"):
+        Delivery.objects.create(
+            issue=published,
+            subscriber=SubscriberFactory(publication=publication),
+            status=status,
+            sent_at=timezone.now() if status == DeliveryStatus.SENT else None,
+        )
+    SubscriberFactory(publication=publication, status=SubscriberStatus.SUPPRESSED)
+
+    answer = as_editor.get(reverse("editor:issue-progress", args=[published.pk])).json()
+    newsletter = next(p for p in answer["progress"] if p["key"] == "newsletter")
+    figures = {count["key"]: count["value"] for count in newsletter["counts"]}
+    assert figures == {"sent": 2, "failed": 1, "pending": 2, "skipped": 1, "suppressed": 1}
+    assert newsletter["done"] is False
+    assert answer["done"] is False
+
+    page = as_editor.get(reverse("editor:issue-correct", args=[published.pk])).content.decode()
+    assert 'data-count="newsletter.sent">2<' in page
+    assert 'data-count="newsletter.pending">2<' in page
+    assert "issues/progress" in page  # the polling script, from the static files
+
+    Delivery.objects.filter(status__in=["queued", "sending"]).update(
+        status=DeliveryStatus.SENT, sent_at=timezone.now()
+    )
+    answer = as_editor.get(reverse("editor:issue-progress", args=[published.pk])).json()
+    assert answer["done"] is True
+
+
+def test_progress_of_an_unpublished_issue_is_empty(as_editor: Client, draft: Issue) -> None:
+    answer = as_editor.get(reverse("editor:issue-progress", args=[draft.pk])).json()
+    assert answer == {"issue": draft.pk, "published": False, "done": True, "progress": []}
