@@ -44,6 +44,8 @@ class Progress:
     lines: list[Line] = field(default_factory=list)
     #: Whether nothing is left to happen: the script stops polling once every progress is done.
     done: bool = True
+    #: The page where its app shows more (the webhooks' log), if any.
+    url: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

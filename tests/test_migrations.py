@@ -19,6 +19,7 @@ OUR_APPS = (
     "issues",
     "notifications",
     "newsletter",
+    "webhooks",
 )
 
 

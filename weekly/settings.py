@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "issues",
     "notifications",
     "newsletter",
+    "webhooks",
     "backups",
     "demo",
 ]
@@ -240,6 +241,17 @@ NEWSLETTER_PARALLEL = env.int("NEWSLETTER_PARALLEL", default=2)
 # Tries of one delivery that meets passing SMTP faults before it is marked failed.
 NEWSLETTER_MAX_ATTEMPTS = env.int("NEWSLETTER_MAX_ATTEMPTS", default=5)
 # A batch holding deliveries longer than this is taken for dead and its deliveries handed back.
+# Webhooks (docs/DEPLOY.md, Webhooks): hosts exempt from the public-address rule and from https
+# (tests, a site's own receivers); the timeout of one call; attempts per event, the first wait
+# between them (doubled each time); failed events in a row that disable an endpoint; how much of
+# an answer's body the delivery log keeps.
+WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=5.0)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=5)
+WEBHOOK_RETRY_BACKOFF = env.float("WEBHOOK_RETRY_BACKOFF", default=10.0)
+WEBHOOK_DISABLE_AFTER = env.int("WEBHOOK_DISABLE_AFTER", default=5)
+WEBHOOK_RESPONSE_LIMIT = env.int("WEBHOOK_RESPONSE_LIMIT", default=1000)
+
 NEWSLETTER_CLAIM_TIMEOUT = env.int("NEWSLETTER_CLAIM_TIMEOUT", default=15 * 60)
 # Issues published this recently whose newsletter never started (broker down) are caught up.
 NEWSLETTER_CATCH_UP = env.int("NEWSLETTER_CATCH_UP", default=2 * 24 * 3600)

@@ -48,6 +48,7 @@ urlpatterns = [
     path("", include("recommendations.urls.metadata")),
     path("", include("issues.urls.editor")),
     path("", include("newsletter.urls")),
+    path("", include("webhooks.urls")),
     path("", include("contributors.urls")),
     path("", include("issues.urls.papers")),
 ]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 
 from common.exceptions import InvalidInput
 from common.validators import check_field, max_length, normalise_text, validate_http_url
-from issues import caching
+from issues import caching, signals
 from issues.enums import IssueAction
 from issues.models import Correction, Issue, IssueEntry
 from issues.services._workflow import move_issue
@@ -44,7 +44,8 @@ def correct_issue(
     (``no_changes``), whatever its erratum says.
 
     Side effects: updates the Issue and IssueEntry rows; inserts a Correction; writes an audit row;
-    retires the cached published pages, exports, feeds and API copies (``caching``).
+    retires the cached published pages, exports, feeds and API copies (``caching``); tells the
+    apps built on this one (``signals.issue_corrected``).
     """
     require(by, "issues.correct_issue", issue)
     note = check_field("note", (note or "").strip(), max_length(2000))
@@ -101,7 +102,9 @@ def correct_issue(
         if touched:
             IssueEntry.objects.bulk_update(touched.values(), ENTRY_CORRECTABLE_FIELDS)
         caching.renew_published_version()
-        return Correction.objects.create(issue=issue, author=by, note=note, changes=changes)
+        correction = Correction.objects.create(issue=issue, author=by, note=note, changes=changes)
+        signals.issue_corrected.send(sender=Issue, issue=issue, correction=correction)
+        return correction
 
 
 def _differs(stored: str, new: str) -> bool:

@@ -40,6 +40,7 @@ def test_progress_of_asks_each_provider_once_registered(providers: list) -> None
             "counts": [{"key": "n", "label": "N", "value": 7}],
             "lines": [],
             "done": True,
+            "url": "",
         }
     ]
 

@@ -14,6 +14,7 @@ from contributors.api import views as contributors
 from issues.api import views as issues
 from papers.api import views as papers
 from recommendations.api import views as recommendations
+from webhooks.api import views as webhooks
 
 app_name = "api"
 
@@ -111,6 +112,17 @@ urlpatterns = [
         "recommendations/<int:pk>/reviews/",
         recommendations.RecommendationReviewListView.as_view(),
         name="recommendation-reviews",
+    ),
+    path(
+        "publications/<slug:slug>/webhooks/",
+        webhooks.PublicationWebhookListView.as_view(),
+        name="webhook-list",
+    ),
+    path("webhooks/<int:pk>/", webhooks.WebhookDetailView.as_view(), name="webhook-detail"),
+    path(
+        "webhooks/<int:pk>/deliveries/",
+        webhooks.WebhookDeliveryListView.as_view(),
+        name="webhook-deliveries",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its settings as a script of its own, so the page needs no inline one.

@@ -1,0 +1,90 @@
+"""The webhooks' reads: what an editor may see, the delivery log, an issue's deliveries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext
+
+from issues.models import Issue
+from issues.progress import Count, Line, Progress
+from publications.models import Publication
+from publications.permissions import edited_publications, is_member
+from webhooks.enums import DeliveryStatus
+from webhooks.models import Attempt, Delivery, Endpoint
+
+#: How many calls an endpoint's page shows, newest first.
+LOG_LENGTH = 50
+
+
+def endpoints_of(publication: Publication) -> QuerySet[Endpoint]:
+    return Endpoint.objects.filter(publication=publication).order_by("id")
+
+
+def endpoints_for(user: Any) -> QuerySet[Endpoint]:
+    """The endpoints ``user`` may manage: those of the publications they edit."""
+    if not is_member(user):
+        return Endpoint.objects.none()
+    found = Endpoint.objects.select_related("publication")
+    return (
+        found if user.is_superuser else found.filter(publication_id__in=edited_publications(user))
+    )
+
+
+def endpoint_for(user: Any, pk: int) -> Endpoint | None:
+    return endpoints_for(user).filter(pk=pk).first()
+
+
+def delivery_log(endpoint: Endpoint) -> QuerySet[Attempt]:
+    """The endpoint's calls, newest first, each with its delivery and event."""
+    return (
+        Attempt.objects.filter(delivery__endpoint=endpoint)
+        .select_related("delivery__event")
+        .order_by("-started_at", "-id")
+    )
+
+
+def issue_webhook_progress(issue: Issue) -> Progress | None:
+    """The webhooks' deliveries of an issue's events (its publication, its corrections), for
+    the editor's after-publishing panel (``issues.progress``). None when the publication has no
+    endpoint. Two queries."""
+    if not Endpoint.objects.filter(publication_id=issue.publication_id).exists():
+        return None
+    deliveries = list(
+        Delivery.objects.filter(event__issue=issue)
+        .select_related("event", "endpoint")
+        .prefetch_related("log")
+        .order_by("created_at", "id")
+    )
+    counts = dict.fromkeys(DeliveryStatus.values, 0)
+    lines = []
+    for delivery in deliveries:
+        counts[delivery.status] += 1
+        last = max(delivery.log.all(), key=lambda a: a.number, default=None)
+        detail = delivery.get_status_display()
+        if last is not None:
+            detail += " · " + (
+                str(last.status_code) if last.status_code is not None else last.error[:120]
+            )
+            detail += " · " + gettext("attempt %(n)s") % {"n": delivery.attempts}
+        lines.append(
+            Line(
+                label=f"{delivery.event.type} → {delivery.endpoint.url}",
+                state=delivery.status,
+                detail=detail,
+            )
+        )
+    return Progress(
+        key="webhooks",
+        title=gettext("Webhooks"),
+        counts=[
+            Count("delivered", gettext("Delivered"), counts[DeliveryStatus.DELIVERED]),
+            Count("failed", gettext("Failed"), counts[DeliveryStatus.FAILED]),
+            Count("pending", gettext("Pending"), counts[DeliveryStatus.PENDING]),
+        ],
+        lines=lines,
+        done=counts[DeliveryStatus.PENDING] == 0,
+        url=reverse("webhooks:endpoint-list", args=[issue.publication.slug]),
+    )
