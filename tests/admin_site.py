@@ -35,6 +35,10 @@ from recommendations.services import (
     review_recommendation,
 )
 from tests.factories import SubscriberFactory
+from webhooks import services as webhook_services
+from webhooks.models import Delivery as WebhookDelivery
+from webhooks.models import Endpoint
+from webhooks.tasks import task_emit_event
 
 # --- data ---------------------------------------------------------------------------------------
 
@@ -86,9 +90,20 @@ def site(
         title="Phrase Retrieval Learns Passage Retrieval, Too",
         topic=topic,
     )
+    endpoint = webhook_services.create_endpoint(
+        publication,
+        by=admin_user,
+        url="https://hooks.example.org/weekly",
+        events=["issue.published"],
+    )
     published = create_issue(publication, by=admin_user, title="Phrase retrieval")
     schedule_recommendation(featured, issue=published, by=admin_user)
     publish_issue(published, by=admin_user)
+    # What publishing does after its commit for webhooks: the event, its delivery, one call
+    # (refused at once: the endpoint's address was moved to a documentation range).
+    task_emit_event("issue.published", published.pk)
+    Endpoint.objects.filter(pk=endpoint.pk).update(url="https://192.0.2.1/weekly")
+    webhook_services.attempt_delivery(WebhookDelivery.objects.get(endpoint=endpoint))
     correct_issue(
         published, by=admin_user, note="Fixed the title.", fields={"title": "Phrase retrieval!"}
     )

@@ -25,6 +25,7 @@ from publications.models import Membership
 from publications.services import create_publication, grant_role
 from recommendations.models import Recommendation, Review, Transition
 from tests.admin_site import _accepted, _url
+from webhooks import models as webhooks
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +37,7 @@ OUR_APPS = {
     "issues",
     "notifications",
     "newsletter",
+    "webhooks",
 }
 OUR_MODELS = sorted(
     (model for model in admin.site._registry if model._meta.app_label in OUR_APPS),
@@ -54,6 +56,10 @@ READ_ONLY_MODELS = {
     Delivery,
     Suppression,
     MetadataEntry,
+    webhooks.Endpoint,
+    webhooks.Event,
+    webhooks.Delivery,
+    webhooks.Attempt,
 }
 
 

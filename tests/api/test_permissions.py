@@ -41,6 +41,8 @@ from tests.factories import (
     ReviewFactory,
     UserFactory,
 )
+from webhooks.models import Endpoint
+from webhooks.services import create_endpoint
 
 pytestmark = pytest.mark.django_db
 
@@ -460,6 +462,41 @@ def _check_queue(world: World, response: Response) -> None:
     assert queued == ([world["recommendation"].pk] if world.role in TEAM else [])
 
 
+def _webhook_endpoint(world: World) -> dict[str, Any]:
+    editor = MembershipFactory(publication=world.publication, role=TeamRole.EDITOR).user
+    endpoint = create_endpoint(
+        world.publication, by=editor, url="https://hooks.example.org/a", events=["issue.published"]
+    )
+    return {"id": endpoint.pk, "slug": world.publication.slug, "endpoint": endpoint}
+
+
+def _check_endpoints_listed(world: World, response: Response) -> None:
+    assert [endpoint["url"] for endpoint in response.data] == ["https://hooks.example.org/a"]
+    assert all("secret" not in endpoint for endpoint in response.data)
+
+
+def _check_endpoint_registered(world: World, response: Response) -> None:
+    endpoint = Endpoint.objects.get(publication=world.publication)
+    assert (endpoint.url, endpoint.events) == ("https://hooks.example.org/b", ["issue.published"])
+    assert response.data["secret"] == endpoint.secret
+
+
+def _check_endpoint_shown(world: World, response: Response) -> None:
+    assert (response.data["id"], "secret" in response.data) == (world["id"], False)
+
+
+def _check_endpoint_switched_off(world: World, response: Response) -> None:
+    assert world.fresh("endpoint").is_active is False
+
+
+def _check_endpoint_removed(world: World, response: Response) -> None:
+    assert not Endpoint.objects.filter(pk=world["id"]).exists()
+
+
+def _check_delivery_log(world: World, response: Response) -> None:
+    assert _results(response) == []
+
+
 # --- the matrix -----------------------------------------------------------------------------------
 
 _R = RecommendationStatus
@@ -864,6 +901,52 @@ OPERATIONS: tuple[Operation, ...] = (
         body=lambda world: {"verdict": Verdict.APPROVE},
         variant="own",
     ),
+    # --- webhooks ---------------------------------------------------------------------------------
+    Operation(
+        "GET",
+        "publications/{slug}/webhooks/",
+        _statuses(200, EDITORS),
+        arrange=_webhook_endpoint,
+        check=_check_endpoints_listed,
+    ),
+    Operation(
+        "POST",
+        "publications/{slug}/webhooks/",
+        _statuses(201, EDITORS),
+        arrange=_publication,
+        body=lambda world: {"url": "https://hooks.example.org/b", "events": ["issue.published"]},
+        check=_check_endpoint_registered,
+    ),
+    Operation(
+        "GET",
+        "webhooks/{id}/",
+        # Nobody else learns that an endpoint exists.
+        _statuses(200, EDITORS, hidden=MEMBERS - EDITORS, anonymous=404),
+        arrange=_webhook_endpoint,
+        check=_check_endpoint_shown,
+    ),
+    Operation(
+        "PATCH",
+        "webhooks/{id}/",
+        _statuses(200, EDITORS, hidden=MEMBERS - EDITORS),
+        arrange=_webhook_endpoint,
+        body=lambda world: {"active": False},
+        check=_check_endpoint_switched_off,
+    ),
+    Operation(
+        "DELETE",
+        "webhooks/{id}/",
+        _statuses(204, EDITORS, hidden=MEMBERS - EDITORS),
+        arrange=_webhook_endpoint,
+        check=_check_endpoint_removed,
+    ),
+    Operation(
+        "GET",
+        "webhooks/{id}/deliveries/",
+        _statuses(200, EDITORS, hidden=MEMBERS - EDITORS, anonymous=404),
+        arrange=_webhook_endpoint,
+        check=_check_delivery_log,
+    ),
 )
 
 
@@ -898,6 +981,7 @@ def _footprint() -> dict[str, int]:
         Paper,
         MetadataEntry,
         Token,
+        Endpoint,
     )
     return {model.__name__: model.objects.count() for model in models}
 
@@ -921,7 +1005,7 @@ def test_matrix_covers_every_operation_of_the_schema() -> None:
         if method in HTTP_METHODS
     }
     assert {(operation.method, operation.route) for operation in OPERATIONS} == in_schema
-    assert len(in_schema) == 38
+    assert len(in_schema) == 44
 
 
 @pytest.mark.parametrize(("operation", "role"), _cases())

@@ -33,6 +33,8 @@ from recommendations.services import (
     withdraw_recommendation,
 )
 from tests.factories import PaperFactory
+from webhooks.models import Endpoint
+from webhooks.services import create_endpoint
 
 #: Text that trips careless encoders: Chinese, astral-plane emoji and letters, a zero-width
 #: joiner, combining accents, right-to-left script, the separators JSON allows raw but JavaScript
@@ -131,6 +133,12 @@ def build_site() -> dict[str, Any]:
         metadata_error="arXiv answered 503 three times; gave up. 服务不可用",
         metadata_attempts=3,
     )
+
+    # An endpoint whose address went to a documentation range: each call is logged, refused.
+    endpoint = create_endpoint(
+        rl, by=editor, url="https://hooks.example.org/周刊", events=["issue.published"]
+    )
+    Endpoint.objects.filter(pk=endpoint.pk).update(url="https://192.0.2.1/hook")
 
     with TestCase.captureOnCommitCallbacks(execute=True):
         chosen = create_recommendation(

@@ -9,7 +9,7 @@ from typing import Any
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status
+from rest_framework import generics, permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -38,6 +38,10 @@ def _endpoint(request: Request, pk: int) -> Endpoint:
 
 
 class PublicationWebhookListView(APIView):
+    # Only a member can be an editor: an anonymous caller is asked to sign in (401), as for the
+    # review queue.
+    permission_classes = [permissions.IsAuthenticated]
+
     def _publication(self, request: Request, slug: str) -> Any:
         publication = get_object_or_404(publication_selectors.publications(), slug=slug)
         require(request.user, CAPABILITY, publication)

@@ -1,4 +1,5 @@
-"""The webhook API (``webhooks/api/views.py``): permissions, the secret once, the log."""
+"""The webhook API (``webhooks/api/views.py``): the secret once, the log. Who may call each
+operation, and that a refusal writes nothing: the API's matrix, tests/api/test_permissions.py."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import pytest
 from rest_framework.test import APIClient
 
 from publications.models import Publication
-from tests.webhooks.conftest import make_endpoint
 from webhooks.models import Attempt, Delivery, Endpoint, Event
 
 pytestmark = pytest.mark.django_db
@@ -19,37 +19,6 @@ def _client(user: Any = None) -> APIClient:
     if user is not None:
         client.force_authenticate(user)
     return client
-
-
-@pytest.mark.parametrize(
-    ("who", "list_status", "detail_status"),
-    [("anonymous", 401, 404), ("contributor", 403, 404), ("reviewer", 403, 404)],
-)
-def test_only_editors_reach_the_webhook_api(
-    who: str,
-    list_status: int,
-    detail_status: int,
-    publication: Publication,
-    editor: Any,
-    contributor: Any,
-    reviewer: Any,
-) -> None:
-    endpoint = make_endpoint(publication, editor, "https://hooks.example.org/in")
-    client = _client({"anonymous": None, "contributor": contributor, "reviewer": reviewer}[who])
-    base = f"/api/v1/publications/{publication.slug}/webhooks/"
-    assert client.get(base).status_code in (list_status, 403)
-    created = client.post(
-        base, {"url": "https://x.example.org/", "events": ["issue.published"]}, format="json"
-    )
-    assert created.status_code in (list_status, 403)
-    for method in ("get", "patch", "delete"):
-        response = getattr(client, method)(f"/api/v1/webhooks/{endpoint.pk}/", {}, format="json")
-        assert response.status_code in (detail_status, 401), (method, response.status_code)
-    assert client.get(f"/api/v1/webhooks/{endpoint.pk}/deliveries/").status_code in (
-        detail_status,
-        401,
-    )
-    assert list(Endpoint.objects.values_list("url", flat=True)) == ["https://hooks.example.org/in"]
 
 
 def test_an_editor_manages_endpoints_and_reads_the_log(
