@@ -7,7 +7,7 @@ class WebhooksConfig(AppConfig):
     verbose_name = _("Webhooks")
 
     def ready(self) -> None:
-        from issues import progress
+        from issues import desk, progress
         from issues.signals import issue_corrected, issue_published
         from recommendations.signals import recommendation_accepted, recommendation_reviewed
         from webhooks import permissions, receivers, selectors  # noqa: F401 (registrations)
@@ -21,3 +21,4 @@ class WebhooksConfig(AppConfig):
             receivers.recommendation_reviewed, dispatch_uid="webhooks.reviewed"
         )
         progress.register(selectors.issue_webhook_progress)
+        desk.register(selectors.desk_link)

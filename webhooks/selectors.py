@@ -8,10 +8,11 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext
 
+from issues.desk import DeskLink
 from issues.models import Issue
 from issues.progress import Count, Line, Progress
 from publications.models import Publication
-from publications.permissions import edited_publications, is_member
+from publications.permissions import can, edited_publications, is_member
 from webhooks.enums import DeliveryStatus
 from webhooks.models import Attempt, Delivery, Endpoint
 
@@ -87,4 +88,14 @@ def issue_webhook_progress(issue: Issue) -> Progress | None:
         lines=lines,
         done=counts[DeliveryStatus.PENDING] == 0,
         url=reverse("webhooks:endpoint-list", args=[issue.publication.slug]),
+    )
+
+
+def desk_link(publication: Publication, user: Any) -> DeskLink | None:
+    """The editor's home links each publication's webhooks for those who may manage them."""
+    if not can(user, "webhooks.manage_webhooks", publication):
+        return None
+    return DeskLink(
+        label=gettext("Webhooks"),
+        url=reverse("webhooks:endpoint-list", args=[publication.slug]),
     )

@@ -23,7 +23,7 @@ from django.views import View
 
 from common.exceptions import NotAllowed, WorkflowError
 from common.forms import add_workflow_error
-from issues import progress, scheduler, services
+from issues import desk, progress, scheduler, services
 from issues.enums import IssueStatus, Section
 from issues.forms.editor import (
     CorrectionForm,
@@ -188,6 +188,7 @@ class EditorHomeView(EditorMixin, View):
                     "unpublished": list(unpublished),
                     "page": page,
                     "page_param": page_param,
+                    "links": desk.links_for(publication, request.user),
                 }
             )
         return render(request, "issues/editor/home.html", {"publications": publications})

@@ -12,7 +12,7 @@ from publications.models import Publication
 from tests.factories import IssueFactory
 from tests.webhooks.conftest import make_endpoint
 from webhooks.models import Attempt, Delivery, Event
-from webhooks.selectors import issue_webhook_progress
+from webhooks.selectors import desk_link, issue_webhook_progress
 
 pytestmark = pytest.mark.django_db
 
@@ -38,3 +38,12 @@ def test_issue_progress_counts_its_deliveries(publication: Publication, editor: 
     ]
     assert "204" in found.lines[0].detail
     assert issue_webhook_progress in progress._providers
+
+
+def test_desk_link_offers_the_webhooks_page_to_the_publications_editors_only(
+    publication: Publication, editor: Any, reviewer: Any
+) -> None:
+    link = desk_link(publication, editor)
+    assert link is not None
+    assert (link.label, link.url) == ("Webhooks", f"/editor/p/{publication.slug}/webhooks/")
+    assert desk_link(publication, reviewer) is None
