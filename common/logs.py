@@ -135,9 +135,13 @@ def _task_started(task_id: str, task: Any, **_: Any) -> None:
 
 
 def _task_finished(task_id: str, task: Any, state: str | None = None, **_: Any) -> None:
+    from common.metrics import record_task
+
     started = _started.pop(task_id, None)
-    duration_ms = round((time.perf_counter() - started) * 1000, 1) if started else None
+    seconds = time.perf_counter() - started if started else None
+    duration_ms = round(seconds * 1000, 1) if seconds is not None else None
     level = logging.ERROR if state == "FAILURE" else logging.INFO
+    record_task(task.name, state, seconds)
     task_logger.log(
         level,
         "task %s %s %s",

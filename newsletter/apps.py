@@ -11,8 +11,10 @@ class NewsletterConfig(AppConfig):
     def ready(self) -> None:
         from anymail.signals import tracking
 
+        from common.metrics import register_collector
         from issues.signals import issue_published
         from newsletter import receivers
+        from newsletter.metrics import DeliveryCollector
 
         issue_published.connect(
             receivers.mail_published_issue, dispatch_uid="newsletter.mail_published_issue"
@@ -25,3 +27,4 @@ class NewsletterConfig(AppConfig):
             sender=settings.AUTH_USER_MODEL,
             dispatch_uid="newsletter.adopt_subscription_language",
         )
+        register_collector(DeliveryCollector())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.db.models import Count
 from django.utils import timezone
 
 from issues.enums import IssueStatus
@@ -43,3 +44,11 @@ def language_of_address(email: str) -> str | None:
         .values_list("language", flat=True)
         .first()
     )
+
+
+def delivery_counts() -> dict[str, int]:
+    """Deliveries of every issue by status, every status present (0 when none): one query."""
+    counts = dict.fromkeys(DeliveryStatus.values, 0)
+    rows = Delivery.objects.order_by().values_list("status").annotate(count=Count("id"))
+    counts.update(dict(rows))
+    return counts
