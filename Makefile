@@ -29,11 +29,15 @@ install: $(STAMP)
 ## 404 lists every URL pattern of the site for a mistyped address where a reader should get the
 ## site's own error pages; WhiteNoise still serves the static files from the source folders, and
 ## errors are still logged with their tracebacks. `make run DEBUG=true` brings the debug pages.
+## The demo's mails (review and publication notices, confirmations) are written to files under
+## var/mail/, not to the terminal: printed, hundreds of lines of them buried the logins.
+## `make run EMAIL_URL=consolemail://` prints them again.
 DEBUG ?= false
+EMAIL_URL ?= filemail:///$(CURDIR)/var/mail
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo --if-empty
-	DEBUG=$(DEBUG) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	EMAIL_URL=$(EMAIL_URL) $(BIN)/python manage.py seed_demo --if-empty --site-url http://$(HOST):$(PORT)
+	DEBUG=$(DEBUG) EMAIL_URL=$(EMAIL_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Run the whole test suite (SQLite by default; DATABASE_URL and REDIS_URL switch to the real ones).
 test: install

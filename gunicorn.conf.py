@@ -7,7 +7,10 @@ Start with ``gunicorn weekly.wsgi`` (this file is picked up from the working dir
 import math
 import multiprocessing
 import os
+import shutil
+import tempfile
 from pathlib import Path
+from typing import Any
 
 
 def available_cpus(cgroup: Path = Path("/sys/fs/cgroup")) -> int:
@@ -73,19 +76,53 @@ if os.environ.get("LOG_FORMAT", "json" if _production else "text") == "json":
     logger_class = "common.gunicorn_logging.JsonLogger"
 
 
-def on_starting(server: object) -> None:
-    """Refuse to serve in production without the collected static files.
+#: The metrics' directory this server made itself (none set), removed when it stops.
+_made_for_metrics: list[str] = []
 
-    Production stores them under hashed names listed in ``STATIC_ROOT/staticfiles.json``; without
-    that manifest every page answers 500 while the process looks alive. The image collects them
-    at build time (Dockerfile); a server started from a checkout must run ``collectstatic``
-    first (docs/DEPLOY.md). Stopping here makes the mistake a failed start, not a broken site.
+
+def on_starting(server: object) -> None:
+    """Empty the metrics' directory, and refuse to serve in production without the static files.
+
+    Each worker writes its counts to files in ``PROMETHEUS_MULTIPROC_DIR`` (a directory of its own
+    in the system's temporary folder if unset, removed by ``on_exit``) and ``/metrics`` sums them
+    (``common.metrics``); the files of a previous start would be summed too.
+
+    Static files: production stores them under hashed names listed in
+    ``STATIC_ROOT/staticfiles.json``; without that manifest every page answers 500 while the
+    process looks alive. The image collects them at build time (Dockerfile); a server started
+    from a checkout must run ``collectstatic`` first (docs/DEPLOY.md). Stopping here makes the
+    mistake a failed start, not a broken site.
     """
-    if not _production:
-        return
-    root = Path(os.environ.get("STATIC_ROOT") or Path(__file__).resolve().parent / "staticfiles")
-    if not (root / "staticfiles.json").is_file():
-        raise SystemExit(
-            f"Refusing to start: no collected static files in {root} "
-            "(run `python manage.py collectstatic --noinput` first)."
+    if _production:
+        root = Path(
+            os.environ.get("STATIC_ROOT") or Path(__file__).resolve().parent / "staticfiles"
         )
+        if not (root / "staticfiles.json").is_file():
+            raise SystemExit(
+                f"Refusing to start: no collected static files in {root} "
+                "(run `python manage.py collectstatic --noinput` first)."
+            )
+    # Set before prometheus-client is first imported, here in the master: the workers it forks
+    # then count into files (one directory per server, so two servers on a host never mix).
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="weekly-metrics-")
+        _made_for_metrics.append(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    from common.metrics import prepare_multiprocess_dir
+
+    prepare_multiprocess_dir()
+
+
+def child_exit(server: object, worker: Any) -> None:
+    """A worker ended (restarted after its requests, killed, timed out): drop its live gauges.
+
+    Its counters stay in the sums of ``/metrics``, so that totals never go back.
+    """
+    from common.metrics import forget_process
+
+    forget_process(worker.pid)
+
+
+def on_exit(server: object) -> None:
+    """The server stops: remove the metrics' directory it made (one it was given stays)."""
+    for path in _made_for_metrics:
+        shutil.rmtree(path, ignore_errors=True)

@@ -120,6 +120,8 @@ class RequestLogMiddleware:
 
 task_logger = logging.getLogger("weekly.task")
 _started: dict[str, float] = {}
+#: The exception of a task that failed, from ``task_failure`` until its ``task_postrun`` line.
+_failures: dict[str, BaseException] = {}
 
 
 def _tag_outgoing_task(headers: dict[str, Any] | None = None, **_: Any) -> None:
@@ -134,10 +136,19 @@ def _task_started(task_id: str, task: Any, **_: Any) -> None:
     request_id_var.set(origin if origin and origin != "-" else task_id)
 
 
+def _task_failed(task_id: str, exception: BaseException, **_: Any) -> None:
+    _failures[task_id] = exception
+
+
 def _task_finished(task_id: str, task: Any, state: str | None = None, **_: Any) -> None:
+    from common.metrics import record_task
+
     started = _started.pop(task_id, None)
-    duration_ms = round((time.perf_counter() - started) * 1000, 1) if started else None
+    seconds = time.perf_counter() - started if started else None
+    duration_ms = round(seconds * 1000, 1) if seconds is not None else None
+    failure = _failures.pop(task_id, None)
     level = logging.ERROR if state == "FAILURE" else logging.INFO
+    record_task(task.name, state, seconds)
     task_logger.log(
         level,
         "task %s %s %s",
@@ -151,6 +162,8 @@ def _task_finished(task_id: str, task: Any, state: str | None = None, **_: Any) 
             "duration_ms": duration_ms,
             "retries": task.request.retries,
         },
+        # Celery's own failure line (with the traceback) is silenced: this line carries it.
+        exc_info=(type(failure), failure, failure.__traceback__) if failure else None,
     )
     request_id_var.set("-")
 
@@ -160,6 +173,7 @@ def connect_task_signals() -> None:
 
     signals.before_task_publish.connect(_tag_outgoing_task, weak=False)
     signals.task_prerun.connect(_task_started, weak=False)
+    signals.task_failure.connect(_task_failed, weak=False)
     signals.task_postrun.connect(_task_finished, weak=False)
 
 
@@ -187,5 +201,10 @@ def logging_config(*, fmt: str, level: str) -> dict[str, Any]:
             "httpcore": {"level": "WARNING"},
             # weekly.request logs every request already.
             "django.server": {"level": "WARNING"},
+            # weekly.task logs every task once, with its request id and duration (its failures
+            # with the traceback). Celery's "received", "succeeded", "retry" and "raised" lines
+            # would double each of them; its internal errors (CRITICAL) still show.
+            "celery.worker.strategy": {"level": "WARNING"},
+            "celery.app.trace": {"level": "CRITICAL"},
         },
     }

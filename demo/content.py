@@ -1,7 +1,7 @@
 """The demo content that ``seed_demo`` builds, offline.
 
 The papers are real (their arXiv ids, titles, authors, institutions and dates are facts); every
-summary, intro and news text is written for this demo.
+abstract, summary, intro and news text is written for this demo.
 """
 
 from __future__ import annotations
@@ -22,6 +22,14 @@ USERS = [
     ("li", "李华", "A graduate school", "contributor"),
 ]
 
+#: What each role may do, as the demo's welcome lines say it.
+ROLES = {
+    "admin": "administrator: the admin site, every publication",
+    "editor": "editor of Pretraining Weekly: assembles, publishes and corrects issues",
+    "reviewer": "reviewer of Pretraining Weekly: approves recommendations or asks for changes",
+    "contributor": "member: recommends papers and news",
+}
+
 TOPICS = [
     # slug, English, Chinese
     ("language-models", "Language models", "语言模型"),
@@ -30,6 +38,111 @@ TOPICS = [
     ("scaling", "Scaling", "规模扩展"),
     ("fine-tuning", "Efficient fine-tuning", "高效微调"),
 ]
+
+
+#: Abstracts written for this demo: each says what its paper does in a few plain sentences, in
+#: its own words (not the authors' abstracts), so that the paper pages read as real ones.
+ABSTRACTS = {
+    "1706.03762": (
+        "Sequence transduction models have mostly combined recurrent or convolutional encoders and "
+        "decoders with an attention step between them. We describe the Transformer, a model that "
+        "keeps only the attention: stacked layers of multi-head self-attention and position-wise "
+        "feed-forward networks, with positional encodings in place of recurrence. Because no step "
+        "waits for the previous one, training parallelises well, and on two machine translation "
+        "benchmarks the model translates better than earlier systems while needing much less "
+        "compute to train. It also carries over to constituency parsing with little tuning."
+    ),
+    "1810.04805": (
+        "We present a way to pre-train deep bidirectional representations of text from unlabeled "
+        "corpora by hiding some input tokens and predicting them from both sides, together with a "
+        "task that asks whether two sentences follow each other. The resulting encoder is "
+        "fine-tuned with a single added output layer for each downstream task, with no "
+        "task-specific architecture. The approach improves the state of the art on a wide range "
+        "of language understanding benchmarks, including question answering and natural language "
+        "inference, and we study which of its parts matter most."
+    ),
+    "1907.11692": (
+        "Pre-training language models is expensive, and comparisons between methods are often "
+        "confounded by differences in data, batch size and training length. We revisit the "
+        "training recipe of masked language model pre-training in a careful replication study. "
+        "Training longer on more data with bigger batches, masking tokens dynamically and dropping "
+        "the next-sentence objective together give a model that matches or exceeds later methods "
+        "on standard benchmarks, which suggests that the original model was substantially "
+        "undertrained. We release our models and code."
+    ),
+    "2001.08361": (
+        "We measure how the cross-entropy loss of autoregressive language models depends on the "
+        "number of parameters, the size of the dataset and the compute spent on training. Over "
+        "several orders of magnitude each dependence follows a simple power law, while details "
+        "such as depth versus width matter little within a wide range. The fitted relations "
+        "predict how overfitting grows with model size and how fast models learn, and they imply "
+        "that for a fixed compute budget it pays to train very large models and stop well before "
+        "convergence."
+    ),
+    "2004.04906": (
+        "Open-domain question answering first needs to find the passages that may hold an answer, "
+        "a step usually done with sparse term-matching methods. We show that retrieval can be done "
+        "with dense vectors alone: two encoders, one for questions and one for passages, are "
+        "trained on a modest number of question and passage pairs, using the other passages of a "
+        "batch as negatives. The learned retriever finds relevant passages far more often than a "
+        "strong sparse baseline, and an end-to-end question answering system built on it sets new "
+        "results on several benchmarks."
+    ),
+    "2010.11929": (
+        "Attention-based architectures dominate language processing, but in vision they have "
+        "mostly been used alongside convolutions. We show that a standard Transformer applied "
+        "directly to a sequence of fixed-size image patches can classify images well with no "
+        "convolution at all. Pre-trained on large datasets and then transferred to smaller "
+        "benchmarks, this Vision Transformer matches or beats strong convolutional networks while "
+        "needing considerably less compute to train. With less pre-training data it falls behind, "
+        "which we relate to its weaker built-in assumptions about images."
+    ),
+    "2103.00020": (
+        "Image classifiers are usually trained to predict a fixed set of labels, which limits what "
+        "they can recognise without more labelled data. We instead learn from images paired with "
+        "the text that accompanies them on the web, training an image encoder and a text encoder "
+        "to tell which caption belongs to which image. After pre-training, natural language names "
+        "the visual concepts, so the model classifies images into new categories with no further "
+        "training. We evaluate this zero-shot transfer on many existing datasets and compare it "
+        "with fully supervised baselines."
+    ),
+    "2106.09685": (
+        "Fine-tuning every weight of a large pre-trained language model for each task is costly to "
+        "train and to store. We propose to freeze the pre-trained weights and learn, for selected "
+        "layers, an update constrained to a low-rank product of two small matrices. This reduces "
+        "the number of trainable parameters by orders of magnitude and the memory needed for "
+        "training by about two thirds, while quality on the tasks we try is on par with full "
+        "fine-tuning. The learned matrices can be merged into the frozen weights, so inference is "
+        "no slower than with the original model."
+    ),
+    "2109.08133": (
+        "Dense phrase retrieval indexes every phrase of a corpus so that answers can be found "
+        "directly, without first retrieving passages. We observe that such a model, trained only "
+        "for phrases, also works as a passage retriever when phrase scores are aggregated per "
+        "passage, and often outperforms retrievers trained for passages. We analyse why "
+        "phrase-level supervision gives finer matching signals, show that the same model helps "
+        "document-level tasks such as entity linking and fact checking, and reduce the size of the "
+        "phrase index substantially with little loss in accuracy."
+    ),
+    "2109.10686": (
+        "Scaling studies of Transformers usually describe model quality as a function of "
+        "parameter count, measured on the pre-training objective. We study how model shape and "
+        "size affect quality after fine-tuning as well, across many configurations of depth, width "
+        "and number of heads. We find that pre-training loss alone does not predict downstream "
+        "quality, that the best shape changes with scale, and that deeper, narrower models can "
+        "match larger standard ones with fewer parameters and less compute. We release our "
+        "checkpoints for further study."
+    ),
+    "2203.15556": (
+        "Given a fixed compute budget, how large should a language model be and on how many tokens "
+        "should it train? We train several hundred models of different sizes on different amounts "
+        "of data and find that size and training tokens should grow in equal proportion, unlike "
+        "the practice of recent large models, which are undertrained for their size. A model "
+        "trained on this principle, with the compute of a much larger predecessor but a quarter "
+        "of its parameters and four times its data, outperforms it across a large set of "
+        "evaluations and is cheaper to use afterwards."
+    ),
+}
 
 
 def _paper(
@@ -43,6 +156,7 @@ def _paper(
 ) -> tuple[str, PaperMetadata]:
     return arxiv_id, PaperMetadata(
         title=title,
+        abstract=ABSTRACTS[arxiv_id],
         authors=[AuthorData(name) for name in authors],
         institutions=institutions,
         published_on=dt.date.fromisoformat(published),

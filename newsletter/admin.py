@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 
 from issues.admin import ReadOnlyAdminMixin
 from newsletter import services
-from newsletter.models import Delivery, Subscriber, Suppression
+from newsletter.models import Delivery, SoftBounce, Subscriber, Suppression
 
 
 @admin.register(Subscriber)
@@ -108,3 +108,14 @@ class SuppressionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+@admin.register(SoftBounce)
+class SoftBounceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Passing refusals counted against an address: why a "Soft bounces" suppression happened,
+    or how close an address is to one."""
+
+    list_display = ("email", "message", "source", "created_at", "detail")
+    list_filter = ("source",)
+    search_fields = ("email", "detail")
+    date_hierarchy = "created_at"

@@ -11,9 +11,11 @@ class NewsletterConfig(AppConfig):
     def ready(self) -> None:
         from anymail.signals import tracking
 
+        from common.metrics import register_collector
         from issues import progress
         from issues.signals import issue_published
         from newsletter import receivers, selectors
+        from newsletter.metrics import DeliveryCollector
 
         progress.register(selectors.issue_mailing_progress)
 
@@ -28,3 +30,4 @@ class NewsletterConfig(AppConfig):
             sender=settings.AUTH_USER_MODEL,
             dispatch_uid="newsletter.adopt_subscription_language",
         )
+        register_collector(DeliveryCollector())

@@ -30,3 +30,6 @@ class DeliveryStatus(models.TextChoices):
 class SuppressionReason(models.TextChoices):
     BOUNCE = "bounce", _("Hard bounce: the address does not exist")
     COMPLAINT = "complaint", _("Complaint: marked as spam")
+    #: Passing refusals of SOFT_BOUNCE_LIMIT messages within SOFT_BOUNCE_WINDOW
+    #: (newsletter.services.suppression): a mailbox full for weeks, a server that always defers.
+    SOFT_BOUNCES = "soft_bounces", _("Soft bounces: refused again and again")

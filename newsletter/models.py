@@ -149,3 +149,33 @@ class Suppression(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} ({self.get_reason_display()})"
+
+
+class SoftBounce(models.Model):
+    """A passing refusal of one message to one address: a full mailbox, a server deferring it.
+
+    Counted once per message (a message tried five times is one soft bounce); enough of them in
+    a short time suppress the address (newsletter.services.suppression, docs/DEPLOY.md).
+    """
+
+    email = models.EmailField(_("e-mail address"), max_length=254)
+    #: The message that was refused: ``issue:<id>`` for our SMTP server, the provider's message
+    #: id for its webhook.
+    message = models.CharField(_("message"), max_length=255)
+    #: Who said so: "smtp" or the provider ("mailgun").
+    source = models.CharField(_("source"), max_length=32)
+    #: The server's or provider's own words.
+    detail = models.TextField(_("detail"), blank=True)
+    created_at = models.DateTimeField(_("refused"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("soft bounce")
+        verbose_name_plural = _("soft bounces")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), "message", name="softbounce_unique_message"),
+        ]
+        indexes = [models.Index(Lower("email"), "created_at", name="softbounce_recent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.message})"

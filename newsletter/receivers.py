@@ -31,8 +31,22 @@ def adopt_subscription_language(
 def suppress_bounced_address(sender: Any, *, event: Any, esp_name: str, **kwargs: Any) -> None:
     """A mail provider's webhook reported an event (django-anymail's ``tracking`` signal): a hard
     bounce, a refusal to send to an address that bounced before, or a complaint suppresses the
-    address. Passing failures (``deferred``) and every other event change nothing."""
+    address; a passing failure (``deferred``) counts as a soft bounce, enough of which suppress
+    it. Every other event changes nothing."""
     if not event.recipient:
+        return
+    detail = " ".join(part for part in (event.description, event.mta_response) if part)
+    if event.event_type == "deferred":
+        # A passing failure (Mailgun's "failed" of severity "temporary"), reported at each of the
+        # provider's retries: counted once per message (services.record_soft_bounce).
+        message = event.message_id or event.event_id or ""
+        if message:
+            services.record_soft_bounce(
+                event.recipient,
+                message=f"{esp_name.lower()}:{message}",
+                source=esp_name.lower(),
+                detail=detail,
+            )
         return
     if event.event_type == "complained":
         reason = SuppressionReason.COMPLAINT
@@ -42,7 +56,6 @@ def suppress_bounced_address(sender: Any, *, event: Any, esp_name: str, **kwargs
         reason = SuppressionReason.BOUNCE
     else:
         return
-    detail = " ".join(part for part in (event.description, event.mta_response) if part)
     services.suppress_address(
         event.recipient, reason=reason, source=esp_name.lower(), detail=detail
     )

@@ -86,3 +86,11 @@ def issue_mailing_progress(issue: Issue) -> Progress | None:
         # Not done while deliveries wait, nor before the mailing has queued any.
         done=bool(by_status) and pending == 0,
     )
+
+
+def delivery_counts() -> dict[str, int]:
+    """Deliveries of every issue by status, every status present (0 when none): one query."""
+    counts = dict.fromkeys(DeliveryStatus.values, 0)
+    rows = Delivery.objects.order_by().values_list("status").annotate(count=Count("id"))
+    counts.update(dict(rows))
+    return counts

@@ -138,6 +138,9 @@ def site(
     newsletter_services.suppress_address(
         "gone@example.org", reason="bounce", source="smtp", detail="550 5.1.1 No such mailbox"
     )
+    newsletter_services.record_soft_bounce(
+        "full@example.org", message="issue:1", source="smtp", detail="452 4.2.2 Over quota"
+    )
     return SimpleNamespace(
         publication=publication,
         contributor=contributor,

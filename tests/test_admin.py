@@ -17,7 +17,7 @@ from issues.services import (
     publish_issue,
     schedule_recommendation,
 )
-from newsletter.models import Delivery, Subscriber, Suppression
+from newsletter.models import Delivery, SoftBounce, Subscriber, Suppression
 from notifications.models import Notification
 from papers.models import MetadataEntry, Paper, Topic
 from publications.enums import TeamRole
@@ -55,6 +55,7 @@ READ_ONLY_MODELS = {
     Subscriber,
     Delivery,
     Suppression,
+    SoftBounce,
     MetadataEntry,
     webhooks.Endpoint,
     webhooks.Event,

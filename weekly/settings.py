@@ -75,7 +75,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Probes are answered first: no host check, no HTTPS redirect, no log line.
     "common.health.HealthCheckMiddleware",
+    # Prometheus' scrape with its bearer token, answered as early as the probes (common.metrics).
+    "common.metrics.MetricsExportMiddleware",
     "common.logs.RequestLogMiddleware",
+    "common.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "common.csp.CSPMiddleware",
     # Before anything that answers early, so that those answers carry it too.
@@ -422,6 +425,13 @@ if LOG_FORMAT not in {"json", "text"}:
 LOGGING = logging_config(fmt=LOG_FORMAT, level=env.str("LOG_LEVEL", default="INFO"))
 # The worker logs through the same configuration instead of Celery's own.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# --- Metrics --------------------------------------------------------------------------------------
+# Prometheus metrics at /metrics (common.metrics), for a scrape that sends this token as
+# "Authorization: Bearer …" or a staff member signed in; unset, /metrics is a 404 for everyone.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# A Celery worker serves its own processes' metrics on this port (same token); 0: not served.
+WORKER_METRICS_PORT = env.int("WORKER_METRICS_PORT", default=0)
 
 # --- Error tracking -------------------------------------------------------------------------------
 # Sentry (or a Sentry-compatible service such as GlitchTip), off unless SENTRY_DSN is set. Every

@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from common.csrf import same_origin_form
+from common.metrics import metrics_view
 from issues.sitemaps import SITEMAPS
 from weekly.views import FaviconView, RobotsTxtView
 
@@ -19,6 +20,9 @@ handler500 = "common.views.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Operators only (common.metrics): a scrape's bearer token is answered by a middleware, a
+    # staff member signed in here.
+    path("metrics", metrics_view, name="metrics"),
     path("robots.txt", RobotsTxtView.as_view(), name="robots-txt"),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin, the API docs).
     path(

@@ -39,6 +39,7 @@ from newsletter.services.subscription import (
 )
 from newsletter.services.suppression import (
     lift_suppression,
+    record_soft_bounce,
     suppress_address,
 )
 
@@ -50,6 +51,7 @@ __all__ = [
     "confirmation_token",
     "lift_suppression",
     "queue_issue_newsletter",
+    "record_soft_bounce",
     "release_stale_deliveries",
     "request_issue_newsletter",
     "requeue_failed_deliveries",

@@ -21,7 +21,13 @@ from newsletter import emails
 from newsletter.enums import DeliveryStatus, SubscriberStatus, SuppressionReason
 from newsletter.models import Delivery, Subscriber
 from newsletter.services.subscription import unsubscribe_token
-from newsletter.services.suppression import address_refused_for_good, suppress_address
+from newsletter.services.suppression import (
+    address_deferred,
+    address_refused_for_good,
+    record_soft_bounce,
+    refusal_words,
+    suppress_address,
+)
 
 # --- sending an issue -----------------------------------------------------------------------------
 
@@ -155,6 +161,17 @@ def send_newsletter_batch(issue: Issue, *, size: int | None = None) -> BatchOutc
                 message.send()
             except (OSError, smtplib.SMTPException) as error:
                 attempts = delivery.attempts + 1
+                if address_deferred(error) and record_soft_bounce(
+                    subscriber.email,
+                    message=f"issue:{issue.pk}",
+                    source="smtp",
+                    detail=refusal_words(error),
+                ):
+                    # Refused once too often: suppressed now, so this one is not tried again;
+                    # the refusal concerned this address only, so the batch goes on.
+                    _finish(delivery, status=DeliveryStatus.FAILED, error=str(error)[:2000])
+                    outcome.failed += 1
+                    continue
                 if _is_permanent(error) or attempts >= settings.NEWSLETTER_MAX_ATTEMPTS:
                     _finish(delivery, status=DeliveryStatus.FAILED, error=str(error)[:2000])
                     outcome.failed += 1

@@ -109,6 +109,9 @@ def build_site() -> dict[str, Any]:
     newsletter.suppress_address(
         "gone@example.org", reason="bounce", source="smtp", detail="550 5.1.1 No such user"
     )
+    newsletter.record_soft_bounce(
+        "waiting@example.org", message="issue:1", source="smtp", detail="452 4.2.2 Over quota"
+    )
 
     # A paper with Unicode metadata and a failed one (its fetch gave up).
     paper, _created = get_or_create_paper(parse_identifier("2203.15556"))

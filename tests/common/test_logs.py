@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 
 from common import logs
+from tests.common.tasks import add_numbers, fail_loudly
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -196,3 +197,47 @@ def test_failed_login_password_never_reaches_a_log_line(
         assert any('"logger": "django.db.backends"' in line for line in lines)  # the queries too
     assert [line for line in lines if LEAKABLE in line] == []
     assert [r for r in caplog.records if LEAKABLE in repr(r.args)] == []
+
+
+# --- Tasks: one line each -------------------------------------------------------------------------
+
+
+def _every_record(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [record for record in caplog.records if record.name.startswith(("celery", "weekly"))]
+
+
+def test_a_task_run_writes_one_line_its_own(caplog: pytest.LogCaptureFixture) -> None:
+    """Celery's own "received" and "succeeded" lines are silenced: weekly.task says it once."""
+    with caplog.at_level(logging.DEBUG):
+        result = add_numbers.apply(args=(2, 3))
+    assert result.get() == 5
+    [record] = _every_record(caplog)
+    assert (record.name, record.levelname, record.task, record.state) == (
+        "weekly.task",
+        "INFO",
+        "tests.add_numbers",
+        "SUCCESS",
+    )
+    assert record.duration_ms >= 0
+    assert record.task_id == result.id
+
+
+def test_a_failed_task_writes_one_error_line_with_its_traceback(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.DEBUG):
+        result = fail_loudly.apply(throw=False)
+    assert result.state == "FAILURE"
+    [record] = _every_record(caplog)
+    assert (record.name, record.levelname, record.state) == ("weekly.task", "ERROR", "FAILURE")
+    entry = json.loads(logs.JsonFormatter().format(record))
+    assert "RuntimeError: the outside service said no" in entry["exception"]
+    assert logs._failures == {}  # nothing kept once the line is written
+
+
+def test_celery_lines_that_would_double_the_tasks_are_silenced() -> None:
+    """What a worker logs for each message (not run by the eager tests above) is off too."""
+    config = logs.logging_config(fmt="json", level="INFO")
+    assert config["loggers"]["celery.worker.strategy"] == {"level": "WARNING"}
+    assert logging.getLogger("celery.worker.strategy").getEffectiveLevel() == logging.WARNING
+    assert not logging.getLogger("celery.app.trace").isEnabledFor(logging.ERROR)

@@ -182,3 +182,14 @@ def test_the_image_context_keeps_the_code_and_drops_the_rest() -> None:
     assert "COPY . ." in dockerfile
     assert 'CMD ["gunicorn", "weekly.wsgi:application"]' in dockerfile
     assert "USER weekly" in dockerfile
+
+
+def test_the_licence_is_the_one_pyproject_and_the_readme_name() -> None:
+    import tomllib
+
+    licence = (ROOT / "LICENSE").read_text()
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert licence.startswith("MIT License\n")
+    assert "Permission is hereby granted, free of charge" in licence
+    assert project["license"] == {"text": "MIT"}
+    assert "under the MIT licence" in (ROOT / "README.md").read_text()

@@ -48,3 +48,40 @@ def test_workers_default_to_twice_the_cores_plus_one(monkeypatch: pytest.MonkeyP
     assert config["workers"] == config["available_cpus"]() * 2 + 1
     monkeypatch.setenv("WEB_CONCURRENCY", "3")
     assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"] == 3
+
+
+def test_a_worker_that_ends_drops_its_live_gauges(
+    config: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """prometheus-client's multiprocess mode: counters stay, the dead worker's live gauges go."""
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    (tmp_path / "gauge_livesum_4242.db").write_bytes(b"")
+    (tmp_path / "counter_4242.db").write_bytes(b"")
+
+    class Worker:
+        pid = 4242
+
+    config["child_exit"](None, Worker())
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["counter_4242.db"]
+
+
+def test_a_start_empties_the_metrics_directory(
+    config: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    (tmp_path / "counter_17.db").write_bytes(b"counts of the last start")
+    config["on_starting"](None)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_server_given_no_metrics_directory_makes_one_and_removes_it(
+    config: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+    config["on_starting"](None)
+    made = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR")  # this test process keeps counting in memory
+    assert made.is_dir()
+    assert made.name.startswith("weekly-metrics-")
+    config["on_exit"](None)
+    assert not made.exists()

@@ -19,7 +19,7 @@ from common.exceptions import InvalidInput
 from issues.models import Issue
 from newsletter import services, tasks
 from newsletter.enums import DeliveryStatus, SubscriberStatus, SuppressionReason
-from newsletter.models import Delivery, Subscriber, Suppression
+from newsletter.models import Delivery, SoftBounce, Subscriber, Suppression
 from newsletter.services import sending
 from publications.models import Publication
 from tests.factories import PublicationFactory, SubscriberFactory
@@ -650,3 +650,39 @@ def test_requeue_failed_sends_again_only_to_confirmed_subscribers(
     assert Delivery.objects.get(subscriber=leave).status == DeliveryStatus.FAILED
     services.send_newsletter_batch(issue)
     assert [m.to for m in mail.outbox] == [[keep.email]]
+
+
+# --- soft bounces ---------------------------------------------------------------------------------
+
+
+def test_soft_bounces_older_than_the_window_do_not_count(publication: Publication) -> None:
+    subscriber = SubscriberFactory(publication=publication, email="Full@Example.org")
+    for message in ("issue:1", "issue:2"):
+        assert not services.record_soft_bounce(
+            "full@example.org", message=message, source="smtp", detail="452 4.2.2 Over quota"
+        )
+    SoftBounce.objects.filter(message="issue:1").update(
+        created_at=timezone.now() - dt.timedelta(days=31)
+    )
+
+    assert not services.record_soft_bounce("full@example.org", message="issue:3", source="smtp")
+    assert not Suppression.objects.exists()
+    assert services.record_soft_bounce("FULL@example.org", message="issue:4", source="smtp")
+    subscriber.refresh_from_db()
+    assert subscriber.status == SubscriberStatus.SUPPRESSED
+    assert Suppression.objects.get().detail.startswith("3 soft bounces within 30 days:")
+
+
+def test_a_soft_bounce_of_a_suppressed_address_is_not_kept(publication: Publication) -> None:
+    services.suppress_address("gone@example.org", reason=SuppressionReason.BOUNCE, source="smtp")
+    assert not services.record_soft_bounce("gone@example.org", message="issue:1", source="smtp")
+    assert not SoftBounce.objects.exists()
+    assert Suppression.objects.get().reason == SuppressionReason.BOUNCE
+
+
+def test_a_soft_bounce_needs_an_address_and_a_message() -> None:
+    with pytest.raises(InvalidInput, match=r"An address and the refused message are needed\."):
+        services.record_soft_bounce(" ", message="issue:1", source="smtp")
+    with pytest.raises(InvalidInput):
+        services.record_soft_bounce("a@example.org", message="", source="smtp")
+    assert not SoftBounce.objects.exists()

@@ -11,7 +11,7 @@ import pytest
 from issues.models import Issue
 from newsletter import services, tasks
 from newsletter.enums import DeliveryStatus, SubscriberStatus, SuppressionReason
-from newsletter.models import Delivery, Suppression
+from newsletter.models import Delivery, SoftBounce, Suppression
 from publications.models import Publication
 from tests.factories import SubscriberFactory
 from tests.servers.smtp import MailSink, free_port
@@ -162,6 +162,46 @@ def test_a_recipient_that_keeps_failing_is_given_up_after_the_last_attempt(
     assert delivery.status == DeliveryStatus.FAILED
     assert delivery.attempts == 2
     assert tasks.task_resume_newsletters() == []
+
+
+def test_an_address_refused_for_now_three_issues_running_is_suppressed(
+    smtp: MailSink, publication: Publication, publish: Callable[..., Issue], settings: Any
+) -> None:
+    """Soft bounces: each issue refused counts once, however often it is tried; the third
+    within 30 days suppresses the address (docs/DEPLOY.md, Bounces and complaints)."""
+    settings.NEWSLETTER_MAX_ATTEMPTS = 3
+    SubscriberFactory(publication=publication, email="full@example.org")
+    reader = SubscriberFactory(publication=publication, email="reader@example.org")
+    smtp.refuse_for_now.add("full@example.org")
+
+    issues = []
+    for number in range(3):
+        issues.append(publish(title=f"Issue {number}"))
+        tasks.task_send_issue_newsletter(issues[-1].pk)
+        tasks.task_resume_newsletters()  # a retry of the same issue counts no second time
+        assert SoftBounce.objects.count() == number + 1
+        if number < 2:
+            assert not Suppression.objects.exists()
+
+    suppression = Suppression.objects.get()
+    assert (suppression.email, suppression.reason, suppression.source) == (
+        "full@example.org",
+        SuppressionReason.SOFT_BOUNCES,
+        "smtp",
+    )
+    assert suppression.detail.startswith("3 soft bounces within 30 days:")
+    assert suppression.detail.count("451 4.3.0") == 3
+    assert _statuses(issues[-1]) == {
+        "full@example.org": DeliveryStatus.FAILED,
+        "reader@example.org": DeliveryStatus.SENT,
+    }
+    # Never tried again, for this issue or the next.
+    tasks.task_resume_newsletters()
+    fourth = publish(title="Issue 3")
+    tasks.task_send_issue_newsletter(fourth.pk)
+    assert _statuses(fourth) == {"reader@example.org": DeliveryStatus.SENT}
+    assert len(smtp.to(reader.email)) == 4
+    assert smtp.to("full@example.org") == []
 
 
 def test_a_server_that_is_down_loses_nothing(

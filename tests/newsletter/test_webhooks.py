@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 
 from newsletter.enums import SubscriberStatus, SuppressionReason
-from newsletter.models import Suppression
+from newsletter.models import SoftBounce, Suppression
 from publications.models import Publication
 from tests.factories import SubscriberFactory
 
@@ -72,14 +72,36 @@ def test_a_complaint_suppresses_the_address_whatever_its_case(publication: Publi
     assert subscriber.status == SubscriberStatus.SUPPRESSED
 
 
-def test_a_temporary_failure_changes_nothing(publication: Publication) -> None:
+def test_a_temporary_failure_counts_as_one_soft_bounce(publication: Publication) -> None:
     subscriber = SubscriberFactory(publication=publication, email="busy@example.org")
 
     assert _post(_payload("failed-temporary.json")).status_code == 200
+    assert _post(_payload("failed-temporary.json")).status_code == 200  # Mailgun's next retry
 
+    bounce = SoftBounce.objects.get()
+    assert (bounce.email, bounce.source) == ("busy@example.org", "mailgun")
+    assert bounce.message == "mailgun:<20261207041500.1.weekly@mg.example.org>"
+    assert "4.2.2" in bounce.detail
     assert not Suppression.objects.exists()
     subscriber.refresh_from_db()
     assert subscriber.status == SubscriberStatus.CONFIRMED
+
+
+def test_temporary_failures_of_three_messages_suppress_the_address(
+    publication: Publication,
+) -> None:
+    subscriber = SubscriberFactory(publication=publication, email="busy@example.org")
+    for number in (12, 13, 14):
+        payload = _payload("failed-temporary.json")
+        headers = payload["event-data"]["message"]["headers"]
+        headers["message-id"] = f"2026120{number}.1.weekly@mg.example.org"
+        assert _post(payload).status_code == 200
+
+    suppression = Suppression.objects.get()
+    assert (suppression.reason, suppression.source) == (SuppressionReason.SOFT_BOUNCES, "mailgun")
+    assert suppression.detail.count("over quota") == 3
+    subscriber.refresh_from_db()
+    assert subscriber.status == SubscriberStatus.SUPPRESSED
 
 
 def _signed_with_another_key() -> dict[str, Any]:

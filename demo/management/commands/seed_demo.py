@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from demo import content
+from issues.enums import IssueAction
+from issues.models import Issue, IssueTransition
 from issues.services import assemble_issue, create_issue, publish_issue
 from papers.enums import MetadataSource
 from papers.identifiers import parse_identifier
@@ -30,13 +34,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty",
             action="store_true",
-            help="Do nothing, quietly, when any publication exists already.",
+            help="Add nothing when any publication exists already (the logins are still shown).",
+        )
+        parser.add_argument(
+            "--site-url",
+            default=None,
+            help="The address the site is served at, to print (default: SITE_URL).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        site = (options["site_url"] or settings.SITE_URL).rstrip("/")
         if Publication.objects.exists():
             if options["if_empty"]:
                 self.stdout.write("The database has content already; no demo added.")
+                if Publication.objects.filter(slug=SLUG).exists():
+                    self._welcome(site)
                 return
             if Publication.objects.filter(slug=SLUG).exists():
                 raise CommandError(f"The demo publication {SLUG!r} exists already.")
@@ -45,15 +57,28 @@ class Command(BaseCommand):
             publication = self._publication(users)
             topics = self._topics()
             self._papers()
-            self._issue(publication, content.ISSUE_1, users, topics)
-            self._issue(publication, content.ISSUE_2, users, topics)
+            first = self._issue(publication, content.ISSUE_1, users, topics)
+            second = self._issue(publication, content.ISSUE_2, users, topics)
+            self._a_week_apart(first, second)
             self._pending(publication, users, topics)
         self.stdout.write(self.style.SUCCESS(f"Demo publication {SLUG!r} is ready."))
-        self.stdout.write(
-            f"Log in at /admin/ with any of these (password {content.DEMO_PASSWORD!r}):"
-        )
+        self._welcome(site)
+
+    def _welcome(self, site: str) -> None:
+        """Where the site is, where to log in and as whom: the last lines before it serves."""
+        self.stdout.write("")
+        self.stdout.write(f"The site:  {site}/")
+        self.stdout.write(f"Log in at: {site}{settings.LOGIN_URL}")
+        self.stdout.write(f"as any of these, password {content.DEMO_PASSWORD!r}:")
+        width = max(len(username) for username, *_ in content.USERS)
         for username, _name, _affiliation, role in content.USERS:
-            self.stdout.write(f"  {role:<12} {username}")
+            self.stdout.write(f"  {username:<{width}}  {content.ROLES[role]}")
+        self.stdout.write(f"The admin site ({site}/admin/) is for the admin and the editor.")
+        if settings.EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":
+            self.stdout.write(
+                f"Mails are not sent: they are written to {settings.EMAIL_FILE_PATH}."
+            )
+        self.stdout.write("")
 
     def _users(self) -> dict[str, Any]:
         user_model = get_user_model()
@@ -126,7 +151,7 @@ class Command(BaseCommand):
 
     def _issue(
         self, publication: Publication, spec: dict, users: dict[str, Any], topics: dict[str, Topic]
-    ) -> None:
+    ) -> Issue:
         editor, reviewer = users["editor"], users["reviewer"]
         issue = create_issue(publication, by=editor, title=spec["title"])
         recommendations = [
@@ -138,7 +163,19 @@ class Command(BaseCommand):
                 recommendation, by=reviewer, verdict=Verdict.APPROVE, comment="写得清楚，通过。"
             )
         assemble_issue(issue, by=editor)
-        publish_issue(issue, by=editor)
+        return publish_issue(issue, by=editor)
+
+    def _a_week_apart(self, first: Issue, second: Issue) -> None:
+        """A weekly's archive: the first issue dated a week before the second.
+
+        Publishing stamps the moment it runs, and the demo publishes both at once; only the
+        demo moves a date back, with the audit row that records it.
+        """
+        week_before = second.published_at - dt.timedelta(days=7)
+        Issue.objects.filter(pk=first.pk).update(published_at=week_before)
+        IssueTransition.objects.filter(issue=first, action=IssueAction.PUBLISH).update(
+            created_at=week_before
+        )
 
     def _pending(
         self, publication: Publication, users: dict[str, Any], topics: dict[str, Topic]
