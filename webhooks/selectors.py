@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count as DbCount
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -99,3 +100,13 @@ def desk_link(publication: Publication, user: Any) -> DeskLink | None:
         label=gettext("Webhooks"),
         url=reverse("webhooks:endpoint-list", args=[publication.slug]),
     )
+
+
+def delivery_counts() -> tuple[dict[str, int], int]:
+    """Deliveries of every event by status, every status present (0 when none), and the number of
+    endpoints switched off (by an editor, or after failing): two queries."""
+    counts = dict.fromkeys(DeliveryStatus.values, 0)
+    rows = Delivery.objects.order_by().values_list("status").annotate(count=DbCount("id"))
+    counts.update(dict(rows))
+    disabled = Endpoint.objects.filter(is_active=False).count()
+    return counts, disabled
