@@ -22,6 +22,7 @@ from papers.models import (
     MetadataEntry,
     Paper,
     PaperInstitution,
+    PossibleDuplicate,
     Topic,
 )
 
@@ -76,6 +77,26 @@ class MetadataEntryInline(admin.TabularInline):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Paper | None = None) -> bool:
+        return False
+
+
+@admin.register(PossibleDuplicate)
+class PossibleDuplicateAdmin(admin.ModelAdmin):
+    """Rows a source's metadata linked: an editor confirms by merging them (the papers' "Merge"
+    action), which removes the record."""
+
+    list_display = ("paper", "duplicate", "identifier", "source", "found_at")
+    list_filter = ("source",)
+    list_select_related = ("paper", "duplicate")
+    search_fields = ("identifier", "paper__title", "duplicate__title")
+    raw_id_fields = ("paper", "duplicate")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: PossibleDuplicate | None = None
+    ) -> bool:
         return False
 
 

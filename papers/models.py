@@ -269,3 +269,39 @@ class MetadataEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.paper.identifier_display} ({self.entered_at:%Y-%m-%d %H:%M})"
+
+
+class PossibleDuplicate(models.Model):
+    """Two catalogue rows that may be one paper: a source's metadata for ``paper`` named an
+    identifier that ``duplicate`` already holds.
+
+    Recorded for an editor to confirm by merging the rows, never merged by the fetch itself: a
+    source may link a related paper (a workshop version, a survey), and a merge moves other
+    members' recommendations and issue entries, which needs an editor's capability. Merging
+    either row removes the record (the merge record keeps what was merged).
+    """
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="duplicates_found")
+    duplicate = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="duplicate_of")
+    identifier = models.CharField(
+        _("identifier found"), max_length=300, help_text=_("As the source gave it.")
+    )
+    source = models.CharField(_("found in"), max_length=16, choices=MetadataSource.choices)
+    found_at = models.DateTimeField(_("found"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-found_at", "-id"]
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["paper", "duplicate"], name="possibleduplicate_unique_pair"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(paper=models.F("duplicate")),
+                name="possibleduplicate_not_itself",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.paper.identifier_display} ≟ {self.duplicate.identifier_display}"

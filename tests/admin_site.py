@@ -117,6 +117,16 @@ def site(
         title="Entered by Hand",
         authors=["Ada Lovelace"],
     )
+    # The same paper cited by its AMiner link: AMiner's metadata names the arXiv id another row
+    # holds, and the two rows are recorded as possible duplicates.
+    on_aminer = Paper.objects.create(aminer_id="614407b25244ab9dcbd29c5c")
+    apply_paper_metadata(
+        on_aminer,
+        PaperMetadata(
+            title="Phrase Retrieval Learns Passage Retrieval, Too", arxiv_id="2109.08133"
+        ),
+        source="aminer",
+    )
     draft = create_issue(publication, by=admin_user, title="Next week")
     get_api_token(contributor)
     SubscriberFactory(publication=publication, email="gone@example.org")

@@ -21,6 +21,7 @@ from issues.services import assemble_issue, correct_issue, create_issue, publish
 from newsletter import services as newsletter
 from papers.enums import MetadataStatus
 from papers.identifiers import parse_identifier
+from papers.models import Paper, PossibleDuplicate
 from papers.services import AuthorData, PaperMetadata, enter_metadata_by_hand, get_or_create_paper
 from publications.enums import TeamRole
 from publications.models import Publication
@@ -170,6 +171,15 @@ def build_site() -> dict[str, Any]:
         note="更正：作者名拼写。",
         fields={"title": "第 1 期：Chinchilla"},
         entries={entry.pk: {"shown_authors": "Jordan Hoffmann, Łukasz 王 (corrected)"}},
+    )
+    # A paper a source linked to the failed one: a possible duplicate for an editor to confirm.
+    PossibleDuplicate.objects.create(
+        paper=PaperFactory(
+            arxiv_id=None, aminer_id="5f0e8b2d9e795ea8c3a5d1bf", title=f"Twin {ODD}"
+        ),
+        duplicate=Paper.objects.get(arxiv_id="2401.99999"),
+        identifier="arXiv:2401.99999",
+        source="aminer",
     )
     return {
         "editor": editor,
