@@ -7,3 +7,8 @@ from django.dispatch import Signal
 #: receiver defers what it does outside the database to the commit (``transaction.on_commit``),
 #: as the newsletter does, so that nothing is mailed for a publication rolled back.
 issue_published = Signal()
+
+#: Sent with ``transition`` (the recommendation's audit row) when a recommendation joins the
+#: entry of another member's recommendation of the same paper, as its co-recommendation: its
+#: submitter is told they are credited there.
+recommendation_co_credited = Signal()

@@ -161,6 +161,14 @@ def build_site() -> dict[str, Any]:
             by=odd, publication=rl, identifier="1810.04805", summary="Second thoughts."
         )
         withdraw_recommendation(withdrawn, by=odd, note="撤回")
+        # A second member recommends the same paper: credited on its one entry.
+        also = create_recommendation(
+            by=contributor,
+            publication=rl,
+            identifier="https://arxiv.org/abs/2203.15556v2",
+            summary=f"我也推荐。{ODD}",
+        )
+        review_recommendation(also, by=reviewer, verdict=Verdict.APPROVE)
         issue = create_issue(rl, by=editor, title=f"第 1 期 {ODD}", intro_zh="本期…")
         assemble_issue(issue, by=editor)
         publish_issue(issue, by=editor)
