@@ -22,6 +22,7 @@ from papers.models import (
     MetadataEntry,
     Paper,
     PaperInstitution,
+    PaperMerge,
     PossibleDuplicate,
     Topic,
 )
@@ -97,6 +98,25 @@ class PossibleDuplicateAdmin(admin.ModelAdmin):
     def has_change_permission(
         self, request: HttpRequest, obj: PossibleDuplicate | None = None
     ) -> bool:
+        return False
+
+
+@admin.register(PaperMerge)
+class PaperMergeAdmin(admin.ModelAdmin):
+    """Which rows were merged, by whom, and the removed row whole: an audit, read-only."""
+
+    list_display = ("merged_at", "into", "removed_id", "removed_identifiers", "merged_by")
+    list_select_related = ("into", "merged_by")
+    search_fields = ("into__title", "into__arxiv_id", "into__aminer_id", "note")
+    date_hierarchy = "merged_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: PaperMerge | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: PaperMerge | None = None) -> bool:
         return False
 
 

@@ -305,3 +305,41 @@ class PossibleDuplicate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.paper.identifier_display} ≟ {self.duplicate.identifier_display}"
+
+
+class PaperMerge(models.Model):
+    """The record that two catalogue rows were found to be one paper and merged: the row removed,
+    whole, so that nothing is lost, and what moved to the row kept.
+
+    ``removed`` holds the removed row's fields, its authors and institutions as they were;
+    ``moved`` lists the rows that now point at ``into`` (recommendations, issue entries, …), by
+    the app that moved them.
+    """
+
+    into = models.ForeignKey(
+        Paper, on_delete=models.PROTECT, related_name="merges", verbose_name=_("kept paper")
+    )
+    removed_id = models.PositiveIntegerField(_("removed paper's id"))
+    removed_identifiers = models.JSONField(
+        _("removed paper's identifiers"), help_text=_("arXiv id, AMiner id and DOI.")
+    )
+    removed = models.JSONField(_("removed paper's data"))
+    moved = models.JSONField(_("what moved"), default=dict)
+    note = models.TextField(_("note"), blank=True)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("merged by"),
+    )
+    merged_at = models.DateTimeField(_("merged"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+        verbose_name = _("paper merge")
+        verbose_name_plural = _("paper merges")
+
+    def __str__(self) -> str:
+        return f"{self.removed_id} → {self.into_id}"

@@ -19,7 +19,7 @@ from issues.services import (
 )
 from newsletter.models import Delivery, Subscriber, Suppression
 from notifications.models import Notification
-from papers.models import MetadataEntry, Paper, PossibleDuplicate, Topic
+from papers.models import MetadataEntry, Paper, PaperMerge, PossibleDuplicate, Topic
 from publications.enums import TeamRole
 from publications.models import Membership
 from publications.services import create_publication, grant_role
@@ -55,6 +55,7 @@ READ_ONLY_MODELS = {
     Suppression,
     MetadataEntry,
     PossibleDuplicate,
+    PaperMerge,
 }
 
 

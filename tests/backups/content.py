@@ -23,6 +23,7 @@ from papers.enums import MetadataStatus
 from papers.identifiers import parse_identifier
 from papers.models import Paper, PossibleDuplicate
 from papers.services import AuthorData, PaperMetadata, enter_metadata_by_hand, get_or_create_paper
+from papers.services.merging import absorb_paper
 from publications.enums import TeamRole
 from publications.models import Publication
 from publications.services import create_publication, grant_role
@@ -180,6 +181,12 @@ def build_site() -> dict[str, Any]:
         fields={"title": "第 1 期：Chinchilla"},
         entries={entry.pk: {"shown_authors": "Jordan Hoffmann, Łukasz 王 (corrected)"}},
     )
+    # One paper under two rows, merged.
+    twins = [
+        PaperFactory(arxiv_id=None, aminer_id=f"5f0e8b2d9e795ea8c3a5d1b{n}", title=f"Twin {ODD}")
+        for n in range(2)
+    ]
+    absorb_paper(twins[0], twins[1], by=editor, moved={}, note=ODD)
     # A paper a source linked to the failed one: a possible duplicate for an editor to confirm.
     PossibleDuplicate.objects.create(
         paper=PaperFactory(
