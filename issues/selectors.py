@@ -455,18 +455,19 @@ def places_of_recommendations(recommendation_ids: Sequence[int]) -> dict[int, Pl
     entries = IssueEntry.objects.filter(
         Q(recommendation_id__in=recommendation_ids)
         | Q(co_recommendations__recommendation_id__in=recommendation_ids)
-    ).select_related("issue__publication")
-    entries = entries.prefetch_related("co_recommendations").distinct()
+    ).select_related("issue__publication", "recommendation__submitter")
+    entries = entries.prefetch_related(_CO_RECOMMENDATIONS).distinct()
     wanted = set(recommendation_ids)
     places: dict[int, Place] = {}
     for entry in entries:
-        place = Place(
-            number=entry.issue.number,
-            url=entry.issue.get_absolute_url(),
-            published=entry.issue.is_published,
-        )
-        held = [entry.recommendation_id] + [
-            co.recommendation_id for co in entry.co_recommendations.all()
-        ]
-        places.update((pk, place) for pk in held if pk in wanted)
+        held = [entry.recommendation] + [co.recommendation for co in entry.co_recommendations.all()]
+        members = {rec.submitter_id: rec.submitter for rec in held}
+        for rec in held:
+            if rec.pk in wanted:
+                places[rec.pk] = Place(
+                    number=entry.issue.number,
+                    url=entry.issue.get_absolute_url(),
+                    published=entry.issue.is_published,
+                    credited_with=tuple(m for pk, m in members.items() if pk != rec.submitter_id),
+                )
     return places
