@@ -10,7 +10,7 @@ import pytest
 from common.exceptions import InvalidInput, NotAllowed
 from issues.models import CoRecommendation, IssueEntry
 from issues.selectors import issue_contents
-from issues.services import publish_issue, schedule_recommendation
+from issues.services import assemble_issue, publish_issue, schedule_recommendation
 from papers.enums import MetadataStatus
 from papers.models import Authorship, MetadataEntry, Paper, PaperMerge, PossibleDuplicate
 from publications.enums import TeamRole
@@ -242,3 +242,26 @@ def test_merge_papers_in_one_published_issue_needs_the_editors_word(
         (None, "Shown 1"),
     ]
     assert merge.moved["issues"]["detached"] == [entries[1].pk]
+
+
+def test_merge_papers_keeps_one_members_two_recommendations_and_credits_them_once(
+    team: Team,
+) -> None:
+    # The same member recommended the paper under each of its rows: both recommendations stay
+    # (nothing is lost), and the one entry the assembly makes names the member once.
+    into, other = PaperFactory(), PaperFactory(arxiv_id=None, aminer_id=AMINER_ID)
+    mine = [team.recommendation(Rec.ACCEPTED, paper=paper) for paper in (into, other)]
+
+    merge_papers(into, other, by=team.editor)
+    assemble_issue(team.issue, by=team.editor)
+
+    assert set(Recommendation.objects.values_list("paper", "status")) == {(into.pk, Rec.SCHEDULED)}
+    assert Recommendation.objects.count() == 2
+    [entry] = IssueEntry.objects.all()
+    assert entry.recommendation == mine[0]
+    assert CoRecommendation.objects.get().recommendation == mine[1]
+    [content] = issue_contents(team.issue)
+    assert (content.contributors, team.issue.credits) == (
+        [team.contributor],
+        team.contributor.public_name,
+    )
