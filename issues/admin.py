@@ -31,7 +31,7 @@ from common.validators import validate_no_control_characters
 from issues import services
 from issues.enums import EDITABLE_ISSUE_STATES
 from issues.history import ChangeLine, describe_corrections
-from issues.models import Correction, Issue, IssueEntry, IssueTransition
+from issues.models import CoRecommendation, Correction, Issue, IssueEntry, IssueTransition
 from publications.models import Publication
 from publications.permissions import can
 from publications.selectors import publications_where
@@ -294,9 +294,20 @@ class IssueAdmin(admin.ModelAdmin):
         )
 
 
+class CoRecommendationInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """The other members' recommendations of the paper, credited on the entry."""
+
+    model = CoRecommendation
+    fields = ("recommendation", "joined_at")
+    readonly_fields = fields
+    extra = 0
+
+
 @admin.register(IssueEntry)
 class IssueEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: entries are changed on their issue's page."""
+
+    inlines = (CoRecommendationInline,)
 
     list_display = ("issue", "section", "position", "recommendation", "shown_title")
     list_filter = ("section", "issue__publication")

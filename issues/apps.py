@@ -15,6 +15,11 @@ class IssuesConfig(AppConfig):
 
         places.register(selectors.places_of_recommendations)
 
+        from issues.services import merging as issue_merging
+        from papers import merging
+
+        merging.register("issues", issue_merging.move_entries)
+
         from issues import scheduler
 
         # Under `manage.py runserver` on the embedded defaults, no beat publishes scheduled

@@ -86,7 +86,9 @@ def draft_texts(contents: Sequence[EntryContent]) -> IssueTexts:
             + _join_en([c.title for c in news])
             + "."
         )
-    contributors = list(dict.fromkeys(c.contributor.public_name for c in papers + news))
+    contributors = list(
+        dict.fromkeys(member.public_name for c in papers + news for member in c.contributors)
+    )
     return IssueTexts(
         title=title,
         intro_zh="".join(zh) + "\n\n" + INVITATION_ZH,

@@ -149,6 +149,32 @@ class IssueEntry(models.Model):
         return f"{self.issue} — {self.position}: {self.recommendation}"
 
 
+class CoRecommendation(models.Model):
+    """Another member's recommendation of an entry's paper, credited on that one entry.
+
+    Several members may recommend one paper to a publication; an issue shows the paper once
+    (``issueentry_unique_paper``), and the later recommendations join the entry of the first:
+    their members are named with its recommender in the entry and the credit line, and their
+    recommendations are scheduled and published with it.
+    """
+
+    entry = models.ForeignKey(
+        IssueEntry, on_delete=models.CASCADE, related_name="co_recommendations"
+    )
+    recommendation = models.OneToOneField(
+        "recommendations.Recommendation", on_delete=models.PROTECT, related_name="co_entry"
+    )
+    joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["entry", "joined_at", "id"]
+        verbose_name = _("co-recommendation")
+        verbose_name_plural = _("co-recommendations")
+
+    def __str__(self) -> str:
+        return f"{self.entry}: + {self.recommendation_id}"
+
+
 class Correction(models.Model):
     """An erratum to a published issue, shown with its date under the issue."""
 

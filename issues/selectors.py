@@ -15,7 +15,7 @@ from django.db import connection
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 
 from issues.enums import IssueStatus, Section
-from issues.models import Issue, IssueEntry
+from issues.models import CoRecommendation, Issue, IssueEntry
 from papers import search
 from papers import selectors as catalogue
 from papers.models import Authorship, Paper, PaperInstitution, Topic
@@ -45,6 +45,13 @@ class EntryContent:
     #: The entry's subject phrases, as the team wrote them (never frozen: only drafts use them).
     subject_zh: str = ""
     subject_en: str = ""
+    #: The other members whose recommendations of the paper are credited on this entry.
+    co_contributors: tuple[Any, ...] = ()
+
+    @property
+    def contributors(self) -> list[Any]:
+        """Everyone the entry credits: its recommender first, then the co-recommenders."""
+        return [self.contributor, *self.co_contributors]
 
     @property
     def is_news(self) -> bool:
@@ -60,12 +67,34 @@ def _paper_queryset() -> QuerySet[Paper]:
     )
 
 
+#: The co-recommendations credited on entries, with their members: one query for a page.
+_CO_RECOMMENDATIONS = Prefetch(
+    "co_recommendations",
+    queryset=CoRecommendation.objects.select_related("recommendation__submitter"),
+)
+
+
 def _all_entries() -> QuerySet[IssueEntry]:
     return (
         IssueEntry.objects.select_related("recommendation__submitter", "recommendation__topic")
-        .prefetch_related(Prefetch("recommendation__paper", queryset=_paper_queryset()))
+        .prefetch_related(
+            Prefetch("recommendation__paper", queryset=_paper_queryset()),
+            _CO_RECOMMENDATIONS,
+        )
         .order_by("section", "position", "id")
     )
+
+
+def co_contributors(entry: IssueEntry) -> tuple[Any, ...]:
+    """The members credited on ``entry`` besides its recommender, each once, in the order they
+    joined (prefetched by the selectors here: no query)."""
+    main = entry.recommendation.submitter_id
+    members = {
+        co.recommendation.submitter_id: co.recommendation.submitter
+        for co in entry.co_recommendations.all()
+        if co.recommendation.submitter_id != main
+    }
+    return tuple(members.values())
 
 
 def _entries(issue: Issue) -> QuerySet[IssueEntry]:
@@ -105,6 +134,7 @@ def live_entry_content(entry: IssueEntry) -> EntryContent:
         topic=rec.topic,
         subject_zh=rec.subject_zh,
         subject_en=rec.subject_en,
+        co_contributors=co_contributors(entry),
     )
 
 
@@ -124,6 +154,7 @@ def _shown_entry_content(entry: IssueEntry) -> EntryContent:
         topic=rec.topic,
         subject_zh=rec.subject_zh,
         subject_en=rec.subject_en,
+        co_contributors=co_contributors(entry),
     )
 
 
@@ -145,10 +176,12 @@ def issue_contents(issue: Issue) -> list[EntryContent]:
 
 
 def issue_contributors(contents: Iterable[EntryContent]) -> list[Any]:
-    """The distinct contributors of the entries, in order of first appearance."""
+    """The distinct contributors of the entries (co-recommenders too), in order of first
+    appearance."""
     seen: dict[int, Any] = {}
     for content in contents:
-        seen.setdefault(content.contributor.pk, content.contributor)
+        for member in content.contributors:
+            seen.setdefault(member.pk, member)
     return list(seen.values())
 
 
@@ -166,18 +199,21 @@ def published_entries_of_topic(topic: Topic, limit: int) -> list[EntryContent]:
     """The paper entries recommended under ``topic`` in published issues of every publication,
     newest issue first and in the issue's order within one, as readers saw them.
 
-    One query, whatever ``limit``: published entries show their frozen copies, so the
-    recommendation's paper, its authors and institutions are not read at all.
+    Two queries (the entries, their co-recommenders), whatever ``limit``: published entries
+    show their frozen copies, so the recommendation's paper, its authors and institutions are
+    not read at all.
     """
     return shown_contents(published_entries_in_topic(topic)[:limit])
 
 
 def _published_entries() -> QuerySet[IssueEntry]:
     """Entries of published issues, newest issue first and in the issue's order within one, with
-    what a list of them names (issue, publication, recommender, topic): one query."""
+    what a list of them names (issue, publication, recommender, topic, co-recommenders): two
+    queries."""
     return (
         IssueEntry.objects.filter(issue__status=IssueStatus.PUBLISHED)
         .select_related("issue__publication", "recommendation__submitter", "recommendation__topic")
+        .prefetch_related(_CO_RECOMMENDATIONS)
         .order_by("-issue__published_at", "-issue_id", "section", "position", "id")
     )
 
@@ -416,14 +452,22 @@ def featured_papers_matching(query: str) -> QuerySet[Paper]:
 def places_of_recommendations(recommendation_ids: Sequence[int]) -> dict[int, Place]:
     """Where each of these recommendations is: the issue that holds it (``recommendations.places``,
     which this app feeds)."""
-    entries = IssueEntry.objects.filter(recommendation_id__in=recommendation_ids).select_related(
-        "issue__publication"
-    )
-    return {
-        entry.recommendation_id: Place(
-            number=entry.issue.number,
-            url=entry.issue.get_absolute_url(),
-            published=entry.issue.is_published,
-        )
-        for entry in entries
-    }
+    entries = IssueEntry.objects.filter(
+        Q(recommendation_id__in=recommendation_ids)
+        | Q(co_recommendations__recommendation_id__in=recommendation_ids)
+    ).select_related("issue__publication", "recommendation__submitter")
+    entries = entries.prefetch_related(_CO_RECOMMENDATIONS).distinct()
+    wanted = set(recommendation_ids)
+    places: dict[int, Place] = {}
+    for entry in entries:
+        held = [entry.recommendation] + [co.recommendation for co in entry.co_recommendations.all()]
+        members = {rec.submitter_id: rec.submitter for rec in held}
+        for rec in held:
+            if rec.pk in wanted:
+                places[rec.pk] = Place(
+                    number=entry.issue.number,
+                    url=entry.issue.get_absolute_url(),
+                    published=entry.issue.is_published,
+                    credited_with=tuple(m for pk, m in members.items() if pk != rec.submitter_id),
+                )
+    return places

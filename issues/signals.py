@@ -11,3 +11,8 @@ issue_published = Signal()
 #: Sent with ``issue`` and ``correction`` when a published issue is corrected, within the
 #: transaction that records the correction; receivers defer their work to the commit as above.
 issue_corrected = Signal()
+
+#: Sent with ``transition`` (the recommendation's audit row) when a recommendation joins the
+#: entry of another member's recommendation of the same paper, as its co-recommendation: its
+#: submitter is told they are credited there.
+recommendation_co_credited = Signal()

@@ -7,7 +7,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Member notifications")
 
     def ready(self) -> None:
-        from issues.signals import issue_published
+        from issues.signals import issue_published, recommendation_co_credited
         from notifications import receivers
         from recommendations.signals import (
             recommendation_accepted,
@@ -23,6 +23,9 @@ class NotificationsConfig(AppConfig):
         )
         recommendation_revised.connect(
             receivers.notify_revised, dispatch_uid="notifications.notify_revised"
+        )
+        recommendation_co_credited.connect(
+            receivers.notify_co_credited, dispatch_uid="notifications.notify_co_credited"
         )
         issue_published.connect(
             receivers.notify_published, dispatch_uid="notifications.notify_published"

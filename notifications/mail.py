@@ -166,3 +166,33 @@ def _published_message(user: Any, issue: Issue, titles: Sequence[str]) -> EmailM
         items=titles,
         link=site_url(issue.get_absolute_url()),
     )
+
+
+def co_credited_message(co: Any, *, language: str | None = None) -> EmailMultiAlternatives:
+    """``co``: the ``issues.CoRecommendation`` that credits the member on another's entry."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return _co_credited_message(co)
+
+
+def _co_credited_message(co: Any) -> EmailMultiAlternatives:
+    recommendation = co.recommendation
+    first = co.entry.recommendation.submitter
+    title = recommendation.display_title
+    return _message(
+        recommendation.submitter,
+        subject=_("Credited together: %(title)s") % {"title": title},
+        paragraphs=[
+            _(
+                "%(name)s recommended this paper to %(publication)s too. An issue shows a paper "
+                "once: your recommendation joins that entry, which credits you both."
+            )
+            % {
+                "name": first.public_name,
+                "publication": recommendation.publication.name_for(translation.get_language()),
+            }
+        ],
+        items=[title],
+        link=site_url(co.entry.issue.get_absolute_url())
+        if co.entry.issue.is_published
+        else _link_of(recommendation),
+    )

@@ -10,7 +10,8 @@ class Notification(models.Model):
 
     A review is told once (``review``); a publication once per member and issue (``issue``,
     listing all their items in it); an editor's acceptance once (``recommendation``); each edit of
-    the team once (``transition``, its audit row).
+    the team once (``transition``, its audit row); a recommendation's joining another member's
+    entry of the same paper once (``transition``, the audit row of its scheduling).
     """
 
     class Kind(models.TextChoices):
@@ -18,6 +19,7 @@ class Notification(models.Model):
         ACCEPTED = "accepted", _("Accepted by an editor")
         PUBLISHED = "published", _("Published")
         REVISED = "revised", _("Edited by the team")
+        CO_CREDITED = "co_credited", _("Credited with another member")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -74,6 +76,7 @@ class Notification(models.Model):
                     | models.Q(kind="accepted", recommendation__isnull=False)
                     | models.Q(kind="published", issue__isnull=False)
                     | models.Q(kind="revised", transition__isnull=False)
+                    | models.Q(kind="co_credited", transition__isnull=False)
                 ),
                 name="notification_has_its_subject",
             ),

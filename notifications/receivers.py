@@ -8,6 +8,7 @@ from typing import Any
 from common.queue import enqueue_after_commit
 from notifications.tasks import (
     task_notify_accepted,
+    task_notify_co_credited,
     task_notify_published,
     task_notify_reviewed,
     task_notify_revised,
@@ -28,3 +29,7 @@ def notify_published(sender: Any, issue: Any, **kwargs: Any) -> None:
 
 def notify_revised(sender: Any, transition: Any, **kwargs: Any) -> None:
     enqueue_after_commit(task_notify_revised, transition.pk)
+
+
+def notify_co_credited(sender: Any, transition: Any, **kwargs: Any) -> None:
+    enqueue_after_commit(task_notify_co_credited, transition.pk)

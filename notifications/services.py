@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from issues import selectors
-from issues.models import Issue
+from issues.models import CoRecommendation, Issue
 from notifications import mail as notifications
 from notifications.models import Notification
 from recommendations.enums import RecommendationStatus
@@ -83,7 +83,8 @@ def notify_published(issue: Issue) -> int:
         return 0
     titles: dict[Any, list[str]] = {}
     for content in selectors.issue_contents(issue):
-        titles.setdefault(content.contributor, []).append(content.title)
+        for member in content.contributors:
+            titles.setdefault(member, []).append(content.title)
     sent = 0
     for member, member_titles in titles.items():
         if _wants_mail(member):
@@ -109,4 +110,25 @@ def notify_revised(transition: Transition) -> bool:
     return _notify_once(
         Notification(user=submitter, kind=Notification.Kind.REVISED, transition=transition),
         notifications.revised_message(transition, language=member_language(submitter)),
+    )
+
+
+def notify_co_credited(transition: Transition) -> bool:
+    """Tell a member that their recommendation joined the entry of another member's
+    recommendation of the same paper: one entry, crediting them both. Once per join (each is its
+    own audit row).
+
+    Side effects: inserts a Notification and sends one e-mail. Returns whether it sent.
+    """
+    recommendation = transition.recommendation
+    submitter = recommendation.submitter
+    co = CoRecommendation.objects.filter(recommendation=recommendation).select_related(
+        "entry__recommendation__submitter", "entry__issue__publication"
+    )
+    joined = co.first()
+    if not _wants_mail(submitter) or joined is None:
+        return False
+    return _notify_once(
+        Notification(user=submitter, kind=Notification.Kind.CO_CREDITED, transition=transition),
+        notifications.co_credited_message(joined, language=member_language(submitter)),
     )

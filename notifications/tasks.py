@@ -61,3 +61,15 @@ def task_notify_revised(transition_id: int) -> bool:
         .first()
     )
     return services.notify_revised(transition) if transition else False
+
+
+@shared_task(name="notifications.notify_co_credited", **_NOTIFY)
+def task_notify_co_credited(transition_id: int) -> bool:
+    transition = (
+        Transition.objects.select_related(
+            "recommendation__submitter", "recommendation__publication", "recommendation__paper"
+        )
+        .filter(pk=transition_id)
+        .first()
+    )
+    return services.notify_co_credited(transition) if transition else False

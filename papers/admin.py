@@ -22,6 +22,8 @@ from papers.models import (
     MetadataEntry,
     Paper,
     PaperInstitution,
+    PaperMerge,
+    PossibleDuplicate,
     Topic,
 )
 
@@ -76,6 +78,45 @@ class MetadataEntryInline(admin.TabularInline):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Paper | None = None) -> bool:
+        return False
+
+
+@admin.register(PossibleDuplicate)
+class PossibleDuplicateAdmin(admin.ModelAdmin):
+    """Rows a source's metadata linked: an editor confirms by merging them (the papers' "Merge"
+    action), which removes the record."""
+
+    list_display = ("paper", "duplicate", "identifier", "source", "found_at")
+    list_filter = ("source",)
+    list_select_related = ("paper", "duplicate")
+    search_fields = ("identifier", "paper__title", "duplicate__title")
+    raw_id_fields = ("paper", "duplicate")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: PossibleDuplicate | None = None
+    ) -> bool:
+        return False
+
+
+@admin.register(PaperMerge)
+class PaperMergeAdmin(admin.ModelAdmin):
+    """Which rows were merged, by whom, and the removed row whole: an audit, read-only."""
+
+    list_display = ("merged_at", "into", "removed_id", "removed_identifiers", "merged_by")
+    list_select_related = ("into", "merged_by")
+    search_fields = ("into__title", "into__arxiv_id", "into__aminer_id", "note")
+    date_hierarchy = "merged_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: PaperMerge | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: PaperMerge | None = None) -> bool:
         return False
 
 

@@ -269,3 +269,77 @@ class MetadataEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.paper.identifier_display} ({self.entered_at:%Y-%m-%d %H:%M})"
+
+
+class PossibleDuplicate(models.Model):
+    """Two catalogue rows that may be one paper: a source's metadata for ``paper`` named an
+    identifier that ``duplicate`` already holds.
+
+    Recorded for an editor to confirm by merging the rows, never merged by the fetch itself: a
+    source may link a related paper (a workshop version, a survey), and a merge moves other
+    members' recommendations and issue entries, which needs an editor's capability. Merging
+    either row removes the record (the merge record keeps what was merged).
+    """
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="duplicates_found")
+    duplicate = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="duplicate_of")
+    identifier = models.CharField(
+        _("identifier found"), max_length=300, help_text=_("As the source gave it.")
+    )
+    source = models.CharField(_("found in"), max_length=16, choices=MetadataSource.choices)
+    found_at = models.DateTimeField(_("found"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-found_at", "-id"]
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["paper", "duplicate"], name="possibleduplicate_unique_pair"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(paper=models.F("duplicate")),
+                name="possibleduplicate_not_itself",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.paper.identifier_display} ≟ {self.duplicate.identifier_display}"
+
+
+class PaperMerge(models.Model):
+    """The record that two catalogue rows were found to be one paper and merged: the row removed,
+    whole, so that nothing is lost, and what moved to the row kept.
+
+    ``removed`` holds the removed row's fields, its authors and institutions as they were;
+    ``moved`` lists the rows that now point at ``into`` (recommendations, issue entries, …), by
+    the app that moved them.
+    """
+
+    into = models.ForeignKey(
+        Paper, on_delete=models.PROTECT, related_name="merges", verbose_name=_("kept paper")
+    )
+    removed_id = models.PositiveIntegerField(_("removed paper's id"))
+    removed_identifiers = models.JSONField(
+        _("removed paper's identifiers"), help_text=_("arXiv id, AMiner id and DOI.")
+    )
+    removed = models.JSONField(_("removed paper's data"))
+    moved = models.JSONField(_("what moved"), default=dict)
+    note = models.TextField(_("note"), blank=True)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("merged by"),
+    )
+    merged_at = models.DateTimeField(_("merged"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+        verbose_name = _("paper merge")
+        verbose_name_plural = _("paper merges")
+
+    def __str__(self) -> str:
+        return f"{self.removed_id} → {self.into_id}"

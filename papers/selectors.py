@@ -14,8 +14,16 @@ from django.utils.translation import gettext
 
 from papers import search
 from papers.enums import HAND_ENTRY_STATUSES, MetadataSource, MetadataStatus
-from papers.identifiers import Identifier
-from papers.models import Author, Authorship, Institution, Paper, PaperInstitution, Topic
+from papers.identifiers import Identifier, InvalidIdentifier, parse_identifier
+from papers.models import (
+    Author,
+    Authorship,
+    Institution,
+    Paper,
+    PaperInstitution,
+    PossibleDuplicate,
+    Topic,
+)
 
 #: The longest search query read (the API refuses longer; the search page says so).
 SEARCH_MAX_LENGTH = 200
@@ -46,6 +54,27 @@ def paper_for_identifier(identifier: Identifier) -> Paper | None:
     if identifier.scheme == "arxiv":
         return Paper.objects.filter(arxiv_id=identifier.value).first()
     return Paper.objects.filter(aminer_id=identifier.value).first()
+
+
+def paper_for_reference(text: str) -> Paper | None:
+    """The paper a person names: by its number in the catalogue (``42`` or ``#42``), or by any
+    form of its arXiv id or AMiner link (``papers.identifiers``); None when no row matches."""
+    text = (text or "").strip()
+    number = text.removeprefix("#")
+    if number.isascii() and number.isdigit():
+        return Paper.objects.filter(pk=int(number)).first()
+    try:
+        identifier = parse_identifier(text)
+    except InvalidIdentifier:
+        return None
+    return paper_for_identifier(identifier)
+
+
+def possible_duplicates_of(paper: Paper) -> list[Paper]:
+    """The rows a source's metadata linked to ``paper`` (``PossibleDuplicate``), either way."""
+    found = PossibleDuplicate.objects.filter(Q(paper=paper) | Q(duplicate=paper))
+    ids = {pk for pair in found.values_list("paper", "duplicate") for pk in pair} - {paper.pk}
+    return list(Paper.objects.filter(pk__in=ids).order_by("pk"))
 
 
 def with_names(papers: list[Paper]) -> list[Paper]:

@@ -12,13 +12,16 @@ service (``WorkflowError``) is reported as an error message for each refused obj
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from common.admin import AuditTrailAdmin, AuditTrailInline, ReadOnlyAdminMixin, run_action
+from common.exceptions import WorkflowError
+from papers.admin import PaperAdmin
+from papers.models import Paper
 from recommendations import services
 from recommendations.models import Recommendation, Review, Transition
 
@@ -135,3 +138,36 @@ class TransitionAdmin(AuditTrailAdmin):
     @admin.display(description=_("recommendation"))
     def subject(self, transition: Transition) -> str:
         return str(transition.recommendation)
+
+
+# --- the catalogue's editorial actions ----------------------------------------------------------
+
+
+# The catalogue's admin, with the actions that move other apps' rows: merging two rows.
+admin.site.unregister(Paper)
+
+
+@admin.register(Paper)
+class EditorialPaperAdmin(PaperAdmin):
+    actions = (*PaperAdmin.actions, "merge")
+
+    @admin.action(description=_("Merge the two selected papers (one paper, two rows)"))
+    def merge(self, request: HttpRequest, queryset: QuerySet[Paper]) -> None:
+        """The older row is kept; the newer one is merged into it (``merge_papers``). Two
+        papers that one published issue shows both need the editor's word on the merge page."""
+        papers = list(queryset.order_by("created_at", "pk"))
+        if len(papers) != 2:
+            self.message_user(request, _("Select exactly two papers to merge."), messages.ERROR)
+            return
+        into, other = papers
+        label = str(other)
+        try:
+            services.merge_papers(into, other, by=request.user)
+        except WorkflowError as error:
+            self.message_user(request, f"{label}: {error.message}", messages.ERROR)
+            return
+        self.message_user(
+            request,
+            _("%(other)s was merged into %(into)s.") % {"other": label, "into": into},
+            messages.SUCCESS,
+        )

@@ -111,6 +111,8 @@ CAPABILITIES: dict[str, rules.Predicate] = {
     )
     & ~held_by_another_publication,
     "recommendations.keep_paper_metadata": edits_where_recommended & ~held_by_another_publication,
+    # Checked on both rows of a merge: every recommendation and issue entry of either moves.
+    "recommendations.merge_papers": edits_where_recommended & ~held_by_another_publication,
 }
 
 REFUSALS: dict[str, str] = {
@@ -162,6 +164,10 @@ REFUSALS: dict[str, str] = {
         "Only editors of a publication where this paper is recommended may keep a hand entry "
         "over the source's metadata, and never on a paper that another publication has in an "
         "issue."
+    ),
+    "recommendations.merge_papers": gettext_noop(
+        "Only editors of a publication where both papers are recommended may merge them, and "
+        "never a paper that another publication has in an issue."
     ),
 }
 

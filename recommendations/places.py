@@ -25,6 +25,9 @@ class Place:
     #: The issue's page: its public address once published, else its preview.
     url: str
     published: bool
+    #: The other members credited on the same entry: an issue shows a paper once, crediting
+    #: every member who recommended it to the publication.
+    credited_with: tuple[Any, ...] = ()
 
 
 Provider = Callable[[Sequence[int]], dict[int, Place]]

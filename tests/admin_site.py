@@ -32,6 +32,7 @@ from recommendations.models import Recommendation
 from recommendations.services import (
     create_recommendation,
     enter_paper_metadata,
+    merge_papers,
     review_recommendation,
 )
 from tests.factories import SubscriberFactory
@@ -132,6 +133,24 @@ def site(
         title="Entered by Hand",
         authors=["Ada Lovelace"],
     )
+    # The same paper cited by its AMiner link: AMiner's metadata names the arXiv id another row
+    # holds, and the two rows are recorded as possible duplicates.
+    on_aminer = Paper.objects.create(aminer_id="614407b25244ab9dcbd29c5c")
+    apply_paper_metadata(
+        on_aminer,
+        PaperMetadata(
+            title="Phrase Retrieval Learns Passage Retrieval, Too", arxiv_id="2109.08133"
+        ),
+        source="aminer",
+    )
+    # One paper recommended twice under two rows, which an editor merged.
+    twice = [
+        create_recommendation(
+            by=contributor, publication=publication, identifier=i, summary="Same."
+        )
+        for i in ("2401.00077", "https://www.aminer.cn/pub/5f0e8b2d9e795ea8c3a5d1b0")
+    ]
+    merge_papers(twice[0].paper, twice[1].paper, by=admin_user)
     draft = create_issue(publication, by=admin_user, title="Next week")
     get_api_token(contributor)
     SubscriberFactory(publication=publication, email="gone@example.org")

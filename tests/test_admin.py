@@ -19,7 +19,7 @@ from issues.services import (
 )
 from newsletter.models import Delivery, SoftBounce, Subscriber, Suppression
 from notifications.models import Notification
-from papers.models import MetadataEntry, Paper, Topic
+from papers.models import MetadataEntry, Paper, PaperMerge, PossibleDuplicate, Topic
 from publications.enums import TeamRole
 from publications.models import Membership
 from publications.services import create_publication, grant_role
@@ -61,6 +61,8 @@ READ_ONLY_MODELS = {
     webhooks.Event,
     webhooks.Delivery,
     webhooks.Attempt,
+    PossibleDuplicate,
+    PaperMerge,
 }
 
 

@@ -98,6 +98,11 @@ class EntrySerializer(serializers.Serializer):
     code_url = serializers.CharField()
     topic = TopicRefSerializer(allow_null=True)
     contributor = ContributorRefSerializer()
+    co_contributors = ContributorRefSerializer(
+        many=True,
+        help_text="The other members whose recommendations of the paper are credited on this "
+        "entry, in the order they joined.",
+    )
     recommendation = serializers.IntegerField(source="entry.recommendation_id")
     is_lead = serializers.BooleanField(
         source="entry.is_lead", help_text="One of the lead items the issue's headline names."

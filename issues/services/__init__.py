@@ -8,6 +8,7 @@ transition table in ``issues.enums``), owns its transaction, and records who did
 - ``assembly``: draft issues, their texts and entries.
 - ``publishing``: publishing now, at a scheduled time, or when it is due.
 - ``correction``: errata of published issues.
+- ``merging``: the issues' step when two catalogue rows are merged (``papers.merging``).
 - ``_workflow``: the guarded transition helper the others are built on.
 
 The public services are re-exported here, so callers write ``services.publish_issue(...)``.

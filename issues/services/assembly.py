@@ -14,9 +14,10 @@ from common.validators import TITLE_MAX_LENGTH, check_field, max_length, normali
 from issues import drafting
 from issues.enums import IssueAction, IssueStatus, Section
 from issues.history import changed_fields_note
-from issues.models import Issue, IssueEntry, IssueTransition
+from issues.models import CoRecommendation, Issue, IssueEntry, IssueTransition
 from issues.selectors import issue_contents, published_entries_of_papers, published_entry_of_paper
 from issues.services._workflow import move_issue, require_issue_state
+from issues.signals import recommendation_co_credited
 from publications.models import Publication
 from publications.permissions import require
 from recommendations.enums import RecommendationAction
@@ -121,7 +122,12 @@ def choose_lead_items(issue: Issue, *, by: Any, entry_ids: Sequence[int]) -> Iss
 def schedule_recommendation(recommendation: Recommendation, *, issue: Issue, by: Any) -> IssueEntry:
     """Put an accepted recommendation into a draft or scheduled issue, at the end of its section.
 
-    Side effects: status → scheduled; inserts an IssueEntry; writes an audit row.
+    A paper the issue already holds (another member recommended it too) is not shown twice: the
+    recommendation joins that entry as its co-recommendation, credited there, and its member is
+    told (``issues.signals.recommendation_co_credited``). Returns the entry.
+
+    Side effects: status → scheduled; inserts an IssueEntry or a CoRecommendation; writes an
+    audit row; may send ``recommendation_co_credited``.
     """
     require(by, "recommendations.schedule_recommendation", issue)
     if recommendation.publication_id != issue.publication_id:
@@ -142,6 +148,9 @@ def schedule_recommendation(recommendation: Recommendation, *, issue: Issue, by:
                     % {"number": featured.issue.number},
                     code="already_featured",
                 )
+            shared = issue.entries.filter(paper_id=recommendation.paper_id).first()
+            if shared is not None:
+                return _join_entry(recommendation, entry=shared, by=by)
         move_recommendation(
             recommendation,
             action=RecommendationAction.SCHEDULE,
@@ -165,6 +174,22 @@ def schedule_recommendation(recommendation: Recommendation, *, issue: Issue, by:
     return entry
 
 
+def _join_entry(recommendation: Recommendation, *, entry: IssueEntry, by: Any) -> IssueEntry:
+    """Credit ``recommendation`` on ``entry``, which shows the same paper: it is scheduled with
+    the entry, and its member is told once the transaction commits."""
+    move_recommendation(
+        recommendation,
+        action=RecommendationAction.SCHEDULE,
+        actor=by,
+        note=f"Into issue {entry.issue_id}, credited on entry {entry.pk}",
+    )
+    CoRecommendation.objects.create(entry=entry, recommendation=recommendation)
+    recommendation_co_credited.send(
+        sender=CoRecommendation, transition=recommendation.transitions.order_by("-pk").first()
+    )
+    return entry
+
+
 def _lock_unpublished(issue: Issue) -> None:
     """Lock the issue's row and make sure it is still unpublished.
 
@@ -180,9 +205,11 @@ def _lock_unpublished(issue: Issue) -> None:
 
 
 def unschedule_recommendation(entry: IssueEntry, *, by: Any, note: str = "") -> Recommendation:
-    """Take an entry out of an unpublished issue; its recommendation is accepted again.
+    """Take an entry out of an unpublished issue; its recommendation, and those credited on it,
+    are accepted again.
 
-    Side effects: deletes the IssueEntry; status → accepted; writes an audit row.
+    Side effects: deletes the IssueEntry and its CoRecommendations; status → accepted; writes
+    the audit rows.
     """
     issue = entry.issue
     require(by, "recommendations.schedule_recommendation", issue)
@@ -202,6 +229,13 @@ def unschedule_recommendation(entry: IssueEntry, *, by: Any, note: str = "") -> 
             actor=by,
             note=note or f"Out of issue {issue.pk}",
         )
+        for co in entry.co_recommendations.select_related("recommendation"):
+            move_recommendation(
+                co.recommendation,
+                action=RecommendationAction.UNSCHEDULE,
+                actor=by,
+                note=note or f"Out of issue {issue.pk}, with entry {entry.pk}",
+            )
         entry.delete()
     return recommendation
 
@@ -263,7 +297,10 @@ def assemble_issue(issue: Issue, *, by: Any) -> list[IssueEntry]:
         ),
     )
     news = [r for r in accepted if r.is_news]
-    added = [schedule_recommendation(r, issue=issue, by=by) for r in papers + news]
+    # Several members' recommendations of one paper make one entry, crediting them all.
+    added = list(
+        dict.fromkeys(schedule_recommendation(r, issue=issue, by=by) for r in papers + news)
+    )
     contents = issue_contents(issue)
     if not contents:
         return added  # nothing to write about yet

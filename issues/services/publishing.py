@@ -121,6 +121,13 @@ def _publish(issue: Issue, *, actor: Any) -> Issue:
                     actor=actor,
                     note=f"In issue #{fresh.number}",
                 )
+                for co in entry.co_recommendations.all():
+                    move_recommendation(
+                        co.recommendation,
+                        action=RecommendationAction.PUBLISH,
+                        actor=actor,
+                        note=f"In issue #{fresh.number}, credited on entry {entry.pk}",
+                    )
                 if entry.paper is not None:
                     paper_services.fill_missing_title_zh(entry.paper, entry.recommendation.title_zh)
             caching.renew_published_version()

@@ -199,6 +199,9 @@ class PaperDetailView(TemplateView):
             can_enter=(catalogue.awaits_hand_entry(paper) or catalogue.entered_by_hand(paper))
             and user.has_perm("recommendations.enter_paper_metadata", paper),
         )
+        # The merge page is offered to those who may fetch the paper again (the same editors),
+        # at no query more; it says why when another publication's issue holds the paper.
+        context["can_merge"] = context["can_refetch"]
         return context
 
 

@@ -31,6 +31,7 @@ import httpx
 # advice for the same header.
 from papers.clients.arxiv import find_code_url
 from papers.clients.http import bounded_get, parse_retry_after
+from papers.identifiers import InvalidIdentifier, parse_identifier
 
 __all__ = [
     "AminerAuthError",
@@ -108,6 +109,9 @@ class AminerPaper:
     url: str
     pdf_url: str | None
     code_url: str | None
+    #: The paper's versionless arXiv id, when AMiner links it on arXiv (its urls, or an arXiv
+    #: DOI): the catalogue knows then that both identifiers name one paper.
+    arxiv_id: str | None = None
 
 
 # --------------------------------------------------------------------------- errors
@@ -265,7 +269,21 @@ def _parse_record(record: dict[str, Any], aminer_id: str) -> AminerPaper:
         url=f"https://www.aminer.cn/pub/{aminer_id}",
         pdf_url=_web_url(_string(record, "pdf", _MAX_URL)),
         code_url=find_code_url(*urls, abstract_en, abstract_zh),
+        arxiv_id=_find_arxiv_id(urls, _string(record, "doi", _MAX_DOI)),
     )
+
+
+def _find_arxiv_id(urls: tuple[str, ...], doi: str | None) -> str | None:
+    """The first arXiv id among the paper's links and its DOI (arXiv registers DOIs too), by
+    the parser that reads what members paste; AMiner ids and other links are passed over."""
+    for candidate in (*urls, *(doi or "").split()[:1]):
+        try:
+            identifier = parse_identifier(candidate)
+        except InvalidIdentifier:
+            continue
+        if identifier.scheme == "arxiv":
+            return identifier.value
+    return None
 
 
 def _parse_authors(value: Any) -> tuple[AminerAuthor, ...]:

@@ -16,7 +16,14 @@ from django.utils import timezone
 
 from papers.enums import MetadataSource, MetadataStatus
 from papers.identifiers import Identifier
-from papers.models import Author, Authorship, Institution, Paper, PaperInstitution
+from papers.models import (
+    Author,
+    Authorship,
+    Institution,
+    Paper,
+    PaperInstitution,
+    PossibleDuplicate,
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,9 @@ class PaperMetadata:
     code_url: str = ""
     pdf_url: str = ""
     title_zh: str = ""
+    #: Another identifier of the paper the source named (AMiner links arXiv): it fills the
+    #: row's, or links the row to the one that holds it (``link_identifiers``).
+    arxiv_id: str | None = None
 
 
 def _lookup(identifier: Identifier) -> dict[str, str]:
@@ -142,8 +152,7 @@ def apply_paper_metadata(paper: Paper, metadata: PaperMetadata, *, source: str) 
     doi = _normalize_doi(metadata.doi)
     if doi and not _fits("doi", doi):
         doi = None
-    if doi and not Paper.objects.filter(doi=doi).exclude(pk=paper.pk).exists():
-        paper.doi = doi
+    link_identifiers(paper, {"doi": doi, "arxiv_id": metadata.arxiv_id}, source=source)
     paper.metadata_status = MetadataStatus.OK
     paper.metadata_source = source
     paper.metadata_error = f"Cut to the catalogue's limits: {'; '.join(cut)}." if cut else ""
@@ -158,6 +167,35 @@ def apply_paper_metadata(paper: Paper, metadata: PaperMetadata, *, source: str) 
             replaced_at=paper.metadata_fetched_at, replaced_by=source
         )
     return paper
+
+
+def link_identifiers(paper: Paper, found: dict[str, str | None], *, source: str) -> None:
+    """Give ``paper`` the identifiers a source named for it (``{"doi": …, "arxiv_id": …}``).
+
+    One the row lacks and no other row holds is taken (the caller saves the row). One that
+    another row holds means both rows are one paper: a ``PossibleDuplicate`` is recorded for an
+    editor to merge, and the other row keeps it, so that the catalogue's uniqueness holds. One
+    that differs from the row's own is left alone: the row's was given by a member or a
+    source before.
+
+    Side effects: sets identifiers on ``paper`` (unsaved); may insert PossibleDuplicate rows.
+    """
+    for field_name, value in found.items():
+        if not value or not _fits(field_name, value):
+            continue
+        holder = Paper.objects.filter(**{field_name: value}).exclude(pk=paper.pk).first()
+        if holder is not None:
+            PossibleDuplicate.objects.get_or_create(
+                paper=paper,
+                duplicate=holder,
+                defaults={"identifier": _identifier_text(field_name, value), "source": source},
+            )
+        elif not getattr(paper, field_name):
+            setattr(paper, field_name, value)
+
+
+def _identifier_text(field_name: str, value: str) -> str:
+    return f"arXiv:{value}" if field_name == "arxiv_id" else f"doi:{value}"
 
 
 def _cut_text(text: str, limit: int, name: str, cut: list[str]) -> str:

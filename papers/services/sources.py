@@ -257,6 +257,7 @@ def _aminer_metadata(found: aminer.AminerPaper, paper: Paper) -> PaperMetadata:
         journal_ref=found.venue,
         code_url=paper.code_url or found.code_url or "",
         pdf_url=found.pdf_url or "",
+        arxiv_id=found.arxiv_id,
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -18,10 +19,69 @@ from common.api.fields import FIELD_MAPPING, absolute
 from common.markup import render_markdown
 from contributors.api.serializers import ContributorRefSerializer
 from papers.api.serializers import PaperSerializer
-from papers.models import Topic
+from papers.models import Paper, PaperMerge, Topic
+from papers.selectors import paper_for_reference
 from publications.models import Publication
 from recommendations.enums import RecommendationKind, Verdict
 from recommendations.models import Recommendation, Review
+from recommendations.places import with_places
+
+# --- merging two rows of one paper -------------------------------------------------------------
+
+
+class PaperMergeRequestSerializer(serializers.Serializer):
+    """Which row to merge into the paper of the address, and the editor's word."""
+
+    other = serializers.CharField(
+        max_length=2048,
+        help_text="The duplicate: its id in the catalogue, arXiv id or AMiner link. It is "
+        "merged into the paper of the address and removed.",
+    )
+    keep_published_entries = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Needed only when one published issue shows both papers: it keeps both "
+        "entries as readers saw them, the second no longer linked to the paper.",
+    )
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+    def validate_other(self, value: str) -> Paper:
+        paper = paper_for_reference(value)
+        if paper is None:
+            raise serializers.ValidationError(gettext("No paper in the catalogue answers to this."))
+        return paper
+
+
+class PaperMergeSerializer(serializers.ModelSerializer):
+    """The record of a merge: the removed row whole, and what moved to the kept one."""
+
+    serializer_field_mapping = FIELD_MAPPING
+
+    into = PaperSerializer(read_only=True)
+    merged_by = ContributorRefSerializer(read_only=True, allow_null=True)
+    removed_identifiers = serializers.DictField(
+        child=serializers.CharField(allow_null=True), help_text="arxiv_id, aminer_id, doi."
+    )
+    removed = serializers.DictField(help_text="The removed row's fields, authors, institutions.")
+    moved = serializers.DictField(
+        help_text="By app, the ids of the rows that now point at the kept paper."
+    )
+
+    class Meta:
+        model = PaperMerge
+        fields = (
+            "id",
+            "into",
+            "removed_id",
+            "removed_identifiers",
+            "removed",
+            "moved",
+            "note",
+            "merged_by",
+            "merged_at",
+        )
+        read_only_fields = fields
+
 
 # --- recommendations ----------------------------------------------------------------------------
 
@@ -41,6 +101,11 @@ class RecommendationSerializer(serializers.ModelSerializer):
         help_text="pending until a worker has fetched the paper; null for news items.",
     )
     links = serializers.SerializerMethodField()
+    credited_with = serializers.SerializerMethodField(
+        help_text="The other members credited on the same issue entry: an issue shows a paper "
+        "once, crediting every member who recommended it to the publication. Empty until the "
+        "recommendation is in an issue."
+    )
 
     class Meta:
         model = Recommendation
@@ -68,9 +133,19 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "submitted_at",
             "decided_at",
             "review_round",
+            "credited_with",
             "links",
         )
         read_only_fields = fields
+
+    @extend_schema_field(ContributorRefSerializer(many=True))
+    def get_credited_with(self, recommendation: Recommendation) -> list[dict[str, Any]]:
+        # Lists set ``place`` on their page in one go (``with_places``); one alone asks here.
+        if not hasattr(recommendation, "place"):
+            with_places([recommendation])
+        place = recommendation.place
+        members = place.credited_with if place is not None else ()
+        return ContributorRefSerializer(members, many=True).data
 
     def get_summary_html(self, recommendation: Recommendation) -> str:
         return render_markdown(recommendation.summary)

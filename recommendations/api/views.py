@@ -27,6 +27,8 @@ from recommendations.api.filters import RecommendationFilter
 from recommendations.api.serializers import (
     EntryRevisionSerializer,
     NoteSerializer,
+    PaperMergeRequestSerializer,
+    PaperMergeSerializer,
     RecommendationCreateSerializer,
     RecommendationEditSerializer,
     RecommendationSerializer,
@@ -34,6 +36,7 @@ from recommendations.api.serializers import (
     ReviewSerializer,
 )
 from recommendations.models import Recommendation
+from recommendations.places import with_places
 from recommendations.selectors import review_queue, visible_recommendations, with_paper_details
 
 
@@ -81,6 +84,31 @@ class PaperMetadataView(APIView):
         return Response(PaperSerializer(_paper(pk), context={"request": request}).data)
 
 
+class PaperMergeView(APIView):
+    @extend_schema(
+        request=PaperMergeRequestSerializer,
+        responses={201: PaperMergeSerializer},
+        summary="Merge a duplicate row into this paper (editors)",
+        description=(
+            "Editors of a publication where both papers are recommended, and neither is in "
+            "another publication's issue (403 otherwise). Every recommendation, issue entry, "
+            "hand entry and earlier merge of the duplicate follows; the paper takes the "
+            "identifiers and metadata it lacks; the duplicate is removed and the merge recorded "
+            "with the removed row whole. 400 for a paper and itself (same_paper), and for two "
+            "papers one published issue shows both (same_published_issue) unless "
+            "keep_published_entries."
+        ),
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        paper = _paper(pk)
+        values = validated(PaperMergeRequestSerializer, request)
+        merge = services.merge_papers(paper, values.pop("other"), by=request.user, **values)
+        return Response(
+            PaperMergeSerializer(merge, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
 # --- recommendations ----------------------------------------------------------------------------
 
 
@@ -110,6 +138,11 @@ class RecommendationListView(generics.ListAPIView):
     def get_queryset(self):
         visible = visible_recommendations(self.request.user)
         return with_paper_details(visible).order_by("-created_at", "-id")
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        # Where each of the page is, and who is credited with it, read for the page at once.
+        page = super().paginate_queryset(queryset)
+        return with_places(page) if page is not None else page
 
     @extend_schema(summary="Recommendations you may see")
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -160,6 +193,10 @@ class ReviewQueueView(generics.ListAPIView):
         elif publication_selectors.reviewed_publication_ids(user) == []:
             raise NotAllowed(refusal("recommendations.view_review_queue"))
         return with_paper_details(review_queue(user, publication=publication))
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        page = super().paginate_queryset(queryset)
+        return with_places(page) if page is not None else page
 
 
 class RecommendationDetailView(APIView):

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import PlainTextField
+from papers.selectors import paper_for_reference
 from papers.services import ABSTRACT_MAX_LENGTH, TITLE_MAX_LENGTH
 
 
@@ -66,3 +67,32 @@ class PaperMetadataForm(forms.Form):
 
     def clean_institutions(self) -> list[str]:
         return _lines(self.cleaned_data["institutions"])
+
+
+class PaperMergeForm(forms.Form):
+    """Which row to merge into the paper shown, and the editor's word where one published issue
+    shows both."""
+
+    other = PlainTextField(
+        label=_("The duplicate"),
+        max_length=2048,
+        help_text=_(
+            "Its arXiv id or AMiner link, or its number in the catalogue (#42). It is merged into "
+            "this paper and removed; nothing it holds is lost."
+        ),
+    )
+    keep_published_entries = forms.BooleanField(
+        label=_("A published issue may keep both entries"),
+        required=False,
+        help_text=_(
+            "Only needed when one published issue shows both papers: it keeps both entries as "
+            "readers saw them, the second no longer linked to the paper."
+        ),
+    )
+    note = PlainTextField(label=_("Note"), max_length=2000, required=False)
+
+    def clean_other(self) -> Any:
+        paper = paper_for_reference(self.cleaned_data["other"])
+        if paper is None:
+            raise forms.ValidationError(_("No paper in the catalogue answers to this."))
+        return paper

@@ -9,6 +9,7 @@ the member.
 - ``review``: reviews, an editor's acceptance, review rounds.
 - ``revision``: the team's edits of what an entry will show, before it is published.
 - ``metadata``: a recommended paper's metadata fetched again or entered by hand.
+- ``merging``: two catalogue rows that are one paper merged by an editor.
 - ``_workflow``: the guarded transition helper the others are built on; ``move_recommendation``
   is also how the issues app schedules, unschedules and publishes a recommendation.
 
@@ -16,6 +17,7 @@ The public services are re-exported here, so callers write ``services.review_rec
 """
 
 from recommendations.services._workflow import move_recommendation
+from recommendations.services.merging import merge_papers
 from recommendations.services.metadata import (
     check_paper_metadata_entry,
     enter_paper_metadata,
@@ -52,6 +54,7 @@ __all__ = [
     "may_accept",
     "may_review",
     "may_revise",
+    "merge_papers",
     "move_recommendation",
     "refetch_paper_metadata",
     "review_recommendation",

@@ -14,4 +14,5 @@ urlpatterns = [
         metadata.PaperMetadataEnterView.as_view(),
         name="paper-enter-metadata",
     ),
+    path("papers/<int:pk>/merge/", metadata.PaperMergeView.as_view(), name="paper-merge"),
 ]

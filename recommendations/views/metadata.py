@@ -19,9 +19,10 @@ from django.views.generic import FormView
 from common.exceptions import WorkflowError
 from common.forms import add_workflow_error
 from papers.models import Paper
-from publications.permissions import can
+from papers.selectors import possible_duplicates_of
+from publications.permissions import can, refusal
 from recommendations import services
-from recommendations.forms.metadata import PaperMetadataForm
+from recommendations.forms.metadata import PaperMergeForm, PaperMetadataForm
 
 
 class PaperRefetchView(LoginRequiredMixin, View):
@@ -86,4 +87,48 @@ class PaperMetadataEnterView(LoginRequiredMixin, FormView):
             add_workflow_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Thank you: the paper's metadata is saved."))
+        return redirect("papers:paper-detail", pk=self.paper.pk)
+
+
+class PaperMergeView(LoginRequiredMixin, FormView):
+    """An editor merges a duplicate row into the paper shown: the possible duplicates the
+    sources named, or any row by its identifier or number."""
+
+    form_class = PaperMergeForm
+    template_name = "recommendations/paper_merge_form.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.paper = get_object_or_404(Paper, pk=kwargs["pk"])
+        if request.user.is_authenticated and not can(
+            request.user, "recommendations.merge_papers", self.paper
+        ):
+            messages.error(request, refusal("recommendations.merge_papers"))
+            return redirect("papers:paper-detail", pk=self.paper.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            paper=self.paper, duplicates=possible_duplicates_of(self.paper), **kwargs
+        )
+
+    def form_valid(self, form: PaperMergeForm) -> HttpResponse:
+        other = form.cleaned_data["other"]
+        try:
+            services.merge_papers(
+                self.paper,
+                other,
+                by=self.request.user,
+                keep_published_entries=form.cleaned_data["keep_published_entries"],
+                note=form.cleaned_data["note"],
+            )
+        except WorkflowError as error:
+            form.add_error(
+                "keep_published_entries" if error.code == "same_published_issue" else "other",
+                error.message,
+            )
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("%(other)s was merged into this paper.") % {"other": other.identifier_display},
+        )
         return redirect("papers:paper-detail", pk=self.paper.pk)

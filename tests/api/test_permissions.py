@@ -25,7 +25,7 @@ from rest_framework.response import Response
 from issues.enums import IssueStatus
 from issues.models import Correction, Issue, IssueEntry
 from papers.enums import MetadataSource, MetadataStatus
-from papers.models import MetadataEntry, Paper, Topic
+from papers.models import MetadataEntry, Paper, PaperMerge, Topic
 from publications.enums import TeamRole
 from publications.models import Publication
 from recommendations.enums import RecommendationStatus, Verdict
@@ -251,6 +251,15 @@ def _paper(metadata_status: str, *, source: str = MetadataSource.ARXIV) -> Arran
     return arrange
 
 
+def _duplicate_papers(world: World) -> dict[str, Any]:
+    """One paper under two rows, both recommended to the publication under test."""
+    paper = PaperFactory()
+    other = PaperFactory(arxiv_id=None, aminer_id="614407b25244ab9dcbd29c5c")
+    for row in (paper, other):
+        RecommendationFactory(publication=world.publication, submitter=world.contributor, paper=row)
+    return {"id": paper.pk, "paper": paper, "other": other}
+
+
 def _recommendation(status: str, *, by_actor: bool = False) -> Arrange:
     """A recommendation of the publication under test in ``status``, by the contributor (or by
     the acting member, to test that nobody acts on their own)."""
@@ -413,6 +422,15 @@ def _check_metadata_entered(world: World, response: Response) -> None:
 def _check_refetch_requested(world: World, response: Response) -> None:
     assert world.fresh("paper").metadata_status == MetadataStatus.PENDING
     assert response.data["metadata"]["status"] == MetadataStatus.PENDING
+
+
+def _check_papers_merged(world: World, response: Response) -> None:
+    other = world["other"]
+    assert not Paper.objects.filter(pk=other.pk).exists()
+    assert world.fresh("paper").aminer_id == other.aminer_id
+    merge = PaperMerge.objects.get()
+    assert (merge.removed_id, merge.merged_by) == (other.pk, world.actor)
+    assert response.data["removed_identifiers"]["aminer_id"] == other.aminer_id
 
 
 def _check_recommendation_listing(world: World, response: Response) -> None:
@@ -729,6 +747,15 @@ OPERATIONS: tuple[Operation, ...] = (
         check=_check_refetch_requested,
     ),
     Operation(
+        "POST",
+        "papers/{id}/merge/",
+        # The editors of a publication where both papers are recommended.
+        _statuses(201, EDITORS),
+        arrange=_duplicate_papers,
+        body=lambda world: {"other": str(world["other"].pk)},
+        check=_check_papers_merged,
+    ),
+    Operation(
         "PUT",
         "papers/{id}/metadata/",
         # Once its fetch failed: the member who recommended it, and the editors where it is.
@@ -1005,7 +1032,7 @@ def test_matrix_covers_every_operation_of_the_schema() -> None:
         if method in HTTP_METHODS
     }
     assert {(operation.method, operation.route) for operation in OPERATIONS} == in_schema
-    assert len(in_schema) == 44
+    assert len(in_schema) == 45
 
 
 @pytest.mark.parametrize(("operation", "role"), _cases())

@@ -21,7 +21,9 @@ from issues.services import assemble_issue, correct_issue, create_issue, publish
 from newsletter import services as newsletter
 from papers.enums import MetadataStatus
 from papers.identifiers import parse_identifier
+from papers.models import Paper, PossibleDuplicate
 from papers.services import AuthorData, PaperMetadata, enter_metadata_by_hand, get_or_create_paper
+from papers.services.merging import absorb_paper
 from publications.enums import TeamRole
 from publications.models import Publication
 from publications.services import create_publication, grant_role
@@ -171,6 +173,14 @@ def build_site() -> dict[str, Any]:
             by=odd, publication=rl, identifier="1810.04805", summary="Second thoughts."
         )
         withdraw_recommendation(withdrawn, by=odd, note="撤回")
+        # A second member recommends the same paper: credited on its one entry.
+        also = create_recommendation(
+            by=contributor,
+            publication=rl,
+            identifier="https://arxiv.org/abs/2203.15556v2",
+            summary=f"我也推荐。{ODD}",
+        )
+        review_recommendation(also, by=reviewer, verdict=Verdict.APPROVE)
         issue = create_issue(rl, by=editor, title=f"第 1 期 {ODD}", intro_zh="本期…")
         assemble_issue(issue, by=editor)
         publish_issue(issue, by=editor)
@@ -181,6 +191,21 @@ def build_site() -> dict[str, Any]:
         note="更正：作者名拼写。",
         fields={"title": "第 1 期：Chinchilla"},
         entries={entry.pk: {"shown_authors": "Jordan Hoffmann, Łukasz 王 (corrected)"}},
+    )
+    # One paper under two rows, merged.
+    twins = [
+        PaperFactory(arxiv_id=None, aminer_id=f"5f0e8b2d9e795ea8c3a5d1b{n}", title=f"Twin {ODD}")
+        for n in range(2)
+    ]
+    absorb_paper(twins[0], twins[1], by=editor, moved={}, note=ODD)
+    # A paper a source linked to the failed one: a possible duplicate for an editor to confirm.
+    PossibleDuplicate.objects.create(
+        paper=PaperFactory(
+            arxiv_id=None, aminer_id="5f0e8b2d9e795ea8c3a5d1bf", title=f"Twin {ODD}"
+        ),
+        duplicate=Paper.objects.get(arxiv_id="2401.99999"),
+        identifier="arXiv:2401.99999",
+        source="aminer",
     )
     return {
         "editor": editor,

@@ -309,8 +309,9 @@ def test_earlier_recommendations_of_paper_with_issue_where_it_appeared(
 
     editor.refresh_from_db()
     # The editor's publications, the recommendations with everything the warning shows, then
-    # the issues that hold them (told by this app through ``recommendations.places``).
-    with django_assert_num_queries(3):
+    # the issues that hold them, with the co-recommendations credited on their entries (told by
+    # this app through ``recommendations.places``).
+    with django_assert_num_queries(4):
         earlier = with_places(earlier_recommendations_of_paper(paper, user=editor, exclude=current))
         issues = [
             (rec.submitter.username, rec.place.number if rec.place else None) for rec in earlier

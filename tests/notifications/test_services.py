@@ -140,6 +140,41 @@ def test_publication_tells_each_contributor_once_listing_all_their_items(
     assert by_member[other.email].subject == f"Published in {publication.name} #1: C"
 
 
+def test_a_member_credited_on_anothers_entry_is_told_once_and_at_publication(
+    publication: Publication, editor: Any, contributor: Any, after_commit: Run
+) -> None:
+    other = UserFactory(display_name="李四")
+    paper = PaperFactory(title="Shared Paper")
+    issue = create_issue(publication, by=editor, title="Week one")
+    first, second = (
+        RecommendationFactory(
+            publication=publication,
+            submitter=member,
+            paper=paper,
+            status=RecommendationStatus.ACCEPTED,
+        )
+        for member in (contributor, other)
+    )
+    after_commit(schedule_recommendation, first, issue=issue, by=editor)
+    assert mail.outbox == []  # the first recommender is not told of anything yet
+
+    after_commit(schedule_recommendation, second, issue=issue, by=editor)
+
+    (told,) = mail.outbox
+    assert told.to == [other.email]
+    assert told.subject == "Credited together: Shared Paper"
+    assert contributor.public_name in told.body
+    joined = Notification.objects.get(kind=Notification.Kind.CO_CREDITED)
+    assert (joined.user, joined.transition) == (other, second.transitions.order_by("-pk")[0])
+    assert tasks.task_notify_co_credited(joined.transition_id) is False  # once
+
+    mail.outbox.clear()
+    after_commit(publish_issue, issue, by=editor)
+
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([contributor.email, other.email])
+    assert {m.subject for m in mail.outbox} == {f"Published in {publication.name} #1: Shared Paper"}
+
+
 def test_a_member_who_turned_notifications_off_gets_none(
     submitted: Recommendation, reviewer: Any, contributor: Any, after_commit: Run
 ) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from papers.enums import MetadataSource, MetadataStatus
 from papers.identifiers import Identifier, parse_identifier
-from papers.models import Author, Institution, Paper
+from papers.models import Author, Institution, Paper, PossibleDuplicate
 from papers.selectors import author_names, institution_names, papers_with_details
 from papers.services import (
     AuthorData,
@@ -165,6 +165,58 @@ def test_apply_paper_metadata_doi_of_another_paper_is_not_taken_over() -> None:
 
     assert Paper.objects.get(pk=paper.pk).doi is None
     assert Paper.objects.get(pk=holder.pk).doi == "10.18653/v1/n19-1423"
+    # The two rows are one paper: an editor is asked to confirm it by merging them.
+    found = PossibleDuplicate.objects.get()
+    assert (found.paper, found.duplicate, found.identifier, found.source) == (
+        paper,
+        holder,
+        "doi:10.18653/v1/n19-1423",
+        MetadataSource.ARXIV,
+    )
+
+
+def test_apply_paper_metadata_fills_the_arxiv_id_the_source_names() -> None:
+    paper = PaperFactory(arxiv_id=None, aminer_id="614407b25244ab9dcbd29c5c", doi=None)
+
+    apply_paper_metadata(
+        paper, _metadata(arxiv_id="2109.08133", doi="10.1/x"), source=MetadataSource.AMINER
+    )
+
+    paper.refresh_from_db()
+    assert (paper.arxiv_id, paper.aminer_id, paper.doi) == (
+        "2109.08133",
+        "614407b25244ab9dcbd29c5c",
+        "10.1/x",
+    )
+    assert not PossibleDuplicate.objects.exists()
+    # Recommending the paper by its arXiv id now finds this row.
+    assert get_or_create_paper(parse_identifier("https://arxiv.org/abs/2109.08133v1")) == (
+        paper,
+        False,
+    )
+
+
+def test_apply_paper_metadata_arxiv_id_of_another_row_records_a_possible_duplicate() -> None:
+    holder = PaperFactory(arxiv_id="2109.08133")
+    paper = PaperFactory(arxiv_id=None, aminer_id="614407b25244ab9dcbd29c5c")
+
+    for _twice in range(2):
+        apply_paper_metadata(paper, _metadata(arxiv_id="2109.08133"), source=MetadataSource.AMINER)
+
+    assert Paper.objects.get(pk=paper.pk).arxiv_id is None
+    assert Paper.objects.get(pk=holder.pk).arxiv_id == "2109.08133"
+    assert list(PossibleDuplicate.objects.values_list("paper", "duplicate", "identifier")) == [
+        (paper.pk, holder.pk, "arXiv:2109.08133")
+    ]
+
+
+def test_apply_paper_metadata_keeps_the_rows_own_different_arxiv_id() -> None:
+    paper = PaperFactory(arxiv_id="2109.08133")
+
+    apply_paper_metadata(paper, _metadata(arxiv_id="2109.09999"), source=MetadataSource.AMINER)
+
+    assert Paper.objects.get(pk=paper.pk).arxiv_id == "2109.08133"
+    assert not PossibleDuplicate.objects.exists()
     assert Paper.objects.get(pk=paper.pk).metadata_status == MetadataStatus.OK
 
 

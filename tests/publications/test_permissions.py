@@ -118,6 +118,12 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
         "paper:failed+withdrawn": frozenset({"superuser"}),
         "paper:manual+published_elsewhere": frozenset({"other_editor", "superuser"}),
     },
+    # The same rule as keeping a hand entry: checked on both rows of a merge.
+    "recommendations.merge_papers": {
+        "paper:manual": EDITORS,
+        "paper:failed+withdrawn": frozenset({"superuser"}),
+        "paper:manual+published_elsewhere": frozenset({"other_editor", "superuser"}),
+    },
     "publications.manage_team": {"none": frozenset({"superuser"})},
     "recommendations.exceed_submission_quota": {"publication": EDITORS},
 }

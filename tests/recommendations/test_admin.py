@@ -8,13 +8,17 @@ from typing import Any
 import pytest
 from django.contrib import messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.messages import get_messages
+from django.urls import reverse
 
+from papers.models import Paper, PaperMerge
 from recommendations.enums import RecommendationStatus
 from recommendations.models import Recommendation, Transition
 from recommendations.services import (
     create_recommendation,
 )
 from tests.admin_site import _action, _messages, _url
+from tests.factories import PaperFactory, RecommendationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +105,46 @@ def test_transition_admin_refuses_add_change_delete(admin_client: Any, site: Any
     assert Transition.objects.count() == count
     transition.refresh_from_db()
     assert transition.action == "create"
+
+
+# --- the catalogue's merge action ---------------------------------------------------------------
+
+
+def _merge(client: Any, papers: list[Any]) -> Any:
+    return client.post(
+        reverse("admin:papers_paper_changelist"),
+        {"action": "merge", ACTION_CHECKBOX_NAME: [p.pk for p in papers], "index": 0},
+    )
+
+
+def test_merge_action_keeps_the_older_row_and_records_the_merge(
+    admin_user: Any, client: Any, publication: Any, contributor: Any
+) -> None:
+    older = PaperFactory(title="Older")
+    newer = PaperFactory(arxiv_id=None, aminer_id="614407b25244ab9dcbd29c5c", title="Newer")
+    for paper in (older, newer):
+        RecommendationFactory(publication=publication, submitter=contributor, paper=paper)
+    client.force_login(admin_user)
+
+    response = _merge(client, [newer, older])
+
+    assert [m.message for m in get_messages(response.wsgi_request)] == [
+        "Newer was merged into Older."
+    ]
+    assert list(Paper.objects.values_list("pk", "aminer_id")) == [
+        (older.pk, "614407b25244ab9dcbd29c5c")
+    ]
+    assert PaperMerge.objects.get().removed_id == newer.pk
+
+
+def test_merge_action_wants_exactly_two_papers(admin_user: Any, client: Any) -> None:
+    papers = PaperFactory.create_batch(3)
+    client.force_login(admin_user)
+
+    response = _merge(client, papers)
+
+    assert [m.message for m in get_messages(response.wsgi_request)] == [
+        "Select exactly two papers to merge."
+    ]
+    assert Paper.objects.count() == 3
+    assert not PaperMerge.objects.exists()

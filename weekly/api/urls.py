@@ -72,6 +72,7 @@ urlpatterns = [
         recommendations.PaperMetadataView.as_view(),
         name="paper-metadata",
     ),
+    path("papers/<int:pk>/merge/", recommendations.PaperMergeView.as_view(), name="paper-merge"),
     path("topics/", papers.TopicListView.as_view(), name="topic-list"),
     path(
         "recommendations/",

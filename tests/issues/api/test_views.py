@@ -456,6 +456,30 @@ def test_published_issue_entries_keep_frozen_title_after_paper_changes(
     assert [e["title"] for e in by_id] == ["The Title at Publication"]
 
 
+def test_issue_entry_names_the_co_recommenders_credited_on_it(
+    publication: Publication, editor: Any
+) -> None:
+    paper = PaperFactory()
+    issue = create_issue(publication, by=editor, title="Shared")
+    members = [UserFactory(display_name=name) for name in ("甲", "乙", "丙")]
+    for member in members:
+        recommendation = RecommendationFactory(
+            publication=publication,
+            paper=paper,
+            submitter=member,
+            status=RecommendationStatus.ACCEPTED,
+        )
+        schedule_recommendation(recommendation, issue=issue, by=editor)
+    publish_issue(issue, by=editor)
+
+    body = APIClient().get(f"{API}/publications/{publication.slug}/issues/1/").json()
+
+    [entry] = body["entries"]
+    assert entry["contributor"]["name"] == "甲"
+    assert [c["name"] for c in entry["co_contributors"]] == ["乙", "丙"]
+    assert [c["name"] for c in body["contributors"]] == ["甲", "乙", "丙"]
+
+
 def test_unknown_issue_number_is_404(publication: Publication) -> None:
     IssueFactory(publication=publication)
 

@@ -13,7 +13,9 @@ from common.exceptions import Conflict, InvalidInput, InvalidTransition, NotAllo
 from issues import services
 from issues.drafting import INVITATION_EN, INVITATION_ZH
 from issues.enums import IssueAction, IssueStatus, Section
-from issues.models import Issue, IssueEntry, IssueTransition
+from issues.models import CoRecommendation, Issue, IssueEntry, IssueTransition
+from issues.selectors import issue_contents
+from issues.services import publish_issue
 from publications.enums import TeamRole
 from publications.models import Publication
 from recommendations import selectors
@@ -247,7 +249,7 @@ def test_schedule_recommendation_by_reviewer_is_not_allowed(team: Team) -> None:
     assert Recommendation.objects.get().status == Rec.ACCEPTED
 
 
-def test_schedule_recommendation_same_paper_twice_in_one_issue_is_refused(
+def test_schedule_recommendation_same_paper_twice_credits_both_on_one_entry(
     team: Team, other_contributor: Any
 ) -> None:
     paper = PaperFactory()
@@ -255,14 +257,71 @@ def test_schedule_recommendation_same_paper_twice_in_one_issue_is_refused(
     second = RecommendationFactory(
         publication=team.publication, submitter=other_contributor, paper=paper, status=Rec.ACCEPTED
     )
-    services.schedule_recommendation(first, issue=team.issue, by=team.editor)
-    with pytest.raises(InvalidInput) as refused:
-        services.schedule_recommendation(second, issue=team.issue, by=team.editor)
-    assert refused.value.code == "already_in_issue"
-    second.refresh_from_db()
-    assert second.status == Rec.ACCEPTED
+    entry = services.schedule_recommendation(first, issue=team.issue, by=team.editor)
+
+    joined = services.schedule_recommendation(second, issue=team.issue, by=team.editor)
+
+    assert joined == entry
     assert list(IssueEntry.objects.values_list("recommendation", flat=True)) == [first.pk]
-    assert not second.transitions.exists()
+    assert list(CoRecommendation.objects.values_list("entry", "recommendation")) == [
+        (entry.pk, second.pk)
+    ]
+    second.refresh_from_db()
+    assert second.status == Rec.SCHEDULED
+    assert audit(second)[-1] == (
+        team.editor,
+        Act.SCHEDULE,
+        Rec.ACCEPTED,
+        Rec.SCHEDULED,
+        f"Into issue {team.issue.pk}, credited on entry {entry.pk}",
+    )
+    content = issue_contents(team.issue)[0]
+    assert (content.contributor, content.co_contributors) == (
+        team.contributor,
+        (other_contributor,),
+    )
+
+
+def test_unschedule_recommendation_returns_the_co_recommendations_too(
+    team: Team, other_contributor: Any
+) -> None:
+    paper = PaperFactory()
+    first = team.recommendation(Rec.ACCEPTED, paper=paper)
+    second = RecommendationFactory(
+        publication=team.publication, submitter=other_contributor, paper=paper, status=Rec.ACCEPTED
+    )
+    entry = services.schedule_recommendation(first, issue=team.issue, by=team.editor)
+    services.schedule_recommendation(second, issue=team.issue, by=team.editor)
+
+    services.unschedule_recommendation(entry, by=team.editor)
+
+    assert not IssueEntry.objects.exists()
+    assert not CoRecommendation.objects.exists()
+    assert list(Recommendation.objects.order_by("pk").values_list("status", flat=True)) == [
+        Rec.ACCEPTED,
+        Rec.ACCEPTED,
+    ]
+
+
+def test_assemble_issue_makes_one_entry_crediting_every_recommender_of_a_paper(
+    team: Team, other_contributor: Any
+) -> None:
+    paper = PaperFactory()
+    first = _accepted(team.publication, 30, paper=paper, submitter=team.contributor)
+    second = _accepted(team.publication, 20, paper=paper, submitter=other_contributor)
+
+    added = services.assemble_issue(team.issue, by=team.editor)
+
+    assert [entry.recommendation for entry in added] == [first]
+    assert CoRecommendation.objects.get().recommendation == second
+    team.issue.refresh_from_db()
+    names = [team.contributor.public_name, other_contributor.public_name]
+    assert team.issue.credits == " ".join(names)
+
+    publish_issue(team.issue, by=team.editor)
+
+    assert set(Recommendation.objects.values_list("status", flat=True)) == {Rec.PUBLISHED}
+    assert audit(second)[-1][1:4] == (Act.PUBLISH, Rec.SCHEDULED, Rec.PUBLISHED)
 
 
 def test_schedule_recommendation_of_featured_paper_is_refused(

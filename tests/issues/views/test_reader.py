@@ -45,16 +45,19 @@ pytestmark = pytest.mark.django_db
 
 SCRIPT = "<script>alert(1)</script>"
 # Queries of each page, the same for a short and a long one:
-#: the issue, its entries with their recommendations, their papers, authors, institutions, errata;
-ISSUE_QUERIES = 6
+#: the issue, its entries with their recommendations, their papers, authors, institutions, the
+#: co-recommendations credited on them, errata;
+ISSUE_QUERIES = 7
 #: the publications, their latest issues, and those issues' contents as for an issue;
-HOME_QUERIES = 6
+HOME_QUERIES = 7
 #: the publication, the count of its issues, one page of them;
 ARCHIVE_QUERIES = 3
-#: the topic, the count of its entries, one page of them with issues, publications, members;
-TOPIC_QUERIES = 3
-#: the member, the count of their entries, one page of them, the issues they are credited in;
-CONTRIBUTOR_QUERIES = 4
+#: the topic, the count of its entries, one page of them with issues, publications, members, and
+#: the co-recommendations credited on them;
+TOPIC_QUERIES = 4
+#: the member, the count of their entries, one page of them with their co-recommendations, the
+#: issues they are credited in;
+CONTRIBUTOR_QUERIES = 5
 #: the count of matches, one page of papers, their authors, institutions and appearances.
 SEARCH_QUERIES = 5
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"

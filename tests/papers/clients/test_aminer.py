@@ -130,6 +130,28 @@ def test_fixtures_folder_holds_exactly_the_documented_handwritten_files() -> Non
 # --------------------------------------------------------------------------- parse_detail
 
 
+@pytest.mark.parametrize(
+    ("urls", "doi", "expected"),
+    [
+        # The arXiv link among the paper's links, versionless, whatever its form.
+        (["https://github.com/a/b", "https://arxiv.org/pdf/2109.08133v2"], None, "2109.08133"),
+        # arXiv's own DOI, as a doi.org link, when no link names arXiv.
+        ([], "https://doi.org/10.48550/arXiv.2109.08133", "2109.08133"),
+        # A journal's DOI and other hosts name no arXiv id.
+        (["https://example.org/paper"], "10.1145/3292500.3330701", None),
+        # An AMiner link is not an arXiv id.
+        (["https://www.aminer.cn/pub/" + "0" * 24], None, None),
+    ],
+)
+def test_parse_detail_finds_the_arxiv_id_in_urls_or_doi(
+    urls: list[str], doi: str | None, expected: str | None
+) -> None:
+    record = {"id": PAPER_ID, "title": TITLE, "urls": urls, "doi": doi}
+    body = json.dumps({"code": 200, "success": True, "data": record}).encode()
+
+    assert parse_detail(body, PAPER_ID).arxiv_id == expected
+
+
 def test_parse_detail_ok_fixture_returns_full_paper() -> None:
     paper = parse_detail(load(OK), PAPER_ID)
 
@@ -150,6 +172,7 @@ def test_parse_detail_ok_fixture_returns_full_paper() -> None:
         url=f"https://www.aminer.cn/pub/{PAPER_ID}",
         pdf_url="https://arxiv.org/pdf/2109.08133",
         code_url="https://github.com/princeton-nlp/DensePhrases",
+        arxiv_id="2109.08133",
     )
 
 
@@ -173,6 +196,7 @@ def test_parse_detail_list_data_fixture_returns_the_single_paper() -> None:
         url=f"https://www.aminer.cn/pub/{PAPER_ID}",
         pdf_url=None,
         code_url="https://github.com/princeton-nlp/DensePhrases",
+        arxiv_id="2109.08133",
     )
 
 

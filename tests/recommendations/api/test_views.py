@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
+from issues.services import create_issue, schedule_recommendation
 from papers.enums import MetadataSource, MetadataStatus
 from papers.identifiers import ACCEPTED_FORMS
-from papers.models import MetadataEntry, Paper, Topic
+from papers.models import MetadataEntry, Paper, PaperMerge, Topic
 from publications.enums import TeamRole
 from publications.models import Publication
 from publications.permissions import REFUSALS
@@ -24,6 +25,7 @@ from tests.api.helpers import API, _error, _recommend
 from tests.conftest import client_for
 from tests.factories import (
     IssueEntryFactory,
+    IssueFactory,
     MembershipFactory,
     PaperFactory,
     RecommendationFactory,
@@ -486,3 +488,110 @@ def test_entry_patch_of_a_published_recommendation_is_409(
         _entry_url(recommendation), {"summary": "Too late."}, format="json"
     )
     _error(response, 409, "cannot_revise")
+
+
+# ================================================================ merging two rows of one paper
+
+
+def _two_rows(publication: Publication, contributor: Any) -> tuple[Paper, Paper]:
+    paper = PaperFactory(arxiv_id="2109.08133")
+    other = PaperFactory(arxiv_id=None, aminer_id="614407b25244ab9dcbd29c5c", title_zh="短语检索")
+    for row in (paper, other):
+        RecommendationFactory(publication=publication, submitter=contributor, paper=row)
+    return paper, other
+
+
+def test_merge_endpoint_merges_by_link_and_returns_the_record(
+    publication: Publication, contributor: Any, editor: Any
+) -> None:
+    paper, other = _two_rows(publication, contributor)
+
+    response = client_for(editor).post(
+        f"{API}/papers/{paper.pk}/merge/",
+        {"other": "https://www.aminer.cn/pub/614407b25244ab9dcbd29c5c", "note": "One paper."},
+        format="json",
+    )
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["into"]["id"] == paper.pk
+    assert (body["removed_id"], body["note"]) == (other.pk, "One paper.")
+    assert body["removed_identifiers"] == {
+        "arxiv_id": None,
+        "aminer_id": "614407b25244ab9dcbd29c5c",
+        "doi": None,
+    }
+    assert body["removed"]["title_zh"] == "短语检索"
+    assert body["merged_by"]["username"] == editor.username
+    assert Paper.objects.get().title_zh == "短语检索"
+    assert PaperMerge.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("other", "status", "code"),
+    [("self", 400, "same_paper"), ("#999999", 400, "invalid"), ("nonsense", 400, "invalid")],
+)
+def test_merge_endpoint_refuses_and_changes_nothing(
+    publication: Publication, contributor: Any, editor: Any, other: str, status: int, code: str
+) -> None:
+    paper, _other = _two_rows(publication, contributor)
+
+    response = client_for(editor).post(
+        f"{API}/papers/{paper.pk}/merge/",
+        {"other": str(paper.pk) if other == "self" else other},
+        format="json",
+    )
+
+    error = _error(response, status, code)
+    if code == "invalid":
+        assert error["fields"]["other"] == ["No paper in the catalogue answers to this."]
+    assert Paper.objects.count() == 2
+    assert not PaperMerge.objects.exists()
+
+
+def test_merge_endpoint_needs_the_editors_word_on_a_published_issue(
+    publication: Publication, contributor: Any, editor: Any
+) -> None:
+    paper, other = _two_rows(publication, contributor)
+    issue = IssueFactory(publication=publication, published=True, number=2)
+    for row in (paper, other):
+        IssueEntryFactory(issue=issue, recommendation=row.recommendations.get())
+    url = f"{API}/papers/{paper.pk}/merge/"
+
+    _error(client_for(editor).post(url, {"other": str(other.pk)}), 400, "same_published_issue")
+    assert Paper.objects.count() == 2
+
+    decided = client_for(editor).post(
+        url, {"other": str(other.pk), "keep_published_entries": True}, format="json"
+    )
+
+    assert decided.status_code == 201
+    assert len(decided.json()["moved"]["issues"]["detached"]) == 1
+
+
+def test_recommendation_names_the_members_credited_on_the_same_entry(
+    publication: Publication, contributor: Any, editor: Any
+) -> None:
+    paper = PaperFactory()
+    other = UserFactory(display_name="乙")
+    issue = create_issue(publication, by=editor, title="Shared")
+    mine, theirs = (
+        RecommendationFactory(
+            publication=publication,
+            submitter=member,
+            paper=paper,
+            status=RecommendationStatus.ACCEPTED,
+        )
+        for member in (contributor, other)
+    )
+    for recommendation in (mine, theirs):
+        schedule_recommendation(recommendation, issue=issue, by=editor)
+    api = client_for(contributor)
+
+    detail = api.get(f"{API}/recommendations/{mine.pk}/").json()
+    listed = {r["id"]: r for r in api.get(f"{API}/recommendations/?mine=true").json()["results"]}
+
+    assert [m["name"] for m in detail["credited_with"]] == ["乙"]
+    assert [m["name"] for m in listed[mine.pk]["credited_with"]] == ["乙"]
+    theirs_seen = client_for(other).get(f"{API}/recommendations/{theirs.pk}/").json()
+    assert [m["username"] for m in theirs_seen["credited_with"]] == [contributor.username]

@@ -118,6 +118,24 @@ def test_create_recommendation_other_identifier_forms_find_the_paper_row(
     assert recommendation.paper == Paper.objects.get(**lookup)
 
 
+@pytest.mark.parametrize(
+    "identifier", ["2109.08133", "https://www.aminer.cn/pub/614407b25244ab9dcbd29c5c"]
+)
+def test_create_recommendation_by_any_identifier_of_a_row_finds_that_row(
+    publication: Publication, contributor: Any, other_contributor: Any, identifier: str
+) -> None:
+    # Recommended first by its AMiner link; AMiner's metadata named its arXiv id.
+    paper = PaperFactory(arxiv_id="2109.08133", aminer_id="614407b25244ab9dcbd29c5c")
+    RecommendationFactory(publication=publication, submitter=other_contributor, paper=paper)
+
+    recommendation = services.create_recommendation(
+        by=contributor, publication=publication, identifier=identifier, summary="Summary."
+    )
+
+    assert recommendation.paper == paper
+    assert Paper.objects.count() == 1
+
+
 def test_create_recommendation_news_item_has_no_paper(
     publication: Publication, contributor: Any
 ) -> None:

@@ -19,11 +19,17 @@ from django.utils import timezone
 from common.exceptions import InvalidInput, InvalidTransition, NotAllowed
 from papers import services as paper_services
 from papers.enums import MetadataSource, MetadataStatus
-from papers.models import MetadataEntry, Paper
+from papers.models import MetadataEntry, Paper, PaperMerge, PossibleDuplicate
 from publications.models import Publication
 from publications.permissions import REFUSALS
 from recommendations import services
-from tests.factories import IssueEntryFactory, PaperFactory, RecommendationFactory, UserFactory
+from tests.factories import (
+    IssueEntryFactory,
+    IssueFactory,
+    PaperFactory,
+    RecommendationFactory,
+    UserFactory,
+)
 from tests.servers.arxiv import ArxivStandIn, needs_recordings
 
 pytestmark = pytest.mark.django_db
@@ -1035,3 +1041,115 @@ def test_paper_enter_metadata_by_an_editor_of_another_publication_is_refused(
         preview = client.get(reverse("issues:issue-preview", args=[issue])).content.decode()
         assert "The Real Title" in preview
         assert "Rewritten" not in preview
+
+
+# ================================================================ merging a duplicate
+
+
+def _merge_url(paper: Paper) -> str:
+    return reverse("metadata:paper-merge", args=[paper.pk])
+
+
+@pytest.fixture
+def twice(publication: Publication, contributor: Any) -> tuple[Paper, Paper]:
+    """One paper under two rows, each recommended to the publication, linked by AMiner."""
+    into = PaperFactory(arxiv_id="2109.08133", title="Phrase Retrieval Learns Passage Retrieval")
+    other = PaperFactory(arxiv_id=None, aminer_id="614407b25244ab9dcbd29c5c", title="By AMiner")
+    for paper in (into, other):
+        RecommendationFactory(publication=publication, submitter=contributor, paper=paper)
+    PossibleDuplicate.objects.create(
+        paper=other, duplicate=into, identifier="arXiv:2109.08133", source="aminer"
+    )
+    return into, other
+
+
+def test_merge_page_lists_the_possible_duplicates_and_merges_one(
+    client: Client, editor: Any, twice: tuple[Paper, Paper]
+) -> None:
+    into, other = twice
+    client.force_login(editor)
+
+    page = client.get(_merge_url(into)).content.decode()
+    assert f"#{other.pk} AMiner {other.aminer_id}" in page
+    assert (
+        client.get(reverse("papers:paper-detail", args=[into.pk]))
+        .content.decode()
+        .count(_merge_url(into))
+        == 1
+    )
+
+    response = client.post(_merge_url(into), {"other": str(other.pk), "note": "Same paper."})
+
+    assert response.status_code == 302
+    assert [m.message for m in get_messages(response.wsgi_request)] == [
+        f"AMiner {other.aminer_id} was merged into this paper."
+    ]
+    assert list(Paper.objects.values_list("pk", "aminer_id")) == [(into.pk, other.aminer_id)]
+    merge = PaperMerge.objects.get()
+    assert (merge.removed_id, merge.merged_by, merge.note) == (other.pk, editor, "Same paper.")
+
+
+def test_merge_page_finds_the_duplicate_by_its_link(
+    client: Client, editor: Any, twice: tuple[Paper, Paper]
+) -> None:
+    _into, other = twice
+    client.force_login(editor)
+
+    client.post(_merge_url(other), {"other": "https://arxiv.org/abs/2109.08133v2"})
+
+    assert list(Paper.objects.values_list("pk", "arxiv_id")) == [(other.pk, "2109.08133")]
+
+
+@pytest.mark.parametrize("other", ["#999999", "not an identifier", ""])
+def test_merge_page_says_when_no_paper_answers(
+    client: Client, editor: Any, twice: tuple[Paper, Paper], other: str
+) -> None:
+    into, _other = twice
+    client.force_login(editor)
+
+    response = client.post(_merge_url(into), {"other": other})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["other"] in (
+        ["No paper in the catalogue answers to this."],
+        ["This field is required."],
+    )
+    assert Paper.objects.count() == 2
+
+
+def test_merge_page_asks_for_the_editors_word_on_a_published_issue(
+    client: Client, editor: Any, publication: Publication, twice: tuple[Paper, Paper]
+) -> None:
+    into, other = twice
+    issue = IssueFactory(publication=publication, published=True, number=3)
+    for paper in (into, other):
+        IssueEntryFactory(issue=issue, recommendation=paper.recommendations.get())
+    client.force_login(editor)
+
+    refused = client.post(_merge_url(into), {"other": str(other.pk)})
+
+    assert (
+        "Issue #3 shows both papers" in refused.context["form"].errors["keep_published_entries"][0]
+    )
+    assert Paper.objects.count() == 2
+
+    client.post(_merge_url(into), {"other": str(other.pk), "keep_published_entries": "on"})
+
+    assert Paper.objects.count() == 1
+    assert PaperMerge.objects.get().moved["issues"]["detached"] != []
+
+
+def test_merge_page_sends_a_reviewer_back_to_the_paper(
+    client: Client, reviewer: Any, twice: tuple[Paper, Paper]
+) -> None:
+    into, other = twice
+    client.force_login(reviewer)
+
+    response = client.post(_merge_url(into), {"other": str(other.pk)})
+
+    assert response.url == reverse("papers:paper-detail", args=[into.pk])
+    assert [m.message for m in get_messages(response.wsgi_request)] == [
+        REFUSALS["recommendations.merge_papers"]
+    ]
+    assert Paper.objects.count() == 2
+    assert _merge_url(into) not in client.get(response.url).content.decode()
