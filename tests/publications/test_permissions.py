@@ -23,6 +23,7 @@ from tests.factories import (
     RecommendationFactory,
     UserFactory,
 )
+from webhooks.models import Endpoint
 
 pytestmark = pytest.mark.django_db
 
@@ -126,6 +127,8 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     },
     "publications.manage_team": {"none": frozenset({"superuser"})},
     "recommendations.exceed_submission_quota": {"publication": EDITORS},
+    # Checked on the publication when an endpoint is added, on the endpoint afterwards.
+    "webhooks.manage_webhooks": {"publication": EDITORS, "webhook": EDITORS},
 }
 
 
@@ -197,6 +200,12 @@ def _subject(subject: str, publication: Publication, other: Publication, contrib
         )
     if kind == "paper":
         return _paper(state, publication, other, contributor)
+    if kind == "webhook":
+        return Endpoint.objects.create(
+            publication=publication,
+            url="https://hooks.example.org/weekly",
+            events=["issue.published"],
+        )
     return None
 
 

@@ -27,6 +27,7 @@ from tests.factories import (
     SubscriberFactory,
     UserFactory,
 )
+from webhooks.models import Endpoint
 
 
 @dataclass
@@ -53,6 +54,8 @@ class World:
     pending_subscriber: Subscriber
     confirmed_subscriber: Subscriber
     tokens: dict[str, str]
+    #: The publication's webhook endpoint, managed by its editor.
+    webhook: Endpoint
 
 
 @pytest.fixture
@@ -119,6 +122,12 @@ def world(db: None, publication: Publication, topic: Topic) -> World:
         pending_subscriber=SubscriberFactory(publication=publication, pending=True),
         confirmed_subscriber=SubscriberFactory(publication=publication),
         tokens={name: get_api_token(u).key for name, u in (("editor", editor),)},
+        webhook=Endpoint.objects.create(
+            publication=publication,
+            url="https://hooks.example.org/weekly",
+            events=["issue.published"],
+            created_by=editor,
+        ),
     )
 
 

@@ -29,6 +29,7 @@ from papers.models import Author, Authorship, Institution, Paper, PaperInstituti
 from publications.models import Membership, Publication
 from recommendations.models import Recommendation, Review, Transition
 from tests.security.corpus import Bad
+from webhooks.models import Endpoint
 
 #: The rows a refused request must leave exactly as they were.
 GUARDED_MODELS = (
@@ -49,6 +50,7 @@ GUARDED_MODELS = (
     IssueEntry,
     Correction,
     Subscriber,
+    Endpoint,
 )
 
 #: How a page says what is wrong: a form's error list, an alert box, a flash message, or the

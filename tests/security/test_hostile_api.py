@@ -173,6 +173,7 @@ def _operations(world: World) -> list[Operation]:
     published = world.published_issue.pk
     entry = world.published_entry.pk
     recommendation = world.draft_paper.pk
+    hook = world.webhook.pk
     paging = {"page": "1", "page_size": "10"}
     issue_texts = {"title": "A title", "intro_zh": "本期", "intro_en": "This issue", "credits": "A"}
     return [
@@ -460,6 +461,45 @@ def _operations(world: World) -> list[Operation]:
             body={"verdict": "request_changes", "comment": "Say more."},
             full=frozenset({"comment"}),
         ),
+        Operation(
+            "merge",
+            "post",
+            reverse("api:paper-merge", args=[world.failed_paper.pk]),
+            "editor",
+            body={"other": str(world.submitted.paper_id), "note": "The same paper."},
+            full=frozenset({"other"}),
+        ),
+        Operation("webhooks", "get", reverse("api:webhook-list", args=[slug]), "editor"),
+        Operation(
+            "webhook create",
+            "post",
+            reverse("api:webhook-list", args=[slug]),
+            "editor",
+            body={
+                "url": "https://hooks.example.org/new",
+                "events": ["issue.published"],
+                "description": "The chat room",
+            },
+            nested=("events.0",),
+            full=frozenset({"url", "events.0"}),
+        ),
+        Operation("webhook", "get", reverse("api:webhook-detail", args=[hook]), "editor"),
+        Operation(
+            "webhook patch",
+            "patch",
+            reverse("api:webhook-detail", args=[hook]),
+            "editor",
+            body={"url": "https://hooks.example.org/moved", "events": ["issue.corrected"]},
+            full=frozenset({"url"}),
+        ),
+        Operation("webhook delete", "delete", reverse("api:webhook-detail", args=[hook]), "editor"),
+        Operation(
+            "webhook deliveries",
+            "get",
+            reverse("api:webhook-deliveries", args=[hook]),
+            "editor",
+            query={"page": "1"},
+        ),
     ]
 
 
@@ -470,7 +510,8 @@ OPERATION_NAMES = [
     "correction", "papers", "paper", "refetch", "metadata", "topics", "recommendations",
     "recommend", "recommend news", "queue", "recommendation", "recommendation patch", "entry edit",
     "submit",
-    "withdraw", "accept", "reviews", "review",
+    "withdraw", "accept", "reviews", "review", "merge", "webhooks", "webhook create", "webhook",
+    "webhook patch", "webhook delete", "webhook deliveries",
 ]  # fmt: skip
 
 
