@@ -35,9 +35,10 @@ RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')"
     python manage.py collectstatic --noinput
 
 # The static files stay root's (read-only to the site); only var/ is the site's to write.
+# var/media/ exists in the image so that a volume mounted there starts owned by the site.
 RUN useradd --create-home --uid 1000 weekly \
-    && mkdir -p /app/var \
-    && chown weekly /app/var
+    && mkdir -p /app/var/media \
+    && chown -R weekly /app/var
 
 USER weekly
 EXPOSE 8000

@@ -39,12 +39,27 @@ def render_markdown(text: str) -> str:
     return clean(html)
 
 
-def clean(html: str) -> str:
+def render_markdown_with_images(text: str) -> str:
+    """``render_markdown`` that keeps images (http and https ones, with their alt text): for the
+    blocks a publication's editors write, such as a closing block with its QR code."""
+    converter = _converter()
+    try:
+        html = converter.convert(text or "")
+    finally:
+        converter.reset()
+    return clean(html, images=True)
+
+
+def clean(html: str, *, images: bool = False) -> str:
     """Only the allowed tags and attributes of ``html``; links get ``rel="nofollow noopener"``."""
+    tags, attributes = ALLOWED_TAGS, ALLOWED_ATTRIBUTES
+    if images:
+        tags = tags | {"img"}
+        attributes = attributes | {"img": {"src", "alt", "title"}}
     return nh3.clean(
         html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
+        tags=tags,
+        attributes=attributes,
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow noopener noreferrer",
     )

@@ -17,8 +17,12 @@ from django.template.loader import render_to_string
 
 from issues.models import Correction, Issue
 from issues.selectors import EntryContent
+from publications import style as house
+from publications.enums import AuthorStyle, LinkFormat
+from publications.models import PublicationStyle
+from publications.selectors import style_of
 
-#: How many authors an entry names before 等 (et al.).
+#: How many authors an entry names before 等 (et al.) when its publication did not say.
 AUTHORS_SHOWN = 3
 
 # --- Markdown -----------------------------------------------------------------------------------
@@ -127,53 +131,96 @@ def md_url(url: str) -> str:
     return f"<{_MD_BARE_PERCENT.sub('%25', encoded)}>"
 
 
-def _authors(names: Sequence[str]) -> str:
-    shown = ", ".join(names[:AUTHORS_SHOWN])
-    return shown + ("等" if len(names) > AUTHORS_SHOWN else "")
+def shown_authors(names: Sequence[str], style: PublicationStyle) -> str:
+    """The authors as the publication shows them: the first N, or the first N-1 and the last,
+    then its "et al." when some are left out."""
+    count = max(1, style.authors_shown)
+    if len(names) <= count:
+        return ", ".join(names)
+    if style.author_style == AuthorStyle.FIRST_LAST and count > 1:
+        shown = [*names[: count - 1], names[-1]]
+    else:
+        shown = list(names[:count])
+    return ", ".join(shown) + style.authors_more
 
 
-def _heading(content: EntryContent) -> str:
-    title = md_text(content.title)
-    if content.title_zh:
-        title += f"（{md_text(content.title_zh)}）"
-    if content.institutions:
-        return f"{md_text('、'.join(content.institutions))} | {title}"
-    return title
+def md_link(url: str, style: PublicationStyle) -> str:
+    """A link as the publication writes it: an autolink ``<…>``, or bare (for blog editors that
+    link what looks like an address). A bare link has no blank, ``<``, ``>`` or ``*`` left in
+    it, so it neither ends early nor brings emphasis."""
+    written = md_url(url)
+    if style.link_format == LinkFormat.BARE and written.startswith("<"):
+        return written[1:-1].replace("*", "%2A")
+    return written
+
+
+def _entry_values(content: EntryContent, style: PublicationStyle) -> dict[str, str]:
+    return {
+        "institutions": md_text("、".join(content.institutions)),
+        "title": md_text(content.title),
+        "title_zh": md_text(content.title_zh),
+        "authors": md_text(shown_authors(content.authors, style)),
+        "summary": md_block(content.summary),
+        "code_url": md_link(content.code_url, style) if content.code_url else "",
+        "url": md_link(content.url, style),
+    }
+
+
+def credit_line(issue: Issue, style: PublicationStyle) -> str:
+    """The issue's credit line as plain text, in the publication's template ("" without one)."""
+    if not issue.credits:
+        return ""
+    return house.render(style.credit_template, {"names": " ".join(issue.credits.split())})
+
+
+def _md_render(template: str, values: dict[str, str]) -> str:
+    """A template of the publication rendered as Markdown: its own text made as safe as a
+    member's Markdown (``md_block``), the values escaped by the caller."""
+    return house.render_block(md_block(template), values)
 
 
 def issue_markdown(
-    issue: Issue, contents: Sequence[EntryContent], corrections: Sequence[Correction] = ()
+    issue: Issue,
+    contents: Sequence[EntryContent],
+    corrections: Sequence[Correction] = (),
+    style: PublicationStyle | None = None,
 ) -> str:
-    """The issue in the digest's usual layout, as Markdown."""
+    """The issue in its publication's layout (``PublicationStyle``), as Markdown."""
     publication = issue.publication
+    style = style or style_of(publication)
     papers = [c for c in contents if not c.is_news]
     news = [c for c in contents if c.is_news]
-    lines = [f"# {md_text(issue.title or publication.name)}", ""]
-    masthead = md_text(publication.name_zh or publication.name)
-    if issue.number:
-        masthead += f" · 第 {issue.number} 期 · {issue.published_at:%Y-%m-%d}"
-    lines += [masthead, "", "## 关于周刊", ""]
-    if issue.intro_zh:
-        lines += [md_block(issue.intro_zh), ""]
-    if issue.intro_en:
-        lines += [md_block(issue.intro_en), ""]
-    if issue.credits:
-        lines += [f"（本期贡献者：{md_text(issue.credits)}）", ""]
-    if papers:
-        lines += ["## 论文推荐", ""]
-        for content in papers:
-            lines += [f"### {_heading(content)}", ""]
-            if content.authors:
-                lines += [f"作者：{md_text(_authors(content.authors))}", ""]
-            lines += [f"简介：{md_block(content.summary)}", ""]
-            if content.code_url:
-                lines += [f"代码下载：{md_url(content.code_url)}", ""]
-            lines += [f"论文地址：{md_url(content.url)}", ""]
-    if news:
-        lines += ["## 研究动态", ""]
-        for content in news:
-            lines += [f"### {md_text(content.title)}", "", md_block(content.summary), ""]
-            lines += [f"链接：{md_url(content.url)}", ""]
+    header = {
+        "title": md_text(issue.title or publication.name),
+        "publication": md_text(publication.name_zh or publication.name),
+        "number": str(issue.number or ""),
+        "date": f"{issue.published_at:%Y-%m-%d}" if issue.number and issue.published_at else "",
+    }
+    lines = [_md_render(style.header_template, header), ""]
+    for section in style.section_names:
+        if section == "about":
+            if style.heading_about:
+                lines += [md_block(style.heading_about), ""]
+            if issue.intro_zh:
+                lines += [md_block(issue.intro_zh), ""]
+            if issue.intro_en:
+                lines += [md_block(issue.intro_en), ""]
+            if issue.credits:
+                names = {"names": md_text(issue.credits)}
+                lines += [_md_render(style.credit_template, names), ""]
+        elif section == "papers" and papers:
+            if style.heading_papers:
+                lines += [md_block(style.heading_papers), ""]
+            for content in papers:
+                lines += [_md_render(style.entry_template, _entry_values(content, style)), ""]
+        elif section == "news" and news:
+            if style.heading_news:
+                lines += [md_block(style.heading_news), ""]
+            for content in news:
+                lines += [f"### {md_text(content.title)}", "", md_block(content.summary), ""]
+                lines += [f"链接：{md_link(content.url, style)}", ""]
+        elif section == "closing" and style.closing:
+            lines += [md_block(style.closing), ""]
     if corrections:
         lines += ["## 勘误", ""]
         lines += [f"- {c.created_at:%Y-%m-%d}：{md_text(c.note)}" for c in corrections]
@@ -184,20 +231,48 @@ def issue_markdown(
 # --- paste-ready HTML ---------------------------------------------------------------------------
 
 
+class _HtmlEntry:
+    """An entry as the HTML export shows it: its content, and its authors in the style."""
+
+    def __init__(self, content: EntryContent, style: PublicationStyle) -> None:
+        self._content = content
+        self.shown_authors = shown_authors(content.authors, style)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._content, name)
+
+
+def _heading_text(heading: str) -> str:
+    return heading.lstrip("#").strip()
+
+
 def issue_html(
-    issue: Issue, contents: Sequence[EntryContent], corrections: Sequence[Correction] = ()
+    issue: Issue,
+    contents: Sequence[EntryContent],
+    corrections: Sequence[Correction] = (),
+    style: PublicationStyle | None = None,
 ) -> str:
     """The issue as one HTML fragment with inline styles, for blog and WeChat editors that keep
-    no stylesheet. Every text is escaped; summaries are sanitised Markdown."""
+    no stylesheet, in its publication's sections, headings, author style, credit line and
+    closing block. Every text is escaped; summaries and the closing block are sanitised
+    Markdown."""
+    style = style or style_of(issue.publication)
     return render_to_string(
         "issues/export_issue.html",
         {
             "issue": issue,
             "publication": issue.publication,
-            "papers": [c for c in contents if not c.is_news],
+            "sections": style.section_names,
+            "headings": {
+                "about": _heading_text(style.heading_about),
+                "papers": _heading_text(style.heading_papers),
+                "news": _heading_text(style.heading_news),
+            },
+            "credit_line": credit_line(issue, style),
+            "closing": style.closing,
+            "papers": [_HtmlEntry(c, style) for c in contents if not c.is_news],
             "news": [c for c in contents if c.is_news],
             "corrections": corrections,
-            "authors_shown": AUTHORS_SHOWN,
         },
     )
 

@@ -105,9 +105,31 @@ def entries_for_publishing(issue: Issue) -> QuerySet[IssueEntry]:
     return _entries(issue).select_related("paper")
 
 
-def live_entry_content(entry: IssueEntry) -> EntryContent:
+#: The link of a paper from each of its identifiers, by the source a style names.
+_PAPER_LINKS = {
+    "arxiv": lambda paper: f"https://arxiv.org/abs/{paper.arxiv_id}" if paper.arxiv_id else "",
+    "aminer": lambda paper: (
+        f"https://www.aminer.cn/pub/{paper.aminer_id}" if paper.aminer_id else ""
+    ),
+    "doi": lambda paper: f"https://doi.org/{paper.doi}" if paper.doi else "",
+}
+
+
+def paper_link(paper: Paper, sources: Sequence[str] = ()) -> str:
+    """The paper's page from the first of ``sources`` (arxiv, aminer, doi) it has an identifier
+    of; the catalogue's own link when it has none of them."""
+    for source in sources:
+        link = _PAPER_LINKS.get(source, lambda _paper: "")(paper)
+        if link:
+            return link
+    return paper.url
+
+
+def live_entry_content(entry: IssueEntry, link_sources: Sequence[str] = ()) -> EntryContent:
     """What the entry shows before publication: its recommendation and paper as they are now,
-    with what the team wrote in place of the paper's authors, institutions and link."""
+    with what the team wrote in place of the paper's authors, institutions and link. The paper
+    link is the team's, else the first of ``link_sources`` (the publication's style) the paper
+    has."""
     rec = entry.recommendation
     paper = rec.paper
     if paper is None:
@@ -119,7 +141,7 @@ def live_entry_content(entry: IssueEntry) -> EntryContent:
         institutions = rec.shown_institutions.splitlines() or [
             pi.institution.name for pi in paper.paper_institutions.all()
         ]
-        url = rec.paper_url or paper.url
+        url = rec.paper_url or paper_link(paper, link_sources)
     return EntryContent(
         entry=entry,
         section=entry.section,
@@ -163,10 +185,18 @@ def contents_of_issues(issues: Sequence[Issue]) -> dict[int, list[EntryContent]]
     news, each in their order. The same few queries for one issue or for a feed's twenty."""
     published = {issue.pk: issue.is_published for issue in issues}
     contents: dict[int, list[EntryContent]] = {pk: [] for pk in published}
+    # Unpublished entries link their papers as their publication's style says: one query for
+    # the styles, and none when every issue is published (their links are frozen).
+    drafts = [issue for issue in issues if not issue.is_published]
+    styles = publication_selectors.styles_of(list({i.publication_id for i in drafts}))
+    sources = {i.pk: styles[i.publication_id].link_sources for i in drafts}
     entries = _all_entries().filter(issue_id__in=list(published))
     for entry in sorted(entries, key=lambda e: (e.section != Section.PAPERS, e.position, e.pk)):
-        build = _shown_entry_content if published[entry.issue_id] else live_entry_content
-        contents[entry.issue_id].append(build(entry))
+        if published[entry.issue_id]:
+            content = _shown_entry_content(entry)
+        else:
+            content = live_entry_content(entry, sources[entry.issue_id])
+        contents[entry.issue_id].append(content)
     return contents
 
 

@@ -8,7 +8,14 @@ from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
 
-from publications.models import Membership, Publication
+from common.admin import AuditTrailAdmin, ReadOnlyAdminMixin
+from publications.models import (
+    Membership,
+    Publication,
+    PublicationChange,
+    PublicationStyle,
+    PublicationUpload,
+)
 from publications.permissions import can
 
 # --- publications and teams ---------------------------------------------------------------------
@@ -83,3 +90,26 @@ class MembershipAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return _manages_team(request) and super().has_delete_permission(request, obj)
+
+
+# --- style, uploads and their audit -------------------------------------------------------------
+# Editors change these on the publication's settings page, through the services that check them;
+# here they are read only.
+
+
+@admin.register(PublicationStyle)
+class PublicationStyleAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("publication", "author_style", "authors_shown", "link_order", "updated_at")
+    list_select_related = ("publication",)
+
+
+@admin.register(PublicationUpload)
+class PublicationUploadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("created_at", "publication", "name", "content_type", "size", "uploaded_by")
+    list_select_related = ("publication", "uploaded_by")
+
+
+@admin.register(PublicationChange)
+class PublicationChangeAdmin(AuditTrailAdmin):
+    list_display = ("created_at", "publication", "action", "actor", "note")
+    list_select_related = ("publication", "actor")

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from publications.enums import TeamRole
-from publications.models import Membership, Publication
+from publications.models import Membership, Publication, PublicationStyle, PublicationUpload
 from publications.permissions import can
 
 
@@ -31,3 +31,27 @@ def publications() -> QuerySet[Publication]:
 def publications_where(user: Any, capability: str) -> list[int]:
     """The publications on which ``user`` holds ``capability``."""
     return [p.pk for p in Publication.objects.all() if can(user, capability, p)]
+
+
+def style_of(publication: Publication) -> PublicationStyle:
+    """How ``publication``'s issues are written: its style, or the defaults (unsaved) when its
+    editors never set one. Read once per publication object."""
+    cached = publication.__dict__.get("_style")
+    if cached is None:
+        cached = PublicationStyle.objects.filter(publication=publication).first()
+        cached = cached or PublicationStyle(publication=publication)
+        publication.__dict__["_style"] = cached
+    return cached
+
+
+def styles_of(publication_ids: list[int]) -> dict[int, PublicationStyle]:
+    """Publication id → its style (the defaults where none is set), in one query."""
+    found = {
+        s.publication_id: s
+        for s in PublicationStyle.objects.filter(publication_id__in=publication_ids)
+    }
+    return {pk: found.get(pk) or PublicationStyle(publication_id=pk) for pk in publication_ids}
+
+
+def uploads_of(publication: Publication) -> QuerySet[PublicationUpload]:
+    return PublicationUpload.objects.filter(publication=publication).order_by("-created_at", "-id")

@@ -1,16 +1,29 @@
-"""Publications and their teams."""
+"""Publications, their teams, their style, uploads and topics."""
 
 from __future__ import annotations
 
+import os
+import secrets
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext
 
 from common.exceptions import InvalidInput
-from publications.enums import TeamRole
-from publications.models import Membership, Publication
+from common.validators import normalise_text
+from publications import style
+from publications.enums import AuthorStyle, LinkFormat, PublicationAction, TeamRole
+from publications.models import (
+    Membership,
+    Publication,
+    PublicationChange,
+    PublicationStyle,
+    PublicationUpload,
+)
 from publications.permissions import require
+from publications.uploads import read_image
 
 
 def create_publication(
@@ -68,3 +81,182 @@ def grant_role(user: Any, *, role: str, publication: Publication | None, by: Any
             user=user, publication=publication, defaults={"role": role}
         )
         return f"{user.username} is now {role} of {publication.slug}."
+
+
+# --- the publication's style --------------------------------------------------------------------
+
+#: What ``set_publication_style`` changes.
+STYLE_FIELDS = (
+    "author_style",
+    "authors_shown",
+    "authors_more",
+    "link_order",
+    "link_format",
+    "sections",
+    "header_template",
+    "heading_about",
+    "heading_papers",
+    "heading_news",
+    "intro_template_zh",
+    "intro_template_en",
+    "last_joiner_zh",
+    "invitation_zh",
+    "invitation_en",
+    "credit_template",
+    "entry_template",
+    "closing",
+)
+
+
+def _clean_style_value(name: str, value: Any) -> Any:
+    """One field of a style as it is stored, or ``InvalidInput`` naming the field and why."""
+    if name == "authors_shown":
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            number = 0
+        if not 1 <= number <= 50:
+            raise InvalidInput(gettext("Show between 1 and 50 authors."), field="authors_shown")
+        return number
+    text = value if isinstance(value, str) else ("" if value is None else str(value))
+    # Joiners and "et al." keep their blanks (" 等"); every other text is normalised like a
+    # textarea's, so that a browser's CRLF reads as no change.
+    text = text if name in ("authors_more", "last_joiner_zh") else normalise_text(text)
+    try:
+        if name in style.PLACEHOLDERS:
+            style.check_template(text, style.PLACEHOLDERS[name])
+        elif name == "link_order":
+            text = ",".join(
+                style.parse_list(text, style.LINK_SOURCES, what=gettext("the link's sources"))
+            )
+        elif name == "sections":
+            text = ",".join(style.parse_list(text, style.SECTIONS, what=gettext("the sections")))
+    except style.TemplateError as error:
+        raise InvalidInput(f"{_label(name)}: {error}", field=name) from None
+    if name == "author_style" and text not in AuthorStyle.values:
+        raise InvalidInput(gettext("Choose how authors are shown from the list."), field=name)
+    if name == "link_format" and text not in LinkFormat.values:
+        raise InvalidInput(gettext("Choose how links are written from the list."), field=name)
+    if name == "credit_template" and "{names}" not in text:
+        raise InvalidInput(
+            f"{_label(name)}: " + gettext("The credit line must name the contributors: {names}."),
+            field=name,
+        )
+    limit = PublicationStyle._meta.get_field(name).max_length or 20_000
+    if len(text) > limit:
+        raise InvalidInput(
+            f"{_label(name)}: " + gettext("at most %(limit)d characters.") % {"limit": limit},
+            field=name,
+        )
+    return text
+
+
+def _label(name: str) -> str:
+    label = str(PublicationStyle._meta.get_field(name).verbose_name)
+    return label[:1].upper() + label[1:]
+
+
+def set_publication_style(publication: Publication, *, by: Any, **fields: Any) -> PublicationStyle:
+    """Change how ``publication``'s issues are written (its editors): any of ``STYLE_FIELDS``.
+
+    Every value is checked before anything is stored: an unknown placeholder, source or section
+    is refused with the field named, and the style stays as it was. A save that changes nothing
+    writes nothing.
+
+    Side effects: inserts or updates the PublicationStyle; writes a PublicationChange naming the
+    changed fields.
+    """
+    require(by, "publications.edit_style", publication)
+    unknown = set(fields) - set(STYLE_FIELDS)
+    if unknown:
+        raise InvalidInput(
+            gettext("These fields cannot be edited: %(fields)s.")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
+    cleaned = {name: _clean_style_value(name, value) for name, value in fields.items()}
+    with transaction.atomic():
+        current = PublicationStyle.objects.select_for_update().filter(publication=publication)
+        row = current.first() or PublicationStyle(publication=publication)
+        changed = [name for name, value in cleaned.items() if getattr(row, name) != value]
+        if not changed:
+            return row
+        for name in changed:
+            setattr(row, name, cleaned[name])
+        row.save()
+        PublicationChange.objects.create(
+            publication=publication,
+            actor=by,
+            action=PublicationAction.EDIT_STYLE,
+            to_status=PublicationAction.EDIT_STYLE,
+            note="Changed: "
+            + ", ".join(
+                str(PublicationStyle._meta.get_field(name).verbose_name) for name in changed
+            ),
+        )
+    publication.__dict__.pop("_style", None)
+    return row
+
+
+# --- its uploads --------------------------------------------------------------------------------
+
+
+def upload_publication_image(
+    publication: Publication, *, by: Any, data: bytes, name: str = ""
+) -> PublicationUpload:
+    """Keep an image for ``publication``'s texts (its editors), under a name of our own.
+
+    The bytes say what the image is (``publications.uploads.read_image``): anything else, or
+    too large a file, is refused and nothing is written.
+
+    Side effects: writes the file under ``MEDIA_ROOT``; inserts a PublicationUpload and a
+    PublicationChange.
+    """
+    require(by, "publications.edit_style", publication)
+    kind = read_image(data)
+    shown = " ".join(os.path.basename((name or "").replace("\\", "/")).split())[:200]
+    upload = PublicationUpload(
+        publication=publication,
+        token=secrets.token_hex(16),
+        extension=kind.extension,
+        content_type=kind.content_type,
+        name=shown,
+        size=len(data),
+        width=kind.width,
+        height=kind.height,
+        uploaded_by=by,
+    )
+    with transaction.atomic():
+        upload.file.save("image", ContentFile(data), save=False)
+        try:
+            upload.save()
+            PublicationChange.objects.create(
+                publication=publication,
+                actor=by,
+                action=PublicationAction.UPLOAD,
+                to_status=PublicationAction.UPLOAD,
+                note=f"Uploaded {upload.file.name} ({shown or 'no name'}, {len(data)} bytes)",
+            )
+        except Exception:
+            upload.file.delete(save=False)
+            raise
+    return upload
+
+
+def delete_publication_image(upload: PublicationUpload, *, by: Any) -> None:
+    """Remove an upload and its file (its publication's editors); texts that show it lose it.
+
+    Side effects: deletes the PublicationUpload and its file; writes a PublicationChange.
+    """
+    require(by, "publications.edit_style", upload.publication)
+    with transaction.atomic():
+        PublicationChange.objects.create(
+            publication=upload.publication,
+            actor=by,
+            action=PublicationAction.DELETE_UPLOAD,
+            to_status=PublicationAction.DELETE_UPLOAD,
+            note=f"Deleted {upload.file.name}",
+        )
+        name = upload.file.name
+        storage = upload.file.storage
+        upload.delete()
+        transaction.on_commit(lambda: storage.delete(name))

@@ -26,7 +26,11 @@ from papers.enums import MetadataStatus
 from papers.models import Paper, Topic
 from papers.services import AuthorData, PaperMetadata, apply_paper_metadata
 from publications.models import Publication
-from publications.services import create_publication
+from publications.services import (
+    create_publication,
+    set_publication_style,
+    upload_publication_image,
+)
 from recommendations.enums import RecommendationKind, Verdict
 from recommendations.models import Recommendation
 from recommendations.services import (
@@ -36,6 +40,7 @@ from recommendations.services import (
     review_recommendation,
 )
 from tests.factories import SubscriberFactory
+from tests.factories.publications import png_bytes
 from webhooks import services as webhook_services
 from webhooks.models import Delivery as WebhookDelivery
 from webhooks.models import Endpoint
@@ -152,6 +157,8 @@ def site(
     ]
     merge_papers(twice[0].paper, twice[1].paper, by=admin_user)
     draft = create_issue(publication, by=admin_user, title="Next week")
+    set_publication_style(publication, by=admin_user, authors_shown=2)
+    upload_publication_image(publication, by=admin_user, data=png_bytes(), name="qr.png")
     get_api_token(contributor)
     SubscriberFactory(publication=publication, email="gone@example.org")
     newsletter_services.suppress_address(

@@ -70,6 +70,12 @@ def _offline(settings: Any) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _media_root(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Uploads are written under the session's temporary directory, never under ``var/``."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
     """Each test starts with an empty cache, so the API's throttles count from zero."""
     from django.core.cache import cache

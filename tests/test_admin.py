@@ -21,7 +21,12 @@ from newsletter.models import Delivery, SoftBounce, Subscriber, Suppression
 from notifications.models import Notification
 from papers.models import MetadataEntry, Paper, PaperMerge, PossibleDuplicate, Topic
 from publications.enums import TeamRole
-from publications.models import Membership
+from publications.models import (
+    Membership,
+    PublicationChange,
+    PublicationStyle,
+    PublicationUpload,
+)
 from publications.services import create_publication, grant_role
 from recommendations.models import Recommendation, Review, Transition
 from tests.admin_site import _accepted, _url
@@ -63,6 +68,9 @@ READ_ONLY_MODELS = {
     webhooks.Attempt,
     PossibleDuplicate,
     PaperMerge,
+    PublicationStyle,
+    PublicationUpload,
+    PublicationChange,
 }
 
 

@@ -302,6 +302,11 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns at every star
 # that `make run` serves them with DEBUG off as well (the Makefile says why it is off there).
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
+# What publications upload for their texts (a QR code for an issue's closing block), served by
+# the site itself (publications:upload) under names of its own.
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"
+PUBLICATION_UPLOAD_MAX_BYTES = env.int("PUBLICATION_UPLOAD_MAX_BYTES", default=512 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

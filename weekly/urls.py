@@ -51,6 +51,7 @@ urlpatterns = [
     path("", include("recommendations.urls.review")),
     path("", include("recommendations.urls.metadata")),
     path("", include("issues.urls.editor")),
+    path("", include("publications.urls")),
     path("", include("newsletter.urls")),
     path("", include("webhooks.urls")),
     path("", include("contributors.urls")),

@@ -20,6 +20,7 @@ from issues.services._workflow import move_issue, require_issue_state
 from issues.signals import recommendation_co_credited
 from publications.models import Publication
 from publications.permissions import require
+from publications.selectors import style_of
 from recommendations.enums import RecommendationAction
 from recommendations.models import Recommendation
 from recommendations.selectors import accepted_recommendations
@@ -102,13 +103,15 @@ def choose_lead_items(issue: Issue, *, by: Any, entry_ids: Sequence[int]) -> Iss
                 % {"ids": ", ".join(str(pk) for pk in sorted(strangers))},
                 field="entries",
             )
-        before = drafting.draft_texts(issue_contents(locked)).title
+        before = drafting.draft_texts(issue_contents(locked), style_of(locked.publication)).title
         for entry in entries.values():
             entry.is_lead = entry.pk in wanted
         IssueEntry.objects.bulk_update(list(entries.values()), ["is_lead"])
         extra: dict[str, Any] = {}
         if locked.title in ("", before):
-            extra["title"] = drafting.draft_texts(issue_contents(locked)).title
+            extra["title"] = drafting.draft_texts(
+                issue_contents(locked), style_of(locked.publication)
+            ).title
         leads = sorted(wanted)
         return move_issue(
             locked,
@@ -304,7 +307,7 @@ def assemble_issue(issue: Issue, *, by: Any) -> list[IssueEntry]:
     contents = issue_contents(issue)
     if not contents:
         return added  # nothing to write about yet
-    texts = drafting.draft_texts(contents)
+    texts = drafting.draft_texts(contents, style_of(issue.publication))
     empty = {
         name: getattr(texts, name)
         for name in ISSUE_EDITABLE_FIELDS

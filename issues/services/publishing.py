@@ -25,6 +25,7 @@ from issues.services.correction import ENTRY_CORRECTABLE_FIELDS
 from papers import services as paper_services
 from publications.models import Publication
 from publications.permissions import require
+from publications.selectors import style_of
 from recommendations.enums import RecommendationAction
 from recommendations.services._workflow import move_recommendation
 
@@ -113,7 +114,7 @@ def _publish(issue: Issue, *, actor: Any) -> Issue:
                 note="" if actor else "Published at its scheduled time",
                 extra={"number": (last or 0) + 1, "published_at": now},
             )
-            _freeze_entries(entries)
+            _freeze_entries(entries, style_of(fresh.publication).link_sources)
             for entry in entries:
                 move_recommendation(
                     entry.recommendation,
@@ -161,9 +162,9 @@ def _refuse_featured_twice(issue: Issue, entries: Iterable[IssueEntry]) -> None:
         )
 
 
-def _freeze_entries(entries: Sequence[IssueEntry]) -> None:
+def _freeze_entries(entries: Sequence[IssueEntry], link_sources: Sequence[str]) -> None:
     for entry in entries:
-        content = selectors.live_entry_content(entry)
+        content = selectors.live_entry_content(entry, link_sources)
         entry.shown_title = content.title
         entry.shown_title_zh = content.title_zh
         entry.shown_authors = "\n".join(content.authors)

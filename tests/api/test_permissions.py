@@ -13,6 +13,7 @@ the rules (``issues.permissions`` and the API's conventions), not from the code:
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,7 +28,8 @@ from issues.models import Correction, Issue, IssueEntry
 from papers.enums import MetadataSource, MetadataStatus
 from papers.models import MetadataEntry, Paper, PaperMerge, Topic
 from publications.enums import TeamRole
-from publications.models import Publication
+from publications.models import Publication, PublicationChange, PublicationStyle, PublicationUpload
+from publications.services import upload_publication_image
 from recommendations.enums import RecommendationStatus, Verdict
 from recommendations.models import Recommendation, Review, Transition
 from tests.conftest import client_for
@@ -41,6 +43,7 @@ from tests.factories import (
     ReviewFactory,
     UserFactory,
 )
+from tests.factories.publications import png_bytes
 from webhooks.models import Endpoint
 from webhooks.services import create_endpoint
 
@@ -360,6 +363,25 @@ def _check_entry_added(world: World, response: Response) -> None:
     assert [entry["recommendation"] for entry in response.data] == [recommendation.pk]
 
 
+def _check_style_changed(world: World, response: Response) -> None:
+    stored = PublicationStyle.objects.get(publication=world.publication)
+    assert (stored.authors_shown, stored.authors_more) == (2, " 等")
+    assert (response.data["authors_shown"], response.data["authors_more"]) == (2, " 等")
+
+
+def _publication_with_upload(world: World) -> dict[str, Any]:
+    editor = UserFactory(username="uploader")
+    MembershipFactory(publication=world.publication, user=editor, role=TeamRole.EDITOR)
+    upload = upload_publication_image(world.publication, by=editor, data=png_bytes())
+    return {"slug": world.publication.slug, "upload": upload}
+
+
+def _check_image_uploaded(world: World, response: Response) -> None:
+    upload = PublicationUpload.objects.get(publication=world.publication)
+    assert (upload.name, upload.content_type, upload.width) == ("qr.png", "image/png", 2)
+    assert response.data["url"].endswith(f"/media/publications/{upload.token}.png")
+
+
 def _check_entries_reordered(world: World, response: Response) -> None:
     assert [entry["id"] for entry in response.data] == [world["second"].pk, world["first"].pk]
     assert (world.fresh("second").position, world.fresh("first").position) == (1, 2)
@@ -609,6 +631,39 @@ OPERATIONS: tuple[Operation, ...] = (
             (response.data["id"], response.data["number"]),
             (world["issue"].pk, world["issue"].number),
         ),
+    ),
+    # --- a publication's style and uploads: its editors only -------------------------------------
+    Operation(
+        "GET",
+        "publications/{slug}/style/",
+        _statuses(200, EDITORS),
+        arrange=_publication,
+        check=lambda world, response: _assert_equal(response.data["authors_shown"], 3),
+    ),
+    Operation(
+        "PATCH",
+        "publications/{slug}/style/",
+        _statuses(200, EDITORS),
+        arrange=_publication,
+        body=lambda world: {"authors_shown": 2, "authors_more": " 等"},
+        check=_check_style_changed,
+    ),
+    Operation(
+        "GET",
+        "publications/{slug}/uploads/",
+        _statuses(200, EDITORS),
+        arrange=_publication_with_upload,
+        check=lambda world, response: _assert_equal(
+            [item["id"] for item in response.data], [world["upload"].pk]
+        ),
+    ),
+    Operation(
+        "POST",
+        "publications/{slug}/uploads/",
+        _statuses(201, EDITORS),
+        arrange=_publication,
+        body=lambda world: {"name": "qr.png", "data": base64.b64encode(png_bytes()).decode()},
+        check=_check_image_uploaded,
     ),
     # --- issues by id: drafts are their publication's editors' only -------------------------------
     Operation(
@@ -1009,6 +1064,9 @@ def _footprint() -> dict[str, int]:
         MetadataEntry,
         Token,
         Endpoint,
+        PublicationStyle,
+        PublicationUpload,
+        PublicationChange,
     )
     return {model.__name__: model.objects.count() for model in models}
 
@@ -1032,7 +1090,7 @@ def test_matrix_covers_every_operation_of_the_schema() -> None:
         if method in HTTP_METHODS
     }
     assert {(operation.method, operation.route) for operation in OPERATIONS} == in_schema
-    assert len(in_schema) == 45
+    assert len(in_schema) == 49
 
 
 @pytest.mark.parametrize(("operation", "role"), _cases())

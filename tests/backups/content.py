@@ -26,7 +26,12 @@ from papers.services import AuthorData, PaperMetadata, enter_metadata_by_hand, g
 from papers.services.merging import absorb_paper
 from publications.enums import TeamRole
 from publications.models import Publication
-from publications.services import create_publication, grant_role
+from publications.services import (
+    create_publication,
+    grant_role,
+    set_publication_style,
+    upload_publication_image,
+)
 from recommendations.enums import Verdict
 from recommendations.models import Recommendation
 from recommendations.services import (
@@ -35,6 +40,7 @@ from recommendations.services import (
     withdraw_recommendation,
 )
 from tests.factories import PaperFactory
+from tests.factories.publications import png_bytes
 from webhooks.models import Endpoint
 from webhooks.services import create_endpoint
 
@@ -94,6 +100,9 @@ def build_site() -> dict[str, Any]:
     )
     grant_role(editor, role=TeamRole.EDITOR, publication=rl)
     grant_role(reviewer, role=TeamRole.REVIEWER, publication=rl)
+    # Its own style, with an image (the export keeps the row; the file stays in MEDIA_ROOT).
+    set_publication_style(rl, by=editor, authors_shown=2, closing=ODD)
+    upload_publication_image(rl, by=editor, data=png_bytes(), name=ODD[:40])
 
     with TestCase.captureOnCommitCallbacks(execute=True):
         readers = [

@@ -1,6 +1,9 @@
-"""Factories of publications and their teams."""
+"""Factories of publications and their teams, and images for their uploads."""
 
 from __future__ import annotations
+
+import struct
+import zlib
 
 import factory
 from factory.django import DjangoModelFactory
@@ -28,3 +31,20 @@ class MembershipFactory(DjangoModelFactory):
     publication = factory.SubFactory(PublicationFactory)
     user = factory.SubFactory(UserFactory)
     role = TeamRole.REVIEWER
+
+
+def png_bytes(width: int = 2, height: int = 2) -> bytes:
+    """A small valid PNG image of ``width`` × ``height`` grey pixels."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )

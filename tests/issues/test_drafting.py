@@ -10,6 +10,7 @@ from issues.drafting import draft_texts
 from issues.enums import Section
 from issues.selectors import EntryContent
 from papers.models import Topic
+from publications.models import PublicationStyle
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +79,27 @@ def test_a_subject_given_twice_is_named_once_and_news_names_no_subject(topics: A
     )
     assert "涉及短语检索。" in texts.intro_zh
     assert "产业分析" not in texts.intro_zh
+
+
+def test_the_intro_follows_the_publication_style(topics: Any) -> None:
+    retrieval, _models = topics
+    style = PublicationStyle(
+        intro_template_zh="共{papers}篇，涉及{subjects}。[[资讯{news}条：{news_subjects}。]]",
+        intro_template_en="",
+        last_joiner_zh="和",
+        invitation_zh="欢迎投稿。",
+    )
+    texts = draft_texts(
+        [
+            _content("A", topic=retrieval, zh="短语检索"),
+            _content("B", topic=retrieval, zh="文本排序"),
+            _content("C", topic=retrieval, zh="网络结构"),
+            _content("Funding news", news=True, zh="产业分析"),
+            _content("Model news", news=True),
+        ],
+        style,
+    )
+    assert texts.intro_zh == (
+        "共3篇，涉及短语检索、文本排序和网络结构。资讯2条：产业分析和Model news。\n\n欢迎投稿。"
+    )
+    assert texts.intro_en == ""

@@ -13,6 +13,7 @@ from django.urls import reverse
 from issues import exports, selectors, services
 from issues.models import Issue
 from publications.models import Publication
+from publications.services import set_publication_style
 from tests.factories import PaperFactory, RecommendationFactory
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +171,51 @@ def test_issue_page_links_its_exports(client: Client, hostile_issue: Issue) -> N
     page = client.get(reverse("issues:issue-detail", args=["pretraining-weekly", 1]))
     for fmt in ("md", "html", "bib"):
         assert reverse("issues:issue-export", args=["pretraining-weekly", 1, fmt]) in page.text
+
+
+def test_issue_markdown_follows_the_publication_style(hostile_issue: Issue, editor: Any) -> None:
+    set_publication_style(
+        hostile_issue.publication,
+        by=editor,
+        author_style="first_last",
+        authors_shown=2,
+        authors_more=" 等",
+        link_format="bare",
+        sections="papers,about,closing",
+        header_template="{publication}",
+        heading_papers="论文",
+        credit_template="(贡献者:{names})",
+        entry_template="标题:{title}\n作者:{authors}\n[[代码:{code_url}]]\n地址:{url}",
+        closing="![二维码](https://example.org/qr.png) <b>bye</b>",
+    )
+    text = exports.issue_markdown(hostile_issue, _contents(hostile_issue))
+    lines = text.splitlines()
+    assert lines[:4] == [hostile_issue.publication.name_zh, "", "论文", ""]
+    assert "作者:Łukasz Kaiser, Fourth Author 等" in lines
+    assert "代码:https://github.com/example/repo" in lines
+    assert "地址:https://arxiv.org/abs/2109.08133" in lines
+    assert lines.index("(贡献者:Ada Lovelace)") > lines.index(
+        "地址:https://arxiv.org/abs/2109.08134"
+    )
+    assert lines[-1] == "![二维码](https://example.org/qr.png) &lt;b>bye&lt;/b>"
+    assert "## 研究动态" not in text  # no news section listed
+    assert "Reading" not in text
+    html = exports.issue_html(hostile_issue, _contents(hostile_issue))
+    assert "Łukasz Kaiser, Fourth Author 等" in html
+    assert "(贡献者:Ada Lovelace)" in html
+    assert '<img alt="二维码" src="https://example.org/qr.png">' in html
+    assert "<b>" not in html
+    assert "研究动态" not in html
+
+
+def test_unpublished_entries_link_papers_in_the_style_order(team: Any) -> None:
+    paper = PaperFactory(arxiv_id="2109.08135", aminer_id="614407b25244ab9dcbd29c5c")
+    recommendation = team.recommendation("accepted", paper=paper)
+    services.schedule_recommendation(recommendation, issue=team.issue, by=team.editor)
+    assert _contents(team.issue)[0].url == "https://arxiv.org/abs/2109.08135"
+    set_publication_style(team.publication, by=team.editor, link_order="aminer,arxiv")
+    assert _contents(team.issue)[0].url == "https://www.aminer.cn/pub/614407b25244ab9dcbd29c5c"
+    published = services.publish_issue(team.issue, by=team.editor)
+    assert published.entries.get().shown_url == (
+        "https://www.aminer.cn/pub/614407b25244ab9dcbd29c5c"
+    )

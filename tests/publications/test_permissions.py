@@ -89,6 +89,7 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "issues.publish_issue": {f"issue:{s}": EDITORS for s in (_I.DRAFT, _I.SCHEDULED)},
     "issues.correct_issue": {f"issue:{_I.PUBLISHED}": EDITORS},
     "publications.manage_topics": {"none": ANY_EDITOR},
+    "publications.edit_style": {"publication": EDITORS},
     # The paper is recommended by the contributor to the publication under test, unless said.
     "recommendations.refetch_paper_metadata": {
         "paper:ok": EDITORS,

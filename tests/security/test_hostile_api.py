@@ -10,6 +10,7 @@ every stored row reads as before. The generic fuzzing of the schema is
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import re
@@ -24,6 +25,7 @@ from django.db import transaction
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from tests.factories.publications import png_bytes
 from tests.security import corpus
 from tests.security.conftest import World
 from tests.security.harness import GUARDED_MODELS, snapshot
@@ -469,6 +471,31 @@ def _operations(world: World) -> list[Operation]:
             body={"other": str(world.submitted.paper_id), "note": "The same paper."},
             full=frozenset({"other"}),
         ),
+        Operation("style", "get", reverse("api:publication-style", args=[slug]), "editor"),
+        Operation(
+            "style patch",
+            "patch",
+            reverse("api:publication-style", args=[slug]),
+            "editor",
+            body={
+                "authors_shown": 2,
+                "authors_more": " 等",
+                "link_order": "doi,arxiv",
+                "sections": "papers,news,closing",
+                "entry_template": "[[{institutions}|]]{title}[[（{title_zh}）]]",
+                "intro_template_zh": "本期收录{papers}篇论文。",
+            },
+            full=frozenset({"authors_shown", "link_order", "sections", "entry_template"}),
+        ),
+        Operation("uploads", "get", reverse("api:publication-uploads", args=[slug]), "editor"),
+        Operation(
+            "upload",
+            "post",
+            reverse("api:publication-uploads", args=[slug]),
+            "editor",
+            body={"name": "qr.png", "data": base64.b64encode(png_bytes()).decode()},
+            full=frozenset({"name", "data"}),
+        ),
         Operation("webhooks", "get", reverse("api:webhook-list", args=[slug]), "editor"),
         Operation(
             "webhook create",
@@ -510,7 +537,8 @@ OPERATION_NAMES = [
     "correction", "papers", "paper", "refetch", "metadata", "topics", "recommendations",
     "recommend", "recommend news", "queue", "recommendation", "recommendation patch", "entry edit",
     "submit",
-    "withdraw", "accept", "reviews", "review", "merge", "webhooks", "webhook create", "webhook",
+    "withdraw", "accept", "reviews", "review", "merge", "style", "style patch", "uploads",
+    "upload", "webhooks", "webhook create", "webhook",
     "webhook patch", "webhook delete", "webhook deliveries",
 ]  # fmt: skip
 

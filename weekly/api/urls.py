@@ -13,6 +13,7 @@ from common.api.errors import not_found
 from contributors.api import views as contributors
 from issues.api import views as issues
 from papers.api import views as papers
+from publications.api import views as publications
 from recommendations.api import views as recommendations
 from webhooks.api import views as webhooks
 
@@ -27,6 +28,16 @@ urlpatterns = [
         name="contributor-detail",
     ),
     path("publications/", issues.PublicationListView.as_view(), name="publication-list"),
+    path(
+        "publications/<slug:slug>/style/",
+        publications.PublicationStyleView.as_view(),
+        name="publication-style",
+    ),
+    path(
+        "publications/<slug:slug>/uploads/",
+        publications.PublicationUploadListView.as_view(),
+        name="publication-uploads",
+    ),
     path(
         "publications/<slug:slug>/",
         issues.PublicationDetailView.as_view(),

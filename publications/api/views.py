@@ -1,0 +1,78 @@
+"""The publication's style and uploads: its editors read and change them."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from common.api.serializers import validated
+from publications import selectors, services
+from publications.api.serializers import (
+    PublicationStyleSerializer,
+    PublicationUploadRequestSerializer,
+    PublicationUploadSerializer,
+)
+from publications.models import Publication
+from publications.permissions import require
+
+
+def _publication(request: Request, slug: str) -> Publication:
+    publication = get_object_or_404(selectors.publications(), slug=slug)
+    require(request.user, "publications.edit_style", publication)
+    return publication
+
+
+class PublicationStyleView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        responses=PublicationStyleSerializer, summary="A publication's style (its editors)"
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        publication = _publication(request, slug)
+        return Response(PublicationStyleSerializer(selectors.style_of(publication)).data)
+
+    @extend_schema(
+        request=PublicationStyleSerializer,
+        responses=PublicationStyleSerializer,
+        summary="Change a publication's style (its editors)",
+        description="Any of its fields; an unknown placeholder, source or section is refused "
+        "with the field named, and nothing is stored.",
+    )
+    def patch(self, request: Request, slug: str) -> Response:
+        publication = _publication(request, slug)
+        fields = validated(PublicationStyleSerializer, request, partial=True)
+        row = services.set_publication_style(publication, by=request.user, **fields)
+        return Response(PublicationStyleSerializer(row).data)
+
+
+class PublicationUploadListView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        responses=PublicationUploadSerializer(many=True),
+        summary="A publication's uploaded images (its editors)",
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        publication = _publication(request, slug)
+        uploads = selectors.uploads_of(publication)
+        return Response(PublicationUploadSerializer(uploads, many=True).data)
+
+    @extend_schema(
+        request=PublicationUploadRequestSerializer,
+        responses={201: PublicationUploadSerializer},
+        summary="Upload an image: PNG, JPEG or GIF, in base64 (its editors)",
+        description="At most PUBLICATION_UPLOAD_MAX_BYTES (512 KB) and 4096 pixels a side; the "
+        "type is read from the bytes. The answer's url is where the site serves it.",
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        publication = _publication(request, slug)
+        given = validated(PublicationUploadRequestSerializer, request)
+        upload = services.upload_publication_image(
+            publication, by=request.user, data=given["data"], name=given.get("name", "")
+        )
+        return Response(PublicationUploadSerializer(upload).data, status=status.HTTP_201_CREATED)

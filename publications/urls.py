@@ -1,0 +1,20 @@
+"""URLs of the publications' settings pages and of their uploads."""
+
+from django.urls import path
+
+from publications import views
+
+app_name = "publications"
+
+urlpatterns = [
+    path(
+        "editor/p/<slug:slug>/settings/",
+        views.PublicationSettingsView.as_view(),
+        name="settings",
+    ),
+    path(
+        "media/publications/<str:token>.<str:extension>",
+        views.PublicationUploadView.as_view(),
+        name="upload",
+    ),
+]

@@ -1,0 +1,77 @@
+"""The publication's pages for its editors: its settings (the style and the uploads), and the
+uploads served to everyone under names of our own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from common.exceptions import WorkflowError
+from common.forms import add_workflow_error
+from publications import selectors, services
+from publications.forms import PublicationStyleForm
+from publications.models import PublicationUpload
+from publications.permissions import can, refusal
+from publications.uploads import upload_url
+
+
+class PublicationSettingsView(LoginRequiredMixin, View):
+    """The style a publication's issues are written in, and its images (its editors only)."""
+
+    def _publication(self, slug: str) -> Any:
+        publication = get_object_or_404(selectors.publications(), slug=slug)
+        if not can(self.request.user, "publications.edit_style", publication):
+            raise PermissionDenied(refusal("publications.edit_style"))
+        return publication
+
+    def _page(self, request: HttpRequest, publication: Any, form: Any, status: int = 200) -> Any:
+        uploads = [(u, upload_url(u)) for u in selectors.uploads_of(publication)]
+        context = {"publication": publication, "form": form, "uploads": uploads}
+        return render(request, "publications/settings.html", context, status=status)
+
+    def get(self, request: HttpRequest, slug: str) -> HttpResponse:
+        publication = self._publication(slug)
+        return self._page(
+            request, publication, PublicationStyleForm(instance=selectors.style_of(publication))
+        )
+
+    def post(self, request: HttpRequest, slug: str) -> HttpResponse:
+        publication = self._publication(slug)
+        form = PublicationStyleForm(request.POST, instance=selectors.style_of(publication))
+        if form.is_valid():
+            try:
+                services.set_publication_style(
+                    publication, by=request.user, **{n: form.cleaned_data[n] for n in form.fields}
+                )
+            except WorkflowError as error:
+                add_workflow_error(form, error)
+            else:
+                messages.success(request, _("The style is saved."))
+                return redirect("publications:settings", slug=publication.slug)
+        return self._page(request, publication, form, status=400)
+
+
+class PublicationUploadView(View):
+    """An uploaded image, as we stored it: our name, the type read from its bytes, never
+    sniffed by the browser."""
+
+    def get(self, request: HttpRequest, token: str, extension: str) -> HttpResponse:
+        upload = PublicationUpload.objects.filter(token=token, extension=extension).first()
+        if upload is None:
+            raise Http404(_("There is no such image."))
+        try:
+            handle = upload.file.open("rb")
+        except FileNotFoundError:
+            raise Http404(_("There is no such image.")) from None
+        response = FileResponse(handle, content_type=upload.content_type)
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Disposition"] = "inline"
+        response["Cache-Control"] = "public, max-age=86400"
+        return response
