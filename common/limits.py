@@ -1,7 +1,8 @@
 """Request bodies: how large they may be, and a readable refusal when they are not.
 
-No page or endpoint takes files, and no form or JSON body of ours comes near
-``DATA_UPLOAD_MAX_MEMORY_SIZE`` (1 MB by default). A body declared larger is refused with 413
+One page takes a file (a publication's image, ``accepts_one_file``); every other refuses a form
+that carries one before any of it is kept (``RefuseFiles``). No form or JSON body of ours comes
+near ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (1 MB by default). A body declared larger is refused with 413
 before anything reads it (``RequestSizeMiddleware``); what Django itself refuses while reading a
 form (``RequestDataTooBig``, ``TooManyFieldsSent``) gets a page that says what went wrong instead
 of a bare "Bad Request" (``bad_request``, the site's ``handler400``). Under ``/api/`` both answer
@@ -11,14 +12,17 @@ in the API's one error shape.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.files.uploadhandler import FileUploadHandler, MemoryFileUploadHandler
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from common import views
 from common.api.errors import error_body
@@ -86,5 +90,37 @@ def bad_request(request: HttpRequest, exception: Exception, **kwargs: Any) -> Ht
         }
         return _refusal(request, 400, "invalid", message)
     if isinstance(exception, TooManyFilesSent):
+        if any(isinstance(h, MemoryFileUploadHandler) for h in request.upload_handlers):
+            return _refusal(request, 400, "invalid", _("Send one file at a time."))
         return _refusal(request, 400, "invalid", _("This site takes no files."))
     return views.bad_request(request, exception)
+
+
+class RefuseFiles(FileUploadHandler):
+    """The site's upload handler (``FILE_UPLOAD_HANDLERS``): a file part is refused, as too many
+    files (400, "This site takes no files."), before any byte of it is kept."""
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        raise TooManyFilesSent("This site takes no files.")
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        return None
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+def accepts_one_file(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A view that takes one file, held in memory (``RequestSizeMiddleware`` bounds the body).
+
+    The handlers must be changed before anything reads the body, and the CSRF check reads it:
+    so, as Django's documentation of upload handlers says, the check runs after the change.
+    """
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        request.upload_handlers = [MemoryFileUploadHandler(request)]
+        return csrf_protect(view)(request, *args, **kwargs)
+
+    return wrapped

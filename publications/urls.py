@@ -13,6 +13,16 @@ urlpatterns = [
         name="settings",
     ),
     path(
+        "editor/p/<slug:slug>/settings/uploads/",
+        views.PublicationUploadCreateView.as_view(),
+        name="upload-create",
+    ),
+    path(
+        "editor/p/<slug:slug>/settings/uploads/<int:pk>/delete/",
+        views.PublicationUploadDeleteView.as_view(),
+        name="upload-delete",
+    ),
+    path(
         "media/publications/<str:token>.<str:extension>",
         views.PublicationUploadView.as_view(),
         name="upload",

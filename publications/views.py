@@ -10,13 +10,16 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 
 from common.exceptions import WorkflowError
 from common.forms import add_workflow_error
+from common.limits import accepts_one_file
 from publications import selectors, services
-from publications.forms import PublicationStyleForm
+from publications.forms import PublicationStyleForm, PublicationUploadForm
 from publications.models import PublicationUpload
 from publications.permissions import can, refusal
 from publications.uploads import upload_url
@@ -31,16 +34,25 @@ class PublicationSettingsView(LoginRequiredMixin, View):
             raise PermissionDenied(refusal("publications.edit_style"))
         return publication
 
-    def _page(self, request: HttpRequest, publication: Any, form: Any, status: int = 200) -> Any:
+    def _page(
+        self,
+        request: HttpRequest,
+        publication: Any,
+        form: Any = None,
+        upload_form: Any = None,
+        status: int = 200,
+    ) -> Any:
         uploads = [(u, upload_url(u)) for u in selectors.uploads_of(publication)]
-        context = {"publication": publication, "form": form, "uploads": uploads}
+        context = {
+            "publication": publication,
+            "form": form or PublicationStyleForm(instance=selectors.style_of(publication)),
+            "upload_form": upload_form or PublicationUploadForm(),
+            "uploads": uploads,
+        }
         return render(request, "publications/settings.html", context, status=status)
 
     def get(self, request: HttpRequest, slug: str) -> HttpResponse:
-        publication = self._publication(slug)
-        return self._page(
-            request, publication, PublicationStyleForm(instance=selectors.style_of(publication))
-        )
+        return self._page(request, self._publication(slug))
 
     def post(self, request: HttpRequest, slug: str) -> HttpResponse:
         publication = self._publication(slug)
@@ -55,7 +67,45 @@ class PublicationSettingsView(LoginRequiredMixin, View):
             else:
                 messages.success(request, _("The style is saved."))
                 return redirect("publications:settings", slug=publication.slug)
-        return self._page(request, publication, form, status=400)
+        return self._page(request, publication, form=form, status=400)
+
+
+@method_decorator(accepts_one_file, name="dispatch")
+class PublicationUploadCreateView(PublicationSettingsView):
+    """Upload an image from the settings page (the API takes it in base64)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, slug: str) -> HttpResponse:
+        publication = self._publication(slug)
+        form = PublicationUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                upload = services.upload_publication_image(
+                    publication, by=request.user, data=form.cleaned_data["file"], name=form.name
+                )
+            except WorkflowError as error:
+                add_workflow_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("The image is uploaded: %(address)s") % {"address": upload_url(upload)},
+                )
+                return redirect(f"{reverse('publications:settings', args=[slug])}#uploads")
+        return self._page(request, publication, upload_form=form, status=400)
+
+
+class PublicationUploadDeleteView(PublicationSettingsView):
+    """Remove an image: texts that show it lose it."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+        publication = self._publication(slug)
+        upload = get_object_or_404(selectors.uploads_of(publication), pk=pk)
+        services.delete_publication_image(upload, by=request.user)
+        messages.success(request, _("The image is removed."))
+        return redirect(f"{reverse('publications:settings', args=[slug])}#uploads")
 
 
 class PublicationUploadView(View):

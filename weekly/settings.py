@@ -349,10 +349,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=102
 # Fields of one form: the largest of ours (an admin list of 100 editable topics, an issue with its
 # entries inline) stays far below; more is refused with 400.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=500)
-# No page or endpoint takes files: a form that carries one is refused with 400, and without upload
-# handlers no file part is ever held in memory or written to a temporary file.
-DATA_UPLOAD_MAX_NUMBER_FILES = 0
-FILE_UPLOAD_HANDLERS: list[str] = []
+# One page takes a file, a publication's image (publications.views, common.limits.accepts_one_file);
+# everywhere else a form that carries one is refused with 400 by the handler below before any byte
+# of it is held in memory or written to a temporary file.
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
+FILE_UPLOAD_HANDLERS = ["common.limits.RefuseFiles"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 # Failed log-ins per user name, from any address, through the site, the admin or the API
 # (contributors.lockout): after LOGIN_FAILURE_LIMIT of them within LOGIN_FAILURE_WINDOW seconds of

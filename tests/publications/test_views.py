@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from publications.models import PublicationChange, PublicationStyle
+from publications.models import PublicationChange, PublicationStyle, PublicationUpload
 from publications.services import STYLE_FIELDS, upload_publication_image
 from tests.factories.publications import png_bytes
 
@@ -74,3 +75,116 @@ def test_upload_is_served_with_its_type_and_no_sniffing(publication: Any, editor
     assert (
         Client().get(reverse("publications:upload", args=[upload.token, "svg"])).status_code == 404
     )
+
+
+def test_settings_page_uploads_an_image_and_shows_its_address(
+    publication: Any, editor: Any, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    client = _client(editor)
+    image = SimpleUploadedFile("qr code.png", png_bytes(), content_type="application/octet-stream")
+    response = client.post(
+        reverse("publications:upload-create", args=[publication.slug]), {"file": image}
+    )
+    assert response.status_code == 302
+    upload = PublicationUpload.objects.get(publication=publication)
+    assert (upload.name, upload.content_type, upload.width) == ("qr code.png", "image/png", 2)
+    assert PublicationChange.objects.get().actor == editor
+    page = client.get(reverse("publications:settings", args=[publication.slug])).content.decode()
+    assert reverse("publications:upload", args=[upload.token, "png"]) in page
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"<svg onload=alert(1)>", "Upload a PNG, JPEG or GIF image."),
+        (b"", "The submitted file is empty."),
+        (b"\x89PNG\r\n\x1a\n" + b"0" * 600_000, "The image is too large: at most 512 KB."),
+    ],
+)
+def test_settings_page_refuses_what_is_no_image_and_keeps_nothing(
+    publication: Any, editor: Any, settings: Any, tmp_path: Any, data: bytes, message: str
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    response = _client(editor).post(
+        reverse("publications:upload-create", args=[publication.slug]),
+        {"file": SimpleUploadedFile("x.png", data)},
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not PublicationUpload.objects.exists()
+    assert not any(tmp_path.rglob("*.*"))
+
+
+def test_settings_page_removes_an_image_and_its_file(
+    publication: Any,
+    editor: Any,
+    settings: Any,
+    tmp_path: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    upload = upload_publication_image(publication, by=editor, data=png_bytes(), name="qr.png")
+    path = tmp_path / upload.file.name
+    assert path.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _client(editor).post(
+            reverse("publications:upload-delete", args=[publication.slug, upload.pk])
+        )
+    assert response.status_code == 302
+    assert not PublicationUpload.objects.exists()
+    assert not path.exists()
+
+
+def test_uploads_are_refused_to_who_does_not_edit_the_publication(
+    publication: Any,
+    other_publication: Any,
+    editor: Any,
+    reviewer: Any,
+    settings: Any,
+    tmp_path: Any,
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    upload = upload_publication_image(publication, by=editor, data=png_bytes(), name="qr.png")
+    client = _client(reviewer)
+    create = reverse("publications:upload-create", args=[publication.slug])
+    assert (
+        client.post(create, {"file": SimpleUploadedFile("y.png", png_bytes())}).status_code == 403
+    )
+    delete = reverse("publications:upload-delete", args=[publication.slug, upload.pk])
+    assert client.post(delete).status_code == 403
+    # Another publication's editor cannot reach it through their own publication's address.
+    from tests.factories import MembershipFactory, UserFactory
+
+    other_editor = UserFactory()
+    MembershipFactory(publication=other_publication, user=other_editor, role="editor")
+    wrong = reverse("publications:upload-delete", args=[other_publication.slug, upload.pk])
+    assert _client(other_editor).post(wrong).status_code == 404
+    assert PublicationUpload.objects.get() == upload
+
+
+def test_the_upload_page_checks_the_csrf_token_after_taking_the_file(
+    publication: Any, editor: Any, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    url = reverse("publications:upload-create", args=[publication.slug])
+    forged = client.post(url, {"file": SimpleUploadedFile("qr.png", png_bytes())})
+    assert forged.status_code == 403
+    client.get(reverse("publications:settings", args=[publication.slug]))
+    token = client.cookies["csrftoken"].value
+    image = SimpleUploadedFile("qr.png", png_bytes())
+    sent = client.post(url, {"file": image, "csrfmiddlewaretoken": token})
+    assert sent.status_code == 302
+    assert PublicationUpload.objects.filter(publication=publication).count() == 1
+
+
+def test_the_upload_page_takes_one_file_only(publication: Any, editor: Any, tmp_path: Any) -> None:
+    files = [SimpleUploadedFile(f"{n}.png", png_bytes()) for n in range(2)]
+    response = _client(editor).post(
+        reverse("publications:upload-create", args=[publication.slug]), {"file": files}
+    )
+    assert response.status_code == 400
+    assert "Send one file at a time." in response.content.decode()
+    assert not PublicationUpload.objects.exists()
