@@ -9,6 +9,7 @@ anything else is looked at.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -307,6 +308,14 @@ class EntryRevisionForm(RecommendationEditForm):
             field.choices = [("", field.empty_label)] + [
                 (topic.pk, field.label_from_instance(topic)) for topic in topics
             ]
+        if "summary" in self.fields:
+            # A page may hold a form per entry: each previews into a box of its own.
+            summary = self.fields["summary"].widget
+            summary.attrs = {
+                **summary.attrs,
+                "hx-target": f"#{self.preview_id}",
+                "hx-vals": json.dumps({"preview_field": self.add_prefix("summary")}),
+            }
         paper = recommendation.paper
         if paper is not None:
             # What an empty field shows instead, as a hint.
@@ -317,6 +326,11 @@ class EntryRevisionForm(RecommendationEditForm):
                 pi.institution.name for pi in paper.paper_institutions.all()
             )
             self.fields["paper_url"].widget.attrs["placeholder"] = paper.url
+
+    @property
+    def preview_id(self) -> str:
+        """The id of the box the summary's preview goes into."""
+        return f"{self.prefix}-summary-preview"
 
     def service_values(self) -> dict[str, Any]:
         """The keyword arguments of ``services.revise_recommendation``."""

@@ -10,6 +10,7 @@ table (``recommendations.enums``), and the services check both again when a form
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -226,13 +227,21 @@ class NewsRecommendView(_RecommendationCreateView):
     kind = RecommendationKind.NEWS
 
 
+#: The summary fields a preview may be asked for: the forms' own, and an entry's in the builder.
+PREVIEW_FIELD = re.compile(r"(entry-\d{1,12}-)?summary")
+
+
 class SummaryPreviewView(LoginRequiredMixin, View):
     """htmx: the summary as readers will see it (sanitised), into the form's preview box."""
 
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        summary = request.POST.get("summary", "")[:SUMMARY_INPUT_LENGTH]
+        # A form with a prefix (one per entry in the issue builder) names its summary field.
+        field = request.POST.get("preview_field", "summary")
+        if not PREVIEW_FIELD.fullmatch(field):
+            field = "summary"
+        summary = request.POST.get(field, "")[:SUMMARY_INPUT_LENGTH]
         return render(
             request,
             "recommendations/_preview.html",

@@ -450,6 +450,29 @@ def test_preview_endpoint_returns_sanitised_fragment(member: Client) -> None:
     assert "<script>" not in html
 
 
+@pytest.mark.parametrize(
+    ("field", "shown"),
+    [
+        ("entry-12-summary", "<em>entry</em>"),  # an entry's form in the issue builder
+        ("password", "<em>plain</em>"),  # any other field: the plain summary, nothing else
+        ("entry-12-summary-x", "<em>plain</em>"),
+    ],
+)
+def test_preview_endpoint_reads_the_summary_field_it_is_told_of_and_no_other(
+    member: Client, field: str, shown: str
+) -> None:
+    data = {
+        "summary": "*plain*",
+        "entry-12-summary": "*entry*",
+        "password": "*secret*",
+        "entry-12-summary-x": "*x*",
+        "preview_field": field,
+    }
+    html = _text(member.post(PREVIEW_URL, data))
+    assert shown in html
+    assert "secret" not in html
+
+
 # ================================================================ metadata status
 
 
