@@ -142,8 +142,10 @@ def _publish(issue: Issue, *, actor: Any) -> Issue:
                 "Another issue of this publication was published at the same moment. Try again."
             )
         ) from None
-    for name in ("status", "number", "published_at", "updated_at"):
-        setattr(issue, name, getattr(fresh, name))
+    # The caller's object may predate other changes (a headline drafted again from the lead
+    # items): it takes every field of the row as published, not only what publishing set.
+    for field in Issue._meta.concrete_fields:
+        setattr(issue, field.attname, getattr(fresh, field.attname))
     return issue
 
 

@@ -535,6 +535,20 @@ def test_the_headline_names_the_first_of_each_section_until_the_editor_picks(
     assert team.issue.title == "Phrase retrieval、BERT-X trained"
 
 
+def test_publishing_an_object_loaded_before_the_pick_shows_the_new_headline(team: Team) -> None:
+    entries = _assembled(team)
+    stale = Issue.objects.get(pk=team.issue.pk)
+    services.choose_lead_items(team.issue, by=team.editor, entry_ids=[entries[2].pk])
+
+    assert Issue.objects.get(pk=stale.pk).title == "Folded DNN"
+
+    published = services.publish_issue(stale, by=team.editor)
+
+    assert published.title == "Folded DNN"
+    assert Issue.objects.get(pk=stale.pk).title == "Folded DNN"
+    assert (published.status, published.number) == (IssueStatus.PUBLISHED, 1)
+
+
 def test_a_headline_the_editor_wrote_stays_when_the_pick_changes(team: Team) -> None:
     entries = _assembled(team)
     services.update_issue(team.issue, by=team.editor, title="有效扩展：预训练的见解")
