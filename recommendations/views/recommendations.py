@@ -212,7 +212,10 @@ class PaperRecommendView(_RecommendationCreateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         if self.request.method == "POST":
-            # Without JavaScript the warning comes with the re-shown form.
+            # Without JavaScript the warning comes with the re-shown form. When the identifier
+            # itself is refused (malformed, already recommended or featured), its error says
+            # so, once: the box then only lists who recommended it before, and where.
+            context["identifier_refused"] = context["form"].has_error("identifier")
             context["history"] = paper_history(
                 self.request.POST.get("identifier", ""),
                 _chosen_publication(self.request.POST.get("publication")),

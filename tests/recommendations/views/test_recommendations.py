@@ -245,6 +245,22 @@ def test_paper_create_same_member_twice_in_one_publication_is_refused(
     assert Recommendation.objects.count() == 1
 
 
+def _main(response: HttpResponse) -> str:
+    return _text(response).split("<main")[1].split("</main>")[0]
+
+
+def test_a_refused_identifier_is_said_once_and_never_contradicted(
+    member: Client, publication: Publication
+) -> None:
+    malformed = _main(_recommend(member, identifier="arXiv:99999.1"))
+    assert malformed.count("is not a paper identifier we recognise") == 1
+
+    assert _recommend(member).status_code == 302
+    again = _main(_recommend(member, identifier="arXiv:2305.14314"))
+    assert again.count(DUPLICATE) == 1
+    assert "You may still recommend it" not in again
+
+
 def test_paper_create_already_featured_in_publication_is_refused_naming_the_issue(
     member: Client, publication: Publication, other_contributor: Any
 ) -> None:
@@ -258,7 +274,8 @@ def test_paper_create_already_featured_in_publication_is_refused_naming_the_issu
 
     html = _text(response)
     assert "This paper was already featured in Pretraining Weekly issue #12" in html
-    # The warning under the field, without JavaScript, names who and where.
+    assert "Already featured." not in html  # the field's error says it, once
+    # The list under the field, without JavaScript, names who and where.
     assert f"Recommended by {other_contributor.public_name} to Pretraining Weekly" in html
     assert 'href="/p/pretraining-weekly/12/"' in html
     assert Recommendation.objects.count() == 1
