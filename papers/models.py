@@ -192,6 +192,13 @@ class Paper(models.Model):
     def has_metadata(self) -> bool:
         return self.metadata_status == MetadataStatus.OK
 
+    @property
+    def metadata_label(self) -> str:
+        """Where the metadata stands, as people say it: a hand entry is not "Fetched"."""
+        if self.has_metadata and self.metadata_source == MetadataSource.MANUAL:
+            return str(MetadataSource.MANUAL.label)
+        return str(self.get_metadata_status_display())
+
 
 class Authorship(models.Model):
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="authorships")

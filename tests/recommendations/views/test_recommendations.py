@@ -15,7 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from papers.enums import MetadataStatus
+from papers.enums import MetadataSource, MetadataStatus
 from papers.models import Paper, Topic
 from publications.enums import TeamRole
 from publications.models import Publication
@@ -522,6 +522,18 @@ def test_detail_status_fragment_polls_while_pending_and_stops_when_ok(
     assert "hx-get" not in done
     assert "Fetched" in done
     assert "QLoRA: &lt;Efficient&gt; Finetuning" in done
+
+
+def test_a_hand_entry_is_said_entered_by_hand_not_fetched(
+    member: Client, contributor: Any, publication: Publication
+) -> None:
+    paper = PaperFactory(metadata_source=MetadataSource.MANUAL, title="Typed in")
+    rec = RecommendationFactory(paper=paper, publication=publication, submitter=contributor)
+
+    html = _text(member.get(reverse("recommendations:paper-status", args=[rec.pk])))
+
+    assert "<strong>Entered by hand</strong>" in html
+    assert "Fetched" not in html
 
 
 def test_status_fragment_failed_shows_error_and_manual_entry_link(
