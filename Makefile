@@ -31,13 +31,15 @@ install: $(STAMP)
 ## errors are still logged with their tracebacks. `make run DEBUG=true` brings the debug pages.
 ## The demo's mails (review and publication notices, confirmations) are written to files under
 ## var/mail/, not to the terminal: printed, hundreds of lines of them buried the logins.
-## `make run EMAIL_URL=consolemail://` prints them again.
+## `make run EMAIL_URL=consolemail://` prints them again. SITE_URL follows HOST and PORT, so the
+## links in the demo's feeds and mails lead back to the address it is served at.
 DEBUG ?= false
 EMAIL_URL ?= filemail:///$(CURDIR)/var/mail
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	EMAIL_URL=$(EMAIL_URL) $(BIN)/python manage.py seed_demo --if-empty --site-url http://$(HOST):$(PORT)
-	DEBUG=$(DEBUG) EMAIL_URL=$(EMAIL_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=$(DEBUG) EMAIL_URL=$(EMAIL_URL) SITE_URL=http://$(HOST):$(PORT) \
+		$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Run the whole test suite (SQLite by default; DATABASE_URL and REDIS_URL switch to the real ones).
 test: install

@@ -51,6 +51,7 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://weekly:secret@db.invalid:5432/weekly",
     "REDIS_URL": "redis://redis.invalid:6379/0",
     "ALLOWED_HOSTS": "weekly.example.org",
+    "SITE_URL": "https://weekly.example.org",
 }
 
 
@@ -203,3 +204,10 @@ def test_settings_production_passes_check_deploy() -> None:
     result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == "System check identified no issues (0 silenced)."
+
+
+def test_check_deploy_warns_of_a_site_url_left_at_the_development_default() -> None:
+    without = {name: value for name, value in PRODUCTION.items() if name != "SITE_URL"}
+    result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **without)
+    assert result.returncode == 1
+    assert "(weekly.W002) SITE_URL's host '127.0.0.1' is not in ALLOWED_HOSTS" in result.stderr
