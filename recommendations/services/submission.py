@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from common.exceptions import InvalidInput, QuotaExceeded
 from common.validators import (
@@ -224,7 +224,7 @@ def enforce_submission_quota(by: Any, publication: Publication) -> None:
             quota,
         )
         % {
-            "publication": publication.name,
+            "publication": publication.name_for(get_language()),
             "quota": quota,
             "made": len(recent),
             "when": f"{local:%Y-%m-%d %H:%M} ({local.tzname()})",
@@ -242,7 +242,10 @@ def _refuse_duplicate(by: Any, publication: Publication, paper: Any) -> None:
                 "This paper was already featured in %(publication)s issue #%(number)s; a paper "
                 "appears in at most one issue."
             )
-            % {"publication": publication.name, "number": featured.place and featured.place.number},
+            % {
+                "publication": publication.name_for(get_language()),
+                "number": featured.place and featured.place.number,
+            },
             field="identifier",
             code="already_featured",
         )

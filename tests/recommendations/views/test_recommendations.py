@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.http import HttpResponse
@@ -278,6 +279,23 @@ def test_paper_create_already_featured_in_publication_is_refused_naming_the_issu
     # The list under the field, without JavaScript, names who and where.
     assert f"Recommended by {other_contributor.public_name} to Pretraining Weekly" in html
     assert 'href="/p/pretraining-weekly/12/"' in html
+    assert Recommendation.objects.count() == 1
+
+
+def test_a_refusal_in_chinese_names_the_publication_in_chinese(
+    member: Client, publication: Publication, other_contributor: Any
+) -> None:
+    paper = PaperFactory(arxiv_id="2305.14314")
+    issue = IssueFactory(publication=publication, published=True, number=12)
+    IssueEntryFactory(
+        issue=issue, recommendation__paper=paper, recommendation__submitter=other_contributor
+    )
+    member.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+
+    html = _main(_recommend(member))
+
+    assert f"这篇论文已收录在 {publication.name_zh} 第 12 期" in html
+    assert "Pretraining Weekly" not in html
     assert Recommendation.objects.count() == 1
 
 
