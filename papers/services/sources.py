@@ -90,6 +90,13 @@ def _transient(
             outcome.retry_after = max(outcome.retry_after or 0, retry_after)
 
 
+def _said_by(source: str, kind: str, error: Exception) -> str:
+    """What went wrong, naming the source once: the clients' messages mostly name it already
+    ("arXiv could not be reached. Please try again later."), and are then taken as they are."""
+    message = str(error)
+    return message if message.startswith(source) else f"{source} {kind}: {message}"
+
+
 def _fetch_from_arxiv(
     by_arxiv: dict[str, Paper],
     outcome: FetchOutcome,
@@ -110,7 +117,7 @@ def _fetch_from_arxiv(
             _transient(
                 batch_papers,
                 outcome,
-                f"arXiv could not be reached: {error}",
+                _said_by("arXiv", "could not be reached", error),
                 final_attempt=final_attempt,
                 retry_after=error.retry_after,
             )
@@ -119,7 +126,7 @@ def _fetch_from_arxiv(
             _transient(
                 batch_papers,
                 outcome,
-                f"arXiv answered something unusable: {error}",
+                _said_by("arXiv", "answered something unusable", error),
                 final_attempt=final_attempt,
             )
             continue
@@ -211,7 +218,7 @@ def _fetch_from_aminer(
             _transient(
                 [paper],
                 outcome,
-                f"AMiner could not be reached: {error}",
+                _said_by("AMiner", "could not be reached", error),
                 final_attempt=final_attempt,
                 retry_after=error.retry_after,
             )
@@ -220,7 +227,7 @@ def _fetch_from_aminer(
             _transient(
                 [paper],
                 outcome,
-                f"AMiner answered something unusable: {error}",
+                _said_by("AMiner", "answered something unusable", error),
                 final_attempt=final_attempt,
             )
             continue

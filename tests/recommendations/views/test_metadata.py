@@ -54,10 +54,7 @@ FETCHED_REFUSED = (
 )
 #: What the eager fetch leaves behind: the autouse ``_offline`` fixture points arXiv at a closed
 #: port, and an in-process task is its own final attempt.
-UNREACHABLE = (
-    "arXiv could not be reached: arXiv could not be reached. Please try again later. "
-    "Gave up after retrying."
-)
+UNREACHABLE = "arXiv could not be reached. Please try again later. Gave up after retrying."
 FAILED_ERROR = "arXiv answered something unusable: no feed. Gave up after retrying."
 
 
