@@ -21,7 +21,7 @@ from issues.models import Issue
 from issues.services import create_issue, schedule_recommendation
 from publications.enums import TeamRole
 from publications.models import PublicationStyle, PublicationUpload
-from publications.services import create_publication, grant_role
+from publications.services import create_publication, grant_role, upload_publication_image
 from recommendations.enums import RecommendationAction, RecommendationStatus
 from recommendations.models import Transition
 from tests.browser.helpers import login
@@ -108,3 +108,32 @@ def test_an_editor_styles_polishes_and_publishes_an_issue(
     assert "Jinhyuk Lee, Alexander Wettig 等" in export
     assert "Danqi Chen" not in export
     assert f"![二维码]({address})" in export
+
+
+def test_removing_an_image_looks_destructive_and_asks_first(
+    page: Any, site: str, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    publication = create_publication(slug="desk-weekly", name="Desk Weekly", name_zh="编辑周刊")
+    editor = UserFactory(username="desk-editor")
+    grant_role(editor, role=TeamRole.EDITOR, publication=publication)
+    upload = upload_publication_image(publication, by=editor, data=png_bytes(), name="qr.png")
+    login(page, editor)
+    page.goto(reverse("publications:settings", args=[publication.slug]))
+
+    remove = page.locator(f"#upload-{upload.pk} details.confirm > summary")
+    save = page.locator("#upload-form button[type=submit]")
+    colour = "e => getComputedStyle(e).color"
+    assert remove.evaluate(colour) != save.evaluate(colour)
+    assert remove.evaluate("e => getComputedStyle(e).backgroundColor") != save.evaluate(
+        "e => getComputedStyle(e).backgroundColor"
+    )
+
+    yes = page.locator(f"#upload-{upload.pk} details.confirm button.danger")
+    assert not yes.is_visible()  # one click opens the question, nothing is sent
+    remove.click()
+    assert yes.is_visible()
+    assert PublicationUpload.objects.filter(pk=upload.pk).exists()
+    yes.click()
+    page.locator(".messages").wait_for()
+    assert not PublicationUpload.objects.filter(pk=upload.pk).exists()
