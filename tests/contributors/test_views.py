@@ -238,10 +238,8 @@ def test_nav_offers_profile_token_and_logout_to_members(client: Client, contribu
 
     html = client.get(reverse("contributors:token")).content.decode()
 
-    assert (
-        f'<a class="who" href="{reverse("contributors:profile")}">{contributor.public_name}</a>'
-        in html
-    )
+    assert f'<span class="who">{contributor.public_name}</span>' in html
+    assert f'<a href="{reverse("contributors:profile")}">Profile</a>' in html
     assert f'<a href="{reverse("contributors:token")}">API token</a>' in html
     assert re.search(
         rf'<form class="logout" action="{reverse("contributors:logout")}" method="post">'
@@ -445,7 +443,7 @@ def test_profile_edit_refuses_bad_input_and_changes_nothing(
     assert contributor.display_name == name_before
     assert contributor.affiliation == ""
     # The navigation still names the member as stored.
-    assert f'<a class="who" href="{reverse("contributors:profile")}">{name_before}</a>' in html
+    assert f'<span class="who">{name_before}</span>' in html
 
 
 # ================================================================ API token
