@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -389,6 +390,17 @@ def test_home_shows_each_publication_latest_issue_with_a_teaser(
     assert 'id="id_email"' not in page
     assert "Scheduled issue" not in page
     assert "Hidden Scheduled Paper" not in page
+
+
+def test_home_teaser_in_chinese_marks_an_english_intro_as_english(
+    client: Client, issue: Issue
+) -> None:
+    Issue.objects.filter(pk=issue.pk).update(intro_zh="")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+
+    page = _get(client, reverse("issues:home"))
+
+    assert '<p class="teaser-intro" lang="en">This issue picks 2 papers.</p>' in page
 
 
 def test_home_with_one_publication_offers_the_subscription_form(
