@@ -38,8 +38,7 @@ EMAIL_URL ?= filemail:///$(CURDIR)/var/mail
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	EMAIL_URL=$(EMAIL_URL) $(BIN)/python manage.py seed_demo --if-empty --site-url http://$(HOST):$(PORT)
-	DEBUG=$(DEBUG) EMAIL_URL=$(EMAIL_URL) SITE_URL=http://$(HOST):$(PORT) \
-		$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=$(DEBUG) EMAIL_URL=$(EMAIL_URL) SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Run the whole test suite (SQLite by default; DATABASE_URL and REDIS_URL switch to the real ones).
 test: install

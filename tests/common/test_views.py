@@ -165,6 +165,8 @@ def test_make_run_serves_without_debug() -> None:
     )  # fmt: skip
     serve = next(line for line in dry_run.stdout.splitlines() if "runserver" in line)
     assert serve.startswith("DEBUG=false ")
+    # The demo's feeds and mails link back to the address it is served at.
+    assert "SITE_URL=http://127.0.0.1:8000 " in serve
 
 
 def test_static_files_are_served_with_debug_off_in_development(settings: Any) -> None:
