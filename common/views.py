@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -98,7 +99,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
             status=500,
         )
     template = loader.get_template("500.html")
-    return HttpResponse(template.render({"stylesheet": _stylesheet()}), status=500)
+    context = {"stylesheet": _stylesheet(), "SITE_NAME": settings.SITE_NAME}
+    return HttpResponse(template.render(context), status=500)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -273,6 +273,22 @@ def published_issue(slug: str, number: int) -> Issue | None:
     return published_issues().filter(publication__slug=slug, number=number).first()
 
 
+def neighbour_issues(issue: Issue) -> tuple[Issue | None, Issue | None]:
+    """The published issues before and after ``issue`` in its publication, in one query.
+    Publishing numbers issues one after another, so they are the numbers on either side."""
+    if not issue.number:
+        return None, None
+    around = {
+        other.number: other
+        for other in Issue.objects.filter(
+            publication_id=issue.publication_id,
+            status=IssueStatus.PUBLISHED,
+            number__in=[issue.number - 1, issue.number + 1],
+        ).only("number", "title", "publication_id")
+    }
+    return around.get(issue.number - 1), around.get(issue.number + 1)
+
+
 def publications_with_last_published() -> QuerySet[Publication]:
     """Every publication with ``last_published_at``, when its latest issue came out (None
     before its first), for the sitemap: a publication's page changes when an issue comes out."""

@@ -41,6 +41,8 @@ ALLOWED_HOSTS = env.list(
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The site's name in its header, tab titles and error pages (a publication has its own name).
+SITE_NAME = env.str("SITE_NAME", default="Weekly")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -112,6 +114,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "common.context_processors.site",
             ],
         },
     },

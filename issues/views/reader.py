@@ -23,6 +23,8 @@ from publications.models import Publication
 from publications.permissions import can
 
 ARCHIVE_PAGE_SIZE = 20
+#: From how many entries an issue's page opens with a list of them.
+CONTENTS_FROM = 6
 #: Entries on one page of a topic or of a member's recommendations.
 ENTRY_PAGE_SIZE = 20
 #: Paper titles named under each publication's latest issue on the home page.
@@ -132,6 +134,14 @@ class ContributorDetailView(TemplateView):
         return context
 
 
+def issue_page_context(issue: Issue) -> dict[str, Any]:
+    """What an issue's own page shows besides its body: a contents list when it is long, a
+    permalink on every entry (a feed item, which has the same body, gets neither)."""
+    context = issue_context(issue)
+    entries = len(context["papers"]) + len(context["news"])
+    return {**context, "on_page": True, "show_contents": entries >= CONTENTS_FROM}
+
+
 def issue_context(issue: Issue, contents: list[Any] | None = None) -> dict[str, Any]:
     """What the issue templates show; ``contents`` when the caller fetched them already."""
     if contents is None:
@@ -159,7 +169,8 @@ class IssueDetailView(caching.PublishedPageMixin, TemplateView):
         issue = selectors.published_issue(kwargs["slug"], kwargs["number"])
         if issue is None:
             raise Http404("No such issue.")
-        context.update(issue_context(issue))
+        previous, following = selectors.neighbour_issues(issue)
+        context.update(issue_page_context(issue), previous_issue=previous, next_issue=following)
         return context
 
 
@@ -173,7 +184,7 @@ class IssuePreviewView(TemplateView):
         issue = get_object_or_404(Issue.objects.select_related("publication"), pk=kwargs["pk"])
         if not can(self.request.user, "issues.view_issue", issue):
             raise Http404("No such issue.")
-        context.update(issue_context(issue), preview=not issue.is_published)
+        context.update(issue_page_context(issue), preview=not issue.is_published)
         return context
 
 

@@ -35,6 +35,7 @@ from publications.services import grant_role
 from recommendations.enums import RecommendationStatus, Verdict
 from recommendations.services import create_recommendation, review_recommendation
 from tests.factories import (
+    MembershipFactory,
     PaperFactory,
     PublicationFactory,
     RecommendationFactory,
@@ -47,8 +48,8 @@ pytestmark = pytest.mark.django_db
 SCRIPT = "<script>alert(1)</script>"
 # Queries of each page, the same for a short and a long one:
 #: the issue, its entries with their recommendations, their papers, authors, institutions, the
-#: co-recommendations credited on them, errata;
-ISSUE_QUERIES = 7
+#: co-recommendations credited on them, errata, the issues on either side;
+ISSUE_QUERIES = 8
 #: the publications, their latest issues, and those issues' contents as for an issue;
 HOME_QUERIES = 7
 #: the publication, the count of its issues, one page of them;
@@ -208,7 +209,6 @@ def test_issue_page_shows_the_layout_in_order(client: Client, issue: Issue, ada:
     assert (
         f'<h3 class="entry-title"><a href="https://arxiv.org/abs/{dense.arxiv_id}" lang="en">'
         'Dense Passage Retrieval</a> <span class="title-zh" lang="zh-Hans">（稠密段落检索）</span>'
-        "</h3>"
     ) in page
     assert "Vladimir Karpukhin, Barlas Oguz, Sewon Min et al.</span>" in page
     assert "Wen-tau Yih" not in page
@@ -369,6 +369,63 @@ def test_issue_page_queries_do_not_grow_with_its_entries(
         client.get(_issue_url(small))
     with django_assert_num_queries(ISSUE_QUERIES):
         client.get(_issue_url(large))
+
+
+def test_issue_page_links_the_issues_on_either_side(
+    client: Client, publication: Publication, other_publication: Publication, editor: Any
+) -> None:
+    first = _publish(publication, editor, [{"paper": PaperFactory()}], title="First")
+    elsewhere = UserFactory()
+    MembershipFactory(publication=other_publication, user=elsewhere, role="editor")
+    _publish(other_publication, elsewhere, [{"paper": PaperFactory()}], title="Elsewhere")
+    second = _publish(publication, editor, [{"paper": PaperFactory()}], title="Second")
+    third = _publish(publication, editor, [{"paper": PaperFactory()}], title="Third")
+
+    page = _get(client, _issue_url(second))
+    assert f'<a class="previous" rel="prev" href="{_issue_url(first)}">' in page
+    assert f'<a class="next" rel="next" href="{_issue_url(third)}">' in page
+    assert "Issue 1: First" in page
+    assert "Issue 3: Third" in page
+    assert f'<link rel="prev" href="{_issue_url(first)}">' in page
+
+    first_page = _get(client, _issue_url(first))
+    assert 'rel="prev"' not in first_page
+    assert "Elsewhere" not in first_page  # another publication's issue is no neighbour
+    assert 'rel="next"' not in _get(client, _issue_url(third))
+
+
+def test_a_long_issue_opens_with_its_contents_and_every_entry_has_a_permalink(
+    client: Client, publication: Publication, editor: Any
+) -> None:
+    titles = [f"Paper number {n}" for n in range(5)]
+    issue = _publish(
+        publication,
+        editor,
+        [{"paper": PaperFactory(title=title)} for title in titles]
+        + [{"news_title": "A shared task", "news_url": "https://x.example.org"}],
+    )
+    page = _get(client, _issue_url(issue))
+    contents = page.split('<nav class="contents"')[1].split("</nav>")[0]
+    entries = list(issue.entries.order_by("section", "position"))
+    for entry in entries:
+        assert f'href="#entry-{entry.pk}"' in contents
+        assert f'<a class="permalink" href="#entry-{entry.pk}">' in page
+    assert contents.index("Paper number 0") < contents.index("A shared task")
+
+    short = _publish(publication, editor, [{"paper": PaperFactory()}])
+    assert '<nav class="contents"' not in _get(client, _issue_url(short))
+    # A feed item has the same body, with neither.
+    feed = _get(client, reverse("issues:feed-rss", args=[publication.slug]))
+    assert "permalink" not in feed
+    assert "contents-heading" not in feed
+
+
+def test_the_site_name_comes_from_the_settings(client: Client, issue: Issue, settings: Any) -> None:
+    settings.SITE_NAME = "预训练周刊"
+    page = _get(client, reverse("issues:home"))
+    assert '<a class="brand" href="/">预训练周刊</a>' in page
+    missing = _get(client, "/no-such-page/", status=404)
+    assert "· 预训练周刊</title>" in missing
 
 
 # ================================================================ home and archive
