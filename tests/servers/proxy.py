@@ -1,5 +1,7 @@
 """nginx in front of a gunicorn, as deploy/nginx/weekly.conf.template configures it: Debian's
-binary, its own prefix, ports and cache in a temporary folder, in the foreground."""
+binary, its own prefix, ports and cache in a temporary folder, in the foreground.
+
+No Django here: bench/serve_load.py starts it too."""
 
 from __future__ import annotations
 
@@ -12,9 +14,7 @@ import time
 from pathlib import Path
 from string import Template
 
-from tests.servers.smtp import free_port
-from tests.servers.workers import ROOT
-
+ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "deploy" / "nginx" / "weekly.conf.template"
 NGINX = shutil.which("nginx") or next(
     (path for path in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if Path(path).is_file()), None
@@ -50,6 +50,12 @@ listen 127.0.0.1:$port ssl;
 ssl_certificate $prefix/cert.pem;
 ssl_certificate_key $prefix/key.pem;
 """
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 class Nginx:
@@ -120,6 +126,21 @@ class Nginx:
             except OSError:
                 time.sleep(0.05)
         raise AssertionError(f"nginx did not listen on {self.port}\n{self.log()}")
+
+    def cpu(self) -> float:
+        """CPU seconds used so far by nginx's master and its processes."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        pids = [self.process.pid]
+        for task in Path(f"/proc/{self.process.pid}/task").glob("*/children"):
+            pids += [int(pid) for pid in task.read_text().split()]
+        total = 0.0
+        for pid in pids:
+            try:
+                stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(stat[11]) + int(stat[12])) / ticks  # utime, stime
+        return total
 
     def log(self) -> str:
         return "\n".join(
