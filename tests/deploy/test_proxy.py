@@ -5,8 +5,11 @@ compression, the body limit, and a form posted through it passing the site's CSR
 from __future__ import annotations
 
 import json
+import shutil
 import ssl
+import subprocess
 from pathlib import Path
+from string import Template
 from typing import Any
 
 import httpx
@@ -41,6 +44,35 @@ def test_the_cache_rules_name_the_site_s_own_cookies() -> None:
         assert f"$cookie_{cookie}" in directives["proxy_no_cache"], cookie
     assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE == 1024 * 1024
     assert "client_max_body_size 1m;" in text
+
+
+@pytest.mark.skipif(
+    shutil.which("envsubst") is None, reason="needs envsubst (gettext-base): CI installs it"
+)
+def test_the_image_renders_the_template_as_the_tests_do() -> None:
+    # The nginx image runs `envsubst` at start with every variable of its environment named
+    # (docker-entrypoint.d/20-envsubst-on-templates.sh): none of nginx's own `$variables` may be
+    # taken for one, and the result must be the file the tests check.
+    from tests.deploy.test_image import stage_environment, stages
+
+    stage = stage_environment(stages()["proxy"][1])
+    environment = {
+        "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        "HOME": "/root",
+        "HOSTNAME": "proxy",
+        "NGINX_VERSION": "1.26.3",
+        "NJS_VERSION": "0.8.9",
+        "PKG_RELEASE": "1~bookworm",
+        **stage,
+    }
+    names = " ".join(f"${{{name}}}" for name in environment)
+    envsubst = shutil.which("envsubst") or "envsubst"
+    rendered = subprocess.run(  # noqa: S603 (envsubst, as the nginx image calls it)
+        [envsubst, names], input=TEMPLATE.read_text(), env=environment, capture_output=True,
+        text=True, check=True, timeout=30,
+    ).stdout  # fmt: skip
+    assert rendered == Template(TEMPLATE.read_text()).safe_substitute(stage)
+    assert "${WEEKLY_" not in rendered
 
 
 @needs_nginx
