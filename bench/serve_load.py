@@ -13,10 +13,14 @@ the hot pages; (4) starts gunicorn with ``gunicorn.conf.py`` and production sett
 deployed); (5) drives each URL with wrk (``--threads`` threads, ``--connections`` connections,
 ``--duration`` seconds, sending ``X-Forwarded-Proto: https`` as the TLS proxy would), measuring
 the CPU that gunicorn's processes spent per request, in ``--rounds`` interleaved rounds (the
-median of each figure is kept), then the searches with a single connection; (6) with
+median of each figure is kept), then the searches with a single connection; (6) starts nginx
+(Debian's, with deploy/nginx/weekly.conf.template and TLS, as tests/servers/proxy.py runs it) in
+front of the same gunicorn and drives nginx's own static file and the pages its cache answers
+through it, the CPU being nginx's and gunicorn's together (skipped when nginx is not installed);
+(7) with
 ``--recycling SECONDS``, drives a mix of pages for that long against gunicorn as deployed and as
 long against a second gunicorn that never replaces its workers, in alternating windows, and
-compares their p99; (7) prints one table and writes it, with the plans, into
+compares their p99; (8) prints one table and writes it, with the plans, into
 docs/PERFORMANCE.md between its markers.
 
 The API's anonymous rate limit is lifted for the run (``API_RATE_ANON``): wrk is one client
@@ -24,7 +28,8 @@ address, and the throttle would answer 429 after 120 requests. The throttle stil
 its Redis round trip) on every anonymous API request. The Redis database given is emptied at the
 start.
 
-Needs wrk (``apt-get install wrk``), PostgreSQL and Redis.
+Needs wrk (``apt-get install wrk``), PostgreSQL and Redis; nginx (``apt-get install nginx``) for
+the rows through it.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ import secrets
 import shutil
 import signal
 import socket
+import ssl
 import statistics
 import subprocess
 import sys
@@ -55,6 +61,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from demo.load.words import SEARCH_WORDS  # noqa: E402 (plain data: no Django needed)
+from tests.servers.proxy import NGINX  # noqa: E402 (no Django there either)
 
 #: The searched words: a common English word (in a fifth of the papers), a rare one (a model's
 #: name that the generator gives some forty papers of 100,000 with seed 1), a two-character
@@ -99,6 +106,15 @@ CPU_TARGETS = {
     "API search (en)": 10,
     "API search (zh)": 10,
 }
+#: Measured again through nginx in front of the same gunicorn: its own static file, what its
+#: cache answers (the issue page, its 304, the feed), and a member's page, which it passes on.
+THROUGH_NGINX = (
+    "static file",
+    "issue page",
+    "issue page, 304",
+    "publication feed",
+    "issue page, signed-in member",
+)
 #: Pages driven together to compare worker recycling on and off.
 RECYCLING_MIX = ("issue page", "paper page", "archive", "API paper list", "API issue detail")
 #: Tables counted for the note, in this order.
@@ -467,7 +483,7 @@ class Bench:
 
     def wrk(
         self,
-        server: Server,
+        server: Server | Proxy,
         path: str,
         *,
         threads: int,
@@ -513,6 +529,21 @@ class Bench:
                 for bucket, count in (part.split(":") for part in hist.split()[1:])
             },
         }
+
+
+def _get(
+    url: str, headers: dict[str, str] | None = None, context: ssl.SSLContext | None = None
+) -> tuple[int, Any]:
+    """One request, as the load tool sends it: its status and headers."""
+    request = urllib.request.Request(  # noqa: S310 (loopback)
+        url, headers={"X-Forwarded-Proto": "https", **(headers or {})}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60, context=context) as response:  # noqa: S310
+            response.read()
+            return response.status, response.headers
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers
 
 
 class Server:
@@ -563,16 +594,7 @@ class Server:
                 os.killpg(self.process.pid, signal.SIGKILL)
 
     def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, Any]:
-        """One request, as the load tool sends it: its status and headers."""
-        request = urllib.request.Request(  # noqa: S310 (loopback)
-            self.url + path, headers={"X-Forwarded-Proto": "https", **(headers or {})}
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
-                response.read()
-                return response.status, response.headers
-        except urllib.error.HTTPError as error:
-            return error.code, error.headers
+        return _get(self.url + path, headers)
 
     def cpu(self) -> float:
         """CPU seconds used so far by gunicorn's master and its workers, the workers it has
@@ -590,6 +612,42 @@ class Server:
             # utime, stime, and for the master cutime, cstime (its reaped workers).
             total += sum(int(value) for value in stat[11 : 11 + fields]) / ticks
         return total
+
+
+class Proxy:
+    """nginx over TLS in front of a gunicorn, configured as deployed; its CPU figure is what
+    nginx's processes and gunicorn's spent together."""
+
+    def __init__(self, tmp: Path, upstream: Server) -> None:
+        from tests.servers.proxy import Nginx
+
+        self.name = "nginx"
+        self.upstream = upstream
+        prefix = tmp / "nginx"
+        prefix.mkdir()
+        self.nginx = Nginx(
+            prefix, upstream=f"127.0.0.1:{upstream.port}", static_root=tmp / "static", tls=True
+        )
+        self.context = ssl.create_default_context(cafile=str(prefix / "cert.pem"))
+
+    @property
+    def url(self) -> str:
+        return self.nginx.tls_url
+
+    def start(self) -> None:
+        self.nginx.start()
+
+    def stop(self) -> None:
+        self.nginx.stop()
+
+    def log_tail(self) -> str:
+        return self.nginx.log() + self.upstream.log_tail()
+
+    def cpu(self) -> float:
+        return self.nginx.cpu() + self.upstream.cpu()
+
+    def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, Any]:
+        return _get(self.url + path, headers, self.context)
 
 
 # --- the report ---------------------------------------------------------------------------------
@@ -653,7 +711,8 @@ def table(results: dict, nginx: dict, singles: dict, small: dict, large: dict) -
             lines.append(
                 f"| {label} | `{url}` | {via} | {_rps(stats)} | {stats['rps'] / static:.0%} "
                 f"| {_ms(stats, 'p50')} | {_ms(stats, 'p99')} | {stats['errors']:.0f} "
-                f"| {_cpu(stats)} | {_alone(large, label)} | {q_small} | {q_large} |"
+                f"| {_cpu(stats)} | {_alone(large, label) if via == 'gunicorn' else ''} "
+                f"| {q_small} | {q_large} |"
             )
     for label, stats in singles.items():
         lines.append(
@@ -736,6 +795,15 @@ def query_counts(small: dict, large: dict) -> str:
     )
 
 
+def nginx_version() -> str:
+    if NGINX is None:
+        return "(not installed: no rows)"
+    found = subprocess.run(  # noqa: S603 (nginx -v)
+        [NGINX, "-v"], capture_output=True, text=True, timeout=10
+    ).stderr
+    return found.strip().rsplit("/", 1)[-1]
+
+
 def machine(large: dict, load_before: float) -> str:
     model = ""
     cpuinfo = Path("/proc/cpuinfo")
@@ -806,7 +874,9 @@ def _expected(label: str) -> int:
     return 304 if label.endswith(", 304") else 200
 
 
-def measure(bench: Bench, server: Server, urls: dict[str, str], large: dict) -> dict[str, dict]:
+def measure(
+    bench: Bench, server: Server | Proxy, urls: dict[str, str], large: dict
+) -> dict[str, dict]:
     """Each URL under load, in ``--rounds`` rounds, each round every URL in turn."""
     args = bench.args
     _status, headers = server.get(urls["issue page"])
@@ -938,6 +1008,18 @@ def main() -> None:
             singles[label] = bench.wrk(
                 server, large["urls"][label], threads=1, connections=1, duration=args.duration
             )
+        if NGINX is None:
+            _say("nginx is not installed (apt-get install nginx): no rows through it")
+        else:
+            proxy = Proxy(bench.tmp, server)
+            proxy.start()
+            try:
+                _say(f"nginx on {proxy.url}, in front of gunicorn on {server.url}")
+                nginx = measure(
+                    bench, proxy, {label: large["urls"][label] for label in THROUGH_NGINX}, large
+                )
+            finally:
+                proxy.stop()
         if args.recycling:
             recycling = compare_recycling(bench, server, large["urls"])
         if not server.alive():
@@ -966,7 +1048,10 @@ def main() -> None:
         f"single-client rows; gunicorn with gunicorn.conf.py (2 x cores + 1 workers, "
         f"{recycled}). CPU: what gunicorn's processes spent per request answered, its "
         f"replaced workers included. SQL: the queries of one request with an empty cache → "
-        f"with a warm one (one figure when they are the same).{generated} The whole run took "
+        f"with a warm one (one figure when they are the same). Via nginx: nginx "
+        f"{nginx_version()} over TLS with deploy/nginx/weekly.conf.template in front of the same "
+        f"gunicorn, wrk over HTTPS with keep-alive; CPU there is nginx's and gunicorn's "
+        f"together.{generated} The whole run took "
         f"{total / 60:.1f} min.\n\n"
         f"Machine: {machine(large, load_before)}.\n\n"
         f"Reproduce: `.venv/bin/python {command}` (add `--reuse` to keep the data, "

@@ -54,7 +54,7 @@ def test_compose_validator_refuses_what_the_specification_refuses(tmp_path: Path
 
 def test_compose_has_the_stack_of_the_design(compose: dict[str, Any]) -> None:
     services = compose["services"]
-    assert set(services) == APP_SERVICES | {"db", "redis"}
+    assert set(services) == APP_SERVICES | {"proxy", "db", "redis"}
     # One image for every process of ours, built from the Dockerfile.
     assert {services[name]["image"] for name in APP_SERVICES} == {"weekly:latest"}
     assert all(services[name]["build"]["dockerfile"] == "Dockerfile" for name in APP_SERVICES)
@@ -64,6 +64,8 @@ def test_compose_has_the_stack_of_the_design(compose: dict[str, Any]) -> None:
         assert environment["DATABASE_URL"].startswith("postgres://")
         assert environment["DATABASE_URL"].endswith("@db:5432/weekly")
         assert environment["REDIS_URL"] == "redis://redis:6379/0"
+        # The proxy adds the reader's address to X-Forwarded-For; the throttles read it there.
+        assert environment["API_NUM_PROXIES"] == "1"
     assert "db-data" in compose["volumes"]
     assert services["db"]["volumes"][0]["source"] == "db-data"
     assert services["db"]["volumes"][0]["target"] == "/var/lib/postgresql/data"
@@ -96,6 +98,28 @@ def test_compose_commands_name_what_the_code_provides(compose: dict[str, Any]) -
     # Exactly one beat, or every periodic task runs twice.
     assert services["beat"]["deploy"]["replicas"] == 1
     assert set(settings.CELERY_BEAT_SCHEDULE)  # beat has work to do
+
+
+def test_compose_puts_the_proxy_in_front_of_web_alone(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    proxy = services["proxy"]
+    # Its image is the Dockerfile's `proxy` stage: nginx with the release's own static files.
+    assert proxy["build"]["dockerfile"] == "Dockerfile"
+    assert proxy["build"]["target"] == "proxy"
+    assert "target" not in services["web"]["build"]  # the default target: the site's image
+    assert proxy["image"] != services["web"]["image"]
+    assert proxy["depends_on"]["web"]["condition"] == "service_healthy"
+    [published] = proxy["ports"]
+    assert (published["published"], published["target"]) == ("8000", 80)
+    # Nothing else is reachable from the host: gunicorn is behind the proxy.
+    assert [name for name, service in services.items() if service.get("ports")] == ["proxy"]
+    assert services["web"]["expose"] == ["8000"]
+    # The template's upstream, as the Dockerfile's proxy stage sets it, is the web service.
+    from tests.deploy.test_image import stage_environment, stages
+
+    upstream = stage_environment(stages()["proxy"][1])["WEEKLY_UPSTREAM"]
+    assert upstream == f"web:{services['web']['expose'][0]}"
+    assert proxy["restart"] == "unless-stopped"
 
 
 def test_compose_checks_health_and_restarts(compose: dict[str, Any]) -> None:

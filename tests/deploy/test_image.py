@@ -12,6 +12,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import os
+import re
 import secrets
 import shlex
 import shutil
@@ -47,10 +48,30 @@ def dockerfile_instructions() -> list[tuple[str, str]]:
     return instructions
 
 
+def stages() -> dict[str, tuple[str, list[tuple[str, str]]]]:
+    """Each stage by name (its position for an unnamed one): (its base, its instructions)."""
+    found: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+    current: list[tuple[str, str]] = []
+    for keyword, arguments in dockerfile_instructions():
+        if keyword == "FROM":
+            base, _, name = arguments.partition(" AS ")
+            current = []
+            found[name.strip() or str(len(found))] = (base.strip(), current)
+        else:
+            current.append((keyword, arguments))
+    return found
+
+
+def stage(name: str) -> list[tuple[str, str]]:
+    """What a stage runs, after the instructions of the stages of this file it is built from."""
+    every = stages()
+    base, own = every[name]
+    return (stage(base) if base in every else []) + own
+
+
 def final_stage() -> list[tuple[str, str]]:
-    instructions = dockerfile_instructions()
-    last_from = max(i for i, (keyword, _) in enumerate(instructions) if keyword == "FROM")
-    return instructions[last_from + 1 :]
+    """The image ``docker build .`` makes: the last stage, with the stages it is built from."""
+    return stage(list(stages())[-1])
 
 
 def stage_environment(stage: list[tuple[str, str]]) -> dict[str, str]:
@@ -86,19 +107,42 @@ def copy_build_context(destination: Path) -> None:
 
 
 def test_dockerfile_installs_dependencies_before_copying_the_code() -> None:
-    instructions = dockerfile_instructions()
-    stages = [i for i, (keyword, _) in enumerate(instructions) if keyword == "FROM"]
-    assert len(stages) == 2, "a build stage for the dependencies, and the image"
-    code_copy = instructions.index(("COPY", ". ."))
-    installs = [i for i, (keyword, arguments) in enumerate(instructions)
-                if keyword == "RUN" and "pip install" in arguments]  # fmt: skip
-    assert installs
-    assert max(installs) < code_copy
-    assert code_copy > stages[1]
+    every = stages()
+    assert list(every) == ["dependencies", "release", "proxy", "web"]
+    # The dependencies come from the lock file alone, in a stage that has no code.
+    assert any(k == "RUN" and "pip install" in a for k, a in every["dependencies"][1])
+    assert ("COPY", ". .") not in every["dependencies"][1]
+    release = stage("release")
+    assert release.index(("COPY", "--from=dependencies /opt/venv /opt/venv")) < release.index(
+        ("COPY", ". .")
+    )
     # The command collects the static files at build time and the image's command is gunicorn's.
     final = final_stage()
     assert any(k == "RUN" and "collectstatic" in a for k, a in final)
     assert json.loads(dict(final)["CMD"]) == ["gunicorn", "weekly.wsgi:application"]
+
+
+def test_the_proxy_stage_carries_the_release_s_static_files_and_the_site_s_config() -> None:
+    base, proxy = stages()["proxy"]
+    assert re.fullmatch(r"nginx:\d+\.\d+\.\d+(-\w+)?", base), "a pinned nginx"
+    env = stage_environment(proxy)
+    release_env = stage_environment(stage("release"))
+    assert ("COPY", f"--from=release {release_env['STATIC_ROOT']} {env['WEEKLY_STATIC_ROOT']}") in (
+        proxy
+    )
+    # The official image renders /etc/nginx/templates/*.template into conf.d at start, with
+    # the environment: every placeholder of the template has its value in the stage.
+    assert (
+        "COPY",
+        "deploy/nginx/weekly.conf.template /etc/nginx/templates/weekly.conf.template",
+    ) in proxy
+    template = (ROOT / "deploy" / "nginx" / "weekly.conf.template").read_text()
+    placeholders = set(re.findall(r"\$\{(WEEKLY_[A-Z_]+)\}", template))
+    assert placeholders == {name for name in env if name.startswith("WEEKLY_")}
+    assert env["WEEKLY_UPSTREAM"] == "web:8000"
+    # The site's image is the default target and has no nginx in it.
+    assert list(stages())[-1] == "web"
+    assert stages()["web"][0] == "release"
 
 
 def test_build_context_leaves_out_what_the_image_must_not_hold(tmp_path: Path) -> None:

@@ -55,15 +55,17 @@ class Stack:
             cwd=ROOT, env=self.env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
 
-    def start(self) -> None:
+    def start(self, *, web_only: bool = False) -> None:
         """collectstatic (the image does it at build time), then web, worker and beat, as the
-        compose file runs them."""
+        compose file runs them (web alone with ``web_only``)."""
         collected = self.manage("collectstatic", "--noinput")
         assert collected.returncode == 0, collected.stderr
         self._start(
             "web", "gunicorn", "weekly.wsgi:application", "--config", "gunicorn.conf.py",
             "--bind", f"127.0.0.1:{self.port}",
         )  # fmt: skip
+        if web_only:
+            return
         self._start(
             "worker", "celery", "-A", "weekly", "worker", "--concurrency", "1", "--without-gossip",
             "--without-mingle", "--without-heartbeat", "-n", f"stack-{os.getpid()}@%h",
