@@ -20,6 +20,15 @@ class IssuesConfig(AppConfig):
 
         merging.register("issues", issue_merging.move_entries)
 
+        from issues import caching
+        from publications.signals import publication_style_changed
+
+        # Published pages and exports are written in their publication's style: a new style
+        # retires the copies rendered in the old one.
+        publication_style_changed.connect(
+            caching.retire_for_new_style, dispatch_uid="issues.style_changed"
+        )
+
         from issues import scheduler
 
         # Under `manage.py runserver` on the embedded defaults, no beat publishes scheduled

@@ -144,6 +144,11 @@ def published_version() -> Version:
     return _parse(token)
 
 
+def retire_for_new_style(sender: Any, publication: Any, **kwargs: Any) -> None:
+    """``publication_style_changed``: the copies rendered in the old style are out of date."""
+    renew_published_version()
+
+
 def renew_published_version() -> None:
     """Retire every cached published page, export, feed and API copy, and their ETags.
 

@@ -131,17 +131,22 @@ def md_url(url: str) -> str:
     return f"<{_MD_BARE_PERCENT.sub('%25', encoded)}>"
 
 
-def shown_authors(names: Sequence[str], style: PublicationStyle) -> str:
-    """The authors as the publication shows them: the first N, or the first N-1 and the last,
-    then its "et al." when some are left out."""
+def author_selection(names: Sequence[str], style: PublicationStyle) -> tuple[list[str], bool]:
+    """Which authors the publication shows: the first N, or the first N-1 and the last; and
+    whether some are left out."""
     count = max(1, style.authors_shown)
     if len(names) <= count:
-        return ", ".join(names)
+        return list(names), False
     if style.author_style == AuthorStyle.FIRST_LAST and count > 1:
-        shown = [*names[: count - 1], names[-1]]
-    else:
-        shown = list(names[:count])
-    return ", ".join(shown) + style.authors_more
+        return [*names[: count - 1], names[-1]], True
+    return list(names[:count]), True
+
+
+def shown_authors(names: Sequence[str], style: PublicationStyle) -> str:
+    """The authors as the publication writes them: ``author_selection``, then its "et al."
+    when some are left out."""
+    shown, more = author_selection(names, style)
+    return ", ".join(shown) + (style.authors_more if more else "")
 
 
 def md_link(url: str, style: PublicationStyle) -> str:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 
 from common.exceptions import InvalidInput
 from common.validators import normalise_text
-from publications import style
+from publications import signals, style
 from publications.enums import AuthorStyle, LinkFormat, PublicationAction, TeamRole
 from publications.models import (
     Membership,
@@ -164,7 +164,7 @@ def set_publication_style(publication: Publication, *, by: Any, **fields: Any) -
     writes nothing.
 
     Side effects: inserts or updates the PublicationStyle; writes a PublicationChange naming the
-    changed fields.
+    changed fields; sends ``publication_style_changed`` once committed.
     """
     require(by, "publications.edit_style", publication)
     unknown = set(fields) - set(STYLE_FIELDS)
@@ -192,6 +192,11 @@ def set_publication_style(publication: Publication, *, by: Any, **fields: Any) -
             + ", ".join(
                 str(PublicationStyle._meta.get_field(name).verbose_name) for name in changed
             ),
+        )
+        transaction.on_commit(
+            lambda: signals.publication_style_changed.send(
+                sender=Publication, publication=publication
+            )
         )
     publication.__dict__.pop("_style", None)
     return row

@@ -1,5 +1,6 @@
-"""Template helpers of the reader pages: language tags for mixed text, plain-text teasers of
-Markdown summaries, and page links that keep the rest of the query string."""
+"""Template helpers of the reader pages: language tags for mixed text, the authors in the
+publication's style, plain-text teasers of Markdown summaries, and page links that keep the rest
+of the query string."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from typing import Any
 
 import nh3
 from django import template
+from django.utils.translation import gettext
 
 from common.markup import render_markdown
+from issues.exports import author_selection
 
 register = template.Library()
 
@@ -23,6 +26,14 @@ def text_lang(text: str) -> str:
     """``lang`` for a block of text written by members or fetched: ``zh-Hans`` when it holds
     Chinese characters, else ``en`` (titles and abstracts are English or Chinese)."""
     return "zh-Hans" if _CJK.search(text or "") else "en"
+
+
+@register.filter
+def styled_authors(names: list[str], style: Any) -> str:
+    """The authors the publication's style shows (the first N, or the first and the last),
+    then "et al." in the reader's language when some are left out."""
+    shown, more = author_selection(names, style)
+    return ", ".join(shown) + (" " + gettext("et al.") if more else "")
 
 
 @register.filter

@@ -21,6 +21,7 @@ from issues.models import Issue
 from papers import selectors as catalogue
 from publications.models import Publication
 from publications.permissions import can
+from publications.selectors import style_of
 
 ARCHIVE_PAGE_SIZE = 20
 #: From how many entries an issue's page opens with a list of them.
@@ -139,7 +140,13 @@ def issue_page_context(issue: Issue) -> dict[str, Any]:
     permalink on every entry (a feed item, which has the same body, gets neither)."""
     context = issue_context(issue)
     entries = len(context["papers"]) + len(context["news"])
-    return {**context, "on_page": True, "show_contents": entries >= CONTENTS_FROM}
+    return {
+        **context,
+        "on_page": True,
+        "show_contents": entries >= CONTENTS_FROM,
+        # Which authors an entry shows is the publication's style (``styled_authors``).
+        "style": style_of(issue.publication),
+    }
 
 
 def issue_context(issue: Issue, contents: list[Any] | None = None) -> dict[str, Any]:

@@ -31,7 +31,7 @@ from papers.enums import MetadataSource, MetadataStatus
 from papers.models import Paper, Topic
 from papers.services import AuthorData, PaperMetadata, apply_paper_metadata
 from publications.models import Publication
-from publications.services import grant_role
+from publications.services import grant_role, set_publication_style
 from recommendations.enums import RecommendationStatus, Verdict
 from recommendations.services import create_recommendation, review_recommendation
 from tests.factories import (
@@ -48,8 +48,9 @@ pytestmark = pytest.mark.django_db
 SCRIPT = "<script>alert(1)</script>"
 # Queries of each page, the same for a short and a long one:
 #: the issue, its entries with their recommendations, their papers, authors, institutions, the
-#: co-recommendations credited on them, errata, the issues on either side;
-ISSUE_QUERIES = 8
+#: co-recommendations credited on them, errata, the issues on either side, the publication's
+#: style;
+ISSUE_QUERIES = 9
 #: the publications, their latest issues, and those issues' contents as for an issue;
 HOME_QUERIES = 7
 #: the publication, the count of its issues, one page of them;
@@ -418,6 +419,23 @@ def test_a_long_issue_opens_with_its_contents_and_every_entry_has_a_permalink(
     feed = _get(client, reverse("issues:feed-rss", args=[publication.slug]))
     assert "permalink" not in feed
     assert "contents-heading" not in feed
+
+
+def test_issue_page_shows_the_authors_the_publications_style_picks(
+    client: Client, publication: Publication, editor: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    names = ["First Author", "Second Author", "Third Author", "Last Author"]
+    issue = _publish(publication, editor, [{"paper": PaperFactory(authors=names)}])
+    assert "First Author, Second Author, Third Author et al.</span>" in _get(
+        client, _issue_url(issue)
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        set_publication_style(publication, by=editor, authors_shown=2, author_style="first_last")
+    # The new style retires the page cached in the old one.
+    page = _get(client, _issue_url(issue))
+    assert "First Author, Last Author et al.</span>" in page
+    assert "Second Author" not in page
 
 
 def test_the_site_name_comes_from_the_settings(client: Client, issue: Issue, settings: Any) -> None:
