@@ -10,7 +10,7 @@ import functools
 from typing import Any
 
 from django.contrib.syndication.views import Feed
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -20,8 +20,7 @@ from issues import caching, selectors
 from issues.models import Issue
 from issues.selectors import EntryContent
 from issues.views.reader import issue_context
-from papers.models import Topic
-from publications.models import Publication
+from publications.models import Publication, Topic
 
 FEED_LENGTH = 20
 #: Items are single papers, so a topic's feed holds more of them than a publication's.
@@ -103,7 +102,10 @@ class TopicFeed(PublishedFeed):
     description_template = "issues/feed_topic_entry.html"
 
     def get_object(self, request: HttpRequest, slug: str) -> Topic:
-        return get_object_or_404(Topic, slug=slug)
+        topic = Topic.objects.filter(slug=slug).order_by("pk").first()
+        if topic is None:
+            raise Http404
+        return topic
 
     def title(self, topic: Topic) -> str:
         return str(topic)

@@ -18,9 +18,9 @@ from issues.enums import IssueStatus, Section
 from issues.models import CoRecommendation, Issue, IssueEntry
 from papers import search
 from papers import selectors as catalogue
-from papers.models import Authorship, Paper, PaperInstitution, Topic
+from papers.models import Authorship, Paper, PaperInstitution
 from publications import selectors as publication_selectors
-from publications.models import Publication
+from publications.models import Publication, Topic
 from publications.permissions import can
 from recommendations.places import Place
 

@@ -1,4 +1,4 @@
-"""Reads of publications and their teams."""
+"""Reads of publications, their teams and their topics."""
 
 from __future__ import annotations
 
@@ -7,7 +7,13 @@ from typing import Any
 from django.db.models import QuerySet
 
 from publications.enums import TeamRole
-from publications.models import Membership, Publication, PublicationStyle, PublicationUpload
+from publications.models import (
+    Membership,
+    Publication,
+    PublicationStyle,
+    PublicationUpload,
+    Topic,
+)
 from publications.permissions import can
 
 
@@ -55,3 +61,12 @@ def styles_of(publication_ids: list[int]) -> dict[int, PublicationStyle]:
 
 def uploads_of(publication: Publication) -> QuerySet[PublicationUpload]:
     return PublicationUpload.objects.filter(publication=publication).order_by("-created_at", "-id")
+
+
+def topics(publication: Publication | int | None = None) -> QuerySet[Topic]:
+    """The topics of ``publication`` (a row or its id), or of every publication, in their order
+    (a publication's topics together), each with its publication."""
+    queryset = Topic.objects.select_related("publication")
+    if publication is None:
+        return queryset.order_by("publication__name", "publication_id", "position", "name_en")
+    return queryset.filter(publication=publication).order_by("position", "name_en", "pk")

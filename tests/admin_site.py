@@ -23,9 +23,9 @@ from issues.services import (
 from newsletter import services as newsletter_services
 from notifications.services import notify_published
 from papers.enums import MetadataStatus
-from papers.models import Paper, Topic
+from papers.models import Paper
 from papers.services import AuthorData, PaperMetadata, apply_paper_metadata
-from publications.models import Publication
+from publications.models import Publication, Topic
 from publications.services import (
     create_publication,
     set_publication_style,

@@ -19,6 +19,7 @@ from contributors import selectors as members
 from issues import caching, exports, history, selectors
 from issues.models import Issue
 from papers import selectors as catalogue
+from publications import selectors as publication_selectors
 from publications.models import Publication
 from publications.permissions import can
 
@@ -102,7 +103,9 @@ class TopicDetailView(TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        topic = get_object_or_404(catalogue.topics(), slug=kwargs["slug"])
+        topic = publication_selectors.topics().filter(slug=kwargs["slug"]).first()
+        if topic is None:
+            raise Http404
         paginator = Paginator(selectors.published_entries_in_topic(topic), ENTRY_PAGE_SIZE)
         page = paginator.get_page(self.request.GET.get("page"))
         context.update(topic=topic, page=page, entries=selectors.shown_contents(page))

@@ -8,7 +8,7 @@ import binascii
 
 from rest_framework import serializers
 
-from publications.models import PublicationStyle, PublicationUpload
+from publications.models import PublicationStyle, PublicationUpload, Topic
 from publications.services import STYLE_FIELDS
 from publications.uploads import upload_url
 
@@ -48,3 +48,12 @@ class PublicationUploadRequestSerializer(serializers.Serializer):
             return base64.b64decode(value, validate=True)
         except (binascii.Error, ValueError):
             raise serializers.ValidationError("Give the image's bytes in base64.") from None
+
+
+class TopicSerializer(serializers.ModelSerializer):
+    publication = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Topic
+        fields = ("id", "publication", "slug", "name_en", "name_zh", "description", "position")
+        read_only_fields = ("id", "publication")

@@ -1,20 +1,23 @@
-"""The publication's style and uploads: its editors read and change them."""
+"""A publication's style and uploads, which its editors read and change; its topics, which
+everyone reads and its editors manage."""
 
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, status
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.api.serializers import validated
 from publications import selectors, services
+from publications.api.filters import TopicFilter
 from publications.api.serializers import (
     PublicationStyleSerializer,
     PublicationUploadRequestSerializer,
     PublicationUploadSerializer,
+    TopicSerializer,
 )
 from publications.models import Publication
 from publications.permissions import require
@@ -76,3 +79,15 @@ class PublicationUploadListView(APIView):
             publication, by=request.user, data=given["data"], name=given.get("name", "")
         )
         return Response(PublicationUploadSerializer(upload).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    get=extend_schema(summary="The topics of every publication, or of one, in their order")
+)
+class TopicListView(generics.ListAPIView):
+    permission_classes = [permissions.AllowAny]
+    serializer_class = TopicSerializer
+    filterset_class = TopicFilter
+
+    def get_queryset(self):
+        return selectors.topics()

@@ -19,9 +19,9 @@ from common.api.fields import FIELD_MAPPING, absolute
 from common.markup import render_markdown
 from contributors.api.serializers import ContributorRefSerializer
 from papers.api.serializers import PaperSerializer
-from papers.models import Paper, PaperMerge, Topic
+from papers.models import Paper, PaperMerge
 from papers.selectors import paper_for_reference
-from publications.models import Publication
+from publications.models import Publication, Topic
 from recommendations.enums import RecommendationKind, Verdict
 from recommendations.models import Recommendation, Review
 from recommendations.places import with_places

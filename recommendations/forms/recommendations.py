@@ -19,10 +19,9 @@ from django.utils.translation import gettext_lazy as _
 
 from common.forms import PlainTextField
 from papers.identifiers import MAX_INPUT_LENGTH, InvalidIdentifier, parse_identifier
-from papers.models import Topic
-from papers.selectors import topics
 from publications import selectors as publication_selectors
-from publications.models import Publication
+from publications.models import Publication, Topic
+from publications.selectors import topics
 from recommendations.enums import RecommendationStatus
 from recommendations.models import Recommendation
 

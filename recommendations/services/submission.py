@@ -21,8 +21,7 @@ from common.validators import (
 from papers import services as paper_services
 from papers.enums import MetadataStatus
 from papers.identifiers import InvalidIdentifier, parse_identifier
-from papers.models import Topic
-from publications.models import Publication
+from publications.models import Publication, Topic
 from publications.permissions import can, require
 from recommendations.enums import (
     OPEN_STATES,

@@ -26,9 +26,15 @@ from rest_framework.response import Response
 from issues.enums import IssueStatus
 from issues.models import Correction, Issue, IssueEntry
 from papers.enums import MetadataSource, MetadataStatus
-from papers.models import MetadataEntry, Paper, PaperMerge, Topic
+from papers.models import MetadataEntry, Paper, PaperMerge
 from publications.enums import TeamRole
-from publications.models import Publication, PublicationChange, PublicationStyle, PublicationUpload
+from publications.models import (
+    Publication,
+    PublicationChange,
+    PublicationStyle,
+    PublicationUpload,
+    Topic,
+)
 from publications.services import upload_publication_image
 from recommendations.enums import RecommendationStatus, Verdict
 from recommendations.models import Recommendation, Review, Transition

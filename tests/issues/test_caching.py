@@ -30,8 +30,7 @@ from django.utils import timezone
 
 from issues import caching, services
 from issues.models import Issue
-from papers.models import Topic
-from publications.models import Publication
+from publications.models import Publication, Topic
 from recommendations.enums import RecommendationStatus
 from tests.factories import PaperFactory, RecommendationFactory, UserFactory
 

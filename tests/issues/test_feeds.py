@@ -18,8 +18,8 @@ from django.utils import timezone
 from issues import feeds
 from issues.models import Issue, IssueEntry
 from issues.services import create_issue, publish_issue, schedule_issue, schedule_recommendation
-from papers.models import Paper, Topic
-from publications.models import Publication
+from papers.models import Paper
+from publications.models import Publication, Topic
 from publications.services import grant_role
 from recommendations.enums import RecommendationStatus
 from tests.factories import PaperFactory, RecommendationFactory, TopicFactory, UserFactory

@@ -84,7 +84,7 @@ urlpatterns = [
         name="paper-metadata",
     ),
     path("papers/<int:pk>/merge/", recommendations.PaperMergeView.as_view(), name="paper-merge"),
-    path("topics/", papers.TopicListView.as_view(), name="topic-list"),
+    path("topics/", publications.TopicListView.as_view(), name="topic-list"),
     path(
         "recommendations/",
         recommendations.RecommendationListView.as_view(),

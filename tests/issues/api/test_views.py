@@ -13,8 +13,8 @@ from rest_framework.test import APIClient
 from issues.enums import IssueStatus, Section
 from issues.models import Correction, Issue, IssueEntry
 from issues.services import assemble_issue, create_issue, publish_issue, schedule_recommendation
-from papers.models import Paper, Topic
-from publications.models import Publication
+from papers.models import Paper
+from publications.models import Publication, Topic
 from publications.services import grant_role
 from recommendations.enums import RecommendationStatus
 from recommendations.models import Recommendation

@@ -27,9 +27,9 @@ from issues.services import (
     schedule_recommendation,
 )
 from papers.enums import MetadataSource, MetadataStatus
-from papers.models import Paper, Topic
+from papers.models import Paper
 from papers.services import AuthorData, PaperMetadata, apply_paper_metadata
-from publications.models import Publication
+from publications.models import Publication, Topic
 from publications.services import grant_role
 from recommendations.enums import RecommendationStatus, Verdict
 from recommendations.services import create_recommendation, review_recommendation
@@ -106,8 +106,10 @@ def grace(db: None) -> Any:
 
 
 @pytest.fixture
-def retrieval(db: None) -> Topic:
-    return TopicFactory(slug="retrieval", name_en="Retrieval", name_zh="检索", position=1)
+def retrieval(publication: Publication) -> Topic:
+    return TopicFactory(
+        publication=publication, slug="retrieval", name_en="Retrieval", name_zh="检索", position=1
+    )
 
 
 @pytest.fixture

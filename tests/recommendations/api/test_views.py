@@ -14,9 +14,9 @@ from rest_framework.test import APIClient
 from issues.services import create_issue, schedule_recommendation
 from papers.enums import MetadataSource, MetadataStatus
 from papers.identifiers import ACCEPTED_FORMS
-from papers.models import MetadataEntry, Paper, PaperMerge, Topic
+from papers.models import MetadataEntry, Paper, PaperMerge
 from publications.enums import TeamRole
-from publications.models import Publication
+from publications.models import Publication, Topic
 from publications.permissions import REFUSALS
 from recommendations.enums import RecommendationStatus, Verdict
 from recommendations.models import Recommendation

@@ -16,9 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from papers.enums import MetadataStatus
-from papers.models import Paper, Topic
+from papers.models import Paper
 from publications.enums import TeamRole
-from publications.models import Publication
+from publications.models import Publication, Topic
 from recommendations.enums import RecommendationKind, RecommendationStatus, Verdict
 from recommendations.models import Recommendation, Transition
 from tests.factories import (
