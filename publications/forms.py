@@ -1,14 +1,16 @@
-"""The publication's settings page: its style. Validation is the service's (one message for the
-page and the API); the form only carries the fields."""
+"""The publication's settings page (its style) and its topics page. Validation is the service's
+(one message for the page and the API); the forms only carry the fields."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
+from common.forms import PlainTextField
 from publications.models import PublicationStyle
-from publications.services import STYLE_FIELDS
+from publications.services import STYLE_FIELDS, TOPIC_POSITION_MAX
 
 
 class PublicationStyleForm(forms.ModelForm):
@@ -33,3 +35,33 @@ class PublicationStyleForm(forms.ModelForm):
         # " 等" and a joiner keep their blanks: they are written as they are.
         for name in ("authors_more", "last_joiner_zh"):
             self.fields[name].strip = False
+
+
+class TopicForm(forms.Form):
+    """A topic of the publication, new or changed."""
+
+    name_en = PlainTextField(label=_("English name"), max_length=100)
+    name_zh = PlainTextField(label=_("Chinese name"), max_length=100, required=False)
+    slug = forms.SlugField(
+        label=_("Slug"),
+        max_length=80,
+        help_text=_("The topic's name in addresses, e.g. language-models."),
+    )
+    description = PlainTextField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    position = forms.IntegerField(
+        label=_("Position"),
+        min_value=0,
+        max_value=TOPIC_POSITION_MAX,
+        required=False,
+        help_text=_("Topics are listed and grouped by this number, lowest first; empty: last."),
+    )
+
+    def service_fields(self) -> dict[str, Any]:
+        """The cleaned values as the services take them (no position: the topic stays where it
+        is, or a new one comes last)."""
+        fields = dict(self.cleaned_data)
+        if fields.get("position") is None:
+            fields.pop("position", None)
+        return fields

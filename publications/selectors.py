@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db import models
+from django.db.models import Count, QuerySet
 
 from publications.enums import TeamRole
 from publications.models import (
@@ -70,3 +71,14 @@ def topics(publication: Publication | int | None = None) -> QuerySet[Topic]:
     if publication is None:
         return queryset.order_by("publication__name", "publication_id", "position", "name_en")
     return queryset.filter(publication=publication).order_by("position", "name_en", "pk")
+
+
+def topics_with_uses(publication: Publication) -> QuerySet[Topic]:
+    """``publication``'s topics, in their order, each with ``uses``: how many rows of the apps
+    built on this one (the recommendations) are filed under it, through the relations they
+    declared on Topic."""
+    relations = [relation.name for relation in Topic._meta.related_objects]
+    counts = {f"uses_{name}": Count(name, distinct=True) for name in relations}
+    queryset = topics(publication).annotate(**counts)
+    total = sum((models.F(alias) for alias in counts), models.Value(0))
+    return queryset.annotate(uses=total)
