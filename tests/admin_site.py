@@ -56,7 +56,14 @@ def _url(model: Any, view: str, *args: Any) -> str:
 def _accepted(
     publication: Publication, *, by: Any, reviewer: Any, identifier: str, title: str, topic: Any
 ) -> Recommendation:
-    """A paper recommendation with metadata, submitted, reviewed and accepted."""
+    """A paper recommendation with metadata, submitted, reviewed and accepted; under the
+    publication's topic of ``topic``'s slug (made like ``topic`` when it has none)."""
+    if topic is not None and topic.publication_id != publication.pk:
+        topic, _created = Topic.objects.get_or_create(
+            publication=publication,
+            slug=topic.slug,
+            defaults={"name_en": topic.name_en, "name_zh": topic.name_zh},
+        )
     recommendation = create_recommendation(
         by=by,
         publication=publication,

@@ -200,7 +200,9 @@ def build_site(payload: str, on_commit: Callable[..., Any]) -> dict[str, Any]:
     publication = PublicationFactory(
         slug="hostile-weekly", name=f"{MARKER} {payload}"[:200], name_zh=payload[:200]
     )
-    topic = TopicFactory(slug="hostile", name_en=short, name_zh=short, description=payload)
+    topic = TopicFactory(
+        publication=publication, slug="hostile", name_en=short, name_zh=short, description=payload
+    )
     contributor = UserFactory(username="contributor")
     update_profile(
         contributor,
