@@ -10,7 +10,7 @@ import functools
 from typing import Any
 
 from django.contrib.syndication.views import Feed
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -101,21 +101,22 @@ class TopicFeed(PublishedFeed):
 
     description_template = "issues/feed_topic_entry.html"
 
-    def get_object(self, request: HttpRequest, slug: str) -> Topic:
-        topic = Topic.objects.filter(slug=slug).order_by("pk").first()
-        if topic is None:
-            raise Http404
-        return topic
+    def get_object(self, request: HttpRequest, publication: str, slug: str) -> Topic:
+        return get_object_or_404(
+            Topic.objects.select_related("publication"), publication__slug=publication, slug=slug
+        )
 
     def title(self, topic: Topic) -> str:
         return str(topic)
 
     def link(self, topic: Topic) -> str:
-        return reverse("issues:topic-detail", args=[topic.slug])
+        return reverse("issues:topic-detail", args=[topic.publication.slug, topic.slug])
 
     def feed_guid(self, topic: Topic) -> str:
         # Atom's feed id: the canonical address of the feed itself, whatever host was asked.
-        return site_url(reverse("issues:topic-feed-atom", args=[topic.slug]))
+        return site_url(
+            reverse("issues:topic-feed-atom", args=[topic.publication.slug, topic.slug])
+        )
 
     def description(self, topic: Topic) -> str:
         return topic.description or f"Papers recommended under {topic.name_en}."
