@@ -57,3 +57,20 @@ class TopicSerializer(serializers.ModelSerializer):
         model = Topic
         fields = ("id", "publication", "slug", "name_en", "name_zh", "description", "position")
         read_only_fields = ("id", "publication")
+
+
+class TopicWriteSerializer(serializers.Serializer):
+    """A topic's fields as its editors give them; the service checks them (the slug unique in the
+    publication, the position in range) and names the field it refuses."""
+
+    slug = serializers.CharField(max_length=80, help_text="Letters, digits, - and _.")
+    name_en = serializers.CharField(max_length=100)
+    name_zh = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    description = serializers.CharField(
+        max_length=20_000, required=False, allow_blank=True, trim_whitespace=False
+    )
+    position = serializers.IntegerField(
+        required=False,
+        help_text="Topics are listed in this order, lowest first; a new topic without one comes "
+        "last.",
+    )

@@ -18,8 +18,9 @@ from publications.api.serializers import (
     PublicationUploadRequestSerializer,
     PublicationUploadSerializer,
     TopicSerializer,
+    TopicWriteSerializer,
 )
-from publications.models import Publication
+from publications.models import Publication, Topic
 from publications.permissions import require
 
 
@@ -91,3 +92,50 @@ class TopicListView(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.topics()
+
+
+class PublicationTopicCreateView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=TopicWriteSerializer,
+        responses={201: TopicSerializer},
+        summary="Add a topic to a publication (its editors)",
+        description="The slug is unique within the publication; without a position, the topic "
+        "comes last.",
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        publication = get_object_or_404(selectors.publications(), slug=slug)
+        require(request.user, "publications.manage_topics", publication)
+        values = validated(TopicWriteSerializer, request)
+        topic = services.create_topic(publication, by=request.user, **values)
+        return Response(TopicSerializer(topic).data, status=status.HTTP_201_CREATED)
+
+
+class TopicDetailView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    def _topic(self, request: Request, pk: int) -> Topic:
+        topic = get_object_or_404(selectors.topics(), pk=pk)
+        require(request.user, "publications.manage_topics", topic.publication)
+        return topic
+
+    @extend_schema(
+        request=TopicWriteSerializer(partial=True),
+        responses=TopicSerializer,
+        summary="Change a topic, or its position (its publication's editors)",
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        topic = self._topic(request, pk)
+        values = validated(TopicWriteSerializer, request, partial=True)
+        topic = services.update_topic(topic, by=request.user, **values)
+        return Response(TopicSerializer(topic).data)
+
+    @extend_schema(
+        responses={204: None},
+        summary="Delete a topic no recommendation uses (its publication's editors)",
+        description="Refused (409) while recommendations are filed under it, with their number.",
+    )
+    def delete(self, request: Request, pk: int) -> Response:
+        services.delete_topic(self._topic(request, pk), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
