@@ -114,6 +114,14 @@ SCALING, REWARD, STRINGS = (
         pytest.param("?q=tokens+turing", set(), id="q-words-of-different-papers"),
         pytest.param("?topic=language-models", {SCALING}, id="topic-published-only"),
         pytest.param("?topic=no-such-topic", set(), id="topic-unknown"),
+        pytest.param(
+            "?topic=language-models&publication=pretraining-weekly",
+            {SCALING},
+            id="topic-of-the-publication",
+        ),
+        pytest.param(
+            "?topic=language-models&publication=rl-weekly", set(), id="topic-of-another-publication"
+        ),
         pytest.param("?publication=pretraining-weekly", {SCALING}, id="publication"),
         pytest.param("?publication=rl-weekly", {STRINGS}, id="publication-other"),
         pytest.param("?year=2024", {REWARD}, id="year"),
