@@ -75,3 +75,39 @@ def test_each_topic_becomes_one_per_publication_that_uses_it() -> None:
         also_ml: (ml.pk, "vision"),
         untopical: None,
     }
+
+
+def test_the_topics_go_back_to_the_catalogue_one_per_slug() -> None:
+    executor = MigrationExecutor(connection)
+    new = executor.loader.project_state(AFTER).apps
+    Publication = new.get_model("publications", "Publication")
+    ml = Publication.objects.create(slug="ml", name="ML Weekly")
+    rl = Publication.objects.create(slug="rl", name="RL Weekly")
+    Topic = new.get_model("publications", "Topic")
+    ml_agents = Topic.objects.create(publication=ml, slug="agents", name_en="Agents")
+    rl_agents = Topic.objects.create(publication=rl, slug="agents", name_en="Agents (RL)")
+    user = new.get_model("contributors", "User").objects.create(username="ada")
+    paper = new.get_model("papers", "Paper").objects.create(arxiv_id="2401.00002")
+    Recommendation = new.get_model("recommendations", "Recommendation")
+    pks = [
+        Recommendation.objects.create(
+            publication=topic.publication, paper=paper, submitter=user, topic=topic, summary="s"
+        ).pk
+        for topic in (ml_agents, rl_agents)
+    ]
+    try:
+        executor.migrate(BEFORE)
+        old = executor.loader.project_state(BEFORE).apps
+        catalogue = list(old.get_model("papers", "Topic").objects.values_list("slug", "name_en"))
+        topics = set(
+            old.get_model("recommendations", "Recommendation")
+            .objects.filter(pk__in=pks)
+            .values_list("topic__slug", flat=True)
+        )
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+    assert catalogue == [("agents", "Agents")]
+    assert topics == {"agents"}
