@@ -40,7 +40,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from backups.stream import DataFileError, JSONStream
-from backups.upgrades import Upgrade, upgrade_for, upgraded_label
+from backups.upgrades import Upgrade, upgrade_for
 
 FORMAT = "weekly-export"
 VERSION = 1
@@ -242,7 +242,7 @@ def import_data(stream: TextIO, *, using: str = DEFAULT_DB_ALIAS) -> Outcome:
                 if key == "models":
                     upgrade = _check_header(header)
                     for label in reader.items("models"):
-                        target = upgraded_label(upgrade, label) if upgrade else label
+                        target = upgrade.label(label) if upgrade else label
                         if target not in models:
                             raise DataFileError(
                                 f"The file holds rows of {label!r}, a model this site does not "
@@ -250,12 +250,16 @@ def import_data(stream: TextIO, *, using: str = DEFAULT_DB_ALIAS) -> Outcome:
                             )
                         rows = reader.elements(f"rows of {label}")
                         if upgrade is None:
-                            written = {label: _insert(models[label], label, rows, using=using)}
+                            number = _insert(models[label], label, rows, using=using)
+                            written = {label: number}
                         else:
-                            written = _insert_upgraded(upgrade, label, rows, models, using=using)
-                        read[label] = read.get(label, 0) + sum(written.values())
-                        for name, number in written.items():
-                            outcome.counts[name] = outcome.counts.get(name, 0) + number
+                            number, written = _insert_upgraded(
+                                upgrade, label, rows, models, using=using
+                            )
+                        read[label] = read.get(label, 0) + number
+                        _add(outcome.counts, written)
+                    if upgrade is not None:
+                        _add(outcome.counts, _insert_held(upgrade, models, using=using))
                 elif key == "counts":
                     counts = reader.value()
                 else:
@@ -336,6 +340,11 @@ def _insert(model: type[Model], label: str, rows: Iterable[Any], *, using: str) 
     return written
 
 
+def _add(counts: dict[str, int], more: dict[str, int]) -> None:
+    for label, number in more.items():
+        counts[label] = counts.get(label, 0) + number
+
+
 def _insert_upgraded(
     upgrade: Upgrade,
     label: str,
@@ -343,9 +352,34 @@ def _insert_upgraded(
     models: dict[str, type[Model]],
     *,
     using: str,
-) -> dict[str, int]:
+) -> tuple[int, dict[str, int]]:
     """Insert the rows of ``label`` of an older export where they are now (``upgrades``), a
-    batch per model at a time; returns how many went to each model."""
+    batch per model at a time; returns how many rows were read, and how many went to each
+    model (none of those the upgrade holds until the end)."""
+    read = 0
+
+    def moved() -> Iterator[tuple[str, dict[str, Any]]]:
+        nonlocal read
+        for row in _checked_rows(label, rows):
+            read += 1
+            yield from upgrade.rows(label, row)
+
+    written = _insert_moved(moved(), models, origin=label, using=using)
+    return read, written
+
+
+def _insert_held(upgrade: Upgrade, models: dict[str, type[Model]], *, using: str) -> dict[str, int]:
+    """Insert the rows an upgrade held until the whole file was read."""
+    return _insert_moved(iter(upgrade.finish()), models, origin="the upgrade", using=using)
+
+
+def _insert_moved(
+    moved: Iterator[tuple[str, dict[str, Any]]],
+    models: dict[str, type[Model]],
+    *,
+    origin: str,
+    using: str,
+) -> dict[str, int]:
     written: dict[str, int] = {}
     pending: dict[str, list[dict[str, Any]]] = {}
 
@@ -354,11 +388,10 @@ def _insert_upgraded(
         number = _insert(models[target], target, batch, using=using)
         written[target] = written.get(target, 0) + number
 
-    for row in _checked_rows(label, rows):
-        target, moved = upgrade(label, row)
+    for target, row in moved:
         if target not in models:
-            raise DataFileError(f"A row of {label!r} belongs to no model of this site: {row!r}")
-        pending.setdefault(target, []).append(moved)
+            raise DataFileError(f"A row of {origin!r} belongs to no model of this site: {row!r}")
+        pending.setdefault(target, []).append(row)
         if len(pending[target]) >= BATCH_SIZE:
             flush(target)
     for target in list(pending):

@@ -20,8 +20,7 @@ from issues import caching, selectors
 from issues.models import Issue
 from issues.selectors import EntryContent
 from issues.views.reader import issue_context
-from papers.models import Topic
-from publications.models import Publication
+from publications.models import Publication, Topic
 
 FEED_LENGTH = 20
 #: Items are single papers, so a topic's feed holds more of them than a publication's.
@@ -102,18 +101,22 @@ class TopicFeed(PublishedFeed):
 
     description_template = "issues/feed_topic_entry.html"
 
-    def get_object(self, request: HttpRequest, slug: str) -> Topic:
-        return get_object_or_404(Topic, slug=slug)
+    def get_object(self, request: HttpRequest, publication: str, slug: str) -> Topic:
+        return get_object_or_404(
+            Topic.objects.select_related("publication"), publication__slug=publication, slug=slug
+        )
 
     def title(self, topic: Topic) -> str:
         return str(topic)
 
     def link(self, topic: Topic) -> str:
-        return reverse("issues:topic-detail", args=[topic.slug])
+        return reverse("issues:topic-detail", args=[topic.publication.slug, topic.slug])
 
     def feed_guid(self, topic: Topic) -> str:
         # Atom's feed id: the canonical address of the feed itself, whatever host was asked.
-        return site_url(reverse("issues:topic-feed-atom", args=[topic.slug]))
+        return site_url(
+            reverse("issues:topic-feed-atom", args=[topic.publication.slug, topic.slug])
+        )
 
     def description(self, topic: Topic) -> str:
         return topic.description or f"Papers recommended under {topic.name_en}."

@@ -18,9 +18,9 @@ from issues.enums import IssueStatus, Section
 from issues.models import CoRecommendation, Issue, IssueEntry
 from papers import search
 from papers import selectors as catalogue
-from papers.models import Authorship, Paper, PaperInstitution, Topic
+from papers.models import Authorship, Paper, PaperInstitution
 from publications import selectors as publication_selectors
-from publications.models import Publication
+from publications.models import Publication, Topic
 from publications.permissions import can
 from recommendations.places import Place
 
@@ -76,7 +76,9 @@ _CO_RECOMMENDATIONS = Prefetch(
 
 def _all_entries() -> QuerySet[IssueEntry]:
     return (
-        IssueEntry.objects.select_related("recommendation__submitter", "recommendation__topic")
+        IssueEntry.objects.select_related(
+            "recommendation__submitter", "recommendation__topic__publication"
+        )
         .prefetch_related(
             Prefetch("recommendation__paper", queryset=_paper_queryset()),
             _CO_RECOMMENDATIONS,
@@ -242,7 +244,9 @@ def _published_entries() -> QuerySet[IssueEntry]:
     queries."""
     return (
         IssueEntry.objects.filter(issue__status=IssueStatus.PUBLISHED)
-        .select_related("issue__publication", "recommendation__submitter", "recommendation__topic")
+        .select_related(
+            "issue__publication", "recommendation__submitter", "recommendation__topic__publication"
+        )
         .prefetch_related(_CO_RECOMMENDATIONS)
         .order_by("-issue__published_at", "-issue_id", "section", "position", "id")
     )
@@ -372,16 +376,21 @@ def credited_issues(user: Any) -> QuerySet[Issue]:
 
 
 def topics_with_published_counts() -> QuerySet[Topic]:
-    """Every topic, in its order, with ``published_count``: its papers in published issues."""
-    return Topic.objects.annotate(
-        published_count=Count(
-            "recommendations__entry",
-            filter=Q(
-                recommendations__entry__issue__status=IssueStatus.PUBLISHED,
-                recommendations__entry__section=Section.PAPERS,
-            ),
+    """Every publication's topics, a publication's together in their order, each with
+    ``published_count``: its papers in published issues."""
+    return (
+        Topic.objects.select_related("publication")
+        .annotate(
+            published_count=Count(
+                "recommendations__entry",
+                filter=Q(
+                    recommendations__entry__issue__status=IssueStatus.PUBLISHED,
+                    recommendations__entry__section=Section.PAPERS,
+                ),
+            )
         )
-    ).order_by("position", "name_en", "pk")
+        .order_by("publication__name", "publication_id", "position", "name_en", "pk")
+    )
 
 
 @dataclass(frozen=True)
@@ -420,7 +429,9 @@ def _appearances() -> QuerySet[IssueEntry]:
     """Entries of published issues, oldest first, with what a paper's page names of each."""
     return (
         IssueEntry.objects.filter(issue__status=IssueStatus.PUBLISHED)
-        .select_related("issue__publication", "recommendation__submitter", "recommendation__topic")
+        .select_related(
+            "issue__publication", "recommendation__submitter", "recommendation__topic__publication"
+        )
         .order_by("issue__published_at", "issue_id", "position", "id")
     )
 

@@ -24,16 +24,7 @@ from papers.models import (
     PaperInstitution,
     PaperMerge,
     PossibleDuplicate,
-    Topic,
 )
-
-
-@admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
-    list_display = ("name_en", "name_zh", "slug", "position")
-    list_editable = ("position",)
-    search_fields = ("name_en", "name_zh", "slug")
-    prepopulated_fields = {"slug": ("name_en",)}
 
 
 @admin.register(Institution)

@@ -1,4 +1,4 @@
-"""The paper catalogue: one row per real paper, its ordered authors, institutions and topics.
+"""The paper catalogue: one row per real paper, its ordered authors and institutions.
 
 A paper is identified by its versionless arXiv id, its AMiner id or its DOI; each is unique where
 present, and the database, not ``clean()``, enforces it, so twenty concurrent submissions of one
@@ -11,32 +11,6 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from papers.enums import MetadataSource, MetadataStatus
-
-
-class Topic(models.Model):
-    """A subject an issue groups its papers by, named in English and Chinese."""
-
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    name_en = models.CharField(_("English name"), max_length=100)
-    name_zh = models.CharField(_("Chinese name"), max_length=100, blank=True)
-    description = models.TextField(_("description"), blank=True)
-    position = models.PositiveSmallIntegerField(
-        _("position"), default=100, help_text=_("Topics are listed and grouped in this order.")
-    )
-
-    class Meta:
-        ordering = ["position", "name_en"]
-        verbose_name = _("topic")
-        verbose_name_plural = _("topics")
-
-    def __str__(self) -> str:
-        return f"{self.name_en} ({self.name_zh})" if self.name_zh else self.name_en
-
-    def name_for(self, language: str) -> str:
-        """The name to show in ``language`` (a Django language code), falling back to English."""
-        if language.startswith("zh") and self.name_zh:
-            return self.name_zh
-        return self.name_en
 
 
 class Institution(models.Model):

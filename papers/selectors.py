@@ -22,7 +22,6 @@ from papers.models import (
     Paper,
     PaperInstitution,
     PossibleDuplicate,
-    Topic,
 )
 
 #: The longest search query read (the API refuses longer; the search page says so).
@@ -120,10 +119,6 @@ def institution_names(paper: Paper) -> list[str]:
     if listed is not None:
         return listed[1]
     return [pi.institution.name for pi in paper.paper_institutions.all()]
-
-
-def topics() -> QuerySet[Topic]:
-    return Topic.objects.all()
 
 
 def papers_awaiting_fetch(*, limit: int = 1000, grace: bool = True) -> list[int]:

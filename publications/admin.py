@@ -15,6 +15,7 @@ from publications.models import (
     PublicationChange,
     PublicationStyle,
     PublicationUpload,
+    Topic,
 )
 from publications.permissions import can
 
@@ -113,3 +114,16 @@ class PublicationUploadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class PublicationChangeAdmin(AuditTrailAdmin):
     list_display = ("created_at", "publication", "action", "actor", "note")
     list_select_related = ("publication", "actor")
+
+
+# --- topics -------------------------------------------------------------------------------------
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ("name_en", "name_zh", "slug", "publication", "position")
+    list_editable = ("position",)
+    list_filter = ("publication",)
+    list_select_related = ("publication",)
+    search_fields = ("name_en", "name_zh", "slug")
+    prepopulated_fields = {"slug": ("name_en",)}

@@ -30,3 +30,4 @@ class PublicationAction(models.TextChoices):
     CREATE_TOPIC = "create_topic", _("Topic created")
     EDIT_TOPIC = "edit_topic", _("Topic changed")
     REORDER_TOPICS = "reorder_topics", _("Topics reordered")
+    DELETE_TOPIC = "delete_topic", _("Topic deleted")

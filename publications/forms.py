@@ -1,5 +1,5 @@
-"""The publication's settings page: its style. Validation is the service's (one message for the
-page and the API); the form only carries the fields."""
+"""The publication's settings page (its style) and its topics page. Validation is the service's
+(one message for the page and the API); the forms only carry the fields."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import PlainTextField
 from publications.models import PublicationStyle
-from publications.services import STYLE_FIELDS
+from publications.services import STYLE_FIELDS, TOPIC_POSITION_MAX
 
 
 class PublicationStyleForm(forms.ModelForm):
@@ -53,3 +54,33 @@ class PublicationUploadForm(forms.Form):
         self.name = image.name or ""
         # One byte more than allowed is enough for the service to say it is too large.
         return image.read(settings.PUBLICATION_UPLOAD_MAX_BYTES + 1)
+
+
+class TopicForm(forms.Form):
+    """A topic of the publication, new or changed."""
+
+    name_en = PlainTextField(label=_("English name"), max_length=100)
+    name_zh = PlainTextField(label=_("Chinese name"), max_length=100, required=False)
+    slug = forms.SlugField(
+        label=_("Slug"),
+        max_length=80,
+        help_text=_("The topic's name in addresses, e.g. language-models."),
+    )
+    description = PlainTextField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    position = forms.IntegerField(
+        label=_("Position"),
+        min_value=0,
+        max_value=TOPIC_POSITION_MAX,
+        required=False,
+        help_text=_("Topics are listed and grouped by this number, lowest first; empty: last."),
+    )
+
+    def service_fields(self) -> dict[str, Any]:
+        """The cleaned values as the services take them (no position: the topic stays where it
+        is, or a new one comes last)."""
+        fields = dict(self.cleaned_data)
+        if fields.get("position") is None:
+            fields.pop("position", None)
+        return fields

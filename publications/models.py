@@ -60,6 +60,37 @@ class Publication(models.Model):
         return self.name
 
 
+class Topic(models.Model):
+    """A subject a publication's issues group their papers by, named in English and Chinese;
+    made by the publication's editors, so each publication has topics of its own."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="topics")
+    slug = models.SlugField(_("slug"), max_length=80)
+    name_en = models.CharField(_("English name"), max_length=100)
+    name_zh = models.CharField(_("Chinese name"), max_length=100, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=100, help_text=_("Topics are listed and grouped in this order.")
+    )
+
+    class Meta:
+        ordering = ["position", "name_en"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "slug"], name="topic_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name_en} ({self.name_zh})" if self.name_zh else self.name_en
+
+    def name_for(self, language: str) -> str:
+        """The name to show in ``language`` (a Django language code), falling back to English."""
+        if language.startswith("zh") and self.name_zh:
+            return self.name_zh
+        return self.name_en
+
+
 class Membership(models.Model):
     """A member's team role in one publication. Every signed-up member is a contributor anyway."""
 

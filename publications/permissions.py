@@ -131,13 +131,15 @@ def require(user: Any, capability: str, obj: Any = None) -> None:
 
 _OWN: dict[str, rules.Predicate] = {
     "publications.manage_team": is_admin,
-    "publications.manage_topics": is_editor_anywhere,
+    "publications.manage_topics": is_editor_of,
     "publications.edit_style": is_editor_of,
 }
 
 _OWN_REFUSALS: dict[str, str] = {
     "publications.manage_team": gettext_noop("Only administrators may grant roles."),
-    "publications.manage_topics": gettext_noop("Only editors may manage topics."),
+    "publications.manage_topics": gettext_noop(
+        "Only editors of this publication may manage its topics."
+    ),
     "publications.edit_style": gettext_noop(
         "Only editors of this publication may change its style."
     ),

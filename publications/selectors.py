@@ -1,13 +1,20 @@
-"""Reads of publications and their teams."""
+"""Reads of publications, their teams and their topics."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db import models
+from django.db.models import Count, QuerySet
 
 from publications.enums import TeamRole
-from publications.models import Membership, Publication, PublicationStyle, PublicationUpload
+from publications.models import (
+    Membership,
+    Publication,
+    PublicationStyle,
+    PublicationUpload,
+    Topic,
+)
 from publications.permissions import can
 
 
@@ -55,3 +62,23 @@ def styles_of(publication_ids: list[int]) -> dict[int, PublicationStyle]:
 
 def uploads_of(publication: Publication) -> QuerySet[PublicationUpload]:
     return PublicationUpload.objects.filter(publication=publication).order_by("-created_at", "-id")
+
+
+def topics(publication: Publication | int | None = None) -> QuerySet[Topic]:
+    """The topics of ``publication`` (a row or its id), or of every publication, in their order
+    (a publication's topics together), each with its publication."""
+    queryset = Topic.objects.select_related("publication")
+    if publication is None:
+        return queryset.order_by("publication__name", "publication_id", "position", "name_en")
+    return queryset.filter(publication=publication).order_by("position", "name_en", "pk")
+
+
+def topics_with_uses(publication: Publication) -> QuerySet[Topic]:
+    """``publication``'s topics, in their order, each with ``uses``: how many rows of the apps
+    built on this one (the recommendations) are filed under it, through the relations they
+    declared on Topic."""
+    relations = [relation.name for relation in Topic._meta.related_objects]
+    counts = {f"uses_{name}": Count(name, distinct=True) for name in relations}
+    queryset = topics(publication).annotate(**counts)
+    total = sum((models.F(alias) for alias in counts), models.Value(0))
+    return queryset.annotate(uses=total)

@@ -8,10 +8,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
-from django.utils.translation import gettext
+from django.core.validators import validate_slug
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils.translation import gettext, ngettext
 
-from common.exceptions import InvalidInput
+from common.exceptions import InvalidInput, InvalidTransition
 from common.validators import normalise_text
 from publications import signals, style
 from publications.enums import AuthorStyle, LinkFormat, PublicationAction, TeamRole
@@ -21,6 +23,7 @@ from publications.models import (
     PublicationChange,
     PublicationStyle,
     PublicationUpload,
+    Topic,
 )
 from publications.permissions import require
 from publications.uploads import read_image
@@ -265,3 +268,193 @@ def delete_publication_image(upload: PublicationUpload, *, by: Any) -> None:
         storage = upload.file.storage
         upload.delete()
         transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- its topics ---------------------------------------------------------------------------------
+
+#: What ``create_topic`` and ``update_topic`` take.
+TOPIC_FIELDS = ("slug", "name_en", "name_zh", "description", "position")
+#: The highest position a topic may take (a PositiveSmallIntegerField).
+TOPIC_POSITION_MAX = 32767
+
+
+def _topic_label(name: str) -> str:
+    label = str(Topic._meta.get_field(name).verbose_name)
+    return label[:1].upper() + label[1:]
+
+
+def _clean_topic(publication: Publication, fields: dict[str, Any], *, topic: Topic | None) -> dict:
+    """The topic's fields as they are stored, or ``InvalidInput`` naming the field and why."""
+    unknown = set(fields) - set(TOPIC_FIELDS)
+    if unknown:
+        raise InvalidInput(
+            gettext("These fields cannot be edited: %(fields)s.")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
+    cleaned: dict[str, Any] = {}
+    for name, value in fields.items():
+        if name == "position":
+            try:
+                number = int(value)
+            except (TypeError, ValueError):
+                number = -1
+            if not 0 <= number <= TOPIC_POSITION_MAX:
+                raise InvalidInput(
+                    gettext("The position is a whole number from 0 to %(max)d.")
+                    % {"max": TOPIC_POSITION_MAX},
+                    field=name,
+                )
+            cleaned[name] = number
+            continue
+        text = value if isinstance(value, str) else ("" if value is None else str(value))
+        text = normalise_text(text) if name == "description" else " ".join(text.split())
+        limit = Topic._meta.get_field(name).max_length
+        if limit and len(text) > limit:
+            raise InvalidInput(
+                f"{_topic_label(name)}: "
+                + gettext("at most %(limit)d characters.") % {"limit": limit},
+                field=name,
+            )
+        cleaned[name] = text
+    if "slug" in cleaned:
+        slug = cleaned["slug"]
+        try:
+            validate_slug(slug)
+        except ValidationError:
+            raise InvalidInput(
+                gettext(
+                    "The slug is the topic's name in addresses: letters, digits, hyphens and "
+                    "underscores only."
+                ),
+                field="slug",
+            ) from None
+        taken = Topic.objects.filter(publication=publication, slug=slug)
+        if topic is not None:
+            taken = taken.exclude(pk=topic.pk)
+        if taken.exists():
+            raise InvalidInput(
+                gettext("This publication has a topic “%(slug)s” already.") % {"slug": slug},
+                field="slug",
+            )
+    if "name_en" in cleaned and not cleaned["name_en"]:
+        raise InvalidInput(gettext("Give the topic an English name."), field="name_en")
+    return cleaned
+
+
+def topic_uses(topic: Topic) -> int:
+    """How many rows point at ``topic`` (the recommendations filed under it), counted through
+    the relations the apps built on this one declared, without naming them."""
+    return sum(
+        relation.related_model._base_manager.filter(**{relation.field.name: topic}).count()
+        for relation in Topic._meta.related_objects
+    )
+
+
+def _record_topic(topic: Topic, *, by: Any, action: str, note: str) -> None:
+    PublicationChange.objects.create(
+        publication_id=topic.publication_id, actor=by, action=action, to_status=action, note=note
+    )
+
+
+def create_topic(
+    publication: Publication,
+    *,
+    by: Any,
+    slug: str,
+    name_en: str,
+    name_zh: str = "",
+    description: str = "",
+    position: int | None = None,
+) -> Topic:
+    """A new topic of ``publication`` (its editors); without a position, it comes last.
+
+    Side effects: inserts a Topic and a PublicationChange.
+    """
+    require(by, "publications.manage_topics", publication)
+    given = {"slug": slug, "name_en": name_en, "name_zh": name_zh, "description": description}
+    if position is not None:
+        given["position"] = position
+    cleaned = _clean_topic(publication, given, topic=None)
+    with transaction.atomic():
+        if "position" not in cleaned:
+            last = publication.topics.aggregate(last=Max("position"))["last"]
+            cleaned["position"] = min(TOPIC_POSITION_MAX, 10 if last is None else last + 10)
+        try:
+            with transaction.atomic():
+                topic = Topic.objects.create(publication=publication, **cleaned)
+        except IntegrityError:
+            # Another editor took the slug between the check and the insert.
+            raise InvalidInput(
+                gettext("This publication has a topic “%(slug)s” already.")
+                % {"slug": cleaned["slug"]},
+                field="slug",
+            ) from None
+        _record_topic(
+            topic, by=by, action=PublicationAction.CREATE_TOPIC, note=f"Created {topic.slug}"
+        )
+    return topic
+
+
+def update_topic(topic: Topic, *, by: Any, **fields: Any) -> Topic:
+    """Change any of ``TOPIC_FIELDS`` of ``topic`` (its publication's editors). A change of the
+    position alone reorders the topics; a save that changes nothing writes nothing.
+
+    Side effects: updates the Topic; writes a PublicationChange naming the changed fields.
+    """
+    require(by, "publications.manage_topics", topic.publication)
+    cleaned = _clean_topic(topic.publication, fields, topic=topic)
+    changed = [name for name, value in cleaned.items() if getattr(topic, name) != value]
+    if not changed:
+        return topic
+    old_slug = topic.slug
+    for name in changed:
+        setattr(topic, name, cleaned[name])
+    action = (
+        PublicationAction.REORDER_TOPICS
+        if changed == ["position"]
+        else PublicationAction.EDIT_TOPIC
+    )
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                topic.save(update_fields=changed)
+        except IntegrityError:
+            raise InvalidInput(
+                gettext("This publication has a topic “%(slug)s” already.") % {"slug": topic.slug},
+                field="slug",
+            ) from None
+        _record_topic(
+            topic,
+            by=by,
+            action=action,
+            note=f"Changed {old_slug}: "
+            + ", ".join(str(Topic._meta.get_field(name).verbose_name) for name in changed),
+        )
+    return topic
+
+
+def delete_topic(topic: Topic, *, by: Any) -> None:
+    """Remove ``topic`` (its publication's editors); refused while recommendations use it, so no
+    entry loses its topic unseen.
+
+    Side effects: deletes the Topic; writes a PublicationChange.
+    """
+    require(by, "publications.manage_topics", topic.publication)
+    with transaction.atomic():
+        used = topic_uses(topic)
+        if used:
+            raise InvalidTransition(
+                ngettext(
+                    "%(count)d recommendation uses this topic: give it another topic first.",
+                    "%(count)d recommendations use this topic: give them another topic first.",
+                    used,
+                )
+                % {"count": used}
+            )
+        _record_topic(
+            topic,
+            by=by,
+            action=PublicationAction.DELETE_TOPIC,
+            note=f"Deleted {topic.slug} ({topic.name_en})",
+        )
+        topic.delete()

@@ -1,4 +1,4 @@
-"""URLs of the publications' settings pages and of their uploads."""
+"""URLs of the publications' settings and topics pages and of their uploads."""
 
 from django.urls import path
 
@@ -11,6 +11,17 @@ urlpatterns = [
         "editor/p/<slug:slug>/settings/",
         views.PublicationSettingsView.as_view(),
         name="settings",
+    ),
+    path("editor/p/<slug:slug>/topics/", views.PublicationTopicsView.as_view(), name="topics"),
+    path(
+        "editor/p/<slug:slug>/topics/<int:pk>/",
+        views.TopicEditView.as_view(),
+        name="topic-edit",
+    ),
+    path(
+        "editor/p/<slug:slug>/topics/<int:pk>/delete/",
+        views.TopicDeleteView.as_view(),
+        name="topic-delete",
     ),
     path(
         "editor/p/<slug:slug>/settings/uploads/",

@@ -1,5 +1,5 @@
-"""The publication's pages for its editors: its settings (the style and the uploads), and the
-uploads served to everyone under names of our own."""
+"""The publication's pages for its editors: its settings (the style and the uploads) and its
+topics; and the uploads served to everyone under names of our own."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from common.exceptions import WorkflowError
 from common.forms import add_workflow_error
 from common.limits import accepts_one_file
 from publications import selectors, services
-from publications.forms import PublicationStyleForm, PublicationUploadForm
-from publications.models import PublicationUpload
+from publications.forms import PublicationStyleForm, PublicationUploadForm, TopicForm
+from publications.models import Publication, PublicationUpload, Topic
 from publications.permissions import can, refusal
 from publications.uploads import upload_url
 
@@ -106,6 +106,98 @@ class PublicationUploadDeleteView(PublicationSettingsView):
         services.delete_publication_image(upload, by=request.user)
         messages.success(request, _("The image is removed."))
         return redirect(f"{reverse('publications:settings', args=[slug])}#uploads")
+
+
+class _TopicsMixin(LoginRequiredMixin):
+    """The pages of a publication's topics: its editors only."""
+
+    def _publication(self, slug: str) -> Publication:
+        publication = get_object_or_404(selectors.publications(), slug=slug)
+        if not can(self.request.user, "publications.manage_topics", publication):
+            raise PermissionDenied(refusal("publications.manage_topics"))
+        return publication
+
+    def _topic(self, slug: str, pk: int) -> Topic:
+        return get_object_or_404(selectors.topics(self._publication(slug)), pk=pk)
+
+
+class PublicationTopicsView(_TopicsMixin, View):
+    """A publication's topics with how many recommendations each holds, and a form to add one."""
+
+    def _page(
+        self, request: HttpRequest, publication: Publication, form: TopicForm, status: int = 200
+    ) -> HttpResponse:
+        context = {
+            "publication": publication,
+            "topics": selectors.topics_with_uses(publication),
+            "form": form,
+        }
+        return render(request, "publications/topics.html", context, status=status)
+
+    def get(self, request: HttpRequest, slug: str) -> HttpResponse:
+        return self._page(request, self._publication(slug), TopicForm())
+
+    def post(self, request: HttpRequest, slug: str) -> HttpResponse:
+        publication = self._publication(slug)
+        form = TopicForm(request.POST)
+        if form.is_valid():
+            try:
+                topic = services.create_topic(publication, by=request.user, **form.service_fields())
+            except WorkflowError as error:
+                add_workflow_error(form, error)
+            else:
+                messages.success(
+                    request, _("The topic “%(name)s” is added.") % {"name": topic.name_en}
+                )
+                return redirect("publications:topics", slug=publication.slug)
+        return self._page(request, publication, form, status=400)
+
+
+class TopicEditView(_TopicsMixin, View):
+    """One topic of a publication, changed by its editors."""
+
+    def _page(
+        self, request: HttpRequest, topic: Topic, form: TopicForm, status: int = 200
+    ) -> HttpResponse:
+        context = {"publication": topic.publication, "topic": topic, "form": form}
+        return render(request, "publications/topic_edit.html", context, status=status)
+
+    def get(self, request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+        topic = self._topic(slug, pk)
+        initial = {name: getattr(topic, name) for name in services.TOPIC_FIELDS}
+        return self._page(request, topic, TopicForm(initial=initial))
+
+    def post(self, request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+        topic = self._topic(slug, pk)
+        form = TopicForm(request.POST)
+        if form.is_valid():
+            try:
+                services.update_topic(topic, by=request.user, **form.service_fields())
+            except WorkflowError as error:
+                add_workflow_error(form, error)
+                topic.refresh_from_db()
+            else:
+                messages.success(
+                    request, _("The topic “%(name)s” is saved.") % {"name": topic.name_en}
+                )
+                return redirect("publications:topics", slug=topic.publication.slug)
+        return self._page(request, topic, form, status=400)
+
+
+class TopicDeleteView(_TopicsMixin, View):
+    """Delete a topic no recommendation uses; the list says why when one does."""
+
+    def post(self, request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+        topic = self._topic(slug, pk)
+        try:
+            services.delete_topic(topic, by=request.user)
+        except WorkflowError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("The topic “%(name)s” is deleted.") % {"name": topic.name_en}
+            )
+        return redirect("publications:topics", slug=topic.publication.slug)
 
 
 class PublicationUploadView(View):

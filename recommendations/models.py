@@ -65,7 +65,7 @@ class Recommendation(models.Model):
         help_text=_("The same phrase in English, e.g. phrase retrieval."),
     )
     topic = models.ForeignKey(
-        "papers.Topic",
+        "publications.Topic",
         on_delete=models.SET_NULL,
         related_name="recommendations",
         null=True,

@@ -40,9 +40,10 @@ def recommendations_of(user: Any) -> QuerySet[Recommendation]:
 
 
 def review_queue(
-    user: Any, *, publication: Publication | None = None, topic: Any = None
+    user: Any, *, publication: Publication | None = None, topic: str | None = None
 ) -> QuerySet[Recommendation]:
-    """Submitted recommendations ``user`` may review, oldest first, never their own."""
+    """Submitted recommendations ``user`` may review, oldest first, never their own; ``topic``
+    is a slug, which names a topic in each publication that has one by it."""
     if not (user.is_authenticated and user.is_active):
         return Recommendation.objects.none()
     publication_ids = publication_selectors.reviewed_publication_ids(user)
@@ -51,8 +52,8 @@ def review_queue(
         queue = queue.filter(publication_id__in=publication_ids)
     if publication is not None:
         queue = queue.filter(publication=publication)
-    if topic is not None:
-        queue = queue.filter(topic=topic)
+    if topic:
+        queue = queue.filter(topic__slug=topic)
     return queue.order_by("submitted_at", "id")
 
 

@@ -23,9 +23,9 @@ from issues.services import (
 from newsletter import services as newsletter_services
 from notifications.services import notify_published
 from papers.enums import MetadataStatus
-from papers.models import Paper, Topic
+from papers.models import Paper
 from papers.services import AuthorData, PaperMetadata, apply_paper_metadata
-from publications.models import Publication
+from publications.models import Publication, Topic
 from publications.services import (
     create_publication,
     set_publication_style,
@@ -56,7 +56,14 @@ def _url(model: Any, view: str, *args: Any) -> str:
 def _accepted(
     publication: Publication, *, by: Any, reviewer: Any, identifier: str, title: str, topic: Any
 ) -> Recommendation:
-    """A paper recommendation with metadata, submitted, reviewed and accepted."""
+    """A paper recommendation with metadata, submitted, reviewed and accepted; under the
+    publication's topic of ``topic``'s slug (made like ``topic`` when it has none)."""
+    if topic is not None and topic.publication_id != publication.pk:
+        topic, _created = Topic.objects.get_or_create(
+            publication=publication,
+            slug=topic.slug,
+            defaults={"name_en": topic.name_en, "name_zh": topic.name_zh},
+        )
     recommendation = create_recommendation(
         by=by,
         publication=publication,

@@ -11,9 +11,8 @@ from django.test import override_settings
 from django.utils import translation
 from rest_framework.test import APIClient
 
-from papers.models import Topic
 from publications.enums import TeamRole
-from publications.models import Publication
+from publications.models import Publication, Topic
 from tests.admin_site import rl_draft, site  # noqa: F401 (registers the fixtures for every test)
 from tests.api.helpers import two_per_hour  # noqa: F401 (registers the fixture for every test)
 from tests.browser import chromium
@@ -153,8 +152,14 @@ def admin_user(db: None) -> Any:
 
 
 @pytest.fixture
-def topic(db: None) -> Topic:
-    return TopicFactory(slug="language-models", name_en="Language models", name_zh="语言模型")
+def topic(publication: Publication) -> Topic:
+    """A topic of ``publication``."""
+    return TopicFactory(
+        publication=publication,
+        slug="language-models",
+        name_en="Language models",
+        name_zh="语言模型",
+    )
 
 
 def client_for(user: Any | None) -> APIClient:

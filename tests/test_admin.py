@@ -19,13 +19,14 @@ from issues.services import (
 )
 from newsletter.models import Delivery, SoftBounce, Subscriber, Suppression
 from notifications.models import Notification
-from papers.models import MetadataEntry, Paper, PaperMerge, PossibleDuplicate, Topic
+from papers.models import MetadataEntry, Paper, PaperMerge, PossibleDuplicate
 from publications.enums import TeamRole
 from publications.models import (
     Membership,
     PublicationChange,
     PublicationStyle,
     PublicationUpload,
+    Topic,
 )
 from publications.services import create_publication, grant_role
 from recommendations.models import Recommendation, Review, Transition

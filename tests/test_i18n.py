@@ -240,7 +240,10 @@ def _pages(site: dict[str, Any]) -> list[tuple[str, Any, str, str, str]]:
         (
             "topic",
             None,
-            reverse("issues:topic-detail", args=[site["topic"].slug]),
+            reverse(
+                "issues:topic-detail",
+                args=[site["topic"].publication.slug, site["topic"].slug],
+            ),
             "Follow this topic",
             "关注此主题",
         ),

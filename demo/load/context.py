@@ -20,8 +20,8 @@ from demo.load.writer import Writer
 
 if TYPE_CHECKING:
     from demo.load.plan import IssuePlan, PaperPlan
-    from papers.models import Author, Institution, Topic
-    from publications.models import Publication
+    from papers.models import Author, Institution
+    from publications.models import Publication, Topic
 
 #: The generated archive's last issue appears a week before this moment.
 END = dt.datetime(2026, 6, 1, 8, 0, tzinfo=dt.UTC)
@@ -84,6 +84,8 @@ class Load:
         self.editors: list[list[int]] = []
         self.reviewers: list[list[int]] = []
         self.topics: list[Topic] = []
+        #: Each publication's topics, in the order of ``topics``.
+        self.publication_topics: list[list[Topic]] = []
         self.topic_cum: list[float] = []
         # The catalogue's pools (catalogue.py).
         self.institutions: list[Institution] = []

@@ -94,7 +94,7 @@ def _content(load: Load, rec: RecPlan, paper: PaperPlan | None) -> EntryContent:
         code_url="",
         url="",
         contributor=load.users[rec.submitter],
-        topic=None if news else load.topics[rec.topic],
+        topic=None if news else load.publication_topics[rec.pub][rec.topic],
     )
 
 

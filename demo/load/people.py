@@ -6,9 +6,8 @@ from django.contrib.auth import get_user_model
 
 from demo.load import words
 from demo.load.context import DAY, END, Load, LoadDataError, zipf_cum
-from papers.models import Topic
 from publications.enums import TeamRole
-from publications.models import Membership, Publication
+from publications.models import Membership, Publication, Topic
 
 PUBLICATIONS = [
     ("pretraining-weekly", "Pretraining Weekly", "预训练周刊"),
@@ -116,16 +115,22 @@ def _write_teams(load: Load) -> None:
 
 
 def _write_topics(load: Load) -> None:
-    """The topics of ``words.TOPICS``, reusing those the database has already."""
-    existing = {t.slug: t for t in Topic.objects.all()}
+    """The topics of ``words.TOPICS`` in each publication, reusing those it has already."""
+    existing = {(t.publication_id, t.slug): t for t in Topic.objects.all()}
     new = [
-        Topic(slug=slug, name_en=en, name_zh=zh, position=position)
+        Topic(publication=publication, slug=slug, name_en=en, name_zh=zh, position=position)
+        for publication in load.publications
         for position, (slug, en, zh) in enumerate(words.TOPICS, start=1)
-        if slug not in existing
+        if (publication.pk, slug) not in existing
     ]
     for tid, topic in zip(load.writer.ids(Topic, len(new)), new, strict=True):
         topic.id = tid
     load.writer.insert_objects(Topic, new)
-    by_slug = {**existing, **{t.slug: t for t in new}}
-    load.topics = [by_slug[slug] for slug, _en, _zh in words.TOPICS]
+    found = {**existing, **{(t.publication_id, t.slug): t for t in new}}
+    load.publication_topics = [
+        [found[(publication.pk, slug)] for slug, _en, _zh in words.TOPICS]
+        for publication in load.publications
+    ]
+    # Every publication's topics come in the same order: the plan reads the first one's.
+    load.topics = load.publication_topics[0]
     load.topic_cum = zipf_cum(len(load.topics), s=0.7, offset=2.0)

@@ -36,7 +36,7 @@ def recommendation_row(load: Load, rec: RecPlan, *, paper: Paper | None, summary
         news_url=url,
         summary=summary,
         title_zh=rec.title_zh,
-        topic_id=None if rec.news else load.topics[rec.topic].id,
+        topic_id=None if rec.news else load.publication_topics[rec.pub][rec.topic].id,
         submitter_id=load.users[rec.submitter].id,
         status=rec.status,
         created_at=rec.created,

@@ -29,7 +29,10 @@ class PaperFilter(catalogue_filters.PaperFilter):
         ),
     )
     topic = filters.CharFilter(
-        method="in_topic", max_length=80, help_text="A topic's slug: papers published under it."
+        method="in_topic",
+        max_length=80,
+        help_text="A topic's slug: papers published under a topic of that slug, in any "
+        "publication, or in the one ``publication`` names.",
     )
     publication = filters.CharFilter(
         method="in_publication",
@@ -47,13 +50,14 @@ class PaperFilter(catalogue_filters.PaperFilter):
         return selectors.search_papers(papers, value, ranked=True)
 
     def in_topic(self, papers: QuerySet[Paper], name: str, value: str) -> QuerySet[Paper]:
-        return papers.filter(
-            Exists(
-                Recommendation.objects.filter(
-                    paper=OuterRef("pk"), topic__slug=value, status=RecommendationStatus.PUBLISHED
-                )
-            )
+        # Publications may each have a topic of this slug: all of them, unless one is named.
+        published = Recommendation.objects.filter(
+            paper=OuterRef("pk"), topic__slug=value, status=RecommendationStatus.PUBLISHED
         )
+        publication = self.form.cleaned_data.get("publication")
+        if publication:
+            published = published.filter(publication__slug=publication)
+        return papers.filter(Exists(published))
 
     def in_publication(self, papers: QuerySet[Paper], name: str, value: str) -> QuerySet[Paper]:
         return papers.filter(

@@ -16,9 +16,28 @@ urlpatterns = [
     path("p/<slug:slug>/feed/rss/", feeds.IssueFeed(), name="feed-rss"),
     path("p/<slug:slug>/feed/atom/", feeds.AtomIssueFeed(), name="feed-atom"),
     path("topics/", reader.TopicListView.as_view(), name="topic-list"),
-    path("topics/<slug:slug>/", reader.TopicDetailView.as_view(), name="topic-detail"),
-    path("topics/<slug:slug>/feed/rss/", feeds.TopicFeed(), name="topic-feed-rss"),
-    path("topics/<slug:slug>/feed/atom/", feeds.AtomTopicFeed(), name="topic-feed-atom"),
+    # Addresses from before topics belonged to publications: to the one publication's topic.
+    path("topics/<slug:slug>/", reader.TopicRedirectView.as_view(), name="topic-redirect"),
+    path(
+        "topics/<slug:slug>/feed/<str:feed>/",
+        reader.TopicRedirectView.as_view(),
+        name="topic-feed-redirect",
+    ),
+    path(
+        "p/<slug:publication>/topics/<slug:slug>/",
+        reader.TopicDetailView.as_view(),
+        name="topic-detail",
+    ),
+    path(
+        "p/<slug:publication>/topics/<slug:slug>/feed/rss/",
+        feeds.TopicFeed(),
+        name="topic-feed-rss",
+    ),
+    path(
+        "p/<slug:publication>/topics/<slug:slug>/feed/atom/",
+        feeds.AtomTopicFeed(),
+        name="topic-feed-atom",
+    ),
     path("p/<slug:slug>/<int:number>/", reader.IssueDetailView.as_view(), name="issue-detail"),
     path(
         "p/<slug:slug>/<int:number>/issue.<str:fmt>",

@@ -38,7 +38,6 @@ from issues.history import issue_corrections
 from issues.models import Issue, IssueEntry
 from issues.selectors import issue_contents, issues_for_editor, visible_issue
 from issues.services import ENTRY_CORRECTABLE_FIELDS, ISSUE_EDITABLE_FIELDS
-from papers import selectors as paper_selectors
 from publications import selectors as publication_selectors
 from publications.permissions import can, is_editor_anywhere, refusal
 from recommendations import services as recommendation_services
@@ -128,7 +127,7 @@ def _builder_page(
     if schedule_form is None:
         schedule_form = ScheduleForm(initial={"publish_at": issue.publish_at})
     rows = _with_moves(issue_contents(issue))
-    topics = list(paper_selectors.topics())
+    topics = list(publication_selectors.topics(issue.publication_id))
     for row in rows:
         recommendation = row["content"].entry.recommendation
         row["revision_form"] = (

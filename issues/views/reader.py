@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -19,6 +19,7 @@ from contributors import selectors as members
 from issues import caching, exports, history, selectors
 from issues.models import Issue
 from papers import selectors as catalogue
+from publications import selectors as publication_selectors
 from publications.models import Publication
 from publications.permissions import can
 from publications.selectors import style_of
@@ -88,7 +89,7 @@ class PublicationDetailView(caching.PublishedPageMixin, TemplateView):
 
 
 class TopicListView(TemplateView):
-    """Every topic, with how many papers were published under it."""
+    """Every publication's topics, with how many papers were published under each."""
 
     template_name = "issues/topic_list.html"
 
@@ -98,14 +99,37 @@ class TopicListView(TemplateView):
         return context
 
 
+class TopicRedirectView(View):
+    """A topic's address (or its feed's) from before topics belonged to publications: moved for
+    good to the one publication's topic of that slug; when several publications have one, a
+    page names them (a feed, which no reader can choose for, is not found)."""
+
+    def get(self, request: HttpRequest, slug: str, feed: str | None = None) -> HttpResponse:
+        if feed not in (None, "rss", "atom"):
+            raise Http404
+        found = list(publication_selectors.topics().filter(slug=slug))
+        if not found or (feed is not None and len(found) > 1):
+            raise Http404(_("There is no such topic."))
+        if len(found) == 1:
+            topic = found[0]
+            name = "issues:topic-detail" if feed is None else f"issues:topic-feed-{feed}"
+            return redirect(name, topic.publication.slug, topic.slug, permanent=True)
+        return render(request, "issues/topic_choice.html", {"slug": slug, "topics": found})
+
+
 class TopicDetailView(TemplateView):
-    """A topic's papers from the published issues of every publication, newest first."""
+    """A publication's topic: its papers from the publication's published issues, newest
+    first."""
 
     template_name = "issues/topic_detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        topic = get_object_or_404(catalogue.topics(), slug=kwargs["slug"])
+        topic = get_object_or_404(
+            publication_selectors.topics(),
+            publication__slug=kwargs["publication"],
+            slug=kwargs["slug"],
+        )
         paginator = Paginator(selectors.published_entries_in_topic(topic), ENTRY_PAGE_SIZE)
         page = paginator.get_page(self.request.GET.get("page"))
         context.update(topic=topic, page=page, entries=selectors.shown_contents(page))

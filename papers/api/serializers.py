@@ -8,14 +8,7 @@ from rest_framework import serializers
 
 from common.api.fields import FIELD_MAPPING, absolute
 from papers import selectors, services
-from papers.models import Paper, Topic
-
-
-class TopicSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Topic
-        fields = ("slug", "name_en", "name_zh", "description", "position")
-        read_only_fields = fields
+from papers.models import Paper
 
 
 class MetadataStateSerializer(serializers.Serializer):

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, permissions
 
 from papers import selectors
-from papers.api.serializers import PaperSerializer, TopicSerializer
+from papers.api.serializers import PaperSerializer
 
 
 @extend_schema_view(get=extend_schema(summary="A paper"))
@@ -17,10 +17,3 @@ class PaperDetailView(generics.RetrieveAPIView):
 
     def get_queryset(self):
         return selectors.papers_with_details()
-
-
-@extend_schema_view(get=extend_schema(summary="The topics, in their order"))
-class TopicListView(generics.ListAPIView):
-    permission_classes = [permissions.AllowAny]
-    serializer_class = TopicSerializer
-    queryset = selectors.topics()

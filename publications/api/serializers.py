@@ -8,7 +8,7 @@ import binascii
 
 from rest_framework import serializers
 
-from publications.models import PublicationStyle, PublicationUpload
+from publications.models import PublicationStyle, PublicationUpload, Topic
 from publications.services import STYLE_FIELDS
 from publications.uploads import upload_url
 
@@ -48,3 +48,29 @@ class PublicationUploadRequestSerializer(serializers.Serializer):
             return base64.b64decode(value, validate=True)
         except (binascii.Error, ValueError):
             raise serializers.ValidationError("Give the image's bytes in base64.") from None
+
+
+class TopicSerializer(serializers.ModelSerializer):
+    publication = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Topic
+        fields = ("id", "publication", "slug", "name_en", "name_zh", "description", "position")
+        read_only_fields = ("id", "publication")
+
+
+class TopicWriteSerializer(serializers.Serializer):
+    """A topic's fields as its editors give them; the service checks them (the slug unique in the
+    publication, the position in range) and names the field it refuses."""
+
+    slug = serializers.CharField(max_length=80, help_text="Letters, digits, - and _.")
+    name_en = serializers.CharField(max_length=100)
+    name_zh = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    description = serializers.CharField(
+        max_length=20_000, required=False, allow_blank=True, trim_whitespace=False
+    )
+    position = serializers.IntegerField(
+        required=False,
+        help_text="Topics are listed in this order, lowest first; a new topic without one comes "
+        "last.",
+    )

@@ -19,7 +19,7 @@ from common.api.fields import FIELD_MAPPING, absolute
 from common.markup import render_markdown
 from contributors.api.serializers import ContributorRefSerializer
 from papers.api.serializers import PaperSerializer
-from papers.models import Paper, PaperMerge, Topic
+from papers.models import Paper, PaperMerge
 from papers.selectors import paper_for_reference
 from publications.models import Publication
 from recommendations.enums import RecommendationKind, Verdict
@@ -176,15 +176,17 @@ class _SlugField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
-class _TopicField(_SlugField):
+class _TopicField(serializers.SlugField):
+    """A topic's slug; the service finds it among the recommendation's publication's topics and
+    refuses one it has not, naming the field."""
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(
-            slug_field="slug",
-            queryset=Topic.objects.all(),
+            max_length=80,
             required=False,
             allow_null=True,
-            help_text="A topic's slug (see topics/).",
-            error_messages={"does_not_exist": "There is no topic “{value}”."},
+            allow_blank=True,
+            help_text="A topic's slug, one of the publication's (see topics/?publication=…).",
             **kwargs,
         )
 

@@ -20,10 +20,9 @@ from django.utils.translation import gettext_lazy as _
 
 from common.forms import PlainTextField
 from papers.identifiers import MAX_INPUT_LENGTH, InvalidIdentifier, parse_identifier
-from papers.models import Topic
-from papers.selectors import topics
 from publications import selectors as publication_selectors
-from publications.models import Publication
+from publications.models import Publication, Topic
+from publications.selectors import topics
 from recommendations.enums import RecommendationStatus
 from recommendations.models import Recommendation
 
@@ -51,8 +50,13 @@ class PublicationChoiceField(forms.ModelChoiceField):
 
 
 class TopicChoiceField(forms.ModelChoiceField):
+    #: Whether the choices span several publications: each then names its own.
+    with_publication = False
+
     def label_from_instance(self, obj: Topic) -> str:
-        return obj.name_for(get_language() or "en")
+        language = get_language() or "en"
+        name = obj.name_for(language)
+        return f"{obj.publication.name_for(language)}: {name}" if self.with_publication else name
 
 
 def _summary_field() -> PlainTextField:
@@ -154,6 +158,13 @@ class PaperRecommendationForm(_PublicationMixin):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._set_up_publication()
+        # The topics of the one publication; with several, every publication's, each named
+        # with its publication (the service refuses one of another publication than chosen).
+        field = self.fields["topic"]
+        if self.single_publication is not None:
+            field.queryset = topics(self.single_publication)
+        else:
+            field.with_publication = True
 
     def clean_identifier(self) -> str:
         identifier = self.cleaned_data["identifier"]
@@ -215,6 +226,8 @@ class RecommendationEditForm(forms.Form):
         keep = self.NEWS_FIELDS if recommendation.is_news else self.PAPER_FIELDS
         kwargs.setdefault("initial", {name: getattr(recommendation, name) for name in keep})
         super().__init__(*args, **kwargs)
+        if "topic" in self.fields:
+            self.fields["topic"].queryset = topics(recommendation.publication_id)
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]

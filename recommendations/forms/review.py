@@ -3,6 +3,7 @@ and writes."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -11,8 +12,7 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import PlainTextField
-from papers.models import Topic
-from publications.models import Publication
+from publications.models import Publication, Topic
 from recommendations.enums import Verdict
 
 #: As long as the service allows a review comment to be.
@@ -47,12 +47,9 @@ class ReviewQueueFilterForm(forms.Form):
             ),
         },
     )
-    topic = SlugChoiceField(
+    topic = forms.ChoiceField(
         label=_("Topic"),
-        queryset=Topic.objects.none(),
-        to_field_name="slug",
         required=False,
-        empty_label=_("All topics"),
         error_messages={
             "invalid_choice": _("There is no topic by that name. Choose one from the list."),
         },
@@ -62,7 +59,7 @@ class ReviewQueueFilterForm(forms.Form):
         self,
         *args: Any,
         publications: QuerySet[Publication],
-        topics: QuerySet[Topic],
+        topics: Iterable[Topic],
         language: str = "en",
         **kwargs: Any,
     ) -> None:
@@ -70,9 +67,13 @@ class ReviewQueueFilterForm(forms.Form):
         publication_field = self.fields["publication"]
         publication_field.queryset = publications
         publication_field.label_from_instance = lambda p: p.name_for(language)
-        topic_field = self.fields["topic"]
-        topic_field.queryset = topics
-        topic_field.label_from_instance = lambda t: t.name_for(language)
+        # Publications may each have a topic of one slug: the queue filters by the slug, so one
+        # choice stands for all of them.
+        by_slug = {topic.slug: topic.name_for(language) for topic in reversed(list(topics))}
+        ordered = dict.fromkeys(topic.slug for topic in topics)
+        self.fields["topic"].choices = [("", _("All topics"))] + [
+            (slug, by_slug[slug]) for slug in ordered
+        ]
 
 
 class ReviewForm(forms.Form):

@@ -67,7 +67,9 @@ def revise_recommendation(
             if changes.get(name):
                 raise InvalidInput(gettext("A news item shows no paper."), field=name)
             changes.pop(name, None)
-    cleaned = clean_recommendation_fields(recommendation.kind, changes)
+    cleaned = clean_recommendation_fields(
+        recommendation.kind, changes, publication=recommendation.publication
+    )
     changed = {k: v for k, v in cleaned.items() if getattr(recommendation, k) != v}
     if not changed:
         return recommendation

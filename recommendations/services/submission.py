@@ -21,8 +21,8 @@ from common.validators import (
 from papers import services as paper_services
 from papers.enums import MetadataStatus
 from papers.identifiers import InvalidIdentifier, parse_identifier
-from papers.models import Topic
-from publications.models import Publication
+from publications import selectors as publication_selectors
+from publications.models import Publication, Topic
 from publications.permissions import can, require
 from recommendations.enums import (
     OPEN_STATES,
@@ -65,16 +65,44 @@ _LINES = frozenset({"shown_authors", "shown_institutions"})
 _LINE_MAX_LENGTH, _MAX_LINES = 300, 200
 
 
-def clean_recommendation_fields(kind: str, values: dict[str, Any]) -> dict[str, Any]:
-    """Validate the member-supplied fields of a recommendation; returns them normalised: line
-    endings as LF (browsers send CRLF), no space at either end of the text or, in the fields of
-    one item a line, of a line, and no empty line there."""
+def clean_topic(publication: Publication, value: Topic | str | None) -> Topic | None:
+    """The topic of ``publication`` that ``value`` names (a topic, or its slug as the API gives
+    it); another publication's topic, or a slug it has no topic by, is refused."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        topic = publication_selectors.topics(publication).filter(slug=value[:80]).first()
+        if topic is None:
+            raise InvalidInput(
+                gettext("%(publication)s has no topic “%(slug)s”: choose one of its topics.")
+                % {"publication": publication.name, "slug": value[:80]},
+                field="topic",
+            )
+        return topic
+    if not isinstance(value, Topic):
+        raise InvalidInput(gettext("Choose a topic from the list."), field="topic")
+    if value.publication_id != publication.pk:
+        raise InvalidInput(
+            gettext(
+                "“%(topic)s” is a topic of another publication: choose one of %(publication)s's."
+            )
+            % {"topic": value.name_en, "publication": publication.name},
+            field="topic",
+        )
+    return value
+
+
+def clean_recommendation_fields(
+    kind: str, values: dict[str, Any], *, publication: Publication
+) -> dict[str, Any]:
+    """Validate the member-supplied fields of a recommendation to ``publication``; returns them
+    normalised: the topic one of the publication's, line endings as LF (browsers send CRLF), no
+    space at either end of the text or, in the fields of one item a line, of a line, and no empty
+    line there."""
     cleaned: dict[str, Any] = {}
     for name, value in values.items():
         if name == "topic":
-            if value is not None and not isinstance(value, Topic):
-                raise InvalidInput(gettext("Choose a topic from the list."), field="topic")
-            cleaned[name] = value
+            cleaned[name] = clean_topic(publication, value)
             continue
         value = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
         if name == "summary":
@@ -116,7 +144,7 @@ def create_recommendation(
     kind: str = RecommendationKind.PAPER,
     title_zh: str = "",
     code_url: str = "",
-    topic: Topic | None = None,
+    topic: Topic | str | None = None,
     news_title: str = "",
     news_url: str = "",
     draft: bool = False,
@@ -136,7 +164,7 @@ def create_recommendation(
     fields = {"summary": summary, "title_zh": title_zh, "code_url": code_url, "topic": topic}
     if kind == RecommendationKind.NEWS:
         fields.update(news_title=news_title, news_url=news_url)
-    cleaned = clean_recommendation_fields(kind, fields)
+    cleaned = clean_recommendation_fields(kind, fields, publication=publication)
 
     with transaction.atomic():
         # One member's submissions are decided one after the other: a double click on "submit"
@@ -295,7 +323,9 @@ def edit_recommendation(
                     gettext("A paper recommendation has no news fields."), field=name
                 )
             changes.pop(name, None)
-    cleaned = clean_recommendation_fields(recommendation.kind, changes)
+    cleaned = clean_recommendation_fields(
+        recommendation.kind, changes, publication=recommendation.publication
+    )
     changed = {k: v for k, v in cleaned.items() if getattr(recommendation, k) != v}
     note = "Changed: " + (", ".join(sorted(changed)) or "nothing")
     audit = [

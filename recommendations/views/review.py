@@ -26,7 +26,6 @@ from django.views.generic import FormView, TemplateView
 
 from common.exceptions import InvalidInput, NotAllowed, WorkflowError
 from common.forms import add_workflow_error
-from papers import selectors as paper_selectors
 from publications import selectors as publication_selectors
 from publications.permissions import can, is_editor_anywhere, is_reviewer_anywhere, refusal
 from recommendations import services
@@ -100,7 +99,7 @@ class ReviewQueueView(ReviewTeamRequiredMixin, TemplateView):
         form = ReviewQueueFilterForm(
             self.request.GET,
             publications=publications,
-            topics=paper_selectors.topics(),
+            topics=publication_selectors.topics().filter(publication__in=publications),
             language=get_language() or "en",
         )
         if form.is_valid():

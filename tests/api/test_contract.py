@@ -46,9 +46,9 @@ from demo.content import DEMO_PASSWORD
 from issues.enums import IssueStatus
 from issues.models import Issue, IssueEntry
 from issues.services import correct_issue, create_issue, schedule_issue, schedule_recommendation
-from papers.models import Paper, Topic
+from papers.models import Paper
 from publications.enums import TeamRole
-from publications.models import Publication
+from publications.models import Publication, Topic
 from recommendations.enums import RecommendationKind, RecommendationStatus, Verdict
 from recommendations.models import Recommendation
 from recommendations.services import (

@@ -26,9 +26,15 @@ from rest_framework.response import Response
 from issues.enums import IssueStatus
 from issues.models import Correction, Issue, IssueEntry
 from papers.enums import MetadataSource, MetadataStatus
-from papers.models import MetadataEntry, Paper, PaperMerge, Topic
+from papers.models import MetadataEntry, Paper, PaperMerge
 from publications.enums import TeamRole
-from publications.models import Publication, PublicationChange, PublicationStyle, PublicationUpload
+from publications.models import (
+    Publication,
+    PublicationChange,
+    PublicationStyle,
+    PublicationUpload,
+    Topic,
+)
 from publications.services import upload_publication_image
 from recommendations.enums import RecommendationStatus, Verdict
 from recommendations.models import Recommendation, Review, Transition
@@ -41,6 +47,7 @@ from tests.factories import (
     PaperFactory,
     RecommendationFactory,
     ReviewFactory,
+    TopicFactory,
     UserFactory,
 )
 from tests.factories.publications import png_bytes
@@ -369,6 +376,27 @@ def _check_style_changed(world: World, response: Response) -> None:
     assert (response.data["authors_shown"], response.data["authors_more"]) == (2, " 等")
 
 
+def _unused_topic(world: World) -> dict[str, Any]:
+    topic = TopicFactory(publication=world.publication, slug="unused", name_en="Unused")
+    return {"id": topic.pk, "topic": topic}
+
+
+def _check_topic_created(world: World, response: Response) -> None:
+    topic = Topic.objects.get(publication=world.publication, slug="agents")
+    assert (topic.name_en, topic.name_zh) == ("Agents", "智能体")
+    assert (response.data["id"], response.data["publication"]) == (topic.pk, world.publication.slug)
+
+
+def _check_topic_changed(world: World, response: Response) -> None:
+    topic = world.fresh("topic")
+    assert (topic.name_en, topic.position) == ("Renamed", 1)
+    assert response.data["name_en"] == "Renamed"
+
+
+def _check_topic_deleted(world: World, response: Response) -> None:
+    assert not Topic.objects.filter(pk=world["id"]).exists()
+
+
 def _publication_with_upload(world: World) -> dict[str, Any]:
     editor = UserFactory(username="uploader")
     MembershipFactory(publication=world.publication, user=editor, role=TeamRole.EDITOR)
@@ -664,6 +692,30 @@ OPERATIONS: tuple[Operation, ...] = (
         arrange=_publication,
         body=lambda world: {"name": "qr.png", "data": base64.b64encode(png_bytes()).decode()},
         check=_check_image_uploaded,
+    ),
+    # --- a publication's topics: everyone reads them, its editors manage them ---------------------
+    Operation(
+        "POST",
+        "publications/{slug}/topics/",
+        _statuses(201, EDITORS),
+        arrange=_publication,
+        body=lambda world: {"slug": "agents", "name_en": "Agents", "name_zh": "智能体"},
+        check=_check_topic_created,
+    ),
+    Operation(
+        "PATCH",
+        "topics/{id}/",
+        _statuses(200, EDITORS),
+        arrange=_unused_topic,
+        body=lambda world: {"name_en": "Renamed", "position": 1},
+        check=_check_topic_changed,
+    ),
+    Operation(
+        "DELETE",
+        "topics/{id}/",
+        _statuses(204, EDITORS),
+        arrange=_unused_topic,
+        check=_check_topic_deleted,
     ),
     # --- issues by id: drafts are their publication's editors' only -------------------------------
     Operation(
@@ -1090,7 +1142,7 @@ def test_matrix_covers_every_operation_of_the_schema() -> None:
         if method in HTTP_METHODS
     }
     assert {(operation.method, operation.route) for operation in OPERATIONS} == in_schema
-    assert len(in_schema) == 49
+    assert len(in_schema) == 52
 
 
 @pytest.mark.parametrize(("operation", "role"), _cases())

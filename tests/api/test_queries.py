@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from issues.models import Issue
 from issues.services import correct_issue, create_issue, publish_issue, schedule_recommendation
-from papers.models import Paper, Topic
-from publications.models import Publication
+from papers.models import Paper
+from publications.models import Publication, Topic
 from recommendations.enums import RecommendationStatus, Verdict
 from recommendations.services import create_recommendation
 from tests.conftest import client_for

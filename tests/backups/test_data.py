@@ -330,11 +330,11 @@ BAD_FILES: dict[str, tuple[Callable[[str], str], str]] = {
         "rows of 'sessions.session'",
     ),
     "row under another model": (
-        _header_swap('{"model": "papers.topic"', '{"model": "papers.author"'),
-        "A row of 'papers.author' is listed under 'papers.topic'",
+        _header_swap('{"model": "publications.topic"', '{"model": "papers.author"'),
+        "A row of 'papers.author' is listed under 'publications.topic'",
     ),
     "row not an object": (
-        _header_swap('"papers.topic": [', '"papers.topic": [\n"just text",'),
+        _header_swap('"publications.topic": [', '"publications.topic": [\n"just text",'),
         "not an object with a pk and fields",
     ),
     "unknown field": (
@@ -369,7 +369,7 @@ BAD_FILES: dict[str, tuple[Callable[[str], str], str]] = {
     ),
     "duplicate row": (
         lambda text: _header_swap(
-            '"papers.topic": [', '"papers.topic": [\n' + _first_topic(text) + ","
+            '"publications.topic": [', '"publications.topic": [\n' + _first_topic(text) + ","
         )(text),
         "The database refused a row of the file",
     ),
@@ -399,7 +399,7 @@ BAD_FILES: dict[str, tuple[Callable[[str], str], str]] = {
         _TOO_DEEP,
     ),
     "broken JSON in a row": (
-        _header_swap('{"model": "papers.topic"', '{"model": "papers.topic",,'),
+        _header_swap('{"model": "publications.topic"', '{"model": "publications.topic",,'),
         "not valid JSON: Expecting property name",
     ),
 }
@@ -407,7 +407,9 @@ BAD_FILES: dict[str, tuple[Callable[[str], str], str]] = {
 
 def _first_topic(text: str) -> str:
     return next(
-        line.rstrip(",") for line in text.split("\n") if line.startswith('{"model": "papers.topic"')
+        line.rstrip(",")
+        for line in text.split("\n")
+        if line.startswith('{"model": "publications.topic"')
     )
 
 

@@ -1,9 +1,12 @@
-"""Moving a site from before the editorial app was split to after (backups.upgrades).
+"""Moving a site from older code to this one (backups.upgrades).
 
 ``data/demo-before-house-split.json`` is what ``export_data`` wrote for the demo site
 (``seed_demo``, with a correction, a subscriber, a delivery and an API token added) when
 publications, recommendations, issues and notifications were one app with the old migrations.
 Imported now, every row lands in the app that holds it, and the site answers as before.
+
+An export of the code before topics belonged to publications is built here, from an export of
+this code, as that code wrote it: one ``papers.topic`` row per slug, with no publication.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
@@ -24,8 +28,9 @@ from issues.models import Correction, Issue, IssueEntry, IssueTransition
 from newsletter.models import Delivery, Subscriber
 from notifications.models import Notification
 from papers.models import Paper
-from publications.models import Membership, Publication
+from publications.models import Membership, Publication, Topic
 from recommendations.models import Recommendation, Review, Transition
+from tests.factories import PublicationFactory, RecommendationFactory, TopicFactory
 
 BEFORE = Path(__file__).parent / "data" / "demo-before-house-split.json"
 
@@ -48,6 +53,8 @@ def test_the_old_schema_is_the_one_upgrade_known(before: dict[str, Any]) -> None
     assert upgrades.upgrade_for(before["schema"]) is not None
     assert upgrades.upgrade_for(data.schema()) is None
     assert upgrades.upgrade_for({**before["schema"], "issues": ["0006_paper_search_extra"]}) is None
+    assert upgrades.upgrade_for(upgrades.BEFORE_PUBLICATION_TOPICS) is not None
+    assert data.schema() != upgrades.BEFORE_PUBLICATION_TOPICS
 
 
 def test_every_row_lands_in_the_app_that_holds_it_now(before: dict[str, Any]) -> None:
@@ -138,3 +145,136 @@ def test_a_moved_site_exports_under_the_new_labels_only(before: dict[str, Any]) 
         after["counts"]["recommendations.transition"] + after["counts"]["issues.issuetransition"]
         == before["counts"]["issues.transition"]
     )
+
+
+def test_the_catalogue_s_topics_go_to_the_one_publication(before: dict[str, Any]) -> None:
+    _import()
+
+    publication = Publication.objects.get()
+    old = {row["pk"]: row["fields"] for row in before["models"]["papers.topic"]}
+    assert {
+        topic.pk: (topic.publication, topic.slug, topic.name_en, topic.position)
+        for topic in Topic.objects.all()
+    } == {
+        pk: (publication, fields["slug"], fields["name_en"], fields["position"])
+        for pk, fields in old.items()
+    }
+    topics = {
+        row["pk"]: row["fields"]["topic"] for row in before["models"]["issues.recommendation"]
+    }
+    assert dict(Recommendation.objects.values_list("pk", "topic_id")) == topics
+
+
+# --- before topics belonged to publications -------------------------------------------------------
+
+
+def _export() -> str:
+    out = StringIO()
+    call_command("export_data", stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def _as_written_before_publication_topics(text: str) -> dict[str, Any]:
+    """The export the code before the move would have written of this site: one catalogue topic
+    per slug (the first publication's names it), no publication, recommendations pointing at it."""
+    export = json.loads(text)
+    export["schema"] = upgrades.BEFORE_PUBLICATION_TOPICS
+    catalogue: dict[str, dict[str, Any]] = {}
+    for row in export["models"]["publications.topic"]:
+        fields = {name: value for name, value in row["fields"].items() if name != "publication"}
+        catalogue.setdefault(
+            fields["slug"], {"model": "papers.topic", "pk": row["pk"], "fields": fields}
+        )
+    old_pk = {
+        row["pk"]: catalogue[row["fields"]["slug"]]["pk"]
+        for row in export["models"]["publications.topic"]
+    }
+    models = {}
+    for label, rows in export["models"].items():
+        if label == "publications.topic":
+            continue
+        if label == "papers.paper":
+            models["papers.topic"] = list(catalogue.values())
+        models[label] = rows
+    for row in models["recommendations.recommendation"]:
+        if row["fields"]["topic"] is not None:
+            row["fields"]["topic"] = old_pk[row["fields"]["topic"]]
+    export["models"] = models
+    counts = {label: n for label, n in export["counts"].items() if label != "publications.topic"}
+    export["counts"] = {**counts, "papers.topic": len(catalogue)}
+    return export
+
+
+def _site_with_shared_topics() -> dict[str, Any]:
+    ml, rl, idle = (PublicationFactory(slug=slug) for slug in ("ml", "rl", "idle"))
+    agents = {"slug": "agents", "name_en": "Agents", "name_zh": "智能体", "position": 3}
+    ml_agents = TopicFactory(publication=ml, **agents)
+    rl_agents = TopicFactory(publication=rl, **agents)
+    vision = TopicFactory(publication=ml, slug="vision", name_en="Vision", name_zh="", position=1)
+    TopicFactory(publication=ml, slug="audio", name_en="Audio", name_zh="音频", position=2)
+    return {
+        "ml agents": RecommendationFactory(publication=ml, topic=ml_agents).pk,
+        "rl agents": RecommendationFactory(publication=rl, topic=rl_agents).pk,
+        "ml vision": RecommendationFactory(publication=ml, topic=vision).pk,
+        "none": RecommendationFactory(publication=idle, topic=None).pk,
+    }
+
+
+def test_topics_of_an_older_export_go_to_each_publication_that_uses_them(
+    tmp_path: Path,
+) -> None:
+    recommendations = _site_with_shared_topics()
+    old = _as_written_before_publication_topics(_export())
+    assert [row["fields"]["slug"] for row in old["models"]["papers.topic"]] == [
+        "agents",
+        "vision",
+        "audio",
+    ]
+    call_command("flush", interactive=False, verbosity=0)
+    path = tmp_path / "before-publication-topics.json"
+    path.write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
+
+    out = StringIO()
+    call_command("import_data", str(path), stdout=out)
+
+    assert sorted(
+        (t.publication.slug, t.slug, t.name_en, t.name_zh, t.position)
+        for t in Topic.objects.select_related("publication")
+    ) == [
+        ("idle", "audio", "Audio", "音频", 2),
+        ("ml", "agents", "Agents", "智能体", 3),
+        ("ml", "audio", "Audio", "音频", 2),
+        ("ml", "vision", "Vision", "", 1),
+        ("rl", "agents", "Agents", "智能体", 3),
+        ("rl", "audio", "Audio", "音频", 2),
+    ]
+    shown = {
+        r.pk: (r.publication.slug, r.topic.publication.slug, r.topic.slug) if r.topic else None
+        for r in Recommendation.objects.select_related("publication", "topic__publication")
+    }
+    assert shown == {
+        recommendations["ml agents"]: ("ml", "ml", "agents"),
+        recommendations["rl agents"]: ("rl", "rl", "agents"),
+        recommendations["ml vision"]: ("ml", "ml", "vision"),
+        recommendations["none"]: None,
+    }
+    # The copies of "agents" and "audio" after the first take ids after every old one, and new
+    # topics take ids after them.
+    assert "Imported" in out.getvalue()
+    highest = max(Topic.objects.values_list("pk", flat=True))
+    assert TopicFactory(publication=Publication.objects.get(slug="idle")).pk > highest
+
+
+def test_an_older_export_whose_recommendation_names_no_topic_of_the_file_is_refused(
+    tmp_path: Path,
+) -> None:
+    _site_with_shared_topics()
+    old = _as_written_before_publication_topics(_export())
+    old["models"]["recommendations.recommendation"][0]["fields"]["topic"] = 999
+    call_command("flush", interactive=False, verbosity=0)
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(old), encoding="utf-8")
+
+    with pytest.raises(CommandError, match="names topic 999"):
+        call_command("import_data", str(path), stdout=StringIO())
+    assert not Topic.objects.exists()

@@ -84,7 +84,12 @@ def seed_published_issue(arxiv: ArxivStandIn) -> Seeded:
     )
     grant_role(editor, role=TeamRole.EDITOR, publication=publication)
     grant_role(reviewer, role=TeamRole.REVIEWER, publication=publication)
-    topic = TopicFactory(slug="language-models", name_en="Language models", name_zh="语言模型")
+    topic = TopicFactory(
+        publication=publication,
+        slug="language-models",
+        name_en="Language models",
+        name_zh="语言模型",
+    )
     issue = create_issue(
         publication,
         by=editor,

@@ -93,7 +93,12 @@ def newsroom(site: str, arxiv: Any) -> Newsroom:
     editor = UserFactory(username="journey-editor", display_name="Editor Lin")
     grant_role(reviewer, role=TeamRole.REVIEWER, publication=publication)
     grant_role(editor, role=TeamRole.EDITOR, publication=publication)
-    TopicFactory(slug="language-models", name_en="Language models", name_zh="语言模型")
+    TopicFactory(
+        publication=publication,
+        slug="language-models",
+        name_en="Language models",
+        name_zh="语言模型",
+    )
     earlier = create_recommendation(
         by=UserFactory(username="journey-regular", display_name="Regular Chen"),
         publication=publication,

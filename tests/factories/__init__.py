@@ -4,13 +4,8 @@ transition go through the service that performs it."""
 from tests.factories.contributors import TEST_PASSWORD, UserFactory
 from tests.factories.issues import IssueEntryFactory, IssueFactory
 from tests.factories.newsletter import SubscriberFactory
-from tests.factories.papers import (
-    AuthorFactory,
-    InstitutionFactory,
-    PaperFactory,
-    TopicFactory,
-)
-from tests.factories.publications import MembershipFactory, PublicationFactory
+from tests.factories.papers import AuthorFactory, InstitutionFactory, PaperFactory
+from tests.factories.publications import MembershipFactory, PublicationFactory, TopicFactory
 from tests.factories.recommendations import RecommendationFactory, ReviewFactory
 
 __all__ = [

@@ -9,18 +9,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from papers.enums import MetadataSource, MetadataStatus
-from papers.models import Author, Authorship, Institution, Paper, PaperInstitution, Topic
-
-
-class TopicFactory(DjangoModelFactory):
-    class Meta:
-        model = Topic
-        django_get_or_create = ("slug",)
-
-    slug = factory.Sequence(lambda n: f"topic-{n}")
-    name_en = factory.Sequence(lambda n: f"Topic {n}")
-    name_zh = factory.Sequence(lambda n: f"主题{n}")
-    position = 100
+from papers.models import Author, Authorship, Institution, Paper, PaperInstitution
 
 
 class AuthorFactory(DjangoModelFactory):

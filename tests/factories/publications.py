@@ -1,4 +1,4 @@
-"""Factories of publications and their teams, and images for their uploads."""
+"""Factories of publications, their teams and topics, and images for their uploads."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from publications.enums import TeamRole
-from publications.models import Membership, Publication
+from publications.models import Membership, Publication, Topic
 from tests.factories.contributors import UserFactory
 
 
@@ -22,6 +22,20 @@ class PublicationFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Weekly {n}")
     name_zh = factory.Sequence(lambda n: f"周刊{n}")
     approvals_required = 1
+
+
+class TopicFactory(DjangoModelFactory):
+    """A topic of a publication (a new one unless given)."""
+
+    class Meta:
+        model = Topic
+        django_get_or_create = ("publication", "slug")
+
+    publication = factory.SubFactory(PublicationFactory)
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+    name_en = factory.Sequence(lambda n: f"Topic {n}")
+    name_zh = factory.Sequence(lambda n: f"主题{n}")
+    position = 100
 
 
 class MembershipFactory(DjangoModelFactory):

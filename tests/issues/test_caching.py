@@ -30,8 +30,7 @@ from django.utils import timezone
 
 from issues import caching, services
 from issues.models import Issue
-from papers.models import Topic
-from publications.models import Publication
+from publications.models import Publication, Topic
 from recommendations.enums import RecommendationStatus
 from tests.factories import PaperFactory, RecommendationFactory, UserFactory
 
@@ -85,8 +84,8 @@ DOCUMENTS = [
     Target("issues:issue-export", (SLUG, 1, "bib")),
     Target("issues:feed-rss", (SLUG,)),
     Target("issues:feed-atom", (SLUG,)),
-    Target("issues:topic-feed-rss", (TOPIC,)),
-    Target("issues:topic-feed-atom", (TOPIC,)),
+    Target("issues:topic-feed-rss", (SLUG, TOPIC)),
+    Target("issues:topic-feed-atom", (SLUG, TOPIC)),
     Target("api:published-issue", (SLUG, 1)),
 ]
 TARGETS = PAGES + DOCUMENTS

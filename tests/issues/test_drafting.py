@@ -9,8 +9,7 @@ import pytest
 from issues.drafting import draft_texts
 from issues.enums import Section
 from issues.selectors import EntryContent
-from papers.models import Topic
-from publications.models import PublicationStyle
+from publications.models import PublicationStyle, Topic
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,9 +36,13 @@ def _content(
 
 
 @pytest.fixture
-def topics() -> Any:
-    retrieval = Topic.objects.create(slug="retrieval", name_en="Retrieval", name_zh="检索")
-    models = Topic.objects.create(slug="models", name_en="Models", name_zh="模型")
+def topics(publication: Any) -> Any:
+    retrieval = Topic.objects.create(
+        publication=publication, slug="retrieval", name_en="Retrieval", name_zh="检索"
+    )
+    models = Topic.objects.create(
+        publication=publication, slug="models", name_en="Models", name_zh="模型"
+    )
     return retrieval, models
 
 

@@ -18,8 +18,8 @@ from django.utils import timezone
 from issues import feeds
 from issues.models import Issue, IssueEntry
 from issues.services import create_issue, publish_issue, schedule_issue, schedule_recommendation
-from papers.models import Paper, Topic
-from publications.models import Publication
+from papers.models import Paper
+from publications.models import Publication, Topic
 from publications.services import grant_role
 from recommendations.enums import RecommendationStatus
 from tests.factories import PaperFactory, RecommendationFactory, TopicFactory, UserFactory
@@ -272,7 +272,9 @@ def topic_entries(
     published today, two in a Pretraining Weekly issue of a week ago. Beside them, in the same
     issues or others: a paper of another topic, a news item of the topic, and papers of the
     topic in a scheduled and a draft issue."""
-    other_topic = TopicFactory(slug="reinforcement-learning", name_en="Reinforcement learning")
+    other_topic = TopicFactory(
+        publication=publication, slug="reinforcement-learning", name_en="Reinforcement learning"
+    )
     older = _issue(
         publication,
         editor,
@@ -329,7 +331,7 @@ def topic_entries(
 
 
 def _get_topic(kind: str, slug: str = "language-models") -> Any:
-    response = Client().get(f"/topics/{slug}/feed/{kind}/")
+    response = Client().get(f"/p/pretraining-weekly/topics/{slug}/feed/{kind}/")
     assert response.status_code == 200, response.content
     return response
 
@@ -356,12 +358,14 @@ def test_topic_feed_parses_cleanly_with_topic_metadata(
 
     assert feed.version == ("rss20" if kind == "rss" else "atom10")
     assert feed.feed.title == "Language models (语言模型)"
-    assert feed.feed.link == "http://testserver/topics/language-models/"
+    assert feed.feed.link == "http://testserver/p/pretraining-weekly/topics/language-models/"
     description = feed.feed.description if kind == "rss" else feed.feed.subtitle
     assert description == "Papers recommended under Language models."
     if kind == "atom":
         # Its own canonical id, not the address the request happened to use.
-        assert feed.feed.id == "https://weekly.example.org/topics/language-models/feed/atom/"
+        assert feed.feed.id == (
+            "https://weekly.example.org/p/pretraining-weekly/topics/language-models/feed/atom/"
+        )
 
 
 @pytest.mark.parametrize("kind", FEEDS)
@@ -438,9 +442,9 @@ def test_topic_feed_hostile_text_is_escaped_or_removed(
 
 @pytest.mark.parametrize("kind", FEEDS)
 def test_topic_feed_of_topic_without_published_papers_is_empty(
-    topic_entries: list[IssueEntry], kind: str
+    topic_entries: list[IssueEntry], publication: Publication, kind: str
 ) -> None:
-    TopicFactory(slug="unused", name_en="Unused", name_zh="")
+    TopicFactory(publication=publication, slug="unused", name_en="Unused", name_zh="")
 
     feed = _parsed_topic(kind, "unused")
 
@@ -449,10 +453,28 @@ def test_topic_feed_of_topic_without_published_papers_is_empty(
 
 
 @pytest.mark.parametrize("kind", FEEDS)
-def test_topic_feed_unknown_topic_is_404(db: None, kind: str) -> None:
-    response = Client().get(f"/topics/no-such-topic/feed/{kind}/")
+def test_topic_feed_unknown_topic_is_404(publication: Publication, kind: str) -> None:
+    TopicFactory(slug="elsewhere")
 
-    assert response.status_code == 404
+    assert (
+        Client().get(f"/p/pretraining-weekly/topics/no-such-topic/feed/{kind}/").status_code == 404
+    )
+    # Another publication's topic is not this one's.
+    assert Client().get(f"/p/pretraining-weekly/topics/elsewhere/feed/{kind}/").status_code == 404
+    assert Client().get(f"/topics/no-such-topic/feed/{kind}/").status_code == 404
+
+
+@pytest.mark.parametrize("kind", FEEDS)
+def test_topic_feed_of_the_old_address_moves_to_the_one_publication_s(
+    topic: Topic, other_publication: Publication, kind: str
+) -> None:
+    response = Client().get(f"/topics/{topic.slug}/feed/{kind}/")
+
+    assert response.status_code == 301
+    assert response["Location"] == f"/p/pretraining-weekly/topics/language-models/feed/{kind}/"
+    # Once two publications have a topic of that slug, no feed reader can choose.
+    TopicFactory(publication=other_publication, slug=topic.slug)
+    assert Client().get(f"/topics/{topic.slug}/feed/{kind}/").status_code == 404
 
 
 def test_topic_feed_holds_at_most_its_length(
@@ -472,7 +494,7 @@ def test_topic_feed_holds_at_most_its_length(
 def test_topic_feed_queries_do_not_grow_with_its_items(
     client: Client, publication: Publication, editor: Any, topic: Topic, kind: str
 ) -> None:
-    url = f"/topics/{topic.slug}/feed/{kind}/"
+    url = f"/p/{topic.publication.slug}/topics/{topic.slug}/feed/{kind}/"
 
     def queries_with(count: int) -> int:
         while IssueEntry.objects.filter(recommendation__topic=topic).count() < count:
@@ -507,15 +529,15 @@ def test_issue_page_links_its_topics_feeds_and_anchors_entries(
     assert response.status_code == 200
     assert f'<article class="entry" id="entry-{older.pk}">' in html
     assert (
-        '<a href="/topics/language-models/">Language models</a> '
-        '(<a href="/topics/language-models/feed/rss/">RSS</a> · '
-        '<a href="/topics/language-models/feed/atom/">Atom</a>); '
-        '<a href="/topics/reinforcement-learning/">Reinforcement learning</a> '
-        '(<a href="/topics/reinforcement-learning/feed/rss/">RSS</a>'
+        '<a href="/p/pretraining-weekly/topics/language-models/">Language models</a> '
+        '(<a href="/p/pretraining-weekly/topics/language-models/feed/rss/">RSS</a> · '
+        '<a href="/p/pretraining-weekly/topics/language-models/feed/atom/">Atom</a>); '
+        '<a href="/p/pretraining-weekly/topics/reinforcement-learning/">Reinforcement learning</a> '
+        '(<a href="/p/pretraining-weekly/topics/reinforcement-learning/feed/rss/">RSS</a>'
     ) in html
     assert (
         '<link rel="alternate" type="application/rss+xml" title="Language models" '
-        'href="/topics/language-models/feed/rss/">'
+        'href="/p/pretraining-weekly/topics/language-models/feed/rss/">'
     ) in html
 
 
@@ -526,7 +548,7 @@ def test_feed_items_link_the_site_absolutely(
     """A feed reader has no page to resolve a relative link against: every link of the site in
     an item's HTML, and every guid, is absolute on the canonical address."""
     settings.SITE_URL = "https://weekly.example.org"
-    topic = TopicFactory(slug="agents")
+    topic = TopicFactory(publication=publication, slug="agents")
     _issue(publication, editor, [{"title": "Tool use", "summary": "Good.", "topic": topic}],
            title="One")  # fmt: skip
     feed = feedparser.parse(client.get(f"/p/{publication.slug}/feed/{kind}/").content)
@@ -534,5 +556,5 @@ def test_feed_items_link_the_site_absolutely(
     html = item.summary
     assert 'href="/' not in html
     assert 'href="https://weekly.example.org/papers/' in html
-    assert 'href="https://weekly.example.org/topics/agents/' in html
+    assert 'href="https://weekly.example.org/p/pretraining-weekly/topics/agents/' in html
     assert item.id.startswith("https://weekly.example.org/p/")

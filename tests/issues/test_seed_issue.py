@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 
 from issues import exports, selectors, services
-from papers.models import Topic
 from papers.services import AuthorData, PaperMetadata, apply_paper_metadata
 from publications.enums import TeamRole
+from publications.models import Topic
 from publications.services import create_publication, grant_role, set_publication_style
 from recommendations.enums import RecommendationKind, Verdict
 from recommendations.services import (
@@ -152,9 +152,15 @@ def test_the_seed_issue_rebuilt_in_weekly_exports_its_lines(capsys: Any) -> None
     paper_subjects = _split_zh(subjects)
     assert len(paper_subjects) == 14
     # Topics that keep the seed's order when the intro groups the subjects by topic.
-    language = Topic.objects.create(slug="language", name_en="Language models", name_zh="语言模型")
-    biology = Topic.objects.create(slug="biology", name_en="Biology", name_zh="生物", position=101)
-    survey = Topic.objects.create(slug="survey", name_en="Surveys", name_zh="综述", position=102)
+    language = Topic.objects.create(
+        publication=publication, slug="language", name_en="Language models", name_zh="语言模型"
+    )
+    biology = Topic.objects.create(
+        publication=publication, slug="biology", name_en="Biology", name_zh="生物", position=101
+    )
+    survey = Topic.objects.create(
+        publication=publication, slug="survey", name_en="Surveys", name_zh="综述", position=102
+    )
     for index, entry in enumerate(entries):
         institutions, title, title_zh = _heading(entry["heading"])
         aminer_id = entry["url"].split("/pub/")[1].split("?")[0]

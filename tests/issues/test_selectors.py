@@ -100,15 +100,21 @@ def test_review_queue_filters_by_publication_and_topic(
     publication: Publication, other_publication: Publication, admin_user: Any, topic: Any
 ) -> None:
     on_topic = RecommendationFactory(publication=publication, topic=topic, submitted_at=_ago(2))
-    off_topic = RecommendationFactory(publication=publication, topic=TopicFactory())
-    elsewhere = RecommendationFactory(publication=other_publication, topic=topic)
+    off_topic = RecommendationFactory(
+        publication=publication, topic=TopicFactory(publication=publication)
+    )
+    # Another publication's topic of the same slug: the queue filters by the slug.
+    elsewhere = RecommendationFactory(
+        publication=other_publication,
+        topic=TopicFactory(publication=other_publication, slug=topic.slug),
+    )
 
-    assert list(review_queue(admin_user, topic=topic)) == [on_topic, elsewhere]
+    assert list(review_queue(admin_user, topic=topic.slug)) == [on_topic, elsewhere]
     assert list(review_queue(admin_user, publication=publication)) == [
         on_topic,
         off_topic,
     ]
-    assert list(review_queue(admin_user, publication=publication, topic=topic)) == [on_topic]
+    assert list(review_queue(admin_user, publication=publication, topic=topic.slug)) == [on_topic]
 
 
 def test_review_queue_member_without_team_role_is_empty(

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Permission
 
 from issues.models import Issue
 from publications.enums import TeamRole
-from publications.models import Membership, Publication
+from publications.models import Membership, Publication, Topic
 from publications.services import create_publication
 from tests.admin_site import _url
 
@@ -42,3 +42,18 @@ def test_admin_team_roles_and_issues_follow_the_capabilities(
     choices = response.context["adminform"].form.fields["publication"].queryset
     assert list(choices) == [site.publication]
     assert client.get(_url(Issue, "change", site.draft.pk)).context["title"] == "Change issue"
+
+
+def test_topic_admin_shows_and_filters_by_publication(
+    admin_client: Any, site: Any, other_publication: Publication
+) -> None:
+    from tests.factories import TopicFactory
+
+    TopicFactory(publication=other_publication, slug="elsewhere", name_en="Elsewhere")
+    url = _url(Topic, "changelist")
+
+    response = admin_client.get(url, {"publication__id__exact": other_publication.pk})
+
+    assert response.status_code == 200
+    assert [topic.slug for topic in response.context["cl"].result_list] == ["elsewhere"]
+    assert "publication" in response.context["cl"].list_display

@@ -41,7 +41,6 @@ ANYONE = frozenset(ROLES)
 MEMBERS = ANYONE - {"anonymous"}
 TEAM = frozenset({"reviewer", "editor", "superuser"})
 EDITORS = frozenset({"editor", "superuser"})
-ANY_EDITOR = frozenset({"editor", "other_editor", "superuser"})
 SUBMITTER = frozenset({"contributor"})
 
 _R = RecommendationStatus
@@ -88,7 +87,7 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "issues.schedule_issue": {f"issue:{s}": EDITORS for s in (_I.DRAFT, _I.SCHEDULED)},
     "issues.publish_issue": {f"issue:{s}": EDITORS for s in (_I.DRAFT, _I.SCHEDULED)},
     "issues.correct_issue": {f"issue:{_I.PUBLISHED}": EDITORS},
-    "publications.manage_topics": {"none": ANY_EDITOR},
+    "publications.manage_topics": {"publication": EDITORS},
     "publications.edit_style": {"publication": EDITORS},
     # The paper is recommended by the contributor to the publication under test, unless said.
     "recommendations.refetch_paper_metadata": {

@@ -1,4 +1,4 @@
-"""Tests of publications.services: publications, team roles, style and uploads."""
+"""Tests of publications.services: publications, team roles, style, uploads and topics."""
 
 from __future__ import annotations
 
@@ -6,19 +6,20 @@ from typing import Any
 
 import pytest
 
-from common.exceptions import InvalidInput, NotAllowed
+from common.exceptions import InvalidInput, InvalidTransition, NotAllowed
 from publications import services
-from publications.enums import TeamRole
+from publications.enums import PublicationAction, TeamRole
 from publications.models import (
     Membership,
     Publication,
     PublicationChange,
     PublicationStyle,
     PublicationUpload,
+    Topic,
 )
 from publications.permissions import can
 from publications.selectors import style_of
-from tests.factories import RecommendationFactory
+from tests.factories import MembershipFactory, RecommendationFactory, TopicFactory
 from tests.factories.publications import png_bytes
 
 pytestmark = pytest.mark.django_db
@@ -260,3 +261,161 @@ def test_delete_publication_image_removes_the_row_and_the_file(
         "upload",
         "delete_upload",
     ]
+
+
+# ================================================================ topics
+
+
+def _changes(publication: Publication) -> list[tuple[str, str]]:
+    return list(
+        PublicationChange.objects.filter(publication=publication)
+        .order_by("pk")
+        .values_list("action", "note")
+    )
+
+
+def test_create_topic_adds_it_last_in_the_publication_and_audits_it(
+    publication: Publication, editor: Any
+) -> None:
+    first = services.create_topic(
+        publication, by=editor, slug="retrieval", name_en=" Retrieval ", name_zh="检索"
+    )
+    second = services.create_topic(
+        publication,
+        by=editor,
+        slug="agents",
+        name_en="Agents",
+        description="Models that act.\r\nTools too.  ",
+    )
+
+    assert (first.publication, first.name_en, first.name_zh, first.position) == (
+        publication,
+        "Retrieval",
+        "检索",
+        10,
+    )
+    assert (second.position, second.description) == (20, "Models that act.\nTools too.")
+    assert _changes(publication) == [
+        (PublicationAction.CREATE_TOPIC, "Created retrieval"),
+        (PublicationAction.CREATE_TOPIC, "Created agents"),
+    ]
+
+
+def test_create_topic_takes_a_slug_another_publication_has(
+    publication: Publication, other_publication: Publication, editor: Any
+) -> None:
+    TopicFactory(publication=other_publication, slug="agents")
+
+    topic = services.create_topic(publication, by=editor, slug="agents", name_en="Agents")
+
+    assert Topic.objects.filter(slug="agents").count() == 2
+    assert topic.publication == publication
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"slug": "agents"}, "slug", "This publication has a topic “agents” already."),
+        ({"slug": "two words"}, "slug", "letters, digits, hyphens and underscores only"),
+        ({"slug": ""}, "slug", "letters, digits, hyphens and underscores only"),
+        ({"name_en": "  "}, "name_en", "Give the topic an English name."),
+        ({"name_zh": "长" * 101}, "name_zh", "Chinese name: at most 100 characters."),
+        ({"position": -1}, "position", "The position is a whole number from 0 to 32767."),
+        ({"position": "first"}, "position", "The position is a whole number from 0 to 32767."),
+    ],
+)
+def test_create_topic_refuses_bad_values_and_writes_nothing(
+    publication: Publication, editor: Any, fields: dict[str, Any], field: str, message: str
+) -> None:
+    TopicFactory(publication=publication, slug="agents")
+    given = {"slug": "new", "name_en": "New", **fields}
+
+    with pytest.raises(InvalidInput, match=message) as refused:
+        services.create_topic(publication, by=editor, **given)
+
+    assert refused.value.field == field
+    assert Topic.objects.count() == 1
+    assert not PublicationChange.objects.exists()
+
+
+def test_topics_are_managed_by_the_editors_of_their_publication_only(
+    publication: Publication, other_publication: Publication, reviewer: Any, editor: Any
+) -> None:
+    other_editor = MembershipFactory(publication=other_publication, role=TeamRole.EDITOR).user
+    topic = TopicFactory(publication=publication)
+    message = "Only editors of this publication may manage its topics."
+
+    for user in (reviewer, other_editor):
+        with pytest.raises(NotAllowed, match=message):
+            services.create_topic(publication, by=user, slug="x", name_en="X")
+        with pytest.raises(NotAllowed, match=message):
+            services.update_topic(topic, by=user, name_en="Changed")
+        with pytest.raises(NotAllowed, match=message):
+            services.delete_topic(topic, by=user)
+    assert Topic.objects.count() == 1
+    assert not PublicationChange.objects.exists()
+
+
+def test_update_topic_changes_the_fields_and_names_them(
+    publication: Publication, editor: Any
+) -> None:
+    topic = TopicFactory(publication=publication, slug="rl", name_en="RL", name_zh="强化")
+
+    services.update_topic(topic, by=editor, slug="rl", name_en="Reinforcement learning")
+    services.update_topic(topic, by=editor, name_en="Reinforcement learning", name_zh="强化")
+
+    topic.refresh_from_db()
+    assert topic.name_en == "Reinforcement learning"
+    assert _changes(publication) == [(PublicationAction.EDIT_TOPIC, "Changed rl: English name")]
+
+
+def test_update_topic_position_alone_reorders(publication: Publication, editor: Any) -> None:
+    first = TopicFactory(publication=publication, slug="a", name_en="A", position=10)
+    second = TopicFactory(publication=publication, slug="b", name_en="B", position=20)
+
+    services.update_topic(second, by=editor, position=5)
+
+    assert list(Topic.objects.filter(publication=publication)) == [second, first]
+    assert _changes(publication) == [(PublicationAction.REORDER_TOPICS, "Changed b: position")]
+
+
+def test_update_topic_refuses_a_slug_of_another_topic_of_the_publication(
+    publication: Publication, editor: Any
+) -> None:
+    TopicFactory(publication=publication, slug="taken")
+    topic = TopicFactory(publication=publication, slug="mine")
+
+    with pytest.raises(InvalidInput, match="“taken” already") as refused:
+        services.update_topic(topic, by=editor, slug="taken")
+
+    assert refused.value.field == "slug"
+    topic.refresh_from_db()
+    assert topic.slug == "mine"
+
+
+def test_delete_topic_removes_an_unused_topic_and_audits_it(
+    publication: Publication, editor: Any
+) -> None:
+    topic = TopicFactory(publication=publication, slug="unused", name_en="Unused")
+
+    services.delete_topic(topic, by=editor)
+
+    assert not Topic.objects.exists()
+    assert _changes(publication) == [(PublicationAction.DELETE_TOPIC, "Deleted unused (Unused)")]
+
+
+def test_delete_topic_is_refused_while_recommendations_use_it(
+    publication: Publication, editor: Any
+) -> None:
+    topic = TopicFactory(publication=publication)
+    RecommendationFactory.create_batch(2, publication=publication, topic=topic)
+
+    with pytest.raises(InvalidTransition, match="2 recommendations use this topic"):
+        services.delete_topic(topic, by=editor)
+    assert Topic.objects.get() == topic
+    assert not PublicationChange.objects.exists()
+
+    RecommendationFactory(publication=publication, topic=TopicFactory(publication=publication))
+    single = Topic.objects.exclude(pk=topic.pk).get()
+    with pytest.raises(InvalidTransition, match=r"^1 recommendation uses this topic"):
+        services.delete_topic(single, by=editor)

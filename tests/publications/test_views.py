@@ -9,8 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from publications.models import PublicationChange, PublicationStyle, PublicationUpload
+from publications.models import PublicationChange, PublicationStyle, PublicationUpload, Topic
 from publications.services import STYLE_FIELDS, upload_publication_image
+from tests.factories import MembershipFactory, RecommendationFactory, TopicFactory, UserFactory
 from tests.factories.publications import png_bytes
 
 pytestmark = pytest.mark.django_db
@@ -188,3 +189,118 @@ def test_the_upload_page_takes_one_file_only(publication: Any, editor: Any, tmp_
     assert response.status_code == 400
     assert "Send one file at a time." in response.content.decode()
     assert not PublicationUpload.objects.exists()
+
+
+# --- the topics page ------------------------------------------------------------------------------
+
+
+def test_topics_page_lists_the_publication_s_topics_with_their_recommendations(
+    publication: Any, other_publication: Any, editor: Any
+) -> None:
+    used = TopicFactory(publication=publication, slug="agents", name_en="Agents", position=1)
+    TopicFactory(publication=publication, slug="vision", name_en="Vision", position=2)
+    TopicFactory(publication=other_publication, slug="elsewhere", name_en="Elsewhere")
+    RecommendationFactory.create_batch(3, publication=publication, topic=used)
+
+    response = _client(editor).get(reverse("publications:topics", args=[publication.slug]))
+
+    assert response.status_code == 200
+    rows = [(t.slug, t.uses) for t in response.context["topics"]]
+    assert rows == [("agents", 3), ("vision", 0)]
+    page = response.content.decode()
+    assert "Elsewhere" not in page
+    # Only the unused topic offers deletion.
+    assert page.count("/delete/") == 1
+    assert reverse("publications:topic-edit", args=[publication.slug, used.pk]) in page
+
+
+def test_topics_page_adds_a_topic_last(publication: Any, editor: Any) -> None:
+    TopicFactory(publication=publication, slug="first", position=10)
+    url = reverse("publications:topics", args=[publication.slug])
+
+    response = _client(editor).post(
+        url, {"name_en": "Agents", "name_zh": "智能体", "slug": "agents", "description": ""}
+    )
+
+    assert response.status_code == 302
+    topic = Topic.objects.get(slug="agents")
+    assert (topic.publication, topic.name_zh, topic.position) == (publication, "智能体", 20)
+    assert PublicationChange.objects.get().action == "create_topic"
+
+
+def test_topics_page_names_a_slug_taken_in_the_publication(publication: Any, editor: Any) -> None:
+    TopicFactory(publication=publication, slug="agents")
+    url = reverse("publications:topics", args=[publication.slug])
+
+    response = _client(editor).post(url, {"name_en": "Agents again", "slug": "agents"})
+
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "slug": ["This publication has a topic “agents” already."]
+    }
+    assert Topic.objects.count() == 1
+
+
+def test_topic_edit_page_changes_the_topic(publication: Any, editor: Any) -> None:
+    topic = TopicFactory(publication=publication, slug="rl", name_en="RL", position=5)
+    url = reverse("publications:topic-edit", args=[publication.slug, topic.pk])
+    client = _client(editor)
+    assert client.get(url).context["form"].initial["name_en"] == "RL"
+
+    response = client.post(
+        url, {"name_en": "Reinforcement learning", "slug": "rl", "position": "1"}
+    )
+
+    assert response.status_code == 302
+    topic.refresh_from_db()
+    assert (topic.name_en, topic.position) == ("Reinforcement learning", 1)
+
+
+def test_topic_delete_refuses_a_used_topic_and_says_why(publication: Any, editor: Any) -> None:
+    used = TopicFactory(publication=publication)
+    RecommendationFactory(publication=publication, topic=used)
+    unused = TopicFactory(publication=publication)
+    client = _client(editor)
+
+    refused = client.post(
+        reverse("publications:topic-delete", args=[publication.slug, used.pk]), follow=True
+    )
+    client.post(reverse("publications:topic-delete", args=[publication.slug, unused.pk]))
+
+    assert "1 recommendation uses this topic" in refused.content.decode()
+    assert list(Topic.objects.all()) == [used]
+
+
+@pytest.mark.parametrize("role", ["reviewer", "contributor", "other_editor"])
+def test_topics_pages_refuse_who_does_not_edit_the_publication(
+    request: pytest.FixtureRequest, publication: Any, other_publication: Any, role: str
+) -> None:
+    if role == "other_editor":
+        user = UserFactory()
+        MembershipFactory(publication=other_publication, user=user, role="editor")
+    else:
+        user = request.getfixturevalue(role)
+    topic = TopicFactory(publication=publication)
+    client = _client(user)
+
+    for url in (
+        reverse("publications:topics", args=[publication.slug]),
+        reverse("publications:topic-edit", args=[publication.slug, topic.pk]),
+    ):
+        assert client.get(url).status_code == 403
+    delete = reverse("publications:topic-delete", args=[publication.slug, topic.pk])
+    assert client.post(delete).status_code == 403
+    assert Topic.objects.count() == 1
+
+
+def test_topic_pages_of_another_publication_s_topic_are_not_found(
+    publication: Any, other_publication: Any, editor: Any
+) -> None:
+    elsewhere = TopicFactory(publication=other_publication)
+    url = reverse("publications:topic-edit", args=[publication.slug, elsewhere.pk])
+    assert _client(editor).get(url).status_code == 404
+
+
+def test_editor_home_links_to_the_topics_page(publication: Any, editor: Any) -> None:
+    page = _client(editor).get(reverse("editor:home")).content.decode()
+    assert reverse("publications:topics", args=[publication.slug]) in page

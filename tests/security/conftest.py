@@ -13,9 +13,9 @@ from issues.enums import IssueStatus
 from issues.models import Issue, IssueEntry
 from newsletter.models import Subscriber
 from papers.enums import MetadataStatus
-from papers.models import Paper, Topic
+from papers.models import Paper
 from publications.enums import TeamRole
-from publications.models import Publication
+from publications.models import Publication, Topic
 from recommendations.enums import RecommendationStatus
 from recommendations.models import Recommendation
 from tests.factories import (

@@ -25,8 +25,8 @@ from rest_framework.authtoken.models import Token
 
 from issues.models import Correction, Issue, IssueEntry
 from newsletter.models import Subscriber
-from papers.models import Author, Authorship, Institution, Paper, PaperInstitution, Topic
-from publications.models import Membership, Publication
+from papers.models import Author, Authorship, Institution, Paper, PaperInstitution
+from publications.models import Membership, Publication, Topic
 from recommendations.models import Recommendation, Review, Transition
 from tests.security.corpus import Bad
 from webhooks.models import Endpoint

@@ -200,7 +200,9 @@ def build_site(payload: str, on_commit: Callable[..., Any]) -> dict[str, Any]:
     publication = PublicationFactory(
         slug="hostile-weekly", name=f"{MARKER} {payload}"[:200], name_zh=payload[:200]
     )
-    topic = TopicFactory(slug="hostile", name_en=short, name_zh=short, description=payload)
+    topic = TopicFactory(
+        publication=publication, slug="hostile", name_en=short, name_zh=short, description=payload
+    )
     contributor = UserFactory(username="contributor")
     update_profile(
         contributor,
@@ -290,7 +292,11 @@ def _pages(site: dict[str, Any]) -> list[tuple[str, Any, str]]:
         ("archive", None, reverse("issues:publication-detail", args=[publication.slug])),
         ("issue", None, reverse("issues:issue-detail", args=number)),
         ("topics", None, reverse("issues:topic-list")),
-        ("topic", None, reverse("issues:topic-detail", args=[site["topic"].slug])),
+        (
+            "topic",
+            None,
+            reverse("issues:topic-detail", args=[publication.slug, site["topic"].slug]),
+        ),
         ("contributor", None, reverse("issues:contributors-detail", args=["contributor"])),
         ("search", None, reverse("papers:search") + f"?q={MARKER}"),
         *papers,
@@ -328,8 +334,8 @@ def _feeds(site: dict[str, Any]) -> list[tuple[str, str]]:
     return [
         ("rss", reverse("issues:feed-rss", args=[slug])),
         ("atom", reverse("issues:feed-atom", args=[slug])),
-        ("topic rss", reverse("issues:topic-feed-rss", args=[topic])),
-        ("topic atom", reverse("issues:topic-feed-atom", args=[topic])),
+        ("topic rss", reverse("issues:topic-feed-rss", args=[slug, topic])),
+        ("topic atom", reverse("issues:topic-feed-atom", args=[slug, topic])),
     ]
 
 

@@ -496,6 +496,29 @@ def _operations(world: World) -> list[Operation]:
             body={"name": "qr.png", "data": base64.b64encode(png_bytes()).decode()},
             full=frozenset({"name", "data"}),
         ),
+        Operation(
+            "topic create",
+            "post",
+            reverse("api:publication-topics", args=[slug]),
+            "editor",
+            body={"slug": "agents", "name_en": "Agents", "name_zh": "智能体", "position": 3},
+            full=frozenset({"slug", "name_en", "position"}),
+        ),
+        Operation(
+            "topic patch",
+            "patch",
+            reverse("api:topic-detail", args=[world.topic.pk]),
+            "editor",
+            body={
+                "name_en": "Language models",
+                "description": "Models of language.",
+                "position": 2,
+            },
+            full=frozenset({"name_en", "description", "position"}),
+        ),
+        Operation(
+            "topic delete", "delete", reverse("api:topic-detail", args=[world.topic.pk]), "editor"
+        ),
         Operation("webhooks", "get", reverse("api:webhook-list", args=[slug]), "editor"),
         Operation(
             "webhook create",
@@ -538,7 +561,8 @@ OPERATION_NAMES = [
     "recommend", "recommend news", "queue", "recommendation", "recommendation patch", "entry edit",
     "submit",
     "withdraw", "accept", "reviews", "review", "merge", "style", "style patch", "uploads",
-    "upload", "webhooks", "webhook create", "webhook",
+    "upload", "topic create", "topic patch", "topic delete", "webhooks", "webhook create",
+    "webhook",
     "webhook patch", "webhook delete", "webhook deliveries",
 ]  # fmt: skip
 

@@ -260,7 +260,10 @@ def test_search_and_archive_query_strings(world: World) -> None:
     pages = {
         "search": (reverse("papers:search"), {"q": "pretraining", "page": "1"}),
         "archive": (reverse("issues:publication-detail", args=[world.publication.slug]), {}),
-        "topic": (reverse("issues:topic-detail", args=[world.topic.slug]), {}),
+        "topic": (
+            reverse("issues:topic-detail", args=[world.topic.publication.slug, world.topic.slug]),
+            {},
+        ),
         "contributor": (reverse("issues:contributors-detail", args=["contributor"]), {}),
         "home": (reverse("issues:home"), {}),
     }
@@ -285,9 +288,10 @@ def test_names_in_the_path(world: World) -> None:
     routes = {
         "contributor": reverse("issues:contributors-detail", args=["SENTINEL"]),
         "publication": reverse("issues:publication-detail", args=["SENTINEL"]),
-        "topic": reverse("issues:topic-detail", args=["SENTINEL"]),
+        "topic": reverse("issues:topic-detail", args=[slug, "SENTINEL"]),
+        "old topic": reverse("issues:topic-redirect", args=["SENTINEL"]),
         "feed": reverse("issues:feed-rss", args=["SENTINEL"]),
-        "topic-feed": reverse("issues:topic-feed-atom", args=["SENTINEL"]),
+        "topic-feed": reverse("issues:topic-feed-atom", args=[slug, "SENTINEL"]),
         "export": reverse("issues:issue-export", args=[slug, 1, "SENTINEL"]),
         "subscribe": reverse("newsletter:subscribe", args=["SENTINEL"]),
         "api-contributor": reverse("api:contributor-detail", args=["SENTINEL"]),

@@ -39,6 +39,11 @@ urlpatterns = [
         name="publication-uploads",
     ),
     path(
+        "publications/<slug:slug>/topics/",
+        publications.PublicationTopicCreateView.as_view(),
+        name="publication-topics",
+    ),
+    path(
         "publications/<slug:slug>/",
         issues.PublicationDetailView.as_view(),
         name="publication-detail",
@@ -84,7 +89,8 @@ urlpatterns = [
         name="paper-metadata",
     ),
     path("papers/<int:pk>/merge/", recommendations.PaperMergeView.as_view(), name="paper-merge"),
-    path("topics/", papers.TopicListView.as_view(), name="topic-list"),
+    path("topics/", publications.TopicListView.as_view(), name="topic-list"),
+    path("topics/<int:pk>/", publications.TopicDetailView.as_view(), name="topic-detail"),
     path(
         "recommendations/",
         recommendations.RecommendationListView.as_view(),

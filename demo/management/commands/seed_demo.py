@@ -16,10 +16,9 @@ from issues.models import Issue, IssueTransition
 from issues.services import assemble_issue, create_issue, publish_issue
 from papers.enums import MetadataSource
 from papers.identifiers import parse_identifier
-from papers.models import Topic
 from papers.services import apply_paper_metadata, get_or_create_paper
 from publications.enums import TeamRole
-from publications.models import Publication
+from publications.models import Publication, Topic
 from publications.services import create_publication, grant_role
 from recommendations.enums import RecommendationKind, Verdict
 from recommendations.services import create_recommendation, review_recommendation
@@ -55,7 +54,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = self._users()
             publication = self._publication(users)
-            topics = self._topics()
+            topics = self._topics(publication)
             self._papers()
             first = self._issue(publication, content.ISSUE_1, users, topics)
             second = self._issue(publication, content.ISSUE_2, users, topics)
@@ -111,9 +110,11 @@ class Command(BaseCommand):
         grant_role(users["reviewer"], role=TeamRole.REVIEWER, publication=publication)
         return publication
 
-    def _topics(self) -> dict[str, Topic]:
+    def _topics(self, publication: Publication) -> dict[str, Topic]:
         return {
-            slug: Topic.objects.create(slug=slug, name_en=en, name_zh=zh, position=position)
+            slug: Topic.objects.create(
+                publication=publication, slug=slug, name_en=en, name_zh=zh, position=position
+            )
             for position, (slug, en, zh) in enumerate(content.TOPICS, start=1)
         }
 

@@ -13,8 +13,8 @@ from rest_framework.test import APIClient
 from issues.enums import IssueStatus, Section
 from issues.models import Correction, Issue, IssueEntry
 from issues.services import assemble_issue, create_issue, publish_issue, schedule_recommendation
-from papers.models import Paper, Topic
-from publications.models import Publication
+from papers.models import Paper
+from publications.models import Publication, Topic
 from publications.services import grant_role
 from recommendations.enums import RecommendationStatus
 from recommendations.models import Recommendation
@@ -114,6 +114,14 @@ SCALING, REWARD, STRINGS = (
         pytest.param("?q=tokens+turing", set(), id="q-words-of-different-papers"),
         pytest.param("?topic=language-models", {SCALING}, id="topic-published-only"),
         pytest.param("?topic=no-such-topic", set(), id="topic-unknown"),
+        pytest.param(
+            "?topic=language-models&publication=pretraining-weekly",
+            {SCALING},
+            id="topic-of-the-publication",
+        ),
+        pytest.param(
+            "?topic=language-models&publication=rl-weekly", set(), id="topic-of-another-publication"
+        ),
         pytest.param("?publication=pretraining-weekly", {SCALING}, id="publication"),
         pytest.param("?publication=rl-weekly", {STRINGS}, id="publication-other"),
         pytest.param("?year=2024", {REWARD}, id="year"),

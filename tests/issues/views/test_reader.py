@@ -28,9 +28,9 @@ from issues.services import (
     schedule_recommendation,
 )
 from papers.enums import MetadataSource, MetadataStatus
-from papers.models import Paper, Topic
+from papers.models import Paper
 from papers.services import AuthorData, PaperMetadata, apply_paper_metadata
-from publications.models import Publication
+from publications.models import Publication, Topic
 from publications.services import grant_role, set_publication_style
 from recommendations.enums import RecommendationStatus, Verdict
 from recommendations.services import create_recommendation, review_recommendation
@@ -44,6 +44,9 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+#: The slug of the publication under test (the ``publication`` fixture).
+SLUG = "pretraining-weekly"
 
 SCRIPT = "<script>alert(1)</script>"
 # Queries of each page, the same for a short and a long one:
@@ -109,8 +112,10 @@ def grace(db: None) -> Any:
 
 
 @pytest.fixture
-def retrieval(db: None) -> Topic:
-    return TopicFactory(slug="retrieval", name_en="Retrieval", name_zh="检索", position=1)
+def retrieval(publication: Publication) -> Topic:
+    return TopicFactory(
+        publication=publication, slug="retrieval", name_en="Retrieval", name_zh="检索", position=1
+    )
 
 
 @pytest.fixture
@@ -221,7 +226,9 @@ def test_issue_page_shows_the_layout_in_order(client: Client, issue: Issue, ada:
     assert '<a class="link-code" href="https://github.com/example/dpr"' in page
     assert f'href="{reverse("papers:paper-detail", args=[dense.pk])}"' in page
     assert f'Recommended by <a href="{ada_url}">Ada Lovelace</a>' in page
-    assert f'<a class="tag" href="{reverse("issues:topic-detail", args=["retrieval"])}">' in page
+    assert (
+        f'<a class="tag" href="{reverse("issues:topic-detail", args=[SLUG, "retrieval"])}">' in page
+    )
     # Papers first, then the news, then the exports and feeds.
     order = [
         page.index("About this issue"),
@@ -535,7 +542,8 @@ def test_topic_index_counts_published_papers_only(
 ) -> None:
     page = _get(client, reverse("issues:topic-list"))
 
-    url = reverse("issues:topic-detail", args=["retrieval"])
+    url = reverse("issues:topic-detail", args=[SLUG, "retrieval"])
+    assert '<h2 id="topics-pretraining-weekly"><a href="/p/pretraining-weekly/">' in page
     assert f'<a href="{url}">Retrieval</a>' in page
     assert '<span class="other-name" lang="zh-Hans">检索</span>' in page
     # Dense Passage Retrieval only: the scheduled and the submitted ones are not counted.
@@ -546,7 +554,7 @@ def test_topic_index_counts_published_papers_only(
     )
 
 
-def test_topic_page_lists_published_papers_across_publications_newest_first(
+def test_topic_page_lists_the_publication_s_published_papers(
     client: Client,
     issue: Issue,
     unpublished: Issue,
@@ -562,27 +570,54 @@ def test_topic_page_lists_published_papers_across_publications_newest_first(
         [
             {
                 "paper": PaperFactory(title="Retrieval for Agents"),
-                "topic": retrieval,
+                "topic": TopicFactory(publication=other_publication, slug=retrieval.slug),
                 "submitter": grace,
             }
         ],
     )
-    page = _get(client, reverse("issues:topic-detail", args=["retrieval"]))
+    page = _get(client, reverse("issues:topic-detail", args=[SLUG, "retrieval"]))
 
     assert '<h1 class="page-title">Retrieval <span class="other-name" lang="zh-Hans">检索' in page
-    assert "2 papers in published issues" in page
-    assert page.index("Retrieval for Agents") < page.index("Dense Passage Retrieval")
-    assert "RL Weekly · Issue 1" in page
+    assert "1 paper in published issues" in page
+    assert "Dense Passage Retrieval" in page
     assert "Pretraining Weekly · Issue 1" in page
+    assert "Retrieval for Agents" not in page  # RL Weekly's own topic of that slug
     assert "Hidden Scheduled Paper" not in page
     assert "Submitted Only Paper" not in page
-    assert reverse("issues:topic-feed-rss", args=["retrieval"]) in page
-    assert reverse("issues:topic-feed-atom", args=["retrieval"]) in page
+    assert reverse("issues:topic-feed-rss", args=[SLUG, "retrieval"]) in page
+    assert reverse("issues:topic-feed-atom", args=[SLUG, "retrieval"]) in page
     assert "Scaling Laws" not in page  # another topic
+    other = _get(client, reverse("issues:topic-detail", args=[other_publication.slug, "retrieval"]))
+    assert "Retrieval for Agents" in other
+    assert "Dense Passage Retrieval" not in other
 
 
-def test_topic_page_unknown_is_404(client: Client, db: None) -> None:
-    _get(client, reverse("issues:topic-detail", args=["nothing"]), status=404)
+def test_topic_page_unknown_is_404(client: Client, publication: Publication) -> None:
+    TopicFactory(slug="elsewhere")
+    _get(client, reverse("issues:topic-detail", args=[SLUG, "nothing"]), status=404)
+    _get(client, reverse("issues:topic-detail", args=[SLUG, "elsewhere"]), status=404)
+    _get(client, reverse("issues:topic-redirect", args=["nothing"]), status=404)
+
+
+def test_topic_old_address_moves_for_good_to_the_one_publication_s_topic(
+    client: Client, topic: Topic
+) -> None:
+    response = client.get(reverse("issues:topic-redirect", args=[topic.slug]))
+
+    assert response.status_code == 301
+    assert response["Location"] == reverse("issues:topic-detail", args=[SLUG, topic.slug])
+
+
+def test_topic_old_address_of_a_slug_of_several_publications_names_them(
+    client: Client, topic: Topic, other_publication: Publication
+) -> None:
+    TopicFactory(publication=other_publication, slug=topic.slug, name_en="LMs")
+
+    page = _get(client, reverse("issues:topic-redirect", args=[topic.slug]))
+
+    assert reverse("issues:topic-detail", args=[SLUG, topic.slug]) in page
+    assert reverse("issues:topic-detail", args=[other_publication.slug, topic.slug]) in page
+    assert "Several publications have a topic “language-models”." in page
 
 
 def test_topic_page_is_paginated_with_fixed_queries(
@@ -592,7 +627,7 @@ def test_topic_page_is_paginated_with_fixed_queries(
     topic: Topic,
     django_assert_num_queries: Any,
 ) -> None:
-    url = reverse("issues:topic-detail", args=[topic.slug])
+    url = reverse("issues:topic-detail", args=[SLUG, topic.slug])
     _publish(publication, editor, [{"topic": topic}])
     with django_assert_num_queries(TOPIC_QUERIES):
         _get(client, url)
@@ -622,7 +657,7 @@ def test_topic_page_escapes_hostile_text(
             }
         ],
     )
-    page = _get(client, reverse("issues:topic-detail", args=[topic.slug]))
+    page = _get(client, reverse("issues:topic-detail", args=[SLUG, topic.slug]))
     assert SCRIPT not in page
     assert ESCAPED in page
 

@@ -14,9 +14,9 @@ from rest_framework.test import APIClient
 from issues.services import create_issue, schedule_recommendation
 from papers.enums import MetadataSource, MetadataStatus
 from papers.identifiers import ACCEPTED_FORMS
-from papers.models import MetadataEntry, Paper, PaperMerge, Topic
+from papers.models import MetadataEntry, Paper, PaperMerge
 from publications.enums import TeamRole
-from publications.models import Publication
+from publications.models import Publication, Topic
 from publications.permissions import REFUSALS
 from recommendations.enums import RecommendationStatus, Verdict
 from recommendations.models import Recommendation
@@ -29,6 +29,7 @@ from tests.factories import (
     MembershipFactory,
     PaperFactory,
     RecommendationFactory,
+    TopicFactory,
     UserFactory,
 )
 
@@ -227,6 +228,42 @@ def test_recommendation_post_unknown_publication_names_the_field(
     error = _error(response, 400, "invalid")
     assert error["fields"] == {"publication": ["There is no publication “no-such-weekly”."]}
     assert not Recommendation.objects.exists()
+
+
+@pytest.mark.parametrize("where", ["another publication's", "unknown"])
+def test_recommendation_post_topic_not_of_the_publication_names_the_field(
+    publication: Publication, other_publication: Publication, contributor: Any, where: str
+) -> None:
+    if where == "another publication's":
+        TopicFactory(publication=other_publication, slug="agents")
+
+    response = _recommend(client_for(contributor), topic="agents")
+
+    error = _error(response, 400, "invalid")
+    assert error["fields"] == {
+        "topic": [f"{publication.name} has no topic “agents”: choose one of its topics."]
+    }
+    assert not Recommendation.objects.exists()
+
+
+def test_recommendation_patch_takes_a_topic_of_its_publication_only(
+    publication: Publication, other_publication: Publication, contributor: Any, topic: Topic
+) -> None:
+    TopicFactory(publication=other_publication, slug="elsewhere")
+    recommendation = RecommendationFactory(publication=publication, submitter=contributor)
+    client = client_for(contributor)
+    url = f"/api/v1/recommendations/{recommendation.pk}/"
+
+    refused = client.patch(url, {"topic": "elsewhere"}, format="json")
+    taken = client.patch(url, {"topic": topic.slug}, format="json")
+
+    assert _error(refused, 400, "invalid")["fields"] == {
+        "topic": [f"{publication.name} has no topic “elsewhere”: choose one of its topics."]
+    }
+    assert taken.status_code == 200, taken.content
+    assert taken.json()["topic"] == topic.slug
+    recommendation.refresh_from_db()
+    assert recommendation.topic == topic
 
 
 def test_recommendation_list_unknown_status_is_400(db: None) -> None:

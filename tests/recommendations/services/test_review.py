@@ -283,7 +283,9 @@ def test_edit_recommendation_of_any_judged_field_names_every_lapsed_approval(
     for member in (team.reviewer, editor):
         services.review_recommendation(recommendation, by=member, verdict=Verdict.APPROVE)
 
-    services.edit_recommendation(recommendation, by=team.contributor, topic=TopicFactory())
+    services.edit_recommendation(
+        recommendation, by=team.contributor, topic=TopicFactory(publication=team.publication)
+    )
 
     recommendation.refresh_from_db()
     assert (recommendation.status, recommendation.review_round) == (Rec.SUBMITTED, 2)

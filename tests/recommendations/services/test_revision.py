@@ -16,8 +16,7 @@ from issues.selectors import issue_contents
 from issues.services import create_issue, publish_issue, schedule_recommendation
 from notifications import tasks
 from notifications.models import Notification
-from papers.models import Topic
-from publications.models import Publication
+from publications.models import Publication, Topic
 from recommendations.enums import RecommendationAction, RecommendationStatus, Verdict
 from recommendations.models import Recommendation, Transition
 from recommendations.services import (
@@ -220,7 +219,9 @@ def test_a_news_item_has_no_paper_to_show(publication: Publication, reviewer: An
 def test_a_save_that_changes_nothing_writes_nothing(
     submitted: Recommendation, reviewer: Any, after_commit: Run
 ) -> None:
-    topic = Topic.objects.create(slug="retrieval", name_en="Retrieval", name_zh="检索")
+    topic = Topic.objects.create(
+        publication=submitted.publication, slug="retrieval", name_en="Retrieval", name_zh="检索"
+    )
     revise_recommendation(submitted, by=reviewer, topic=topic)
     mail.outbox.clear()
     after_commit(

@@ -76,6 +76,43 @@ def test_create_recommendation_as_draft_stays_draft(
     assert audit(recommendation) == [(contributor, Act.CREATE, "", Rec.DRAFT, "")]
 
 
+def test_create_recommendation_takes_its_publication_s_topic_by_slug(
+    publication: Publication, other_publication: Publication, contributor: Any, topic: Any
+) -> None:
+    TopicFactory(publication=other_publication, slug=topic.slug)
+
+    recommendation = services.create_recommendation(
+        by=contributor,
+        publication=publication,
+        identifier="2109.08133",
+        summary="S.",
+        topic=topic.slug,
+    )
+
+    assert recommendation.topic == topic
+
+
+def test_create_recommendation_refuses_a_topic_of_another_publication(
+    publication: Publication, other_publication: Publication, contributor: Any
+) -> None:
+    elsewhere = TopicFactory(publication=other_publication, name_en="Elsewhere")
+
+    with pytest.raises(InvalidInput) as refused:
+        services.create_recommendation(
+            by=contributor,
+            publication=publication,
+            identifier="2109.08133",
+            summary="S.",
+            topic=elsewhere,
+        )
+
+    assert refused.value.field == "topic"
+    assert refused.value.message == (
+        f"“Elsewhere” is a topic of another publication: choose one of {publication.name}'s."
+    )
+    assert not Recommendation.objects.exists()
+
+
 @pytest.mark.parametrize(
     "identifier",
     [
@@ -324,7 +361,7 @@ def test_create_recommendation_paper_featured_in_another_publication_is_allowed(
 
 def test_edit_recommendation_changes_fields_and_names_them(team: Team) -> None:
     recommendation = team.recommendation(Rec.CHANGES_REQUESTED, title_zh="旧标题")
-    topic = TopicFactory()
+    topic = TopicFactory(publication=team.publication)
     services.edit_recommendation(
         recommendation,
         by=team.contributor,

@@ -17,10 +17,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from papers.enums import MetadataSource, MetadataStatus
-from papers.models import Paper, Topic
+from papers.models import Paper
 from publications.enums import TeamRole
-from publications.models import Publication
+from publications.models import Publication, Topic
 from recommendations.enums import RecommendationKind, RecommendationStatus, Verdict
+from recommendations.forms.recommendations import PaperRecommendationForm, RecommendationEditForm
 from recommendations.models import Recommendation, Transition
 from tests.factories import (
     IssueEntryFactory,
@@ -30,6 +31,7 @@ from tests.factories import (
     PublicationFactory,
     RecommendationFactory,
     ReviewFactory,
+    TopicFactory,
     UserFactory,
 )
 
@@ -711,7 +713,9 @@ def test_detail_offers_actions_of_the_state(member: Client, contributor: Any) ->
 def test_edit_while_submitted_saves_and_records(
     member: Client, contributor: Any, topic: Topic
 ) -> None:
-    rec = RecommendationFactory(submitter=contributor, summary="Old.")
+    rec = RecommendationFactory(
+        publication=topic.publication, submitter=contributor, summary="Old."
+    )
     url = reverse("recommendations:edit", args=[rec.pk])
 
     form = _text(member.get(url))
@@ -934,3 +938,36 @@ def test_null_characters_in_publication_are_refused_without_a_query_error(
     assert "Select a valid choice." in _text(response)
     assert not Recommendation.objects.exists()
     assert check.status_code == 200
+
+
+def test_edit_form_offers_the_topics_of_the_recommendation_s_publication_only(
+    publication: Any, other_publication: Any, topic: Topic
+) -> None:
+    elsewhere = TopicFactory(publication=other_publication, slug="elsewhere")
+    rec = RecommendationFactory(publication=publication)
+
+    assert list(RecommendationEditForm(recommendation=rec).fields["topic"].queryset) == [topic]
+    bound = RecommendationEditForm(
+        {"summary": "S.", "topic": str(elsewhere.pk)}, recommendation=rec
+    )
+    assert not bound.is_valid()
+    assert list(bound.errors) == ["topic"]
+
+
+def test_paper_form_names_each_topic_s_publication_when_there_are_several(
+    publication: Any, other_publication: Any, topic: Topic
+) -> None:
+    TopicFactory(publication=other_publication, slug="agents", name_en="Agents")
+
+    labels = [label for _value, label in PaperRecommendationForm().fields["topic"].choices][1:]
+
+    assert sorted(labels) == sorted(
+        [f"{other_publication.name}: Agents", f"{publication.name}: Language models"]
+    )
+
+
+def test_paper_form_of_the_one_publication_offers_its_topics(
+    publication: Any, topic: Topic
+) -> None:
+    field = PaperRecommendationForm().fields["topic"]
+    assert [label for _value, label in field.choices][1:] == ["Language models"]
