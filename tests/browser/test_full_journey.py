@@ -365,7 +365,7 @@ def test_from_sign_up_to_a_reader_opening_the_published_issue(
     assert phone.locator(".intro-text").first.inner_text() == intro
     first = phone.locator(".entries article.entry").first
     assert first.get_attribute("id") == f"entry-{new_entry.pk}"
-    assert first.locator(".entry-title a").inner_text() == PAPER_TITLE
+    assert first.locator(".entry-title a:not(.permalink)").inner_text() == PAPER_TITLE
     assert first.locator(".title-zh").inner_text() == f"（{PAPER_TITLE_ZH}）"
     assert "Visitor Wang" in first.locator(".by").inner_text()
     assert "Visitor Wang" in phone.locator(".credits").inner_text()
