@@ -360,7 +360,9 @@ def test_from_sign_up_to_a_reader_opening_the_published_issue(
     reader.click(f'main .issue-line a[href="{published_url}"]', published_url, narrow=True)
     assert phone.locator("h1#issue-title").inner_text() == ISSUE_TITLE
     name = newsroom.publication.name_zh if language == "zh-hans" else newsroom.publication.name
-    assert phone.locator(".issue-header .kicker a").text_content() == name
+    archive = reverse("issues:publication-detail", args=[newsroom.publication.slug])
+    publication_link = f'.issue-header .breadcrumbs a[href="{archive}"]'
+    assert phone.locator(publication_link).text_content() == name
     intro = INTRO_ZH if language == "zh-hans" else INTRO_EN
     assert phone.locator(".intro-text").first.inner_text() == intro
     first = phone.locator(".entries article.entry").first

@@ -445,6 +445,16 @@ def test_issue_page_shows_the_authors_the_publications_style_picks(
     assert "Second Author" not in page
 
 
+def test_issue_page_says_where_it_stands_in_breadcrumbs(client: Client, issue: Issue) -> None:
+    page = _get(client, _issue_url(issue))
+    trail = page.split('<nav class="kicker breadcrumbs" aria-label="Breadcrumb">')[1].split(
+        "</nav>"
+    )[0]
+    archive = reverse("issues:publication-detail", args=[issue.publication.slug])
+    assert trail.index('href="/"') < trail.index(f'href="{archive}"')
+    assert '<span class="issue-number" aria-current="page">Issue 1</span>' in trail
+
+
 def test_the_site_name_comes_from_the_settings(client: Client, issue: Issue, settings: Any) -> None:
     settings.SITE_NAME = "预训练周刊"
     page = _get(client, reverse("issues:home"))
@@ -794,6 +804,15 @@ def test_search_finds_titles_abstracts_authors_and_summaries(
     # Unpublished things are not found: not by title, not by their summary.
     for query in ("Hidden Scheduled", "Submitted Only", "Scheduled summary", "Submitted summary"):
         assert "0 papers match" in _get(client, f"{url}?q={query}"), query
+
+
+def test_the_search_page_labels_its_two_search_landmarks(client: Client, issue: Issue) -> None:
+    page = _get(client, reverse("papers:search") + "?q=retrieval")
+    landmarks = re.findall(r"<form [^>]*role=\"search\"[^>]*>", page)
+    assert len(landmarks) == 2
+    assert 'aria-label="Search the site"' in landmarks[0]
+    assert 'aria-labelledby="search-title"' in landmarks[1]
+    assert '<h1 class="page-title" id="search-title">Search papers</h1>' in page
 
 
 def test_search_and_the_api_find_the_same_papers(client: Client, issue: Issue) -> None:
