@@ -12,6 +12,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Model
 from django.test import TestCase
 
@@ -263,3 +264,14 @@ def _key(obj: Model) -> Any:
     if isinstance(obj, Permission):
         return obj.natural_key()
     return obj.pk
+
+
+def flush_content() -> None:
+    """Empty every table, as a new database is after ``migrate``, from inside a test's
+    transaction. That transaction holds deferred foreign key checks, and PostgreSQL truncates no
+    table with checks pending: they run first."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    call_command("flush", interactive=False, verbosity=0)

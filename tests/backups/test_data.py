@@ -25,7 +25,7 @@ from issues.services import create_issue
 from papers.models import Paper
 from publications.models import Publication
 from publications.services import create_publication
-from tests.backups.content import build_site, exported_labels, snapshot
+from tests.backups.content import build_site, exported_labels, flush_content, snapshot
 from tests.factories import PaperFactory, PublicationFactory, UserFactory
 
 #: The newest migration of the issues app, as the export's schema names it.
@@ -54,13 +54,7 @@ def _export() -> str:
 def _empty_the_database() -> None:
     # What a new database is after ``migrate``: no content; content types and permissions made
     # anew (with new ids, on SQLite), which the file names by natural key.
-    if connection.vendor == "postgresql":
-        # The test's transaction holds deferred foreign key checks, and PostgreSQL truncates no
-        # table with checks pending: run them now.
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-    call_command("flush", interactive=False, verbosity=0)
+    flush_content()
     assert _rows() == 0
 
 

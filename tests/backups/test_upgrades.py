@@ -30,6 +30,7 @@ from notifications.models import Notification
 from papers.models import Paper
 from publications.models import Membership, Publication, Topic
 from recommendations.models import Recommendation, Review, Transition
+from tests.backups.content import flush_content
 from tests.factories import PublicationFactory, RecommendationFactory, TopicFactory
 
 BEFORE = Path(__file__).parent / "data" / "demo-before-house-split.json"
@@ -230,7 +231,7 @@ def test_topics_of_an_older_export_go_to_each_publication_that_uses_them(
         "vision",
         "audio",
     ]
-    call_command("flush", interactive=False, verbosity=0)
+    flush_content()
     path = tmp_path / "before-publication-topics.json"
     path.write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
 
@@ -271,7 +272,7 @@ def test_an_older_export_whose_recommendation_names_no_topic_of_the_file_is_refu
     _site_with_shared_topics()
     old = _as_written_before_publication_topics(_export())
     old["models"]["recommendations.recommendation"][0]["fields"]["topic"] = 999
-    call_command("flush", interactive=False, verbosity=0)
+    flush_content()
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(old), encoding="utf-8")
 
