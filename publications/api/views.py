@@ -82,6 +82,21 @@ class PublicationUploadListView(APIView):
         return Response(PublicationUploadSerializer(upload).data, status=status.HTTP_201_CREATED)
 
 
+class PublicationUploadDetailView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        responses={204: None},
+        summary="Remove an uploaded image and its file (its editors)",
+        description="Texts that show the image lose it; the removal is recorded.",
+    )
+    def delete(self, request: Request, slug: str, pk: int) -> Response:
+        publication = _publication(request, slug)
+        upload = get_object_or_404(selectors.uploads_of(publication), pk=pk)
+        services.delete_publication_image(upload, by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 @extend_schema_view(
     get=extend_schema(summary="The topics of every publication, or of one, in their order")
 )

@@ -401,7 +401,7 @@ def _publication_with_upload(world: World) -> dict[str, Any]:
     editor = UserFactory(username="uploader")
     MembershipFactory(publication=world.publication, user=editor, role=TeamRole.EDITOR)
     upload = upload_publication_image(world.publication, by=editor, data=png_bytes())
-    return {"slug": world.publication.slug, "upload": upload}
+    return {"slug": world.publication.slug, "upload": upload, "id": upload.pk}
 
 
 def _check_image_uploaded(world: World, response: Response) -> None:
@@ -692,6 +692,15 @@ OPERATIONS: tuple[Operation, ...] = (
         arrange=_publication,
         body=lambda world: {"name": "qr.png", "data": base64.b64encode(png_bytes()).decode()},
         check=_check_image_uploaded,
+    ),
+    Operation(
+        "DELETE",
+        "publications/{slug}/uploads/{id}/",
+        _statuses(204, EDITORS),
+        arrange=_publication_with_upload,
+        check=lambda world, response: _assert_equal(
+            PublicationUpload.objects.filter(pk=world["id"]).exists(), False
+        ),
     ),
     # --- a publication's topics: everyone reads them, its editors manage them ---------------------
     Operation(
@@ -1142,7 +1151,7 @@ def test_matrix_covers_every_operation_of_the_schema() -> None:
         if method in HTTP_METHODS
     }
     assert {(operation.method, operation.route) for operation in OPERATIONS} == in_schema
-    assert len(in_schema) == 52
+    assert len(in_schema) == 53
 
 
 @pytest.mark.parametrize(("operation", "role"), _cases())

@@ -15,7 +15,8 @@ from newsletter.models import Subscriber
 from papers.enums import MetadataStatus
 from papers.models import Paper
 from publications.enums import TeamRole
-from publications.models import Publication, Topic
+from publications.models import Publication, PublicationUpload, Topic
+from publications.services import upload_publication_image
 from recommendations.enums import RecommendationStatus
 from recommendations.models import Recommendation
 from tests.factories import (
@@ -27,6 +28,7 @@ from tests.factories import (
     SubscriberFactory,
     UserFactory,
 )
+from tests.factories.publications import png_bytes
 from webhooks.models import Endpoint
 
 
@@ -56,6 +58,8 @@ class World:
     tokens: dict[str, str]
     #: The publication's webhook endpoint, managed by its editor.
     webhook: Endpoint
+    #: An image the publication uploaded.
+    upload: PublicationUpload
 
 
 @pytest.fixture
@@ -128,6 +132,7 @@ def world(db: None, publication: Publication, topic: Topic) -> World:
             events=["issue.published"],
             created_by=editor,
         ),
+        upload=upload_publication_image(publication, by=editor, data=png_bytes(), name="qr.png"),
     )
 
 

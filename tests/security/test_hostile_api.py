@@ -519,6 +519,12 @@ def _operations(world: World) -> list[Operation]:
         Operation(
             "topic delete", "delete", reverse("api:topic-detail", args=[world.topic.pk]), "editor"
         ),
+        Operation(
+            "upload delete",
+            "delete",
+            reverse("api:publication-upload", args=[slug, world.upload.pk]),
+            "editor",
+        ),
         Operation("webhooks", "get", reverse("api:webhook-list", args=[slug]), "editor"),
         Operation(
             "webhook create",
@@ -561,9 +567,8 @@ OPERATION_NAMES = [
     "recommend", "recommend news", "queue", "recommendation", "recommendation patch", "entry edit",
     "submit",
     "withdraw", "accept", "reviews", "review", "merge", "style", "style patch", "uploads",
-    "upload", "topic create", "topic patch", "topic delete", "webhooks", "webhook create",
-    "webhook",
-    "webhook patch", "webhook delete", "webhook deliveries",
+    "upload", "upload delete", "topic create", "topic patch", "topic delete", "webhooks",
+    "webhook create", "webhook", "webhook patch", "webhook delete", "webhook deliveries",
 ]  # fmt: skip
 
 

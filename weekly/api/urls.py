@@ -39,6 +39,11 @@ urlpatterns = [
         name="publication-uploads",
     ),
     path(
+        "publications/<slug:slug>/uploads/<int:pk>/",
+        publications.PublicationUploadDetailView.as_view(),
+        name="publication-upload",
+    ),
+    path(
         "publications/<slug:slug>/topics/",
         publications.PublicationTopicCreateView.as_view(),
         name="publication-topics",
