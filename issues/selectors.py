@@ -378,18 +378,15 @@ def credited_issues(user: Any) -> QuerySet[Issue]:
 def topics_with_published_counts() -> QuerySet[Topic]:
     """Every publication's topics, a publication's together in their order, each with
     ``published_count``: its papers in published issues."""
-    return (
-        Topic.objects.select_related("publication")
-        .annotate(
-            published_count=Count(
-                "recommendations__entry",
-                filter=Q(
-                    recommendations__entry__issue__status=IssueStatus.PUBLISHED,
-                    recommendations__entry__section=Section.PAPERS,
-                ),
-            )
+    # The catalogue's order of topics (publication_selectors.topics), with the count.
+    return publication_selectors.topics().annotate(
+        published_count=Count(
+            "recommendations__entry",
+            filter=Q(
+                recommendations__entry__issue__status=IssueStatus.PUBLISHED,
+                recommendations__entry__section=Section.PAPERS,
+            ),
         )
-        .order_by("publication__name", "publication_id", "position", "name_en", "pk")
     )
 
 

@@ -25,14 +25,22 @@ from publications.permissions import can, refusal
 from publications.uploads import upload_url
 
 
-class PublicationSettingsView(LoginRequiredMixin, View):
+class _PublicationEditorsMixin(LoginRequiredMixin):
+    """A page of one publication for those who hold ``capability`` on it (its editors)."""
+
+    capability: str
+
+    def _publication(self, slug: str) -> Publication:
+        publication = get_object_or_404(selectors.publications(), slug=slug)
+        if not can(self.request.user, self.capability, publication):
+            raise PermissionDenied(refusal(self.capability))
+        return publication
+
+
+class PublicationSettingsView(_PublicationEditorsMixin, View):
     """The style a publication's issues are written in, and its images (its editors only)."""
 
-    def _publication(self, slug: str) -> Any:
-        publication = get_object_or_404(selectors.publications(), slug=slug)
-        if not can(self.request.user, "publications.edit_style", publication):
-            raise PermissionDenied(refusal("publications.edit_style"))
-        return publication
+    capability = "publications.edit_style"
 
     def _page(
         self,
@@ -108,14 +116,10 @@ class PublicationUploadDeleteView(PublicationSettingsView):
         return redirect(f"{reverse('publications:settings', args=[slug])}#uploads")
 
 
-class _TopicsMixin(LoginRequiredMixin):
+class _TopicsMixin(_PublicationEditorsMixin):
     """The pages of a publication's topics: its editors only."""
 
-    def _publication(self, slug: str) -> Publication:
-        publication = get_object_or_404(selectors.publications(), slug=slug)
-        if not can(self.request.user, "publications.manage_topics", publication):
-            raise PermissionDenied(refusal("publications.manage_topics"))
-        return publication
+    capability = "publications.manage_topics"
 
     def _topic(self, slug: str, pk: int) -> Topic:
         return get_object_or_404(selectors.topics(self._publication(slug)), pk=pk)

@@ -24,9 +24,13 @@ from publications.models import Publication, Topic
 from publications.permissions import require
 
 
-def _publication(request: Request, slug: str) -> Publication:
+def _publication(
+    request: Request, slug: str, capability: str = "publications.edit_style"
+) -> Publication:
+    """The publication of the address, refused (before its input is read) to who does not
+    hold ``capability`` on it."""
     publication = get_object_or_404(selectors.publications(), slug=slug)
-    require(request.user, "publications.edit_style", publication)
+    require(request.user, capability, publication)
     return publication
 
 
@@ -120,8 +124,7 @@ class PublicationTopicCreateView(APIView):
         "comes last.",
     )
     def post(self, request: Request, slug: str) -> Response:
-        publication = get_object_or_404(selectors.publications(), slug=slug)
-        require(request.user, "publications.manage_topics", publication)
+        publication = _publication(request, slug, "publications.manage_topics")
         values = validated(TopicWriteSerializer, request)
         topic = services.create_topic(publication, by=request.user, **values)
         return Response(TopicSerializer(topic).data, status=status.HTTP_201_CREATED)
