@@ -98,9 +98,10 @@ def _split_zh(text: str) -> list[str]:
     return [*head.split("、"), last] if head else [text]
 
 
+# The seed lives beside the checkout (``../shared``), as in CI; a checkout elsewhere skips this
+# test, saying why, as the tests that replay recorded arXiv answers do.
+@pytest.mark.skipif(not SEED.exists(), reason=f"the seed issue is not at {SEED}")
 def test_the_seed_issue_rebuilt_in_weekly_exports_its_lines(capsys: Any) -> None:
-    if not SEED.exists():
-        pytest.fail(f"The seed issue is not at {SEED}.")
     lines = _seed_lines()
     content = [line for line in lines if line.strip()]
     headline, name, about, intro, invitation, credit, papers_heading = content[:7]
