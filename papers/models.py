@@ -14,13 +14,38 @@ from papers.enums import MetadataSource, MetadataStatus
 
 
 class Institution(models.Model):
+    """An institution, stored once: keyed by its ROR id where it has one, else by its name.
+
+    ``names`` keeps what ROR knows it as, each name with its language tag and kinds, in ROR's
+    own shape (``{"value": "清华大学", "lang": "zh", "types": ["label"]}``), so that a paper's
+    institutions can be shown in the reader's language.
+    """
+
     name = models.CharField(_("name"), max_length=300, unique=True)
     name_zh = models.CharField(_("Chinese name"), max_length=300, blank=True)
+    # Absent ROR ids are NULL, not "", so that the unique constraint lets many lack one.
+    ror_id = models.CharField(  # noqa: DJ001
+        _("ROR id"),
+        max_length=9,
+        null=True,
+        blank=True,
+        help_text=_("The nine characters after https://ror.org/."),
+    )
+    country_code = models.CharField(_("country"), max_length=2, blank=True)
+    kind = models.CharField(_("type"), max_length=32, blank=True)
+    names = models.JSONField(_("names in other languages"), default=list, blank=True)
+    ror_fetched_at = models.DateTimeField(_("ROR record read at"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("institution")
         verbose_name_plural = _("institutions")
+        constraints = [
+            models.UniqueConstraint(fields=["ror_id"], name="institution_unique_ror_id"),
+            models.CheckConstraint(
+                condition=~models.Q(ror_id=""), name="institution_ror_id_not_empty"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
