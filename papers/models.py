@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from papers.enums import MetadataSource, MetadataStatus
+from papers.enums import AffiliationSource, MetadataSource, MetadataStatus
 
 
 class Institution(models.Model):
@@ -119,6 +119,48 @@ class Paper(models.Model):
         ),
     )
 
+    # The columns below have a database default as well, so that rows written by code older
+    # than them (a rolling deploy, a migration test's historical models) are still accepted.
+    # What OpenAlex knows of where the paper appeared, and of its published version.
+    venue = models.CharField(_("venue"), max_length=500, blank=True, default="", db_default="")
+    venue_type = models.CharField(
+        _("venue type"),
+        max_length=32,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("journal, conference, …"),
+    )
+    published_doi = models.CharField(
+        _("published version's DOI"),
+        max_length=255,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Another DOI than arXiv's own, when the paper was published."),
+    )
+    openalex_id = models.CharField(
+        _("OpenAlex id"), max_length=16, blank=True, default="", db_default=""
+    )
+    # Enrichment: the paper's affiliations asked of a source after its metadata was fetched.
+    affiliations_source = models.CharField(
+        _("affiliations from"),
+        max_length=16,
+        choices=AffiliationSource.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    affiliations_fetched_at = models.DateTimeField(
+        _("affiliations fetched at"), null=True, blank=True
+    )
+    affiliations_checked_at = models.DateTimeField(
+        _("affiliations last asked for"), null=True, blank=True
+    )
+    affiliations_error = models.TextField(
+        _("last affiliations error"), blank=True, default="", db_default=""
+    )
+
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -159,6 +201,8 @@ class Paper(models.Model):
             models.Index(fields=["-created_at", "-id"], name="paper_newest_idx"),
             # ?ordering=published_on / -published_on, the id breaking ties either way.
             models.Index(fields=["published_on", "id"], name="paper_published_on_idx"),
+            # The enrichment sweep: papers never asked for their affiliations, or long ago.
+            models.Index(fields=["affiliations_checked_at"], name="paper_affiliations_asked_idx"),
         ]
 
     def __str__(self) -> str:

@@ -136,6 +136,44 @@ def papers_awaiting_fetch(*, limit: int = 1000, grace: bool = True) -> list[int]
     return list(waiting.order_by("updated_at").values_list("pk", flat=True)[:limit])
 
 
+def enrichable_papers() -> QuerySet[Paper]:
+    """Papers OpenAlex can be asked about: an arXiv id (its DataCite DOI) or a DOI, and the
+    metadata fetch has had its say (a DOI-only paper has no other source yet)."""
+    return Paper.objects.filter(
+        Q(arxiv_id__isnull=False, metadata_status=MetadataStatus.OK)
+        | Q(arxiv_id__isnull=True, doi__isnull=False)
+    )
+
+
+def papers_due_for_enrichment(*, limit: int = 1000) -> list[int]:
+    """Papers whose affiliations were never asked for, and young ones (``ENRICHMENT_WINDOW_DAYS``)
+    whose last asking failed or found none, ``ENRICHMENT_RETRY_AFTER`` seconds ago or more.
+
+    Papers an editor kept by hand are asked once, for their venue, and not again.
+    """
+    now = timezone.now()
+    retry = Q(
+        affiliations_checked_at__lt=now - dt.timedelta(seconds=settings.ENRICHMENT_RETRY_AFTER),
+        created_at__gte=now - dt.timedelta(days=settings.ENRICHMENT_WINDOW_DAYS),
+        metadata_kept=False,
+    ) & (Q(affiliations_fetched_at__isnull=True) | ~Q(affiliations_error=""))
+    due = enrichable_papers().filter(Q(affiliations_checked_at__isnull=True) | retry)
+    return list(
+        due.order_by(F("affiliations_checked_at").asc(nulls_first=True), "pk").values_list(
+            "pk", flat=True
+        )[:limit]
+    )
+
+
+def institutions_awaiting_ror(*, limit: int = 1000) -> list[int]:
+    """Institutions with a ROR id whose ROR record was never read."""
+    return list(
+        Institution.objects.filter(ror_id__isnull=False, ror_fetched_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
 def papers_due_for_refresh(*, limit: int = 1000) -> list[int]:
     """arXiv papers fetched longer ago than ``ARXIV_REFRESH_AFTER``, oldest first.
 
