@@ -279,9 +279,23 @@ def enrich_papers(
     may enqueue ``task_read_ror_records``.
     """
     outcome = EnrichmentOutcome()
+    own_client = client is None
     client = client or openalex_client()
     if client is None:
         return outcome
+    try:
+        _enrich(paper_ids, client, outcome)
+    finally:
+        if own_client:
+            client.close()
+    if queue_ror and outcome.awaiting_ror:
+        request_ror_records(outcome.awaiting_ror)
+    return outcome
+
+
+def _enrich(
+    paper_ids: Sequence[int], client: openalex.OpenAlexClient, outcome: EnrichmentOutcome
+) -> None:
     by_doi: dict[str, Paper] = {}
     for paper in Paper.objects.filter(pk__in=list(paper_ids)).order_by("pk"):
         doi = _lookup_doi(paper)
@@ -301,9 +315,6 @@ def enrich_papers(
     finally:
         outcome.requests = client.requests - requests_before
     outcome.awaiting_ror = list(dict.fromkeys(outcome.awaiting_ror))
-    if queue_ror and outcome.awaiting_ror:
-        request_ror_records(outcome.awaiting_ror)
-    return outcome
 
 
 def _enrich_batch(
@@ -466,9 +477,21 @@ def read_ror_records(
     Side effects: updates Institutions; calls ROR.
     """
     outcome = RorOutcome()
+    own_client = client is None
     client = client or ror_client()
     if client is None:
         return outcome
+    try:
+        _read_records(institution_ids, client, outcome)
+    finally:
+        if own_client:
+            client.close()
+    return outcome
+
+
+def _read_records(
+    institution_ids: Sequence[int], client: ror.RorClient, outcome: RorOutcome
+) -> None:
     pending = list(
         Institution.objects.filter(
             pk__in=list(institution_ids), ror_id__isnull=False, ror_fetched_at__isnull=True
@@ -500,7 +523,6 @@ def read_ror_records(
             outcome.read.append(institution.pk)
     finally:
         outcome.requests = client.requests - requests_before
-    return outcome
 
 
 def _mark_read(institution: Institution) -> None:
