@@ -8,6 +8,8 @@ paper end in one row.
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.timesince import timesince
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from papers.enums import AffiliationSource, MetadataSource, MetadataStatus
@@ -48,6 +50,12 @@ class Institution(models.Model):
         ]
 
     def __str__(self) -> str:
+        return self.name
+
+    def name_for(self, language: str) -> str:
+        """The name a reader of ``language`` reads: the Chinese one for Chinese, when known."""
+        if language.lower().startswith("zh") and self.name_zh:
+            return self.name_zh
         return self.name
 
 
@@ -241,6 +249,23 @@ class Paper(models.Model):
         if self.has_metadata and self.metadata_source == MetadataSource.MANUAL:
             return str(MetadataSource.MANUAL.label)
         return str(self.get_metadata_status_display())
+
+    @property
+    def affiliations_label(self) -> str:
+        """Where the affiliations stand, in the reader's language: "from OpenAlex, 2 days ago",
+        with the last try's error when it failed since, or the error alone, or "not yet"."""
+        if self.affiliations_fetched_at:
+            label = gettext("from %(source)s, %(age)s ago") % {
+                "source": self.get_affiliations_source_display(),
+                "age": timesince(self.affiliations_fetched_at, depth=1),
+            }
+            if self.affiliations_error:
+                label = gettext("%(label)s; the last try: %(error)s") % {
+                    "label": label,
+                    "error": self.affiliations_error,
+                }
+            return label
+        return self.affiliations_error or gettext("not yet")
 
 
 class Authorship(models.Model):
