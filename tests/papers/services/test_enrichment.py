@@ -373,3 +373,24 @@ def test_request_enrichment_is_switched_off_with_its_url(settings: Any, monkeypa
     enrichment.request_enrichment(list(range(150)))
     assert [len(args[1]) for args in queued] == [100, 50]
     assert timezone.now()  # the module's clock is Django's
+
+
+def test_a_hand_entry_is_no_longer_said_to_come_from_openalex() -> None:
+    from papers.services import AuthorData, PaperMetadata, enter_metadata_by_hand
+
+    paper = PaperFactory(
+        affiliations_source=AffiliationSource.OPENALEX,
+        affiliations_fetched_at=timezone.now(),
+        affiliations_checked_at=timezone.now(),
+    )
+
+    enter_metadata_by_hand(
+        paper,
+        PaperMetadata(title="Typed", authors=[AuthorData("Mallory")], institutions=["Typed U"]),
+        by=None,
+    )
+
+    paper.refresh_from_db()
+    assert (paper.affiliations_source, paper.affiliations_fetched_at) == ("", None)
+    assert paper.affiliations_label == "not yet"
+    assert paper.affiliations_checked_at is not None  # asked before: the sweep's clock runs on
