@@ -307,18 +307,22 @@ def _enrich(
 
     dois = list(by_doi)
     requests_before = client.requests
+    # The institutions met so far, by OpenAlex id: most papers of a batch share a few.
+    known: dict[str, Institution] = {}
     try:
         for start in range(0, len(dois), openalex.BATCH_SIZE):
-            _enrich_batch(
-                client, {d: by_doi[d] for d in dois[start : start + openalex.BATCH_SIZE]}, outcome
-            )
+            batch = {d: by_doi[d] for d in dois[start : start + openalex.BATCH_SIZE]}
+            _enrich_batch(client, batch, outcome, known)
     finally:
         outcome.requests = client.requests - requests_before
     outcome.awaiting_ror = list(dict.fromkeys(outcome.awaiting_ror))
 
 
 def _enrich_batch(
-    client: openalex.OpenAlexClient, batch: dict[str, Paper], outcome: EnrichmentOutcome
+    client: openalex.OpenAlexClient,
+    batch: dict[str, Paper],
+    outcome: EnrichmentOutcome,
+    known: dict[str, Institution],
 ) -> None:
     ids = [paper.pk for paper in batch.values()]
     try:
@@ -344,10 +348,11 @@ def _enrich_batch(
             outcome.not_found.append(paper.pk)
             continue
         try:
-            _store_work(paper, work, outcome)
+            _store_work(paper, work, outcome, known)
         except SoftTimeLimitExceeded:
             raise
         except Exception as error:
+            known.clear()  # rows created in the rolled-back transaction are gone
             logger.exception("The affiliations of paper %s could not be stored", paper.pk)
             reason = (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
             _note([paper.pk], f"What OpenAlex sent for this paper could not be stored ({reason}).")
@@ -355,7 +360,12 @@ def _enrich_batch(
 
 
 @transaction.atomic
-def _store_work(paper: Paper, work: openalex.OpenAlexWork, outcome: EnrichmentOutcome) -> None:
+def _store_work(
+    paper: Paper,
+    work: openalex.OpenAlexWork,
+    outcome: EnrichmentOutcome,
+    known: dict[str, Institution],
+) -> None:
     """Store one work's affiliations, venue and published DOI on ``paper``, in one transaction.
 
     The row is locked and read again, so that a hand entry kept meanwhile stays.
@@ -381,7 +391,11 @@ def _store_work(paper: Paper, work: openalex.OpenAlexWork, outcome: EnrichmentOu
             _replace_affiliations(current, work, [])
         outcome.unchanged.append(paper.pk)
     else:
-        rows = [institution_for(found, outcome) for found in work.institutions]
+        rows = []
+        for found in work.institutions:
+            if found.openalex_id not in known:
+                known[found.openalex_id] = institution_for(found, outcome)
+            rows.append(known[found.openalex_id])
         rows = list({row.pk: row for row in rows}.values())[:INSTITUTIONS_MAX]
         _replace_affiliations(current, work, rows)
         outcome.awaiting_ror.extend(
