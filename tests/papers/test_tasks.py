@@ -142,6 +142,7 @@ def test_sweep_enqueues_papers_due_for_enrichment(monkeypatch: pytest.MonkeyPatc
     PaperFactory(affiliations_checked_at=long_ago, affiliations_fetched_at=long_ago)  # done
     PaperFactory(affiliations_checked_at=long_ago, affiliations_error="x", metadata_kept=True)
     PaperFactory(pending=True)  # its metadata first
+    PaperFactory(metadata_fetched_at=now)  # its enrichment is queued already
     old = PaperFactory(affiliations_checked_at=long_ago, affiliations_error="HTTP 500")
     Paper.objects.filter(pk=old.pk).update(
         created_at=now - dt.timedelta(days=settings.ENRICHMENT_WINDOW_DAYS + 1)
