@@ -187,3 +187,39 @@ def test_fetch_metadata_queues_the_enrichment_of_the_papers_fetched(
 
     assert outcome.fetched == [paper.pk]
     assert requested == [[paper.pk]]
+
+
+@pytest.mark.parametrize(
+    ("task", "service"),
+    [
+        (tasks.task_enrich_papers, "enrich_papers"),
+        (tasks.task_read_ror_records, "read_ror_records"),
+    ],
+)
+def test_enrichment_tasks_retry_passing_faults_after_retry_after(
+    task: Any, service: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from celery.exceptions import Retry
+
+    from papers.services import EnrichmentOutcome, RorOutcome
+
+    outcome = (EnrichmentOutcome if service == "enrich_papers" else RorOutcome)(
+        retry=[2], retry_after=30.0
+    )
+    monkeypatch.setattr(tasks.services, service, lambda ids: outcome)
+    asked: dict[str, Any] = {}
+
+    def fake_retry(**kwargs: Any) -> None:
+        asked.update(kwargs)
+        raise Retry()
+
+    monkeypatch.setattr(task, "retry", fake_retry)
+    task.push_request(is_eager=False, retries=0)
+    try:
+        with pytest.raises(Retry):
+            task.run([1, 2])
+    finally:
+        task.pop_request()
+
+    assert asked["args"] == [[2]]
+    assert 30.0 <= asked["countdown"] <= retry.BACKOFF_CAP
