@@ -523,7 +523,8 @@ def _read_records(
                 if retry_after:
                     outcome.retry_after = retry_after
                 break
-            except ror.RorError as error:
+            except (ror.RorError, ValueError) as error:
+                # ValueError: a ROR id typed by hand that no ROR id looks like.
                 logger.warning("ROR record of %s unusable: %s", institution.ror_id, error)
                 _mark_read(institution)
                 outcome.failed.append(institution.pk)

@@ -394,3 +394,13 @@ def test_a_hand_entry_is_no_longer_said_to_come_from_openalex() -> None:
     assert (paper.affiliations_source, paper.affiliations_fetched_at) == ("", None)
     assert paper.affiliations_label == "not yet"
     assert paper.affiliations_checked_at is not None  # asked before: the sweep's clock runs on
+
+
+def test_read_ror_records_passes_over_a_malformed_ror_id() -> None:
+    typed = InstitutionFactory(name="Typed by hand", ror_id="not-a-ror")
+
+    outcome = read_ror_records([typed.pk], client=ror_answering(b"{}"))
+
+    assert (outcome.failed, outcome.requests) == ([typed.pk], 0)
+    typed.refresh_from_db()
+    assert typed.ror_fetched_at is not None  # not asked again
