@@ -30,6 +30,9 @@ def main() -> None:
     scratch = tempfile.mkdtemp(prefix="weekly-bench-")
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{scratch}/bench.sqlite3")
     os.environ["ARXIV_MIN_INTERVAL"] = str(args.interval)
+    # Only arXiv is measured here (and never the network): enrichment is bench/enrichment.py's.
+    os.environ["OPENALEX_API_URL"] = ""
+    os.environ["ROR_API_URL"] = ""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "weekly.settings")
 
     import django

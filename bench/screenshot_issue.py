@@ -43,6 +43,8 @@ def prepare_environment(scratch: Path) -> None:
         EMAIL_URL="dummymail://",
         ARXIV_API_URL="http://127.0.0.1:9/api/query",
         AMINER_API_URL="http://127.0.0.1:9/aminer",
+        OPENALEX_API_URL="",
+        ROR_API_URL="",
         LOG_LEVEL="ERROR",
     )
 

@@ -29,8 +29,10 @@ from papers.models import (
 
 @admin.register(Institution)
 class InstitutionAdmin(admin.ModelAdmin):
-    list_display = ("name", "name_zh")
-    search_fields = ("name", "name_zh")
+    list_display = ("name", "name_zh", "ror_id", "country_code", "kind")
+    search_fields = ("name", "name_zh", "ror_id")
+    # Read once from ROR by a worker (papers.services.enrichment.read_ror_records).
+    readonly_fields = ("ror_fetched_at",)
 
 
 @admin.register(Author)
@@ -148,8 +150,12 @@ class PaperAdmin(admin.ModelAdmin):
     list_filter = ("metadata_status", "metadata_source", "primary_category")
     search_fields = ("arxiv_id", "aminer_id", "doi", "title", "title_zh")
     inlines = (AuthorshipInline, PaperInstitutionInline, MetadataEntryInline)
-    actions = ("fetch_again",)
+    actions = ("fetch_again", "enrich_again")
     readonly_fields = (
+        "affiliations_source",
+        "affiliations_fetched_at",
+        "affiliations_checked_at",
+        "affiliations_error",
         "metadata_status",
         "metadata_attempts",
         "metadata_error",
@@ -190,7 +196,35 @@ class PaperAdmin(admin.ModelAdmin):
                 )
             },
         ),
+        (
+            _("Affiliations and venue"),
+            {
+                "fields": (
+                    ("venue", "venue_type"),
+                    "published_doi",
+                    "openalex_id",
+                    "affiliations_source",
+                    ("affiliations_fetched_at", "affiliations_checked_at"),
+                    "affiliations_error",
+                )
+            },
+        ),
     )
+
+    @admin.action(description=_("Ask OpenAlex for the affiliations again"), permissions=["change"])
+    def enrich_again(self, request: HttpRequest, queryset: QuerySet[Paper]) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
+        services.request_enrichment(ids)
+        self.message_user(
+            request,
+            ngettext(
+                "OpenAlex will be asked for the affiliations of %(count)d paper shortly.",
+                "OpenAlex will be asked for the affiliations of %(count)d papers shortly.",
+                len(ids),
+            )
+            % {"count": len(ids)},
+            messages.SUCCESS,
+        )
 
     @admin.display(description=_("identifier"), ordering="arxiv_id")
     def identifier(self, paper: Paper) -> str:

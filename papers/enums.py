@@ -18,6 +18,12 @@ class MetadataSource(models.TextChoices):
     MANUAL = "manual", _("Entered by hand")
 
 
+class AffiliationSource(models.TextChoices):
+    """Where a paper's affiliations (its institutions, its authors' affiliations) came from."""
+
+    OPENALEX = "openalex", "OpenAlex"
+
+
 #: Metadata statuses that a fetch may start from. ``ok`` is included so that stale metadata can be
 #: refreshed; ``fetching`` is not, so two workers never fetch the same paper at once.
 FETCHABLE_STATUSES = (

@@ -8,9 +8,11 @@ paper end in one row.
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.timesince import timesince
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from papers.enums import MetadataSource, MetadataStatus
+from papers.enums import AffiliationSource, MetadataSource, MetadataStatus
 
 
 class Institution(models.Model):
@@ -48,6 +50,12 @@ class Institution(models.Model):
         ]
 
     def __str__(self) -> str:
+        return self.name
+
+    def name_for(self, language: str) -> str:
+        """The name a reader of ``language`` reads: the Chinese one for Chinese, when known."""
+        if language.lower().startswith("zh") and self.name_zh:
+            return self.name_zh
         return self.name
 
 
@@ -119,6 +127,48 @@ class Paper(models.Model):
         ),
     )
 
+    # The columns below have a database default as well, so that rows written by code older
+    # than them (a rolling deploy, a migration test's historical models) are still accepted.
+    # What OpenAlex knows of where the paper appeared, and of its published version.
+    venue = models.CharField(_("venue"), max_length=500, blank=True, default="", db_default="")
+    venue_type = models.CharField(
+        _("venue type"),
+        max_length=32,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("journal, conference, …"),
+    )
+    published_doi = models.CharField(
+        _("published version's DOI"),
+        max_length=255,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Another DOI than arXiv's own, when the paper was published."),
+    )
+    openalex_id = models.CharField(
+        _("OpenAlex id"), max_length=16, blank=True, default="", db_default=""
+    )
+    # Enrichment: the paper's affiliations asked of a source after its metadata was fetched.
+    affiliations_source = models.CharField(
+        _("affiliations from"),
+        max_length=16,
+        choices=AffiliationSource.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    affiliations_fetched_at = models.DateTimeField(
+        _("affiliations fetched at"), null=True, blank=True
+    )
+    affiliations_checked_at = models.DateTimeField(
+        _("affiliations last asked for"), null=True, blank=True
+    )
+    affiliations_error = models.TextField(
+        _("last affiliations error"), blank=True, default="", db_default=""
+    )
+
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -159,6 +209,8 @@ class Paper(models.Model):
             models.Index(fields=["-created_at", "-id"], name="paper_newest_idx"),
             # ?ordering=published_on / -published_on, the id breaking ties either way.
             models.Index(fields=["published_on", "id"], name="paper_published_on_idx"),
+            # The enrichment sweep: papers never asked for their affiliations, or long ago.
+            models.Index(fields=["affiliations_checked_at"], name="paper_affiliations_asked_idx"),
         ]
 
     def __str__(self) -> str:
@@ -197,6 +249,23 @@ class Paper(models.Model):
         if self.has_metadata and self.metadata_source == MetadataSource.MANUAL:
             return str(MetadataSource.MANUAL.label)
         return str(self.get_metadata_status_display())
+
+    @property
+    def affiliations_label(self) -> str:
+        """Where the affiliations stand, in the reader's language: "from OpenAlex, 2 days ago",
+        with the last try's error when it failed since, or the error alone, or "not yet"."""
+        if self.affiliations_fetched_at:
+            label = gettext("from %(source)s, %(age)s ago") % {
+                "source": self.get_affiliations_source_display(),
+                "age": timesince(self.affiliations_fetched_at, depth=1),
+            }
+            if self.affiliations_error:
+                label = gettext("%(label)s; the last try: %(error)s") % {
+                    "label": label,
+                    "error": self.affiliations_error,
+                }
+            return label
+        return self.affiliations_error or gettext("not yet")
 
 
 class Authorship(models.Model):

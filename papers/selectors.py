@@ -37,6 +37,8 @@ PENDING_GRACE = dt.timedelta(minutes=2)
 #: A paper "fetching" for longer than this lost its worker: longer than a fetch may run (its hard
 #: time limit, ``papers.tasks.FETCH_TIME_LIMIT``, 150 s), with a margin for the clocks of hosts.
 FETCHING_STUCK = dt.timedelta(seconds=180)
+#: A paper fetched less than this ago has its enrichment on its way to a worker.
+ENRICHMENT_GRACE = dt.timedelta(minutes=10)
 
 
 def papers_with_details() -> QuerySet[Paper]:
@@ -134,6 +136,49 @@ def papers_awaiting_fetch(*, limit: int = 1000, grace: bool = True) -> list[int]
     if not settings.AMINER_API_TOKEN:
         waiting = waiting.exclude(arxiv_id__isnull=True)
     return list(waiting.order_by("updated_at").values_list("pk", flat=True)[:limit])
+
+
+def enrichable_papers() -> QuerySet[Paper]:
+    """Papers OpenAlex can be asked about: an arXiv id (its DataCite DOI) or a DOI, and the
+    metadata fetch has had its say (a DOI-only paper has no other source yet)."""
+    return Paper.objects.filter(
+        Q(arxiv_id__isnull=False, metadata_status=MetadataStatus.OK)
+        | Q(arxiv_id__isnull=True, doi__isnull=False)
+    )
+
+
+def papers_due_for_enrichment(*, limit: int = 1000) -> list[int]:
+    """Papers whose affiliations were never asked for (fetched ``ENRICHMENT_GRACE`` ago or
+    more), and young ones (``ENRICHMENT_WINDOW_DAYS``)
+    whose last asking failed or found none, ``ENRICHMENT_RETRY_AFTER`` seconds ago or more.
+
+    Papers an editor kept by hand are asked once, for their venue, and not again.
+    """
+    now = timezone.now()
+    # A paper fetched moments ago has its enrichment queued already (``fetch_metadata``).
+    never = Q(affiliations_checked_at__isnull=True) & (
+        Q(metadata_fetched_at__isnull=True) | Q(metadata_fetched_at__lt=now - ENRICHMENT_GRACE)
+    )
+    retry = Q(
+        affiliations_checked_at__lt=now - dt.timedelta(seconds=settings.ENRICHMENT_RETRY_AFTER),
+        created_at__gte=now - dt.timedelta(days=settings.ENRICHMENT_WINDOW_DAYS),
+        metadata_kept=False,
+    ) & (Q(affiliations_fetched_at__isnull=True) | ~Q(affiliations_error=""))
+    due = enrichable_papers().filter(never | retry)
+    return list(
+        due.order_by(F("affiliations_checked_at").asc(nulls_first=True), "pk").values_list(
+            "pk", flat=True
+        )[:limit]
+    )
+
+
+def institutions_awaiting_ror(*, limit: int = 1000) -> list[int]:
+    """Institutions with a ROR id whose ROR record was never read."""
+    return list(
+        Institution.objects.filter(ror_id__isnull=False, ror_fetched_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def papers_due_for_refresh(*, limit: int = 1000) -> list[int]:

@@ -65,5 +65,67 @@ def task_sweep_paper_metadata(refresh_stale: bool = True) -> int:
     return len(waiting) + len(stale)
 
 
+#: An enrichment batch is one OpenAlex request of 100 papers (``OUTSIDE_API_TIMEOUT``) and the
+#: storing of their institutions; a ROR batch is ``ROR_BATCH_SIZE`` requests, one by one, at
+#: ``ROR_MIN_INTERVAL`` or more apart.
+ENRICH_SOFT_TIME_LIMIT = 120
+ENRICH_TIME_LIMIT = 150
+ROR_BATCH_SIZE = 20
+
+
+@shared_task(
+    bind=True,
+    name="papers.enrich_papers",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=MAX_RETRIES,
+    soft_time_limit=ENRICH_SOFT_TIME_LIMIT,
+    time_limit=ENRICH_TIME_LIMIT,
+)
+def task_enrich_papers(self, paper_ids: list[int]) -> dict:
+    """Ask OpenAlex for the affiliations of ``paper_ids``; passing faults are retried later."""
+    outcome = services.enrich_papers(paper_ids)
+    # In-process (eager) execution has no queue to wait in: the sweep asks again later.
+    if outcome.retry and not self.request.is_eager and self.request.retries < self.max_retries:
+        raise self.retry(
+            args=[outcome.retry], countdown=backoff(self.request.retries, outcome.retry_after)
+        )
+    return {
+        "enriched": len(outcome.enriched),
+        "unchanged": len(outcome.unchanged),
+        "not_found": len(outcome.not_found),
+        "failed": len(outcome.failed) + len(outcome.retry),
+    }
+
+
+@shared_task(
+    bind=True,
+    name="papers.read_ror_records",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=MAX_RETRIES,
+    soft_time_limit=ENRICH_SOFT_TIME_LIMIT,
+    time_limit=ENRICH_TIME_LIMIT,
+)
+def task_read_ror_records(self, institution_ids: list[int]) -> dict:
+    """Read the ROR records of ``institution_ids`` not read yet; passing faults are retried."""
+    outcome = services.read_ror_records(institution_ids)
+    if outcome.retry and not self.request.is_eager and self.request.retries < self.max_retries:
+        raise self.retry(
+            args=[outcome.retry], countdown=backoff(self.request.retries, outcome.retry_after)
+        )
+    return {"read": len(outcome.read), "not_found": len(outcome.not_found)}
+
+
+@shared_task(name="papers.sweep_paper_enrichment", acks_late=True, soft_time_limit=120)
+def task_sweep_paper_enrichment() -> int:
+    """Enqueue the papers due for enrichment (never asked, or failed long enough ago) and the
+    institutions whose ROR record was never read. Returns the number of papers enqueued."""
+    due = selectors.papers_due_for_enrichment()
+    services.request_enrichment(due)
+    services.request_ror_records(selectors.institutions_awaiting_ror())
+    return len(due)
+
+
 def _chunks(ids: list[int], size: int = 100) -> list[list[int]]:
     return [ids[i : i + size] for i in range(0, len(ids), size)]

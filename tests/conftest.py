@@ -62,6 +62,10 @@ def _offline(settings: Any) -> Iterator[None]:
     settings.ARXIV_API_URL = "http://127.0.0.1:9/api/query"
     settings.AMINER_API_URL = "http://127.0.0.1:9/aminer"
     settings.ARXIV_MIN_INTERVAL = 0.0
+    settings.OPENALEX_API_URL = "http://127.0.0.1:9/openalex"
+    settings.ROR_API_URL = "http://127.0.0.1:9/ror"
+    settings.OPENALEX_MIN_INTERVAL = 0.0
+    settings.ROR_MIN_INTERVAL = 0.0
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = True
     yield

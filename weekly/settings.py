@@ -215,6 +215,9 @@ CELERY_BEAT_SCHEDULE = {
         "kwargs": {"refresh_stale": False},
     },
     "refresh-paper-metadata": {"task": "papers.sweep_paper_metadata", "schedule": 300.0},
+    # Papers never enriched with affiliations, or whose enrichment failed long enough ago
+    # (ENRICHMENT_RETRY_AFTER), and institutions whose ROR record was never read.
+    "enrich-papers": {"task": "papers.sweep_paper_enrichment", "schedule": 600.0},
     "publish-due-issues": {"task": "issues.publish_due_issues", "schedule": 60.0},
     "resume-newsletters": {"task": "newsletter.resume", "schedule": 300.0},
 }
@@ -229,6 +232,20 @@ AMINER_API_URL = env.str(
     "AMINER_API_URL", default="https://datacenter.aminer.cn/gateway/open_platform"
 )
 AMINER_API_TOKEN = env.str("AMINER_API_TOKEN", default="")
+# Affiliations (papers.services.enrichment). Each source is switched off when its URL is empty.
+# OpenAlex documents 10 requests a second and 100,000 a day; OPENALEX_MAILTO puts the requests in
+# its "polite pool", OPENALEX_API_KEY (optional) in a subscriber's.
+OPENALEX_API_URL = env.str("OPENALEX_API_URL", default="https://api.openalex.org")
+OPENALEX_MAILTO = env.str("OPENALEX_MAILTO", default="")
+OPENALEX_API_KEY = env.str("OPENALEX_API_KEY", default="")
+OPENALEX_MIN_INTERVAL = env.float("OPENALEX_MIN_INTERVAL", default=0.1)
+# ROR (schema v2) documents 2,000 requests per 5 minutes: one every 0.15 s.
+ROR_API_URL = env.str("ROR_API_URL", default="https://api.ror.org/v2")
+ROR_MIN_INTERVAL = env.float("ROR_MIN_INTERVAL", default=0.2)
+# A paper OpenAlex failed on, or had no affiliations for yet, is asked again after this long, for
+# as long as it is younger than ENRICHMENT_WINDOW_DAYS.
+ENRICHMENT_RETRY_AFTER = env.int("ENRICHMENT_RETRY_AFTER", default=24 * 3600)
+ENRICHMENT_WINDOW_DAYS = env.int("ENRICHMENT_WINDOW_DAYS", default=60)
 OUTSIDE_API_TIMEOUT = env.float("OUTSIDE_API_TIMEOUT", default=15.0)
 
 # --- E-mail ---------------------------------------------------------------------------------------

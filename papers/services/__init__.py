@@ -5,6 +5,7 @@
 - ``hand_entry``: metadata entered by hand, and the audit of who entered what.
 - ``fetching``: asking a worker for a paper's metadata, and one fetch from start to end.
 - ``sources``: what arXiv and AMiner answer, stored paper by paper.
+- ``enrichment``: a paper's affiliations from OpenAlex, its institutions' names from ROR.
 
 The public names are re-exported here, so callers write ``services.fetch_metadata(...)``. A test
 that replaces a name replaces it in the module that looks it up (``services.fetching``, …).
@@ -24,6 +25,18 @@ from papers.services.catalogue import (
     apply_paper_metadata,
     fill_missing_title_zh,
     get_or_create_paper,
+)
+from papers.services.enrichment import (
+    EnrichmentOutcome,
+    RorOutcome,
+    enrich_papers,
+    institution_for,
+    normalize_institution_name,
+    openalex_client,
+    read_ror_records,
+    request_enrichment,
+    request_ror_records,
+    ror_client,
 )
 from papers.services.fetching import (
     MAX_ATTEMPTS,
@@ -48,17 +61,27 @@ __all__ = [
     "TITLE_MAX_LENGTH",
     "UNFETCHED_STATUSES",
     "AuthorData",
+    "EnrichmentOutcome",
     "FetchOutcome",
     "PaperMetadata",
+    "RorOutcome",
     "aminer",
     "aminer_client",
     "apply_paper_metadata",
     "arxiv",
     "arxiv_client",
+    "enrich_papers",
     "enter_metadata_by_hand",
     "fetch_metadata",
     "fill_missing_title_zh",
     "get_or_create_paper",
+    "institution_for",
+    "normalize_institution_name",
+    "openalex_client",
+    "read_ror_records",
     "refetch_metadata",
+    "request_enrichment",
     "request_metadata_fetch",
+    "request_ror_records",
+    "ror_client",
 ]

@@ -19,6 +19,7 @@ from papers.clients import aminer, arxiv
 from papers.enums import MetadataSource, MetadataStatus
 from papers.models import Paper
 from papers.ratelimit import rate_limiter
+from papers.services.enrichment import request_enrichment
 from papers.services.sources import (
     FetchOutcome,
     _fetch_from_aminer,
@@ -123,7 +124,8 @@ def fetch_metadata(
     attempt counted, and a paper is given up after ``MAX_ATTEMPTS``. Running this twice gives the
     same rows as running it once.
 
-    Side effects: updates Papers (status, error, attempts, metadata); calls arXiv and AMiner.
+    Side effects: updates Papers (status, error, attempts, metadata); calls arXiv and AMiner;
+    enqueues the enrichment of the papers fetched (``request_enrichment``).
     """
     outcome = FetchOutcome()
     papers = Paper.objects.filter(pk__in=list(paper_ids)).prefetch_related(
@@ -150,6 +152,9 @@ def fetch_metadata(
         reason = "it took too long" if isinstance(error, SoftTimeLimitExceeded) else repr(error)
         _release_unfinished([p.pk for p in papers], reason=reason)
         raise
+    # Their affiliations next, from OpenAlex: arXiv rarely names them, and a fetch replaces
+    # the authors' affiliations with the source's.
+    request_enrichment(outcome.fetched)
     return outcome
 
 

@@ -36,11 +36,19 @@ def enter_metadata_by_hand(
     A later fetch from the source replaces it, unless ``keep``: then fetches leave the paper alone
     until a hand entry without ``keep``. Who may do this is the caller's business.
 
-    Side effects: those of ``apply_paper_metadata``; sets ``Paper.metadata_kept``; inserts a
-    MetadataEntry with the values entered and those they replaced.
+    Side effects: those of ``apply_paper_metadata``; sets ``Paper.metadata_kept``; clears where
+    the affiliations came from; inserts a MetadataEntry with the values entered and those they
+    replaced.
     """
     previous = _hand_fields(paper)
     paper.metadata_kept = keep
+    # The institutions and affiliations are the hand entry's now, not a source's: the paper's
+    # page must not say "from OpenAlex" of them.
+    paper.affiliations_source, paper.affiliations_fetched_at, paper.affiliations_error = (
+        "",
+        None,
+        "",
+    )
     apply_paper_metadata(paper, metadata, source=MetadataSource.MANUAL)
     MetadataEntry.objects.create(
         paper=paper,

@@ -76,3 +76,26 @@ def test_paper_admin_metadata_status_is_read_only(admin_client: Any, site: Any) 
         "Jinhyuk Lee",
         "Danqi Chen",
     ]
+
+
+def test_enrich_again_action_queues_one_enrichment_for_the_papers(
+    admin_user: Any, client: Any, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    papers = PaperFactory.create_batch(3)
+    client.force_login(admin_user)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(
+            reverse("admin:papers_paper_changelist"),
+            {
+                "action": "enrich_again",
+                ACTION_CHECKBOX_NAME: [p.pk for p in papers],
+                "index": 0,
+            },
+        )
+
+    assert response.status_code == 302
+    assert len(callbacks) == 1
+    assert [m.message for m in get_messages(response.wsgi_request)] == [
+        "OpenAlex will be asked for the affiliations of 3 papers shortly."
+    ]

@@ -112,3 +112,14 @@ def test_author_name_unique() -> None:
 def test_paper_identifier_display_and_url(fields: dict[str, Any], display: str, url: str) -> None:
     paper = PaperFactory(title="", **fields)
     assert (paper.identifier_display, paper.url, str(paper)) == (display, url, display)
+
+
+def test_institution_name_for_a_chinese_reader_is_its_chinese_name_when_known() -> None:
+    tsinghua = InstitutionFactory(name="Tsinghua University", name_zh="清华大学")
+    zhipu = InstitutionFactory(name="Zhipu AI")
+
+    assert [tsinghua.name_for("zh-hans"), tsinghua.name_for("en")] == [
+        "清华大学",
+        "Tsinghua University",
+    ]
+    assert zhipu.name_for("zh-hans") == "Zhipu AI"

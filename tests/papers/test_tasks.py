@@ -20,6 +20,7 @@ from papers import selectors, tasks
 from papers.enums import MetadataStatus
 from papers.models import Paper
 from tests.factories import PaperFactory
+from tests.servers.enrichment import EnrichmentStandIn, needs_recordings
 from weekly.celery import app
 
 #: What the deployment promises: a paper whose worker was killed is fetched again within this.
@@ -107,3 +108,118 @@ def test_sweep_every_minute_enqueues_stuck_papers_but_no_refresh(
     enqueued.clear()
     assert tasks.task_sweep_paper_metadata() == 2
     assert enqueued == [([killed.pk], False), ([stale.pk], True)]
+
+
+# ================================================================ enrichment
+
+
+def test_beat_keeps_new_papers_enriched() -> None:
+    (entry,) = (
+        entry
+        for entry in settings.CELERY_BEAT_SCHEDULE.values()
+        if entry["task"] == "papers.sweep_paper_enrichment"
+    )
+    assert entry["schedule"] <= 3600
+    assert "papers.sweep_paper_enrichment" in _our_tasks()
+    assert {"papers.enrich_papers", "papers.read_ror_records"} <= set(_our_tasks())
+
+
+@pytest.mark.django_db
+def test_sweep_enqueues_papers_due_for_enrichment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from papers.services import enrichment
+    from tests.factories import InstitutionFactory
+
+    queued: list[tuple[str, list[int]]] = []
+    monkeypatch.setattr(
+        enrichment, "enqueue_after_commit", lambda task, ids: queued.append((task.name, ids))
+    )
+    now = timezone.now()
+    long_ago = now - dt.timedelta(seconds=settings.ENRICHMENT_RETRY_AFTER + 60)
+    never = PaperFactory()
+    doi_only = PaperFactory(arxiv_id=None, doi="10.1000/x", metadata_status=MetadataStatus.FAILED)
+    failed_long_ago = PaperFactory(affiliations_checked_at=long_ago, affiliations_error="HTTP 500")
+    PaperFactory(affiliations_checked_at=now, affiliations_error="HTTP 500")  # too recent
+    PaperFactory(affiliations_checked_at=long_ago, affiliations_fetched_at=long_ago)  # done
+    PaperFactory(affiliations_checked_at=long_ago, affiliations_error="x", metadata_kept=True)
+    PaperFactory(pending=True)  # its metadata first
+    PaperFactory(metadata_fetched_at=now)  # its enrichment is queued already
+    old = PaperFactory(affiliations_checked_at=long_ago, affiliations_error="HTTP 500")
+    Paper.objects.filter(pk=old.pk).update(
+        created_at=now - dt.timedelta(days=settings.ENRICHMENT_WINDOW_DAYS + 1)
+    )
+    unread = InstitutionFactory(ror_id="03cve4549")
+    InstitutionFactory(ror_id="013meh722", ror_fetched_at=now)
+
+    assert tasks.task_sweep_paper_enrichment() == 3
+
+    assert queued == [
+        ("papers.enrich_papers", [never.pk, doi_only.pk, failed_long_ago.pk]),
+        ("papers.read_ror_records", [unread.pk]),
+    ]
+
+
+@pytest.mark.django_db
+@needs_recordings
+def test_enrich_task_runs_the_service(settings: Any) -> None:
+    paper = PaperFactory(arxiv_id="2401.00001", authors=["Wei Zhang", "Na Li", "Jie Tang"])
+    with EnrichmentStandIn().running() as stand_in:
+        settings.OPENALEX_API_URL = stand_in.openalex_url
+        result = tasks.task_enrich_papers.delay([paper.pk]).get()
+
+    assert result == {"enriched": 1, "unchanged": 0, "not_found": 0, "failed": 0}
+    paper.refresh_from_db()
+    assert paper.affiliations_source == "openalex"
+
+
+@pytest.mark.django_db
+def test_fetch_metadata_queues_the_enrichment_of_the_papers_fetched(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from papers.services import fetching
+    from tests.servers.arxiv import ArxivStandIn
+
+    requested: list[list[int]] = []
+    monkeypatch.setattr(fetching, "request_enrichment", lambda ids: requested.append(list(ids)))
+    paper = PaperFactory(pending=True, arxiv_id="2401.04242")
+    with ArxivStandIn(synthesize=True).running() as stand_in:
+        settings.ARXIV_API_URL = stand_in.url
+        outcome = fetching.fetch_metadata([paper.pk])
+
+    assert outcome.fetched == [paper.pk]
+    assert requested == [[paper.pk]]
+
+
+@pytest.mark.parametrize(
+    ("task", "service"),
+    [
+        (tasks.task_enrich_papers, "enrich_papers"),
+        (tasks.task_read_ror_records, "read_ror_records"),
+    ],
+)
+def test_enrichment_tasks_retry_passing_faults_after_retry_after(
+    task: Any, service: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from celery.exceptions import Retry
+
+    from papers.services import EnrichmentOutcome, RorOutcome
+
+    outcome = (EnrichmentOutcome if service == "enrich_papers" else RorOutcome)(
+        retry=[2], retry_after=30.0
+    )
+    monkeypatch.setattr(tasks.services, service, lambda ids: outcome)
+    asked: dict[str, Any] = {}
+
+    def fake_retry(**kwargs: Any) -> None:
+        asked.update(kwargs)
+        raise Retry()
+
+    monkeypatch.setattr(task, "retry", fake_retry)
+    task.push_request(is_eager=False, retries=0)
+    try:
+        with pytest.raises(Retry):
+            task.run([1, 2])
+    finally:
+        task.pop_request()
+
+    assert asked["args"] == [[2]]
+    assert 30.0 <= asked["countdown"] <= retry.BACKOFF_CAP

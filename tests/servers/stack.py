@@ -34,6 +34,9 @@ class Stack:
             "STATIC_ROOT": str(log_dir / "static"),
             "EMAIL_URL": "consolemail://",
             "ARXIV_MIN_INTERVAL": "0.2",
+            # No test reaches the internet: enrichment is switched off unless a test says so.
+            "OPENALEX_API_URL": "",
+            "ROR_API_URL": "",
             "METADATA_RETRY_BACKOFF": "0.5",
             "OUTSIDE_API_TIMEOUT": "4",
             "WEB_CONCURRENCY": "2",

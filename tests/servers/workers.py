@@ -39,6 +39,9 @@ class Workers:
             "DATABASE_URL": _test_database_url(),
             "REDIS_URL": settings.REDIS_URL,
             "ARXIV_MIN_INTERVAL": "0.2",
+            # No test reaches the internet: enrichment is switched off unless a test says so.
+            "OPENALEX_API_URL": "",
+            "ROR_API_URL": "",
             "METADATA_RETRY_BACKOFF": "0.5",
             # Requests time out, and a killed worker's limiter lease ends, within seconds.
             "OUTSIDE_API_TIMEOUT": "4",

@@ -970,6 +970,47 @@ def test_paper_detail_shows_metadata_authors_in_order_and_links(client: Client) 
     assert "Featured in" not in page
 
 
+def test_paper_detail_shows_where_the_affiliations_stand(client: Client) -> None:
+    two_days_ago = timezone.now() - dt.timedelta(days=2, hours=3)
+    enriched = PaperFactory(
+        affiliations_source="openalex",
+        affiliations_fetched_at=two_days_ago,
+        affiliations_checked_at=two_days_ago,
+        venue="Nature Machine Intelligence",
+        published_doi="10.1038/s42256-024-00832-8",
+    )
+    failed = PaperFactory(
+        affiliations_checked_at=two_days_ago,
+        affiliations_error=f"OpenAlex answered {SCRIPT}.",
+    )
+    refreshed_badly = PaperFactory(
+        affiliations_source="openalex",
+        affiliations_fetched_at=two_days_ago,
+        affiliations_error="OpenAlex is temporarily unavailable (HTTP 503).",
+    )
+
+    page = _page(client, enriched)
+    # timesince joins a number to its unit with a no-break space.
+    assert '<dd class="affiliations-state">from OpenAlex, 2\u00a0days ago</dd>' in page
+    assert "<dd>Nature Machine Intelligence</dd>" in page
+    assert 'href="https://doi.org/10.1038/s42256-024-00832-8"' in page
+    assert "OpenAlex answered &lt;script&gt;" in _page(client, failed)
+    assert (
+        '<dd class="affiliations-state">from OpenAlex, 2\u00a0days ago; the last try: OpenAlex is '
+        "temporarily unavailable (HTTP 503).</dd>" in _page(client, refreshed_badly)
+    )
+    assert '<dd class="affiliations-state">not yet</dd>' in _page(client, PaperFactory())
+
+
+def test_paper_detail_names_institutions_in_the_readers_language(client: Client) -> None:
+    paper = PaperFactory(institutions=["Tsinghua University", "Zhipu AI"])
+    paper.institutions.filter(name="Tsinghua University").update(name_zh="清华大学")
+
+    assert '<p class="institutions">Tsinghua University; Zhipu AI</p>' in _page(client, paper)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    assert '<p class="institutions">清华大学; Zhipu AI</p>' in _page(client, paper)
+
+
 def test_paper_detail_authors_follow_position_not_creation_order(client: Client) -> None:
     paper = PaperFactory(title="Ordered")
     apply_paper_metadata(

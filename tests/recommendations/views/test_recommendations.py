@@ -556,6 +556,20 @@ def test_a_hand_entry_is_said_entered_by_hand_not_fetched(
     assert "Fetched" not in html
 
 
+def test_status_fragment_shows_where_the_affiliations_stand(
+    member: Client, contributor: Any, publication: Publication
+) -> None:
+    paper = PaperFactory(affiliations_error="OpenAlex has no record of this paper yet.")
+    rec = RecommendationFactory(paper=paper, publication=publication, submitter=contributor)
+
+    html = _text(member.get(reverse("recommendations:paper-status", args=[rec.pk])))
+
+    assert (
+        '<p class="affiliations-state"><span class="status-label">Affiliations:</span> '
+        "OpenAlex has no record of this paper yet.</p>" in html
+    )
+
+
 def test_status_fragment_failed_shows_error_and_manual_entry_link(
     member: Client, contributor: Any, publication: Publication
 ) -> None:

@@ -1,0 +1,485 @@
+"""Client for the OpenAlex works API: who wrote a paper, where they worked, where it appeared.
+
+A batch of papers is one request: ``GET /works?filter=doi:a|b|…`` with at most ``BATCH_SIZE``
+DOIs, OpenAlex's documented limit of values in one OR filter, and ``per-page=200`` so that a DOI
+OpenAlex holds twice still fits on the one page. arXiv papers are asked for by the DOI DataCite
+registered for them, ``10.48550/arxiv.<id>`` (``arxiv_doi``).
+
+Like the arXiv and AMiner clients, this module is free of Django and of the ORM: it returns plain
+dataclasses. It never retries and never sleeps; the caller hands in the cross-process
+``limiter`` (OpenAlex documents 10 requests a second and 100,000 a day), and retries with backoff
+when ``OpenAlexUnavailable`` says to (a network fault, 429 or 5xx, with the ``Retry-After``).
+
+Everything OpenAlex sends is treated as hostile: the body is bounded, every text is cut to the
+catalogue's limits and cleaned of control characters, lists are bounded, and an answer naming
+works that were not asked for is refused whole.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any, NoReturn
+from urllib.parse import unquote
+
+import httpx
+
+from papers.clients.http import bounded_get, parse_retry_after
+from papers.clients.ror import ror_id
+
+__all__ = [
+    "BATCH_SIZE",
+    "OpenAlexAuthorship",
+    "OpenAlexBadResponse",
+    "OpenAlexClient",
+    "OpenAlexError",
+    "OpenAlexInstitution",
+    "OpenAlexUnavailable",
+    "OpenAlexWork",
+    "arxiv_doi",
+    "parse_works",
+]
+
+#: OpenAlex's documented limit of values joined by ``|`` in one filter.
+BATCH_SIZE = 100
+#: OpenAlex's largest page; above ``BATCH_SIZE`` so that duplicate works of a DOI still fit.
+PER_PAGE = 200
+#: The root fields asked for: the rest of a work (its abstract index, its references) is large.
+SELECT = "id,doi,ids,authorships,primary_location,best_oa_location,locations"
+ARXIV_DOI_PREFIX = "10.48550/arxiv."
+
+_WORKS_PATH = "/works"
+_DEFAULT_USER_AGENT = "Weekly/0.1 (+https://github.com/weekly)"
+# 200 works with their authorships and locations; the largest real pages are a few MB.
+_DEFAULT_MAX_BYTES = 20_000_000
+
+_MAX_AUTHORSHIPS = 10_000
+_MAX_INSTITUTIONS = 100  # of one author
+_MAX_RAW_AFFILIATIONS = 100  # of one author
+_MAX_LOCATIONS = 1000
+_MAX_NAME = 300
+_MAX_AFFILIATION = 1000
+_MAX_VENUE = 500
+_MAX_DOI = 255
+_MAX_KIND = 32
+_MAX_REMOTE_MESSAGE = 200
+
+_UNWANTED_CHARACTERS = re.compile(
+    r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
+)
+_DOI_LINK = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", re.IGNORECASE)
+_DOI = re.compile(r"10\.\d{4,9}/\S+", re.ASCII)
+# What may go into a ``filter=doi:…|…`` value: a ``|`` or ``,`` would start another value or
+# filter, and OpenAlex could not be asked for such a DOI without being misread.
+_FILTERABLE_DOI = re.compile(r"10\.\d{4,9}/[^\s|,]+", re.ASCII)
+_OPENALEX_ID = re.compile(r"^(?:https://openalex\.org/)?(?P<id>[WIASPFC]\d{1,15})$")
+_COUNTRY = re.compile(r"[A-Z]{2}", re.ASCII)
+_POSITIONS = ("first", "middle", "last")
+# Source types that say where a copy is kept or indexed, not where the paper appeared.
+_NOT_VENUES = frozenset({"repository", "metadata"})
+
+_TRANSIENT_STATUSES = frozenset({408, 425, 429})
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class OpenAlexInstitution:
+    openalex_id: str  # "I5124864"
+    name: str
+    ror_id: str | None  # the nine characters after https://ror.org/
+    country_code: str  # "CH", or "" when OpenAlex has none
+    kind: str  # OpenAlex's type: "education", "company", …
+
+
+@dataclass(frozen=True)
+class OpenAlexAuthorship:
+    name: str
+    position: str  # "first", "middle", "last" or ""
+    institutions: tuple[OpenAlexInstitution, ...]
+    raw_affiliations: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OpenAlexWork:
+    openalex_id: str  # "W4365597205"
+    doi: str  # lower-case, without https://doi.org/
+    authorships: tuple[OpenAlexAuthorship, ...]
+    venue: str  # "" when OpenAlex knows only the preprint server
+    venue_type: str  # the venue's source type: "journal", "conference", …
+    #: The DOI of the published version: the work's own unless it is arXiv's, else one of its
+    #: locations'. ``None`` for a preprint nobody published.
+    published_doi: str | None
+
+    @property
+    def institutions(self) -> tuple[OpenAlexInstitution, ...]:
+        """Each institution once, in order of first appearance over the authors."""
+        seen: dict[str, OpenAlexInstitution] = {}
+        for authorship in self.authorships:
+            for institution in authorship.institutions:
+                seen.setdefault(institution.openalex_id, institution)
+        return tuple(seen.values())
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class OpenAlexError(Exception):
+    """Base class; ``str(error)`` is phrased so that it can be shown to an end user."""
+
+
+class OpenAlexUnavailable(OpenAlexError):
+    """OpenAlex could not be reached or asked us to back off; retrying later may succeed."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class OpenAlexBadResponse(OpenAlexError):
+    """OpenAlex (or something pretending to be it) sent a body we refuse to interpret."""
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def arxiv_doi(arxiv_id: str) -> str:
+    """The DOI DataCite registered for an arXiv paper (versionless id), as OpenAlex spells it."""
+    return f"{ARXIV_DOI_PREFIX}{arxiv_id.strip().lower()}"
+
+
+def normalize_doi(value: Any) -> str | None:
+    """A bare, lower-case DOI from a DOI or a doi.org link; ``None`` for anything else."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    prefix = _DOI_LINK.match(text)
+    if prefix:
+        text = unquote(text[prefix.end() :])
+    text = text.lower()
+    if len(text) > _MAX_DOI or not _DOI.fullmatch(text):
+        return None
+    return text
+
+
+def filterable(doi: str) -> bool:
+    """Whether ``doi`` can be sent in a ``filter=doi:…|…`` value without being misread."""
+    return bool(_FILTERABLE_DOI.fullmatch(doi))
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def parse_works(
+    data: bytes, requested: Sequence[str], *, max_bytes: int = _DEFAULT_MAX_BYTES
+) -> dict[str, OpenAlexWork]:
+    """Parse a ``/works`` list response for the ``requested`` (bare, lower-case) DOIs.
+
+    Returns the works by DOI; a DOI OpenAlex does not hold is absent. A work without a DOI, or
+    with one that was not asked for, makes the whole answer suspect: ``OpenAlexBadResponse``.
+    """
+    if len(data) > max_bytes:
+        raise OpenAlexBadResponse(
+            f"OpenAlex sent a response larger than the {max_bytes} bytes we accept."
+        )
+    try:
+        payload = json.loads(data, parse_constant=_refuse_constant)
+    except RecursionError as exc:
+        raise OpenAlexBadResponse("OpenAlex sent JSON that is nested too deeply.") from exc
+    except ValueError as exc:
+        raise OpenAlexBadResponse("OpenAlex sent a response that is not valid JSON.") from exc
+    if not isinstance(payload, dict) or not isinstance(payload.get("results"), list):
+        raise OpenAlexBadResponse("OpenAlex sent JSON that is not a list of works.")
+    results = payload["results"]
+    if len(results) > PER_PAGE:
+        raise OpenAlexBadResponse(f"OpenAlex sent more than {PER_PAGE} works on one page.")
+
+    asked = set(requested)
+    works: dict[str, OpenAlexWork] = {}
+    for raw in results:
+        if not isinstance(raw, dict):
+            raise OpenAlexBadResponse("OpenAlex sent a work that is not an object.")
+        work = _parse_work(raw)
+        if work.doi not in asked:
+            raise OpenAlexBadResponse(
+                f"OpenAlex answered with a work we did not ask for (doi:{work.doi[:80]})."
+            )
+        # OpenAlex may hold a paper twice (a merge it has not made yet): the first, which it
+        # ranks first, is kept.
+        works.setdefault(work.doi, work)
+    return works
+
+
+def _refuse_constant(name: str) -> NoReturn:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _parse_work(raw: dict[str, Any]) -> OpenAlexWork:
+    openalex_id = _openalex_id(raw.get("id"))
+    if openalex_id is None:
+        raise OpenAlexBadResponse("OpenAlex sent a work without a usable id.")
+    doi = normalize_doi(raw.get("doi"))
+    if doi is None:
+        raise OpenAlexBadResponse(f"OpenAlex sent the work {openalex_id} without a usable DOI.")
+    locations = _locations(raw)
+    venue, venue_type = _venue(locations)
+    return OpenAlexWork(
+        openalex_id=openalex_id,
+        doi=doi,
+        authorships=_authorships(raw.get("authorships")),
+        venue=venue,
+        venue_type=venue_type,
+        published_doi=_published_doi(raw, locations),
+    )
+
+
+def _authorships(value: Any) -> tuple[OpenAlexAuthorship, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise OpenAlexBadResponse("OpenAlex sent a work whose authorships are not a list.")
+    if len(value) > _MAX_AUTHORSHIPS:
+        raise OpenAlexBadResponse(
+            f"OpenAlex sent a work with more than {_MAX_AUTHORSHIPS} authorships."
+        )
+    authorships = []
+    for raw in value:
+        if not isinstance(raw, dict):
+            raise OpenAlexBadResponse("OpenAlex sent an authorship that is not an object.")
+        author = raw.get("author") if isinstance(raw.get("author"), dict) else {}
+        name = _text(author.get("display_name"), _MAX_NAME) or _text(
+            raw.get("raw_author_name"), _MAX_NAME
+        )
+        if not name:
+            continue  # an affiliation without a person is not an author
+        position = raw.get("author_position")
+        authorships.append(
+            OpenAlexAuthorship(
+                name=name,
+                position=position if position in _POSITIONS else "",
+                institutions=_institutions(raw.get("institutions")),
+                raw_affiliations=_texts(
+                    raw.get("raw_affiliation_strings"), _MAX_RAW_AFFILIATIONS, _MAX_AFFILIATION
+                ),
+            )
+        )
+    return tuple(authorships)
+
+
+def _institutions(value: Any) -> tuple[OpenAlexInstitution, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise OpenAlexBadResponse("OpenAlex sent an author whose institutions are not a list.")
+    if len(value) > _MAX_INSTITUTIONS:
+        raise OpenAlexBadResponse(
+            f"OpenAlex sent an author with more than {_MAX_INSTITUTIONS} institutions."
+        )
+    institutions: dict[str, OpenAlexInstitution] = {}
+    for raw in value:
+        if not isinstance(raw, dict):
+            raise OpenAlexBadResponse("OpenAlex sent an institution that is not an object.")
+        openalex_id = _openalex_id(raw.get("id"))
+        name = _text(raw.get("display_name"), _MAX_NAME)
+        if openalex_id is None or not name:
+            continue  # OpenAlex lists unmatched affiliations as institutions without an id
+        country = raw.get("country_code")
+        institutions.setdefault(
+            openalex_id,
+            OpenAlexInstitution(
+                openalex_id=openalex_id,
+                name=name,
+                ror_id=ror_id(raw.get("ror")),
+                country_code=country.upper()
+                if isinstance(country, str) and _COUNTRY.fullmatch(country.upper())
+                else "",
+                kind=_text(raw.get("type"), _MAX_KIND) or "",
+            ),
+        )
+    return tuple(institutions.values())
+
+
+def _locations(raw: dict[str, Any]) -> list[dict[str, Any]]:
+    """The work's locations, the primary one first, then the best open one, then the others."""
+    found = [raw.get("primary_location"), raw.get("best_oa_location")]
+    others = raw.get("locations")
+    if isinstance(others, list):
+        found.extend(others[:_MAX_LOCATIONS])
+    return [location for location in found if isinstance(location, dict)]
+
+
+def _venue(locations: list[dict[str, Any]]) -> tuple[str, str]:
+    """Where the paper appeared: the first source that is a venue (not a repository such as
+    arXiv, nor an index such as the DataCite API), else the first source at all."""
+    sources = [loc["source"] for loc in locations if isinstance(loc.get("source"), dict)]
+    named = [
+        (name, _text(source.get("type"), _MAX_KIND) or "")
+        for source in sources
+        if (name := _text(source.get("display_name"), _MAX_VENUE))
+    ]
+    for name, kind in named:
+        if kind not in _NOT_VENUES:
+            return name, kind
+    return named[0] if named else ("", "")
+
+
+def _published_doi(raw: dict[str, Any], locations: list[dict[str, Any]]) -> str | None:
+    ids = raw.get("ids") if isinstance(raw.get("ids"), dict) else {}
+    candidates = [raw.get("doi"), ids.get("doi")]
+    candidates += [location.get("landing_page_url") for location in locations]
+    for candidate in candidates:
+        doi = normalize_doi(candidate)
+        if doi and not doi.startswith("10.48550/"):
+            return doi
+    return None
+
+
+def _openalex_id(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    match = _OPENALEX_ID.match(value.strip())
+    return match["id"] if match else None
+
+
+def _texts(value: Any, max_items: int, limit: int) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        return ()
+    texts = (_text(item, limit) for item in value[:max_items])
+    return tuple(dict.fromkeys(text for text in texts if text))
+
+
+def _text(value: Any, limit: int) -> str | None:
+    """``value`` cleaned and cut to ``limit`` characters; ``None`` when missing or not text."""
+    if not isinstance(value, str):
+        return None
+    text = " ".join(_UNWANTED_CHARACTERS.sub("", value[: limit * 4]).split())
+    return text[:limit].rstrip() or None
+
+
+def _remote_message(body: bytes) -> str:
+    try:
+        payload = json.loads(body[:10_000])
+    except ValueError:
+        return ""
+    if not isinstance(payload, dict):
+        return ""
+    message = payload.get("message") or payload.get("error")
+    text = _text(message, _MAX_REMOTE_MESSAGE) or ""
+    return f": {text}" if text else ""
+
+
+# --------------------------------------------------------------------------- client
+
+
+class OpenAlexClient:
+    """Looks works up by DOI, one request per batch, without retries and without sleeping."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        mailto: str = "",
+        api_key: str = "",
+        timeout: float = 15.0,
+        max_bytes: int = _DEFAULT_MAX_BYTES,
+        user_agent: str = _DEFAULT_USER_AGENT,
+        limiter: Callable[[], AbstractContextManager[Any]] | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url
+        self.mailto = mailto.strip()
+        self.timeout = timeout
+        self.max_bytes = max_bytes
+        self.user_agent = user_agent
+        # Private, and never put into a message: the key is a secret.
+        self._api_key = api_key.strip()
+        self._limiter = limiter
+        self._transport = transport
+        self._http: httpx.Client | None = None
+        #: Requests sent, for the callers' counts.
+        self.requests = 0
+
+    def close(self) -> None:
+        """Close the connections kept open between requests."""
+        if self._http is not None:
+            self._http.close()
+            self._http = None
+
+    def fetch(self, dois: Sequence[str]) -> dict[str, OpenAlexWork]:
+        """The works OpenAlex holds for ``dois`` (bare, lower-case, at most ``BATCH_SIZE``).
+
+        One request. A DOI OpenAlex does not hold is absent from the answer. Raises
+        ``ValueError`` for more than ``BATCH_SIZE`` DOIs or one that cannot go in a filter,
+        before any request; then ``OpenAlexUnavailable`` (transient) or ``OpenAlexBadResponse``.
+        """
+        if isinstance(dois, str):
+            raise TypeError("fetch() takes a sequence of DOIs, not a single string")
+        wanted = list(dict.fromkeys(dois))
+        if len(wanted) > BATCH_SIZE:
+            raise ValueError(f"OpenAlex takes at most {BATCH_SIZE} DOIs in one filter.")
+        for doi in wanted:
+            if not filterable(doi) or doi != doi.lower():
+                raise ValueError(f"{doi!r} cannot be sent in an OpenAlex filter.")
+        if not wanted:
+            return {}
+        params = {
+            "filter": "doi:" + "|".join(wanted),
+            "per-page": str(PER_PAGE),
+            "select": SELECT,
+        }
+        if self.mailto:
+            params["mailto"] = self.mailto
+        if self._api_key:
+            params["api_key"] = self._api_key
+
+        http = self._http_client()
+        with self._limited():
+            self.requests += 1
+            status, headers, body = bounded_get(
+                http,
+                self.base_url.rstrip("/") + _WORKS_PATH,
+                params=params,
+                service="OpenAlex",
+                max_bytes=self.max_bytes,
+                timeout=self.timeout,
+                unavailable=OpenAlexUnavailable,
+                bad_response=OpenAlexBadResponse,
+            )
+        if status in _TRANSIENT_STATUSES or status >= 500:
+            raise OpenAlexUnavailable(
+                f"OpenAlex is temporarily unavailable (HTTP {status}). Please try again later.",
+                retry_after=parse_retry_after(headers.get("Retry-After")),
+            )
+        if status in (401, 403):
+            raise OpenAlexBadResponse(
+                f"OpenAlex refused the request (HTTP {status}{_remote_message(body)}). "
+                "Check OPENALEX_API_KEY and OPENALEX_MAILTO."
+            )
+        if status != 200:
+            raise OpenAlexBadResponse(
+                f"OpenAlex answered with unexpected HTTP status {status}{_remote_message(body)}."
+            )
+        return parse_works(body, wanted, max_bytes=self.max_bytes)
+
+    def _limited(self) -> AbstractContextManager[Any]:
+        return self._limiter() if self._limiter is not None else contextlib.nullcontext()
+
+    def _http_client(self) -> httpx.Client:
+        # One client for the object's life: building one loads the CA bundle (about 0.1 s), and
+        # a kept connection spares the server a handshake per request.
+        if self._http is None:
+            self._http = self._new_http_client()
+        return self._http
+
+    def _new_http_client(self) -> httpx.Client:
+        return httpx.Client(
+            transport=self._transport,
+            timeout=httpx.Timeout(self.timeout),
+            headers={"User-Agent": self.user_agent, "Accept": "application/json"},
+            follow_redirects=True,
+        )
