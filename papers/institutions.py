@@ -240,11 +240,11 @@ def typed_short_forms(line: str, glossary: Glossary) -> ShortForms:
 FROZEN_SEPARATOR = " | "
 
 
-def freeze(forms: Iterable[ShortForms]) -> str:
-    """The institutions as a published entry keeps them: one a line, ``中文 | English``, or one
-    name when both are the same."""
+def freeze(pairs: Iterable[tuple[str, str]]) -> str:
+    """The institutions as a published entry keeps them, from (Chinese, English) pairs: one a
+    line, ``中文 | English``, or one name when both are the same."""
     return "\n".join(
-        f.zh if f.zh == f.en else f"{f.zh}{FROZEN_SEPARATOR}{f.en}" for f in forms if f.zh
+        zh if zh == en else f"{zh}{FROZEN_SEPARATOR}{en}" for zh, en in pairs if zh or en
     )
 
 

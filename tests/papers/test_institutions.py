@@ -244,8 +244,7 @@ def test_typed_short_forms_read_a_pair_the_glossary_or_the_line() -> None:
 
 
 def test_freeze_keeps_both_languages_and_thaw_reads_old_copies() -> None:
-    forms = [typed_short_forms("斯坦福", GLOSSARY), typed_short_forms("Some Lab", GLOSSARY)]
-    frozen = freeze(forms)
+    frozen = freeze([_pair("斯坦福"), _pair("Some Lab")])
     assert frozen == "斯坦福 | Stanford\nSome Lab"
     assert thaw(frozen) == [("斯坦福", "Stanford"), ("Some Lab", "Some Lab")]
     # A copy frozen before both languages were kept: one name, the same in both.
