@@ -18,11 +18,12 @@ from issues.enums import IssueStatus, Section
 from issues.models import CoRecommendation, Issue, IssueEntry
 from papers import search
 from papers import selectors as catalogue
-from papers.institutions import Glossary, ShortForms, thaw, typed_short_forms
-from papers.models import Authorship, Paper, PaperInstitution
+from papers.institutions import Glossary, ShortForms, normalise_name, thaw, typed_short_forms
+from papers.models import Authorship, InstitutionGlossaryEntry, Paper, PaperInstitution
 from publications import selectors as publication_selectors
 from publications.models import Publication, Topic
 from publications.permissions import can
+from recommendations.models import Recommendation
 from recommendations.places import Place
 
 # --- what an entry shows ------------------------------------------------------------------------
@@ -555,3 +556,42 @@ def places_of_recommendations(recommendation_ids: Sequence[int]) -> dict[int, Pl
                     credited_with=tuple(m for pk, m in members.items() if pk != rec.submitter_id),
                 )
     return places
+
+
+# --- institutions to name -----------------------------------------------------------------------
+
+
+def institutions_to_name(limit: int = catalogue.UNNAMED_INSTITUTIONS_MAX) -> tuple[list[Any], int]:
+    """The institutions of recommended papers (published ones included) that have no Chinese
+    short form, each with the number of those papers, most frequent first; and how many there
+    are in all (``papers.selectors.institutions_without_short_form``)."""
+    recommended = Paper.objects.filter(Exists(Recommendation.objects.filter(paper=OuterRef("pk"))))
+    return catalogue.institutions_without_short_form(recommended, limit=limit)
+
+
+def glossary_entries(query: str = "") -> list[InstitutionGlossaryEntry]:
+    """The glossary's entries whose name, short forms, ROR id or other names hold ``query``,
+    compared normalised (``papers.institutions.normalise_name``), all without one, by name.
+
+    The glossary is a few hundred rows, searched here rather than in SQL: its other names are a
+    JSON list, which SQLite keeps with its Chinese escaped. One query."""
+    entries = list(
+        InstitutionGlossaryEntry.objects.select_related("updated_by").order_by("name", "pk")
+    )
+    key = normalise_name(query[:200])
+    if not key:
+        return entries
+    return [
+        entry
+        for entry in entries
+        if any(
+            key in normalise_name(text)
+            for text in (
+                entry.name,
+                entry.short_zh,
+                entry.short_en,
+                entry.ror_id or "",
+                *(a for a in entry.aliases or () if isinstance(a, str)),
+            )
+        )
+    ]
