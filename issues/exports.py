@@ -24,6 +24,8 @@ from publications.selectors import style_of
 
 #: How many authors an entry names before 等 (et al.) when its publication did not say.
 AUTHORS_SHOWN = 3
+#: How many institutions an entry names before 等 when its publication did not say.
+INSTITUTIONS_SHOWN = 3
 
 # --- Markdown -----------------------------------------------------------------------------------
 
@@ -149,6 +151,22 @@ def shown_authors(names: Sequence[str], style: PublicationStyle) -> str:
     return ", ".join(shown) + (style.authors_more if more else "")
 
 
+def institution_selection(
+    names: Sequence[str], style: PublicationStyle | None
+) -> tuple[list[str], bool]:
+    """Which institutions the publication shows: the first N (its style's
+    ``institutions_shown``); and whether some are left out."""
+    count = max(1, getattr(style, "institutions_shown", None) or INSTITUTIONS_SHOWN)
+    return list(names[:count]), len(names) > count
+
+
+def shown_institutions(names: Sequence[str], style: PublicationStyle | None) -> str:
+    """The institutions as a Chinese digest writes them: the first N joined by 、, then 等
+    when some are left out (斯坦福、高丽大学等)."""
+    shown, more = institution_selection(names, style)
+    return "、".join(shown) + ("等" if more else "")
+
+
 def md_link(url: str, style: PublicationStyle) -> str:
     """A link as the publication writes it: an autolink ``<…>``, or bare (for blog editors that
     link what looks like an address). A bare link has no blank, ``<``, ``>`` or ``*`` left in
@@ -161,7 +179,7 @@ def md_link(url: str, style: PublicationStyle) -> str:
 
 def _entry_values(content: EntryContent, style: PublicationStyle) -> dict[str, str]:
     return {
-        "institutions": md_text("、".join(content.institutions)),
+        "institutions": md_text(shown_institutions(content.institutions, style)),
         "title": md_text(content.title),
         "title_zh": md_text(content.title_zh),
         "authors": md_text(shown_authors(content.authors, style)),
@@ -242,6 +260,7 @@ class _HtmlEntry:
     def __init__(self, content: EntryContent, style: PublicationStyle) -> None:
         self._content = content
         self.shown_authors = shown_authors(content.authors, style)
+        self.shown_institutions = shown_institutions(content.institutions, style)
 
     def __getattr__(self, name: str) -> object:
         return getattr(self._content, name)

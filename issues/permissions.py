@@ -7,7 +7,7 @@ from typing import Any
 import rules
 from django.utils.translation import gettext_noop
 
-from publications.permissions import is_editor_of, register
+from publications.permissions import is_editor_anywhere, is_editor_of, register
 
 
 @rules.predicate
@@ -22,6 +22,9 @@ CAPABILITIES: dict[str, rules.Predicate] = {
     "issues.schedule_issue": is_editor_of,
     "issues.publish_issue": is_editor_of,
     "issues.correct_issue": is_editor_of,
+    # The institution glossary is the whole site's: any publication's editor keeps it, as the
+    # short forms every publication shows are the community's, not one team's.
+    "issues.edit_glossary": is_editor_anywhere,
 }
 
 REFUSALS: dict[str, str] = {
@@ -36,6 +39,9 @@ REFUSALS: dict[str, str] = {
     ),
     "issues.correct_issue": gettext_noop(
         "Only editors of this publication may correct its issues."
+    ),
+    "issues.edit_glossary": gettext_noop(
+        "Only editors of a publication may name institutions in the glossary."
     ),
 }
 

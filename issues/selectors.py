@@ -18,10 +18,12 @@ from issues.enums import IssueStatus, Section
 from issues.models import CoRecommendation, Issue, IssueEntry
 from papers import search
 from papers import selectors as catalogue
-from papers.models import Authorship, Paper, PaperInstitution
+from papers.institutions import Glossary, ShortForms, normalise_name, thaw, typed_short_forms
+from papers.models import Authorship, InstitutionGlossaryEntry, Paper, PaperInstitution
 from publications import selectors as publication_selectors
 from publications.models import Publication, Topic
 from publications.permissions import can
+from recommendations.models import Recommendation
 from recommendations.places import Place
 
 # --- what an entry shows ------------------------------------------------------------------------
@@ -36,6 +38,8 @@ class EntryContent:
     title: str
     title_zh: str
     authors: list[str]
+    #: The institutions as the digest writes them in Chinese: their short forms (斯坦福), else
+    #: their names (``papers.institutions``).
     institutions: list[str]
     summary: str
     code_url: str
@@ -47,6 +51,14 @@ class EntryContent:
     subject_en: str = ""
     #: The other members whose recommendations of the paper are credited on this entry.
     co_contributors: tuple[Any, ...] = ()
+    #: The same institutions in English (Stanford, or the full name); empty: as in Chinese.
+    institutions_en: Sequence[str] = ()
+
+    @property
+    def institution_pairs(self) -> list[tuple[str, str]]:
+        """(Chinese, English) of each institution, in order."""
+        english = list(self.institutions_en) or self.institutions
+        return list(zip(self.institutions, english, strict=False))
 
     @property
     def contributors(self) -> list[Any]:
@@ -127,22 +139,35 @@ def paper_link(paper: Paper, sources: Sequence[str] = ()) -> str:
     return paper.url
 
 
-def live_entry_content(entry: IssueEntry, link_sources: Sequence[str] = ()) -> EntryContent:
+def shown_institutions(rec: Any, paper: Paper, glossary: Glossary) -> list[ShortForms]:
+    """The institutions an unpublished entry shows, in both languages: what the team typed (one
+    a line: ``中文 | English``, or a name or short form the glossary knows, 斯坦福), else the
+    paper's institutions by their short forms (prefetched: no query)."""
+    typed = [line for line in rec.shown_institutions.splitlines() if line.strip()]
+    if typed:
+        return [typed_short_forms(line, glossary) for line in typed]
+    return catalogue.paper_short_forms(paper, glossary)
+
+
+def live_entry_content(
+    entry: IssueEntry, link_sources: Sequence[str] = (), glossary: Glossary | None = None
+) -> EntryContent:
     """What the entry shows before publication: its recommendation and paper as they are now,
     with what the team wrote in place of the paper's authors, institutions and link. The paper
     link is the team's, else the first of ``link_sources`` (the publication's style) the paper
-    has."""
+    has. Institutions are named through ``glossary`` (read when not given: one query)."""
     rec = entry.recommendation
     paper = rec.paper
+    institutions_en: list[str] = []
     if paper is None:
         title, title_zh, authors, institutions, url = rec.news_title, "", [], [], rec.news_url
     else:
         title = paper.title or paper.identifier_display
         title_zh = rec.title_zh or paper.title_zh
         authors = rec.shown_authors.splitlines() or [a.author.name for a in paper.authorships.all()]
-        institutions = rec.shown_institutions.splitlines() or [
-            pi.institution.name for pi in paper.paper_institutions.all()
-        ]
+        forms = shown_institutions(rec, paper, glossary or catalogue.glossary())
+        institutions = [f.zh for f in forms]
+        institutions_en = [f.en for f in forms]
         url = rec.paper_url or paper_link(paper, link_sources)
     return EntryContent(
         entry=entry,
@@ -159,18 +184,22 @@ def live_entry_content(entry: IssueEntry, link_sources: Sequence[str] = ()) -> E
         subject_zh=rec.subject_zh,
         subject_en=rec.subject_en,
         co_contributors=co_contributors(entry),
+        institutions_en=institutions_en,
     )
 
 
 def _shown_entry_content(entry: IssueEntry) -> EntryContent:
     rec = entry.recommendation
+    # Frozen as ``中文 | English`` a line; a copy frozen before holds one name a line.
+    pairs = thaw(entry.shown_institutions)
     return EntryContent(
         entry=entry,
         section=entry.section,
         title=entry.shown_title,
         title_zh=entry.shown_title_zh,
         authors=[line for line in entry.shown_authors.splitlines() if line],
-        institutions=[line for line in entry.shown_institutions.splitlines() if line],
+        institutions=[zh for zh, _en in pairs],
+        institutions_en=[en for _zh, en in pairs],
         summary=entry.shown_summary,
         code_url=entry.shown_code_url,
         url=entry.shown_url,
@@ -192,12 +221,14 @@ def contents_of_issues(issues: Sequence[Issue]) -> dict[int, list[EntryContent]]
     drafts = [issue for issue in issues if not issue.is_published]
     styles = publication_selectors.styles_of(list({i.publication_id for i in drafts}))
     sources = {i.pk: styles[i.publication_id].link_sources for i in drafts}
+    # The glossary names the drafts' institutions: one query, none when all are published.
+    glossary = catalogue.glossary() if drafts else None
     entries = _all_entries().filter(issue_id__in=list(published))
     for entry in sorted(entries, key=lambda e: (e.section != Section.PAPERS, e.position, e.pk)):
         if published[entry.issue_id]:
             content = _shown_entry_content(entry)
         else:
-            content = live_entry_content(entry, sources[entry.issue_id])
+            content = live_entry_content(entry, sources[entry.issue_id], glossary)
         contents[entry.issue_id].append(content)
     return contents
 
@@ -525,3 +556,42 @@ def places_of_recommendations(recommendation_ids: Sequence[int]) -> dict[int, Pl
                     credited_with=tuple(m for pk, m in members.items() if pk != rec.submitter_id),
                 )
     return places
+
+
+# --- institutions to name -----------------------------------------------------------------------
+
+
+def institutions_to_name(limit: int = catalogue.UNNAMED_INSTITUTIONS_MAX) -> tuple[list[Any], int]:
+    """The institutions of recommended papers (published ones included) that have no Chinese
+    short form, each with the number of those papers, most frequent first; and how many there
+    are in all (``papers.selectors.institutions_without_short_form``)."""
+    recommended = Paper.objects.filter(Exists(Recommendation.objects.filter(paper=OuterRef("pk"))))
+    return catalogue.institutions_without_short_form(recommended, limit=limit)
+
+
+def glossary_entries(query: str = "") -> list[InstitutionGlossaryEntry]:
+    """The glossary's entries whose name, short forms, ROR id or other names hold ``query``,
+    compared normalised (``papers.institutions.normalise_name``), all without one, by name.
+
+    The glossary is a few hundred rows, searched here rather than in SQL: its other names are a
+    JSON list, which SQLite keeps with its Chinese escaped. One query."""
+    entries = list(
+        InstitutionGlossaryEntry.objects.select_related("updated_by").order_by("name", "pk")
+    )
+    key = normalise_name(query[:200])
+    if not key:
+        return entries
+    return [
+        entry
+        for entry in entries
+        if any(
+            key in normalise_name(text)
+            for text in (
+                entry.name,
+                entry.short_zh,
+                entry.short_en,
+                entry.ror_id or "",
+                *(a for a in entry.aliases or () if isinstance(a, str)),
+            )
+        )
+    ]

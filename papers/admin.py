@@ -19,6 +19,8 @@ from papers.models import (
     Author,
     Authorship,
     Institution,
+    InstitutionGlossaryChange,
+    InstitutionGlossaryEntry,
     MetadataEntry,
     Paper,
     PaperInstitution,
@@ -33,6 +35,40 @@ class InstitutionAdmin(admin.ModelAdmin):
     search_fields = ("name", "name_zh", "ror_id")
     # Read once from ROR by a worker (papers.services.enrichment.read_ror_records).
     readonly_fields = ("ror_fetched_at",)
+
+
+@admin.register(InstitutionGlossaryEntry)
+class InstitutionGlossaryEntryAdmin(admin.ModelAdmin):
+    """The community's short forms of institutions; editors keep them on their own pages
+    (the editor's glossary), which record who changed what."""
+
+    list_display = ("name", "short_zh", "short_en", "ror_id", "updated_by", "updated_at")
+    list_select_related = ("updated_by",)
+    search_fields = ("name", "short_zh", "short_en", "ror_id", "aliases")
+    readonly_fields = ("updated_by", "updated_at")
+
+
+@admin.register(InstitutionGlossaryChange)
+class InstitutionGlossaryChangeAdmin(admin.ModelAdmin):
+    """Who changed the glossary, from what to what: an audit, read-only."""
+
+    list_display = ("changed_at", "entry", "changed_by", "note")
+    list_select_related = ("entry", "changed_by")
+    search_fields = ("entry__name", "note")
+    date_hierarchy = "changed_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: InstitutionGlossaryChange | None = None
+    ) -> bool:
+        return False
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: InstitutionGlossaryChange | None = None
+    ) -> bool:
+        return False
 
 
 @admin.register(Author)

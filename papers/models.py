@@ -59,6 +59,93 @@ class Institution(models.Model):
         return self.name
 
 
+class InstitutionGlossaryEntry(models.Model):
+    """How the community writes an institution: its short forms in Chinese and in English
+    (斯坦福 / Stanford), kept by editors. Resolution (``papers.institutions``) finds an
+    institution's entry by its ROR id, else by its names against the entry's name, aliases and
+    short forms, all normalised.
+
+    A Chinese short form names one entry only, so that one typed by hand finds one institution.
+    """
+
+    name = models.CharField(
+        _("name"), max_length=300, unique=True, help_text=_("The institution's full name.")
+    )
+    # Absent ROR ids are NULL, not "", so that the unique constraint lets many lack one.
+    ror_id = models.CharField(  # noqa: DJ001
+        _("ROR id"),
+        max_length=9,
+        null=True,
+        blank=True,
+        help_text=_("The nine characters after https://ror.org/, where known."),
+    )
+    aliases = models.JSONField(
+        _("other names"),
+        default=list,
+        blank=True,
+        help_text=_("Other ways papers name it, in any language, for matching."),
+    )
+    short_zh = models.CharField(_("Chinese short form"), max_length=60, blank=True)
+    short_en = models.CharField(_("English short form"), max_length=60, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last changed by"),
+        help_text=_("Empty for the glossary shipped with Weekly."),
+    )
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("institution glossary entry")
+        verbose_name_plural = _("institution glossary")
+        constraints = [
+            models.UniqueConstraint(fields=["ror_id"], name="glossary_unique_ror_id"),
+            models.CheckConstraint(
+                condition=~models.Q(ror_id=""), name="glossary_ror_id_not_empty"
+            ),
+            models.UniqueConstraint(
+                fields=["short_zh"],
+                condition=~models.Q(short_zh=""),
+                name="glossary_unique_short_zh",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.short_zh or '–'} / {self.short_en or '–'})"
+
+
+class InstitutionGlossaryChange(models.Model):
+    """The audit trail of the glossary: who changed an entry, from what to what."""
+
+    entry = models.ForeignKey(
+        InstitutionGlossaryEntry, on_delete=models.CASCADE, related_name="changes"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed"), auto_now_add=True, db_index=True)
+    before = models.JSONField(_("before"), default=dict, blank=True)
+    after = models.JSONField(_("after"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("change of the institution glossary")
+        verbose_name_plural = _("changes of the institution glossary")
+
+    def __str__(self) -> str:
+        return f"{self.entry.name} ({self.changed_at:%Y-%m-%d %H:%M})"
+
+
 class Author(models.Model):
     """An author as named on papers. Authors are matched by their exact name."""
 

@@ -8,17 +8,19 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.contrib.postgres.search import SearchRank
 from django.db import connections
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from papers import search
 from papers.enums import HAND_ENTRY_STATUSES, MetadataSource, MetadataStatus
 from papers.identifiers import Identifier, InvalidIdentifier, parse_identifier
+from papers.institutions import Glossary, GlossaryTerm, ShortForms, short_forms
 from papers.models import (
     Author,
     Authorship,
     Institution,
+    InstitutionGlossaryEntry,
     Paper,
     PaperInstitution,
     PossibleDuplicate,
@@ -330,3 +332,61 @@ def _substring_search(
             matches |= also(word)
         papers = papers.filter(matches)
     return papers
+
+
+# --- institutions as digests name them -----------------------------------------------------------
+
+
+def glossary() -> Glossary:
+    """The institution glossary, indexed for resolution (``papers.institutions``): one query."""
+    rows = InstitutionGlossaryEntry.objects.order_by("pk").values_list(
+        "pk", "name", "ror_id", "short_zh", "short_en", "aliases"
+    )
+    return Glossary(
+        [
+            GlossaryTerm(pk, name, ror_id, short_zh, short_en, _aliases(aliases))
+            for pk, name, ror_id, short_zh, short_en, aliases in rows
+        ]
+    )
+
+
+def _aliases(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple(a for a in value if isinstance(a, str) and a.strip())
+
+
+def institution_short_forms(
+    institutions: Iterable[Institution], known: Glossary | None = None
+) -> dict[int, ShortForms]:
+    """Institution id → its short forms in Chinese and in English: one query for the glossary
+    (none when ``known`` is given)."""
+    known = known if known is not None else glossary()
+    return {i.pk: short_forms(i, known) for i in institutions}
+
+
+def paper_short_forms(paper: Paper, known: Glossary) -> list[ShortForms]:
+    """The paper's institutions in order, as digests name them (its institutions prefetched by
+    ``papers_with_details``: no query)."""
+    return [short_forms(pi.institution, known) for pi in paper.paper_institutions.all()]
+
+
+#: The most institutions the page of those without a Chinese short form lists at once.
+UNNAMED_INSTITUTIONS_MAX = 200
+
+
+def institutions_without_short_form(
+    papers: QuerySet[Paper], *, limit: int = UNNAMED_INSTITUTIONS_MAX
+) -> tuple[list[tuple[Institution, int]], int]:
+    """The institutions of ``papers`` that have no Chinese short form, each with the number of
+    those papers it appears on, most frequent first (then by name); and how many there are in
+    all. Two queries (the institutions with their counts, the glossary), whatever the number of
+    papers."""
+    counted = (
+        Institution.objects.filter(paper_institutions__paper__in=papers)
+        .annotate(papers_count=Count("paper_institutions__paper", distinct=True))
+        .order_by("-papers_count", "name", "pk")
+    )
+    known = glossary()
+    unnamed = [(i, i.papers_count) for i in counted if not short_forms(i, known).has_zh]
+    return unnamed[:limit], len(unnamed)

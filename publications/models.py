@@ -143,6 +143,11 @@ class PublicationStyle(models.Model):
         blank=True,
         help_text=_("What follows the authors when some are left out."),
     )
+    institutions_shown = models.PositiveSmallIntegerField(
+        _("how many institutions"),
+        default=3,
+        help_text=_("How many institutions an entry names before “等” (et al.)."),
+    )
     link_order = models.CharField(
         _("paper link"),
         max_length=40,
@@ -217,6 +222,11 @@ class PublicationStyle(models.Model):
             models.CheckConstraint(
                 condition=models.Q(authors_shown__gte=1) & models.Q(authors_shown__lte=50),
                 name="publicationstyle_authors_shown_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(institutions_shown__gte=1)
+                & models.Q(institutions_shown__lte=50),
+                name="publicationstyle_institutions_shown_range",
             ),
         ]
 

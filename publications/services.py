@@ -93,6 +93,7 @@ STYLE_FIELDS = (
     "author_style",
     "authors_shown",
     "authors_more",
+    "institutions_shown",
     "link_order",
     "link_format",
     "sections",
@@ -120,6 +121,16 @@ def _clean_style_value(name: str, value: Any) -> Any:
             number = 0
         if not 1 <= number <= 50:
             raise InvalidInput(gettext("Show between 1 and 50 authors."), field="authors_shown")
+        return number
+    if name == "institutions_shown":
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            number = 0
+        if not 1 <= number <= 50:
+            raise InvalidInput(
+                gettext("Show between 1 and 50 institutions."), field="institutions_shown"
+            )
         return number
     text = value if isinstance(value, str) else ("" if value is None else str(value))
     # Joiners and "et al." keep their blanks (" 等"); every other text is normalised like a

@@ -23,8 +23,9 @@ from issues.services import (
 from newsletter import services as newsletter_services
 from notifications.services import notify_published
 from papers.enums import MetadataStatus
-from papers.models import Paper
+from papers.models import Institution, Paper
 from papers.services import AuthorData, PaperMetadata, apply_paper_metadata
+from papers.services.institutions import name_institution
 from publications.models import Publication, Topic
 from publications.services import (
     create_publication,
@@ -163,6 +164,10 @@ def site(
         for i in ("2401.00077", "https://www.aminer.cn/pub/5f0e8b2d9e795ea8c3a5d1b0")
     ]
     merge_papers(twice[0].paper, twice[1].paper, by=admin_user)
+    # An institution no glossary knew, named by an editor in one click.
+    name_institution(
+        Institution.objects.get(name="Princeton University"), by=admin_user, short_zh="普林斯顿大学"
+    )
     draft = create_issue(publication, by=admin_user, title="Next week")
     set_publication_style(publication, by=admin_user, authors_shown=2)
     upload_publication_image(publication, by=admin_user, data=png_bytes(), name="qr.png")

@@ -19,7 +19,13 @@ from issues.services import (
 )
 from newsletter.models import Delivery, SoftBounce, Subscriber, Suppression
 from notifications.models import Notification
-from papers.models import MetadataEntry, Paper, PaperMerge, PossibleDuplicate
+from papers.models import (
+    InstitutionGlossaryChange,
+    MetadataEntry,
+    Paper,
+    PaperMerge,
+    PossibleDuplicate,
+)
 from publications.enums import TeamRole
 from publications.models import (
     Membership,
@@ -69,6 +75,7 @@ READ_ONLY_MODELS = {
     webhooks.Attempt,
     PossibleDuplicate,
     PaperMerge,
+    InstitutionGlossaryChange,
     PublicationStyle,
     PublicationUpload,
     PublicationChange,

@@ -91,7 +91,13 @@ class EntrySerializer(serializers.Serializer):
     title = serializers.CharField()
     title_zh = serializers.CharField()
     authors = serializers.ListField(child=serializers.CharField())
-    institutions = serializers.ListField(child=serializers.CharField())
+    institutions = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="In Chinese, as the digest writes them: short forms (斯坦福), else names.",
+    )
+    institutions_en = serializers.SerializerMethodField(
+        help_text="The same institutions in English: short forms (Stanford), else names."
+    )
     summary = serializers.CharField(help_text="Markdown.")
     summary_html = serializers.SerializerMethodField(help_text="The summary as safe HTML.")
     url = serializers.CharField(help_text="The paper's or the news item's link.")
@@ -115,6 +121,9 @@ class EntrySerializer(serializers.Serializer):
 
     def get_summary_html(self, content: Any) -> str:
         return render_markdown(content.summary)
+
+    def get_institutions_en(self, content: Any) -> list[str]:
+        return [en for _zh, en in content.institution_pairs]
 
 
 class CorrectionSerializer(serializers.ModelSerializer):
@@ -267,7 +276,11 @@ class EntryCorrectionSerializer(serializers.Serializer):
         source="shown_authors", required=False, allow_blank=True, help_text="One per line."
     )
     institutions = serializers.CharField(
-        source="shown_institutions", required=False, allow_blank=True, help_text="One per line."
+        source="shown_institutions",
+        required=False,
+        allow_blank=True,
+        help_text="One per line: the Chinese short form, “ | ” and the English one (斯坦福 | "
+        "Stanford), or one name for both.",
     )
     summary = serializers.CharField(source="shown_summary", required=False, allow_blank=True)
     code_url = serializers.CharField(

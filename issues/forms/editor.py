@@ -95,7 +95,13 @@ class EntryCorrectionForm(forms.Form):
     shown_title_zh = _text(_("Chinese title"), max_length=500)
     shown_authors = _text(_("Authors"), rows=3, max_length=20_000, help_text=_("One per line."))
     shown_institutions = _text(
-        _("Institutions"), rows=2, max_length=20_000, help_text=_("One per line.")
+        _("Institutions"),
+        rows=2,
+        max_length=20_000,
+        help_text=_(
+            "One per line: the Chinese short form, “ | ” and the English one (斯坦福 | Stanford), "
+            "or one name for both."
+        ),
     )
     shown_summary = _text(_("Summary (Markdown)"), rows=6, max_length=10_000)
     shown_code_url = _text(_("Code link"), max_length=500, validators=[_optional_url])

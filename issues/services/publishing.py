@@ -22,7 +22,9 @@ from issues.services._workflow import (
     require_issue_state,
 )
 from issues.services.correction import ENTRY_CORRECTABLE_FIELDS
+from papers import selectors as catalogue
 from papers import services as paper_services
+from papers.institutions import freeze
 from publications.models import Publication
 from publications.permissions import require
 from publications.selectors import style_of
@@ -165,12 +167,16 @@ def _refuse_featured_twice(issue: Issue, entries: Iterable[IssueEntry]) -> None:
 
 
 def _freeze_entries(entries: Sequence[IssueEntry], link_sources: Sequence[str]) -> None:
+    """Copy what each entry shows into it. Institutions are frozen in both languages, one a line
+    as ``中文 | English`` (``papers.institutions.freeze``), so that each reader's language reads
+    the copy as published."""
+    glossary = catalogue.glossary()
     for entry in entries:
-        content = selectors.live_entry_content(entry, link_sources)
+        content = selectors.live_entry_content(entry, link_sources, glossary)
         entry.shown_title = content.title
         entry.shown_title_zh = content.title_zh
         entry.shown_authors = "\n".join(content.authors)
-        entry.shown_institutions = "\n".join(content.institutions)
+        entry.shown_institutions = freeze(content.institution_pairs)
         entry.shown_summary = content.summary
         entry.shown_code_url = content.code_url
         entry.shown_url = content.url

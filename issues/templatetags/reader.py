@@ -1,6 +1,6 @@
-"""Template helpers of the reader pages: language tags for mixed text, the authors in the
-publication's style, plain-text teasers of Markdown summaries, and page links that keep the rest
-of the query string."""
+"""Template helpers of the reader pages: language tags for mixed text, the authors and the
+institutions in the publication's style, plain-text teasers of Markdown summaries, and page links
+that keep the rest of the query string."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from typing import Any
 
 import nh3
 from django import template
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from common.markup import render_markdown
-from issues.exports import author_selection
+from issues.exports import author_selection, institution_selection
 
 register = template.Library()
 
@@ -33,6 +33,19 @@ def styled_authors(names: list[str], style: Any) -> str:
     """The authors the publication's style shows (the first N, or the first and the last),
     then "et al." in the reader's language when some are left out."""
     shown, more = author_selection(names, style)
+    return ", ".join(shown) + (" " + gettext("et al.") if more else "")
+
+
+@register.filter
+def styled_institutions(entry: Any, style: Any = None) -> str:
+    """The entry's institutions in the reader's language, the first N its publication's style
+    shows: Chinese short forms joined by 、 then 等 (斯坦福、高丽大学等), or English ones
+    joined by commas then "et al." (Stanford, Korea University et al.)."""
+    if (get_language() or "").lower().startswith("zh"):
+        shown, more = institution_selection(entry.institutions, style)
+        return "、".join(shown) + ("等" if more else "")
+    english = list(entry.institutions_en) or entry.institutions
+    shown, more = institution_selection(english, style)
     return ", ".join(shown) + (" " + gettext("et al.") if more else "")
 
 

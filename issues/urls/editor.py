@@ -1,8 +1,10 @@
-"""URLs of the editor pages (see ``issues/views/editor.py``)."""
+"""URLs of the editor pages (see ``issues/views/editor.py`` and, for the institution glossary,
+``issues/views/glossary.py``)."""
 
 from django.urls import path
 
 from issues.views import editor as views
+from issues.views import glossary
 
 app_name = "editor"
 
@@ -42,4 +44,12 @@ urlpatterns = [
         views.IssueProgressView.as_view(),
         name="issue-progress",
     ),
+    path(
+        "editor/institutions/unnamed/",
+        glossary.InstitutionsUnnamedView.as_view(),
+        name="institutions-unnamed",
+    ),
+    path("editor/glossary/", glossary.GlossaryListView.as_view(), name="glossary"),
+    path("editor/glossary/new/", glossary.GlossaryEntryView.as_view(), name="glossary-create"),
+    path("editor/glossary/<int:pk>/", glossary.GlossaryEntryView.as_view(), name="glossary-edit"),
 ]

@@ -19,11 +19,11 @@ from papers.identifiers import Identifier
 from papers.models import (
     Author,
     Authorship,
-    Institution,
     Paper,
     PaperInstitution,
     PossibleDuplicate,
 )
+from papers.services.institutions import institutions_for_names
 
 
 @dataclass(frozen=True)
@@ -220,7 +220,7 @@ def _fit(field_name: str, value: str) -> str:
     return value[: Paper._meta.get_field(field_name).max_length]
 
 
-def _get_or_create_named(model: type[Author] | type[Institution], names: list[str]) -> dict:
+def _get_or_create_named(model: type[Author], names: list[str]) -> dict:
     """{name: row} for ``names``, creating the missing rows in one statement."""
     existing = {row.name: row for row in model.objects.filter(name__in=names)}
     missing = [model(name=name) for name in dict.fromkeys(names) if name not in existing]
@@ -247,12 +247,13 @@ def _replace_authors(paper: Paper, authors: Sequence[AuthorData]) -> None:
 
 
 def _replace_institutions(paper: Paper, institutions: Sequence[str]) -> None:
+    """The paper's institutions in order, each found through the glossary and the rows that
+    exist before a row is made (``institutions_for_names``): 斯坦福 is Stanford University."""
     paper.paper_institutions.all().delete()
-    names = list(dict.fromkeys(n.strip()[:300] for n in institutions if n.strip()))
-    rows = _get_or_create_named(Institution, names)
+    rows = institutions_for_names(institutions)
     PaperInstitution.objects.bulk_create(
-        PaperInstitution(paper=paper, institution=rows[name], position=position)
-        for position, name in enumerate(names, start=1)
+        PaperInstitution(paper=paper, institution=row, position=position)
+        for position, row in enumerate(rows, start=1)
     )
 
 

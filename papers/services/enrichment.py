@@ -7,9 +7,11 @@ never lost when OpenAlex has nothing or fails, and the paper keeps the reason
 (``affiliations_error``) for its page. Then each new institution with a ROR id has its ROR
 record read once, for its names in other languages (a Chinese label fills ``name_zh``).
 
-Institutions are stored once each: by ROR id where there is one; otherwise by name, compared
-normalised (``normalize_institution_name``), so that a row created earlier from arXiv's raw
-affiliation ("Tsinghua University") becomes the row OpenAlex names with a ROR id.
+Institutions are stored once each: by ROR id where there is one; otherwise through the
+institution glossary (its ROR ids and names) and by name, compared normalised
+(``papers.institutions.normalise_name``), so that a row created earlier from arXiv's raw
+affiliation ("Tsinghua University") or a hand entry (清华) becomes the row OpenAlex names with a
+ROR id.
 """
 
 from __future__ import annotations
@@ -23,11 +25,14 @@ from typing import Any
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from common.queue import enqueue_after_commit
+from papers import selectors
 from papers.clients import openalex, ror
 from papers.enums import AffiliationSource
+from papers.institutions import normalise_name
 from papers.models import Author, Authorship, Institution, Paper, PaperInstitution
 from papers.ratelimit import LimiterBusy, rate_limiter
 from papers.services.catalogue import INSTITUTIONS_MAX
@@ -143,13 +148,11 @@ def request_ror_records(institution_ids: Sequence[int]) -> None:
 # --------------------------------------------------------------------------- names
 
 
-def normalize_institution_name(name: str) -> str:
-    """The form in which two names of one institution compare equal.
+def _comparable(name: str) -> str:
+    """The form in which two spellings of one author's name compare equal.
 
     NFKC (full-width letters and compatibility forms become plain ones), case folded, every run
-    of punctuation, symbols and white space made one space, trimmed. Accents are kept ("École"
-    and "Ecole" stay apart: the ROR id joins them when both carry it), and so are words such as
-    "The" and "Univ.": only spelling that carries no meaning is set aside.
+    of punctuation, symbols and white space made one space, trimmed.
     """
     text = unicodedata.normalize("NFKC", name).casefold()
     kept = [
@@ -159,19 +162,28 @@ def normalize_institution_name(name: str) -> str:
     return " ".join("".join(kept).split())
 
 
-def _matching_name(name: str) -> Institution | None:
-    """The institution stored under ``name`` or a name that normalises the same, preferring
-    the exact one. Candidates are read by the name's longest word, then compared in full."""
+def _matching_name(name: str, ror_id: str | None = None) -> Institution | None:
+    """The institution stored under ``name``: the exact row, else the row of the glossary's
+    entry for it (named by ``ror_id`` or ``name``, unless the entry gives another ROR id), else
+    a row whose name normalises the same. Candidates are read by the name's longest word, then
+    compared in full."""
     exact = Institution.objects.filter(name=name).first()
     if exact is not None:
         return exact
-    wanted = normalize_institution_name(name)
+    glossary = selectors.glossary()
+    term = glossary.by_ror(ror_id) or glossary.by_name(name)
+    if term is not None and not (term.ror_id and ror_id and term.ror_id != ror_id):
+        by_term = Q(name__in=term.names) | (Q(ror_id=term.ror_id) if term.ror_id else Q())
+        row = Institution.objects.filter(by_term).order_by("pk").first()
+        if row is not None:
+            return row
+    wanted = normalise_name(name)
     if not wanted:
         return None
     longest = max(wanted.split(), key=len)
     candidates = Institution.objects.filter(name__icontains=longest).order_by("pk")[:500]
     for candidate in candidates:
-        if normalize_institution_name(candidate.name) == wanted:
+        if normalise_name(candidate.name) == wanted:
             return candidate
     return None
 
@@ -202,7 +214,7 @@ def institution_for(
     """
     row = Institution.objects.filter(ror_id=found.ror_id).first() if found.ror_id else None
     if row is None:
-        row = _matching_name(found.name)
+        row = _matching_name(found.name, found.ror_id)
         if row is not None and row.ror_id and row.ror_id != found.ror_id:
             row = None  # another institution of that name
     if row is None:
@@ -217,7 +229,7 @@ def institution_for(
         except IntegrityError:
             # Another worker created it meanwhile: read its row as above.
             row = Institution.objects.filter(ror_id=found.ror_id).first() if found.ror_id else None
-            row = row or _matching_name(found.name)
+            row = row or _matching_name(found.name, found.ror_id)
             if row is None:
                 raise
         else:
@@ -411,7 +423,7 @@ def _store_work(
 
 
 def _author_key(name: str) -> str:
-    return "".join(sorted(normalize_institution_name(name).split()))
+    return "".join(sorted(_comparable(name).split()))
 
 
 def _replace_affiliations(

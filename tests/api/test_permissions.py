@@ -372,8 +372,12 @@ def _check_entry_added(world: World, response: Response) -> None:
 
 def _check_style_changed(world: World, response: Response) -> None:
     stored = PublicationStyle.objects.get(publication=world.publication)
-    assert (stored.authors_shown, stored.authors_more) == (2, " 等")
-    assert (response.data["authors_shown"], response.data["authors_more"]) == (2, " 等")
+    assert (stored.authors_shown, stored.authors_more, stored.institutions_shown) == (2, " 等", 4)
+    assert (
+        response.data["authors_shown"],
+        response.data["authors_more"],
+        response.data["institutions_shown"],
+    ) == (2, " 等", 4)
 
 
 def _unused_topic(world: World) -> dict[str, Any]:
@@ -673,7 +677,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "publications/{slug}/style/",
         _statuses(200, EDITORS),
         arrange=_publication,
-        body=lambda world: {"authors_shown": 2, "authors_more": " 等"},
+        body=lambda world: {"authors_shown": 2, "authors_more": " 等", "institutions_shown": 4},
         check=_check_style_changed,
     ),
     Operation(

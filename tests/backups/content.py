@@ -24,6 +24,7 @@ from papers.enums import MetadataStatus
 from papers.identifiers import parse_identifier
 from papers.models import Paper, PossibleDuplicate
 from papers.services import AuthorData, PaperMetadata, enter_metadata_by_hand, get_or_create_paper
+from papers.services.institutions import name_institution
 from papers.services.merging import absorb_paper
 from publications.enums import TeamRole
 from publications.models import Publication
@@ -201,6 +202,14 @@ def build_site() -> dict[str, Any]:
         note="更正：作者名拼写。",
         fields={"title": "第 1 期：Chinchilla"},
         entries={entry.pk: {"shown_authors": "Jordan Hoffmann, Łukasz 王 (corrected)"}},
+    )
+    # An institution named in the glossary by an editor, in odd text.
+    odd_lab = PaperFactory(arxiv_id="2401.99998", institutions=[f"Lab {ODD[:40]}"])
+    name_institution(
+        odd_lab.paper_institutions.get().institution,
+        by=editor,
+        short_zh="奇怪实验室 🧪",
+        short_en="Odd Lab",
     )
     # One paper under two rows, merged.
     twins = [

@@ -36,8 +36,10 @@ pytestmark = pytest.mark.django_db
 
 SEED = Path(__file__).resolve().parents[3] / "shared" / "examples" / "000_27ed92895d22b51c.txt"
 
-#: How many of the seed's lines the export reproduces exactly (see the printed differences).
-IDENTICAL_AT_LEAST = 51
+#: How many of the seed's lines the export reproduces exactly (see the printed differences). The
+#: institution glossary writes 北大 and 卡内基梅隆 where this seed, unlike its other entries, spells
+#: 北京大学 and 卡内基梅隆大学 in full.
+IDENTICAL_AT_LEAST = 50
 
 #: A stand-in for the authors the seed leaves out behind 等: the seed names only those it shows.
 LEFT_OUT = "Left Out"

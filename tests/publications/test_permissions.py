@@ -87,6 +87,8 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "issues.schedule_issue": {f"issue:{s}": EDITORS for s in (_I.DRAFT, _I.SCHEDULED)},
     "issues.publish_issue": {f"issue:{s}": EDITORS for s in (_I.DRAFT, _I.SCHEDULED)},
     "issues.correct_issue": {f"issue:{_I.PUBLISHED}": EDITORS},
+    # The glossary is the site's: an editor of any publication keeps it.
+    "issues.edit_glossary": {"none": EDITORS | {"other_editor"}},
     "publications.manage_topics": {"publication": EDITORS},
     "publications.edit_style": {"publication": EDITORS},
     # The paper is recommended by the contributor to the publication under test, unless said.

@@ -142,6 +142,16 @@ def test_set_publication_style_stores_the_values_and_audits_the_fields(
     )
 
 
+def test_set_publication_style_stores_how_many_institutions_are_shown(
+    publication: Publication, editor: Any
+) -> None:
+    assert style_of(publication).institutions_shown == 3
+    services.set_publication_style(publication, by=editor, institutions_shown="2")
+    assert PublicationStyle.objects.get(publication=publication).institutions_shown == 2
+    change = PublicationChange.objects.get(publication=publication)
+    assert change.note == "Changed: how many institutions"
+
+
 def test_set_publication_style_with_nothing_changed_writes_nothing(
     publication: Publication, editor: Any
 ) -> None:
@@ -165,6 +175,8 @@ def test_set_publication_style_with_nothing_changed_writes_nothing(
         ({"sections": "about, papers, ads"}, "sections", "List the sections once each"),
         ({"link_order": "scholar"}, "link_order", "List the link's sources once each"),
         ({"authors_shown": 0}, "authors_shown", "Show between 1 and 50 authors."),
+        ({"institutions_shown": 51}, "institutions_shown", "Show between 1 and 50 institutions."),
+        ({"institutions_shown": "x"}, "institutions_shown", "Show between 1 and 50 institutions."),
         ({"author_style": "all"}, "author_style", "Choose how authors are shown"),
         ({"colour": "red"}, None, "These fields cannot be edited: colour."),
     ],

@@ -138,7 +138,8 @@ def test_publish_issue_freezes_entries_and_publishes_recommendations(team: Team)
         "Phrase Retrieval Learns Passage Retrieval, Too",
         "短语检索也能做段落检索",
         "Jinhyuk Lee\nAlexander Wettig\nDanqi Chen",
-        "Princeton University\nKorea University",
+        # Frozen in both languages, as the glossary names them.
+        "普林斯顿 | Princeton\n高丽大学 | Korea University",
         "Phrases.",
         "https://github.com/paper/own-code",
         "https://arxiv.org/abs/2109.08133",

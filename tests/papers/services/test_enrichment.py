@@ -17,7 +17,7 @@ from django.utils import timezone
 from papers.clients.openalex import OpenAlexClient
 from papers.clients.ror import RorClient
 from papers.enums import AffiliationSource
-from papers.models import Authorship, Institution, Paper
+from papers.models import Authorship, Institution, Paper, PaperInstitution
 from papers.selectors import institution_names
 from papers.services import enrichment
 from papers.services.enrichment import (
@@ -25,9 +25,9 @@ from papers.services.enrichment import (
     NO_AFFILIATIONS,
     NOT_IN_OPENALEX,
     enrich_papers,
-    normalize_institution_name,
     read_ror_records,
 )
+from papers.services.institutions import institutions_for_names
 from tests.factories import InstitutionFactory, PaperFactory
 from tests.servers.enrichment import SHARED, EnrichmentStandIn, needs_recordings
 
@@ -150,6 +150,23 @@ def test_enrich_papers_takes_over_the_row_of_a_raw_name(stand_in: EnrichmentStan
     ]
 
 
+def test_enrich_papers_takes_over_the_row_typed_by_its_chinese_short_form(
+    stand_in: EnrichmentStandIn,
+) -> None:
+    paper = chinese_paper()
+    # As a member's hand entry stores it: through the glossary.
+    (typed,) = institutions_for_names(["清华"])
+    PaperInstitution.objects.create(paper=paper, institution=typed, position=1)
+    assert typed.name == "Tsinghua University"  # the glossary's name for 清华
+
+    enrich_papers([paper.pk], queue_ror=False)
+
+    assert Institution.objects.filter(name__icontains="Tsinghua").count() == 1
+    typed.refresh_from_db()
+    assert typed.ror_id == "03cve4549"
+    assert paper.institutions.order_by("paper_institutions__position").first() == typed
+
+
 def test_enrich_papers_keeps_apart_another_institution_of_that_name(
     stand_in: EnrichmentStandIn,
 ) -> None:
@@ -161,12 +178,6 @@ def test_enrich_papers_keeps_apart_another_institution_of_that_name(
     created = Institution.objects.get(ror_id="03cve4549")
     assert created != other
     assert created.name == "Tsinghua University (CN)"
-
-
-def test_normalize_institution_name_sets_aside_case_width_and_punctuation() -> None:
-    assert normalize_institution_name("  MIT-IBM  Watson A.I. Lab ") == "mit ibm watson a i lab"
-    assert normalize_institution_name("ＴＨＵ，清华大学") == "thu 清华大学"
-    assert normalize_institution_name("École") != normalize_institution_name("Ecole")
 
 
 def test_enrich_papers_leaves_a_hand_kept_paper_alone(stand_in: EnrichmentStandIn) -> None:

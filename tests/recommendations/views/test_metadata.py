@@ -375,7 +375,8 @@ SAVED = {
     "abstract": "Open-domain question answering relies on efficient passage retrieval.",
     "year": 2020,
     "authors": ["Vladimir Karpukhin", "Barlas Oguz", "Sewon Min"],
-    "institutions": ["Facebook AI", "University of Washington", "Princeton University"],
+    # Typed names go through the institution glossary: Facebook AI is one of Meta's names.
+    "institutions": ["Meta", "University of Washington", "Princeton University"],
 }
 
 

@@ -1,0 +1,305 @@
+"""Institutions stored once however they are written, and the glossary of their short forms.
+
+``institutions_for_names`` turns the names a source or a member gave (``Stanford Univ.``,
+斯坦福, ``Stanford University``) into catalogue rows, finding the row that exists before making
+one: by the exact name, else through the glossary (its names, aliases and short forms, and the
+entry's ROR id), else by the normalised name (``papers.institutions.normalise_name``) of the rows
+whose names share a word with it. ``name_institution`` and ``save_glossary_entry`` write the
+glossary, each change with its audit row. Who may change the glossary is the editorial apps'
+business: these services check no capability, the issues app's do (``issues.services.glossary``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils.translation import gettext
+
+from common.exceptions import InvalidInput
+from common.validators import check_field, max_length
+from papers import selectors
+from papers.institutions import Glossary, GlossaryTerm, normalise_name, ror_name_values
+from papers.models import Institution, InstitutionGlossaryChange, InstitutionGlossaryEntry
+
+NAME_MAX_LENGTH = 300
+SHORT_FORM_MAX_LENGTH = 60
+ALIASES_MAX = 50
+_ROR_ID = re.compile(r"0[a-z0-9]{6}[0-9]{2}")
+#: Rows read at most to match one batch of names by their normalised form.
+_CANDIDATES_MAX = 2000
+_CHUNK = 100
+
+# --- rows for names -----------------------------------------------------------------------------
+
+
+def institutions_for_names(names: Sequence[str]) -> list[Institution]:
+    """The catalogue rows of ``names``, in their order, each institution once, creating those
+    that are new (the glossary's full name and ROR id when the glossary knows it, else the name
+    as given). A few queries whatever the number of names.
+
+    Side effects: may insert Institution rows.
+    """
+    names = list(dict.fromkeys(n.strip()[:NAME_MAX_LENGTH] for n in names if n.strip()))
+    if not names:
+        return []
+    known = selectors.glossary()
+    terms = {name: known.by_name(name) for name in names}
+    candidates = _candidates(names, [t for t in terms.values() if t is not None])
+    found: dict[str, Institution] = {}
+    to_create: dict[str, Institution] = {}
+    for name in names:
+        row = _match(name, terms[name], candidates, known)
+        if row is not None:
+            found[name] = row
+            continue
+        term = terms[name]
+        new = Institution(name=term.name, ror_id=term.ror_id) if term else Institution(name=name)
+        to_create.setdefault(new.name, new)
+        found[name] = to_create[new.name]
+    created = _create(list(to_create.values())) if to_create else {}
+    rows: dict[int, Institution] = {}
+    for name in names:
+        row = found[name]
+        if row.pk is None:
+            row = created[row.name]
+        rows.setdefault(row.pk, row)
+    return list(rows.values())
+
+
+def _candidates(names: list[str], terms: list[GlossaryTerm]) -> list[Institution]:
+    """The rows any of ``names`` may be: named so exactly or but for case, holding an entry's
+    ROR id or name, or sharing a name's longest word (to compare normalised names). One query
+    per hundred names (SQLite bounds the depth of a condition)."""
+    rors = {t.ror_id for t in terms if t.ror_id}
+    term_names = {n for t in terms for n in t.names}
+    query = Q(ror_id__in=rors) | Q(name__in=term_names)
+    rows: dict[int, Institution] = {}
+    for start in range(0, len(names), _CHUNK):
+        chunk = names[start : start + _CHUNK]
+        query = (query if start == 0 else Q(pk__in=[])) | Q(name__in=chunk) | Q(name_zh__in=chunk)
+        for name in chunk:
+            query |= Q(name__iexact=name)
+            word = _longest_word(name)
+            if word:
+                query |= Q(name__icontains=word)
+        for row in Institution.objects.filter(query).order_by("pk")[:_CANDIDATES_MAX]:
+            rows.setdefault(row.pk, row)
+    return list(rows.values())
+
+
+def _longest_word(name: str) -> str:
+    words = [w for w in re.split(r"[\W_]+", name) if len(w) >= 3]
+    return max(words, key=len) if words else ""
+
+
+def _match(
+    name: str, term: GlossaryTerm | None, candidates: list[Institution], known: Glossary
+) -> Institution | None:
+    for row in candidates:
+        if row.name == name:
+            return row
+    if term is not None:
+        keys = {normalise_name(n) for n in term.names}
+        for row in candidates:
+            if term.ror_id and row.ror_id == term.ror_id:
+                return row
+        for row in candidates:
+            if normalise_name(row.name) in keys or known.term_for(row) == term:
+                return row
+        return None
+    key = normalise_name(name)
+    for row in candidates:
+        if key in {normalise_name(n) for n in (row.name, row.name_zh, *ror_name_values(row.names))}:
+            return row
+    return None
+
+
+def _create(rows: list[Institution]) -> dict[str, Institution]:
+    """Insert ``rows`` and return them by name as stored: a row another worker inserted
+    meanwhile (the same name, or the same ROR id under another name) is read instead."""
+    Institution.objects.bulk_create(rows, ignore_conflicts=True)
+    stored = {i.name: i for i in Institution.objects.filter(name__in=[r.name for r in rows])}
+    for row in rows:
+        if row.name not in stored and row.ror_id:
+            holder = Institution.objects.filter(ror_id=row.ror_id).first()
+            stored[row.name] = holder or Institution.objects.create(name=row.name)
+    return stored
+
+
+# --- the glossary -------------------------------------------------------------------------------
+
+GLOSSARY_FIELDS = ("name", "ror_id", "short_zh", "short_en", "aliases")
+
+
+def _clean_short_form(field: str, value: str) -> str:
+    value = " ".join((value or "").split())
+    check_field(field, value, max_length(SHORT_FORM_MAX_LENGTH))
+    if "|" in value:
+        raise InvalidInput(gettext("A short form cannot contain “|”."), field=field)
+    return value
+
+
+def clean_glossary_values(values: dict[str, Any]) -> dict[str, Any]:
+    """The glossary fields of ``values`` as stored: one line each, bounded, plain text; a ROR id
+    of nine characters (a ror.org link is read too); at most ``ALIASES_MAX`` other names.
+
+    Raises InvalidInput naming the field."""
+    cleaned: dict[str, Any] = {}
+    if "name" in values:
+        name = " ".join((values["name"] or "").split())
+        check_field("name", name, max_length(NAME_MAX_LENGTH))
+        if not name:
+            raise InvalidInput(gettext("An entry needs the institution's name."), field="name")
+        cleaned["name"] = name
+    if "ror_id" in values:
+        ror_id = (values["ror_id"] or "").strip().lower().removeprefix("https://ror.org/")
+        if ror_id and not _ROR_ID.fullmatch(ror_id):
+            raise InvalidInput(
+                gettext("A ROR id is nine characters, as in https://ror.org/00f54p054."),
+                field="ror_id",
+            )
+        cleaned["ror_id"] = ror_id or None
+    for field in ("short_zh", "short_en"):
+        if field in values:
+            cleaned[field] = _clean_short_form(field, values[field])
+    if "aliases" in values:
+        aliases = values["aliases"] or []
+        if isinstance(aliases, str):
+            aliases = aliases.splitlines()
+        aliases = list(dict.fromkeys(" ".join(str(a).split()) for a in aliases if str(a).strip()))
+        if len(aliases) > ALIASES_MAX:
+            raise InvalidInput(
+                gettext("At most %(limit)s other names, please.") % {"limit": ALIASES_MAX},
+                field="aliases",
+            )
+        for alias in aliases:
+            check_field("aliases", alias, max_length(NAME_MAX_LENGTH))
+        cleaned["aliases"] = aliases
+    return cleaned
+
+
+def _snapshot(entry: InstitutionGlossaryEntry) -> dict[str, Any]:
+    return {field: getattr(entry, field) for field in GLOSSARY_FIELDS}
+
+
+def _conflict(cleaned: dict[str, Any], entry: InstitutionGlossaryEntry | None) -> InvalidInput:
+    """Which of the unique values another entry holds, said plainly."""
+    others = InstitutionGlossaryEntry.objects.exclude(pk=entry.pk if entry else None)
+    for field, message in (
+        ("short_zh", gettext("“%(value)s” is the Chinese short form of %(other)s already.")),
+        ("name", gettext("The glossary has an entry named “%(value)s” already.")),
+        ("ror_id", gettext("The ROR id %(value)s is %(other)s's already.")),
+    ):
+        value = cleaned.get(field)
+        if value:
+            other = others.filter(**{field: value}).first()
+            if other is not None:
+                return InvalidInput(message % {"value": value, "other": other.name}, field=field)
+    return InvalidInput(gettext("Another entry holds one of these values already."))
+
+
+def _save(
+    entry: InstitutionGlossaryEntry | None, cleaned: dict[str, Any], *, by: Any, note: str
+) -> InstitutionGlossaryEntry:
+    before = _snapshot(entry) if entry is not None else {}
+    if entry is None:
+        entry = InstitutionGlossaryEntry(**cleaned)
+    else:
+        for field, value in cleaned.items():
+            setattr(entry, field, value)
+    after = _snapshot(entry)
+    if before == after:
+        return entry
+    entry.updated_by = by if getattr(by, "pk", None) else None
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:
+        raise _conflict(cleaned, entry if entry.pk else None) from None
+    changed = {k: v for k, v in after.items() if before.get(k) != v}
+    InstitutionGlossaryChange.objects.create(
+        entry=entry,
+        changed_by=entry.updated_by,
+        before={k: before.get(k) for k in changed} if before else {},
+        after=changed,
+        note=note[:300],
+    )
+    return entry
+
+
+@transaction.atomic
+def save_glossary_entry(
+    entry: InstitutionGlossaryEntry | None, *, by: Any, **values: Any
+) -> InstitutionGlossaryEntry:
+    """Create an entry (``entry`` None) or change any of ``GLOSSARY_FIELDS`` of one. A save that
+    changes nothing writes nothing.
+
+    Raises InvalidInput when a value is refused or another entry holds it (the name, the ROR id,
+    the Chinese short form).
+
+    Side effects: inserts or updates an InstitutionGlossaryEntry; writes an
+    InstitutionGlossaryChange with the fields changed, before and after.
+    """
+    cleaned = clean_glossary_values(values)
+    if entry is None and "name" not in cleaned:
+        raise InvalidInput(gettext("An entry needs the institution's name."), field="name")
+    note = "Created" if entry is None else "Changed " + ", ".join(sorted(cleaned))
+    return _save(entry, cleaned, by=by, note=note)
+
+
+@transaction.atomic
+def name_institution(
+    institution: Institution, *, by: Any, short_zh: str, short_en: str = ""
+) -> InstitutionGlossaryEntry:
+    """Give ``institution`` a Chinese short form (and an English one if given), in one click.
+
+    The glossary's entry of the institution (by its ROR id or its names) takes it. Else, when an
+    entry has that Chinese short form already, the institution is that entry's institution
+    written another way: its name becomes one of the entry's other names. Else a new entry is
+    made with the institution's name and ROR id.
+
+    Raises InvalidInput when the short form is empty or refused.
+
+    Side effects: inserts or updates an InstitutionGlossaryEntry; writes an
+    InstitutionGlossaryChange.
+    """
+    cleaned = clean_glossary_values({"short_zh": short_zh, "short_en": short_en})
+    if not cleaned["short_zh"]:
+        raise InvalidInput(gettext("Give the institution's Chinese short form."), field="short_zh")
+    if not cleaned["short_en"]:
+        del cleaned["short_en"]
+    known = selectors.glossary()
+    term = known.term_for(institution)
+    if term is not None:
+        entry = InstitutionGlossaryEntry.objects.select_for_update().get(pk=term.pk)
+        return _save(entry, cleaned, by=by, note=f"Named {institution.name}")
+    holder = (
+        InstitutionGlossaryEntry.objects.select_for_update()
+        .filter(short_zh=cleaned["short_zh"])
+        .first()
+    )
+    if holder is not None:
+        aliases = list(holder.aliases or [])
+        if institution.name not in aliases:
+            aliases.append(institution.name)
+        return _save(
+            holder,
+            clean_glossary_values({"aliases": aliases[-ALIASES_MAX:]}),
+            by=by,
+            note=f"Named {institution.name} (another name)",
+        )
+    ror_taken = (
+        institution.ror_id
+        and InstitutionGlossaryEntry.objects.filter(ror_id=institution.ror_id).exists()
+    )
+    values = {
+        "name": institution.name,
+        "ror_id": None if ror_taken else institution.ror_id,
+        "short_en": "",
+        **cleaned,
+    }
+    return _save(None, values, by=by, note=f"Named {institution.name}")
