@@ -152,10 +152,13 @@ class Statistics:
 
 @dataclass(frozen=True)
 class MemberHistory:
-    """A member's published recommendations per month, from their first to the latest."""
+    """A member's published recommendations per month, from their first to this one (at most
+    the ``MONTHS_SHOWN`` latest)."""
 
     months: tuple[tuple[dt.date, int], ...]
     total: int
+    #: The month of their first published recommendation (the chart shows the latest months).
+    first: dt.date | None = None
 
     @property
     def labels(self) -> list[str]:
@@ -457,5 +460,7 @@ def member_history(member: Any) -> MemberHistory:
         return MemberHistory(months=(), total=0)
     months = month_range(min(counts), max(max(counts), _month_of(timezone.now())))
     return MemberHistory(
-        months=tuple((month, counts[month]) for month in months), total=sum(counts.values())
+        months=tuple((month, counts[month]) for month in months),
+        total=sum(counts.values()),
+        first=min(counts),
     )

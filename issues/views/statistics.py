@@ -92,6 +92,20 @@ def statistics_charts(figures: statistics.Statistics) -> dict[str, SafeString]:
     return drawn
 
 
+def member_history_chart(history: statistics.MemberHistory) -> SafeString | None:
+    """A member's published recommendations per month, drawn; None before their first."""
+    if not history.total:
+        return None
+    return charts.bar_chart(
+        chart_id="chart-history",
+        title=_("Published recommendations per month"),
+        labels=history.labels,
+        values=history.counts,
+        label_heading=_("Month"),
+        value_heading=_("Published recommendations"),
+    )
+
+
 class PublicationStatisticsView(caching.PublishedPageMixin, TemplateView):
     """A publication's figures: issues and papers per month, topics over time, its contributors
     ranked, and the wait from submission to publication."""

@@ -186,3 +186,44 @@ def test_footer_links_the_contributors_and_the_statistics(client: Client, db: No
     footer = html[html.index('<footer class="site-footer">') :]
     assert f'href="{reverse("issues:contributor-index")}"' in footer
     assert f'href="{reverse("issues:statistics")}"' in footer
+
+
+def test_contributor_page_draws_their_history(client: Client, world: World) -> None:
+    html = client.get(reverse("issues:contributors-detail", args=["alice"])).content.decode()
+
+    (svg,) = charts_in(html)
+    assert svg.find(f"{SVG}title").text == "Published recommendations per month"
+    bars = [rect.find(f"{SVG}title").text for rect in svg.iter(f"{SVG}rect")]
+    assert [bar.split(": ")[1] for bar in bars] == ["2", "0", "1"]
+    first = months_ago(2).strftime("%Y-%m")
+    assert f"3 recommendations published since {first}." in html
+    assert '<details class="chart-data">' in html
+    assert "style=" not in html
+
+
+def test_contributor_page_of_a_co_recommender_counts_the_credit(
+    client: Client, world: World
+) -> None:
+    html = client.get(reverse("issues:contributors-detail", args=["carol"])).content.decode()
+
+    assert "1 recommendation published since" in html
+    assert len(charts_in(html)) == 1
+
+
+def test_contributor_page_without_publications_draws_nothing(client: Client, world: World) -> None:
+    html = client.get(reverse("issues:contributors-detail", args=["hidden"])).content.decode()
+
+    assert charts_in(html) == []
+    assert 'id="history-heading"' not in html
+
+
+def test_contributor_page_in_chinese_escapes_and_draws(client: Client, world: World) -> None:
+    world.alice.display_name = SCRIPT
+    world.alice.save()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+
+    html = client.get(reverse("issues:contributors-detail", args=["alice"])).content.decode()
+
+    assert '<html lang="zh-hans">' in html
+    assert SCRIPT not in html
+    assert len(charts_in(html)) == 1
