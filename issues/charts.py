@@ -28,7 +28,7 @@ AXIS_LABELS = 8
 SERIES_STYLES = 6
 #: Height of one row of a horizontal bar chart, and room for its labels on the left.
 ROW = 26
-HBAR_LEFT = 170
+HBAR_LEFT = 190
 #: A label longer than this is cut in the drawing (never in the table).
 LABEL_LENGTH = 24
 

@@ -24,9 +24,9 @@ CONTRIBUTOR_PAGE_SIZE = 50
 
 
 def waiting_bin_label(low: int, high: int | None) -> str:
-    """A bin of the wait histogram in words: "7–13 days", "56 days or more"."""
+    """A bin of the wait histogram in words: "7–13 days", "56+ days"."""
     if high is None:
-        return _("%(low)d days or more") % {"low": low}
+        return _("%(low)d+ days") % {"low": low}
     return _("%(low)d–%(high)d days") % {"low": low, "high": high - 1}
 
 
