@@ -30,6 +30,16 @@ def waiting_bin_label(low: int, high: int | None) -> str:
     return _("%(low)d–%(high)d days") % {"low": low, "high": high - 1}
 
 
+def period_labels(figures: statistics.Statistics) -> list[str]:
+    """The periods topics are counted by, in words: "2026-03", or "2026 Q1" by quarter."""
+    if not figures.by_quarter:
+        return figures.topic_period_labels
+    return [
+        _("%(year)d Q%(quarter)d") % {"year": period.year, "quarter": (period.month - 1) // 3 + 1}
+        for period in figures.topic_periods
+    ]
+
+
 def statistics_charts(figures: statistics.Statistics) -> dict[str, SafeString]:
     """The charts of one statistics page, in the active language."""
     language = get_language() or "en"
@@ -58,7 +68,7 @@ def statistics_charts(figures: statistics.Statistics) -> dict[str, SafeString]:
             title=_("Papers per topic, by quarter")
             if figures.by_quarter
             else _("Papers per topic, by month"),
-            labels=figures.topic_period_labels,
+            labels=period_labels(figures),
             series=[(topic.name_for(language), topic.counts) for topic in figures.topics],
             label_heading=_("Quarter") if figures.by_quarter else _("Month"),
         )

@@ -227,3 +227,16 @@ def test_contributor_page_in_chinese_escapes_and_draws(client: Client, world: Wo
     assert '<html lang="zh-hans">' in html
     assert SCRIPT not in html
     assert len(charts_in(html)) == 1
+
+
+def test_quarters_are_named_in_the_readers_language(client: Client, world: World) -> None:
+    old = world.issue(world.publication, months_ago(20))
+    world.entry(old, world.bob, world.language, waited=1)
+
+    html = client.get(
+        reverse("issues:publication-statistics", args=["stats-weekly"])
+    ).content.decode()
+
+    assert "Papers per topic, by quarter" in html
+    first = months_ago(20)
+    assert f'<th scope="row">{first.year} Q{(first.month - 1) // 3 + 1}</th>' in html
