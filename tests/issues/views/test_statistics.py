@@ -48,7 +48,7 @@ def test_publication_statistics_page_draws_its_figures(client: Client, world: Wo
         "Papers": "4",
         "News items": "1",
         "Contributors": "3",
-        "Median days to publication": "10.0",
+        "Median days to publication": "10",
     }
     svgs = charts_in(html)
     assert [svg.find(f"{SVG}title").text for svg in svgs] == [
@@ -240,3 +240,13 @@ def test_quarters_are_named_in_the_readers_language(client: Client, world: World
     assert "Papers per topic, by quarter" in html
     first = months_ago(20)
     assert f'<th scope="row">{first.year} Q{(first.month - 1) // 3 + 1}</th>' in html
+
+
+def test_statistics_page_says_the_median_wait(client: Client, world: World) -> None:
+    html = client.get(reverse("issues:statistics")).content.decode()
+
+    # Six entries waited 10, 20, 3, 40, 2 and 5 days: half waited at most 7.5.
+    assert (
+        "Half of the 6 latest published recommendations waited at most 7.5 days from "
+        "submission to publication."
+    ) in html
