@@ -7,6 +7,7 @@ Both statistics pages are published pages, cached and retired like the others
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -40,6 +41,23 @@ def period_labels(figures: statistics.Statistics) -> list[str]:
     ]
 
 
+def topic_names(
+    figures: statistics.Statistics, language: str
+) -> list[tuple[str, statistics.TopicSeries]]:
+    """Each topic drawn, named in ``language``; a name that two publications' topics share
+    (on the site's page) says whose each is."""
+    names = Counter(topic.name_for(language) for topic in figures.topics)
+    return [
+        (
+            f"{topic.name_for(language)} ({topic.publication_slug})"
+            if names[topic.name_for(language)] > 1
+            else topic.name_for(language),
+            topic,
+        )
+        for topic in figures.topics
+    ]
+
+
 def statistics_charts(figures: statistics.Statistics) -> dict[str, SafeString]:
     """The charts of one statistics page, in the active language."""
     language = get_language() or "en"
@@ -69,7 +87,7 @@ def statistics_charts(figures: statistics.Statistics) -> dict[str, SafeString]:
             if figures.by_quarter
             else _("Papers per topic, by month"),
             labels=period_labels(figures),
-            series=[(topic.name_for(language), topic.counts) for topic in figures.topics],
+            series=[(name, topic.counts) for name, topic in topic_names(figures, language)],
             label_heading=_("Quarter") if figures.by_quarter else _("Month"),
         )
     if figures.contributors:

@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from issues.views import statistics as views
-from tests.factories import UserFactory
+from tests.factories import TopicFactory, UserFactory
 from tests.issues.test_statistics import World, months_ago
 
 pytestmark = pytest.mark.django_db
@@ -250,3 +250,13 @@ def test_statistics_page_says_the_median_wait(client: Client, world: World) -> N
         "Half of the 6 latest published recommendations waited at most 7.5 days from "
         "submission to publication."
     ) in html
+
+
+def test_site_statistics_tell_apart_topics_of_the_same_name(client: Client, world: World) -> None:
+    vision = TopicFactory(publication=world.other, slug="vision", name_en="Vision")
+    world.entry(world.elsewhere, world.bob, vision, waited=1)
+
+    html = client.get(reverse("issues:statistics")).content.decode()
+
+    assert '<th scope="col">Vision (stats-weekly)</th>' in html
+    assert '<th scope="col">Vision (other-weekly)</th>' in html
