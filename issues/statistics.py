@@ -6,8 +6,9 @@ their co-recommendations) publish, credited to active members. Drafts, scheduled
 recommendations that never reached one count nowhere.
 
 Each figure is one aggregate query (``TruncMonth`` and ``Count``), so a publication's statistics
-cost eight queries whatever its history, on SQLite as on PostgreSQL; the median is taken in Python
-from at most ``WAITING_SAMPLE`` durations. The results hold plain values and are kept in the cache
+cost eight queries at most whatever its history, on SQLite as on PostgreSQL, and no query names
+a list of ids that grows with it; the median is taken in Python from at most ``WAITING_SAMPLE``
+durations. The results hold plain values and are kept in the cache
 under the published version (``issues.caching``): publishing or correcting an issue retires them
 with the pages.
 """
@@ -23,7 +24,7 @@ from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -304,14 +305,20 @@ def _aware(day: dt.date) -> dt.datetime:
 
 
 def _counts_by_member(publication: Publication | None) -> Counter[int]:
-    """How many recommendations of each member were published, as an entry's or credited on
-    one: two queries."""
+    """How many recommendations of each active member were published, as an entry's or
+    credited on one: two queries."""
     counts = Counter[int]()
-    for queryset, submitter in (
-        (_published_entries(publication), "recommendation__submitter"),
-        (_published_co_recommendations(publication), "recommendation__submitter"),
+    submitter = "recommendation__submitter"
+    for queryset in (
+        _published_entries(publication),
+        _published_co_recommendations(publication),
     ):
-        for row in queryset.values(submitter).annotate(n=Count("id")).order_by():
+        for row in (
+            queryset.filter(recommendation__submitter__is_active=True)
+            .values(submitter)
+            .annotate(n=Count("id"))
+            .order_by()
+        ):
             counts[row[submitter]] += row["n"]
     return counts
 
@@ -320,18 +327,15 @@ def _contributors(publication: Publication | None) -> tuple[list[ContributorCoun
     """The members with the most published recommendations, and how many have any: three
     queries."""
     counts = _counts_by_member(publication)
-    ranked = sorted(counts, key=lambda pk: (-counts[pk], pk))
-    active = set(
-        User.objects.filter(pk__in=list(counts), is_active=True).values_list("pk", flat=True)
-    )
-    shown = [pk for pk in ranked if pk in active][:CONTRIBUTORS_SHOWN]
+    shown = sorted(counts, key=lambda pk: (-counts[pk], pk))[:CONTRIBUTORS_SHOWN]
     members = {user.pk: user for user in User.objects.filter(pk__in=shown)}
     return [
         ContributorCount(
             username=members[pk].username, public_name=members[pk].public_name, count=counts[pk]
         )
         for pk in shown
-    ], len(active)
+        if pk in members
+    ], len(counts)
 
 
 def _waiting(publication: Publication | None) -> Waiting:
@@ -382,7 +386,7 @@ def _cached(key: str, compute: Callable[[], T]) -> T:
 
 
 def compute_statistics(publication: Publication | None = None) -> Statistics:
-    """The figures of ``publication``'s published issues, or of every publication's: nine
+    """The figures of ``publication``'s published issues, or of every publication's: eight
     queries at most, whatever the history."""
     months, totals = _months(publication)
     periods, by_quarter, topics = _topics(publication, months)
@@ -423,7 +427,13 @@ def contributor_counts() -> list[ContributorCount]:
 
     def compute() -> list[ContributorCount]:
         counts = _counts_by_member(None)
-        members = User.objects.filter(pk__in=list(counts), is_active=True)
+        # The members themselves by the same filters, not by a list of every id counted.
+        members = User.objects.filter(is_active=True).filter(
+            Exists(_published_entries(None).filter(recommendation__submitter=OuterRef("pk")))
+            | Exists(
+                _published_co_recommendations(None).filter(recommendation__submitter=OuterRef("pk"))
+            )
+        )
         found = [
             ContributorCount(
                 username=user.username, public_name=user.public_name, count=counts[user.pk]

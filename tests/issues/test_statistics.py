@@ -220,15 +220,15 @@ def test_long_histories_count_topics_by_quarter(world: World) -> None:
 def test_statistics_cost_the_same_queries_whatever_the_history(
     world: World, django_assert_max_num_queries: Any
 ) -> None:
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(8):
         statistics.compute_statistics(world.publication)
     for n in range(3, 15):
         issue = world.issue(world.publication, months_ago(n))
         for member in (world.alice, world.bob, UserFactory()):
             world.entry(issue, member, TopicFactory(publication=world.publication), waited=n)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(8):
         statistics.compute_statistics(world.publication)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(8):
         statistics.compute_statistics()
 
 

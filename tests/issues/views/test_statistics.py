@@ -23,8 +23,8 @@ pytestmark = pytest.mark.django_db
 SVG = "{http://www.w3.org/2000/svg}"
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
-#: A statistics page drawn afresh: the publication, then the figures' nine queries at most.
-STATISTICS_QUERIES = 10
+#: A statistics page drawn afresh: the publication, then the figures' eight queries at most.
+STATISTICS_QUERIES = 9
 
 
 @pytest.fixture
