@@ -34,8 +34,8 @@ from issues.enums import IssueStatus, Section
 from issues.models import CoRecommendation, Issue, IssueEntry
 from publications.models import Publication, Topic
 
-#: The latest months the charts and tables show (totals count every month).
-MONTHS_SHOWN = 36
+#: The latest months the charts and tables show (totals count every month): ten years.
+MONTHS_SHOWN = 120
 #: From this many months on, topics are counted by quarter rather than by month.
 QUARTERS_FROM = 13
 #: Topics drawn over time: the most published ones.
@@ -72,7 +72,9 @@ class Month:
 
 @dataclass(frozen=True)
 class TopicSeries:
-    """A topic's published papers per period (the periods of ``Statistics.topic_periods``)."""
+    """A topic's published papers per period (the periods of ``Statistics.topic_periods``).
+    On the site's figures, every publication's topics of the slug (``publication_slug`` empty).
+    """
 
     slug: str
     publication_slug: str
@@ -260,14 +262,19 @@ def _months(publication: Publication | None) -> tuple[list[Month], dict[str, int
 def _topics(
     publication: Publication | None, months: Sequence[Month]
 ) -> tuple[list[dt.date], bool, list[TopicSeries]]:
-    """The most published topics' papers per period over the months shown: two queries."""
+    """The most published topics' papers per period over the months shown: two queries.
+
+    Across the site, the topics of one slug count together: each publication has its own
+    copy of a subject (``publications.Topic``), and the site's page follows the subject.
+    """
     if not months:
         return [], False, []
     by_quarter = len(months) >= QUARTERS_FROM
     period_of = _quarter_of if by_quarter else (lambda month: month)
     periods = sorted({period_of(m.month) for m in months})
     index = {period: i for i, period in enumerate(periods)}
-    counts: dict[int, list[int]] = defaultdict(lambda: [0] * len(periods))
+    key = "recommendation__topic" if publication else "recommendation__topic__slug"
+    counts: dict[Any, list[int]] = defaultdict(lambda: [0] * len(periods))
     for row in (
         _published_entries(publication)
         .filter(
@@ -276,26 +283,31 @@ def _topics(
             issue__published_at__gte=_aware(months[0].month),
         )
         .annotate(month=TruncMonth("issue__published_at"))
-        .values("month", "recommendation__topic")
+        .values("month", key)
         .annotate(n=Count("id"))
         .order_by()
     ):
         period = period_of(_month_of(row["month"]))
         if period in index:
-            counts[row["recommendation__topic"]][index[period]] += row["n"]
-    top = sorted(counts, key=lambda pk: (-sum(counts[pk]), pk))[:TOPICS_SHOWN]
-    found = Topic.objects.filter(pk__in=top).select_related("publication")
-    topics = {topic.pk: topic for topic in found}
+            counts[row[key]][index[period]] += row["n"]
+    top = sorted(counts, key=lambda k: (-sum(counts[k]), k))[:TOPICS_SHOWN]
+    if publication:
+        found = Topic.objects.filter(pk__in=top)
+        topics = {topic.pk: topic for topic in found}
+    else:
+        # Named as the first publication (by name) that has the slug names it.
+        found = Topic.objects.filter(slug__in=top).order_by("-publication__name", "-pk")
+        topics = {topic.slug: topic for topic in found}
     series = [
         TopicSeries(
-            slug=topics[pk].slug,
-            publication_slug=topics[pk].publication.slug,
-            name_en=topics[pk].name_en,
-            name_zh=topics[pk].name_zh,
-            counts=tuple(counts[pk]),
+            slug=topics[k].slug,
+            publication_slug=publication.slug if publication else "",
+            name_en=topics[k].name_en,
+            name_zh=topics[k].name_zh,
+            counts=tuple(counts[k]),
         )
-        for pk in top
-        if pk in topics
+        for k in top
+        if k in topics
     ]
     return periods, by_quarter, series
 

@@ -51,12 +51,19 @@ class MonthSerializer(serializers.Serializer):
 
 class TopicSeriesSerializer(serializers.Serializer):
     slug = serializers.SlugField()
-    publication = serializers.SlugField(source="publication_slug")
+    publication = serializers.SerializerMethodField(
+        help_text="The topic's publication; null on the site's figures, where the topics of "
+        "one slug in every publication count together."
+    )
     name_en = serializers.CharField()
     name_zh = serializers.CharField()
     counts = serializers.ListField(
         child=serializers.IntegerField(), help_text="Papers published per period, as `periods`."
     )
+
+    @extend_schema_field(serializers.SlugField(allow_null=True))
+    def get_publication(self, topic: statistics.TopicSeries) -> str | None:
+        return topic.publication_slug or None
 
 
 class TopicsSerializer(serializers.Serializer):

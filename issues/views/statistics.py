@@ -44,12 +44,12 @@ def period_labels(figures: statistics.Statistics) -> list[str]:
 def topic_names(
     figures: statistics.Statistics, language: str
 ) -> list[tuple[str, statistics.TopicSeries]]:
-    """Each topic drawn, named in ``language``; a name that two publications' topics share
-    (on the site's page) says whose each is."""
+    """Each topic drawn, named in ``language``; a name that two drawn topics share says which
+    each is (its publication, or its slug on the site's page)."""
     names = Counter(topic.name_for(language) for topic in figures.topics)
     return [
         (
-            f"{topic.name_for(language)} ({topic.publication_slug})"
+            f"{topic.name_for(language)} ({topic.publication_slug or topic.slug})"
             if names[topic.name_for(language)] > 1
             else topic.name_for(language),
             topic,

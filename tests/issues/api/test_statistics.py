@@ -65,6 +65,10 @@ def test_site_statistics_in_the_api(api: APIClient, world: World) -> None:
     data = api.get(reverse("api:statistics")).json()
 
     assert data["publication"] is None
+    assert [(s["slug"], s["publication"]) for s in data["topics"]["series"]] == [
+        ("vision", None),
+        ("language", None),
+    ]
     assert data["totals"] == {"issues": 3, "papers": 5, "news": 1, "contributors": 3}
     assert [(c["username"], c["published"]) for c in data["contributors"]] == [
         ("alice", 3),
