@@ -17,6 +17,7 @@ from django.urls import reverse
 from issues.views import statistics as views
 from tests.factories import TopicFactory, UserFactory
 from tests.issues.test_statistics import World, months_ago
+from tests.issues.views.test_reader import _publish
 
 pytestmark = pytest.mark.django_db
 
@@ -268,3 +269,20 @@ def test_site_statistics_count_a_topic_of_every_publication_together(
         "Vision (sight)",
     ]
     assert '<th scope="row">' + months_ago(1).strftime("%Y-%m") + "</th><td>1</td>" in html
+
+
+def test_statistics_page_changes_when_an_issue_is_published(
+    client: Client, publication: Any, editor: Any, contributor: Any
+) -> None:
+    url = reverse("issues:publication-statistics", args=[publication.slug])
+    _publish(publication, editor, [{"submitter": contributor}])
+    before = client.get(url).content.decode()
+    assert "<dt>Issues</dt><dd>1</dd>" in before
+    assert client.get(url).content.decode() == before  # from the cache
+
+    _publish(publication, editor, [{"submitter": contributor}, {"submitter": contributor}])
+
+    after = client.get(url).content.decode()
+    assert "<dt>Issues</dt><dd>2</dd>" in after
+    assert "<dt>Papers</dt><dd>3</dd>" in after
+    assert "3 published recommendations" in after
