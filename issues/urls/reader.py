@@ -6,13 +6,20 @@ from csp.decorators import csp_update
 from django.urls import path
 
 from issues import feeds
-from issues.views import reader
+from issues.views import reader, statistics
 
 app_name = "issues"
 
 urlpatterns = [
     path("", reader.HomeView.as_view(), name="home"),
     path("p/<slug:slug>/", reader.PublicationDetailView.as_view(), name="publication-detail"),
+    path(
+        "p/<slug:slug>/statistics/",
+        statistics.PublicationStatisticsView.as_view(),
+        name="publication-statistics",
+    ),
+    path("statistics/", statistics.SiteStatisticsView.as_view(), name="statistics"),
+    path("contributors/", statistics.ContributorIndexView.as_view(), name="contributor-index"),
     path("p/<slug:slug>/feed/rss/", feeds.IssueFeed(), name="feed-rss"),
     path("p/<slug:slug>/feed/atom/", feeds.AtomIssueFeed(), name="feed-atom"),
     path("topics/", reader.TopicListView.as_view(), name="topic-list"),

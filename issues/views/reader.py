@@ -16,8 +16,9 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from contributors import selectors as members
-from issues import caching, exports, history, selectors
+from issues import caching, exports, history, selectors, statistics
 from issues.models import Issue
+from issues.views.statistics import member_history_chart
 from papers import selectors as catalogue
 from publications import selectors as publication_selectors
 from publications.models import Publication
@@ -137,7 +138,8 @@ class TopicDetailView(TemplateView):
 
 
 class ContributorDetailView(TemplateView):
-    """A member's public page: profile, published recommendations and the issues credited."""
+    """A member's public page: profile, their published recommendations per month, those
+    recommendations and the issues credited."""
 
     template_name = "issues/contributor_detail.html"
 
@@ -156,6 +158,9 @@ class ContributorDetailView(TemplateView):
             entries=selectors.shown_contents(page),
             issues=list(selectors.credited_issues(member)),
         )
+        # Their published recommendations per month, drawn (issues.statistics: two queries).
+        context["history"] = statistics.member_history(member)
+        context["history_chart"] = member_history_chart(context["history"])
         return context
 
 

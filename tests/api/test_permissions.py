@@ -232,6 +232,13 @@ def _published_issue(world: World) -> dict[str, Any]:
     return {"id": issue.pk, "slug": world.publication.slug, "number": issue.number, "issue": issue}
 
 
+def _check_statistics(world: World, response: Response) -> None:
+    """The published issue counts, as its one paper and its contributor, for every caller."""
+    assert response.data["totals"]["issues"] == 1
+    assert response.data["totals"]["papers"] == 1
+    assert [c["username"] for c in response.data["contributors"]] == [world.contributor.username]
+
+
 def _published_issue_with_correction(world: World) -> dict[str, Any]:
     arranged = _published_issue(world)
     arranged["correction"] = Correction.objects.create(
@@ -663,6 +670,21 @@ OPERATIONS: tuple[Operation, ...] = (
             (response.data["id"], response.data["number"]),
             (world["issue"].pk, world["issue"].number),
         ),
+    ),
+    # --- statistics: published data, for anyone -----------------------------------------------
+    Operation(
+        "GET",
+        "publications/{slug}/statistics/",
+        _statuses(200, ANYONE),
+        arrange=_published_issue,
+        check=_check_statistics,
+    ),
+    Operation(
+        "GET",
+        "statistics/",
+        _statuses(200, ANYONE),
+        arrange=_published_issue,
+        check=_check_statistics,
     ),
     # --- a publication's style and uploads: its editors only -------------------------------------
     Operation(
@@ -1155,7 +1177,7 @@ def test_matrix_covers_every_operation_of_the_schema() -> None:
         if method in HTTP_METHODS
     }
     assert {(operation.method, operation.route) for operation in OPERATIONS} == in_schema
-    assert len(in_schema) == 53
+    assert len(in_schema) == 55
 
 
 @pytest.mark.parametrize(("operation", "role"), _cases())

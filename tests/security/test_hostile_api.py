@@ -222,6 +222,13 @@ def _operations(world: World) -> list[Operation]:
             full=frozenset({"title"}),
         ),
         Operation("published issue", "get", reverse("api:published-issue", args=[slug, 1]), None),
+        Operation(
+            "publication statistics",
+            "get",
+            reverse("api:publication-statistics", args=[slug]),
+            None,
+        ),
+        Operation("statistics", "get", reverse("api:statistics"), None),
         Operation("issue", "get", reverse("api:issue-detail", args=[draft]), "editor"),
         Operation(
             "issue patch",
@@ -561,7 +568,8 @@ def _operations(world: World) -> list[Operation]:
 
 OPERATION_NAMES = [
     "token", "token revoke", "me", "me patch", "publications", "issues of a publication",
-    "issue create", "published issue", "issue", "issue patch", "assemble", "publish",
+    "issue create", "published issue", "publication statistics", "statistics", "issue",
+    "issue patch", "assemble", "publish",
     "unschedule", "entries", "entry add", "entry reorder", "leads", "entry remove", "corrections",
     "correction", "papers", "paper", "refetch", "metadata", "topics", "recommendations",
     "recommend", "recommend news", "queue", "recommendation", "recommendation patch", "entry edit",
@@ -610,6 +618,7 @@ def test_path_values(world: World) -> None:
         "contributor": reverse("api:contributor-detail", args=["SENTINEL"]),
         "publication": reverse("api:publication-detail", args=["SENTINEL"]),
         "issues": reverse("api:issue-list", args=["SENTINEL"]),
+        "statistics": reverse("api:publication-statistics", args=["SENTINEL"]),
         "issue": "/api/v1/issues/SENTINEL/",
         "paper": "/api/v1/papers/SENTINEL/",
         "recommendation": "/api/v1/recommendations/SENTINEL/",

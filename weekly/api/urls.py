@@ -11,6 +11,7 @@ from drf_spectacular.views import (
 
 from common.api.errors import not_found
 from contributors.api import views as contributors
+from issues.api import statistics
 from issues.api import views as issues
 from papers.api import views as papers
 from publications.api import views as publications
@@ -53,6 +54,12 @@ urlpatterns = [
         issues.PublicationDetailView.as_view(),
         name="publication-detail",
     ),
+    path(
+        "publications/<slug:slug>/statistics/",
+        statistics.PublicationStatisticsView.as_view(),
+        name="publication-statistics",
+    ),
+    path("statistics/", statistics.SiteStatisticsView.as_view(), name="statistics"),
     path(
         "publications/<slug:slug>/issues/",
         issues.PublicationIssueListView.as_view(),

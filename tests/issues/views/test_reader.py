@@ -62,8 +62,8 @@ ARCHIVE_QUERIES = 3
 #: the co-recommendations credited on them;
 TOPIC_QUERIES = 4
 #: the member, the count of their entries, one page of them with their co-recommendations, the
-#: issues they are credited in;
-CONTRIBUTOR_QUERIES = 5
+#: issues they are credited in, their entries and co-recommendations per month (the history);
+CONTRIBUTOR_QUERIES = 7
 #: the count of matches, one page of papers, their authors, institutions and appearances.
 SEARCH_QUERIES = 5
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
