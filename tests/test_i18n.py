@@ -210,6 +210,7 @@ def site(
             "再探缩放定律",
             "中文",  # the language switch names each language in itself
             "张三",  # an example of a name, in the sign-up form's help
+            "斯坦福",  # an example of a short form, in the correction form's help
         ],
     }
 
