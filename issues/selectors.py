@@ -510,30 +510,6 @@ def featured_matches(query: str) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def featured_papers_matching(query: str) -> QuerySet[Paper]:
-    """Papers featured in a published issue that match ``query`` (see ``search_papers``), the
-    most recently featured first, each with ``public_entries``: its published appearances.
-    A fixed number of queries per page of results."""
-    featured = Exists(appearances_of_outer_paper())
-    papers = catalogue.papers_with_details().filter(featured)
-    if connection.vendor == "postgresql":
-        papers = catalogue.with_ids(papers, featured_matches(query))
-    else:
-        papers = search_papers(papers, query)
-    return (
-        papers.annotate(
-            last_featured_at=Max(
-                "issue_entries__issue__published_at",
-                filter=Q(issue_entries__issue__status=IssueStatus.PUBLISHED),
-            )
-        )
-        .prefetch_related(
-            Prefetch("issue_entries", queryset=_appearances(), to_attr="public_entries")
-        )
-        .order_by("-last_featured_at", "-pk")
-    )
-
-
 def places_of_recommendations(recommendation_ids: Sequence[int]) -> dict[int, Place]:
     """Where each of these recommendations is: the issue that holds it (``recommendations.places``,
     which this app feeds)."""

@@ -16,7 +16,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from contributors import selectors as members
-from issues import caching, exports, history, selectors, statistics
+from issues import caching, exports, history, search, selectors, statistics
 from issues.models import Issue
 from issues.views.statistics import member_history_chart
 from papers import selectors as catalogue
@@ -32,7 +32,7 @@ CONTENTS_FROM = 6
 ENTRY_PAGE_SIZE = 20
 #: Paper titles named under each publication's latest issue on the home page.
 TEASER_LENGTH = 3
-#: Papers on one page of search results.
+#: Results (papers and news items) on one page of a search.
 SEARCH_PAGE_SIZE = 20
 
 
@@ -253,7 +253,8 @@ class PaperDetailView(TemplateView):
 
 
 class SearchView(TemplateView):
-    """Papers featured in published issues that match the query (the API's ``q`` rules)."""
+    """Papers featured in published issues and news items of published issues that match the
+    query (the API's ``q`` rules), newest first (``issues.search``)."""
 
     template_name = "issues/search.html"
 
@@ -272,7 +273,7 @@ class SearchView(TemplateView):
             }
             context["query"] = context["search_query"] = query[: catalogue.SEARCH_MAX_LENGTH]
         else:
-            paginator = Paginator(selectors.featured_papers_matching(query), SEARCH_PAGE_SIZE)
+            paginator = Paginator(search.SearchResults(query), SEARCH_PAGE_SIZE)
             context["page"] = paginator.get_page(self.request.GET.get("page"))
         return context
 

@@ -465,9 +465,11 @@ def _catalogue_of(size: int, publication: Publication, editor: Any) -> None:
 
 #: Count, page, authorships with their authors, institutions.
 LIST_QUERIES = 4
-#: Those of the list, and the page's published appearances of each paper.
-SEARCH_PAGE_QUERIES = 5
-#: On PostgreSQL a search first picks its matches (their ids, ranked), in one query of its own.
+#: The count and the keys of a page of papers and news items (``issues.search``), then the
+#: papers as the list reads them, and each one's published appearances.
+SEARCH_PAGE_QUERIES = 6
+#: On PostgreSQL a search first picks its matches (their ids, ranked), in one query of its own
+#: (the search page's, the papers' and the news items' at once).
 SEARCH_PICK = 1
 
 

@@ -64,8 +64,9 @@ TOPIC_QUERIES = 4
 #: the member, the count of their entries, one page of them with their co-recommendations, the
 #: issues they are credited in, their entries and co-recommendations per month (the history);
 CONTRIBUTOR_QUERIES = 7
-#: the count of matches, one page of papers, their authors, institutions and appearances.
-SEARCH_QUERIES = 5
+#: the count of matches, the page's keys, its papers, their authors, institutions and
+#: appearances (and its news items, when it holds some: ``tests/issues/views/test_search.py``).
+SEARCH_QUERIES = 6
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 
@@ -799,13 +800,13 @@ def test_search_finds_titles_abstracts_authors_and_summaries(
 ) -> None:
     url = reverse("papers:search")
     for query in ("dense passage", "稠密", "BM25", "karpukhin", "encoders", "ENCODERS index"):
-        page = _get(client, f"{url}?q={query}")
+        page = _unmarked(_get(client, f"{url}?q={query}"))
         assert "Dense Passage Retrieval</a>" in page, query
         assert "Scaling Laws" not in page, query
-    assert "1 paper matches “dense passage”" in _get(client, f"{url}?q=dense+passage")
+    assert "1 result matches “dense passage”" in _get(client, f"{url}?q=dense+passage")
     # Unpublished things are not found: not by title, not by their summary.
     for query in ("Hidden Scheduled", "Submitted Only", "Scheduled summary", "Submitted summary"):
-        assert "0 papers match" in _get(client, f"{url}?q={query}"), query
+        assert "0 results match" in _get(client, f"{url}?q={query}"), query
 
 
 def test_the_search_page_labels_its_two_search_landmarks(client: Client, issue: Issue) -> None:
@@ -814,7 +815,7 @@ def test_the_search_page_labels_its_two_search_landmarks(client: Client, issue: 
     assert len(landmarks) == 2
     assert 'aria-label="Search the site"' in landmarks[0]
     assert 'aria-labelledby="search-title"' in landmarks[1]
-    assert '<h1 class="page-title" id="search-title">Search papers</h1>' in page
+    assert '<h1 class="page-title" id="search-title">Search papers and news</h1>' in page
 
 
 def test_search_and_the_api_find_the_same_papers(client: Client, issue: Issue) -> None:
@@ -842,7 +843,7 @@ def test_search_empty_or_too_long_query_says_so(
 def test_search_echoes_the_query_escaped(client: Client, issue: Issue) -> None:
     page = _get(client, reverse("papers:search") + "?" + _urlencode(q=SCRIPT))
     assert SCRIPT not in page
-    assert f"0 papers match “{ESCAPED}”" in page
+    assert f"0 results match “{ESCAPED}”" in page
     assert f'value="{ESCAPED}"' in page
 
 
@@ -850,7 +851,7 @@ def test_search_is_paginated_with_fixed_queries(
     client: Client, publication: Publication, editor: Any, django_assert_num_queries: Any
 ) -> None:
     url = reverse("papers:search") + "?q=pretraining"
-    # On PostgreSQL the matches are picked first, in a query of their own (papers.selectors).
+    # On PostgreSQL the matches are picked first, in a query of their own (issues.search).
     queries = SEARCH_QUERIES + (connection.vendor == "postgresql")
     _publish(publication, editor, [{"paper": PaperFactory(authors=["A"])}])
     with django_assert_num_queries(queries):
@@ -863,11 +864,16 @@ def test_search_is_paginated_with_fixed_queries(
     with django_assert_num_queries(queries):
         first = _get(client, url)
 
-    assert "23 papers match “pretraining”" in first
-    assert first.count('class="entry entry-card search-result"') == 20
+    assert "23 results match “pretraining”" in first
+    assert first.count('class="entry entry-card search-result search-paper"') == 20
     assert 'href="?q=pretraining&amp;page=2"' in first
     second = _get(client, url + "&page=2")
-    assert second.count('class="entry entry-card search-result"') == 3
+    assert second.count('class="entry entry-card search-result search-paper"') == 3
+
+
+def _unmarked(page: str) -> str:
+    """``page`` without the search's marks."""
+    return page.replace("<mark>", "").replace("</mark>", "")
 
 
 def _urlencode(**params: str) -> str:
