@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -76,6 +77,31 @@ def _offline(settings: Any) -> Iterator[None]:
 def _media_root(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Uploads are written under the session's temporary directory, never under ``var/``."""
     settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
+
+
+_DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "live_server", "django_db_setup_data"}
+)
+
+
+@pytest.fixture(autouse=True)
+def _shipped_glossary(request: pytest.FixtureRequest) -> None:
+    """The institution glossary that ``migrate`` loads, there for every test as on a new site.
+
+    A transactional test ends by emptying every table, the glossary included, and the tests
+    that run after it in the same process would see a site without one."""
+    if request.node.get_closest_marker("django_db") is None and not (
+        _DATABASE_FIXTURES & set(request.fixturenames)
+    ):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from papers.models import InstitutionGlossaryEntry
+
+    if not InstitutionGlossaryEntry.objects.exists():
+        from django.apps import apps
+
+        migration = importlib.import_module("papers.migrations.0008_institution_glossary")
+        migration.load_glossary(apps, None)
 
 
 @pytest.fixture(autouse=True)
