@@ -40,13 +40,16 @@ run: install
 	EMAIL_URL=$(EMAIL_URL) $(BIN)/python manage.py seed_demo --if-empty --site-url http://$(HOST):$(PORT)
 	DEBUG=$(DEBUG) EMAIL_URL=$(EMAIL_URL) SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## Run the whole test suite (SQLite by default; DATABASE_URL and REDIS_URL switch to the real ones).
+## Run the whole test suite (SQLite by default; DATABASE_URL and REDIS_URL switch to the real ones),
+## in one process per core (pytest-xdist; each process has a database and a Redis database of its
+## own, see tests/parallel.py). `make test JOBS=1` runs it in one process.
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 test: install
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $$($(BIN)/python tests/parallel.py $(JOBS)) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import sys
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,6 +26,57 @@ from tests.factories import (
     UserFactory,
 )
 from tests.workflow import team  # noqa: F401 (registers the fixture for every test)
+
+#: The hostile corpora's case counts, summed over the test processes (pytest-xdist's workers send
+#: theirs when they finish).
+HOSTILE_CASES = pytest.StashKey[Counter]()
+
+
+def _hostile_cases() -> Counter:
+    """How many hostile cases this process ran, and with how many values."""
+    forms = sys.modules.get("tests.security.test_hostile_forms")
+    api = sys.modules.get("tests.security.test_hostile_api")
+    counts: Counter = Counter()
+    if forms is not None:
+        from tests.security.harness import RUNS
+
+        counts["form cases"] = sum(run.cases for run in RUNS)
+        counts["form texts"] = len(forms.TEXTS) if counts["form cases"] else 0
+    if api is not None and api.TALLY.cases:
+        counts["api cases"] = api.TALLY.cases
+        counts["api values"] = len(api.VALUES)
+    return counts
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["hostile_cases"] = dict(_hostile_cases())
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    counts = node.config.stash.setdefault(HOSTILE_CASES, Counter())
+    found = getattr(node, "workeroutput", {}).get("hostile_cases", {})
+    for name, number in found.items():
+        if name.endswith("cases"):
+            counts[name] += number
+        else:  # the corpus's size, the same in every process
+            counts[name] = max(counts[name], number)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """The number of hostile cases run, after the results (for the closing notes)."""
+    counts = config.stash.get(HOSTILE_CASES, Counter()) + _hostile_cases()
+    if counts["form cases"]:
+        terminalreporter.write_line(
+            f"hostile forms: {counts['form texts']} text values, "
+            f"{counts['form cases']} (value × field) cases"
+        )
+    if counts["api cases"]:
+        terminalreporter.write_line(
+            f"hostile API: {counts['api values']} values, {counts['api cases']} cases"
+        )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -8,6 +8,7 @@ tasks, so a half-configured server fails at start instead of at the first reques
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -138,6 +139,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery -----------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL and (REDIS_DATABASE := env.int("REDIS_DATABASE", default=-1)) >= 0:
+    # The database number on REDIS_URL's server, in place of the URL's own: what `make test`
+    # gives each of its parallel test processes (tests/parallel.py), whose cache and task queue
+    # must not be another's.
+    REDIS_URL = urlunsplit(urlsplit(REDIS_URL)._replace(path=f"/{REDIS_DATABASE}"))
 if REDIS_URL:
     CACHES = {
         "default": {

@@ -134,23 +134,3 @@ def world(db: None, publication: Publication, topic: Topic) -> World:
         ),
         upload=upload_publication_image(publication, by=editor, data=png_bytes(), name="qr.png"),
     )
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """The number of hostile cases run, after the results (for the closing notes)."""
-    import sys
-
-    forms = sys.modules.get("tests.security.test_hostile_forms")
-    api = sys.modules.get("tests.security.test_hostile_api")
-    if forms is not None:
-        from tests.security.harness import RUNS
-
-        cases = sum(run.cases for run in RUNS)
-        if cases:
-            terminalreporter.write_line(
-                f"hostile forms: {len(forms.TEXTS)} text values, {cases} (value × field) cases"
-            )
-    if api is not None and api.TALLY.cases:
-        terminalreporter.write_line(
-            f"hostile API: {len(api.VALUES)} values, {api.TALLY.cases} cases"
-        )

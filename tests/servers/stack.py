@@ -43,6 +43,9 @@ class Stack:
             **env,
         }
         self.env.pop("CELERY_TASK_ALWAYS_EAGER", None)
+        # REDIS_URL is given whole: the database named in it is the one meant, not the test
+        # process's REDIS_DATABASE (tests/parallel.py).
+        self.env.pop("REDIS_DATABASE", None)
         self.processes: dict[str, subprocess.Popen] = {}
 
     def manage(self, *args: str) -> subprocess.CompletedProcess[str]:

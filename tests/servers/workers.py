@@ -49,6 +49,9 @@ class Workers:
             "CELERY_VISIBILITY_TIMEOUT": "3",
             **self.extra_env,
         }
+        # REDIS_URL is given whole: the database named in it is the one meant, not the test
+        # process's REDIS_DATABASE (tests/parallel.py).
+        env.pop("REDIS_DATABASE", None)
         name = f"test{len(self.processes)}-{os.getpid()}@%h"
         log = (self.log_dir / f"worker{len(self.processes)}.log").open("wb")
         process = subprocess.Popen(  # noqa: S603 (our own worker, fixed arguments)

@@ -124,6 +124,26 @@ def test_settings_redis_url_gives_redis_cache_and_real_broker() -> None:
     assert loaded["CELERY_TASK_ALWAYS_EAGER"] is False
 
 
+def test_settings_redis_database_replaces_the_urls_own() -> None:
+    loaded = _settings(REDIS_URL="redis://:pw@127.0.0.1:6379/3", REDIS_DATABASE="7")
+    assert loaded["CACHE_LOCATION"] == "redis://:pw@127.0.0.1:6379/7"
+    assert loaded["CELERY_BROKER_URL"] == "redis://:pw@127.0.0.1:6379/7"
+
+
+def test_parallel_test_processes_get_redis_databases_of_their_own() -> None:
+    from tests.parallel import arguments
+
+    assert arguments(1, "redis://127.0.0.1:6379/14") == []
+    assert arguments(2, "") == ["--numprocesses", "2", "--dist", "loadfile"]
+    assert arguments(3, "redis://127.0.0.1:6379/14") == [
+        "--dist",
+        "loadfile",
+        "--tx=popen//env:REDIS_DATABASE=15",
+        "--tx=popen//env:REDIS_DATABASE=0",
+        "--tx=popen//env:REDIS_DATABASE=1",
+    ]
+
+
 def test_settings_database_url_selects_postgresql() -> None:
     loaded = _settings(DATABASE_URL="postgres://weekly@db.invalid:5432/weekly")
     assert loaded["DATABASE_ENGINE"] == "common.database"
