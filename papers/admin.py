@@ -240,9 +240,9 @@ class PaperAdmin(admin.ModelAdmin):
                 request,
                 ngettext(
                     "%(count)d paper was left alone: no source can be asked for its metadata "
-                    "(an AMiner id on a site without an AMiner token, or a DOI only).",
+                    "(its only source is switched off on this site, as AMiner is without a token).",
                     "%(count)d papers were left alone: no source can be asked for their metadata "
-                    "(an AMiner id on a site without an AMiner token, or a DOI only).",
+                    "(its only source is switched off on this site, as AMiner is without a token).",
                     unasked,
                 )
                 % {"count": unasked},

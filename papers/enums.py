@@ -15,6 +15,7 @@ class MetadataStatus(models.TextChoices):
 class MetadataSource(models.TextChoices):
     ARXIV = "arxiv", "arXiv"
     AMINER = "aminer", "AMiner"
+    CROSSREF = "crossref", "Crossref"
     MANUAL = "manual", _("Entered by hand")
 
 

@@ -1,4 +1,4 @@
-"""Recognise the ways people write down a paper: arXiv ids, arXiv links and DOIs, AMiner links.
+"""Recognise the ways people write down a paper: arXiv ids and links, DOIs, AMiner links.
 
 ``parse_identifier`` turns whatever a contributor pasted into one canonical ``Identifier``
 (scheme, versionless value, optional arXiv version), or raises ``InvalidIdentifier`` with a
@@ -31,13 +31,14 @@ __all__ = [
     "parse_identifier",
 ]
 
-Scheme = Literal["arxiv", "aminer"]
+Scheme = Literal["arxiv", "aminer", "doi"]
 
 # Marked for translation; the refusal message shows it in the active language.
 ACCEPTED_FORMS: Final[str] = gettext_noop(
     "an arXiv id (2109.08133, 2109.08133v2, hep-th/9901001), "
     "an arXiv URL (https://arxiv.org/abs/…, /pdf/…), "
-    "an arXiv DOI (10.48550/arXiv.2109.08133) "
+    "a DOI (10.1145/3292500.3330701, doi:10.…, https://doi.org/10.…; an arXiv DOI "
+    "names the arXiv paper) "
     "or an AMiner paper URL (https://www.aminer.cn/pub/<24 hex characters>)"
 )
 
@@ -60,6 +61,9 @@ _AMINER_HOSTS: Final[frozenset[str]] = frozenset(
 _DOI_HOSTS: Final[frozenset[str]] = frozenset({"doi.org", "dx.doi.org"})
 _KNOWN_HOSTS: Final[frozenset[str]] = _ARXIV_HOSTS | _AMINER_HOSTS | _DOI_HOSTS
 
+# The longest DOI the catalogue stores (Paper.doi); real ones are far shorter.
+_MAX_DOI_LENGTH: Final[int] = 255
+
 # arXiv's DOIs are registered with DataCite under this prefix; the "arXiv." part is
 # case-insensitive like every DOI, but arXiv writes it with that capitalisation.
 _ARXIV_DOI_PREFIX: Final[str] = "10.48550/arXiv."
@@ -78,6 +82,9 @@ _OLD_STYLE = re.compile(
     r"/(?P<yymm>[0-9]{4})(?P<number>[0-9]{3})(?:[vV](?P<version>[0-9]+))?",
     re.ASCII,
 )
+# The pattern Crossref recommends for matching DOIs (it fits all but a few old SICI-style ones),
+# applied to the lower-cased DOI: "10.", a registrant code of 4 to 9 digits, "/", a suffix.
+_DOI = re.compile(r"10\.[0-9]{4,9}/[-._;()/:a-z0-9]+", re.ASCII)
 _HEX_ID = re.compile(r"[0-9a-fA-F]{24}", re.ASCII)
 _HTTP_SCHEME = re.compile(r"https?://", re.ASCII | re.IGNORECASE)
 # "/pub/<id>", optionally followed by the title slug AMiner appends, and a trailing slash.
@@ -136,7 +143,7 @@ class Identifier:
 
     scheme: Scheme
     #: "2109.08133" or "hep-th/9901001" for arXiv (no version, no subject class);
-    #: 24 lowercase hex digits for AMiner.
+    #: 24 lowercase hex digits for AMiner; the lower-cased DOI ("10.1145/3292500.3330701").
     value: str
     #: The arXiv version the input named, if any; always None for AMiner.
     version: int | None = None
@@ -151,6 +158,8 @@ class Identifier:
                 raise ValueError(f"AMiner ids are 24 lowercase hex digits, not {self.value!r}.")
             if self.version is not None:
                 raise ValueError("AMiner ids have no version.")
+        elif self.scheme == "doi":
+            _validate_canonical_doi(self.value, self.version)
         else:
             raise ValueError(f"Unknown identifier scheme {self.scheme!r}.")
 
@@ -160,14 +169,18 @@ class Identifier:
         or its AMiner page."""
         if self.scheme == "arxiv":
             return f"https://arxiv.org/abs/{self._versioned_value}"
+        if self.scheme == "doi":
+            return f"https://doi.org/{self.value}"
         return f"https://www.aminer.cn/pub/{self.value}"
 
     @property
     def doi(self) -> str | None:
-        """The DOI arXiv registered for the paper (versionless, as arXiv registers it), or
-        ``None`` for AMiner, which mints none."""
+        """The paper's DOI: the one arXiv registered for it (versionless, as arXiv registers
+        it), the DOI itself, or ``None`` for AMiner, which mints none."""
         if self.scheme == "arxiv":
             return f"{_ARXIV_DOI_PREFIX}{self.value}"
+        if self.scheme == "doi":
+            return self.value
         return None
 
     @property
@@ -178,6 +191,8 @@ class Identifier:
         # Both forms are accepted by parse_identifier, so str() round-trips.
         if self.scheme == "arxiv":
             return f"arXiv:{self._versioned_value}"
+        if self.scheme == "doi":
+            return f"doi:{self.value}"
         return f"aminer:{self.value}"
 
 
@@ -186,9 +201,9 @@ def parse_identifier(text: str) -> Identifier:
 
     Surrounding white space (Unicode spaces and zero-width characters included) is ignored;
     anything else that is not exactly one recognised form raises ``InvalidIdentifier``:
-    empty input, input longer than ``MAX_INPUT_LENGTH``, control characters, other hosts and
-    DOI prefixes, bare hex strings (which could be anything) and syntactically impossible arXiv
-    ids (month 13, five-digit numbers before 2015, ...).
+    empty input, input longer than ``MAX_INPUT_LENGTH``, control characters, other hosts, DOIs
+    outside Crossref's recommended pattern, bare hex strings (which could be anything) and
+    syntactically impossible arXiv ids (month 13, five-digit numbers before 2015, ...).
     """
     if not isinstance(text, str):
         raise InvalidIdentifier(text, gettext("it is not text"))
@@ -326,14 +341,26 @@ def _parse_arxiv_path(path: str) -> tuple[str, int | None]:
 
 
 def _parse_doi(doi: str) -> Identifier:
-    """An arXiv DOI ("10.48550/arXiv.2109.08133"); DOIs are case-insensitive."""
+    """Any DOI, lower-cased (DOIs are case-insensitive); arXiv's DOIs
+    ("10.48550/arXiv.2109.08133") name the arXiv paper."""
     prefix_length = len(_ARXIV_DOI_PREFIX)
-    if doi[:prefix_length].lower() != _ARXIV_DOI_PREFIX.lower():
-        raise _RefusalError(gettext("only arXiv DOIs (10.48550/arXiv.…) are recognised"))
-    value, version = _parse_arxiv_id(doi[prefix_length:])
-    if version is not None:
-        raise _RefusalError(gettext("arXiv DOIs name a paper, never one of its versions"))
-    return Identifier("arxiv", value)
+    if doi[:prefix_length].lower() == _ARXIV_DOI_PREFIX.lower():
+        value, version = _parse_arxiv_id(doi[prefix_length:])
+        if version is not None:
+            raise _RefusalError(gettext("arXiv DOIs name a paper, never one of its versions"))
+        return Identifier("arxiv", value)
+    if len(doi) > _MAX_DOI_LENGTH:
+        raise _RefusalError(
+            gettext("a DOI is at most %(limit)s characters long") % {"limit": _MAX_DOI_LENGTH}
+        )
+    # Checked before lower(): lower-casing non-ASCII text may change its length and letters
+    # ("İ", the Kelvin sign), and no DOI the pattern accepts has them.
+    value = doi.lower() if doi.isascii() else ""
+    if not _DOI.fullmatch(value):
+        raise _RefusalError(
+            gettext("a DOI is 10., 4 to 9 digits, a slash, then letters, digits and -._;()/: only")
+        )
+    return Identifier("doi", value)
 
 
 def _parse_arxiv_id(text: str) -> tuple[str, int | None]:
@@ -407,6 +434,17 @@ def _parse_version(digits: str | None) -> int | None:
             gettext("version v%(digits)s is implausibly large") % {"digits": digits}
         )
     return int(digits)
+
+
+def _validate_canonical_doi(value: str, version: int | None) -> None:
+    if not (isinstance(value, str) and value.isascii() and _DOI.fullmatch(value)):
+        raise ValueError(f"{value!r} is not a DOI.")
+    if value != value.lower() or len(value) > _MAX_DOI_LENGTH:
+        raise ValueError(f"DOIs are lower-case and at most {_MAX_DOI_LENGTH} long: {value!r}.")
+    if value.startswith(_ARXIV_DOI_PREFIX.lower()):
+        raise ValueError(f"arXiv DOIs are arXiv identifiers, not {value!r}.")
+    if version is not None:
+        raise ValueError("DOIs have no version.")
 
 
 def _validate_canonical_arxiv(value: str, version: int | None) -> None:

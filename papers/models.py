@@ -65,6 +65,10 @@ class Author(models.Model):
         return self.name
 
 
+#: The catalogue's column of each identifier scheme (``papers.identifiers``).
+IDENTIFIER_FIELDS = {"arxiv": "arxiv_id", "aminer": "aminer_id", "doi": "doi"}
+
+
 class Paper(models.Model):
     # Absent identifiers are NULL, not "": the unique constraints must let many papers lack one.
     arxiv_id = models.CharField(  # noqa: DJ001

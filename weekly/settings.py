@@ -229,6 +229,12 @@ AMINER_API_URL = env.str(
     "AMINER_API_URL", default="https://datacenter.aminer.cn/gateway/open_platform"
 )
 AMINER_API_TOKEN = env.str("AMINER_API_TOKEN", default="")
+# Crossref, for papers known by a DOI. With a contact address requests go to its polite pool
+# (10 requests a second, documented); without, to the public one (5 a second). An empty URL
+# switches the source off, as for every source below.
+CROSSREF_API_URL = env.str("CROSSREF_API_URL", default="https://api.crossref.org")
+CROSSREF_MAILTO = env.str("CROSSREF_MAILTO", default="")
+CROSSREF_MIN_INTERVAL = env.float("CROSSREF_MIN_INTERVAL", default=0.1 if CROSSREF_MAILTO else 0.2)
 OUTSIDE_API_TIMEOUT = env.float("OUTSIDE_API_TIMEOUT", default=15.0)
 
 # --- E-mail ---------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """The catalogue's rows: one paper per identifier, and the metadata stored on it.
 
-Whichever source the metadata comes from (arXiv, AMiner, a hand entry), it is stored here, cut to
-the catalogue's limits, with the paper's authors and institutions in order.
+Whichever source the metadata comes from (arXiv, AMiner, Crossref, a hand entry), it is stored
+here, cut to the catalogue's limits, with the paper's authors and institutions in order.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.utils import timezone
 from papers.enums import MetadataSource, MetadataStatus
 from papers.identifiers import Identifier
 from papers.models import (
+    IDENTIFIER_FIELDS,
     Author,
     Authorship,
     Institution,
@@ -58,9 +59,7 @@ class PaperMetadata:
 
 
 def _lookup(identifier: Identifier) -> dict[str, str]:
-    if identifier.scheme == "arxiv":
-        return {"arxiv_id": identifier.value}
-    return {"aminer_id": identifier.value}
+    return {IDENTIFIER_FIELDS[identifier.scheme]: identifier.value}
 
 
 def get_or_create_paper(identifier: Identifier) -> tuple[Paper, bool]:

@@ -7,7 +7,8 @@ and whatever stops it midway hands its unfinished papers back to the sweep.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -15,7 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from common.queue import enqueue_after_commit
-from papers.clients import aminer, arxiv
+from papers.clients import aminer, arxiv, crossref
 from papers.enums import MetadataSource, MetadataStatus
 from papers.models import Paper
 from papers.ratelimit import rate_limiter
@@ -23,6 +24,7 @@ from papers.services.sources import (
     FetchOutcome,
     _fetch_from_aminer,
     _fetch_from_arxiv,
+    _fetch_one_by_one,
     _record_error,
 )
 
@@ -55,6 +57,26 @@ def arxiv_client() -> arxiv.ArxivClient:
             # for a request to time out, short enough not to stall the others for long.
             lease=2 * settings.OUTSIDE_API_TIMEOUT + settings.ARXIV_MIN_INTERVAL,
         ),
+    )
+
+
+def _limiter(name: str, min_interval: float) -> Callable[[], AbstractContextManager[None]]:
+    """The rate limit of the source ``name``, shared by every worker."""
+    return rate_limiter(
+        name,
+        min_interval=min_interval,
+        redis_url=settings.REDIS_URL,
+        lock_dir=settings.VAR_DIR,
+        lease=2 * settings.OUTSIDE_API_TIMEOUT + min_interval,
+    )
+
+
+def crossref_client() -> crossref.CrossrefClient:
+    return crossref.CrossrefClient(
+        settings.CROSSREF_API_URL,
+        mailto=settings.CROSSREF_MAILTO,
+        timeout=settings.OUTSIDE_API_TIMEOUT,
+        limiter=_limiter("crossref", settings.CROSSREF_MIN_INTERVAL),
     )
 
 
@@ -110,8 +132,10 @@ def fetch_metadata(
     final_attempt: bool = True,
     arxiv_api: arxiv.ArxivClient | None = None,
     aminer_api: aminer.AminerClient | None = None,
+    crossref_api: crossref.CrossrefClient | None = None,
 ) -> FetchOutcome:
-    """Fetch the metadata of these papers: arXiv ones in batches of 100, AMiner ones one by one.
+    """Fetch the metadata of these papers: arXiv ones in batches of 100, the others one by one
+    from the source of their identifier (``SOURCE_ORDER``).
 
     Papers whose metadata is ``ok`` are skipped unless ``refresh`` or entered by hand; a refresh
     rewrites a paper only when arXiv has a newer version. Metadata from the source replaces a
@@ -123,7 +147,7 @@ def fetch_metadata(
     attempt counted, and a paper is given up after ``MAX_ATTEMPTS``. Running this twice gives the
     same rows as running it once.
 
-    Side effects: updates Papers (status, error, attempts, metadata); calls arXiv and AMiner.
+    Side effects: updates Papers (status, error, attempts, metadata); calls the sources.
     """
     outcome = FetchOutcome()
     papers = Paper.objects.filter(pk__in=list(paper_ids)).prefetch_related(
@@ -143,6 +167,7 @@ def fetch_metadata(
             final_attempt=final_attempt,
             arxiv_api=arxiv_api,
             aminer_api=aminer_api,
+            crossref_api=crossref_api,
         )
     except BaseException as error:
         # Whatever stopped this fetch (the task's soft time limit, a fault nobody foresaw), no
@@ -213,7 +238,11 @@ def _fetch(
     final_attempt: bool,
     arxiv_api: arxiv.ArxivClient | None,
     aminer_api: aminer.AminerClient | None,
+    crossref_api: crossref.CrossrefClient | None,
 ) -> None:
+    """Each paper is asked of one source, the first of its identifiers in this order: arXiv,
+    AMiner, then Crossref for a DOI. A paper another source linked to an arXiv id is refreshed
+    from arXiv from then on."""
     by_arxiv = {p.arxiv_id: p for p in papers if p.arxiv_id}
     if by_arxiv:
         _fetch_from_arxiv(
@@ -223,16 +252,20 @@ def _fetch(
             final_attempt=final_attempt,
             client=arxiv_api or arxiv_client(),
         )
-    on_aminer = [p for p in papers if not p.arxiv_id and p.aminer_id]
+    rest = [p for p in papers if not p.arxiv_id]
+    on_aminer = [p for p in rest if p.aminer_id]
     if on_aminer:
         _fetch_from_aminer(
             on_aminer, outcome, final_attempt=final_attempt, client=aminer_api or aminer_client()
         )
-    doi_only = [p.pk for p in papers if not p.arxiv_id and not p.aminer_id]
-    if doi_only:
-        _record_error(
-            doi_only,
-            status=MetadataStatus.FAILED,
-            error="Only a DOI is known for this paper; fill in its fields by hand.",
+    rest = [p for p in rest if not p.aminer_id]
+    by_doi = [p for p in rest if p.doi]
+    if by_doi:
+        _fetch_one_by_one(
+            by_doi,
+            outcome,
+            source=MetadataSource.CROSSREF,
+            key=lambda paper: paper.doi,
+            fetch=(crossref_api or crossref_client()).fetch,
+            final_attempt=final_attempt,
         )
-        outcome.failed.extend(doi_only)

@@ -196,7 +196,8 @@ class RecommendationCreateSerializer(serializers.Serializer):
         max_length=2048,
         required=False,
         allow_blank=True,
-        help_text="An arXiv id or URL, an arXiv DOI, or an AMiner link (papers only).",
+        help_text="An arXiv id or URL, a DOI (bare, doi: or a doi.org link), or an AMiner "
+        "link (papers only).",
     )
     summary = serializers.CharField(max_length=20_000, help_text="Markdown.")
     publication = _SlugField(

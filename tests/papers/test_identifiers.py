@@ -151,6 +151,33 @@ def test_parse_identifier_arxiv_doi(text: str, value: str) -> None:
     _assert_arxiv(text, value, None)
 
 
+# --------------------------------------------------------------------------- accepted DOIs
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("10.1145/3292500.3330701", "10.1145/3292500.3330701"),
+        ("10.1038/NATURE14539", "10.1038/nature14539"),
+        ("doi:10.1038/nature14539", "10.1038/nature14539"),
+        ("DOI: 10.1038/nature14539", "10.1038/nature14539"),
+        ("https://doi.org/10.1038/nature14539", "10.1038/nature14539"),
+        ("http://dx.doi.org/10.1038/nature14539", "10.1038/nature14539"),
+        ("https://doi.org/10.1038%2Fnature14539", "10.1038/nature14539"),
+        ("https://doi.org/10.1038/nature14539/", "10.1038/nature14539"),
+        ("doi.org/10.1038/nature14539", "10.1038/nature14539"),
+        ("10.18653/v1/2022.acl-long.123", "10.18653/v1/2022.acl-long.123"),
+        ("10.1016/S0140-6736(20)30183-5", "10.1016/s0140-6736(20)30183-5"),
+        ("10.1002/1521-3773(20020104)41:1;1-2", "10.1002/1521-3773(20020104)41:1;1-2"),
+        ("10.123456789/x", "10.123456789/x"),  # nine-digit registrant
+        ("10.48550/other.1", "10.48550/other.1"),  # arXiv's prefix, not one of its papers
+        ("10.1038/" + "a" * 247, "10.1038/" + "a" * 247),  # 255 characters, the most kept
+    ],
+)
+def test_parse_identifier_doi(text: str, value: str) -> None:
+    assert parse_identifier(text) == Identifier("doi", value)
+
+
 # --------------------------------------------------------------------------- accepted AMiner
 
 
@@ -236,9 +263,21 @@ def test_parse_identifier_strips_surrounding_space(text: str) -> None:
         ("hep-th/9901001v0", "start at v1"),
         ("2109.08133v12345", "implausibly large"),
         ("10.48550/arXiv.2109.08133v2", "never one of its versions"),
-        ("10.1145/3292500.3330701", "only arXiv DOIs"),
-        ("doi:10.1038/nature14539", "only arXiv DOIs"),
-        ("https://doi.org/10.1038/nature14539", "only arXiv DOIs"),
+        ("10.1/abc", "4 to 9 digits"),
+        ("10.1234567890/abc", "4 to 9 digits"),
+        ("doi:10.1038", "4 to 9 digits"),
+        ("10.1038/", "4 to 9 digits"),
+        ("10.1038/nature 14539", "4 to 9 digits"),
+        ("10.1038/<script>", "4 to 9 digits"),
+        ("10.1038/caf\u00e9", "4 to 9 digits"),
+        ("10.1038/\u0130nature", "4 to 9 digits"),  # İ lower-cases to two characters
+        ("10.1038/nature\u212a", "4 to 9 digits"),  # the Kelvin sign folds to "k"
+        ("https://doi.org/10.1038/abc%20def", "4 to 9 digits"),
+        ("https://doi.org/10.1038/abc%00def", "4 to 9 digits"),
+        ("10.1002/(SICI)1097-4636(199812)43:4<365::AID-JBM3>3.0.CO;2-5", "4 to 9 digits"),
+        ("10.1038/" + "a" * 250, "at most 255 characters"),
+        ("https://doi.org.evil.com/10.1038/nature14539", "links are recognised only from"),
+        ("https://user@doi.org/10.1038/nature14539", "links are recognised only from"),
         ("https://example.com/abs/2109.08133", "links are recognised only from"),
         ("https://arxiv.org.evil.com/abs/2109.08133", "links are recognised only from"),
         ("https://user@arxiv.org/abs/2109.08133", "links are recognised only from"),
@@ -291,6 +330,10 @@ def test_parse_identifier_refuses_with_reason(text: str, reason: str) -> None:
         "//arxiv.org/abs/2109.08133",
         "https://doi.org/",
         "doi:",
+        "10.",
+        "10.abcd/efg",
+        "doi:doi:10.1038/nature14539",
+        "10.1038\\nature14539",
         "10.48550/arXiv.",
         "10.48550/arXiv.abc",
         "aminer:",
@@ -312,6 +355,8 @@ def test_parse_identifier_refuses_garbage(text: str) -> None:
         "a" * (MAX_INPUT_LENGTH - 1) + "/",
         "https://arxiv.org/abs/" + "/" * (MAX_INPUT_LENGTH - 30),
         "https://www.aminer.cn/pub/" + "a" * (MAX_INPUT_LENGTH - 30),
+        "10.1038/" + "(" * (MAX_INPUT_LENGTH - 9) + "<",
+        "https://doi.org/10.1038/" + "%2F" * ((MAX_INPUT_LENGTH - 24) // 3),
         "1" * (MAX_INPUT_LENGTH - 2) + "v",
         " " * (MAX_INPUT_LENGTH - 1) + "x",
     ],
@@ -335,7 +380,8 @@ def test_invalid_identifier_message_quotes_input_and_lists_forms() -> None:
     assert _refusal("abc") == (
         "'abc' is not a paper identifier we recognise. Accepted forms: an arXiv id "
         "(2109.08133, 2109.08133v2, hep-th/9901001), an arXiv URL (https://arxiv.org/abs/…, "
-        "/pdf/…), an arXiv DOI (10.48550/arXiv.2109.08133) or an AMiner paper URL "
+        "/pdf/…), a DOI (10.1145/3292500.3330701, doi:10.…, https://doi.org/10.…; an arXiv DOI "
+        "names the arXiv paper) or an AMiner paper URL "
         "(https://www.aminer.cn/pub/<24 hex characters>)."
     )
 
@@ -402,6 +448,12 @@ def test_invalid_identifier_survives_pickling() -> None:
             None,
             f"aminer:{HEX}",
         ),
+        (
+            Identifier("doi", "10.1038/nature14539"),
+            "https://doi.org/10.1038/nature14539",
+            "10.1038/nature14539",
+            "doi:10.1038/nature14539",
+        ),
     ],
 )
 def test_identifier_properties(
@@ -420,6 +472,7 @@ def test_identifier_properties(
         "math.GT/0309136v1",
         "https://arxiv.org/pdf/2109.08133v3.pdf",
         f"https://www.aminer.cn/pub/{HEX_MIXED}/slug",
+        "https://doi.org/10.1016/S0140-6736(20)30183-5",
     ],
 )
 def test_identifier_str_and_url_round_trip(text: str) -> None:
@@ -455,6 +508,11 @@ def test_identifier_is_frozen_and_hashable() -> None:
         ("aminer", HEX, 1),
         ("aminer", "abc", None),
         ("doi", "10.48550/arXiv.2109.08133", None),
+        ("doi", "10.48550/arxiv.2109.08133", None),  # an arXiv DOI is an arXiv identifier
+        ("doi", "10.1038/NATURE14539", None),
+        ("doi", "10.1038/nature14539", 1),
+        ("doi", "10.1/x", None),
+        ("doi", "doi:10.1038/nature14539", None),
     ],
 )
 def test_identifier_refuses_non_canonical_construction(
