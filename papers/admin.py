@@ -98,7 +98,14 @@ class PaperMergeAdmin(admin.ModelAdmin):
 
     list_display = ("merged_at", "into", "removed_id", "removed_identifiers", "merged_by")
     list_select_related = ("into", "merged_by")
-    search_fields = ("into__title", "into__arxiv_id", "into__aminer_id", "note")
+    search_fields = (
+        "into__title",
+        "into__arxiv_id",
+        "into__aminer_id",
+        "into__doi",
+        "into__acl_id",
+        "note",
+    )
     date_hierarchy = "merged_at"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -118,7 +125,13 @@ class MetadataEntryAdmin(admin.ModelAdmin):
     list_display = ("paper", "entered_by", "entered_at", "kept", "replaced_at", "replaced_by")
     list_filter = ("kept", "replaced_by")
     list_select_related = ("paper", "entered_by")
-    search_fields = ("paper__arxiv_id", "paper__aminer_id", "paper__doi", "paper__title")
+    search_fields = (
+        "paper__arxiv_id",
+        "paper__aminer_id",
+        "paper__doi",
+        "paper__acl_id",
+        "paper__title",
+    )
     date_hierarchy = "entered_at"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -146,7 +159,7 @@ class PaperAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("identifier", "title", "metadata_status", "metadata_source", "published_on")
     list_filter = ("metadata_status", "metadata_source", "primary_category")
-    search_fields = ("arxiv_id", "aminer_id", "doi", "title", "title_zh")
+    search_fields = ("arxiv_id", "aminer_id", "doi", "acl_id", "title", "title_zh")
     inlines = (AuthorshipInline, PaperInstitutionInline, MetadataEntryInline)
     actions = ("fetch_again",)
     readonly_fields = (
@@ -159,7 +172,7 @@ class PaperAdmin(admin.ModelAdmin):
         "updated_at",
     )
     fieldsets = (
-        (_("Identifiers"), {"fields": ("arxiv_id", "arxiv_version", "aminer_id", "doi")}),
+        (_("Identifiers"), {"fields": ("arxiv_id", "arxiv_version", "aminer_id", "doi", "acl_id")}),
         (
             _("Content"),
             {

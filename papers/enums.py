@@ -16,6 +16,7 @@ class MetadataSource(models.TextChoices):
     ARXIV = "arxiv", "arXiv"
     AMINER = "aminer", "AMiner"
     CROSSREF = "crossref", "Crossref"
+    ACL_ANTHOLOGY = "acl", "ACL Anthology"
     MANUAL = "manual", _("Entered by hand")
 
 

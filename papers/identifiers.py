@@ -1,4 +1,5 @@
-"""Recognise the ways people write down a paper: arXiv ids and links, DOIs, AMiner links.
+"""Recognise the ways people write down a paper: arXiv ids and links, DOIs, ACL Anthology ids and
+links, AMiner links.
 
 ``parse_identifier`` turns whatever a contributor pasted into one canonical ``Identifier``
 (scheme, versionless value, optional arXiv version), or raises ``InvalidIdentifier`` with a
@@ -31,14 +32,15 @@ __all__ = [
     "parse_identifier",
 ]
 
-Scheme = Literal["arxiv", "aminer", "doi"]
+Scheme = Literal["arxiv", "aminer", "doi", "acl"]
 
 # Marked for translation; the refusal message shows it in the active language.
 ACCEPTED_FORMS: Final[str] = gettext_noop(
     "an arXiv id (2109.08133, 2109.08133v2, hep-th/9901001), "
     "an arXiv URL (https://arxiv.org/abs/…, /pdf/…), "
     "a DOI (10.1145/3292500.3330701, doi:10.…, https://doi.org/10.…; an arXiv DOI "
-    "names the arXiv paper) "
+    "names the arXiv paper), "
+    "an ACL Anthology id or URL (2022.acl-long.123, P19-1001, https://aclanthology.org/…) "
     "or an AMiner paper URL (https://www.aminer.cn/pub/<24 hex characters>)"
 )
 
@@ -59,7 +61,12 @@ _AMINER_HOSTS: Final[frozenset[str]] = frozenset(
     {"aminer.cn", "www.aminer.cn", "aminer.org", "www.aminer.org"}
 )
 _DOI_HOSTS: Final[frozenset[str]] = frozenset({"doi.org", "dx.doi.org"})
-_KNOWN_HOSTS: Final[frozenset[str]] = _ARXIV_HOSTS | _AMINER_HOSTS | _DOI_HOSTS
+_ACL_HOSTS: Final[frozenset[str]] = frozenset({"aclanthology.org", "www.aclanthology.org"})
+# The Anthology's former home; its links (…/anthology/P19-1001.pdf) are still cited everywhere.
+_ACLWEB_HOSTS: Final[frozenset[str]] = frozenset({"aclweb.org", "www.aclweb.org"})
+_KNOWN_HOSTS: Final[frozenset[str]] = (
+    _ARXIV_HOSTS | _AMINER_HOSTS | _DOI_HOSTS | _ACL_HOSTS | _ACLWEB_HOSTS
+)
 
 # The longest DOI the catalogue stores (Paper.doi); real ones are far shorter.
 _MAX_DOI_LENGTH: Final[int] = 255
@@ -85,6 +92,13 @@ _OLD_STYLE = re.compile(
 # The pattern Crossref recommends for matching DOIs (it fits all but a few old SICI-style ones),
 # applied to the lower-cased DOI: "10.", a registrant code of 4 to 9 digits, "/", a suffix.
 _DOI = re.compile(r"10\.[0-9]{4,9}/[-._;()/:a-z0-9]+", re.ASCII)
+# ACL Anthology ids. New style (2020 on): "<year>.<venue>-<volume>.<paper>", lower-case
+# (2022.acl-long.123, 2020.nlp4convai-1.1, 2023.findings-acl.7). Old style: a letter, two year
+# digits, a dash and four digits holding the volume and the paper (P19-1001, W18-5401).
+_ACL_NEW_STYLE = re.compile(
+    r"[0-9]{4}\.[a-z][a-z0-9]{0,39}-[a-z0-9]{1,40}\.(?P<paper>[0-9]{1,4})", re.ASCII
+)
+_ACL_OLD_STYLE = re.compile(r"[A-Z][0-9]{2}-[0-9]{4}", re.ASCII)
 _HEX_ID = re.compile(r"[0-9a-fA-F]{24}", re.ASCII)
 _HTTP_SCHEME = re.compile(r"https?://", re.ASCII | re.IGNORECASE)
 # "/pub/<id>", optionally followed by the title slug AMiner appends, and a trailing slash.
@@ -160,6 +174,11 @@ class Identifier:
                 raise ValueError("AMiner ids have no version.")
         elif self.scheme == "doi":
             _validate_canonical_doi(self.value, self.version)
+        elif self.scheme == "acl":
+            if not isinstance(self.value, str) or _acl_id(self.value) != self.value:
+                raise ValueError(f"{self.value!r} is not a canonical ACL Anthology id.")
+            if self.version is not None:
+                raise ValueError("ACL Anthology ids have no version.")
         else:
             raise ValueError(f"Unknown identifier scheme {self.scheme!r}.")
 
@@ -171,6 +190,8 @@ class Identifier:
             return f"https://arxiv.org/abs/{self._versioned_value}"
         if self.scheme == "doi":
             return f"https://doi.org/{self.value}"
+        if self.scheme == "acl":
+            return f"https://aclanthology.org/{self.value}/"
         return f"https://www.aminer.cn/pub/{self.value}"
 
     @property
@@ -193,6 +214,8 @@ class Identifier:
             return f"arXiv:{self._versioned_value}"
         if self.scheme == "doi":
             return f"doi:{self.value}"
+        if self.scheme == "acl":
+            return f"acl:{self.value}"
         return f"aminer:{self.value}"
 
 
@@ -248,6 +271,8 @@ def _parse(text: str) -> Identifier:
         return Identifier("aminer", rest.lower())
     if prefix == "doi" or text.startswith("10."):
         return _parse_doi(rest)
+    if prefix == "acl" or _looks_like_acl_id(text):
+        return Identifier("acl", _parse_acl_id(rest))
     if _HEX_ID.fullmatch(text):
         # 24 hex digits are a MongoDB ObjectId, which many sites use; only the context of an
         # AMiner link (or prefix) says the paper is on AMiner.
@@ -283,7 +308,7 @@ def _split_prefix(text: str) -> tuple[str | None, str]:
     # Compared with casefold() on the short head only: lowering the whole text could change
     # its length ("İ" lowers to two characters) and is wasted work.
     prefix = head.casefold()
-    if prefix in {"arxiv", "aminer", "doi"}:
+    if prefix in {"arxiv", "aminer", "doi", "acl"}:
         return prefix, rest.lstrip()
     return None, text
 
@@ -315,6 +340,8 @@ def _parse_url(url: SplitResult) -> Identifier:
         # doi.org links often percent-encode the DOI's slash.
         doi = unquote(url.path).removeprefix("/").removesuffix("/")
         return _parse_doi(doi)
+    if host in _ACL_HOSTS or host in _ACLWEB_HOSTS:
+        return Identifier("acl", _parse_acl_path(url.path, old_host=host in _ACLWEB_HOSTS))
     if host in _AMINER_HOSTS:
         match = _AMINER_PATH.fullmatch(url.path)
         if match is None:
@@ -323,7 +350,10 @@ def _parse_url(url: SplitResult) -> Identifier:
             )
         return Identifier("aminer", match["id"].lower())
     raise _RefusalError(
-        gettext("links are recognised only from arxiv.org, doi.org and aminer.cn/aminer.org")
+        gettext(
+            "links are recognised only from arxiv.org, doi.org, aclanthology.org and "
+            "aminer.cn/aminer.org"
+        )
     )
 
 
@@ -361,6 +391,65 @@ def _parse_doi(doi: str) -> Identifier:
             gettext("a DOI is 10., 4 to 9 digits, a slash, then letters, digits and -._;()/: only")
         )
     return Identifier("doi", value)
+
+
+def _looks_like_acl_id(text: str) -> bool:
+    """A bare Anthology id: "2022.acl-long.123" or "P19-1001" (arXiv ids have no letters after
+    their dot, nor a dash)."""
+    return bool(_ACL_OLD_STYLE.fullmatch(text.upper())) or (
+        len(text) > 5 and text[:4].isdigit() and text[4] == "." and not text[5:6].isdigit()
+    )
+
+
+def _parse_acl_path(path: str, *, old_host: bool) -> str:
+    """The Anthology id in the path of one of its paper links: /<id>/, /<id>.pdf, and on
+    aclweb.org /anthology/<id>(.pdf)."""
+    if old_host:
+        head, slash, path = path.removeprefix("/").partition("/")
+        if not (slash and head == "anthology"):
+            raise _RefusalError(
+                gettext("ACL Anthology links are recognised only for papers (/<id>/, /<id>.pdf)")
+            )
+    text = path.removeprefix("/").removesuffix("/").removesuffix(".pdf")
+    if "/" in text:
+        raise _RefusalError(
+            gettext("ACL Anthology links are recognised only for papers (/<id>/, /<id>.pdf)")
+        )
+    return _parse_acl_id(text)
+
+
+def _parse_acl_id(text: str) -> str:
+    value = _acl_id(text)
+    if value is None:
+        raise _RefusalError(
+            gettext(
+                "ACL Anthology ids look like 2022.acl-long.123 (year.venue-volume.paper) or "
+                "P19-1001"
+            )
+        )
+    if _ACL_OLD_STYLE.fullmatch(value):
+        # Old style: the last three digits number the paper (two in workshops, W); 0 is the
+        # volume's front matter.
+        front_matter = value.endswith("00" if value.startswith("W") else "000")
+    else:
+        front_matter = value.endswith(".0")
+    if front_matter:
+        raise _RefusalError(gettext("it names a volume's front matter, not a paper"))
+    return value
+
+
+def _acl_id(text: str) -> str | None:
+    """The canonical spelling of an Anthology id (new style lower-case, old style with its
+    letter upper-case), or None when ``text`` is none."""
+    if not text.isascii():
+        return None
+    if _ACL_OLD_STYLE.fullmatch(text.upper()):
+        return text.upper()
+    lowered = text.lower()
+    match = _ACL_NEW_STYLE.fullmatch(lowered)
+    if match is None or match["paper"] != str(int(match["paper"])):
+        return None
+    return lowered
 
 
 def _parse_arxiv_id(text: str) -> tuple[str, int | None]:

@@ -140,6 +140,8 @@ def _only_switched_off_sources() -> Q:
     askable = Q(arxiv_id__isnull=False)
     if settings.AMINER_API_TOKEN:
         askable |= Q(aminer_id__isnull=False)
+    if settings.ACL_ANTHOLOGY_DATA_URL:
+        askable |= Q(acl_id__isnull=False)
     if settings.CROSSREF_API_URL:
         askable |= Q(doi__isnull=False)
     return ~askable
@@ -176,6 +178,13 @@ def source_unavailable(paper: Paper) -> str:
         if settings.AMINER_API_TOKEN:
             return ""
         return gettext("AMiner cannot be asked for this paper's metadata: this site has no token.")
+    if paper.acl_id:
+        if settings.ACL_ANTHOLOGY_DATA_URL:
+            return ""
+        return gettext(
+            "The ACL Anthology cannot be asked for this paper's metadata: it is switched off on "
+            "this site."
+        )
     if paper.doi:
         if settings.CROSSREF_API_URL:
             return ""
@@ -191,6 +200,8 @@ def fetching_source(paper: Paper) -> str:
         return "arXiv"
     if paper.aminer_id:
         return "AMiner"
+    if paper.acl_id:
+        return "the ACL Anthology"
     return "Crossref"
 
 

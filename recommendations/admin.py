@@ -61,6 +61,7 @@ class RecommendationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "paper__arxiv_id",
         "paper__aminer_id",
         "paper__doi",
+        "paper__acl_id",
         "paper__title",
         "news_title",
         "submitter__username",

@@ -235,6 +235,14 @@ AMINER_API_TOKEN = env.str("AMINER_API_TOKEN", default="")
 CROSSREF_API_URL = env.str("CROSSREF_API_URL", default="https://api.crossref.org")
 CROSSREF_MAILTO = env.str("CROSSREF_MAILTO", default="")
 CROSSREF_MIN_INTERVAL = env.float("CROSSREF_MIN_INTERVAL", default=0.1 if CROSSREF_MAILTO else 0.2)
+# The ACL Anthology: its site (the papers' pages and PDFs) and its authoritative metadata, one XML
+# file per collection, in its data repository. An empty data URL switches the source off.
+ACL_ANTHOLOGY_URL = env.str("ACL_ANTHOLOGY_URL", default="https://aclanthology.org")
+ACL_ANTHOLOGY_DATA_URL = env.str(
+    "ACL_ANTHOLOGY_DATA_URL",
+    default="https://raw.githubusercontent.com/acl-org/acl-anthology/master/data/xml",
+)
+ACL_ANTHOLOGY_MIN_INTERVAL = env.float("ACL_ANTHOLOGY_MIN_INTERVAL", default=1.0)
 OUTSIDE_API_TIMEOUT = env.float("OUTSIDE_API_TIMEOUT", default=15.0)
 
 # --- E-mail ---------------------------------------------------------------------------------------

@@ -47,6 +47,7 @@ class PaperSerializer(serializers.ModelSerializer):
             "arxiv_version",
             "aminer_id",
             "doi",
+            "acl_id",
             "title",
             "title_zh",
             "authors",

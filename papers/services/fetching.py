@@ -16,7 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from common.queue import enqueue_after_commit
-from papers.clients import aminer, arxiv, crossref
+from papers.clients import acl_anthology, aminer, arxiv, crossref
 from papers.enums import MetadataSource, MetadataStatus
 from papers.models import Paper
 from papers.ratelimit import rate_limiter
@@ -80,6 +80,15 @@ def crossref_client() -> crossref.CrossrefClient:
     )
 
 
+def acl_anthology_client() -> acl_anthology.AclAnthologyClient:
+    return acl_anthology.AclAnthologyClient(
+        settings.ACL_ANTHOLOGY_DATA_URL,
+        site_url=settings.ACL_ANTHOLOGY_URL,
+        timeout=settings.OUTSIDE_API_TIMEOUT,
+        limiter=_limiter("acl_anthology", settings.ACL_ANTHOLOGY_MIN_INTERVAL),
+    )
+
+
 def aminer_client() -> aminer.AminerClient:
     return aminer.AminerClient(
         settings.AMINER_API_URL,
@@ -133,6 +142,7 @@ def fetch_metadata(
     arxiv_api: arxiv.ArxivClient | None = None,
     aminer_api: aminer.AminerClient | None = None,
     crossref_api: crossref.CrossrefClient | None = None,
+    acl_anthology_api: acl_anthology.AclAnthologyClient | None = None,
 ) -> FetchOutcome:
     """Fetch the metadata of these papers: arXiv ones in batches of 100, the others one by one
     from the source of their identifier (``SOURCE_ORDER``).
@@ -168,6 +178,7 @@ def fetch_metadata(
             arxiv_api=arxiv_api,
             aminer_api=aminer_api,
             crossref_api=crossref_api,
+            acl_anthology_api=acl_anthology_api,
         )
     except BaseException as error:
         # Whatever stopped this fetch (the task's soft time limit, a fault nobody foresaw), no
@@ -239,10 +250,11 @@ def _fetch(
     arxiv_api: arxiv.ArxivClient | None,
     aminer_api: aminer.AminerClient | None,
     crossref_api: crossref.CrossrefClient | None,
+    acl_anthology_api: acl_anthology.AclAnthologyClient | None,
 ) -> None:
     """Each paper is asked of one source, the first of its identifiers in this order: arXiv,
-    AMiner, then Crossref for a DOI. A paper another source linked to an arXiv id is refreshed
-    from arXiv from then on."""
+    AMiner, the ACL Anthology, then Crossref for a DOI. A paper another source linked to an arXiv
+    id is refreshed from arXiv from then on."""
     by_arxiv = {p.arxiv_id: p for p in papers if p.arxiv_id}
     if by_arxiv:
         _fetch_from_arxiv(
@@ -259,6 +271,18 @@ def _fetch(
             on_aminer, outcome, final_attempt=final_attempt, client=aminer_api or aminer_client()
         )
     rest = [p for p in rest if not p.aminer_id]
+    in_anthology = [p for p in rest if p.acl_id]
+    if in_anthology:
+        # One client for the fetch: it reads each collection's file once for all its papers.
+        _fetch_one_by_one(
+            in_anthology,
+            outcome,
+            source=MetadataSource.ACL_ANTHOLOGY,
+            key=lambda paper: paper.acl_id,
+            fetch=(acl_anthology_api or acl_anthology_client()).fetch,
+            final_attempt=final_attempt,
+        )
+    rest = [p for p in rest if not p.acl_id]
     by_doi = [p for p in rest if p.doi]
     if by_doi:
         _fetch_one_by_one(

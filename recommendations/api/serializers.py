@@ -60,7 +60,7 @@ class PaperMergeSerializer(serializers.ModelSerializer):
     into = PaperSerializer(read_only=True)
     merged_by = ContributorRefSerializer(read_only=True, allow_null=True)
     removed_identifiers = serializers.DictField(
-        child=serializers.CharField(allow_null=True), help_text="arxiv_id, aminer_id, doi."
+        child=serializers.CharField(allow_null=True), help_text="arxiv_id, aminer_id, doi, acl_id."
     )
     removed = serializers.DictField(help_text="The removed row's fields, authors, institutions.")
     moved = serializers.DictField(

@@ -148,6 +148,13 @@ def build_site() -> dict[str, Any]:
         metadata_error="arXiv answered 503 three times; gave up. 服务不可用",
         metadata_attempts=3,
     )
+    # A paper known by its ACL Anthology id and its DOI, and none of arXiv's.
+    PaperFactory(
+        arxiv_id=None,
+        acl_id="2022.acl-long.123",
+        doi="10.18653/v1/2022.acl-long.123",
+        title=f"Anthology {ODD}",
+    )
 
     # An endpoint whose address went to a documentation range: each call is logged, refused.
     endpoint = create_endpoint(

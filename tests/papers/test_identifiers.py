@@ -178,6 +178,35 @@ def test_parse_identifier_doi(text: str, value: str) -> None:
     assert parse_identifier(text) == Identifier("doi", value)
 
 
+# --------------------------------------------------------------------------- accepted ACL
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("2022.acl-long.123", "2022.acl-long.123"),
+        ("2022.ACL-Long.123", "2022.acl-long.123"),
+        ("2022.naloma-1.3", "2022.naloma-1.3"),
+        ("2020.nlp4convai-1.1", "2020.nlp4convai-1.1"),  # digits in the venue
+        ("2023.findings-acl.7", "2023.findings-acl.7"),
+        ("P19-1001", "P19-1001"),
+        ("p19-1001", "P19-1001"),
+        ("W18-5401", "W18-5401"),
+        ("acl:2022.acl-long.123", "2022.acl-long.123"),
+        ("ACL: P19-1001", "P19-1001"),
+        ("https://aclanthology.org/2022.acl-long.123/", "2022.acl-long.123"),
+        ("https://aclanthology.org/2022.acl-long.123", "2022.acl-long.123"),
+        ("https://aclanthology.org/2022.acl-long.123.pdf", "2022.acl-long.123"),
+        ("http://www.aclanthology.org/P19-1001/", "P19-1001"),
+        ("aclanthology.org/P19-1001.pdf", "P19-1001"),
+        ("https://www.aclweb.org/anthology/P19-1001.pdf", "P19-1001"),
+        ("https://aclweb.org/anthology/P19-1001/", "P19-1001"),
+    ],
+)
+def test_parse_identifier_acl_anthology(text: str, value: str) -> None:
+    assert parse_identifier(text) == Identifier("acl", value)
+
+
 # --------------------------------------------------------------------------- accepted AMiner
 
 
@@ -277,6 +306,19 @@ def test_parse_identifier_strips_surrounding_space(text: str) -> None:
         ("10.1002/(SICI)1097-4636(199812)43:4<365::AID-JBM3>3.0.CO;2-5", "4 to 9 digits"),
         ("10.1038/" + "a" * 250, "at most 255 characters"),
         ("https://doi.org.evil.com/10.1038/nature14539", "links are recognised only from"),
+        ("2022.acl-long.0", "front matter"),
+        ("P19-1000", "front matter"),
+        ("W18-5400", "front matter"),
+        ("2022.acl-long.0123", "ACL Anthology ids look like"),
+        ("2022.acl-long", "ACL Anthology ids look like"),
+        ("2022.acl_long.1", "ACL Anthology ids look like"),
+        ("2022.acl-long.12345", "ACL Anthology ids look like"),
+        ("acl:P1-1001", "ACL Anthology ids look like"),
+        ("acl:2022.\u0430cl-long.1", "ACL Anthology ids look like"),  # Cyrillic a
+        ("https://aclanthology.org/volumes/2022.acl-long/", "recognised only for papers"),
+        ("https://aclanthology.org/2022.acl-long.123/x", "recognised only for papers"),
+        ("https://www.aclweb.org/2022.acl-long.1", "recognised only for papers"),
+        ("https://aclanthology.org:8080/P19-1001", "links are recognised only from"),
         ("https://user@doi.org/10.1038/nature14539", "links are recognised only from"),
         ("https://example.com/abs/2109.08133", "links are recognised only from"),
         ("https://arxiv.org.evil.com/abs/2109.08133", "links are recognised only from"),
@@ -381,7 +423,8 @@ def test_invalid_identifier_message_quotes_input_and_lists_forms() -> None:
         "'abc' is not a paper identifier we recognise. Accepted forms: an arXiv id "
         "(2109.08133, 2109.08133v2, hep-th/9901001), an arXiv URL (https://arxiv.org/abs/…, "
         "/pdf/…), a DOI (10.1145/3292500.3330701, doi:10.…, https://doi.org/10.…; an arXiv DOI "
-        "names the arXiv paper) or an AMiner paper URL "
+        "names the arXiv paper), an ACL Anthology id or URL (2022.acl-long.123, P19-1001, "
+        "https://aclanthology.org/…) or an AMiner paper URL "
         "(https://www.aminer.cn/pub/<24 hex characters>)."
     )
 
@@ -454,6 +497,12 @@ def test_invalid_identifier_survives_pickling() -> None:
             "10.1038/nature14539",
             "doi:10.1038/nature14539",
         ),
+        (
+            Identifier("acl", "2022.acl-long.123"),
+            "https://aclanthology.org/2022.acl-long.123/",
+            None,
+            "acl:2022.acl-long.123",
+        ),
     ],
 )
 def test_identifier_properties(
@@ -473,6 +522,8 @@ def test_identifier_properties(
         "https://arxiv.org/pdf/2109.08133v3.pdf",
         f"https://www.aminer.cn/pub/{HEX_MIXED}/slug",
         "https://doi.org/10.1016/S0140-6736(20)30183-5",
+        "https://www.aclweb.org/anthology/P19-1001.pdf",
+        "2022.acl-long.123",
     ],
 )
 def test_identifier_str_and_url_round_trip(text: str) -> None:
@@ -513,6 +564,9 @@ def test_identifier_is_frozen_and_hashable() -> None:
         ("doi", "10.1038/nature14539", 1),
         ("doi", "10.1/x", None),
         ("doi", "doi:10.1038/nature14539", None),
+        ("acl", "2022.ACL-long.1", None),
+        ("acl", "p19-1001", None),
+        ("acl", "2022.acl-long.1", 1),
     ],
 )
 def test_identifier_refuses_non_canonical_construction(

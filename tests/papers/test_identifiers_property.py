@@ -96,7 +96,7 @@ def test_parse_identifier_near_misses_never_raise_anything_else(prefix: str, res
         parsed = parse_identifier(prefix + rest)
     except InvalidIdentifier:
         return
-    assert parsed.scheme in ("arxiv", "aminer", "doi")
+    assert parsed.scheme in ("arxiv", "aminer", "doi", "acl")
     if parsed.scheme == "doi":
         assert parsed.value == parsed.value.lower()
         assert parsed.value.isascii()
@@ -143,5 +143,29 @@ def test_parse_identifier_every_form_of_a_doi_gives_the_same_identifier(
         return  # arXiv's own DOIs name arXiv papers
     expected = Identifier("doi", doi.lower())
     forms = [doi, doi.upper(), f"doi:{doi}", f"https://doi.org/{doi}", f"dx.doi.org/{doi}"]
+    assert {text: parse_identifier(text) for text in forms} == dict.fromkeys(forms, expected)
+    assert parse_identifier(str(expected)) == expected
+
+
+@settings(max_examples=200)
+@given(
+    st.integers(min_value=1950, max_value=2099),
+    st.from_regex(r"[a-z][a-z0-9]{0,10}", fullmatch=True),
+    st.from_regex(r"[a-z0-9]{1,6}", fullmatch=True),
+    st.integers(min_value=1, max_value=9999),
+)
+def test_parse_identifier_every_form_of_an_acl_id_gives_the_same_identifier(
+    year: int, venue: str, volume: str, paper: int
+) -> None:
+    acl_id = f"{year}.{venue}-{volume}.{paper}"
+    expected = Identifier("acl", acl_id)
+    forms = [
+        acl_id,
+        acl_id.upper(),
+        f"acl:{acl_id}",
+        f"https://aclanthology.org/{acl_id}/",
+        f"https://aclanthology.org/{acl_id}.pdf",
+        f"https://www.aclweb.org/anthology/{acl_id}",
+    ]
     assert {text: parse_identifier(text) for text in forms} == dict.fromkeys(forms, expected)
     assert parse_identifier(str(expected)) == expected

@@ -239,3 +239,133 @@ def test_crossref_switched_off_leaves_the_paper_waiting_with_the_reason(settings
     assert outcome.waiting == [paper.pk]
     assert (paper.metadata_status, paper.metadata_attempts) == (MetadataStatus.PENDING, 0)
     assert "CROSSREF_API_URL is empty" in paper.metadata_error
+
+
+# ---------------------------------------------------------------------------- ACL Anthology
+
+NALOMA = "2022.naloma.xml__anthology-data-xml.xml"
+
+
+@pytest.fixture
+def anthology(settings: Any) -> Iterator[ScholarlyStandIn]:
+    routes = {"/xml/2022.naloma.xml": Reply(body=recording("acl_anthology", NALOMA))}
+    with ScholarlyStandIn(routes).running() as server:
+        settings.ACL_ANTHOLOGY_DATA_URL = f"{server.url}/xml"
+        settings.ACL_ANTHOLOGY_URL = "https://aclanthology.org"
+        settings.OUTSIDE_API_TIMEOUT = 0.5
+        yield server
+
+
+@needs_recordings("acl_anthology")
+def test_an_acl_anthology_link_recommended_by_form_gets_its_metadata_from_the_anthology(
+    client: Client,
+    contributor: Any,
+    publication: Any,
+    anthology: ScholarlyStandIn,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    client.force_login(contributor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _recommend_by_form(client, "https://aclanthology.org/2022.naloma-1.3/")
+
+    assert response.status_code == 302, response.content
+    paper = Paper.objects.get(acl_id="2022.naloma-1.3")
+    assert (paper.metadata_status, paper.metadata_source, paper.metadata_error) == (
+        MetadataStatus.OK,
+        MetadataSource.ACL_ANTHOLOGY,
+        "",
+    )
+    assert paper.title == "Learning Knowledge with Neural DTS"
+    assert [a.author.name for a in paper.authorships.all()] == [
+        "Daisuke Bekki",
+        "Ribeka Tanaka",
+        "Yuta Takahashi",
+    ]
+    assert paper.year == 2022
+    assert paper.journal_ref.startswith("Proceedings of the 3rd Natural Logic Meets Machine")
+    assert paper.pdf_url == "https://aclanthology.org/2022.naloma-1.3.pdf"
+    assert (paper.identifier_display, paper.url) == (
+        "ACL 2022.naloma-1.3",
+        "https://aclanthology.org/2022.naloma-1.3/",
+    )
+    assert anthology.paths() == ["/xml/2022.naloma.xml"]
+
+
+@needs_recordings("acl_anthology")
+def test_acl_anthology_ids_recommended_through_the_api_share_one_read_of_their_collection(
+    contributor: Any,
+    publication: Any,
+    anthology: ScholarlyStandIn,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        first = _recommend_by_api(contributor, "2022.naloma-1.1")
+        second = _recommend_by_api(contributor, "acl:2022.naloma-1.5")
+    assert (first.status_code, second.status_code) == (201, 201)
+    papers = list(Paper.objects.filter(acl_id__isnull=False).order_by("pk"))
+
+    services.fetch_metadata([p.pk for p in papers])
+
+    assert [Paper.objects.get(pk=p.pk).title for p in papers] == [
+        "Strings from neurons to language",
+        "A Philosophically-Informed Contribution to the Generalization Problem of Neural Natural "
+        "Language Inference: Shallow Heuristics, Bias, and the Varieties of Inference",
+    ]
+    assert anthology.paths() == ["/xml/2022.naloma.xml"]
+    assert len(queued) == 2
+
+
+def test_an_acl_anthology_id_finds_the_row_known_by_the_anthologys_doi(
+    contributor: Any, publication: Any, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    known = PaperFactory(arxiv_id=None, doi="10.18653/v1/p19-1001")
+    with django_capture_on_commit_callbacks(execute=False):
+        response = _recommend_by_api(contributor, "https://www.aclweb.org/anthology/P19-1001.pdf")
+
+    assert response.status_code == 201, response.content
+    assert Paper.objects.count() == 1
+    known.refresh_from_db()
+    assert known.acl_id == "P19-1001"
+    # And the other way round: the DOI finds the row known by its Anthology id.
+    other = PaperFactory(arxiv_id=None, doi=None, acl_id="2022.acl-long.7")
+    assert _doi_paper("10.18653/v1/2022.acl-long.7") == other
+
+
+@needs_recordings("acl_anthology")
+def test_acl_anthology_unknown_collection_is_not_found(anthology: ScholarlyStandIn) -> None:
+    paper = services.get_or_create_paper(parse_identifier("2031.nowhere-1.1"))[0]
+
+    services.fetch_metadata([paper.pk])
+
+    paper.refresh_from_db()
+    assert paper.metadata_status == MetadataStatus.NOT_FOUND
+    assert paper.metadata_error == "ACL Anthology has no paper 2031.nowhere-1.1."
+
+
+@needs_recordings("acl_anthology")
+def test_acl_anthology_429_leaves_the_paper_pending_with_its_advice(
+    anthology: ScholarlyStandIn,
+) -> None:
+    anthology.faults.append(Reply(429, b"", headers=(("Retry-After", "60"),)))
+    paper = services.get_or_create_paper(parse_identifier("2022.naloma-1.3"))[0]
+
+    outcome = services.fetch_metadata([paper.pk], final_attempt=False)
+
+    paper.refresh_from_db()
+    assert (outcome.retry, outcome.retry_after) == ([paper.pk], 60.0)
+    assert paper.metadata_status == MetadataStatus.PENDING
+    assert paper.metadata_error == (
+        "ACL Anthology is temporarily unavailable (HTTP 429). Please try again later. "
+        "Will try again."
+    )
+
+
+def test_acl_anthology_switched_off_leaves_the_paper_waiting(settings: Any) -> None:
+    settings.ACL_ANTHOLOGY_DATA_URL = ""
+    paper = services.get_or_create_paper(parse_identifier("2022.naloma-1.3"))[0]
+
+    outcome = services.fetch_metadata([paper.pk])
+
+    paper.refresh_from_db()
+    assert outcome.waiting == [paper.pk]
+    assert "ACL_ANTHOLOGY_DATA_URL is empty" in paper.metadata_error
