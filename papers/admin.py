@@ -104,6 +104,7 @@ class PaperMergeAdmin(admin.ModelAdmin):
         "into__aminer_id",
         "into__doi",
         "into__acl_id",
+        "into__openreview_id",
         "note",
     )
     date_hierarchy = "merged_at"
@@ -130,6 +131,7 @@ class MetadataEntryAdmin(admin.ModelAdmin):
         "paper__aminer_id",
         "paper__doi",
         "paper__acl_id",
+        "paper__openreview_id",
         "paper__title",
     )
     date_hierarchy = "entered_at"
@@ -159,7 +161,15 @@ class PaperAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("identifier", "title", "metadata_status", "metadata_source", "published_on")
     list_filter = ("metadata_status", "metadata_source", "primary_category")
-    search_fields = ("arxiv_id", "aminer_id", "doi", "acl_id", "title", "title_zh")
+    search_fields = (
+        "arxiv_id",
+        "aminer_id",
+        "doi",
+        "acl_id",
+        "openreview_id",
+        "title",
+        "title_zh",
+    )
     inlines = (AuthorshipInline, PaperInstitutionInline, MetadataEntryInline)
     actions = ("fetch_again",)
     readonly_fields = (
@@ -172,7 +182,19 @@ class PaperAdmin(admin.ModelAdmin):
         "updated_at",
     )
     fieldsets = (
-        (_("Identifiers"), {"fields": ("arxiv_id", "arxiv_version", "aminer_id", "doi", "acl_id")}),
+        (
+            _("Identifiers"),
+            {
+                "fields": (
+                    "arxiv_id",
+                    "arxiv_version",
+                    "aminer_id",
+                    "doi",
+                    "acl_id",
+                    "openreview_id",
+                )
+            },
+        ),
         (
             _("Content"),
             {

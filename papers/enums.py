@@ -17,6 +17,7 @@ class MetadataSource(models.TextChoices):
     AMINER = "aminer", "AMiner"
     CROSSREF = "crossref", "Crossref"
     ACL_ANTHOLOGY = "acl", "ACL Anthology"
+    OPENREVIEW = "openreview", "OpenReview"
     MANUAL = "manual", _("Entered by hand")
 
 

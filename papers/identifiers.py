@@ -1,5 +1,5 @@
 """Recognise the ways people write down a paper: arXiv ids and links, DOIs, ACL Anthology ids and
-links, AMiner links.
+links, OpenReview forum links, AMiner links.
 
 ``parse_identifier`` turns whatever a contributor pasted into one canonical ``Identifier``
 (scheme, versionless value, optional arXiv version), or raises ``InvalidIdentifier`` with a
@@ -32,7 +32,7 @@ __all__ = [
     "parse_identifier",
 ]
 
-Scheme = Literal["arxiv", "aminer", "doi", "acl"]
+Scheme = Literal["arxiv", "aminer", "doi", "acl", "openreview"]
 
 # Marked for translation; the refusal message shows it in the active language.
 ACCEPTED_FORMS: Final[str] = gettext_noop(
@@ -40,7 +40,8 @@ ACCEPTED_FORMS: Final[str] = gettext_noop(
     "an arXiv URL (https://arxiv.org/abs/…, /pdf/…), "
     "a DOI (10.1145/3292500.3330701, doi:10.…, https://doi.org/10.…; an arXiv DOI "
     "names the arXiv paper), "
-    "an ACL Anthology id or URL (2022.acl-long.123, P19-1001, https://aclanthology.org/…) "
+    "an ACL Anthology id or URL (2022.acl-long.123, P19-1001, https://aclanthology.org/…), "
+    "an OpenReview forum URL (https://openreview.net/forum?id=…, /pdf?id=…) "
     "or an AMiner paper URL (https://www.aminer.cn/pub/<24 hex characters>)"
 )
 
@@ -64,8 +65,9 @@ _DOI_HOSTS: Final[frozenset[str]] = frozenset({"doi.org", "dx.doi.org"})
 _ACL_HOSTS: Final[frozenset[str]] = frozenset({"aclanthology.org", "www.aclanthology.org"})
 # The Anthology's former home; its links (…/anthology/P19-1001.pdf) are still cited everywhere.
 _ACLWEB_HOSTS: Final[frozenset[str]] = frozenset({"aclweb.org", "www.aclweb.org"})
+_OPENREVIEW_HOSTS: Final[frozenset[str]] = frozenset({"openreview.net", "www.openreview.net"})
 _KNOWN_HOSTS: Final[frozenset[str]] = (
-    _ARXIV_HOSTS | _AMINER_HOSTS | _DOI_HOSTS | _ACL_HOSTS | _ACLWEB_HOSTS
+    _ARXIV_HOSTS | _AMINER_HOSTS | _DOI_HOSTS | _ACL_HOSTS | _ACLWEB_HOSTS | _OPENREVIEW_HOSTS
 )
 
 # The longest DOI the catalogue stores (Paper.doi); real ones are far shorter.
@@ -99,6 +101,9 @@ _ACL_NEW_STYLE = re.compile(
     r"[0-9]{4}\.[a-z][a-z0-9]{0,39}-[a-z0-9]{1,40}\.(?P<paper>[0-9]{1,4})", re.ASCII
 )
 _ACL_OLD_STYLE = re.compile(r"[A-Z][0-9]{2}-[0-9]{4}", re.ASCII)
+# OpenReview note ids: letters, digits, "_" and "-", case-sensitive ("rJl-b3RcF7", "0tWTxYYPnW").
+_OPENREVIEW_ID = re.compile(r"[A-Za-z0-9_-]{5,64}", re.ASCII)
+_OPENREVIEW_PATHS: Final[frozenset[str]] = frozenset({"/forum", "/forum/", "/pdf", "/pdf/"})
 _HEX_ID = re.compile(r"[0-9a-fA-F]{24}", re.ASCII)
 _HTTP_SCHEME = re.compile(r"https?://", re.ASCII | re.IGNORECASE)
 # "/pub/<id>", optionally followed by the title slug AMiner appends, and a trailing slash.
@@ -174,6 +179,11 @@ class Identifier:
                 raise ValueError("AMiner ids have no version.")
         elif self.scheme == "doi":
             _validate_canonical_doi(self.value, self.version)
+        elif self.scheme == "openreview":
+            if not (isinstance(self.value, str) and _OPENREVIEW_ID.fullmatch(self.value)):
+                raise ValueError(f"{self.value!r} is not an OpenReview id.")
+            if self.version is not None:
+                raise ValueError("OpenReview ids have no version.")
         elif self.scheme == "acl":
             if not isinstance(self.value, str) or _acl_id(self.value) != self.value:
                 raise ValueError(f"{self.value!r} is not a canonical ACL Anthology id.")
@@ -192,6 +202,8 @@ class Identifier:
             return f"https://doi.org/{self.value}"
         if self.scheme == "acl":
             return f"https://aclanthology.org/{self.value}/"
+        if self.scheme == "openreview":
+            return f"https://openreview.net/forum?id={self.value}"
         return f"https://www.aminer.cn/pub/{self.value}"
 
     @property
@@ -216,6 +228,8 @@ class Identifier:
             return f"doi:{self.value}"
         if self.scheme == "acl":
             return f"acl:{self.value}"
+        if self.scheme == "openreview":
+            return f"openreview:{self.value}"
         return f"aminer:{self.value}"
 
 
@@ -271,6 +285,8 @@ def _parse(text: str) -> Identifier:
         return Identifier("aminer", rest.lower())
     if prefix == "doi" or text.startswith("10."):
         return _parse_doi(rest)
+    if prefix == "openreview":
+        return Identifier("openreview", _parse_openreview_id(rest))
     if prefix == "acl" or _looks_like_acl_id(text):
         return Identifier("acl", _parse_acl_id(rest))
     if _HEX_ID.fullmatch(text):
@@ -308,7 +324,7 @@ def _split_prefix(text: str) -> tuple[str | None, str]:
     # Compared with casefold() on the short head only: lowering the whole text could change
     # its length ("İ" lowers to two characters) and is wasted work.
     prefix = head.casefold()
-    if prefix in {"arxiv", "aminer", "doi", "acl"}:
+    if prefix in {"arxiv", "aminer", "doi", "acl", "openreview"}:
         return prefix, rest.lstrip()
     return None, text
 
@@ -342,6 +358,8 @@ def _parse_url(url: SplitResult) -> Identifier:
         return _parse_doi(doi)
     if host in _ACL_HOSTS or host in _ACLWEB_HOSTS:
         return Identifier("acl", _parse_acl_path(url.path, old_host=host in _ACLWEB_HOSTS))
+    if host in _OPENREVIEW_HOSTS:
+        return Identifier("openreview", _parse_openreview_link(url))
     if host in _AMINER_HOSTS:
         match = _AMINER_PATH.fullmatch(url.path)
         if match is None:
@@ -351,8 +369,8 @@ def _parse_url(url: SplitResult) -> Identifier:
         return Identifier("aminer", match["id"].lower())
     raise _RefusalError(
         gettext(
-            "links are recognised only from arxiv.org, doi.org, aclanthology.org and "
-            "aminer.cn/aminer.org"
+            "links are recognised only from arxiv.org, doi.org, aclanthology.org, "
+            "openreview.net and aminer.cn/aminer.org"
         )
     )
 
@@ -391,6 +409,28 @@ def _parse_doi(doi: str) -> Identifier:
             gettext("a DOI is 10., 4 to 9 digits, a slash, then letters, digits and -._;()/: only")
         )
     return Identifier("doi", value)
+
+
+def _parse_openreview_link(url: SplitResult) -> str:
+    """The note id of an OpenReview forum or PDF link (``/forum?id=<id>``, ``/pdf?id=<id>``);
+    other parameters (``noteId``, ``referrer``) are left aside."""
+    refusal = gettext("OpenReview links are recognised only for papers (/forum?id=…, /pdf?id=…)")
+    if url.path not in _OPENREVIEW_PATHS:
+        raise _RefusalError(refusal)
+    # Split by hand rather than by parse_qs: the query is bounded by the input, and only one
+    # "id" is wanted, never a list of them.
+    ids = [part[3:] for part in url.query.split("&") if part.startswith("id=")]
+    if len(ids) != 1:
+        raise _RefusalError(refusal)
+    return _parse_openreview_id(unquote(ids[0]))
+
+
+def _parse_openreview_id(text: str) -> str:
+    if not _OPENREVIEW_ID.fullmatch(text):
+        raise _RefusalError(
+            gettext("OpenReview ids are 5 to 64 letters, digits, _ and - (rJl-b3RcF7)")
+        )
+    return text
 
 
 def _looks_like_acl_id(text: str) -> bool:

@@ -1,8 +1,8 @@
 """The paper catalogue: one row per real paper, its ordered authors and institutions.
 
-A paper is identified by its versionless arXiv id, its AMiner id, its DOI or its ACL Anthology
-id; each is unique where present, and the database, not ``clean()``, enforces it, so twenty
-concurrent submissions of one paper end in one row.
+A paper is identified by its versionless arXiv id, its AMiner id, its DOI, its ACL Anthology id
+or its OpenReview forum id; each is unique where present, and the database, not ``clean()``,
+enforces it, so twenty concurrent submissions of one paper end in one row.
 """
 
 from django.conf import settings
@@ -66,7 +66,13 @@ class Author(models.Model):
 
 
 #: The catalogue's column of each identifier scheme (``papers.identifiers``).
-IDENTIFIER_FIELDS = {"arxiv": "arxiv_id", "aminer": "aminer_id", "doi": "doi", "acl": "acl_id"}
+IDENTIFIER_FIELDS = {
+    "arxiv": "arxiv_id",
+    "aminer": "aminer_id",
+    "doi": "doi",
+    "acl": "acl_id",
+    "openreview": "openreview_id",
+}
 
 
 class Paper(models.Model):
@@ -85,6 +91,13 @@ class Paper(models.Model):
         null=True,
         blank=True,
         help_text=_("2022.acl-long.123 or P19-1001."),
+    )
+    openreview_id = models.CharField(  # noqa: DJ001
+        _("OpenReview id"),
+        max_length=64,
+        null=True,
+        blank=True,
+        help_text=_("The id of its forum: https://openreview.net/forum?id=<id>."),
     )
 
     title = models.TextField(_("title"), blank=True)
@@ -142,11 +155,13 @@ class Paper(models.Model):
             models.UniqueConstraint(fields=["aminer_id"], name="paper_unique_aminer_id"),
             models.UniqueConstraint(fields=["doi"], name="paper_unique_doi"),
             models.UniqueConstraint(fields=["acl_id"], name="paper_unique_acl_id"),
+            models.UniqueConstraint(fields=["openreview_id"], name="paper_unique_openreview_id"),
             models.CheckConstraint(
                 condition=models.Q(arxiv_id__isnull=False)
                 | models.Q(aminer_id__isnull=False)
                 | models.Q(doi__isnull=False)
-                | models.Q(acl_id__isnull=False),
+                | models.Q(acl_id__isnull=False)
+                | models.Q(openreview_id__isnull=False),
                 name="paper_has_identifier",
             ),
             # An absent identifier is NULL, never "", or the unique constraints would collide.
@@ -154,7 +169,8 @@ class Paper(models.Model):
                 condition=~models.Q(arxiv_id="")
                 & ~models.Q(aminer_id="")
                 & ~models.Q(doi="")
-                & ~models.Q(acl_id=""),
+                & ~models.Q(acl_id="")
+                & ~models.Q(openreview_id=""),
                 name="paper_identifiers_not_empty",
             ),
             # DOIs are case-insensitive: stored lower-case so the unique constraint holds.
@@ -188,18 +204,22 @@ class Paper(models.Model):
             return f"AMiner {self.aminer_id}"
         if self.acl_id:
             return f"ACL {self.acl_id}"
+        if self.openreview_id:
+            return f"OpenReview {self.openreview_id}"
         return f"doi:{self.doi}"
 
     @property
     def url(self) -> str:
-        """The paper's page: arXiv first, then AMiner, the ACL Anthology, then the DOI
-        resolver."""
+        """The paper's page: arXiv first, then AMiner, the ACL Anthology, OpenReview, then the
+        DOI resolver."""
         if self.arxiv_id:
             return f"https://arxiv.org/abs/{self.arxiv_id}"
         if self.aminer_id:
             return f"https://www.aminer.cn/pub/{self.aminer_id}"
         if self.acl_id:
             return f"https://aclanthology.org/{self.acl_id}/"
+        if self.openreview_id:
+            return f"https://openreview.net/forum?id={self.openreview_id}"
         return f"https://doi.org/{self.doi}"
 
     @property

@@ -142,6 +142,8 @@ def _only_switched_off_sources() -> Q:
         askable |= Q(aminer_id__isnull=False)
     if settings.ACL_ANTHOLOGY_DATA_URL:
         askable |= Q(acl_id__isnull=False)
+    if settings.OPENREVIEW_API_URL:
+        askable |= Q(openreview_id__isnull=False)
     if settings.CROSSREF_API_URL:
         askable |= Q(doi__isnull=False)
     return ~askable
@@ -185,6 +187,12 @@ def source_unavailable(paper: Paper) -> str:
             "The ACL Anthology cannot be asked for this paper's metadata: it is switched off on "
             "this site."
         )
+    if paper.openreview_id:
+        if settings.OPENREVIEW_API_URL:
+            return ""
+        return gettext(
+            "OpenReview cannot be asked for this paper's metadata: it is switched off on this site."
+        )
     if paper.doi:
         if settings.CROSSREF_API_URL:
             return ""
@@ -202,6 +210,8 @@ def fetching_source(paper: Paper) -> str:
         return "AMiner"
     if paper.acl_id:
         return "the ACL Anthology"
+    if paper.openreview_id:
+        return "OpenReview"
     return "Crossref"
 
 

@@ -62,6 +62,7 @@ class RecommendationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "paper__aminer_id",
         "paper__doi",
         "paper__acl_id",
+        "paper__openreview_id",
         "paper__title",
         "news_title",
         "submitter__username",

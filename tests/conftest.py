@@ -64,6 +64,8 @@ def _offline(settings: Any) -> Iterator[None]:
     settings.CROSSREF_API_URL = "http://127.0.0.1:9/crossref"
     settings.ACL_ANTHOLOGY_DATA_URL = "http://127.0.0.1:9/acl"
     settings.ACL_ANTHOLOGY_MIN_INTERVAL = 0.0
+    settings.OPENREVIEW_API_URL = "http://127.0.0.1:9/openreview"
+    settings.OPENREVIEW_MIN_INTERVAL = 0.0
     settings.ARXIV_MIN_INTERVAL = 0.0
     settings.CROSSREF_MIN_INTERVAL = 0.0
     eager = app.conf.task_always_eager

@@ -243,6 +243,10 @@ ACL_ANTHOLOGY_DATA_URL = env.str(
     default="https://raw.githubusercontent.com/acl-org/acl-anthology/master/data/xml",
 )
 ACL_ANTHOLOGY_MIN_INTERVAL = env.float("ACL_ANTHOLOGY_MIN_INTERVAL", default=1.0)
+# OpenReview's API v2, for papers known by their forum; it documents no rate limit, so the
+# requests are gentle: one a second across every worker.
+OPENREVIEW_API_URL = env.str("OPENREVIEW_API_URL", default="https://api2.openreview.net")
+OPENREVIEW_MIN_INTERVAL = env.float("OPENREVIEW_MIN_INTERVAL", default=1.0)
 OUTSIDE_API_TIMEOUT = env.float("OUTSIDE_API_TIMEOUT", default=15.0)
 
 # --- E-mail ---------------------------------------------------------------------------------------

@@ -48,6 +48,7 @@ class PaperSerializer(serializers.ModelSerializer):
             "aminer_id",
             "doi",
             "acl_id",
+            "openreview_id",
             "title",
             "title_zh",
             "authors",

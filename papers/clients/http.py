@@ -146,12 +146,13 @@ def get_json(
     service: str,
     max_bytes: int,
     timeout: float,
+    refused: dict[int, str] | None = None,
 ) -> Any | None:
     """GET ``url`` and return its JSON, or ``None`` when the service answers 404 (no such paper).
 
     Raises ``SourceUnavailable`` for network faults, 408/425/429 and 5xx (with the advice of
-    ``Retry-After``), ``SourceBadResponse`` for other statuses and for a body that is too large or
-    not JSON.
+    ``Retry-After``), ``SourceBadResponse`` for other statuses (with the message ``refused`` gives
+    for it, if any) and for a body that is too large or not JSON.
     """
     status, headers, body = bounded_get(
         http,
@@ -163,6 +164,8 @@ def get_json(
         unavailable=SourceUnavailable,
         bad_response=SourceBadResponse,
     )
+    if refused and status in refused:
+        raise SourceBadResponse(refused[status])
     check_status(status, headers, service)
     if status == 404:
         return None

@@ -221,7 +221,12 @@ def link_identifiers(paper: Paper, found: dict[str, str | None], *, source: str)
             setattr(paper, field_name, value)
 
 
-_IDENTIFIER_PREFIXES = {"arxiv_id": "arXiv:", "doi": "doi:", "acl_id": "acl:"}
+_IDENTIFIER_PREFIXES = {
+    "arxiv_id": "arXiv:",
+    "doi": "doi:",
+    "acl_id": "acl:",
+    "openreview_id": "openreview:",
+}
 
 
 def _identifier_text(field_name: str, value: str) -> str:

@@ -16,7 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from common.queue import enqueue_after_commit
-from papers.clients import acl_anthology, aminer, arxiv, crossref
+from papers.clients import acl_anthology, aminer, arxiv, crossref, openreview
 from papers.enums import MetadataSource, MetadataStatus
 from papers.models import Paper
 from papers.ratelimit import rate_limiter
@@ -89,6 +89,14 @@ def acl_anthology_client() -> acl_anthology.AclAnthologyClient:
     )
 
 
+def openreview_client() -> openreview.OpenReviewClient:
+    return openreview.OpenReviewClient(
+        settings.OPENREVIEW_API_URL,
+        timeout=settings.OUTSIDE_API_TIMEOUT,
+        limiter=_limiter("openreview", settings.OPENREVIEW_MIN_INTERVAL),
+    )
+
+
 def aminer_client() -> aminer.AminerClient:
     return aminer.AminerClient(
         settings.AMINER_API_URL,
@@ -143,6 +151,7 @@ def fetch_metadata(
     aminer_api: aminer.AminerClient | None = None,
     crossref_api: crossref.CrossrefClient | None = None,
     acl_anthology_api: acl_anthology.AclAnthologyClient | None = None,
+    openreview_api: openreview.OpenReviewClient | None = None,
 ) -> FetchOutcome:
     """Fetch the metadata of these papers: arXiv ones in batches of 100, the others one by one
     from the source of their identifier (``SOURCE_ORDER``).
@@ -179,6 +188,7 @@ def fetch_metadata(
             aminer_api=aminer_api,
             crossref_api=crossref_api,
             acl_anthology_api=acl_anthology_api,
+            openreview_api=openreview_api,
         )
     except BaseException as error:
         # Whatever stopped this fetch (the task's soft time limit, a fault nobody foresaw), no
@@ -251,10 +261,11 @@ def _fetch(
     aminer_api: aminer.AminerClient | None,
     crossref_api: crossref.CrossrefClient | None,
     acl_anthology_api: acl_anthology.AclAnthologyClient | None,
+    openreview_api: openreview.OpenReviewClient | None,
 ) -> None:
     """Each paper is asked of one source, the first of its identifiers in this order: arXiv,
-    AMiner, the ACL Anthology, then Crossref for a DOI. A paper another source linked to an arXiv
-    id is refreshed from arXiv from then on."""
+    AMiner, the ACL Anthology, OpenReview, then Crossref for a DOI. A paper another source linked
+    to an arXiv id is refreshed from arXiv from then on."""
     by_arxiv = {p.arxiv_id: p for p in papers if p.arxiv_id}
     if by_arxiv:
         _fetch_from_arxiv(
@@ -283,6 +294,17 @@ def _fetch(
             final_attempt=final_attempt,
         )
     rest = [p for p in rest if not p.acl_id]
+    on_openreview = [p for p in rest if p.openreview_id]
+    if on_openreview:
+        _fetch_one_by_one(
+            on_openreview,
+            outcome,
+            source=MetadataSource.OPENREVIEW,
+            key=lambda paper: paper.openreview_id,
+            fetch=(openreview_api or openreview_client()).fetch,
+            final_attempt=final_attempt,
+        )
+    rest = [p for p in rest if not p.openreview_id]
     by_doi = [p for p in rest if p.doi]
     if by_doi:
         _fetch_one_by_one(

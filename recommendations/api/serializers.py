@@ -60,7 +60,8 @@ class PaperMergeSerializer(serializers.ModelSerializer):
     into = PaperSerializer(read_only=True)
     merged_by = ContributorRefSerializer(read_only=True, allow_null=True)
     removed_identifiers = serializers.DictField(
-        child=serializers.CharField(allow_null=True), help_text="arxiv_id, aminer_id, doi, acl_id."
+        child=serializers.CharField(allow_null=True),
+        help_text="arxiv_id, aminer_id, doi, acl_id, openreview_id.",
     )
     removed = serializers.DictField(help_text="The removed row's fields, authors, institutions.")
     moved = serializers.DictField(
@@ -196,8 +197,8 @@ class RecommendationCreateSerializer(serializers.Serializer):
         max_length=2048,
         required=False,
         allow_blank=True,
-        help_text="An arXiv id or URL, a DOI (bare, doi: or a doi.org link), or an AMiner "
-        "link (papers only).",
+        help_text="An arXiv id or URL, a DOI (bare, doi: or a doi.org link), an ACL Anthology "
+        "id or link, an OpenReview forum link, or an AMiner link (papers only).",
     )
     summary = serializers.CharField(max_length=20_000, help_text="Markdown.")
     publication = _SlugField(

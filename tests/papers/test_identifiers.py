@@ -207,6 +207,25 @@ def test_parse_identifier_acl_anthology(text: str, value: str) -> None:
     assert parse_identifier(text) == Identifier("acl", value)
 
 
+# --------------------------------------------------------------------------- accepted OpenReview
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("https://openreview.net/forum?id=rJl-b3RcF7", "rJl-b3RcF7"),
+        ("https://openreview.net/pdf?id=0tWTxYYPnW", "0tWTxYYPnW"),
+        ("https://openreview.net/forum/?id=H1eA7AEtvS", "H1eA7AEtvS"),
+        ("https://www.openreview.net/forum?id=YicbFdNTTy&noteId=Abc123xyzQ", "YicbFdNTTy"),
+        ("openreview.net/forum?referrer=%5BTasks%5D&id=Sy_2s-ZCb", "Sy_2s-ZCb"),
+        ("openreview:rJl-b3RcF7", "rJl-b3RcF7"),
+        ("OpenReview: rJl-b3RcF7", "rJl-b3RcF7"),
+    ],
+)
+def test_parse_identifier_openreview(text: str, value: str) -> None:
+    assert parse_identifier(text) == Identifier("openreview", value)
+
+
 # --------------------------------------------------------------------------- accepted AMiner
 
 
@@ -319,6 +338,16 @@ def test_parse_identifier_strips_surrounding_space(text: str) -> None:
         ("https://aclanthology.org/2022.acl-long.123/x", "recognised only for papers"),
         ("https://www.aclweb.org/2022.acl-long.1", "recognised only for papers"),
         ("https://aclanthology.org:8080/P19-1001", "links are recognised only from"),
+        ("https://openreview.net/forum", "/forum?id="),
+        ("https://openreview.net/forum?noteId=rJl-b3RcF7", "/forum?id="),
+        ("https://openreview.net/group?id=ICLR.cc/2024/Conference", "/forum?id="),
+        ("https://openreview.net/profile?id=~Li_Wei1", "/forum?id="),
+        ("https://openreview.net/forum?id=a&id=b", "/forum?id="),
+        ("https://openreview.net/forum?id=abc", "5 to 64 letters"),
+        ("https://openreview.net/forum?id=rJl%20b3RcF7", "5 to 64 letters"),
+        ("https://openreview.net/forum?id=rJl.b3RcF7", "5 to 64 letters"),
+        ("openreview:" + "a" * 65, "5 to 64 letters"),
+        ("https://openreview.net.evil.com/forum?id=rJl-b3RcF7", "links are recognised only from"),
         ("https://user@doi.org/10.1038/nature14539", "links are recognised only from"),
         ("https://example.com/abs/2109.08133", "links are recognised only from"),
         ("https://arxiv.org.evil.com/abs/2109.08133", "links are recognised only from"),
@@ -424,7 +453,8 @@ def test_invalid_identifier_message_quotes_input_and_lists_forms() -> None:
         "(2109.08133, 2109.08133v2, hep-th/9901001), an arXiv URL (https://arxiv.org/abs/…, "
         "/pdf/…), a DOI (10.1145/3292500.3330701, doi:10.…, https://doi.org/10.…; an arXiv DOI "
         "names the arXiv paper), an ACL Anthology id or URL (2022.acl-long.123, P19-1001, "
-        "https://aclanthology.org/…) or an AMiner paper URL "
+        "https://aclanthology.org/…), an OpenReview forum URL "
+        "(https://openreview.net/forum?id=…, /pdf?id=…) or an AMiner paper URL "
         "(https://www.aminer.cn/pub/<24 hex characters>)."
     )
 
@@ -503,6 +533,12 @@ def test_invalid_identifier_survives_pickling() -> None:
             None,
             "acl:2022.acl-long.123",
         ),
+        (
+            Identifier("openreview", "rJl-b3RcF7"),
+            "https://openreview.net/forum?id=rJl-b3RcF7",
+            None,
+            "openreview:rJl-b3RcF7",
+        ),
     ],
 )
 def test_identifier_properties(
@@ -524,6 +560,7 @@ def test_identifier_properties(
         "https://doi.org/10.1016/S0140-6736(20)30183-5",
         "https://www.aclweb.org/anthology/P19-1001.pdf",
         "2022.acl-long.123",
+        "https://openreview.net/pdf?id=rJl-b3RcF7",
     ],
 )
 def test_identifier_str_and_url_round_trip(text: str) -> None:
@@ -567,6 +604,8 @@ def test_identifier_is_frozen_and_hashable() -> None:
         ("acl", "2022.ACL-long.1", None),
         ("acl", "p19-1001", None),
         ("acl", "2022.acl-long.1", 1),
+        ("openreview", "a b c d e", None),
+        ("openreview", "rJl-b3RcF7", 2),
     ],
 )
 def test_identifier_refuses_non_canonical_construction(

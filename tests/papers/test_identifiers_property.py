@@ -87,6 +87,13 @@ _URLISH = st.text(
             "10.1038/",
             "doi:10.",
             "doi.org/",
+            "acl:",
+            "2022.",
+            "https://aclanthology.org/",
+            "https://www.aclweb.org/anthology/",
+            "openreview:",
+            "https://openreview.net/forum?id=",
+            "openreview.net/pdf?",
         ]
     ),
     _URLISH,
@@ -96,7 +103,7 @@ def test_parse_identifier_near_misses_never_raise_anything_else(prefix: str, res
         parsed = parse_identifier(prefix + rest)
     except InvalidIdentifier:
         return
-    assert parsed.scheme in ("arxiv", "aminer", "doi", "acl")
+    assert parsed.scheme in ("arxiv", "aminer", "doi", "acl", "openreview")
     if parsed.scheme == "doi":
         assert parsed.value == parsed.value.lower()
         assert parsed.value.isascii()

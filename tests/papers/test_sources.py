@@ -5,6 +5,7 @@ real recordings; the source's faults give a readable error and keep what was sto
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -369,3 +370,111 @@ def test_acl_anthology_switched_off_leaves_the_paper_waiting(settings: Any) -> N
     paper.refresh_from_db()
     assert outcome.waiting == [paper.pk]
     assert "ACL_ANTHOLOGY_DATA_URL is empty" in paper.metadata_error
+
+
+# ------------------------------------------------------------------------------- OpenReview
+
+OPENREVIEW_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "openreview"
+
+
+@pytest.fixture
+def openreview(settings: Any) -> Iterator[ScholarlyStandIn]:
+    note = (OPENREVIEW_FIXTURES / "notes_id-WeeklyDoc01_documented-shape.json").read_bytes()
+    missing = (OPENREVIEW_FIXTURES / "notes_not-found_documented-shape.json").read_bytes()
+    routes = {
+        "/notes?id=WeeklyDoc01": Reply(body=note),
+        "/notes?id=WeeklyNone1": Reply(404, missing),
+    }
+    with ScholarlyStandIn(routes).running() as server:
+        settings.OPENREVIEW_API_URL = server.url
+        settings.OUTSIDE_API_TIMEOUT = 0.5
+        yield server
+
+
+@pytest.mark.parametrize("by", ["form", "api"])
+def test_an_openreview_forum_recommended_gets_its_metadata_from_openreview(
+    client: Client,
+    contributor: Any,
+    publication: Any,
+    openreview: ScholarlyStandIn,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+    by: str,
+) -> None:
+    client.force_login(contributor)
+    with django_capture_on_commit_callbacks(execute=True):
+        if by == "form":
+            response = _recommend_by_form(client, "https://openreview.net/forum?id=WeeklyDoc01")
+        else:
+            response = _recommend_by_api(contributor, "https://openreview.net/pdf?id=WeeklyDoc01")
+
+    assert response.status_code in (201, 302), response.content
+    paper = Paper.objects.get(openreview_id="WeeklyDoc01")
+    assert (paper.metadata_status, paper.metadata_source, paper.metadata_error) == (
+        MetadataStatus.OK,
+        MetadataSource.OPENREVIEW,
+        "",
+    )
+    assert paper.title == "Sparse Mixtures of Adapters for Multilingual Pretraining"
+    assert paper.journal_ref == "ICLR 2024 poster"
+    assert paper.year == 2024
+    assert paper.code_url == "https://github.com/example/sparse-adapters"
+    assert [a.author.name for a in paper.authorships.all()] == [
+        "Li Wei",
+        "Ana María Gómez",
+        "Jonas Schmidt",
+    ]
+    assert (paper.identifier_display, paper.url) == (
+        "OpenReview WeeklyDoc01",
+        "https://openreview.net/forum?id=WeeklyDoc01",
+    )
+    assert [(seen.path, seen.query) for seen in openreview.requests] == [
+        ("/notes", "id=WeeklyDoc01")
+    ]
+
+
+def test_openreview_unknown_forum_is_not_found(openreview: ScholarlyStandIn) -> None:
+    paper = services.get_or_create_paper(parse_identifier("openreview:WeeklyNone1"))[0]
+
+    services.fetch_metadata([paper.pk])
+
+    paper.refresh_from_db()
+    assert paper.metadata_status == MetadataStatus.NOT_FOUND
+    assert paper.metadata_error == "OpenReview has no paper WeeklyNone1."
+
+
+@pytest.mark.parametrize(
+    ("fault", "error"),
+    [
+        (
+            Reply(502, b"Bad gateway", "text/plain"),
+            "OpenReview is temporarily unavailable (HTTP 502). Please try again later. "
+            "Gave up after retrying.",
+        ),
+        (
+            Reply(200, b'{"notes": [{"id": "WeeklyDoc01", "content": "x"}]}'),
+            "OpenReview sent a note without content. Gave up after retrying.",
+        ),
+    ],
+)
+def test_openreview_faults_on_the_last_attempt_fail_with_the_reason(
+    openreview: ScholarlyStandIn, fault: Reply, error: str
+) -> None:
+    openreview.faults.append(fault)
+    paper = services.get_or_create_paper(parse_identifier("openreview:WeeklyDoc01"))[0]
+
+    outcome = services.fetch_metadata([paper.pk], final_attempt=True)
+
+    paper.refresh_from_db()
+    assert outcome.failed == [paper.pk]
+    assert (paper.metadata_status, paper.metadata_error) == (MetadataStatus.FAILED, error)
+
+
+def test_openreview_switched_off_leaves_the_paper_waiting(settings: Any) -> None:
+    settings.OPENREVIEW_API_URL = ""
+    paper = services.get_or_create_paper(parse_identifier("openreview:WeeklyDoc01"))[0]
+
+    outcome = services.fetch_metadata([paper.pk])
+
+    paper.refresh_from_db()
+    assert outcome.waiting == [paper.pk]
+    assert "OPENREVIEW_API_URL is empty" in paper.metadata_error
