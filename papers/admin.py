@@ -105,6 +105,7 @@ class PaperMergeAdmin(admin.ModelAdmin):
         "into__doi",
         "into__acl_id",
         "into__openreview_id",
+        "into__s2_id",
         "note",
     )
     date_hierarchy = "merged_at"
@@ -132,6 +133,7 @@ class MetadataEntryAdmin(admin.ModelAdmin):
         "paper__doi",
         "paper__acl_id",
         "paper__openreview_id",
+        "paper__s2_id",
         "paper__title",
     )
     date_hierarchy = "entered_at"
@@ -167,6 +169,7 @@ class PaperAdmin(admin.ModelAdmin):
         "doi",
         "acl_id",
         "openreview_id",
+        "s2_id",
         "title",
         "title_zh",
     )
@@ -192,6 +195,7 @@ class PaperAdmin(admin.ModelAdmin):
                     "doi",
                     "acl_id",
                     "openreview_id",
+                    "s2_id",
                 )
             },
         ),

@@ -18,6 +18,7 @@ class MetadataSource(models.TextChoices):
     CROSSREF = "crossref", "Crossref"
     ACL_ANTHOLOGY = "acl", "ACL Anthology"
     OPENREVIEW = "openreview", "OpenReview"
+    SEMANTIC_SCHOLAR = "s2", "Semantic Scholar"
     MANUAL = "manual", _("Entered by hand")
 
 

@@ -1,5 +1,5 @@
 """Recognise the ways people write down a paper: arXiv ids and links, DOIs, ACL Anthology ids and
-links, OpenReview forum links, AMiner links.
+links, OpenReview forum links, Semantic Scholar paper links, AMiner links.
 
 ``parse_identifier`` turns whatever a contributor pasted into one canonical ``Identifier``
 (scheme, versionless value, optional arXiv version), or raises ``InvalidIdentifier`` with a
@@ -32,7 +32,7 @@ __all__ = [
     "parse_identifier",
 ]
 
-Scheme = Literal["arxiv", "aminer", "doi", "acl", "openreview"]
+Scheme = Literal["arxiv", "aminer", "doi", "acl", "openreview", "s2"]
 
 # Marked for translation; the refusal message shows it in the active language.
 ACCEPTED_FORMS: Final[str] = gettext_noop(
@@ -41,7 +41,8 @@ ACCEPTED_FORMS: Final[str] = gettext_noop(
     "a DOI (10.1145/3292500.3330701, doi:10.…, https://doi.org/10.…; an arXiv DOI "
     "names the arXiv paper), "
     "an ACL Anthology id or URL (2022.acl-long.123, P19-1001, https://aclanthology.org/…), "
-    "an OpenReview forum URL (https://openreview.net/forum?id=…, /pdf?id=…) "
+    "an OpenReview forum URL (https://openreview.net/forum?id=…, /pdf?id=…), "
+    "a Semantic Scholar paper URL (https://www.semanticscholar.org/paper/…/<40 hex characters>) "
     "or an AMiner paper URL (https://www.aminer.cn/pub/<24 hex characters>)"
 )
 
@@ -66,8 +67,15 @@ _ACL_HOSTS: Final[frozenset[str]] = frozenset({"aclanthology.org", "www.aclantho
 # The Anthology's former home; its links (…/anthology/P19-1001.pdf) are still cited everywhere.
 _ACLWEB_HOSTS: Final[frozenset[str]] = frozenset({"aclweb.org", "www.aclweb.org"})
 _OPENREVIEW_HOSTS: Final[frozenset[str]] = frozenset({"openreview.net", "www.openreview.net"})
+_S2_HOSTS: Final[frozenset[str]] = frozenset({"semanticscholar.org", "www.semanticscholar.org"})
 _KNOWN_HOSTS: Final[frozenset[str]] = (
-    _ARXIV_HOSTS | _AMINER_HOSTS | _DOI_HOSTS | _ACL_HOSTS | _ACLWEB_HOSTS | _OPENREVIEW_HOSTS
+    _ARXIV_HOSTS
+    | _AMINER_HOSTS
+    | _DOI_HOSTS
+    | _ACL_HOSTS
+    | _ACLWEB_HOSTS
+    | _OPENREVIEW_HOSTS
+    | _S2_HOSTS
 )
 
 # The longest DOI the catalogue stores (Paper.doi); real ones are far shorter.
@@ -104,6 +112,9 @@ _ACL_OLD_STYLE = re.compile(r"[A-Z][0-9]{2}-[0-9]{4}", re.ASCII)
 # OpenReview note ids: letters, digits, "_" and "-", case-sensitive ("rJl-b3RcF7", "0tWTxYYPnW").
 _OPENREVIEW_ID = re.compile(r"[A-Za-z0-9_-]{5,64}", re.ASCII)
 _OPENREVIEW_PATHS: Final[frozenset[str]] = frozenset({"/forum", "/forum/", "/pdf", "/pdf/"})
+# A Semantic Scholar paper id: 40 hex digits (a SHA-1), after the title slug if there is one.
+_S2_ID = re.compile(r"[0-9a-fA-F]{40}", re.ASCII)
+_S2_PATH = re.compile(r"/paper/(?:[^/]{1,500}/)?(?P<id>[0-9a-fA-F]{40})/?", re.ASCII)
 _HEX_ID = re.compile(r"[0-9a-fA-F]{24}", re.ASCII)
 _HTTP_SCHEME = re.compile(r"https?://", re.ASCII | re.IGNORECASE)
 # "/pub/<id>", optionally followed by the title slug AMiner appends, and a trailing slash.
@@ -179,6 +190,13 @@ class Identifier:
                 raise ValueError("AMiner ids have no version.")
         elif self.scheme == "doi":
             _validate_canonical_doi(self.value, self.version)
+        elif self.scheme == "s2":
+            if not (_S2_ID.fullmatch(self.value) and self.value == self.value.lower()):
+                raise ValueError(
+                    f"Semantic Scholar ids are 40 lowercase hex digits, not {self.value!r}."
+                )
+            if self.version is not None:
+                raise ValueError("Semantic Scholar ids have no version.")
         elif self.scheme == "openreview":
             if not (isinstance(self.value, str) and _OPENREVIEW_ID.fullmatch(self.value)):
                 raise ValueError(f"{self.value!r} is not an OpenReview id.")
@@ -204,6 +222,8 @@ class Identifier:
             return f"https://aclanthology.org/{self.value}/"
         if self.scheme == "openreview":
             return f"https://openreview.net/forum?id={self.value}"
+        if self.scheme == "s2":
+            return f"https://www.semanticscholar.org/paper/{self.value}"
         return f"https://www.aminer.cn/pub/{self.value}"
 
     @property
@@ -230,6 +250,8 @@ class Identifier:
             return f"acl:{self.value}"
         if self.scheme == "openreview":
             return f"openreview:{self.value}"
+        if self.scheme == "s2":
+            return f"s2:{self.value}"
         return f"aminer:{self.value}"
 
 
@@ -287,6 +309,12 @@ def _parse(text: str) -> Identifier:
         return _parse_doi(rest)
     if prefix == "openreview":
         return Identifier("openreview", _parse_openreview_id(rest))
+    if prefix == "s2":
+        if not _S2_ID.fullmatch(rest):
+            raise _RefusalError(
+                gettext("after s2: come the 40 hex characters of a Semantic Scholar paper id")
+            )
+        return Identifier("s2", rest.lower())
     if prefix == "acl" or _looks_like_acl_id(text):
         return Identifier("acl", _parse_acl_id(rest))
     if _HEX_ID.fullmatch(text):
@@ -324,7 +352,7 @@ def _split_prefix(text: str) -> tuple[str | None, str]:
     # Compared with casefold() on the short head only: lowering the whole text could change
     # its length ("İ" lowers to two characters) and is wasted work.
     prefix = head.casefold()
-    if prefix in {"arxiv", "aminer", "doi", "acl", "openreview"}:
+    if prefix in {"arxiv", "aminer", "doi", "acl", "openreview", "s2"}:
         return prefix, rest.lstrip()
     return None, text
 
@@ -358,6 +386,16 @@ def _parse_url(url: SplitResult) -> Identifier:
         return _parse_doi(doi)
     if host in _ACL_HOSTS or host in _ACLWEB_HOSTS:
         return Identifier("acl", _parse_acl_path(url.path, old_host=host in _ACLWEB_HOSTS))
+    if host in _S2_HOSTS:
+        match = _S2_PATH.fullmatch(url.path)
+        if match is None:
+            raise _RefusalError(
+                gettext(
+                    "Semantic Scholar links are recognised only for paper pages "
+                    "(/paper/<title>/<40 hex characters>)"
+                )
+            )
+        return Identifier("s2", match["id"].lower())
     if host in _OPENREVIEW_HOSTS:
         return Identifier("openreview", _parse_openreview_link(url))
     if host in _AMINER_HOSTS:
@@ -370,7 +408,7 @@ def _parse_url(url: SplitResult) -> Identifier:
     raise _RefusalError(
         gettext(
             "links are recognised only from arxiv.org, doi.org, aclanthology.org, "
-            "openreview.net and aminer.cn/aminer.org"
+            "openreview.net, semanticscholar.org and aminer.cn/aminer.org"
         )
     )
 

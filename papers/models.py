@@ -1,8 +1,9 @@
 """The paper catalogue: one row per real paper, its ordered authors and institutions.
 
-A paper is identified by its versionless arXiv id, its AMiner id, its DOI, its ACL Anthology id
-or its OpenReview forum id; each is unique where present, and the database, not ``clean()``,
-enforces it, so twenty concurrent submissions of one paper end in one row.
+A paper is identified by its versionless arXiv id, its AMiner id, its DOI, its ACL Anthology id,
+its OpenReview forum id or its Semantic Scholar id; each is unique where present, and the
+database, not ``clean()``, enforces it, so twenty concurrent submissions of one paper end in one
+row.
 """
 
 from django.conf import settings
@@ -72,6 +73,7 @@ IDENTIFIER_FIELDS = {
     "doi": "doi",
     "acl": "acl_id",
     "openreview": "openreview_id",
+    "s2": "s2_id",
 }
 
 
@@ -98,6 +100,15 @@ class Paper(models.Model):
         null=True,
         blank=True,
         help_text=_("The id of its forum: https://openreview.net/forum?id=<id>."),
+    )
+    # Kept for what Semantic Scholar maps it to (its arXiv id, DOI or ACL Anthology id), which
+    # the paper is then known by; a paper known by this alone waits for that answer.
+    s2_id = models.CharField(  # noqa: DJ001
+        _("Semantic Scholar id"),
+        max_length=40,
+        null=True,
+        blank=True,
+        help_text=_("40 hex characters: https://www.semanticscholar.org/paper/<id>."),
     )
 
     title = models.TextField(_("title"), blank=True)
@@ -156,12 +167,14 @@ class Paper(models.Model):
             models.UniqueConstraint(fields=["doi"], name="paper_unique_doi"),
             models.UniqueConstraint(fields=["acl_id"], name="paper_unique_acl_id"),
             models.UniqueConstraint(fields=["openreview_id"], name="paper_unique_openreview_id"),
+            models.UniqueConstraint(fields=["s2_id"], name="paper_unique_s2_id"),
             models.CheckConstraint(
                 condition=models.Q(arxiv_id__isnull=False)
                 | models.Q(aminer_id__isnull=False)
                 | models.Q(doi__isnull=False)
                 | models.Q(acl_id__isnull=False)
-                | models.Q(openreview_id__isnull=False),
+                | models.Q(openreview_id__isnull=False)
+                | models.Q(s2_id__isnull=False),
                 name="paper_has_identifier",
             ),
             # An absent identifier is NULL, never "", or the unique constraints would collide.
@@ -170,7 +183,8 @@ class Paper(models.Model):
                 & ~models.Q(aminer_id="")
                 & ~models.Q(doi="")
                 & ~models.Q(acl_id="")
-                & ~models.Q(openreview_id=""),
+                & ~models.Q(openreview_id="")
+                & ~models.Q(s2_id=""),
                 name="paper_identifiers_not_empty",
             ),
             # DOIs are case-insensitive: stored lower-case so the unique constraint holds.
@@ -206,12 +220,14 @@ class Paper(models.Model):
             return f"ACL {self.acl_id}"
         if self.openreview_id:
             return f"OpenReview {self.openreview_id}"
-        return f"doi:{self.doi}"
+        if self.doi:
+            return f"doi:{self.doi}"
+        return f"Semantic Scholar {self.s2_id}"
 
     @property
     def url(self) -> str:
-        """The paper's page: arXiv first, then AMiner, the ACL Anthology, OpenReview, then the
-        DOI resolver."""
+        """The paper's page: arXiv first, then AMiner, the ACL Anthology, OpenReview, the DOI
+        resolver, then Semantic Scholar."""
         if self.arxiv_id:
             return f"https://arxiv.org/abs/{self.arxiv_id}"
         if self.aminer_id:
@@ -220,7 +236,9 @@ class Paper(models.Model):
             return f"https://aclanthology.org/{self.acl_id}/"
         if self.openreview_id:
             return f"https://openreview.net/forum?id={self.openreview_id}"
-        return f"https://doi.org/{self.doi}"
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        return f"https://www.semanticscholar.org/paper/{self.s2_id}"
 
     @property
     def pdf_link(self) -> str:

@@ -146,6 +146,8 @@ def _only_switched_off_sources() -> Q:
         askable |= Q(openreview_id__isnull=False)
     if settings.CROSSREF_API_URL:
         askable |= Q(doi__isnull=False)
+    if settings.SEMANTIC_SCHOLAR_API_URL:
+        askable |= Q(s2_id__isnull=False)
     return ~askable
 
 
@@ -199,6 +201,13 @@ def source_unavailable(paper: Paper) -> str:
         return gettext(
             "Crossref cannot be asked for this paper's metadata: it is switched off on this site."
         )
+    if paper.s2_id:
+        if settings.SEMANTIC_SCHOLAR_API_URL:
+            return ""
+        return gettext(
+            "Semantic Scholar cannot be asked for this paper's metadata: it is switched off on "
+            "this site."
+        )
     return gettext("No source can be asked for this paper's metadata.")
 
 
@@ -212,7 +221,9 @@ def fetching_source(paper: Paper) -> str:
         return "the ACL Anthology"
     if paper.openreview_id:
         return "OpenReview"
-    return "Crossref"
+    if paper.doi:
+        return "Crossref"
+    return "Semantic Scholar"
 
 
 def awaits_hand_entry(paper: Paper) -> bool:

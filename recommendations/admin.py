@@ -63,6 +63,7 @@ class RecommendationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "paper__doi",
         "paper__acl_id",
         "paper__openreview_id",
+        "paper__s2_id",
         "paper__title",
         "news_title",
         "submitter__username",

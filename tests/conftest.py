@@ -66,6 +66,8 @@ def _offline(settings: Any) -> Iterator[None]:
     settings.ACL_ANTHOLOGY_MIN_INTERVAL = 0.0
     settings.OPENREVIEW_API_URL = "http://127.0.0.1:9/openreview"
     settings.OPENREVIEW_MIN_INTERVAL = 0.0
+    settings.SEMANTIC_SCHOLAR_API_URL = "http://127.0.0.1:9/s2"
+    settings.SEMANTIC_SCHOLAR_MIN_INTERVAL = 0.0
     settings.ARXIV_MIN_INTERVAL = 0.0
     settings.CROSSREF_MIN_INTERVAL = 0.0
     eager = app.conf.task_always_eager

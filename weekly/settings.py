@@ -247,6 +247,14 @@ ACL_ANTHOLOGY_MIN_INTERVAL = env.float("ACL_ANTHOLOGY_MIN_INTERVAL", default=1.0
 # requests are gentle: one a second across every worker.
 OPENREVIEW_API_URL = env.str("OPENREVIEW_API_URL", default="https://api2.openreview.net")
 OPENREVIEW_MIN_INTERVAL = env.float("OPENREVIEW_MIN_INTERVAL", default=1.0)
+# Semantic Scholar's Graph API, for papers known by their Semantic Scholar page: it maps them to
+# their arXiv id, DOI or ACL Anthology id. One request a second, as it asks of clients without a
+# key, and with one (sent as x-api-key).
+SEMANTIC_SCHOLAR_API_URL = env.str(
+    "SEMANTIC_SCHOLAR_API_URL", default="https://api.semanticscholar.org/graph/v1"
+)
+SEMANTIC_SCHOLAR_API_KEY = env.str("SEMANTIC_SCHOLAR_API_KEY", default="")
+SEMANTIC_SCHOLAR_MIN_INTERVAL = env.float("SEMANTIC_SCHOLAR_MIN_INTERVAL", default=1.0)
 OUTSIDE_API_TIMEOUT = env.float("OUTSIDE_API_TIMEOUT", default=15.0)
 
 # --- E-mail ---------------------------------------------------------------------------------------

@@ -49,6 +49,7 @@ class PaperSerializer(serializers.ModelSerializer):
             "doi",
             "acl_id",
             "openreview_id",
+            "s2_id",
             "title",
             "title_zh",
             "authors",

@@ -31,6 +31,7 @@ class FoundPaper:
     #: writes them: the catalogue links or fills them (``link_identifiers``).
     doi: str | None = None
     arxiv_id: str | None = None
+    acl_id: str | None = None
 
     @property
     def institutions(self) -> tuple[str, ...]:

@@ -56,6 +56,7 @@ class PaperMetadata:
     #: Another identifier of the paper the source named (AMiner links arXiv): it fills the
     #: row's, or links the row to the one that holds it (``link_identifiers``).
     arxiv_id: str | None = None
+    acl_id: str | None = None
 
 
 #: The prefix of the DOIs the ACL Anthology registers, ``10.18653/v1/<Anthology id>``.
@@ -179,7 +180,11 @@ def apply_paper_metadata(paper: Paper, metadata: PaperMetadata, *, source: str) 
     doi = _normalize_doi(metadata.doi)
     if doi and not _fits("doi", doi):
         doi = None
-    link_identifiers(paper, {"doi": doi, "arxiv_id": metadata.arxiv_id}, source=source)
+    link_identifiers(
+        paper,
+        {"doi": doi, "arxiv_id": metadata.arxiv_id, "acl_id": metadata.acl_id},
+        source=source,
+    )
     paper.metadata_status = MetadataStatus.OK
     paper.metadata_source = source
     paper.metadata_error = f"Cut to the catalogue's limits: {'; '.join(cut)}." if cut else ""
@@ -226,6 +231,7 @@ _IDENTIFIER_PREFIXES = {
     "doi": "doi:",
     "acl_id": "acl:",
     "openreview_id": "openreview:",
+    "s2_id": "s2:",
 }
 
 

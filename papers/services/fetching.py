@@ -16,7 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from common.queue import enqueue_after_commit
-from papers.clients import acl_anthology, aminer, arxiv, crossref, openreview
+from papers.clients import acl_anthology, aminer, arxiv, crossref, openreview, semanticscholar
 from papers.enums import MetadataSource, MetadataStatus
 from papers.models import Paper
 from papers.ratelimit import rate_limiter
@@ -97,6 +97,15 @@ def openreview_client() -> openreview.OpenReviewClient:
     )
 
 
+def semantic_scholar_client() -> semanticscholar.SemanticScholarClient:
+    return semanticscholar.SemanticScholarClient(
+        settings.SEMANTIC_SCHOLAR_API_URL,
+        api_key=settings.SEMANTIC_SCHOLAR_API_KEY,
+        timeout=settings.OUTSIDE_API_TIMEOUT,
+        limiter=_limiter("semanticscholar", settings.SEMANTIC_SCHOLAR_MIN_INTERVAL),
+    )
+
+
 def aminer_client() -> aminer.AminerClient:
     return aminer.AminerClient(
         settings.AMINER_API_URL,
@@ -152,6 +161,7 @@ def fetch_metadata(
     crossref_api: crossref.CrossrefClient | None = None,
     acl_anthology_api: acl_anthology.AclAnthologyClient | None = None,
     openreview_api: openreview.OpenReviewClient | None = None,
+    semantic_scholar_api: semanticscholar.SemanticScholarClient | None = None,
 ) -> FetchOutcome:
     """Fetch the metadata of these papers: arXiv ones in batches of 100, the others one by one
     from the source of their identifier (``SOURCE_ORDER``).
@@ -189,6 +199,7 @@ def fetch_metadata(
             crossref_api=crossref_api,
             acl_anthology_api=acl_anthology_api,
             openreview_api=openreview_api,
+            semantic_scholar_api=semantic_scholar_api,
         )
     except BaseException as error:
         # Whatever stopped this fetch (the task's soft time limit, a fault nobody foresaw), no
@@ -262,10 +273,13 @@ def _fetch(
     crossref_api: crossref.CrossrefClient | None,
     acl_anthology_api: acl_anthology.AclAnthologyClient | None,
     openreview_api: openreview.OpenReviewClient | None,
+    semantic_scholar_api: semanticscholar.SemanticScholarClient | None,
 ) -> None:
     """Each paper is asked of one source, the first of its identifiers in this order: arXiv,
-    AMiner, the ACL Anthology, OpenReview, then Crossref for a DOI. A paper another source linked
-    to an arXiv id is refreshed from arXiv from then on."""
+    AMiner, the ACL Anthology, OpenReview, Crossref for a DOI, then Semantic Scholar. A paper
+    another source linked to an arXiv id is refreshed from arXiv from then on: a paper recommended
+    by its Semantic Scholar page takes the arXiv id, DOI or ACL Anthology id Semantic Scholar
+    maps it to, and is known by that one."""
     by_arxiv = {p.arxiv_id: p for p in papers if p.arxiv_id}
     if by_arxiv:
         _fetch_from_arxiv(
@@ -313,5 +327,15 @@ def _fetch(
             source=MetadataSource.CROSSREF,
             key=lambda paper: paper.doi,
             fetch=(crossref_api or crossref_client()).fetch,
+            final_attempt=final_attempt,
+        )
+    on_semantic_scholar = [p for p in rest if not p.doi and p.s2_id]
+    if on_semantic_scholar:
+        _fetch_one_by_one(
+            on_semantic_scholar,
+            outcome,
+            source=MetadataSource.SEMANTIC_SCHOLAR,
+            key=lambda paper: paper.s2_id,
+            fetch=(semantic_scholar_api or semantic_scholar_client()).fetch,
             final_attempt=final_attempt,
         )

@@ -350,6 +350,7 @@ def _found_metadata(found: FoundPaper, paper: Paper) -> PaperMetadata:
         code_url=paper.code_url or found.code_url or "",
         pdf_url=found.pdf_url or "",
         arxiv_id=found.arxiv_id,
+        acl_id=found.acl_id,
     )
 
 

@@ -61,7 +61,7 @@ class PaperMergeSerializer(serializers.ModelSerializer):
     merged_by = ContributorRefSerializer(read_only=True, allow_null=True)
     removed_identifiers = serializers.DictField(
         child=serializers.CharField(allow_null=True),
-        help_text="arxiv_id, aminer_id, doi, acl_id, openreview_id.",
+        help_text="arxiv_id, aminer_id, doi, acl_id, openreview_id, s2_id.",
     )
     removed = serializers.DictField(help_text="The removed row's fields, authors, institutions.")
     moved = serializers.DictField(
@@ -198,7 +198,8 @@ class RecommendationCreateSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         help_text="An arXiv id or URL, a DOI (bare, doi: or a doi.org link), an ACL Anthology "
-        "id or link, an OpenReview forum link, or an AMiner link (papers only).",
+        "id or link, an OpenReview forum link, a Semantic Scholar paper link, or an AMiner link "
+        "(papers only).",
     )
     summary = serializers.CharField(max_length=20_000, help_text="Markdown.")
     publication = _SlugField(

@@ -130,7 +130,8 @@ class PaperRecommendationForm(_PublicationMixin):
         help_text=_(
             "An arXiv id or link (2109.08133, https://arxiv.org/abs/2109.08133), a DOI "
             "(10.1145/3292500.3330701 or its https://doi.org/ link), an ACL Anthology id or link "
-            "(2022.acl-long.123), an OpenReview forum link or an AMiner paper link."
+            "(2022.acl-long.123), an OpenReview forum link, a Semantic Scholar paper link or an "
+            "AMiner paper link."
         ),
         widget=forms.TextInput(
             attrs={

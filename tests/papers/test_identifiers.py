@@ -226,6 +226,27 @@ def test_parse_identifier_openreview(text: str, value: str) -> None:
     assert parse_identifier(text) == Identifier("openreview", value)
 
 
+# --------------------------------------------------------------------------- accepted S2
+
+S2 = "354dcdebf3f8b5feeed5c62090e0bc1f0c28db06"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"https://www.semanticscholar.org/paper/Augmenting-large-language-models-Bran-Cox/{S2}",
+        f"https://www.semanticscholar.org/paper/{S2}",
+        f"https://www.semanticscholar.org/paper/{S2.upper()}/",
+        f"semanticscholar.org/paper/{S2}",
+        f"https://www.semanticscholar.org/paper/Some-title/{S2}?utm_source=x#cited",
+        f"s2:{S2}",
+        f"S2: {S2.upper()}",
+    ],
+)
+def test_parse_identifier_semantic_scholar(text: str) -> None:
+    assert parse_identifier(text) == Identifier("s2", S2)
+
+
 # --------------------------------------------------------------------------- accepted AMiner
 
 
@@ -338,6 +359,13 @@ def test_parse_identifier_strips_surrounding_space(text: str) -> None:
         ("https://aclanthology.org/2022.acl-long.123/x", "recognised only for papers"),
         ("https://www.aclweb.org/2022.acl-long.1", "recognised only for papers"),
         ("https://aclanthology.org:8080/P19-1001", "links are recognised only from"),
+        ("https://www.semanticscholar.org/author/Sam-Cox/2258961056", "paper pages"),
+        (f"https://www.semanticscholar.org/paper/{HEX}", "paper pages"),
+        ("https://www.semanticscholar.org/paper/a/b/" + "0" * 40, "paper pages"),
+        ("https://www.semanticscholar.org/paper/" + "0" * 41, "paper pages"),
+        ("https://api.semanticscholar.org/graph/v1/paper/" + "0" * 40, "links are recognised"),
+        ("s2:" + "0" * 39, "40 hex characters"),
+        ("s2:" + "g" * 40, "40 hex characters"),
         ("https://openreview.net/forum", "/forum?id="),
         ("https://openreview.net/forum?noteId=rJl-b3RcF7", "/forum?id="),
         ("https://openreview.net/group?id=ICLR.cc/2024/Conference", "/forum?id="),
@@ -454,7 +482,8 @@ def test_invalid_identifier_message_quotes_input_and_lists_forms() -> None:
         "/pdf/…), a DOI (10.1145/3292500.3330701, doi:10.…, https://doi.org/10.…; an arXiv DOI "
         "names the arXiv paper), an ACL Anthology id or URL (2022.acl-long.123, P19-1001, "
         "https://aclanthology.org/…), an OpenReview forum URL "
-        "(https://openreview.net/forum?id=…, /pdf?id=…) or an AMiner paper URL "
+        "(https://openreview.net/forum?id=…, /pdf?id=…), a Semantic Scholar paper URL "
+        "(https://www.semanticscholar.org/paper/…/<40 hex characters>) or an AMiner paper URL "
         "(https://www.aminer.cn/pub/<24 hex characters>)."
     )
 
@@ -539,6 +568,12 @@ def test_invalid_identifier_survives_pickling() -> None:
             None,
             "openreview:rJl-b3RcF7",
         ),
+        (
+            Identifier("s2", "354dcdebf3f8b5feeed5c62090e0bc1f0c28db06"),
+            "https://www.semanticscholar.org/paper/354dcdebf3f8b5feeed5c62090e0bc1f0c28db06",
+            None,
+            "s2:354dcdebf3f8b5feeed5c62090e0bc1f0c28db06",
+        ),
     ],
 )
 def test_identifier_properties(
@@ -561,6 +596,7 @@ def test_identifier_properties(
         "https://www.aclweb.org/anthology/P19-1001.pdf",
         "2022.acl-long.123",
         "https://openreview.net/pdf?id=rJl-b3RcF7",
+        "https://www.semanticscholar.org/paper/Title/354dcdebf3f8b5feeed5c62090e0bc1f0c28db06",
     ],
 )
 def test_identifier_str_and_url_round_trip(text: str) -> None:
@@ -606,6 +642,8 @@ def test_identifier_is_frozen_and_hashable() -> None:
         ("acl", "2022.acl-long.1", 1),
         ("openreview", "a b c d e", None),
         ("openreview", "rJl-b3RcF7", 2),
+        ("s2", "354DCDEBF3F8B5FEEED5C62090E0BC1F0C28DB06", None),
+        ("s2", "354dcdebf3f8b5feeed5c62090e0bc1f0c28db0", None),
     ],
 )
 def test_identifier_refuses_non_canonical_construction(

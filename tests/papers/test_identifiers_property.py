@@ -94,6 +94,8 @@ _URLISH = st.text(
             "openreview:",
             "https://openreview.net/forum?id=",
             "openreview.net/pdf?",
+            "s2:",
+            "https://www.semanticscholar.org/paper/",
         ]
     ),
     _URLISH,
@@ -103,7 +105,7 @@ def test_parse_identifier_near_misses_never_raise_anything_else(prefix: str, res
         parsed = parse_identifier(prefix + rest)
     except InvalidIdentifier:
         return
-    assert parsed.scheme in ("arxiv", "aminer", "doi", "acl", "openreview")
+    assert parsed.scheme in ("arxiv", "aminer", "doi", "acl", "openreview", "s2")
     if parsed.scheme == "doi":
         assert parsed.value == parsed.value.lower()
         assert parsed.value.isascii()

@@ -478,3 +478,108 @@ def test_openreview_switched_off_leaves_the_paper_waiting(settings: Any) -> None
     paper.refresh_from_db()
     assert outcome.waiting == [paper.pk]
     assert "OPENREVIEW_API_URL is empty" in paper.metadata_error
+
+
+# ------------------------------------------------------------------------- Semantic Scholar
+
+NATURE_S2 = "354dcdebf3f8b5feeed5c62090e0bc1f0c28db06"
+S2_NATURE = "paper_DOI_10.1038-s42256-024-00832-8__paper-qa.json"
+
+
+@pytest.fixture
+def semantic_scholar(settings: Any) -> Iterator[ScholarlyStandIn]:
+    routes = {f"/graph/v1/paper/{NATURE_S2}": Reply(body=recording("semanticscholar", S2_NATURE))}
+    with ScholarlyStandIn(routes).running() as server:
+        settings.SEMANTIC_SCHOLAR_API_URL = f"{server.url}/graph/v1"
+        settings.OUTSIDE_API_TIMEOUT = 0.5
+        yield server
+
+
+@needs_recordings("semanticscholar")
+@pytest.mark.parametrize("by", ["form", "api"])
+def test_a_semantic_scholar_link_recommended_becomes_the_paper_of_its_arxiv_id(
+    client: Client,
+    contributor: Any,
+    publication: Any,
+    semantic_scholar: ScholarlyStandIn,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+    by: str,
+) -> None:
+    link = (
+        "https://www.semanticscholar.org/paper/Augmenting-large-language-models-with-chemistry-"
+        f"Bran-Cox/{NATURE_S2}"
+    )
+    client.force_login(contributor)
+    with django_capture_on_commit_callbacks(execute=True):
+        if by == "form":
+            response = _recommend_by_form(client, link)
+        else:
+            response = _recommend_by_api(
+                contributor, f"https://www.semanticscholar.org/paper/{NATURE_S2}"
+            )
+
+    assert response.status_code in (201, 302), response.content
+    paper = Paper.objects.get(s2_id=NATURE_S2)
+    assert (paper.metadata_status, paper.metadata_source, paper.metadata_error) == (
+        MetadataStatus.OK,
+        MetadataSource.SEMANTIC_SCHOLAR,
+        "",
+    )
+    assert paper.title == "Augmenting large language models with chemistry tools"
+    # Known by the arXiv id Semantic Scholar maps it to, and by its journal DOI.
+    assert (paper.arxiv_id, paper.doi) == ("2304.05376", "10.1038/s42256-024-00832-8")
+    assert (paper.identifier_display, paper.url) == (
+        "arXiv:2304.05376",
+        "https://arxiv.org/abs/2304.05376",
+    )
+    [seen] = semantic_scholar.requests
+    assert seen.path == f"/graph/v1/paper/{NATURE_S2}"
+    # A later recommendation by the arXiv id or the DOI finds this row.
+    assert services.get_or_create_paper(parse_identifier("2304.05376")) == (paper, False)
+    assert _doi_paper("https://doi.org/10.1038/s42256-024-00832-8") == paper
+
+
+@needs_recordings("semanticscholar")
+def test_a_semantic_scholar_link_to_a_paper_already_known_records_the_duplicate(
+    semantic_scholar: ScholarlyStandIn,
+) -> None:
+    known = PaperFactory(arxiv_id="2304.05376", doi=None)
+    paper = services.get_or_create_paper(parse_identifier(f"s2:{NATURE_S2}"))[0]
+
+    services.fetch_metadata([paper.pk])
+
+    paper.refresh_from_db()
+    # The arXiv row keeps its id; the editor is shown the two rows to merge into one.
+    assert (paper.arxiv_id, paper.doi) == (None, "10.1038/s42256-024-00832-8")
+    found = PossibleDuplicate.objects.get()
+    assert (found.paper, found.duplicate, found.identifier, found.source) == (
+        paper,
+        known,
+        "arXiv:2304.05376",
+        MetadataSource.SEMANTIC_SCHOLAR,
+    )
+
+
+@needs_recordings("semanticscholar")
+def test_semantic_scholar_429_keeps_the_paper_pending_and_a_refresh_keeps_its_metadata(
+    semantic_scholar: ScholarlyStandIn,
+) -> None:
+    paper = services.get_or_create_paper(parse_identifier(f"s2:{NATURE_S2}"))[0]
+    semantic_scholar.faults.append(Reply(429, b'{"message": "Too Many Requests"}'))
+
+    outcome = services.fetch_metadata([paper.pk], final_attempt=False)
+
+    paper.refresh_from_db()
+    assert (outcome.retry, paper.metadata_status) == ([paper.pk], MetadataStatus.PENDING)
+    assert paper.metadata_error.startswith("Semantic Scholar is temporarily unavailable (HTTP 429)")
+
+
+def test_semantic_scholar_switched_off_leaves_the_paper_waiting(settings: Any) -> None:
+    settings.SEMANTIC_SCHOLAR_API_URL = ""
+    paper = services.get_or_create_paper(parse_identifier(f"s2:{NATURE_S2}"))[0]
+
+    outcome = services.fetch_metadata([paper.pk])
+
+    paper.refresh_from_db()
+    assert outcome.waiting == [paper.pk]
+    assert "SEMANTIC_SCHOLAR_API_URL is empty" in paper.metadata_error

@@ -102,6 +102,7 @@ def test_merge_papers_moves_everything_and_records_the_removed_row(
         "doi": "10.18653/v1/2021.emnlp-main.73",
         "acl_id": None,
         "openreview_id": None,
+        "s2_id": None,
     }
     # Nothing lost: the removed row's data and authors stay in the record.
     assert merge.removed["title"] == "Phrase Retrieval"
