@@ -39,7 +39,14 @@ from papers.clients.http import (
 )
 from papers.clients.records import FoundAuthor, FoundPaper
 
-__all__ = ["SERVICE", "AclAnthologyClient", "AnthologyId", "parse_collection", "split_id"]
+__all__ = [
+    "SERVICE",
+    "AclAnthologyClient",
+    "AnthologyId",
+    "index_collection",
+    "parse_collection",
+    "split_id",
+]
 
 SERVICE = "ACL Anthology"
 # A year's collection of a large conference, abstracts included, is a few megabytes.
@@ -94,6 +101,16 @@ def parse_collection(
 ) -> dict[str, FoundPaper]:
     """Every paper of a collection's XML, by its Anthology id as the Anthology writes it
     (``2022.naloma-1.3``; ``P19-1001`` for old-style ids)."""
+    return {
+        acl_id: _paper(element, acl_id, venue=venue, year=year, site_url=site_url)
+        for acl_id, (element, venue, year) in index_collection(data).items()
+    }
+
+
+def index_collection(data: bytes) -> dict[str, tuple[ET.Element, str, int | None]]:
+    """Each paper's element in a collection's XML, with its volume's title and year, by its
+    Anthology id. Papers are read one by one (``read_paper``), so that one the client refuses
+    holds up none of the others."""
     try:
         root = DefusedET.fromstring(data, forbid_dtd=True)
     except defusedxml.DefusedXmlException as exc:
@@ -105,7 +122,7 @@ def parse_collection(
     if root.tag != "collection" or not root.get("id"):
         raise SourceBadResponse(f"{SERVICE} sent XML that is not a collection of volumes.")
     collection = root.get("id", "")
-    papers: dict[str, FoundPaper] = {}
+    papers: dict[str, tuple[ET.Element, str, int | None]] = {}
     for volume in root.findall("volume"):
         meta = volume.find("meta")
         venue = _text(meta.find("booktitle")) if meta is not None else ""
@@ -113,7 +130,7 @@ def parse_collection(
         for paper in volume.findall("paper"):
             acl_id = _paper_id(collection, volume.get("id", ""), paper)
             if acl_id:
-                papers[acl_id] = _paper(paper, acl_id, venue=venue, year=year, site_url=site_url)
+                papers[acl_id] = (paper, venue, year)
     return papers
 
 
@@ -201,7 +218,7 @@ class AclAnthologyClient:
         self.max_bytes = max_bytes
         self._transport = transport
         self._limiter = limiter
-        self._collections: dict[str, dict[str, FoundPaper] | None] = {}
+        self._collections: dict[str, dict[str, tuple[ET.Element, str, int | None]] | None] = {}
 
     def fetch(self, acl_id: str) -> FoundPaper | None:
         """The paper with this canonical Anthology id; ``None`` if the Anthology has none.
@@ -217,11 +234,12 @@ class AclAnthologyClient:
         if where.collection not in self._collections:
             self._collections[where.collection] = self._read(where.collection)
         papers = self._collections[where.collection]
-        if papers is None:
+        if papers is None or acl_id not in papers:
             return None
-        return papers.get(acl_id)
+        element, venue, year = papers[acl_id]
+        return _paper(element, acl_id, venue=venue, year=year, site_url=self.site_url)
 
-    def _read(self, collection: str) -> dict[str, FoundPaper] | None:
+    def _read(self, collection: str) -> dict[str, tuple[ET.Element, str, int | None]] | None:
         with self._http_client() as http, self._limit():
             status, headers, body = bounded_get(
                 http,
@@ -236,7 +254,7 @@ class AclAnthologyClient:
         check_status(status, headers, SERVICE)
         if status == 404:
             return None
-        return parse_collection(body, site_url=self.site_url)
+        return index_collection(body)
 
     def _http_client(self) -> httpx.Client:
         return httpx.Client(

@@ -155,3 +155,17 @@ def test_fetch_huge_body_is_refused() -> None:
 
     with pytest.raises(SourceBadResponse, match="larger than the 1000 bytes"):
         client.fetch("2022.acl-long.1")
+
+
+def test_fetch_one_unreadable_paper_holds_up_none_of_its_collection() -> None:
+    body = (
+        b'<collection id="2022.acl"><volume id="long"><meta><year>2022</year></meta>'
+        b"<paper id='1'><url>2022.acl-long.1</url></paper>"
+        b"<paper id='2'><title>Fine</title><url>2022.acl-long.2</url></paper>"
+        b"</volume></collection>"
+    )
+    client = _client(lambda request: httpx.Response(200, content=body))
+
+    with pytest.raises(SourceBadResponse, match=r"2022\.acl-long\.1 without a title"):
+        client.fetch("2022.acl-long.1")
+    assert client.fetch("2022.acl-long.2").title == "Fine"
