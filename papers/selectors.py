@@ -56,7 +56,7 @@ def paper_for_identifier(identifier: Identifier) -> Paper | None:
 
 def paper_for_reference(text: str) -> Paper | None:
     """The paper a person names: by its number in the catalogue (``42`` or ``#42``), or by any
-    form of its arXiv id or AMiner link (``papers.identifiers``); None when no row matches."""
+    form of any of its identifiers (``papers.identifiers``); None when no row matches."""
     text = (text or "").strip()
     number = text.removeprefix("#")
     if number.isascii() and number.isdigit():

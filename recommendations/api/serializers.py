@@ -34,7 +34,8 @@ class PaperMergeRequestSerializer(serializers.Serializer):
 
     other = serializers.CharField(
         max_length=2048,
-        help_text="The duplicate: its id in the catalogue, arXiv id or AMiner link. It is "
+        help_text="The duplicate: its id in the catalogue, or any identifier a recommendation "
+        "takes (arXiv id, DOI, ACL Anthology, OpenReview, Semantic Scholar or AMiner link). It is "
         "merged into the paper of the address and removed.",
     )
     keep_published_entries = serializers.BooleanField(
