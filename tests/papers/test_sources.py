@@ -230,6 +230,21 @@ def test_crossref_unusable_answer_on_a_refresh_keeps_the_stored_metadata(
     assert paper.metadata_error.startswith("Refreshing failed:")
 
 
+@needs_recordings("crossref")
+def test_crossref_requests_keep_the_shared_interval(
+    crossref: ScholarlyStandIn, settings: Any, tmp_path: Path
+) -> None:
+    settings.CROSSREF_MIN_INTERVAL = 0.3
+    settings.VAR_DIR = tmp_path  # the lock file every worker of the host shares
+    papers = [_doi_paper("10.7554/elife.01567"), _doi_paper("10.1145/3448016.3452841")]
+
+    services.fetch_metadata([p.pk for p in papers])
+
+    first, second = crossref.requests
+    assert second.at - first.at >= 0.3
+    assert list(tmp_path.glob("weekly-crossref.ratelimit"))
+
+
 def test_crossref_switched_off_leaves_the_paper_waiting_with_the_reason(settings: Any) -> None:
     settings.CROSSREF_API_URL = ""
     paper = _doi_paper("10.7554/elife.01567")

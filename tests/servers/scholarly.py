@@ -53,6 +53,7 @@ class Seen:
     path: str
     query: str
     headers: dict[str, str]
+    at: float = 0.0
 
 
 @dataclass
@@ -80,7 +81,9 @@ class ScholarlyStandIn:
             def do_GET(self) -> None:
                 parts = urlsplit(self.path)
                 path = unquote(parts.path)
-                stand_in.requests.append(Seen(path, parts.query, dict(self.headers.items())))
+                stand_in.requests.append(
+                    Seen(path, parts.query, dict(self.headers.items()), time.monotonic())
+                )
                 reply = stand_in.answer(path, parts.query)
                 if reply.delay:
                     time.sleep(reply.delay)
