@@ -136,7 +136,16 @@ class PaperMergeAdmin(admin.ModelAdmin):
 
     list_display = ("merged_at", "into", "removed_id", "removed_identifiers", "merged_by")
     list_select_related = ("into", "merged_by")
-    search_fields = ("into__title", "into__arxiv_id", "into__aminer_id", "note")
+    search_fields = (
+        "into__title",
+        "into__arxiv_id",
+        "into__aminer_id",
+        "into__doi",
+        "into__acl_id",
+        "into__openreview_id",
+        "into__s2_id",
+        "note",
+    )
     date_hierarchy = "merged_at"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -156,7 +165,15 @@ class MetadataEntryAdmin(admin.ModelAdmin):
     list_display = ("paper", "entered_by", "entered_at", "kept", "replaced_at", "replaced_by")
     list_filter = ("kept", "replaced_by")
     list_select_related = ("paper", "entered_by")
-    search_fields = ("paper__arxiv_id", "paper__aminer_id", "paper__doi", "paper__title")
+    search_fields = (
+        "paper__arxiv_id",
+        "paper__aminer_id",
+        "paper__doi",
+        "paper__acl_id",
+        "paper__openreview_id",
+        "paper__s2_id",
+        "paper__title",
+    )
     date_hierarchy = "entered_at"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -184,7 +201,16 @@ class PaperAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("identifier", "title", "metadata_status", "metadata_source", "published_on")
     list_filter = ("metadata_status", "metadata_source", "primary_category")
-    search_fields = ("arxiv_id", "aminer_id", "doi", "title", "title_zh")
+    search_fields = (
+        "arxiv_id",
+        "aminer_id",
+        "doi",
+        "acl_id",
+        "openreview_id",
+        "s2_id",
+        "title",
+        "title_zh",
+    )
     inlines = (AuthorshipInline, PaperInstitutionInline, MetadataEntryInline)
     actions = ("fetch_again", "enrich_again")
     readonly_fields = (
@@ -201,7 +227,20 @@ class PaperAdmin(admin.ModelAdmin):
         "updated_at",
     )
     fieldsets = (
-        (_("Identifiers"), {"fields": ("arxiv_id", "arxiv_version", "aminer_id", "doi")}),
+        (
+            _("Identifiers"),
+            {
+                "fields": (
+                    "arxiv_id",
+                    "arxiv_version",
+                    "aminer_id",
+                    "doi",
+                    "acl_id",
+                    "openreview_id",
+                    "s2_id",
+                )
+            },
+        ),
         (
             _("Content"),
             {
@@ -310,9 +349,9 @@ class PaperAdmin(admin.ModelAdmin):
                 request,
                 ngettext(
                     "%(count)d paper was left alone: no source can be asked for its metadata "
-                    "(an AMiner id on a site without an AMiner token, or a DOI only).",
+                    "(its only source is switched off on this site, as AMiner is without a token).",
                     "%(count)d papers were left alone: no source can be asked for their metadata "
-                    "(an AMiner id on a site without an AMiner token, or a DOI only).",
+                    "(its only source is switched off on this site, as AMiner is without a token).",
                     unasked,
                 )
                 % {"count": unasked},

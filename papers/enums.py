@@ -15,6 +15,10 @@ class MetadataStatus(models.TextChoices):
 class MetadataSource(models.TextChoices):
     ARXIV = "arxiv", "arXiv"
     AMINER = "aminer", "AMiner"
+    CROSSREF = "crossref", "Crossref"
+    ACL_ANTHOLOGY = "acl", "ACL Anthology"
+    OPENREVIEW = "openreview", "OpenReview"
+    SEMANTIC_SCHOLAR = "s2", "Semantic Scholar"
     MANUAL = "manual", _("Entered by hand")
 
 

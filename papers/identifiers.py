@@ -1,4 +1,5 @@
-"""Recognise the ways people write down a paper: arXiv ids, arXiv links and DOIs, AMiner links.
+"""Recognise the ways people write down a paper: arXiv ids and links, DOIs, ACL Anthology ids and
+links, OpenReview forum links, Semantic Scholar paper links, AMiner links.
 
 ``parse_identifier`` turns whatever a contributor pasted into one canonical ``Identifier``
 (scheme, versionless value, optional arXiv version), or raises ``InvalidIdentifier`` with a
@@ -31,13 +32,17 @@ __all__ = [
     "parse_identifier",
 ]
 
-Scheme = Literal["arxiv", "aminer"]
+Scheme = Literal["arxiv", "aminer", "doi", "acl", "openreview", "s2"]
 
 # Marked for translation; the refusal message shows it in the active language.
 ACCEPTED_FORMS: Final[str] = gettext_noop(
     "an arXiv id (2109.08133, 2109.08133v2, hep-th/9901001), "
     "an arXiv URL (https://arxiv.org/abs/…, /pdf/…), "
-    "an arXiv DOI (10.48550/arXiv.2109.08133) "
+    "a DOI (10.1145/3292500.3330701, doi:10.…, https://doi.org/10.…; an arXiv DOI "
+    "names the arXiv paper), "
+    "an ACL Anthology id or URL (2022.acl-long.123, P19-1001, https://aclanthology.org/…), "
+    "an OpenReview forum URL (https://openreview.net/forum?id=…, /pdf?id=…), "
+    "a Semantic Scholar paper URL (https://www.semanticscholar.org/paper/…/<40 hex characters>) "
     "or an AMiner paper URL (https://www.aminer.cn/pub/<24 hex characters>)"
 )
 
@@ -58,7 +63,23 @@ _AMINER_HOSTS: Final[frozenset[str]] = frozenset(
     {"aminer.cn", "www.aminer.cn", "aminer.org", "www.aminer.org"}
 )
 _DOI_HOSTS: Final[frozenset[str]] = frozenset({"doi.org", "dx.doi.org"})
-_KNOWN_HOSTS: Final[frozenset[str]] = _ARXIV_HOSTS | _AMINER_HOSTS | _DOI_HOSTS
+_ACL_HOSTS: Final[frozenset[str]] = frozenset({"aclanthology.org", "www.aclanthology.org"})
+# The Anthology's former home; its links (…/anthology/P19-1001.pdf) are still cited everywhere.
+_ACLWEB_HOSTS: Final[frozenset[str]] = frozenset({"aclweb.org", "www.aclweb.org"})
+_OPENREVIEW_HOSTS: Final[frozenset[str]] = frozenset({"openreview.net", "www.openreview.net"})
+_S2_HOSTS: Final[frozenset[str]] = frozenset({"semanticscholar.org", "www.semanticscholar.org"})
+_KNOWN_HOSTS: Final[frozenset[str]] = (
+    _ARXIV_HOSTS
+    | _AMINER_HOSTS
+    | _DOI_HOSTS
+    | _ACL_HOSTS
+    | _ACLWEB_HOSTS
+    | _OPENREVIEW_HOSTS
+    | _S2_HOSTS
+)
+
+# The longest DOI the catalogue stores (Paper.doi); real ones are far shorter.
+_MAX_DOI_LENGTH: Final[int] = 255
 
 # arXiv's DOIs are registered with DataCite under this prefix; the "arXiv." part is
 # case-insensitive like every DOI, but arXiv writes it with that capitalisation.
@@ -78,6 +99,22 @@ _OLD_STYLE = re.compile(
     r"/(?P<yymm>[0-9]{4})(?P<number>[0-9]{3})(?:[vV](?P<version>[0-9]+))?",
     re.ASCII,
 )
+# The pattern Crossref recommends for matching DOIs (it fits all but a few old SICI-style ones),
+# applied to the lower-cased DOI: "10.", a registrant code of 4 to 9 digits, "/", a suffix.
+_DOI = re.compile(r"10\.[0-9]{4,9}/[-._;()/:a-z0-9]+", re.ASCII)
+# ACL Anthology ids. New style (2020 on): "<year>.<venue>-<volume>.<paper>", lower-case
+# (2022.acl-long.123, 2020.nlp4convai-1.1, 2023.findings-acl.7). Old style: a letter, two year
+# digits, a dash and four digits holding the volume and the paper (P19-1001, W18-5401).
+_ACL_NEW_STYLE = re.compile(
+    r"[0-9]{4}\.[a-z][a-z0-9]{0,39}-[a-z0-9]{1,40}\.(?P<paper>[0-9]{1,4})", re.ASCII
+)
+_ACL_OLD_STYLE = re.compile(r"[A-Z][0-9]{2}-[0-9]{4}", re.ASCII)
+# OpenReview note ids: letters, digits, "_" and "-", case-sensitive ("rJl-b3RcF7", "0tWTxYYPnW").
+_OPENREVIEW_ID = re.compile(r"[A-Za-z0-9_-]{5,64}", re.ASCII)
+_OPENREVIEW_PATHS: Final[frozenset[str]] = frozenset({"/forum", "/forum/", "/pdf", "/pdf/"})
+# A Semantic Scholar paper id: 40 hex digits (a SHA-1), after the title slug if there is one.
+_S2_ID = re.compile(r"[0-9a-fA-F]{40}", re.ASCII)
+_S2_PATH = re.compile(r"/paper/(?:[^/]{1,500}/)?(?P<id>[0-9a-fA-F]{40})/?", re.ASCII)
 _HEX_ID = re.compile(r"[0-9a-fA-F]{24}", re.ASCII)
 _HTTP_SCHEME = re.compile(r"https?://", re.ASCII | re.IGNORECASE)
 # "/pub/<id>", optionally followed by the title slug AMiner appends, and a trailing slash.
@@ -136,7 +173,7 @@ class Identifier:
 
     scheme: Scheme
     #: "2109.08133" or "hep-th/9901001" for arXiv (no version, no subject class);
-    #: 24 lowercase hex digits for AMiner.
+    #: 24 lowercase hex digits for AMiner; the lower-cased DOI ("10.1145/3292500.3330701").
     value: str
     #: The arXiv version the input named, if any; always None for AMiner.
     version: int | None = None
@@ -151,6 +188,25 @@ class Identifier:
                 raise ValueError(f"AMiner ids are 24 lowercase hex digits, not {self.value!r}.")
             if self.version is not None:
                 raise ValueError("AMiner ids have no version.")
+        elif self.scheme == "doi":
+            _validate_canonical_doi(self.value, self.version)
+        elif self.scheme == "s2":
+            if not (_S2_ID.fullmatch(self.value) and self.value == self.value.lower()):
+                raise ValueError(
+                    f"Semantic Scholar ids are 40 lowercase hex digits, not {self.value!r}."
+                )
+            if self.version is not None:
+                raise ValueError("Semantic Scholar ids have no version.")
+        elif self.scheme == "openreview":
+            if not (isinstance(self.value, str) and _OPENREVIEW_ID.fullmatch(self.value)):
+                raise ValueError(f"{self.value!r} is not an OpenReview id.")
+            if self.version is not None:
+                raise ValueError("OpenReview ids have no version.")
+        elif self.scheme == "acl":
+            if not isinstance(self.value, str) or _acl_id(self.value) != self.value:
+                raise ValueError(f"{self.value!r} is not a canonical ACL Anthology id.")
+            if self.version is not None:
+                raise ValueError("ACL Anthology ids have no version.")
         else:
             raise ValueError(f"Unknown identifier scheme {self.scheme!r}.")
 
@@ -160,14 +216,24 @@ class Identifier:
         or its AMiner page."""
         if self.scheme == "arxiv":
             return f"https://arxiv.org/abs/{self._versioned_value}"
+        if self.scheme == "doi":
+            return f"https://doi.org/{self.value}"
+        if self.scheme == "acl":
+            return f"https://aclanthology.org/{self.value}/"
+        if self.scheme == "openreview":
+            return f"https://openreview.net/forum?id={self.value}"
+        if self.scheme == "s2":
+            return f"https://www.semanticscholar.org/paper/{self.value}"
         return f"https://www.aminer.cn/pub/{self.value}"
 
     @property
     def doi(self) -> str | None:
-        """The DOI arXiv registered for the paper (versionless, as arXiv registers it), or
-        ``None`` for AMiner, which mints none."""
+        """The paper's DOI: the one arXiv registered for it (versionless, as arXiv registers
+        it), the DOI itself, or ``None`` for AMiner, which mints none."""
         if self.scheme == "arxiv":
             return f"{_ARXIV_DOI_PREFIX}{self.value}"
+        if self.scheme == "doi":
+            return self.value
         return None
 
     @property
@@ -178,6 +244,14 @@ class Identifier:
         # Both forms are accepted by parse_identifier, so str() round-trips.
         if self.scheme == "arxiv":
             return f"arXiv:{self._versioned_value}"
+        if self.scheme == "doi":
+            return f"doi:{self.value}"
+        if self.scheme == "acl":
+            return f"acl:{self.value}"
+        if self.scheme == "openreview":
+            return f"openreview:{self.value}"
+        if self.scheme == "s2":
+            return f"s2:{self.value}"
         return f"aminer:{self.value}"
 
 
@@ -186,9 +260,9 @@ def parse_identifier(text: str) -> Identifier:
 
     Surrounding white space (Unicode spaces and zero-width characters included) is ignored;
     anything else that is not exactly one recognised form raises ``InvalidIdentifier``:
-    empty input, input longer than ``MAX_INPUT_LENGTH``, control characters, other hosts and
-    DOI prefixes, bare hex strings (which could be anything) and syntactically impossible arXiv
-    ids (month 13, five-digit numbers before 2015, ...).
+    empty input, input longer than ``MAX_INPUT_LENGTH``, control characters, other hosts, DOIs
+    outside Crossref's recommended pattern, bare hex strings (which could be anything) and
+    syntactically impossible arXiv ids (month 13, five-digit numbers before 2015, ...).
     """
     if not isinstance(text, str):
         raise InvalidIdentifier(text, gettext("it is not text"))
@@ -233,6 +307,16 @@ def _parse(text: str) -> Identifier:
         return Identifier("aminer", rest.lower())
     if prefix == "doi" or text.startswith("10."):
         return _parse_doi(rest)
+    if prefix == "openreview":
+        return Identifier("openreview", _parse_openreview_id(rest))
+    if prefix == "s2":
+        if not _S2_ID.fullmatch(rest):
+            raise _RefusalError(
+                gettext("after s2: come the 40 hex characters of a Semantic Scholar paper id")
+            )
+        return Identifier("s2", rest.lower())
+    if prefix == "acl" or _looks_like_acl_id(text):
+        return Identifier("acl", _parse_acl_id(rest))
     if _HEX_ID.fullmatch(text):
         # 24 hex digits are a MongoDB ObjectId, which many sites use; only the context of an
         # AMiner link (or prefix) says the paper is on AMiner.
@@ -268,7 +352,7 @@ def _split_prefix(text: str) -> tuple[str | None, str]:
     # Compared with casefold() on the short head only: lowering the whole text could change
     # its length ("İ" lowers to two characters) and is wasted work.
     prefix = head.casefold()
-    if prefix in {"arxiv", "aminer", "doi"}:
+    if prefix in {"arxiv", "aminer", "doi", "acl", "openreview", "s2"}:
         return prefix, rest.lstrip()
     return None, text
 
@@ -300,6 +384,20 @@ def _parse_url(url: SplitResult) -> Identifier:
         # doi.org links often percent-encode the DOI's slash.
         doi = unquote(url.path).removeprefix("/").removesuffix("/")
         return _parse_doi(doi)
+    if host in _ACL_HOSTS or host in _ACLWEB_HOSTS:
+        return Identifier("acl", _parse_acl_path(url.path, old_host=host in _ACLWEB_HOSTS))
+    if host in _S2_HOSTS:
+        match = _S2_PATH.fullmatch(url.path)
+        if match is None:
+            raise _RefusalError(
+                gettext(
+                    "Semantic Scholar links are recognised only for paper pages "
+                    "(/paper/<title>/<40 hex characters>)"
+                )
+            )
+        return Identifier("s2", match["id"].lower())
+    if host in _OPENREVIEW_HOSTS:
+        return Identifier("openreview", _parse_openreview_link(url))
     if host in _AMINER_HOSTS:
         match = _AMINER_PATH.fullmatch(url.path)
         if match is None:
@@ -308,7 +406,10 @@ def _parse_url(url: SplitResult) -> Identifier:
             )
         return Identifier("aminer", match["id"].lower())
     raise _RefusalError(
-        gettext("links are recognised only from arxiv.org, doi.org and aminer.cn/aminer.org")
+        gettext(
+            "links are recognised only from arxiv.org, doi.org, aclanthology.org, "
+            "openreview.net, semanticscholar.org and aminer.cn/aminer.org"
+        )
     )
 
 
@@ -326,14 +427,107 @@ def _parse_arxiv_path(path: str) -> tuple[str, int | None]:
 
 
 def _parse_doi(doi: str) -> Identifier:
-    """An arXiv DOI ("10.48550/arXiv.2109.08133"); DOIs are case-insensitive."""
+    """Any DOI, lower-cased (DOIs are case-insensitive); arXiv's DOIs
+    ("10.48550/arXiv.2109.08133") name the arXiv paper."""
     prefix_length = len(_ARXIV_DOI_PREFIX)
-    if doi[:prefix_length].lower() != _ARXIV_DOI_PREFIX.lower():
-        raise _RefusalError(gettext("only arXiv DOIs (10.48550/arXiv.…) are recognised"))
-    value, version = _parse_arxiv_id(doi[prefix_length:])
-    if version is not None:
-        raise _RefusalError(gettext("arXiv DOIs name a paper, never one of its versions"))
-    return Identifier("arxiv", value)
+    if doi[:prefix_length].lower() == _ARXIV_DOI_PREFIX.lower():
+        value, version = _parse_arxiv_id(doi[prefix_length:])
+        if version is not None:
+            raise _RefusalError(gettext("arXiv DOIs name a paper, never one of its versions"))
+        return Identifier("arxiv", value)
+    if len(doi) > _MAX_DOI_LENGTH:
+        raise _RefusalError(
+            gettext("a DOI is at most %(limit)s characters long") % {"limit": _MAX_DOI_LENGTH}
+        )
+    # Checked before lower(): lower-casing non-ASCII text may change its length and letters
+    # ("İ", the Kelvin sign), and no DOI the pattern accepts has them.
+    value = doi.lower() if doi.isascii() else ""
+    if not _DOI.fullmatch(value):
+        raise _RefusalError(
+            gettext("a DOI is 10., 4 to 9 digits, a slash, then letters, digits and -._;()/: only")
+        )
+    return Identifier("doi", value)
+
+
+def _parse_openreview_link(url: SplitResult) -> str:
+    """The note id of an OpenReview forum or PDF link (``/forum?id=<id>``, ``/pdf?id=<id>``);
+    other parameters (``noteId``, ``referrer``) are left aside."""
+    refusal = gettext("OpenReview links are recognised only for papers (/forum?id=…, /pdf?id=…)")
+    if url.path not in _OPENREVIEW_PATHS:
+        raise _RefusalError(refusal)
+    # Split by hand rather than by parse_qs: the query is bounded by the input, and only one
+    # "id" is wanted, never a list of them.
+    ids = [part[3:] for part in url.query.split("&") if part.startswith("id=")]
+    if len(ids) != 1:
+        raise _RefusalError(refusal)
+    return _parse_openreview_id(unquote(ids[0]))
+
+
+def _parse_openreview_id(text: str) -> str:
+    if not _OPENREVIEW_ID.fullmatch(text):
+        raise _RefusalError(
+            gettext("OpenReview ids are 5 to 64 letters, digits, _ and - (rJl-b3RcF7)")
+        )
+    return text
+
+
+def _looks_like_acl_id(text: str) -> bool:
+    """A bare Anthology id: "2022.acl-long.123" or "P19-1001" (arXiv ids have no letters after
+    their dot, nor a dash)."""
+    return bool(_ACL_OLD_STYLE.fullmatch(text.upper())) or (
+        len(text) > 5 and text[:4].isdigit() and text[4] == "." and not text[5:6].isdigit()
+    )
+
+
+def _parse_acl_path(path: str, *, old_host: bool) -> str:
+    """The Anthology id in the path of one of its paper links: /<id>/, /<id>.pdf, and on
+    aclweb.org /anthology/<id>(.pdf)."""
+    if old_host:
+        head, slash, path = path.removeprefix("/").partition("/")
+        if not (slash and head == "anthology"):
+            raise _RefusalError(
+                gettext("ACL Anthology links are recognised only for papers (/<id>/, /<id>.pdf)")
+            )
+    text = path.removeprefix("/").removesuffix("/").removesuffix(".pdf")
+    if "/" in text:
+        raise _RefusalError(
+            gettext("ACL Anthology links are recognised only for papers (/<id>/, /<id>.pdf)")
+        )
+    return _parse_acl_id(text)
+
+
+def _parse_acl_id(text: str) -> str:
+    value = _acl_id(text)
+    if value is None:
+        raise _RefusalError(
+            gettext(
+                "ACL Anthology ids look like 2022.acl-long.123 (year.venue-volume.paper) or "
+                "P19-1001"
+            )
+        )
+    if _ACL_OLD_STYLE.fullmatch(value):
+        # Old style: the last three digits number the paper (two in workshops, W); 0 is the
+        # volume's front matter.
+        front_matter = value.endswith("00" if value.startswith("W") else "000")
+    else:
+        front_matter = value.endswith(".0")
+    if front_matter:
+        raise _RefusalError(gettext("it names a volume's front matter, not a paper"))
+    return value
+
+
+def _acl_id(text: str) -> str | None:
+    """The canonical spelling of an Anthology id (new style lower-case, old style with its
+    letter upper-case), or None when ``text`` is none."""
+    if not text.isascii():
+        return None
+    if _ACL_OLD_STYLE.fullmatch(text.upper()):
+        return text.upper()
+    lowered = text.lower()
+    match = _ACL_NEW_STYLE.fullmatch(lowered)
+    if match is None or match["paper"] != str(int(match["paper"])):
+        return None
+    return lowered
 
 
 def _parse_arxiv_id(text: str) -> tuple[str, int | None]:
@@ -407,6 +601,17 @@ def _parse_version(digits: str | None) -> int | None:
             gettext("version v%(digits)s is implausibly large") % {"digits": digits}
         )
     return int(digits)
+
+
+def _validate_canonical_doi(value: str, version: int | None) -> None:
+    if not (isinstance(value, str) and value.isascii() and _DOI.fullmatch(value)):
+        raise ValueError(f"{value!r} is not a DOI.")
+    if value != value.lower() or len(value) > _MAX_DOI_LENGTH:
+        raise ValueError(f"DOIs are lower-case and at most {_MAX_DOI_LENGTH} long: {value!r}.")
+    if value.startswith(_ARXIV_DOI_PREFIX.lower()):
+        raise ValueError(f"arXiv DOIs are arXiv identifiers, not {value!r}.")
+    if version is not None:
+        raise ValueError("DOIs have no version.")
 
 
 def _validate_canonical_arxiv(value: str, version: int | None) -> None:

@@ -1,8 +1,9 @@
 """The paper catalogue: one row per real paper, its ordered authors and institutions.
 
-A paper is identified by its versionless arXiv id, its AMiner id or its DOI; each is unique where
-present, and the database, not ``clean()``, enforces it, so twenty concurrent submissions of one
-paper end in one row.
+A paper is identified by its versionless arXiv id, its AMiner id, its DOI, its ACL Anthology id,
+its OpenReview forum id or its Semantic Scholar id; each is unique where present, and the
+database, not ``clean()``, enforces it, so twenty concurrent submissions of one paper end in one
+row.
 """
 
 from django.conf import settings
@@ -160,6 +161,17 @@ class Author(models.Model):
         return self.name
 
 
+#: The catalogue's column of each identifier scheme (``papers.identifiers``).
+IDENTIFIER_FIELDS = {
+    "arxiv": "arxiv_id",
+    "aminer": "aminer_id",
+    "doi": "doi",
+    "acl": "acl_id",
+    "openreview": "openreview_id",
+    "s2": "s2_id",
+}
+
+
 class Paper(models.Model):
     # Absent identifiers are NULL, not "": the unique constraints must let many papers lack one.
     arxiv_id = models.CharField(  # noqa: DJ001
@@ -170,6 +182,29 @@ class Paper(models.Model):
     )
     aminer_id = models.CharField(_("AMiner id"), max_length=24, null=True, blank=True)  # noqa: DJ001
     doi = models.CharField(_("DOI"), max_length=255, null=True, blank=True)  # noqa: DJ001
+    acl_id = models.CharField(  # noqa: DJ001
+        _("ACL Anthology id"),
+        max_length=64,
+        null=True,
+        blank=True,
+        help_text=_("2022.acl-long.123 or P19-1001."),
+    )
+    openreview_id = models.CharField(  # noqa: DJ001
+        _("OpenReview id"),
+        max_length=64,
+        null=True,
+        blank=True,
+        help_text=_("The id of its forum: https://openreview.net/forum?id=<id>."),
+    )
+    # Kept for what Semantic Scholar maps it to (its arXiv id, DOI or ACL Anthology id), which
+    # the paper is then known by; a paper known by this alone waits for that answer.
+    s2_id = models.CharField(  # noqa: DJ001
+        _("Semantic Scholar id"),
+        max_length=40,
+        null=True,
+        blank=True,
+        help_text=_("40 hex characters: https://www.semanticscholar.org/paper/<id>."),
+    )
 
     title = models.TextField(_("title"), blank=True)
     title_zh = models.CharField(_("Chinese title"), max_length=500, blank=True)
@@ -267,15 +302,26 @@ class Paper(models.Model):
             models.UniqueConstraint(fields=["arxiv_id"], name="paper_unique_arxiv_id"),
             models.UniqueConstraint(fields=["aminer_id"], name="paper_unique_aminer_id"),
             models.UniqueConstraint(fields=["doi"], name="paper_unique_doi"),
+            models.UniqueConstraint(fields=["acl_id"], name="paper_unique_acl_id"),
+            models.UniqueConstraint(fields=["openreview_id"], name="paper_unique_openreview_id"),
+            models.UniqueConstraint(fields=["s2_id"], name="paper_unique_s2_id"),
             models.CheckConstraint(
                 condition=models.Q(arxiv_id__isnull=False)
                 | models.Q(aminer_id__isnull=False)
-                | models.Q(doi__isnull=False),
+                | models.Q(doi__isnull=False)
+                | models.Q(acl_id__isnull=False)
+                | models.Q(openreview_id__isnull=False)
+                | models.Q(s2_id__isnull=False),
                 name="paper_has_identifier",
             ),
             # An absent identifier is NULL, never "", or the unique constraints would collide.
             models.CheckConstraint(
-                condition=~models.Q(arxiv_id="") & ~models.Q(aminer_id="") & ~models.Q(doi=""),
+                condition=~models.Q(arxiv_id="")
+                & ~models.Q(aminer_id="")
+                & ~models.Q(doi="")
+                & ~models.Q(acl_id="")
+                & ~models.Q(openreview_id="")
+                & ~models.Q(s2_id=""),
                 name="paper_identifiers_not_empty",
             ),
             # DOIs are case-insensitive: stored lower-case so the unique constraint holds.
@@ -309,16 +355,29 @@ class Paper(models.Model):
             return f"arXiv:{self.arxiv_id}"
         if self.aminer_id:
             return f"AMiner {self.aminer_id}"
-        return f"doi:{self.doi}"
+        if self.acl_id:
+            return f"ACL {self.acl_id}"
+        if self.openreview_id:
+            return f"OpenReview {self.openreview_id}"
+        if self.doi:
+            return f"doi:{self.doi}"
+        return f"Semantic Scholar {self.s2_id}"
 
     @property
     def url(self) -> str:
-        """The paper's page: arXiv first, then AMiner, then the DOI resolver."""
+        """The paper's page: arXiv first, then AMiner, the ACL Anthology, OpenReview, the DOI
+        resolver, then Semantic Scholar."""
         if self.arxiv_id:
             return f"https://arxiv.org/abs/{self.arxiv_id}"
         if self.aminer_id:
             return f"https://www.aminer.cn/pub/{self.aminer_id}"
-        return f"https://doi.org/{self.doi}"
+        if self.acl_id:
+            return f"https://aclanthology.org/{self.acl_id}/"
+        if self.openreview_id:
+            return f"https://openreview.net/forum?id={self.openreview_id}"
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        return f"https://www.semanticscholar.org/paper/{self.s2_id}"
 
     @property
     def pdf_link(self) -> str:
@@ -483,7 +542,7 @@ class PaperMerge(models.Model):
     )
     removed_id = models.PositiveIntegerField(_("removed paper's id"))
     removed_identifiers = models.JSONField(
-        _("removed paper's identifiers"), help_text=_("arXiv id, AMiner id and DOI.")
+        _("removed paper's identifiers"), help_text=_("Each identifier the removed row held.")
     )
     removed = models.JSONField(_("removed paper's data"))
     moved = models.JSONField(_("what moved"), default=dict)

@@ -17,6 +17,7 @@ from papers.enums import HAND_ENTRY_STATUSES, MetadataSource, MetadataStatus
 from papers.identifiers import Identifier, InvalidIdentifier, parse_identifier
 from papers.institutions import Glossary, GlossaryTerm, ShortForms, short_forms
 from papers.models import (
+    IDENTIFIER_FIELDS,
     Author,
     Authorship,
     Institution,
@@ -54,14 +55,12 @@ def papers_with_details() -> QuerySet[Paper]:
 
 
 def paper_for_identifier(identifier: Identifier) -> Paper | None:
-    if identifier.scheme == "arxiv":
-        return Paper.objects.filter(arxiv_id=identifier.value).first()
-    return Paper.objects.filter(aminer_id=identifier.value).first()
+    return Paper.objects.filter(**{IDENTIFIER_FIELDS[identifier.scheme]: identifier.value}).first()
 
 
 def paper_for_reference(text: str) -> Paper | None:
     """The paper a person names: by its number in the catalogue (``42`` or ``#42``), or by any
-    form of its arXiv id or AMiner link (``papers.identifiers``); None when no row matches."""
+    form of any of its identifiers (``papers.identifiers``); None when no row matches."""
     text = (text or "").strip()
     number = text.removeprefix("#")
     if number.isascii() and number.isdigit():
@@ -128,15 +127,15 @@ def institution_names(paper: Paper) -> list[str]:
 def papers_awaiting_fetch(*, limit: int = 1000, grace: bool = True) -> list[int]:
     """Papers left pending, or stuck fetching, for longer than a task would take to start.
 
-    AMiner papers wait only when a token is configured: without one, retrying cannot help.
+    Papers whose only source is switched off (AMiner without a token, Crossref without its
+    URL) are left out: retrying cannot help them.
     """
     now = timezone.now() + (dt.timedelta(0) if grace else FETCHING_STUCK)
     waiting = Paper.objects.filter(
         Q(metadata_status=MetadataStatus.PENDING, updated_at__lt=now - PENDING_GRACE)
         | Q(metadata_status=MetadataStatus.FETCHING, updated_at__lt=now - FETCHING_STUCK)
     )
-    if not settings.AMINER_API_TOKEN:
-        waiting = waiting.exclude(arxiv_id__isnull=True)
+    waiting = waiting.exclude(_only_switched_off_sources())
     return list(waiting.order_by("updated_at").values_list("pk", flat=True)[:limit])
 
 
@@ -183,6 +182,22 @@ def institutions_awaiting_ror(*, limit: int = 1000) -> list[int]:
     )
 
 
+def _only_switched_off_sources() -> Q:
+    """Papers none of whose identifiers names a source this site may ask."""
+    askable = Q(arxiv_id__isnull=False)
+    if settings.AMINER_API_TOKEN:
+        askable |= Q(aminer_id__isnull=False)
+    if settings.ACL_ANTHOLOGY_DATA_URL:
+        askable |= Q(acl_id__isnull=False)
+    if settings.OPENREVIEW_API_URL:
+        askable |= Q(openreview_id__isnull=False)
+    if settings.CROSSREF_API_URL:
+        askable |= Q(doi__isnull=False)
+    if settings.SEMANTIC_SCHOLAR_API_URL:
+        askable |= Q(s2_id__isnull=False)
+    return ~askable
+
+
 def papers_due_for_refresh(*, limit: int = 1000) -> list[int]:
     """arXiv papers fetched longer ago than ``ARXIV_REFRESH_AFTER``, oldest first.
 
@@ -214,7 +229,48 @@ def source_unavailable(paper: Paper) -> str:
         if settings.AMINER_API_TOKEN:
             return ""
         return gettext("AMiner cannot be asked for this paper's metadata: this site has no token.")
-    return gettext("Only a DOI is known for this paper: no source can be asked for its metadata.")
+    if paper.acl_id:
+        if settings.ACL_ANTHOLOGY_DATA_URL:
+            return ""
+        return gettext(
+            "The ACL Anthology cannot be asked for this paper's metadata: it is switched off on "
+            "this site."
+        )
+    if paper.openreview_id:
+        if settings.OPENREVIEW_API_URL:
+            return ""
+        return gettext(
+            "OpenReview cannot be asked for this paper's metadata: it is switched off on this site."
+        )
+    if paper.doi:
+        if settings.CROSSREF_API_URL:
+            return ""
+        return gettext(
+            "Crossref cannot be asked for this paper's metadata: it is switched off on this site."
+        )
+    if paper.s2_id:
+        if settings.SEMANTIC_SCHOLAR_API_URL:
+            return ""
+        return gettext(
+            "Semantic Scholar cannot be asked for this paper's metadata: it is switched off on "
+            "this site."
+        )
+    return gettext("No source can be asked for this paper's metadata.")
+
+
+def fetching_source(paper: Paper) -> str:
+    """The name of the source a fetch asks for the paper's metadata (``services.fetching``)."""
+    if paper.arxiv_id:
+        return "arXiv"
+    if paper.aminer_id:
+        return "AMiner"
+    if paper.acl_id:
+        return "the ACL Anthology"
+    if paper.openreview_id:
+        return "OpenReview"
+    if paper.doi:
+        return "Crossref"
+    return "Semantic Scholar"
 
 
 def awaits_hand_entry(paper: Paper) -> bool:
@@ -237,7 +293,7 @@ def hand_entry_refusal(paper: Paper) -> str:
     business)."""
     if awaits_hand_entry(paper) or entered_by_hand(paper):
         return ""
-    source = "AMiner" if paper.aminer_id and not paper.arxiv_id else "arXiv"
+    source = fetching_source(paper)
     if paper.metadata_status == MetadataStatus.OK:
         return gettext(
             "This paper's metadata was fetched from %(source)s; it is not replaced by hand. An "

@@ -115,11 +115,19 @@ def _offline(settings: Any) -> Iterator[None]:
 
     settings.ARXIV_API_URL = "http://127.0.0.1:9/api/query"
     settings.AMINER_API_URL = "http://127.0.0.1:9/aminer"
+    settings.CROSSREF_API_URL = "http://127.0.0.1:9/crossref"
+    settings.ACL_ANTHOLOGY_DATA_URL = "http://127.0.0.1:9/acl"
+    settings.ACL_ANTHOLOGY_MIN_INTERVAL = 0.0
+    settings.OPENREVIEW_API_URL = "http://127.0.0.1:9/openreview"
+    settings.OPENREVIEW_MIN_INTERVAL = 0.0
+    settings.SEMANTIC_SCHOLAR_API_URL = "http://127.0.0.1:9/s2"
+    settings.SEMANTIC_SCHOLAR_MIN_INTERVAL = 0.0
     settings.ARXIV_MIN_INTERVAL = 0.0
     settings.OPENALEX_API_URL = "http://127.0.0.1:9/openalex"
     settings.ROR_API_URL = "http://127.0.0.1:9/ror"
     settings.OPENALEX_MIN_INTERVAL = 0.0
     settings.ROR_MIN_INTERVAL = 0.0
+    settings.CROSSREF_MIN_INTERVAL = 0.0
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = True
     yield

@@ -252,6 +252,32 @@ ROR_MIN_INTERVAL = env.float("ROR_MIN_INTERVAL", default=0.2)
 # as long as it is younger than ENRICHMENT_WINDOW_DAYS.
 ENRICHMENT_RETRY_AFTER = env.int("ENRICHMENT_RETRY_AFTER", default=24 * 3600)
 ENRICHMENT_WINDOW_DAYS = env.int("ENRICHMENT_WINDOW_DAYS", default=60)
+# Crossref, for papers known by a DOI. With a contact address requests go to its polite pool
+# (10 requests a second, documented); without, to the public one (5 a second). An empty URL
+# switches the source off, as for every source below.
+CROSSREF_API_URL = env.str("CROSSREF_API_URL", default="https://api.crossref.org")
+CROSSREF_MAILTO = env.str("CROSSREF_MAILTO", default="")
+CROSSREF_MIN_INTERVAL = env.float("CROSSREF_MIN_INTERVAL", default=0.1 if CROSSREF_MAILTO else 0.2)
+# The ACL Anthology: its site (the papers' pages and PDFs) and its authoritative metadata, one XML
+# file per collection, in its data repository. An empty data URL switches the source off.
+ACL_ANTHOLOGY_URL = env.str("ACL_ANTHOLOGY_URL", default="https://aclanthology.org")
+ACL_ANTHOLOGY_DATA_URL = env.str(
+    "ACL_ANTHOLOGY_DATA_URL",
+    default="https://raw.githubusercontent.com/acl-org/acl-anthology/master/data/xml",
+)
+ACL_ANTHOLOGY_MIN_INTERVAL = env.float("ACL_ANTHOLOGY_MIN_INTERVAL", default=1.0)
+# OpenReview's API v2, for papers known by their forum; it documents no rate limit, so the
+# requests are gentle: one a second across every worker.
+OPENREVIEW_API_URL = env.str("OPENREVIEW_API_URL", default="https://api2.openreview.net")
+OPENREVIEW_MIN_INTERVAL = env.float("OPENREVIEW_MIN_INTERVAL", default=1.0)
+# Semantic Scholar's Graph API, for papers known by their Semantic Scholar page: it maps them to
+# their arXiv id, DOI or ACL Anthology id. One request a second, as it asks of clients without a
+# key, and with one (sent as x-api-key).
+SEMANTIC_SCHOLAR_API_URL = env.str(
+    "SEMANTIC_SCHOLAR_API_URL", default="https://api.semanticscholar.org/graph/v1"
+)
+SEMANTIC_SCHOLAR_API_KEY = env.str("SEMANTIC_SCHOLAR_API_KEY", default="")
+SEMANTIC_SCHOLAR_MIN_INTERVAL = env.float("SEMANTIC_SCHOLAR_MIN_INTERVAL", default=1.0)
 OUTSIDE_API_TIMEOUT = env.float("OUTSIDE_API_TIMEOUT", default=15.0)
 
 # --- E-mail ---------------------------------------------------------------------------------------

@@ -41,7 +41,11 @@ def call(api: httpx.Client, method: str, path: str, **kwargs: Any) -> Any:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("identifier", help="an arXiv id or URL, an arXiv DOI or an AMiner link")
+    parser.add_argument(
+        "identifier",
+        help="an arXiv id or URL, a DOI, an ACL Anthology, OpenReview, Semantic Scholar or "
+        "AMiner link",
+    )
     parser.add_argument("--base-url", default="http://127.0.0.1:8000", help="the site's address")
     parser.add_argument("--username", required=True)
     parser.add_argument("--password", help="asked for when left out")

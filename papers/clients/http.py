@@ -6,11 +6,14 @@ or ``AminerBadResponse`` with that service's name in the message.
 
 from __future__ import annotations
 
+import html
+import json
 import math
+import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from time import monotonic
-from typing import Any
+from typing import Any, NoReturn
 
 import httpx
 
@@ -92,3 +95,143 @@ def parse_retry_after(value: Any) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max((when - datetime.now(UTC)).total_seconds(), 0.0)
+
+
+# --------------------------------------------------------------------------- the newer clients
+#
+# The clients of Crossref, the ACL Anthology, OpenReview and Semantic Scholar share one family of
+# errors, so that the catalogue handles them alike; each message names its service.
+
+
+class SourceError(Exception):
+    """Base class; ``str(error)`` is phrased so that it can be shown to an end user."""
+
+
+class SourceUnavailable(SourceError):
+    """The service could not be reached or asked us to back off; retrying later may succeed."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class SourceBadResponse(SourceError):
+    """The service (or something pretending to be it) sent a body we refuse to interpret."""
+
+
+class SourceNotConfigured(SourceError):
+    """The service is switched off on this site (its URL setting is empty): it is never asked."""
+
+
+#: HTTP statuses that say "not now" rather than "never": the caller should retry later.
+TRANSIENT_STATUSES = frozenset({408, 425, 429})
+
+# Control characters (other than white space, which is collapsed) and lone surrogates, which
+# json.loads produces from "\u0000" or "\ud800" and which PostgreSQL or UTF-8 would refuse.
+_UNWANTED_CHARACTERS = re.compile(
+    r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
+)
+# A tag of markup (JATS, MathML, HTML) as sources put them into titles and abstracts. Bounded and
+# without nested repetition, so that it runs in linear time on any text.
+_TAG = re.compile(r"</?[A-Za-z][^<>]{0,1000}>")
+_PARAGRAPH_END = re.compile(r"</(?:[A-Za-z]+:)?p>", re.IGNORECASE)
+_LEADING_TITLE = re.compile(r"<(?:[A-Za-z]+:)?title>[^<>]{0,200}</(?:[A-Za-z]+:)?title>")
+
+
+def get_json(
+    http: httpx.Client,
+    url: str,
+    *,
+    params: dict[str, str],
+    service: str,
+    max_bytes: int,
+    timeout: float,
+    refused: dict[int, str] | None = None,
+) -> Any | None:
+    """GET ``url`` and return its JSON, or ``None`` when the service answers 404 (no such paper).
+
+    Raises ``SourceUnavailable`` for network faults, 408/425/429 and 5xx (with the advice of
+    ``Retry-After``), ``SourceBadResponse`` for other statuses (with the message ``refused`` gives
+    for it, if any) and for a body that is too large or not JSON.
+    """
+    status, headers, body = bounded_get(
+        http,
+        url,
+        params=params,
+        service=service,
+        max_bytes=max_bytes,
+        timeout=timeout,
+        unavailable=SourceUnavailable,
+        bad_response=SourceBadResponse,
+    )
+    if refused and status in refused:
+        raise SourceBadResponse(refused[status])
+    check_status(status, headers, service)
+    if status == 404:
+        return None
+    return load_json(body, service)
+
+
+def check_status(status: int, headers: httpx.Headers, service: str) -> None:
+    """Raise the error an HTTP status other than 200 and 404 stands for."""
+    if status in TRANSIENT_STATUSES or status >= 500:
+        raise SourceUnavailable(
+            f"{service} is temporarily unavailable (HTTP {status}). Please try again later.",
+            retry_after=parse_retry_after(headers.get("Retry-After")),
+        )
+    if status not in (200, 404):
+        raise SourceBadResponse(f"{service} answered with unexpected HTTP status {status}.")
+
+
+def load_json(body: bytes, service: str) -> Any:
+    try:
+        return json.loads(body, parse_constant=_refuse_constant)
+    except RecursionError as exc:
+        raise SourceBadResponse(f"{service} sent JSON that is nested too deeply.") from exc
+    except ValueError as exc:
+        # JSONDecodeError, UnicodeDecodeError, NaN/Infinity and oversized integers alike.
+        raise SourceBadResponse(f"{service} sent a response that is not valid JSON.") from exc
+
+
+def _refuse_constant(name: str) -> NoReturn:
+    raise ValueError(f"{name} is not JSON")
+
+
+def clean_text(value: str) -> str:
+    """``value`` on one line: unwanted characters dropped, white space collapsed."""
+    return " ".join(_UNWANTED_CHARACTERS.sub("", value).split())
+
+
+def strip_markup(value: str) -> str:
+    """Plain text from a title or an abstract written in JATS or HTML: a leading "Abstract"
+    heading dropped, paragraphs kept apart by a blank line, tags removed, entities read.
+
+    What is left is text, never markup: pages escape it like any other text.
+    """
+    # Matched at the start only: a search would try every position of a long text.
+    value = value.lstrip()
+    heading = _LEADING_TITLE.match(value)
+    if heading:
+        value = value[heading.end() :]
+    paragraphs = _PARAGRAPH_END.split(value)
+    texts = (clean_text(html.unescape(_TAG.sub(" ", part))) for part in paragraphs)
+    return "\n\n".join(text for text in texts if text)
+
+
+def web_url(value: Any, *, limit: int = 500) -> str | None:
+    """``value`` if it is an http(s) link no longer than ``limit``: a javascript: or data: link
+    would run on our pages."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if len(value) > limit or not value.lower().startswith(("https://", "http://")):
+        return None
+    return value
+
+
+def user_agent(mailto: str = "") -> str:
+    """What the clients call themselves; with a contact address, as the polite pools ask."""
+    return f"{_USER_AGENT} (mailto:{mailto})" if mailto else _USER_AGENT
+
+
+_USER_AGENT = "Weekly/0.1 (+https://github.com/weekly)"

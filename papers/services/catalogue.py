@@ -1,7 +1,7 @@
 """The catalogue's rows: one paper per identifier, and the metadata stored on it.
 
-Whichever source the metadata comes from (arXiv, AMiner, a hand entry), it is stored here, cut to
-the catalogue's limits, with the paper's authors and institutions in order.
+Whichever source the metadata comes from (arXiv, AMiner, Crossref, a hand entry), it is stored
+here, cut to the catalogue's limits, with the paper's authors and institutions in order.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from papers.enums import MetadataSource, MetadataStatus
-from papers.identifiers import Identifier
+from papers.identifiers import Identifier, InvalidIdentifier, parse_identifier
 from papers.models import (
+    IDENTIFIER_FIELDS,
     Author,
     Authorship,
     Paper,
@@ -55,25 +56,52 @@ class PaperMetadata:
     #: Another identifier of the paper the source named (AMiner links arXiv): it fills the
     #: row's, or links the row to the one that holds it (``link_identifiers``).
     arxiv_id: str | None = None
+    acl_id: str | None = None
+
+
+#: The prefix of the DOIs the ACL Anthology registers, ``10.18653/v1/<Anthology id>``.
+ACL_DOI_PREFIX = "10.18653/v1/"
 
 
 def _lookup(identifier: Identifier) -> dict[str, str]:
-    if identifier.scheme == "arxiv":
-        return {"arxiv_id": identifier.value}
-    return {"aminer_id": identifier.value}
+    return {IDENTIFIER_FIELDS[identifier.scheme]: identifier.value}
+
+
+def _also_known_as(identifier: Identifier) -> dict[str, str]:
+    """The column and value under which another identifier names the same paper: an ACL
+    Anthology paper's DOI is ``10.18653/v1/<its id>``."""
+    if identifier.scheme == "acl":
+        return {"doi": f"{ACL_DOI_PREFIX}{identifier.value.lower()}"}
+    if identifier.scheme == "doi" and identifier.value.startswith(ACL_DOI_PREFIX):
+        try:
+            acl = parse_identifier(f"acl:{identifier.value.removeprefix(ACL_DOI_PREFIX)}")
+        except InvalidIdentifier:
+            return {}
+        return {"acl_id": acl.value}
+    return {}
 
 
 def get_or_create_paper(identifier: Identifier) -> tuple[Paper, bool]:
     """The catalogue row for ``identifier``, created ``pending`` if it is new.
 
+    A row known under another identifier of the same paper (an ACL Anthology paper by its DOI)
+    is that paper: it takes this identifier too, so that both find it from then on.
     Concurrent calls for one paper end in one row: the unique constraint decides, and the loser
     of the race reads the winner's row.
 
-    Side effects: may insert a Paper.
+    Side effects: may insert a Paper, or set an identifier on one.
     """
     lookup = _lookup(identifier)
     paper = Paper.objects.filter(**lookup).first()
     if paper is not None:
+        return paper, False
+    alias = _also_known_as(identifier)
+    paper = Paper.objects.filter(**alias).first() if alias else None
+    if paper is not None:
+        [(field_name, value)] = lookup.items()
+        # Compare-and-set: a row that took another value meanwhile keeps it.
+        if Paper.objects.filter(pk=paper.pk, **{f"{field_name}__isnull": True}).update(**lookup):
+            setattr(paper, field_name, value)
         return paper, False
     if identifier.scheme == "arxiv" and identifier.version:
         lookup["arxiv_version"] = identifier.version
@@ -152,7 +180,11 @@ def apply_paper_metadata(paper: Paper, metadata: PaperMetadata, *, source: str) 
     doi = _normalize_doi(metadata.doi)
     if doi and not _fits("doi", doi):
         doi = None
-    link_identifiers(paper, {"doi": doi, "arxiv_id": metadata.arxiv_id}, source=source)
+    link_identifiers(
+        paper,
+        {"doi": doi, "arxiv_id": metadata.arxiv_id, "acl_id": metadata.acl_id},
+        source=source,
+    )
     paper.metadata_status = MetadataStatus.OK
     paper.metadata_source = source
     paper.metadata_error = f"Cut to the catalogue's limits: {'; '.join(cut)}." if cut else ""
@@ -194,8 +226,17 @@ def link_identifiers(paper: Paper, found: dict[str, str | None], *, source: str)
             setattr(paper, field_name, value)
 
 
+_IDENTIFIER_PREFIXES = {
+    "arxiv_id": "arXiv:",
+    "doi": "doi:",
+    "acl_id": "acl:",
+    "openreview_id": "openreview:",
+    "s2_id": "s2:",
+}
+
+
 def _identifier_text(field_name: str, value: str) -> str:
-    return f"arXiv:{value}" if field_name == "arxiv_id" else f"doi:{value}"
+    return f"{_IDENTIFIER_PREFIXES[field_name]}{value}"
 
 
 def _cut_text(text: str, limit: int, name: str, cut: list[str]) -> str:

@@ -7,7 +7,8 @@ and whatever stops it midway hands its unfinished papers back to the sweep.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -15,7 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from common.queue import enqueue_after_commit
-from papers.clients import aminer, arxiv
+from papers.clients import acl_anthology, aminer, arxiv, crossref, openreview, semanticscholar
 from papers.enums import MetadataSource, MetadataStatus
 from papers.models import Paper
 from papers.ratelimit import rate_limiter
@@ -24,6 +25,7 @@ from papers.services.sources import (
     FetchOutcome,
     _fetch_from_aminer,
     _fetch_from_arxiv,
+    _fetch_one_by_one,
     _record_error,
 )
 
@@ -56,6 +58,52 @@ def arxiv_client() -> arxiv.ArxivClient:
             # for a request to time out, short enough not to stall the others for long.
             lease=2 * settings.OUTSIDE_API_TIMEOUT + settings.ARXIV_MIN_INTERVAL,
         ),
+    )
+
+
+def _limiter(name: str, min_interval: float) -> Callable[[], AbstractContextManager[None]]:
+    """The rate limit of the source ``name``, shared by every worker."""
+    return rate_limiter(
+        name,
+        min_interval=min_interval,
+        redis_url=settings.REDIS_URL,
+        lock_dir=settings.VAR_DIR,
+        lease=2 * settings.OUTSIDE_API_TIMEOUT + min_interval,
+    )
+
+
+def crossref_client() -> crossref.CrossrefClient:
+    return crossref.CrossrefClient(
+        settings.CROSSREF_API_URL,
+        mailto=settings.CROSSREF_MAILTO,
+        timeout=settings.OUTSIDE_API_TIMEOUT,
+        limiter=_limiter("crossref", settings.CROSSREF_MIN_INTERVAL),
+    )
+
+
+def acl_anthology_client() -> acl_anthology.AclAnthologyClient:
+    return acl_anthology.AclAnthologyClient(
+        settings.ACL_ANTHOLOGY_DATA_URL,
+        site_url=settings.ACL_ANTHOLOGY_URL,
+        timeout=settings.OUTSIDE_API_TIMEOUT,
+        limiter=_limiter("acl_anthology", settings.ACL_ANTHOLOGY_MIN_INTERVAL),
+    )
+
+
+def openreview_client() -> openreview.OpenReviewClient:
+    return openreview.OpenReviewClient(
+        settings.OPENREVIEW_API_URL,
+        timeout=settings.OUTSIDE_API_TIMEOUT,
+        limiter=_limiter("openreview", settings.OPENREVIEW_MIN_INTERVAL),
+    )
+
+
+def semantic_scholar_client() -> semanticscholar.SemanticScholarClient:
+    return semanticscholar.SemanticScholarClient(
+        settings.SEMANTIC_SCHOLAR_API_URL,
+        api_key=settings.SEMANTIC_SCHOLAR_API_KEY,
+        timeout=settings.OUTSIDE_API_TIMEOUT,
+        limiter=_limiter("semanticscholar", settings.SEMANTIC_SCHOLAR_MIN_INTERVAL),
     )
 
 
@@ -111,8 +159,13 @@ def fetch_metadata(
     final_attempt: bool = True,
     arxiv_api: arxiv.ArxivClient | None = None,
     aminer_api: aminer.AminerClient | None = None,
+    crossref_api: crossref.CrossrefClient | None = None,
+    acl_anthology_api: acl_anthology.AclAnthologyClient | None = None,
+    openreview_api: openreview.OpenReviewClient | None = None,
+    semantic_scholar_api: semanticscholar.SemanticScholarClient | None = None,
 ) -> FetchOutcome:
-    """Fetch the metadata of these papers: arXiv ones in batches of 100, AMiner ones one by one.
+    """Fetch the metadata of these papers: arXiv ones in batches of 100, the others one by one
+    from the source of their identifier (``SOURCE_ORDER``).
 
     Papers whose metadata is ``ok`` are skipped unless ``refresh`` or entered by hand; a refresh
     rewrites a paper only when arXiv has a newer version. Metadata from the source replaces a
@@ -124,7 +177,7 @@ def fetch_metadata(
     attempt counted, and a paper is given up after ``MAX_ATTEMPTS``. Running this twice gives the
     same rows as running it once.
 
-    Side effects: updates Papers (status, error, attempts, metadata); calls arXiv and AMiner;
+    Side effects: updates Papers (status, error, attempts, metadata); calls the sources;
     enqueues the enrichment of the papers fetched (``request_enrichment``).
     """
     outcome = FetchOutcome()
@@ -145,6 +198,10 @@ def fetch_metadata(
             final_attempt=final_attempt,
             arxiv_api=arxiv_api,
             aminer_api=aminer_api,
+            crossref_api=crossref_api,
+            acl_anthology_api=acl_anthology_api,
+            openreview_api=openreview_api,
+            semantic_scholar_api=semantic_scholar_api,
         )
     except BaseException as error:
         # Whatever stopped this fetch (the task's soft time limit, a fault nobody foresaw), no
@@ -218,7 +275,16 @@ def _fetch(
     final_attempt: bool,
     arxiv_api: arxiv.ArxivClient | None,
     aminer_api: aminer.AminerClient | None,
+    crossref_api: crossref.CrossrefClient | None,
+    acl_anthology_api: acl_anthology.AclAnthologyClient | None,
+    openreview_api: openreview.OpenReviewClient | None,
+    semantic_scholar_api: semanticscholar.SemanticScholarClient | None,
 ) -> None:
+    """Each paper is asked of one source, the first of its identifiers in this order: arXiv,
+    AMiner, the ACL Anthology, OpenReview, Crossref for a DOI, then Semantic Scholar. A paper
+    another source linked to an arXiv id is refreshed from arXiv from then on: a paper recommended
+    by its Semantic Scholar page takes the arXiv id, DOI or ACL Anthology id Semantic Scholar
+    maps it to, and is known by that one."""
     by_arxiv = {p.arxiv_id: p for p in papers if p.arxiv_id}
     if by_arxiv:
         _fetch_from_arxiv(
@@ -228,16 +294,53 @@ def _fetch(
             final_attempt=final_attempt,
             client=arxiv_api or arxiv_client(),
         )
-    on_aminer = [p for p in papers if not p.arxiv_id and p.aminer_id]
+    rest = [p for p in papers if not p.arxiv_id]
+    on_aminer = [p for p in rest if p.aminer_id]
     if on_aminer:
         _fetch_from_aminer(
             on_aminer, outcome, final_attempt=final_attempt, client=aminer_api or aminer_client()
         )
-    doi_only = [p.pk for p in papers if not p.arxiv_id and not p.aminer_id]
-    if doi_only:
-        _record_error(
-            doi_only,
-            status=MetadataStatus.FAILED,
-            error="Only a DOI is known for this paper; fill in its fields by hand.",
+    rest = [p for p in rest if not p.aminer_id]
+    in_anthology = [p for p in rest if p.acl_id]
+    if in_anthology:
+        # One client for the fetch: it reads each collection's file once for all its papers.
+        _fetch_one_by_one(
+            in_anthology,
+            outcome,
+            source=MetadataSource.ACL_ANTHOLOGY,
+            key=lambda paper: paper.acl_id,
+            fetch=(acl_anthology_api or acl_anthology_client()).fetch,
+            final_attempt=final_attempt,
         )
-        outcome.failed.extend(doi_only)
+    rest = [p for p in rest if not p.acl_id]
+    on_openreview = [p for p in rest if p.openreview_id]
+    if on_openreview:
+        _fetch_one_by_one(
+            on_openreview,
+            outcome,
+            source=MetadataSource.OPENREVIEW,
+            key=lambda paper: paper.openreview_id,
+            fetch=(openreview_api or openreview_client()).fetch,
+            final_attempt=final_attempt,
+        )
+    rest = [p for p in rest if not p.openreview_id]
+    by_doi = [p for p in rest if p.doi]
+    if by_doi:
+        _fetch_one_by_one(
+            by_doi,
+            outcome,
+            source=MetadataSource.CROSSREF,
+            key=lambda paper: paper.doi,
+            fetch=(crossref_api or crossref_client()).fetch,
+            final_attempt=final_attempt,
+        )
+    on_semantic_scholar = [p for p in rest if not p.doi and p.s2_id]
+    if on_semantic_scholar:
+        _fetch_one_by_one(
+            on_semantic_scholar,
+            outcome,
+            source=MetadataSource.SEMANTIC_SCHOLAR,
+            key=lambda paper: paper.s2_id,
+            fetch=(semantic_scholar_api or semantic_scholar_client()).fetch,
+            final_attempt=final_attempt,
+        )

@@ -16,7 +16,7 @@ from django.db.models import Q
 from papers.enums import MetadataStatus
 from papers.models import MetadataEntry, Paper, PaperMerge, PossibleDuplicate
 
-IDENTIFIERS = ("arxiv_id", "aminer_id", "doi")
+IDENTIFIERS = ("arxiv_id", "aminer_id", "doi", "acl_id", "openreview_id", "s2_id")
 
 #: The fields of a paper's metadata that the kept row takes from the removed one when it has
 #: none: a row known only by its AMiner link may have the Chinese title the arXiv row lacks.

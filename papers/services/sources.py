@@ -1,8 +1,8 @@
-"""What arXiv and AMiner answer for a fetch's papers, stored paper by paper.
+"""What the sources answer for a fetch's papers, stored paper by paper.
 
-arXiv is asked in batches, AMiner one paper at a time. A passing fault (network, 429, 5xx, a
-deadlock) is noted for a later try; each paper is stored on its own, so that one the database
-refuses fails alone and its batch-mates are stored.
+arXiv is asked in batches; AMiner, Crossref and the others one paper at a time. A passing fault
+(network, 429, 5xx, a deadlock) is noted for a later try; each paper is stored on its own, so that
+one the database refuses fails alone and its batch-mates are stored.
 """
 
 from __future__ import annotations
@@ -19,6 +19,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from papers.clients import aminer, arxiv
+from papers.clients.http import (
+    SourceError,
+    SourceNotConfigured,
+    SourceUnavailable,
+)
+from papers.clients.records import FoundPaper
 from papers.enums import MetadataSource, MetadataStatus
 from papers.models import Paper
 from papers.ratelimit import LimiterBusy
@@ -265,6 +271,86 @@ def _aminer_metadata(found: aminer.AminerPaper, paper: Paper) -> PaperMetadata:
         code_url=paper.code_url or found.code_url or "",
         pdf_url=found.pdf_url or "",
         arxiv_id=found.arxiv_id,
+    )
+
+
+def _fetch_one_by_one(
+    papers: list[Paper],
+    outcome: FetchOutcome,
+    *,
+    source: MetadataSource,
+    key: Callable[[Paper], str],
+    fetch: Callable[[str], FoundPaper | None],
+    final_attempt: bool,
+) -> None:
+    """Ask a source that answers one paper at a time (Crossref, the ACL Anthology, OpenReview,
+    Semantic Scholar) for each of ``papers``, by the identifier ``key`` gives, and store what it
+    answers. A source switched off leaves its papers waiting, with the reason, uncounted."""
+    name = str(source.label)
+    for paper in papers:
+        identifier = key(paper)
+        try:
+            found = fetch(identifier)
+        except SourceNotConfigured as error:
+            if _keeps_metadata(paper, outcome, str(error)):
+                continue
+            _record_error(
+                [paper.pk], status=MetadataStatus.PENDING, error=str(error), attempt=False
+            )
+            outcome.waiting.append(paper.pk)
+            continue
+        except (SourceUnavailable, LimiterBusy) as error:
+            _transient(
+                [paper],
+                outcome,
+                _said_by(name, "could not be reached", error),
+                final_attempt=final_attempt,
+                retry_after=getattr(error, "retry_after", None),
+            )
+            continue
+        except SourceError as error:
+            _transient(
+                [paper],
+                outcome,
+                _said_by(name, "answered something unusable", error),
+                final_attempt=final_attempt,
+            )
+            continue
+        if found is None:
+            missing = f"{name} has no paper {identifier}."
+            if _keeps_metadata(paper, outcome, missing):
+                continue
+            _record_error([paper.pk], status=MetadataStatus.NOT_FOUND, error=missing)
+            outcome.not_found.append(paper.pk)
+            continue
+        _store(
+            paper,
+            functools.partial(_found_metadata, found, paper),
+            source=source,
+            outcome=outcome,
+            final_attempt=final_attempt,
+        )
+
+
+def _found_metadata(found: FoundPaper, paper: Paper) -> PaperMetadata:
+    institutions = list(found.institutions)
+    if not institutions and paper.metadata_source != MetadataSource.MANUAL:
+        # Sources rarely name affiliations: those known from elsewhere stay, but not a hand
+        # entry's, which the source's metadata replaces.
+        institutions = [pi.institution.name for pi in paper.paper_institutions.all()]
+    return PaperMetadata(
+        title=found.title,
+        abstract=found.abstract,
+        authors=[AuthorData(a.name, "; ".join(a.affiliations)) for a in found.authors],
+        institutions=institutions,
+        published_on=found.published_on,
+        year=found.year,
+        doi=found.doi,
+        journal_ref=found.venue,
+        code_url=paper.code_url or found.code_url or "",
+        pdf_url=found.pdf_url or "",
+        arxiv_id=found.arxiv_id,
+        acl_id=found.acl_id,
     )
 
 

@@ -34,7 +34,8 @@ class PaperMergeRequestSerializer(serializers.Serializer):
 
     other = serializers.CharField(
         max_length=2048,
-        help_text="The duplicate: its id in the catalogue, arXiv id or AMiner link. It is "
+        help_text="The duplicate: its id in the catalogue, or any identifier a recommendation "
+        "takes (arXiv id, DOI, ACL Anthology, OpenReview, Semantic Scholar or AMiner link). It is "
         "merged into the paper of the address and removed.",
     )
     keep_published_entries = serializers.BooleanField(
@@ -60,7 +61,8 @@ class PaperMergeSerializer(serializers.ModelSerializer):
     into = PaperSerializer(read_only=True)
     merged_by = ContributorRefSerializer(read_only=True, allow_null=True)
     removed_identifiers = serializers.DictField(
-        child=serializers.CharField(allow_null=True), help_text="arxiv_id, aminer_id, doi."
+        child=serializers.CharField(allow_null=True),
+        help_text="arxiv_id, aminer_id, doi, acl_id, openreview_id, s2_id.",
     )
     removed = serializers.DictField(help_text="The removed row's fields, authors, institutions.")
     moved = serializers.DictField(
@@ -196,7 +198,9 @@ class RecommendationCreateSerializer(serializers.Serializer):
         max_length=2048,
         required=False,
         allow_blank=True,
-        help_text="An arXiv id or URL, an arXiv DOI, or an AMiner link (papers only).",
+        help_text="An arXiv id or URL, a DOI (bare, doi: or a doi.org link), an ACL Anthology "
+        "id or link, an OpenReview forum link, a Semantic Scholar paper link, or an AMiner link "
+        "(papers only).",
     )
     summary = serializers.CharField(max_length=20_000, help_text="Markdown.")
     publication = _SlugField(

@@ -77,8 +77,9 @@ class PaperMergeForm(forms.Form):
         label=_("The duplicate"),
         max_length=2048,
         help_text=_(
-            "Its arXiv id or AMiner link, or its number in the catalogue (#42). It is merged into "
-            "this paper and removed; nothing it holds is lost."
+            "Its arXiv id, DOI or link (ACL Anthology, OpenReview, Semantic Scholar, AMiner), or "
+            "its number in the catalogue (#42). It is merged into this paper and removed; nothing "
+            "it holds is lost."
         ),
     )
     keep_published_entries = forms.BooleanField(

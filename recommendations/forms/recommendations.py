@@ -128,8 +128,10 @@ class PaperRecommendationForm(_PublicationMixin):
         label=_("Paper"),
         max_length=MAX_INPUT_LENGTH,
         help_text=_(
-            "An arXiv id or link (2109.08133, https://arxiv.org/abs/2109.08133), an arXiv DOI "
-            "(10.48550/arXiv.2109.08133) or an AMiner paper link."
+            "An arXiv id or link (2109.08133, https://arxiv.org/abs/2109.08133), a DOI "
+            "(10.1145/3292500.3330701 or its https://doi.org/ link), an ACL Anthology id or link "
+            "(2022.acl-long.123), an OpenReview forum link, a Semantic Scholar paper link or an "
+            "AMiner paper link."
         ),
         widget=forms.TextInput(
             attrs={

@@ -149,6 +149,20 @@ def build_site() -> dict[str, Any]:
         metadata_error="arXiv answered 503 three times; gave up. 服务不可用",
         metadata_attempts=3,
     )
+    # A paper known by its ACL Anthology id and its DOI, and none of arXiv's.
+    PaperFactory(
+        arxiv_id=None,
+        acl_id="2022.acl-long.123",
+        doi="10.18653/v1/2022.acl-long.123",
+        title=f"Anthology {ODD}",
+    )
+    # And one known by its OpenReview forum and its Semantic Scholar page.
+    PaperFactory(
+        arxiv_id=None,
+        openreview_id="rJl-b3RcF7",
+        s2_id="354dcdebf3f8b5feeed5c62090e0bc1f0c28db06",
+        title=f"Forum {ODD}",
+    )
 
     # An endpoint whose address went to a documentation range: each call is logged, refused.
     endpoint = create_endpoint(

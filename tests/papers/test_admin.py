@@ -17,8 +17,12 @@ from tests.factories import PaperFactory
 
 
 def test_fetch_again_action_leaves_kept_and_unaskable_papers_alone_and_says_so(
-    admin_user: Any, client: Any, django_capture_on_commit_callbacks: Callable[..., Any]
+    admin_user: Any,
+    client: Any,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+    settings: Any,
 ) -> None:
+    settings.CROSSREF_API_URL = ""  # a DOI's only source switched off
     hand = PaperFactory(title="Typed by a member", metadata_source=MetadataSource.MANUAL)
     kept = PaperFactory(
         title="Kept by an editor", metadata_source=MetadataSource.MANUAL, metadata_kept=True
@@ -50,8 +54,8 @@ def test_fetch_again_action_leaves_kept_and_unaskable_papers_alone_and_says_so(
         ),
         (
             "warning",
-            "1 paper was left alone: no source can be asked for its metadata (an AMiner id on a "
-            "site without an AMiner token, or a DOI only).",
+            "1 paper was left alone: no source can be asked for its metadata (its only source is "
+            "switched off on this site, as AMiner is without a token).",
         ),
     ]
     assert Paper.objects.get(pk=kept.pk).title == "Kept by an editor"

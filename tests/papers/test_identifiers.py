@@ -151,6 +151,102 @@ def test_parse_identifier_arxiv_doi(text: str, value: str) -> None:
     _assert_arxiv(text, value, None)
 
 
+# --------------------------------------------------------------------------- accepted DOIs
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("10.1145/3292500.3330701", "10.1145/3292500.3330701"),
+        ("10.1038/NATURE14539", "10.1038/nature14539"),
+        ("doi:10.1038/nature14539", "10.1038/nature14539"),
+        ("DOI: 10.1038/nature14539", "10.1038/nature14539"),
+        ("https://doi.org/10.1038/nature14539", "10.1038/nature14539"),
+        ("http://dx.doi.org/10.1038/nature14539", "10.1038/nature14539"),
+        ("https://doi.org/10.1038%2Fnature14539", "10.1038/nature14539"),
+        ("https://doi.org/10.1038/nature14539/", "10.1038/nature14539"),
+        ("doi.org/10.1038/nature14539", "10.1038/nature14539"),
+        ("10.18653/v1/2022.acl-long.123", "10.18653/v1/2022.acl-long.123"),
+        ("10.1016/S0140-6736(20)30183-5", "10.1016/s0140-6736(20)30183-5"),
+        ("10.1002/1521-3773(20020104)41:1;1-2", "10.1002/1521-3773(20020104)41:1;1-2"),
+        ("10.123456789/x", "10.123456789/x"),  # nine-digit registrant
+        ("10.48550/other.1", "10.48550/other.1"),  # arXiv's prefix, not one of its papers
+        ("10.1038/" + "a" * 247, "10.1038/" + "a" * 247),  # 255 characters, the most kept
+    ],
+)
+def test_parse_identifier_doi(text: str, value: str) -> None:
+    assert parse_identifier(text) == Identifier("doi", value)
+
+
+# --------------------------------------------------------------------------- accepted ACL
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("2022.acl-long.123", "2022.acl-long.123"),
+        ("2022.ACL-Long.123", "2022.acl-long.123"),
+        ("2022.naloma-1.3", "2022.naloma-1.3"),
+        ("2020.nlp4convai-1.1", "2020.nlp4convai-1.1"),  # digits in the venue
+        ("2023.findings-acl.7", "2023.findings-acl.7"),
+        ("P19-1001", "P19-1001"),
+        ("p19-1001", "P19-1001"),
+        ("W18-5401", "W18-5401"),
+        ("acl:2022.acl-long.123", "2022.acl-long.123"),
+        ("ACL: P19-1001", "P19-1001"),
+        ("https://aclanthology.org/2022.acl-long.123/", "2022.acl-long.123"),
+        ("https://aclanthology.org/2022.acl-long.123", "2022.acl-long.123"),
+        ("https://aclanthology.org/2022.acl-long.123.pdf", "2022.acl-long.123"),
+        ("http://www.aclanthology.org/P19-1001/", "P19-1001"),
+        ("aclanthology.org/P19-1001.pdf", "P19-1001"),
+        ("https://www.aclweb.org/anthology/P19-1001.pdf", "P19-1001"),
+        ("https://aclweb.org/anthology/P19-1001/", "P19-1001"),
+    ],
+)
+def test_parse_identifier_acl_anthology(text: str, value: str) -> None:
+    assert parse_identifier(text) == Identifier("acl", value)
+
+
+# --------------------------------------------------------------------------- accepted OpenReview
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("https://openreview.net/forum?id=rJl-b3RcF7", "rJl-b3RcF7"),
+        ("https://openreview.net/pdf?id=0tWTxYYPnW", "0tWTxYYPnW"),
+        ("https://openreview.net/forum/?id=H1eA7AEtvS", "H1eA7AEtvS"),
+        ("https://www.openreview.net/forum?id=YicbFdNTTy&noteId=Abc123xyzQ", "YicbFdNTTy"),
+        ("openreview.net/forum?referrer=%5BTasks%5D&id=Sy_2s-ZCb", "Sy_2s-ZCb"),
+        ("openreview:rJl-b3RcF7", "rJl-b3RcF7"),
+        ("OpenReview: rJl-b3RcF7", "rJl-b3RcF7"),
+    ],
+)
+def test_parse_identifier_openreview(text: str, value: str) -> None:
+    assert parse_identifier(text) == Identifier("openreview", value)
+
+
+# --------------------------------------------------------------------------- accepted S2
+
+S2 = "354dcdebf3f8b5feeed5c62090e0bc1f0c28db06"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"https://www.semanticscholar.org/paper/Augmenting-large-language-models-Bran-Cox/{S2}",
+        f"https://www.semanticscholar.org/paper/{S2}",
+        f"https://www.semanticscholar.org/paper/{S2.upper()}/",
+        f"semanticscholar.org/paper/{S2}",
+        f"https://www.semanticscholar.org/paper/Some-title/{S2}?utm_source=x#cited",
+        f"s2:{S2}",
+        f"S2: {S2.upper()}",
+    ],
+)
+def test_parse_identifier_semantic_scholar(text: str) -> None:
+    assert parse_identifier(text) == Identifier("s2", S2)
+
+
 # --------------------------------------------------------------------------- accepted AMiner
 
 
@@ -236,9 +332,51 @@ def test_parse_identifier_strips_surrounding_space(text: str) -> None:
         ("hep-th/9901001v0", "start at v1"),
         ("2109.08133v12345", "implausibly large"),
         ("10.48550/arXiv.2109.08133v2", "never one of its versions"),
-        ("10.1145/3292500.3330701", "only arXiv DOIs"),
-        ("doi:10.1038/nature14539", "only arXiv DOIs"),
-        ("https://doi.org/10.1038/nature14539", "only arXiv DOIs"),
+        ("10.1/abc", "4 to 9 digits"),
+        ("10.1234567890/abc", "4 to 9 digits"),
+        ("doi:10.1038", "4 to 9 digits"),
+        ("10.1038/", "4 to 9 digits"),
+        ("10.1038/nature 14539", "4 to 9 digits"),
+        ("10.1038/<script>", "4 to 9 digits"),
+        ("10.1038/caf\u00e9", "4 to 9 digits"),
+        ("10.1038/\u0130nature", "4 to 9 digits"),  # İ lower-cases to two characters
+        ("10.1038/nature\u212a", "4 to 9 digits"),  # the Kelvin sign folds to "k"
+        ("https://doi.org/10.1038/abc%20def", "4 to 9 digits"),
+        ("https://doi.org/10.1038/abc%00def", "4 to 9 digits"),
+        ("10.1002/(SICI)1097-4636(199812)43:4<365::AID-JBM3>3.0.CO;2-5", "4 to 9 digits"),
+        ("10.1038/" + "a" * 250, "at most 255 characters"),
+        ("https://doi.org.evil.com/10.1038/nature14539", "links are recognised only from"),
+        ("2022.acl-long.0", "front matter"),
+        ("P19-1000", "front matter"),
+        ("W18-5400", "front matter"),
+        ("2022.acl-long.0123", "ACL Anthology ids look like"),
+        ("2022.acl-long", "ACL Anthology ids look like"),
+        ("2022.acl_long.1", "ACL Anthology ids look like"),
+        ("2022.acl-long.12345", "ACL Anthology ids look like"),
+        ("acl:P1-1001", "ACL Anthology ids look like"),
+        ("acl:2022.\u0430cl-long.1", "ACL Anthology ids look like"),  # Cyrillic a
+        ("https://aclanthology.org/volumes/2022.acl-long/", "recognised only for papers"),
+        ("https://aclanthology.org/2022.acl-long.123/x", "recognised only for papers"),
+        ("https://www.aclweb.org/2022.acl-long.1", "recognised only for papers"),
+        ("https://aclanthology.org:8080/P19-1001", "links are recognised only from"),
+        ("https://www.semanticscholar.org/author/Sam-Cox/2258961056", "paper pages"),
+        (f"https://www.semanticscholar.org/paper/{HEX}", "paper pages"),
+        ("https://www.semanticscholar.org/paper/a/b/" + "0" * 40, "paper pages"),
+        ("https://www.semanticscholar.org/paper/" + "0" * 41, "paper pages"),
+        ("https://api.semanticscholar.org/graph/v1/paper/" + "0" * 40, "links are recognised"),
+        ("s2:" + "0" * 39, "40 hex characters"),
+        ("s2:" + "g" * 40, "40 hex characters"),
+        ("https://openreview.net/forum", "/forum?id="),
+        ("https://openreview.net/forum?noteId=rJl-b3RcF7", "/forum?id="),
+        ("https://openreview.net/group?id=ICLR.cc/2024/Conference", "/forum?id="),
+        ("https://openreview.net/profile?id=~Li_Wei1", "/forum?id="),
+        ("https://openreview.net/forum?id=a&id=b", "/forum?id="),
+        ("https://openreview.net/forum?id=abc", "5 to 64 letters"),
+        ("https://openreview.net/forum?id=rJl%20b3RcF7", "5 to 64 letters"),
+        ("https://openreview.net/forum?id=rJl.b3RcF7", "5 to 64 letters"),
+        ("openreview:" + "a" * 65, "5 to 64 letters"),
+        ("https://openreview.net.evil.com/forum?id=rJl-b3RcF7", "links are recognised only from"),
+        ("https://user@doi.org/10.1038/nature14539", "links are recognised only from"),
         ("https://example.com/abs/2109.08133", "links are recognised only from"),
         ("https://arxiv.org.evil.com/abs/2109.08133", "links are recognised only from"),
         ("https://user@arxiv.org/abs/2109.08133", "links are recognised only from"),
@@ -291,6 +429,10 @@ def test_parse_identifier_refuses_with_reason(text: str, reason: str) -> None:
         "//arxiv.org/abs/2109.08133",
         "https://doi.org/",
         "doi:",
+        "10.",
+        "10.abcd/efg",
+        "doi:doi:10.1038/nature14539",
+        "10.1038\\nature14539",
         "10.48550/arXiv.",
         "10.48550/arXiv.abc",
         "aminer:",
@@ -312,6 +454,8 @@ def test_parse_identifier_refuses_garbage(text: str) -> None:
         "a" * (MAX_INPUT_LENGTH - 1) + "/",
         "https://arxiv.org/abs/" + "/" * (MAX_INPUT_LENGTH - 30),
         "https://www.aminer.cn/pub/" + "a" * (MAX_INPUT_LENGTH - 30),
+        "10.1038/" + "(" * (MAX_INPUT_LENGTH - 9) + "<",
+        "https://doi.org/10.1038/" + "%2F" * ((MAX_INPUT_LENGTH - 24) // 3),
         "1" * (MAX_INPUT_LENGTH - 2) + "v",
         " " * (MAX_INPUT_LENGTH - 1) + "x",
     ],
@@ -335,7 +479,11 @@ def test_invalid_identifier_message_quotes_input_and_lists_forms() -> None:
     assert _refusal("abc") == (
         "'abc' is not a paper identifier we recognise. Accepted forms: an arXiv id "
         "(2109.08133, 2109.08133v2, hep-th/9901001), an arXiv URL (https://arxiv.org/abs/…, "
-        "/pdf/…), an arXiv DOI (10.48550/arXiv.2109.08133) or an AMiner paper URL "
+        "/pdf/…), a DOI (10.1145/3292500.3330701, doi:10.…, https://doi.org/10.…; an arXiv DOI "
+        "names the arXiv paper), an ACL Anthology id or URL (2022.acl-long.123, P19-1001, "
+        "https://aclanthology.org/…), an OpenReview forum URL "
+        "(https://openreview.net/forum?id=…, /pdf?id=…), a Semantic Scholar paper URL "
+        "(https://www.semanticscholar.org/paper/…/<40 hex characters>) or an AMiner paper URL "
         "(https://www.aminer.cn/pub/<24 hex characters>)."
     )
 
@@ -402,6 +550,30 @@ def test_invalid_identifier_survives_pickling() -> None:
             None,
             f"aminer:{HEX}",
         ),
+        (
+            Identifier("doi", "10.1038/nature14539"),
+            "https://doi.org/10.1038/nature14539",
+            "10.1038/nature14539",
+            "doi:10.1038/nature14539",
+        ),
+        (
+            Identifier("acl", "2022.acl-long.123"),
+            "https://aclanthology.org/2022.acl-long.123/",
+            None,
+            "acl:2022.acl-long.123",
+        ),
+        (
+            Identifier("openreview", "rJl-b3RcF7"),
+            "https://openreview.net/forum?id=rJl-b3RcF7",
+            None,
+            "openreview:rJl-b3RcF7",
+        ),
+        (
+            Identifier("s2", "354dcdebf3f8b5feeed5c62090e0bc1f0c28db06"),
+            "https://www.semanticscholar.org/paper/354dcdebf3f8b5feeed5c62090e0bc1f0c28db06",
+            None,
+            "s2:354dcdebf3f8b5feeed5c62090e0bc1f0c28db06",
+        ),
     ],
 )
 def test_identifier_properties(
@@ -420,6 +592,11 @@ def test_identifier_properties(
         "math.GT/0309136v1",
         "https://arxiv.org/pdf/2109.08133v3.pdf",
         f"https://www.aminer.cn/pub/{HEX_MIXED}/slug",
+        "https://doi.org/10.1016/S0140-6736(20)30183-5",
+        "https://www.aclweb.org/anthology/P19-1001.pdf",
+        "2022.acl-long.123",
+        "https://openreview.net/pdf?id=rJl-b3RcF7",
+        "https://www.semanticscholar.org/paper/Title/354dcdebf3f8b5feeed5c62090e0bc1f0c28db06",
     ],
 )
 def test_identifier_str_and_url_round_trip(text: str) -> None:
@@ -455,6 +632,18 @@ def test_identifier_is_frozen_and_hashable() -> None:
         ("aminer", HEX, 1),
         ("aminer", "abc", None),
         ("doi", "10.48550/arXiv.2109.08133", None),
+        ("doi", "10.48550/arxiv.2109.08133", None),  # an arXiv DOI is an arXiv identifier
+        ("doi", "10.1038/NATURE14539", None),
+        ("doi", "10.1038/nature14539", 1),
+        ("doi", "10.1/x", None),
+        ("doi", "doi:10.1038/nature14539", None),
+        ("acl", "2022.ACL-long.1", None),
+        ("acl", "p19-1001", None),
+        ("acl", "2022.acl-long.1", 1),
+        ("openreview", "a b c d e", None),
+        ("openreview", "rJl-b3RcF7", 2),
+        ("s2", "354DCDEBF3F8B5FEEED5C62090E0BC1F0C28DB06", None),
+        ("s2", "354dcdebf3f8b5feeed5c62090e0bc1f0c28db0", None),
     ],
 )
 def test_identifier_refuses_non_canonical_construction(

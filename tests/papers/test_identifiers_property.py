@@ -77,13 +77,38 @@ _URLISH = st.text(
 
 
 @settings(max_examples=300)
-@given(st.sampled_from(["", "arXiv:", "https://arxiv.org/abs/", "10.48550/arXiv."]), _URLISH)
+@given(
+    st.sampled_from(
+        [
+            "",
+            "arXiv:",
+            "https://arxiv.org/abs/",
+            "10.48550/arXiv.",
+            "10.1038/",
+            "doi:10.",
+            "doi.org/",
+            "acl:",
+            "2022.",
+            "https://aclanthology.org/",
+            "https://www.aclweb.org/anthology/",
+            "openreview:",
+            "https://openreview.net/forum?id=",
+            "openreview.net/pdf?",
+            "s2:",
+            "https://www.semanticscholar.org/paper/",
+        ]
+    ),
+    _URLISH,
+)
 def test_parse_identifier_near_misses_never_raise_anything_else(prefix: str, rest: str) -> None:
     try:
         parsed = parse_identifier(prefix + rest)
     except InvalidIdentifier:
         return
-    assert parsed.scheme in ("arxiv", "aminer")
+    assert parsed.scheme in ("arxiv", "aminer", "doi", "acl", "openreview", "s2")
+    if parsed.scheme == "doi":
+        assert parsed.value == parsed.value.lower()
+        assert parsed.value.isascii()
 
 
 @settings(max_examples=200)
@@ -109,3 +134,47 @@ def test_parse_identifier_str_round_trips(value: str, version: int | None) -> No
 def test_parse_identifier_aminer_ids_are_lowercased(hex_id: str) -> None:
     for text in (f"https://www.aminer.cn/pub/{hex_id}", f"aminer:{hex_id}"):
         assert parse_identifier(text) == Identifier("aminer", hex_id.lower())
+
+
+# A trailing slash is left out: a link's trailing slash is read as no part of the DOI.
+_DOI_SUFFIX = st.text(
+    alphabet=string.ascii_letters + string.digits + "-._;()/:", min_size=1, max_size=200
+).filter(lambda suffix: not suffix.endswith("/"))
+
+
+@settings(max_examples=200)
+@given(st.integers(min_value=1000, max_value=999_999_999), _DOI_SUFFIX)
+def test_parse_identifier_every_form_of_a_doi_gives_the_same_identifier(
+    registrant: int, suffix: str
+) -> None:
+    doi = f"10.{registrant}/{suffix}"
+    if doi.lower().startswith("10.48550/arxiv."):
+        return  # arXiv's own DOIs name arXiv papers
+    expected = Identifier("doi", doi.lower())
+    forms = [doi, doi.upper(), f"doi:{doi}", f"https://doi.org/{doi}", f"dx.doi.org/{doi}"]
+    assert {text: parse_identifier(text) for text in forms} == dict.fromkeys(forms, expected)
+    assert parse_identifier(str(expected)) == expected
+
+
+@settings(max_examples=200)
+@given(
+    st.integers(min_value=1950, max_value=2099),
+    st.from_regex(r"[a-z][a-z0-9]{0,10}", fullmatch=True),
+    st.from_regex(r"[a-z0-9]{1,6}", fullmatch=True),
+    st.integers(min_value=1, max_value=9999),
+)
+def test_parse_identifier_every_form_of_an_acl_id_gives_the_same_identifier(
+    year: int, venue: str, volume: str, paper: int
+) -> None:
+    acl_id = f"{year}.{venue}-{volume}.{paper}"
+    expected = Identifier("acl", acl_id)
+    forms = [
+        acl_id,
+        acl_id.upper(),
+        f"acl:{acl_id}",
+        f"https://aclanthology.org/{acl_id}/",
+        f"https://aclanthology.org/{acl_id}.pdf",
+        f"https://www.aclweb.org/anthology/{acl_id}",
+    ]
+    assert {text: parse_identifier(text) for text in forms} == dict.fromkeys(forms, expected)
+    assert parse_identifier(str(expected)) == expected

@@ -57,6 +57,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{total('fetched')} fetched, {total('unchanged')} unchanged, "
             f"{total('not_found')} not found, {total('failed')} failed, "
-            f"{total('retry')} to try again later, {total('waiting')} waiting for AMiner; "
+            f"{total('retry')} to try again later, "
+            f"{total('waiting')} waiting for a source switched off; "
             f"{sum(o.arxiv_requests for o in outcomes)} arXiv requests in {elapsed:.1f}s."
         )

@@ -1019,6 +1019,37 @@ def test_paper_detail_names_institutions_in_the_readers_language(client: Client)
     assert '<p class="institutions">清华大学; Zhipu AI</p>' in _page(client, paper)
 
 
+def test_paper_detail_links_each_identifier_the_paper_is_known_by(client: Client) -> None:
+    paper = PaperFactory(
+        arxiv_id=None,
+        arxiv_version=None,
+        acl_id="2022.acl-long.123",
+        openreview_id="rJl-b3RcF7",
+        s2_id="354dcdebf3f8b5feeed5c62090e0bc1f0c28db06",
+        doi="10.18653/v1/2022.acl-long.123",
+        title="Known four ways",
+    )
+    page = _page(client, paper)
+
+    assert "<dd>ACL 2022.acl-long.123</dd>" in page
+    assert (
+        '<a href="https://aclanthology.org/2022.acl-long.123/" rel="nofollow noopener">'
+        "2022.acl-long.123</a>" in page
+    )
+    assert (
+        '<a href="https://openreview.net/forum?id=rJl-b3RcF7" rel="nofollow noopener">'
+        "rJl-b3RcF7</a>" in page
+    )
+    assert (
+        '<a href="https://www.semanticscholar.org/paper/354dcdebf3f8b5feeed5c62090e0bc1f0c28db06" '
+        'rel="nofollow noopener">354dcdebf3f8b5feeed5c62090e0bc1f0c28db06</a>' in page
+    )
+    assert (
+        '<a href="https://aclanthology.org/2022.acl-long.123/" rel="nofollow noopener">Paper</a>'
+        in page
+    )
+
+
 def test_paper_detail_authors_follow_position_not_creation_order(client: Client) -> None:
     paper = PaperFactory(title="Ordered")
     apply_paper_metadata(

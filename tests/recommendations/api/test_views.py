@@ -557,6 +557,9 @@ def test_merge_endpoint_merges_by_link_and_returns_the_record(
         "arxiv_id": None,
         "aminer_id": "614407b25244ab9dcbd29c5c",
         "doi": None,
+        "acl_id": None,
+        "openreview_id": None,
+        "s2_id": None,
     }
     assert body["removed"]["title_zh"] == "短语检索"
     assert body["merged_by"]["username"] == editor.username

@@ -100,6 +100,9 @@ def test_merge_papers_moves_everything_and_records_the_removed_row(
         "arxiv_id": None,
         "aminer_id": AMINER_ID,
         "doi": "10.18653/v1/2021.emnlp-main.73",
+        "acl_id": None,
+        "openreview_id": None,
+        "s2_id": None,
     }
     # Nothing lost: the removed row's data and authors stay in the record.
     assert merge.removed["title"] == "Phrase Retrieval"

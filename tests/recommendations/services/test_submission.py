@@ -247,7 +247,7 @@ def test_create_recommendation_invalid_identifier_message_lists_accepted_forms(
 ) -> None:
     with pytest.raises(InvalidInput) as refused:
         services.create_recommendation(
-            by=contributor, publication=publication, identifier="doi:10.1000/xyz", summary="S."
+            by=contributor, publication=publication, identifier="doi:10.1/xyz", summary="S."
         )
     assert refused.value.code == "invalid_identifier"
     assert "Accepted forms:" in refused.value.message
