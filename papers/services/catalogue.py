@@ -7,7 +7,7 @@ here, cut to the catalogue's limits, with the paper's authors and institutions i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,11 +20,12 @@ from papers.models import (
     IDENTIFIER_FIELDS,
     Author,
     Authorship,
+    Institution,
     Paper,
     PaperInstitution,
     PossibleDuplicate,
 )
-from papers.services.institutions import institutions_for_names
+from papers.services.institutions import institutions_by_name
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,9 @@ class PaperMetadata:
     code_url: str = ""
     pdf_url: str = ""
     title_zh: str = ""
+    #: An institution's Chinese name as the source gives it (AMiner's ``org_zh``), by the name
+    #: in ``institutions``: it fills the institution's Chinese name where it has none.
+    institution_names_zh: Mapping[str, str] = field(default_factory=dict)
     #: Another identifier of the paper the source named (AMiner links arXiv): it fills the
     #: row's, or links the row to the one that holds it (``link_identifiers``).
     arxiv_id: str | None = None
@@ -193,7 +197,7 @@ def apply_paper_metadata(paper: Paper, metadata: PaperMetadata, *, source: str) 
         paper.metadata_kept = False
     paper.save()
     _replace_authors(paper, authors)
-    _replace_institutions(paper, institutions)
+    _replace_institutions(paper, institutions, metadata.institution_names_zh)
     if replacing_hand_entry:
         paper.metadata_entries.filter(replaced_at__isnull=True).update(
             replaced_at=paper.metadata_fetched_at, replaced_by=source
@@ -287,11 +291,20 @@ def _replace_authors(paper: Paper, authors: Sequence[AuthorData]) -> None:
     )
 
 
-def _replace_institutions(paper: Paper, institutions: Sequence[str]) -> None:
+def _replace_institutions(
+    paper: Paper, institutions: Sequence[str], names_zh: Mapping[str, str] | None = None
+) -> None:
     """The paper's institutions in order, each found through the glossary and the rows that
-    exist before a row is made (``institutions_for_names``): 斯坦福 is Stanford University."""
+    exist before a row is made (``institutions_by_name``): 斯坦福 is Stanford University. A
+    Chinese name the source gives (``names_zh``) fills that of an institution without one."""
     paper.paper_institutions.all().delete()
-    rows = institutions_for_names(institutions)
+    by_name = institutions_by_name(institutions)
+    rows = list({row.pk: row for row in by_name.values()}.values())
+    for name, name_zh in (names_zh or {}).items():
+        row = by_name.get(name.strip()[:300])
+        name_zh = name_zh.strip()[:300]
+        if row is not None and name_zh and not row.name_zh and name_zh != row.name:
+            Institution.objects.filter(pk=row.pk, name_zh="").update(name_zh=name_zh)
     PaperInstitution.objects.bulk_create(
         PaperInstitution(paper=paper, institution=row, position=position)
         for position, row in enumerate(rows, start=1)

@@ -43,9 +43,20 @@ def institutions_for_names(names: Sequence[str]) -> list[Institution]:
 
     Side effects: may insert Institution rows.
     """
+    rows: dict[int, Institution] = {}
+    for row in institutions_by_name(names).values():
+        rows.setdefault(row.pk, row)
+    return list(rows.values())
+
+
+def institutions_by_name(names: Sequence[str]) -> dict[str, Institution]:
+    """As ``institutions_for_names``, each name (stripped, cut to the column) with its row.
+
+    Side effects: may insert Institution rows.
+    """
     names = list(dict.fromkeys(n.strip()[:NAME_MAX_LENGTH] for n in names if n.strip()))
     if not names:
-        return []
+        return {}
     known = selectors.glossary()
     terms = {name: known.by_name(name) for name in names}
     candidates = _candidates(names, [t for t in terms.values() if t is not None])
@@ -61,13 +72,7 @@ def institutions_for_names(names: Sequence[str]) -> list[Institution]:
         to_create.setdefault(new.name, new)
         found[name] = to_create[new.name]
     created = _create(list(to_create.values())) if to_create else {}
-    rows: dict[int, Institution] = {}
-    for name in names:
-        row = found[name]
-        if row.pk is None:
-            row = created[row.name]
-        rows.setdefault(row.pk, row)
-    return list(rows.values())
+    return {name: created[row.name] if row.pk is None else row for name, row in found.items()}
 
 
 def _candidates(names: list[str], terms: list[GlossaryTerm]) -> list[Institution]:

@@ -265,6 +265,7 @@ def _aminer_metadata(found: aminer.AminerPaper, paper: Paper) -> PaperMetadata:
         abstract=found.abstract,
         authors=[AuthorData(a.name, a.org) for a in found.authors],
         institutions=found.institutions,
+        institution_names_zh={a.org: a.org_zh for a in found.authors if a.org and a.org_zh},
         year=found.year,
         doi=found.doi,
         journal_ref=found.venue,

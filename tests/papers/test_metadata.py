@@ -159,6 +159,9 @@ def test_fetch_metadata_aminer_record_fills_bilingual_fields() -> None:
     assert [a.author.name for a in paper.authorships.all()] == [
         a["name"] for a in expected["authors"]
     ]
+    # AMiner's Chinese name of an institution is kept beside its English one.
+    (institution,) = paper.institutions.all()
+    assert (institution.name, institution.name_zh) == ("Princeton University", "普林斯顿大学")
 
 
 def test_task_fetch_paper_metadata_eager_does_not_retry_in_process() -> None:
