@@ -166,6 +166,17 @@ def _shipped_glossary(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _outside_any_worker() -> None:
+    """Each test starts in a process that is no Celery worker. Celery marks the whole process
+    as one (then ``.get()`` of any result refuses, to keep a task from waiting on another) when
+    a worker's pool is built in it, and never unmarks it: a test that did so would fail every
+    later test of its process that waits on a result."""
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
     """Each test starts with an empty cache, so the API's throttles count from zero."""
     from django.core.cache import cache
