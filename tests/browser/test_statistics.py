@@ -46,7 +46,11 @@ def test_statistics_pages_draw_their_charts(
             assert image.get_attribute("aria-labelledby").endswith("-desc")
             box = image.bounding_box()
             assert box["width"] > 200
-            assert box["height"] > 40
+            # Drawn at its own proportions, neither squashed nor stretched (a ranking of one
+            # contributor is one short row).
+            _x, _y, view_width, view_height = map(float, image.get_attribute("viewBox").split())
+            assert abs(box["height"] - box["width"] * view_height / view_width) < 2, (url, box)
+            assert box["height"] > 30, (url, index, box)
         assert horizontal_overflow(page) == 0, url
 
 
