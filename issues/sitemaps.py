@@ -1,6 +1,7 @@
-"""Sitemap sections of what readers may see: the home page, publications, published issues and
-the papers those issues featured. Drafts and scheduled issues, and papers only in them, never
-appear: each section reads a selector that already leaves them out."""
+"""Sitemap sections of what readers may see: the home page, publications, published issues,
+the papers those issues featured, the statistics and the contributors' index. Drafts and
+scheduled issues, and papers only in them, never appear: each section reads a selector that
+already leaves them out."""
 
 from __future__ import annotations
 
@@ -18,12 +19,13 @@ from publications.models import Publication
 
 
 class StaticSitemap(Sitemap):
-    """Pages that exist whatever the data: the home page."""
+    """Pages that exist whatever the data: the home page, the site's statistics and the index
+    of contributors (both counting published issues only)."""
 
     changefreq = "weekly"
 
     def items(self) -> list[str]:
-        return ["issues:home"]
+        return ["issues:home", "issues:statistics", "issues:contributor-index"]
 
     def location(self, name: str) -> str:
         return reverse(name)
@@ -42,6 +44,13 @@ class PublicationSitemap(Sitemap):
 
     def lastmod(self, publication: Any) -> dt.datetime | None:
         return publication.last_published_at
+
+
+class PublicationStatisticsSitemap(PublicationSitemap):
+    """Each publication's statistics page, which changes with its published issues."""
+
+    def location(self, publication: Publication) -> str:
+        return reverse("issues:publication-statistics", args=[publication.slug])
 
 
 class IssueSitemap(Sitemap):
@@ -78,6 +87,7 @@ class PaperSitemap(Sitemap):
 SITEMAPS: dict[str, type[Sitemap]] = {
     "static": StaticSitemap,
     "publications": PublicationSitemap,
+    "statistics": PublicationStatisticsSitemap,
     "issues": IssueSitemap,
     "papers": PaperSitemap,
 }

@@ -100,13 +100,31 @@ def test_sitemap_index_lists_every_section(site: dict[str, Any]) -> None:
     assert [s.findtext(f"{NS}loc") for s in root.iter(f"{NS}sitemap")] == [
         "http://testserver/sitemap-static.xml",
         "http://testserver/sitemap-publications.xml",
+        "http://testserver/sitemap-statistics.xml",
         "http://testserver/sitemap-issues.xml",
         "http://testserver/sitemap-papers.xml",
     ]
 
 
-def test_sitemap_static_section_is_the_home_page(site: dict[str, Any]) -> None:
-    assert _urls("static") == {"http://testserver/": None}
+def test_sitemap_static_section_is_the_home_page_statistics_and_contributors(
+    site: dict[str, Any],
+) -> None:
+    assert _urls("static") == {
+        "http://testserver/": None,
+        "http://testserver/statistics/": None,
+        "http://testserver/contributors/": None,
+    }
+
+
+def test_sitemap_statistics_section_dates_each_publication_by_its_latest_issue(
+    site: dict[str, Any],
+) -> None:
+    second = site["published"][1]
+
+    assert _urls("statistics") == {
+        "http://testserver/p/pretraining-weekly/statistics/": _day(second.published_at),
+        "http://testserver/p/rl-weekly/statistics/": None,
+    }
 
 
 def test_sitemap_publications_section_dates_each_by_its_latest_issue(
@@ -148,7 +166,7 @@ def test_sitemap_papers_section_lists_exactly_the_papers_of_published_issues(
 def test_sitemap_lists_nothing_unpublished(site: dict[str, Any]) -> None:
     everything = "".join(
         Client().get(f"/sitemap-{section}.xml").content.decode()
-        for section in ("static", "publications", "issues", "papers")
+        for section in ("static", "publications", "statistics", "issues", "papers")
     )
 
     for issue in site["unpublished"]:
