@@ -20,6 +20,7 @@ from papers import selectors, tasks
 from papers.enums import MetadataStatus
 from papers.models import Paper
 from tests.factories import PaperFactory
+from tests.servers.arxiv import needs_recordings as needs_arxiv_recordings
 from tests.servers.enrichment import EnrichmentStandIn, needs_recordings
 from weekly.celery import app
 
@@ -172,6 +173,7 @@ def test_enrich_task_runs_the_service(settings: Any) -> None:
 
 
 @pytest.mark.django_db
+@needs_arxiv_recordings
 def test_fetch_metadata_queues_the_enrichment_of_the_papers_fetched(
     settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
