@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
 from publications.enums import TeamRole
@@ -26,6 +27,12 @@ from tests.factories import (
     UserFactory,
 )
 from tests.workflow import team  # noqa: F401 (registers the fixture for every test)
+
+# Hypothesis's per-example deadline is a timing check inside the tests: on a machine whose cores
+# the parallel test processes share, one slow example failed a property that holds. Timing goals
+# live in the benchmarks (bench/); the properties are checked without one.
+hypothesis_settings.register_profile("weekly", deadline=None)
+hypothesis_settings.load_profile("weekly")
 
 #: The hostile corpora's case counts, summed over the test processes (pytest-xdist's workers send
 #: theirs when they finish).
