@@ -28,7 +28,13 @@ from urllib.parse import unquote
 
 import httpx
 
-from papers.clients.http import bounded_get, parse_retry_after
+from papers.clients.http import (
+    SourceBadResponse,
+    SourceError,
+    SourceUnavailable,
+    bounded_get,
+    parse_retry_after,
+)
 from papers.clients.ror import ror_id
 
 __all__ = [
@@ -129,19 +135,15 @@ class OpenAlexWork:
 # --------------------------------------------------------------------------- errors
 
 
-class OpenAlexError(Exception):
-    """Base class; ``str(error)`` is phrased so that it can be shown to an end user."""
+class OpenAlexError(SourceError):
+    """Base class of what OpenAlex fails with (``papers.clients.http``'s family)."""
 
 
-class OpenAlexUnavailable(OpenAlexError):
+class OpenAlexUnavailable(OpenAlexError, SourceUnavailable):
     """OpenAlex could not be reached or asked us to back off; retrying later may succeed."""
 
-    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
 
-
-class OpenAlexBadResponse(OpenAlexError):
+class OpenAlexBadResponse(OpenAlexError, SourceBadResponse):
     """OpenAlex (or something pretending to be it) sent a body we refuse to interpret."""
 
 

@@ -21,7 +21,13 @@ from typing import Any, NoReturn
 
 import httpx
 
-from papers.clients.http import bounded_get, parse_retry_after
+from papers.clients.http import (
+    SourceBadResponse,
+    SourceError,
+    SourceUnavailable,
+    bounded_get,
+    parse_retry_after,
+)
 
 __all__ = [
     "RorBadResponse",
@@ -88,19 +94,15 @@ class RorOrganization:
         return ""
 
 
-class RorError(Exception):
-    """Base class; ``str(error)`` is phrased so that it can be shown to an end user."""
+class RorError(SourceError):
+    """Base class of what ROR fails with (``papers.clients.http``'s family)."""
 
 
-class RorUnavailable(RorError):
+class RorUnavailable(RorError, SourceUnavailable):
     """ROR could not be reached or asked us to back off; retrying later may succeed."""
 
-    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
 
-
-class RorBadResponse(RorError):
+class RorBadResponse(RorError, SourceBadResponse):
     """ROR (or something pretending to be it) sent a body we refuse to interpret."""
 
 
