@@ -11,7 +11,6 @@ retries on ``RorUnavailable``.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 from collections.abc import Callable
@@ -22,6 +21,7 @@ from typing import Any, NoReturn
 import httpx
 
 from papers.clients.http import (
+    KeptConnectionClient,
     SourceBadResponse,
     SourceError,
     SourceUnavailable,
@@ -193,7 +193,7 @@ def _text(value: Any, limit: int) -> str | None:
     return text[:limit].rstrip() or None
 
 
-class RorClient:
+class RorClient(KeptConnectionClient):
     """Reads one organisation's record, without retries and without sleeping."""
 
     def __init__(
@@ -216,12 +216,6 @@ class RorClient:
         #: Requests sent, for the callers' counts.
         self.requests = 0
 
-    def close(self) -> None:
-        """Close the connections kept open between requests."""
-        if self._http is not None:
-            self._http.close()
-            self._http = None
-
     def fetch(self, wanted: str) -> RorOrganization | None:
         """The record of the ROR id ``wanted`` (nine characters); ``None`` if ROR has none.
 
@@ -230,7 +224,7 @@ class RorClient:
         """
         if ror_id(wanted) != wanted:
             raise ValueError(f"ROR ids are nine characters like 02s376052, not {wanted!r}.")
-        limited = self._limiter() if self._limiter is not None else contextlib.nullcontext()
+        limited = self._limited()
         http = self._http_client()
         with limited:
             self.requests += 1
@@ -254,18 +248,3 @@ class RorClient:
         if status != 200:
             raise RorBadResponse(f"ROR answered with unexpected HTTP status {status}.")
         return parse_organization(body, wanted, max_bytes=self.max_bytes)
-
-    def _http_client(self) -> httpx.Client:
-        # One client for the object's life: building one loads the CA bundle (about 0.1 s), and
-        # a kept connection spares the server a handshake per request.
-        if self._http is None:
-            self._http = self._new_http_client()
-        return self._http
-
-    def _new_http_client(self) -> httpx.Client:
-        return httpx.Client(
-            transport=self._transport,
-            timeout=httpx.Timeout(self.timeout),
-            headers={"User-Agent": self.user_agent, "Accept": "application/json"},
-            follow_redirects=True,
-        )
