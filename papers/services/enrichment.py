@@ -32,7 +32,7 @@ from common.queue import enqueue_after_commit
 from papers import selectors
 from papers.clients import openalex, ror
 from papers.enums import AffiliationSource
-from papers.institutions import normalise_name
+from papers.institutions import Glossary, normalise_name
 from papers.models import Author, Authorship, Institution, Paper, PaperInstitution
 from papers.ratelimit import LimiterBusy, rate_limiter
 from papers.services.catalogue import INSTITUTIONS_MAX
@@ -63,6 +63,15 @@ class EnrichmentOutcome:
     requests: int = 0
     #: Institutions with a ROR id whose ROR record was never read, met on the way.
     awaiting_ror: list[int] = field(default_factory=list)
+
+
+@dataclass
+class _Known:
+    """What one enrichment run reads once: the glossary, and the institutions met so far by
+    OpenAlex id (most papers of a batch share a few)."""
+
+    glossary: Glossary
+    institutions: dict[str, Institution] = field(default_factory=dict)
 
 
 @dataclass
@@ -162,7 +171,9 @@ def _comparable(name: str) -> str:
     return " ".join("".join(kept).split())
 
 
-def _matching_name(name: str, ror_id: str | None = None) -> Institution | None:
+def _matching_name(
+    name: str, ror_id: str | None = None, glossary: Glossary | None = None
+) -> Institution | None:
     """The institution stored under ``name``: the exact row, else the row of the glossary's
     entry for it (named by ``ror_id`` or ``name``, unless the entry gives another ROR id), else
     a row whose name normalises the same. Candidates are read by the name's longest word, then
@@ -170,7 +181,7 @@ def _matching_name(name: str, ror_id: str | None = None) -> Institution | None:
     exact = Institution.objects.filter(name=name).first()
     if exact is not None:
         return exact
-    glossary = selectors.glossary()
+    glossary = glossary or selectors.glossary()
     term = glossary.by_ror(ror_id) or glossary.by_name(name)
     if term is not None and not (term.ror_id and ror_id and term.ror_id != ror_id):
         by_term = Q(name__in=term.names) | (Q(ror_id=term.ror_id) if term.ror_id else Q())
@@ -201,7 +212,9 @@ def _free_name(found: openalex.OpenAlexInstitution) -> str:
 
 
 def institution_for(
-    found: openalex.OpenAlexInstitution, outcome: EnrichmentOutcome | None = None
+    found: openalex.OpenAlexInstitution,
+    outcome: EnrichmentOutcome | None = None,
+    glossary: Glossary | None = None,
 ) -> Institution:
     """The one row of the institution OpenAlex names, created when new.
 
@@ -214,7 +227,7 @@ def institution_for(
     """
     row = Institution.objects.filter(ror_id=found.ror_id).first() if found.ror_id else None
     if row is None:
-        row = _matching_name(found.name, found.ror_id)
+        row = _matching_name(found.name, found.ror_id, glossary)
         if row is not None and row.ror_id and row.ror_id != found.ror_id:
             row = None  # another institution of that name
     if row is None:
@@ -229,7 +242,7 @@ def institution_for(
         except IntegrityError:
             # Another worker created it meanwhile: read its row as above.
             row = Institution.objects.filter(ror_id=found.ror_id).first() if found.ror_id else None
-            row = row or _matching_name(found.name, found.ror_id)
+            row = row or _matching_name(found.name, found.ror_id, glossary)
             if row is None:
                 raise
         else:
@@ -319,8 +332,7 @@ def _enrich(
 
     dois = list(by_doi)
     requests_before = client.requests
-    # The institutions met so far, by OpenAlex id: most papers of a batch share a few.
-    known: dict[str, Institution] = {}
+    known = _Known(glossary=selectors.glossary())
     try:
         for start in range(0, len(dois), openalex.BATCH_SIZE):
             batch = {d: by_doi[d] for d in dois[start : start + openalex.BATCH_SIZE]}
@@ -334,7 +346,7 @@ def _enrich_batch(
     client: openalex.OpenAlexClient,
     batch: dict[str, Paper],
     outcome: EnrichmentOutcome,
-    known: dict[str, Institution],
+    known: _Known,
 ) -> None:
     ids = [paper.pk for paper in batch.values()]
     try:
@@ -364,7 +376,7 @@ def _enrich_batch(
         except SoftTimeLimitExceeded:
             raise
         except Exception as error:
-            known.clear()  # rows created in the rolled-back transaction are gone
+            known.institutions.clear()  # rows made in the rolled-back transaction are gone
             logger.exception("The affiliations of paper %s could not be stored", paper.pk)
             reason = (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
             _note([paper.pk], f"What OpenAlex sent for this paper could not be stored ({reason}).")
@@ -376,7 +388,7 @@ def _store_work(
     paper: Paper,
     work: openalex.OpenAlexWork,
     outcome: EnrichmentOutcome,
-    known: dict[str, Institution],
+    known: _Known,
 ) -> None:
     """Store one work's affiliations, venue and published DOI on ``paper``, in one transaction.
 
@@ -405,9 +417,10 @@ def _store_work(
     else:
         rows = []
         for found in work.institutions:
-            if found.openalex_id not in known:
-                known[found.openalex_id] = institution_for(found, outcome)
-            rows.append(known[found.openalex_id])
+            met = known.institutions
+            if found.openalex_id not in met:
+                met[found.openalex_id] = institution_for(found, outcome, known.glossary)
+            rows.append(met[found.openalex_id])
         rows = list({row.pk: row for row in rows}.values())[:INSTITUTIONS_MAX]
         _replace_affiliations(current, work, rows)
         outcome.awaiting_ror.extend(

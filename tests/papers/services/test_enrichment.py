@@ -415,3 +415,19 @@ def test_read_ror_records_passes_over_a_malformed_ror_id() -> None:
     assert (outcome.failed, outcome.requests) == ([typed.pk], 0)
     typed.refresh_from_db()
     assert typed.ror_fetched_at is not None  # not asked again
+
+
+def test_enrich_papers_reads_the_glossary_once_per_run(stand_in: EnrichmentStandIn) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    paper = chinese_paper()
+
+    with CaptureQueriesContext(connection) as queries:
+        enrich_papers([paper.pk], queue_ror=False)
+
+    glossary_reads = [
+        q for q in queries.captured_queries if "papers_institutionglossaryentry" in q["sql"]
+    ]
+    assert Institution.objects.count() == 3  # three institutions matched or made
+    assert len(glossary_reads) == 1
