@@ -9,6 +9,7 @@ row.
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.timesince import timesince
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -172,6 +173,15 @@ IDENTIFIER_FIELDS = {
 }
 
 
+class PaperQuerySet(models.QuerySet["Paper"]):
+    def update(self, **kwargs: object) -> int:
+        """Mark the rows changed, as ``save()`` does: the paper's page is cached under its
+        ``updated_at`` (``issues.views.reader.PaperDetailView``), so every change of the row must
+        move it, by whichever service and with whichever fields."""
+        kwargs.setdefault("updated_at", timezone.now())
+        return super().update(**kwargs)
+
+
 class Paper(models.Model):
     # Absent identifiers are NULL, not "": the unique constraints must let many papers lack one.
     arxiv_id = models.CharField(  # noqa: DJ001
@@ -293,6 +303,8 @@ class Paper(models.Model):
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PaperQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
