@@ -46,6 +46,7 @@ cookie.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import secrets
@@ -211,7 +212,12 @@ class _Variant:
 
 
 def _variant(
-    request: HttpRequest, *, kind: str, cache_control: str, language: str | None = None
+    request: HttpRequest,
+    *,
+    kind: str,
+    cache_control: str,
+    language: str | None = None,
+    changed: dt.datetime | None = None,
 ) -> _Variant:
     version = published_version()
     # Feeds and the API make links absolute on the host asked: it is part of what is cached.
@@ -223,6 +229,7 @@ def _variant(
             request.scheme or "",
             request.get_host(),
             request.get_full_path(),
+            changed.isoformat() if changed else "",
         )
     )
     etag = salted_hmac(_SALT, f"{identity}\n{version.token}", algorithm="sha256").hexdigest()
@@ -230,7 +237,7 @@ def _variant(
         key=BODY_KEY_PREFIX + hashlib.sha256(identity.encode()).hexdigest(),
         version=version.token,
         etag=quote_etag(etag[:32]),
-        last_modified=version.minted,
+        last_modified=max(version.minted, int(changed.timestamp()) if changed else 0),
         cache_control=cache_control,
     )
 
@@ -321,7 +328,12 @@ def _cacheable(request: HttpRequest) -> bool:
 
 
 def _shared(
-    request: HttpRequest, render: Callable[[], HttpResponse], *, kind: str, cache_control: str
+    request: HttpRequest,
+    render: Callable[[], HttpResponse],
+    *,
+    kind: str,
+    cache_control: str,
+    changed: dt.datetime | None = None,
 ) -> HttpResponse:
     """The response that every reader of this address, language and host shares: from the
     cache, else rendered (and stored when the address has no query string).
@@ -331,7 +343,7 @@ def _shared(
     previous version, with that copy's own validators, instead of all rendering the same page
     at once.
     """
-    variant = _variant(request, kind=kind, cache_control=cache_control)
+    variant = _variant(request, kind=kind, cache_control=cache_control, changed=changed)
     # Only this server makes its ETags (keyed with the secret key), and only for a response
     # that exists: a match answers at once. A date anyone can send waits until the response is
     # known to exist, so an unknown address stays a 404.
@@ -347,7 +359,7 @@ def _shared(
         if claimed is False:
             # Another process renders this version: the previous one meanwhile.
             stale = variant.of(stored)
-            _remember_page(request, kind)
+            _remember_page(request, kind, changed)
             return stale.not_modified(request) or stale.apply(_response(stored))
     if stored is not None and stored["version"] == variant.version:
         response = _response(stored)
@@ -366,13 +378,14 @@ def _shared(
         finally:
             if claimed:
                 _release(variant.key)
-    _remember_page(request, kind)
+    _remember_page(request, kind, changed)
     return variant.not_modified(request) or variant.apply(response)
 
 
-def _remember_page(request: HttpRequest, kind: str) -> None:
-    """Let ``PublishedPageMiddleware`` look this page up from now on."""
-    if kind == PAGE and _cacheable(request):
+def _remember_page(request: HttpRequest, kind: str, changed: dt.datetime | None) -> None:
+    """Let ``PublishedPageMiddleware`` look this page up from now on: not a page that also
+    depends on when its row changed, which only its view can tell."""
+    if kind == PAGE and changed is None and _cacheable(request):
         if len(_early_paths) >= EARLY_PATHS:
             _early_paths.clear()
         _early_paths.add(request.path)
@@ -391,12 +404,19 @@ def _has_pending_messages(request: HttpRequest) -> bool:
     return storage is not None and len(storage) > 0
 
 
-def cached_page(request: HttpRequest, render: Callable[[], HttpResponse]) -> HttpResponse:
+def cached_page(
+    request: HttpRequest,
+    render: Callable[[], HttpResponse],
+    *,
+    changed: dt.datetime | None = None,
+) -> HttpResponse:
     """An HTML page with the site header: for anonymous readers, the same bytes for all of them,
     which any cache may keep; for members, rendered for them alone (see the module's note).
 
     ``render`` renders the page (or raises Http404); it is called on a cache miss, and for
-    every member's request.
+    every member's request. ``changed`` is, for a page that shows what is not published (a
+    catalogue row), when that row last changed: part of the key and of the validators, so a
+    change shows at once.
     """
     if request.user.is_authenticated or _has_pending_messages(request):
         response = render()
@@ -414,7 +434,9 @@ def cached_page(request: HttpRequest, render: Callable[[], HttpResponse]) -> Htt
             request.META["CSRF_COOKIE_NEEDS_UPDATE"] = asked
         return response
 
-    return _shared(request, render_shared, kind=PAGE, cache_control=PAGE_CACHE_CONTROL)
+    return _shared(
+        request, render_shared, kind=PAGE, cache_control=PAGE_CACHE_CONTROL, changed=changed
+    )
 
 
 class PublishedPageMixin:

@@ -54,6 +54,12 @@ def papers_with_details() -> QuerySet[Paper]:
     )
 
 
+def paper_changed_at(pk: int) -> dt.datetime | None:
+    """When the paper's row last changed (every write moves it, ``PaperQuerySet.update``
+    included); None when there is no such paper."""
+    return Paper.objects.filter(pk=pk).values_list("updated_at", flat=True).first()
+
+
 def paper_for_identifier(identifier: Identifier) -> Paper | None:
     return Paper.objects.filter(**{IDENTIFIER_FIELDS[identifier.scheme]: identifier.value}).first()
 

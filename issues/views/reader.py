@@ -226,9 +226,25 @@ class IssuePreviewView(TemplateView):
 
 class PaperDetailView(TemplateView):
     """A paper: its metadata and where it stands, its public recommendations and the issues
-    that featured it. The editorial app builds it, as it holds the richer side of the page."""
+    that featured it. The editorial app builds it, as it holds the richer side of the page.
+
+    Anonymous readers share one copy per language (``caching.cached_page``), kept under the
+    published version and the time the paper's row last changed: a fetch, an enrichment, a hand
+    entry or a merge shows at once, a publication with the next version. What the row does not
+    hold (an institution's name, a member's public name) may lag behind as long as the version
+    lives, as on issue pages.
+    """
 
     template_name = "issues/paper_detail.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def render() -> HttpResponse:
+            return self.render_to_response(self.get_context_data(**kwargs)).render()
+
+        changed = catalogue.paper_changed_at(kwargs["pk"])
+        if changed is None:
+            raise Http404("No such paper.")
+        return caching.cached_page(request, render, changed=changed)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
