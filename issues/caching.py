@@ -35,7 +35,10 @@ are the same bytes for all, like documents: their forms (the language switch, th
 subscription) carry no CSRF token, since their views check where the form was posted from
 (``common.csrf``), and a page that asked for the reader's token while it rendered is served to
 that reader alone and never stored. Members get the page rendered for them, uncached and
-without validator (``private, no-cache``): their header is theirs alone.
+without validator (``private, no-cache``): their header is theirs alone. What is the same for
+every reader of such a page (an issue's body) is kept apart as its parts (``shared_parts``), so
+a member's page costs its frame. A page that also shows what is not published (a paper's page,
+with its catalogue row) adds the time that row changed to its key and validators.
 
 Both answer with ``Cache-Control: public``, a lifetime and ``stale-while-revalidate``, and with
 validators that depend on nothing of the reader's (an ETag of what the key holds, the version's
@@ -65,6 +68,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.crypto import salted_hmac
 from django.utils.http import http_date, quote_etag
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_from_request
 
 from common.release import render_generation
@@ -92,7 +96,7 @@ STORED_HEADERS = ("Content-Type", "Content-Disposition")
 #: Bodies each process keeps in its own memory besides the shared cache.
 RECENT_BODIES = 200
 _SALT = "issues.caching.etag"
-PAGE, DOCUMENT = "page", "document"
+PAGE, DOCUMENT, PARTS = "page", "document", "parts"
 
 
 def lifetime() -> int:
@@ -290,9 +294,12 @@ def _fetch(variant: _Variant) -> dict[str, Any] | None:
 
 def _store(variant: _Variant, response: HttpResponse) -> None:
     headers = {name: response[name] for name in STORED_HEADERS if name in response}
+    _keep(variant, content=response.content, headers=headers)
+
+
+def _keep(variant: _Variant, **what: Any) -> None:
     body = {
-        "content": response.content,
-        "headers": headers,
+        **what,
         "version": variant.version,
         "etag": variant.etag,
         "minted": variant.last_modified,
@@ -437,6 +444,24 @@ def cached_page(
     return _shared(
         request, render_shared, kind=PAGE, cache_control=PAGE_CACHE_CONTROL, changed=changed
     )
+
+
+def shared_parts(
+    request: HttpRequest, render: Callable[[], dict[str, str]]
+) -> dict[str, SafeString]:
+    """The parts of a member's page that every reader of this address and language sees alike
+    (an issue's body, its contents, its links), rendered once per version and kept like pages:
+    the member's page is then rendered around them, their own header and all, at the cost of
+    its frame. ``render`` gives each part's HTML by name; it is called on a miss."""
+    if not _cacheable(request):
+        return {name: mark_safe(html) for name, html in render().items()}  # noqa: S308
+    variant = _variant(request, kind=PARTS, cache_control="")
+    stored = _fetch(variant)
+    if stored is None or stored["version"] != variant.version:
+        stored = {"parts": dict(render())}
+        _keep(variant, parts=stored["parts"])
+    # Our own templates' output, escaped as they rendered it.
+    return {name: mark_safe(html) for name, html in stored["parts"].items()}  # noqa: S308
 
 
 class PublishedPageMixin:

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -198,16 +199,38 @@ def issue_context(issue: Issue, contents: list[Any] | None = None) -> dict[str, 
 
 
 class IssueDetailView(caching.PublishedPageMixin, TemplateView):
+    """A published issue. Anonymous readers share the whole page (``caching.cached_page``); a
+    member's page is rendered around the parts every reader shares (``caching.shared_parts``),
+    so that only its frame and the member's own header cost anything."""
+
     template_name = "issues/issue_detail.html"
+    #: The parts of the page that are the same for every reader, by name.
+    parts = {"head": "issues/_issue_page_head.html", "content": "issues/_issue_page_content.html"}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         issue = selectors.published_issue(kwargs["slug"], kwargs["number"])
         if issue is None:
             raise Http404("No such issue.")
-        previous, following = selectors.neighbour_issues(issue)
-        context.update(issue_page_context(issue), previous_issue=previous, next_issue=following)
+        context.update(issue=issue, publication=issue.publication)
+        if self.request.user.is_authenticated:
+            context["parts"] = caching.shared_parts(
+                self.request, lambda: self._render_parts(issue, context)
+            )
+        else:
+            context.update(self._shown(issue))
         return context
+
+    def _shown(self, issue: Issue) -> dict[str, Any]:
+        previous, following = selectors.neighbour_issues(issue)
+        return {**issue_page_context(issue), "previous_issue": previous, "next_issue": following}
+
+    def _render_parts(self, issue: Issue, context: dict[str, Any]) -> dict[str, str]:
+        shown = {**context, **self._shown(issue)}
+        return {
+            name: render_to_string(template, shown, self.request)
+            for name, template in self.parts.items()
+        }
 
 
 class IssuePreviewView(TemplateView):

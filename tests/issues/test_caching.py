@@ -450,6 +450,42 @@ def test_members_never_get_anothers_name_or_token(issue: Issue, target: Target) 
         assert "_auth_user_id" not in client.session
 
 
+def _article(page: str) -> str:
+    return page[page.index('<article class="issue"') : page.index("</article>")]
+
+
+def test_member_page_is_rendered_around_the_parts_every_reader_shares(
+    issue: Issue, editor: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    url = issue.get_absolute_url()
+    reader, _ = _member_client("lin", "Lin Wei")
+    with CaptureQueriesContext(connection) as cold:
+        first = _get(reader, url).content.decode()
+    with CaptureQueriesContext(connection) as warm:
+        second = _get(reader, url).content.decode()
+    # The issue's entries, contributors, topics and neighbours are read once per version.
+    assert len(warm.captured_queries) < len(cold.captured_queries)
+    assert not any("issues_issueentry" in q["sql"] for q in warm.captured_queries)
+    assert _article(second) == _article(first) == _article(_get(Client(), url).content.decode())
+    assert "Lin Wei" in second
+    assert 'rel="alternate" type="application/rss+xml"' in second
+
+    # A correction renews the version: the member sees it at once.
+    with django_capture_on_commit_callbacks(execute=True):
+        _correct(issue, editor, "Corrected Retrieval Title")
+    assert "Corrected Retrieval Title" in _get(reader, url).content.decode()
+
+
+def test_member_parts_are_kept_apart_by_language(issue: Issue) -> None:
+    url = issue.get_absolute_url()
+    reader, _ = _member_client("lin", "Lin Wei")
+    english = _get(reader, url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    reader.cookies["django_language"] = "zh-hans"
+    chinese = _get(reader, url).content.decode()
+    assert "Take this issue with you" in english
+    assert "Take this issue with you" not in chinese
+
+
 def test_member_token_is_refused_to_another_member(issue: Issue) -> None:
     url = PAGES[0].url
     first, _ = _member_client("lin", "Lin Wei")
