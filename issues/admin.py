@@ -31,7 +31,14 @@ from common.validators import validate_no_control_characters
 from issues import services
 from issues.enums import EDITABLE_ISSUE_STATES
 from issues.history import ChangeLine, describe_corrections
-from issues.models import CoRecommendation, Correction, Issue, IssueEntry, IssueTransition
+from issues.models import (
+    CoRecommendation,
+    Correction,
+    CreditedName,
+    Issue,
+    IssueEntry,
+    IssueTransition,
+)
 from publications.models import Publication
 from publications.permissions import can
 from publications.selectors import publications_where
@@ -68,7 +75,7 @@ class IssueEntryInline(admin.TabularInline):
 
     @admin.display(description=_("contributor"))
     def submitter(self, entry: IssueEntry) -> str:
-        return str(entry.recommendation.submitter)
+        return str(entry.recommendation.submitter) if entry.recommendation else "—"
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Entries come from scheduling accepted recommendations (schedule_recommendation).
@@ -313,6 +320,40 @@ class IssueEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("section", "issue__publication")
     search_fields = ("shown_title", "recommendation__paper__title", "recommendation__news_title")
     list_select_related = ("issue__publication", "recommendation__paper")
+
+
+@admin.register(CreditedName)
+class CreditedNameAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: imports write the names, members claim them on the publication's page of
+    names; "Confirm the claim" is the editors' action (``confirm_credited_name``)."""
+
+    list_display = ("name", "publication", "member", "claimed_by", "claimed_at", "confirmed_by")
+    list_filter = ("publication",)
+    search_fields = ("name",)
+    list_select_related = ("publication", "member", "claimed_by", "confirmed_by")
+    fields = (
+        "publication",
+        "name",
+        "member",
+        "claimed_by",
+        "claimed_at",
+        "confirmed_by",
+        "confirmed_at",
+        "created_at",
+    )
+    actions = ("confirm_claim",)
+
+    @admin.action(description=_("Confirm the claim"))
+    def confirm_claim(self, request: HttpRequest, queryset: QuerySet[CreditedName]) -> None:
+        run_action(
+            self,
+            request,
+            queryset.select_related("publication"),
+            services.confirm_credited_name,
+            ngettext_lazy(
+                "%(count)d claim was confirmed.", "%(count)d claims were confirmed.", "count"
+            ),
+        )
 
 
 @admin.register(Correction)

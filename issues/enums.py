@@ -17,6 +17,7 @@ class IssueAction(models.TextChoices):
     UNSCHEDULE = "unschedule", _("Unscheduled")
     PUBLISH = "publish", _("Published")
     CORRECT = "correct", _("Corrected")
+    IMPORT = "import", _("Imported")
 
 
 class Section(models.TextChoices):

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 
 from issues.models import Correction, Issue
 from issues.selectors import EntryContent
+from papers.models import Paper
 from publications import style as house
 from publications.enums import AuthorStyle, LinkFormat
 from publications.models import PublicationStyle
@@ -364,8 +365,14 @@ def _key_part(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]", "", ascii_text)
 
 
+def _paper_of(content: EntryContent) -> Paper | None:
+    """The entry's paper: its recommendation's (prefetched), or an imported entry's own."""
+    rec = content.entry.recommendation
+    return rec.paper if rec is not None else content.entry.paper
+
+
 def _bib_key(content: EntryContent, taken: set[str]) -> str:
-    paper = content.entry.recommendation.paper
+    paper = _paper_of(content)
     surname = _key_part(content.authors[0].split()[-1]) if content.authors else ""
     first_word = next(
         (w for w in (_key_part(word) for word in content.title.split()) if len(w) > 3), ""
@@ -383,7 +390,7 @@ def issue_bibtex(contents: Sequence[EntryContent]) -> str:
     """One BibTeX entry per paper of the issue, with arXiv eprint fields where known."""
     entries, taken = [], set()
     for content in contents:
-        paper = content.entry.recommendation.paper
+        paper = _paper_of(content)
         if content.is_news or paper is None:
             continue
         fields = [("title", "{" + bib_text(content.title) + "}")]

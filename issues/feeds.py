@@ -141,8 +141,8 @@ class TopicFeed(PublishedFeed):
     def item_updateddate(self, content: EntryContent) -> Any:
         return content.entry.issue.updated_at
 
-    def item_author_name(self, content: EntryContent) -> str:
-        return content.contributor.public_name
+    def item_author_name(self, content: EntryContent) -> str | None:
+        return content.contributor.public_name if content.contributor else None
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

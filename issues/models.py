@@ -42,6 +42,19 @@ class Issue(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # A past issue brought in from its published text (``issues.services.importing``).
+    source = models.CharField(
+        _("imported from"),
+        max_length=300,
+        blank=True,
+        help_text=_("Where an imported issue's text came from; empty for issues made here."),
+    )
+    source_sha256 = models.CharField(
+        _("fingerprint of the imported text"), max_length=64, blank=True, editable=False
+    )
+    credited_names = models.ManyToManyField(
+        "CreditedName", blank=True, related_name="issues", verbose_name=_("credited names")
+    )
 
     class Meta:
         ordering = ["publication", "-number", "-created_at"]
@@ -73,6 +86,12 @@ class Issue(models.Model):
                 condition=models.Q(number__isnull=True) | models.Q(number__gte=1),
                 name="issue_number_positive",
             ),
+            # The same text imported twice is the same issue.
+            models.UniqueConstraint(
+                fields=["publication", "source_sha256"],
+                condition=~models.Q(source_sha256=""),
+                name="issue_unique_import",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "publish_at"], name="issue_due_idx"),
@@ -98,9 +117,16 @@ class Issue(models.Model):
     def is_published(self) -> bool:
         return self.status == IssueStatus.PUBLISHED
 
+    @property
+    def is_imported(self) -> bool:
+        return bool(self.source_sha256)
+
 
 class IssueEntry(models.Model):
     """A recommendation's place in an issue.
+
+    An entry of an imported issue has no recommendation: it is its frozen copy alone, with the
+    subject phrase and topic the issue's intro gave it; the issue's credited names credit it.
 
     Until publication the entry shows the recommendation and paper as they are; publishing copies
     what it shows into the ``shown_*`` fields, so later metadata refreshes leave a published issue
@@ -109,7 +135,11 @@ class IssueEntry(models.Model):
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="entries")
     recommendation = models.OneToOneField(
-        "recommendations.Recommendation", on_delete=models.PROTECT, related_name="entry"
+        "recommendations.Recommendation",
+        on_delete=models.PROTECT,
+        related_name="entry",
+        null=True,
+        blank=True,
     )
     # Copied from the recommendation so the database can refuse a paper twice in one issue.
     paper = models.ForeignKey(
@@ -136,6 +166,15 @@ class IssueEntry(models.Model):
     shown_summary = models.TextField(_("summary as published"), blank=True)
     shown_code_url = models.URLField(_("code link as published"), max_length=500, blank=True)
     shown_url = models.URLField(_("link as published"), max_length=500, blank=True)
+    # An imported entry's, in place of its (absent) recommendation's.
+    subject_zh = models.CharField(_("subject (Chinese)"), max_length=60, blank=True)
+    topic = models.ForeignKey(
+        "publications.Topic",
+        on_delete=models.SET_NULL,
+        related_name="imported_entries",
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         ordering = ["issue", "section", "position", "id"]
@@ -173,6 +212,60 @@ class CoRecommendation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry}: + {self.recommendation_id}"
+
+
+class CreditedName(models.Model):
+    """A name a past issue credits, of someone who may have no account here.
+
+    A member claims the name as theirs; once one of the publication's editors confirms the
+    claim, the entries of the issues crediting the name count as that member's.
+    """
+
+    publication = models.ForeignKey(
+        "publications.Publication", on_delete=models.CASCADE, related_name="credited_names"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="credited_names",
+        verbose_name=_("member"),
+        help_text=_("The member this name is, once an editor confirmed their claim."),
+    )
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("claimed by"),
+    )
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["publication", "name"]
+        verbose_name = _("credited name")
+        verbose_name_plural = _("credited names")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "name"], name="creditedname_unique_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Correction(models.Model):

@@ -22,6 +22,8 @@ CAPABILITIES: dict[str, rules.Predicate] = {
     "issues.schedule_issue": is_editor_of,
     "issues.publish_issue": is_editor_of,
     "issues.correct_issue": is_editor_of,
+    "issues.import_issue": is_editor_of,
+    "issues.confirm_credited_name": is_editor_of,
     # The institution glossary is the whole site's: any publication's editor keeps it, as the
     # short forms every publication shows are the community's, not one team's.
     "issues.edit_glossary": is_editor_anywhere,
@@ -39,6 +41,12 @@ REFUSALS: dict[str, str] = {
     ),
     "issues.correct_issue": gettext_noop(
         "Only editors of this publication may correct its issues."
+    ),
+    "issues.import_issue": gettext_noop(
+        "Only editors of this publication may import its past issues."
+    ),
+    "issues.confirm_credited_name": gettext_noop(
+        "Only editors of this publication may confirm who a credited name is."
     ),
     "issues.edit_glossary": gettext_noop(
         "Only editors of a publication may name institutions in the glossary."

@@ -15,7 +15,7 @@ from django.db import connection
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 
 from issues.enums import IssueStatus, Section
-from issues.models import CoRecommendation, Issue, IssueEntry
+from issues.models import CoRecommendation, CreditedName, Issue, IssueEntry
 from papers import search
 from papers import selectors as catalogue
 from papers.institutions import Glossary, ShortForms, normalise_name, thaw, typed_short_forms
@@ -62,8 +62,9 @@ class EntryContent:
 
     @property
     def contributors(self) -> list[Any]:
-        """Everyone the entry credits: its recommender first, then the co-recommenders."""
-        return [self.contributor, *self.co_contributors]
+        """Every member the entry credits: its recommender first, then the co-recommenders (an
+        imported entry has neither: its issue's credited names credit it)."""
+        return [m for m in (self.contributor, *self.co_contributors) if m is not None]
 
     @property
     def is_news(self) -> bool:
@@ -89,7 +90,7 @@ _CO_RECOMMENDATIONS = Prefetch(
 def _all_entries() -> QuerySet[IssueEntry]:
     return (
         IssueEntry.objects.select_related(
-            "recommendation__submitter", "recommendation__topic__publication"
+            "recommendation__submitter", "recommendation__topic__publication", "topic__publication"
         )
         .prefetch_related(
             Prefetch("recommendation__paper", queryset=_paper_queryset()),
@@ -102,6 +103,8 @@ def _all_entries() -> QuerySet[IssueEntry]:
 def co_contributors(entry: IssueEntry) -> tuple[Any, ...]:
     """The members credited on ``entry`` besides its recommender, each once, in the order they
     joined (prefetched by the selectors here: no query)."""
+    if entry.recommendation is None:
+        return ()
     main = entry.recommendation.submitter_id
     members = {
         co.recommendation.submitter_id: co.recommendation.submitter
@@ -203,10 +206,11 @@ def _shown_entry_content(entry: IssueEntry) -> EntryContent:
         summary=entry.shown_summary,
         code_url=entry.shown_code_url,
         url=entry.shown_url,
-        contributor=rec.submitter,
-        topic=rec.topic,
-        subject_zh=rec.subject_zh,
-        subject_en=rec.subject_en,
+        # An imported entry has no recommendation: its own subject and topic, no member.
+        contributor=rec.submitter if rec else None,
+        topic=rec.topic if rec else entry.topic,
+        subject_zh=rec.subject_zh if rec else entry.subject_zh,
+        subject_en=rec.subject_en if rec else "",
         co_contributors=co_contributors(entry),
     )
 
@@ -276,7 +280,10 @@ def _published_entries() -> QuerySet[IssueEntry]:
     return (
         IssueEntry.objects.filter(issue__status=IssueStatus.PUBLISHED)
         .select_related(
-            "issue__publication", "recommendation__submitter", "recommendation__topic__publication"
+            "issue__publication",
+            "recommendation__submitter",
+            "recommendation__topic__publication",
+            "topic__publication",
         )
         .prefetch_related(_CO_RECOMMENDATIONS)
         .order_by("-issue__published_at", "-issue_id", "section", "position", "id")
@@ -286,7 +293,10 @@ def _published_entries() -> QuerySet[IssueEntry]:
 def published_entries_in_topic(topic: Topic) -> QuerySet[IssueEntry]:
     """The paper entries recommended under ``topic`` in published issues of every publication,
     newest issue first (slice or paginate it; ``shown_contents`` turns a page into contents)."""
-    return _published_entries().filter(recommendation__topic=topic, section=Section.PAPERS)
+    return _published_entries().filter(
+        Q(recommendation__topic=topic) | Q(recommendation__isnull=True, topic=topic),
+        section=Section.PAPERS,
+    )
 
 
 def shown_contents(entries: Iterable[IssueEntry]) -> list[EntryContent]:
@@ -396,14 +406,32 @@ def visible_issue(user: Any, pk: int) -> Issue | None:
 # --- reader pages -------------------------------------------------------------------------------
 
 
+def _credited_as(user: Any) -> Exists:
+    """Whether the enclosing query's imported entry (``issue_id``) is credited, by its issue's
+    credit line, to a name ``user`` was confirmed to be."""
+    return Exists(
+        Issue.credited_names.through.objects.filter(
+            issue_id=OuterRef("issue_id"), creditedname__member=user
+        )
+    )
+
+
 def published_entries_of_member(user: Any) -> QuerySet[IssueEntry]:
-    """The public recommendations of ``user``: their entries in published issues, newest first."""
-    return _published_entries().filter(recommendation__submitter=user)
+    """The public recommendations of ``user``: their entries in published issues, and the
+    entries of imported issues that credit a name confirmed to be theirs, newest first."""
+    return _published_entries().filter(
+        Q(recommendation__submitter=user) | Q(recommendation__isnull=True) & _credited_as(user)
+    )
 
 
 def credited_issues(user: Any) -> QuerySet[Issue]:
-    """The published issues that carry an entry recommended by ``user``, newest first."""
-    return published_issues().filter(entries__recommendation__submitter=user).distinct()
+    """The published issues that carry an entry recommended by ``user``, or credit a name
+    confirmed to be theirs, newest first."""
+    return (
+        published_issues()
+        .filter(Q(entries__recommendation__submitter=user) | Q(credited_names__member=user))
+        .distinct()
+    )
 
 
 def topics_with_published_counts() -> QuerySet[Topic]:
@@ -417,6 +445,17 @@ def topics_with_published_counts() -> QuerySet[Topic]:
                 recommendations__entry__issue__status=IssueStatus.PUBLISHED,
                 recommendations__entry__section=Section.PAPERS,
             ),
+            distinct=True,
+        )
+        # The entries of imported issues, which name their topic themselves.
+        + Count(
+            "imported_entries",
+            filter=Q(
+                imported_entries__issue__status=IssueStatus.PUBLISHED,
+                imported_entries__section=Section.PAPERS,
+                imported_entries__recommendation__isnull=True,
+            ),
+            distinct=True,
         )
     )
 
@@ -429,10 +468,34 @@ class CreditPart:
     member: Any = None
 
 
-def credit_parts(credits: str, contributors: Sequence[Any]) -> list[CreditPart]:
-    """The credit line cut into pieces, each contributor's public name found in it linked to the
-    member; without a credit line, the contributors themselves, in order. No query."""
+def credited_members(issue: Issue) -> dict[str, Any]:
+    """The names an imported issue credits that members were confirmed to be, each with the
+    member: one query for an imported issue, none for another."""
+    if not issue.is_imported:
+        return {}
+    names = issue.credited_names.filter(member__isnull=False, member__is_active=True)
+    return {credited.name: credited.member for credited in names.select_related("member")}
+
+
+def credited_names_to_show(publication: Publication, user: Any) -> list[CreditedName]:
+    """The names ``publication``'s imported issues credit, with their members and claims: its
+    editors see every claim; another member the names nobody holds, and their own. One query."""
+    names = CreditedName.objects.filter(publication=publication).select_related(
+        "member", "claimed_by"
+    )
+    if not can(user, "issues.confirm_credited_name", publication):
+        names = names.filter(Q(member__isnull=True) | Q(member=user))
+    return list(names.order_by("name", "pk"))
+
+
+def credit_parts(
+    credits: str, contributors: Sequence[Any], named: dict[str, Any] | None = None
+) -> list[CreditPart]:
+    """The credit line cut into pieces, each contributor's public name (and each name of
+    ``named``, an imported issue's credited names) found in it linked to the member; without a
+    credit line, the contributors themselves, in order. No query."""
     members = {c.public_name: c for c in contributors if c.public_name}
+    members.update(named or {})
     if not credits.strip():
         parts: list[CreditPart] = []
         for member in contributors:
@@ -458,7 +521,10 @@ def _appearances() -> QuerySet[IssueEntry]:
     return (
         IssueEntry.objects.filter(issue__status=IssueStatus.PUBLISHED)
         .select_related(
-            "issue__publication", "recommendation__submitter", "recommendation__topic__publication"
+            "issue__publication",
+            "recommendation__submitter",
+            "recommendation__topic__publication",
+            "topic__publication",
         )
         .order_by("issue__published_at", "issue_id", "position", "id")
     )

@@ -24,8 +24,8 @@ from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from common.release import render_generation
@@ -316,22 +316,46 @@ def _aware(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+#: An entry of an imported issue counts for each name its issue credits that a member was
+#: confirmed to be (``CreditedName``), as a co-credited entry counts for each of its members.
+_CREDITED_MEMBER = "issue__credited_names__member"
+
+
+def _entries_of_member(queryset: QuerySet[IssueEntry], member: Any) -> QuerySet[IssueEntry]:
+    """The entries of ``queryset`` that ``member`` (a member, or an ``OuterRef``) recommended,
+    or that an imported issue credits to a name confirmed to be theirs."""
+    return queryset.filter(
+        Q(recommendation__submitter=member)
+        | Q(recommendation__isnull=True, **{_CREDITED_MEMBER: member})
+    )
+
+
+def _entries_of_active_members(queryset: QuerySet[IssueEntry]) -> QuerySet[IssueEntry]:
+    return queryset.filter(
+        Q(recommendation__submitter__is_active=True)
+        | Q(recommendation__isnull=True, **{f"{_CREDITED_MEMBER}__is_active": True})
+    )
+
+
 def _counts_by_member(publication: Publication | None) -> Counter[int]:
     """How many recommendations of each active member were published, as an entry's or
-    credited on one: two queries."""
+    credited on one (an imported entry: by its issue's credited names): two queries."""
     counts = Counter[int]()
-    submitter = "recommendation__submitter"
-    for queryset in (
-        _published_entries(publication),
-        _published_co_recommendations(publication),
+    for row in (
+        _entries_of_active_members(_published_entries(publication))
+        .values(member=Coalesce("recommendation__submitter", _CREDITED_MEMBER))
+        .annotate(n=Count("id"))
+        .order_by()
     ):
-        for row in (
-            queryset.filter(recommendation__submitter__is_active=True)
-            .values(submitter)
-            .annotate(n=Count("id"))
-            .order_by()
-        ):
-            counts[row[submitter]] += row["n"]
+        counts[row["member"]] += row["n"]
+    for row in (
+        _published_co_recommendations(publication)
+        .filter(recommendation__submitter__is_active=True)
+        .values("recommendation__submitter")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        counts[row["recommendation__submitter"]] += row["n"]
     return counts
 
 
@@ -441,7 +465,7 @@ def contributor_counts() -> list[ContributorCount]:
         counts = _counts_by_member(None)
         # The members themselves by the same filters, not by a list of every id counted.
         members = User.objects.filter(is_active=True).filter(
-            Exists(_published_entries(None).filter(recommendation__submitter=OuterRef("pk")))
+            Exists(_entries_of_member(_published_entries(None), OuterRef("pk")))
             | Exists(
                 _published_co_recommendations(None).filter(recommendation__submitter=OuterRef("pk"))
             )
@@ -463,7 +487,7 @@ def member_history(member: Any) -> MemberHistory:
     counts = Counter[dt.date]()
     for queryset, published_at in (
         (
-            _published_entries(None).filter(recommendation__submitter=member),
+            _entries_of_member(_published_entries(None), member),
             "issue__published_at",
         ),
         (

@@ -17,6 +17,7 @@ from contributors.services import get_api_token
 from issues.services import (
     correct_issue,
     create_issue,
+    import_issue,
     publish_issue,
     schedule_recommendation,
 )
@@ -48,6 +49,13 @@ from webhooks.models import Endpoint
 from webhooks.tasks import task_emit_event
 
 # --- data ---------------------------------------------------------------------------------------
+
+#: A past issue in the digest's plain-text layout, written here.
+PAST_ISSUE = (
+    "往期标题\n\n论文推荐\n\n标题：示例大学 | A Past Paper（一篇往期论文）\n作者：Ada Lovelace\n"
+    "简介：往期的简介。\n论文地址：https://www.aminer.cn/pub/5f0e8b2d9e795ea8c3a5d1c0\n\n"
+    "（本期贡献者：往期贡献者）\n"
+)
 
 
 def _url(model: Any, view: str, *args: Any) -> str:
@@ -168,6 +176,8 @@ def site(
     name_institution(
         Institution.objects.get(name="Princeton University"), by=admin_user, short_zh="普林斯顿大学"
     )
+    # A past issue brought in from its text: entries without recommendations, a credited name.
+    import_issue(publication, PAST_ISSUE, by=admin_user, number=100, date=dt.date(2021, 10, 1))
     draft = create_issue(publication, by=admin_user, title="Next week")
     set_publication_style(publication, by=admin_user, authors_shown=2)
     upload_publication_image(publication, by=admin_user, data=png_bytes(), name="qr.png")

@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from issues.models import Correction, Issue, IssueEntry, IssueTransition
+from issues.models import Correction, CreditedName, Issue, IssueEntry, IssueTransition
 from issues.services import (
     correct_issue,
     create_issue,
@@ -63,6 +63,7 @@ READ_ONLY_MODELS = {
     Transition,
     IssueTransition,
     Correction,
+    CreditedName,
     Notification,
     Subscriber,
     Delivery,

@@ -103,13 +103,20 @@ class EntrySerializer(serializers.Serializer):
     url = serializers.CharField(help_text="The paper's or the news item's link.")
     code_url = serializers.CharField()
     topic = TopicRefSerializer(allow_null=True)
-    contributor = ContributorRefSerializer()
+    contributor = ContributorRefSerializer(
+        allow_null=True,
+        help_text="The member who recommended it; null for an entry of an imported issue.",
+    )
     co_contributors = ContributorRefSerializer(
         many=True,
         help_text="The other members whose recommendations of the paper are credited on this "
         "entry, in the order they joined.",
     )
-    recommendation = serializers.IntegerField(source="entry.recommendation_id")
+    recommendation = serializers.IntegerField(
+        source="entry.recommendation_id",
+        allow_null=True,
+        help_text="Null for an entry of an imported issue, which has no recommendation.",
+    )
     is_lead = serializers.BooleanField(
         source="entry.is_lead", help_text="One of the lead items the issue's headline names."
     )

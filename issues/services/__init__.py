@@ -8,6 +8,7 @@ transition table in ``issues.enums``), owns its transaction, and records who did
 - ``assembly``: draft issues, their texts and entries.
 - ``publishing``: publishing now, at a scheduled time, or when it is due.
 - ``correction``: errata of published issues.
+- ``importing``: past issues brought in from their published text, and the names they credit.
 - ``merging``: the issues' step when two catalogue rows are merged (``papers.merging``).
 - ``_workflow``: the guarded transition helper the others are built on.
 
@@ -25,6 +26,13 @@ from issues.services.assembly import (
     update_issue,
 )
 from issues.services.correction import ENTRY_CORRECTABLE_FIELDS, correct_issue
+from issues.services.importing import (
+    claim_credited_name,
+    confirm_credited_name,
+    import_issue,
+    import_issue_text,
+    plan_import,
+)
 from issues.services.publishing import (
     publish_due_issues,
     publish_issue,
@@ -37,8 +45,13 @@ __all__ = [
     "ISSUE_EDITABLE_FIELDS",
     "assemble_issue",
     "choose_lead_items",
+    "claim_credited_name",
+    "confirm_credited_name",
     "correct_issue",
     "create_issue",
+    "import_issue",
+    "import_issue_text",
+    "plan_import",
     "publish_due_issues",
     "publish_issue",
     "reorder_issue_entries",

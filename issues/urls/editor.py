@@ -4,13 +4,14 @@
 from django.urls import path
 
 from issues.views import editor as views
-from issues.views import glossary
+from issues.views import glossary, importing
 
 app_name = "editor"
 
 urlpatterns = [
     path("editor/", views.EditorHomeView.as_view(), name="home"),
     path("editor/p/<slug:slug>/new/", views.IssueCreateView.as_view(), name="issue-create"),
+    path("editor/p/<slug:slug>/import/", importing.IssueImportView.as_view(), name="issue-import"),
     path("editor/issues/<int:pk>/", views.IssueBuilderView.as_view(), name="issue-builder"),
     path(
         "editor/issues/<int:pk>/assemble/",

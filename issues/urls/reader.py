@@ -6,7 +6,7 @@ from csp.decorators import csp_update
 from django.urls import path
 
 from issues import feeds
-from issues.views import reader, statistics
+from issues.views import importing, reader, statistics
 
 app_name = "issues"
 
@@ -17,6 +17,11 @@ urlpatterns = [
         "p/<slug:slug>/statistics/",
         statistics.PublicationStatisticsView.as_view(),
         name="publication-statistics",
+    ),
+    path(
+        "p/<slug:slug>/credited-names/",
+        importing.CreditedNamesView.as_view(),
+        name="credited-names",
     ),
     path("statistics/", statistics.SiteStatisticsView.as_view(), name="statistics"),
     path("contributors/", statistics.ContributorIndexView.as_view(), name="contributor-index"),

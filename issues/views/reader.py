@@ -190,7 +190,9 @@ def issue_context(issue: Issue, contents: list[Any] | None = None) -> dict[str, 
         "papers": [c for c in contents if not c.is_news],
         "news": [c for c in contents if c.is_news],
         "contributors": contributors,
-        "credit_parts": selectors.credit_parts(issue.credits, contributors),
+        "credit_parts": selectors.credit_parts(
+            issue.credits, contributors, selectors.credited_members(issue)
+        ),
         "topics": selectors.issue_topics(contents),
         "corrections": history.describe_corrections(
             issue.corrections.all(), [c.entry for c in contents]

@@ -18,7 +18,15 @@ from django.test import TestCase
 
 from contributors import services as members
 from issues.models import Issue
-from issues.services import assemble_issue, correct_issue, create_issue, publish_issue
+from issues.services import (
+    assemble_issue,
+    claim_credited_name,
+    confirm_credited_name,
+    correct_issue,
+    create_issue,
+    import_issue,
+    publish_issue,
+)
 from newsletter import services as newsletter
 from papers.enums import MetadataStatus
 from papers.identifiers import parse_identifier
@@ -217,6 +225,16 @@ def build_site() -> dict[str, Any]:
         fields={"title": "第 1 期：Chinchilla"},
         entries={entry.pk: {"shown_authors": "Jordan Hoffmann, Łukasz 王 (corrected)"}},
     )
+    # A past issue imported from its text, in odd text, one name it credits claimed and confirmed.
+    past = (
+        f"往期 {ODD}\n\n论文推荐\n\n标题：奇怪实验室 | Odd Title（{ODD}）\n作者：A. Author\n"
+        f"简介：{ODD}\n论文地址：https://www.aminer.cn/pub/5f0e8b2d9e795ea8c3a5d1ba\n\n"
+        "（本期贡献者：甲乙 丙丁）\n"
+    )
+    imported = import_issue(rl, past, by=editor, number=90, date=dt.date(2021, 10, 1)).issue
+    credited = imported.credited_names.get(name="甲乙")
+    claim_credited_name(credited, by=odd)
+    confirm_credited_name(credited, by=editor)
     # An institution named in the glossary by an editor, in odd text.
     odd_lab = PaperFactory(arxiv_id="2401.99998", institutions=[f"Lab {ODD[:40]}"])
     name_institution(

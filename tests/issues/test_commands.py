@@ -1,13 +1,17 @@
-"""The operator commands: create_publication, grant_role."""
+"""The operator commands: create_publication, grant_role, import_issue."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
+from issues.models import Issue
 from publications.enums import TeamRole
 from publications.models import Membership, Publication
+from tests.factories import PublicationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +102,48 @@ def test_grant_role_unknown_role_is_refused() -> None:
     _user()
     with pytest.raises(CommandError, match="invalid choice"):
         call_command("grant_role", "alice", "overlord")
+
+
+# --- import_issue -------------------------------------------------------------------------------
+
+EXAMPLE = Path(__file__).resolve().parents[3] / "shared" / "examples" / "000_27ed92895d22b51c.txt"
+
+
+def test_import_issue_dry_run_prints_entries_and_doubts_and_writes_nothing(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    publication = PublicationFactory(slug="past")
+    call_command(
+        "import_issue", str(EXAMPLE), "--publication", "past", "--number", "3", "--dry-run"
+    )
+    out = capsys.readouterr().out
+    assert " 14. [papers]" in out
+    assert "doubt (line 67)" in out
+    assert "616d31ee6750f82ddab676a" in out
+    assert "cannot import: The text gives no date" in out
+    assert not Issue.objects.filter(publication=publication).exists()
+
+
+def test_import_issue_imports_a_folder_numbering_on_with_a_progress_bar(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    publication = PublicationFactory(slug="past")
+    text = EXAMPLE.read_text(encoding="utf-8")
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text(text, encoding="utf-8")
+    second.write_text(text.replace("有效扩展", "有效扩展二", 1), encoding="utf-8")
+    args = ["import_issue", str(first), str(second), "--publication", "past"]
+    call_command(*args, "--number", "5", "--date", "2021-10-24")
+    captured = capsys.readouterr()
+    assert "Importing: 2/2 (100%)" in captured.err
+    assert "2 imported, 0 unchanged, 0 not imported." in captured.out
+    numbers = Issue.objects.filter(publication=publication).values_list("number", flat=True)
+    assert sorted(numbers) == [5, 6]
+
+    call_command(*args, "--date", "2021-10-24")
+    assert "0 imported, 2 unchanged" in capsys.readouterr().out
+
+
+def test_import_issue_unknown_publication_is_a_clear_error() -> None:
+    with pytest.raises(CommandError, match="No publication 'nope'"):
+        call_command("import_issue", str(EXAMPLE), "--publication", "nope")
