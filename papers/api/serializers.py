@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -9,6 +11,9 @@ from rest_framework import serializers
 from common.api.fields import FIELD_MAPPING, absolute
 from papers import selectors, services
 from papers.models import Paper
+
+_DATE = serializers.DateField()
+_DATETIME = serializers.DateTimeField()
 
 
 class MetadataStateSerializer(serializers.Serializer):
@@ -80,6 +85,55 @@ class PaperSerializer(serializers.ModelSerializer):
 
     def get_web_url(self, paper: Paper) -> str:
         return absolute(self.context, reverse("papers:paper-detail", args=[paper.pk]))
+
+    def to_representation(self, paper: Paper) -> dict[str, Any]:
+        """The fields declared above, written out. DRF's walk over them, field by field, was
+        most of a list's worker CPU (some 0.15 ms a paper, 7 ms of a page of 50 at 100,000
+        papers); ``tests/papers/api/test_serializers.py`` holds this to what that walk gives."""
+        return {
+            "id": paper.pk,
+            "arxiv_id": paper.arxiv_id,
+            "arxiv_version": paper.arxiv_version,
+            "aminer_id": paper.aminer_id,
+            "doi": paper.doi,
+            "acl_id": paper.acl_id,
+            "openreview_id": paper.openreview_id,
+            "s2_id": paper.s2_id,
+            "title": paper.title,
+            "title_zh": paper.title_zh,
+            "authors": selectors.author_names(paper),
+            "institutions": selectors.institution_names(paper),
+            "abstract": paper.abstract,
+            "published_on": _DATE.to_representation(paper.published_on),
+            "revised_on": _DATE.to_representation(paper.revised_on),
+            "year": paper.year,
+            "primary_category": paper.primary_category,
+            "categories": paper.categories,
+            "journal_ref": paper.journal_ref,
+            "comment": paper.comment,
+            "url": paper.url,
+            "pdf_url": paper.pdf_link,
+            "code_url": paper.code_url,
+            "metadata": {
+                "status": paper.metadata_status,
+                "source": paper.metadata_source,
+                "error": paper.metadata_error,
+                "attempts": paper.metadata_attempts,
+                "fetched_at": _DATETIME.to_representation(paper.metadata_fetched_at),
+                "kept": paper.metadata_kept,
+            },
+            "web_url": self._web_url(paper.pk),
+        }
+
+    def _web_url(self, pk: int) -> str:
+        # One reverse() per list rather than one per paper: the address with a marker number,
+        # then each paper's number in its place.
+        marker = "987654321"
+        if getattr(self, "_web_url_parts", None) is None:
+            path = reverse("papers:paper-detail", args=[int(marker)])
+            self._web_url_parts = absolute(self.context, path).rsplit(marker, 1)
+        before, after = self._web_url_parts
+        return f"{before}{pk}{after}"
 
 
 class PaperMetadataSerializer(serializers.Serializer):
