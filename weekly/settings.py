@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "contributors",
     "papers",
     "publications",
+    "drafting",
     "recommendations",
     "issues",
     "notifications",
