@@ -91,6 +91,8 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "issues.edit_glossary": {"none": EDITORS | {"other_editor"}},
     "publications.manage_topics": {"publication": EDITORS},
     "publications.edit_style": {"publication": EDITORS},
+    "drafting.edit_voice": {"publication": EDITORS},
+    "drafting.request_draft": {"publication": MEMBERS},
     # The paper is recommended by the contributor to the publication under test, unless said.
     "recommendations.refetch_paper_metadata": {
         "paper:ok": EDITORS,
