@@ -9,7 +9,15 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from drafting.examples import examples_for
-from drafting.house_style import GlossaryEntry, HouseStyle
+from drafting.house_style import (
+    FIELD_SUBJECT,
+    FIELD_SUMMARY,
+    FIELD_TITLE,
+    Finding,
+    GlossaryEntry,
+    HouseStyle,
+    check_text,
+)
 from drafting.models import (
     BackendProblem,
     Draft,
@@ -146,3 +154,34 @@ def sample_paper() -> PaperInput:
         .first()
     )
     return paper_input(paper) if paper is not None else SAMPLE_PAPER
+
+
+#: The fields of an entry the house-style check reads, with the kind of text each is.
+CHECKED_FIELDS = {
+    "title_zh": FIELD_TITLE,
+    "summary": FIELD_SUMMARY,
+    "subject_zh": FIELD_SUBJECT,
+}
+
+
+def check_entry(
+    publication: Any, values: dict[str, str], *, paper: Paper | None = None
+) -> dict[str, list[Finding]]:
+    """The house-style findings on an entry's title, summary and subject (those of ``values``
+    that are given and not empty), by field; the paper's title and abstract, when known, are
+    the English they render. Two queries (the publication's style and glossary)."""
+    given = {name: values.get(name) or "" for name in CHECKED_FIELDS}
+    if not any(given.values()):
+        return {}
+    style = house_style_of(publication)
+    sources = {
+        "title_zh": paper.title if paper is not None else "",
+        "summary": paper.abstract if paper is not None else "",
+        "subject_zh": "",
+    }
+    found = {}
+    for name, text in given.items():
+        findings = check_text(text, style=style, kind=CHECKED_FIELDS[name], source=sources[name])
+        if findings:
+            found[name] = findings
+    return found
