@@ -42,6 +42,7 @@ from recommendations.services import (
     review_recommendation,
 )
 from tests.factories import SubscriberFactory
+from tests.factories.drafting import drafting_rows
 from tests.factories.publications import png_bytes
 from webhooks import services as webhook_services
 from webhooks.models import Delivery as WebhookDelivery
@@ -189,6 +190,7 @@ def site(
     newsletter_services.record_soft_bounce(
         "full@example.org", message="issue:1", source="smtp", detail="452 4.2.2 Over quota"
     )
+    drafting_rows(publication, featured.paper, editor=admin_user)
     return SimpleNamespace(
         publication=publication,
         contributor=contributor,

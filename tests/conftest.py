@@ -135,6 +135,8 @@ def _offline(settings: Any) -> Iterator[None]:
     settings.OPENALEX_MIN_INTERVAL = 0.0
     settings.ROR_MIN_INTERVAL = 0.0
     settings.CROSSREF_MIN_INTERVAL = 0.0
+    # Drafting assistance is off unless a test points it at its stand-in.
+    settings.LLM_API_URL = ""
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = True
     yield

@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from drafting import models as drafting
 from issues.models import Correction, CreditedName, Issue, IssueEntry, IssueTransition
 from issues.services import (
     correct_issue,
@@ -43,6 +44,7 @@ pytestmark = pytest.mark.django_db
 
 OUR_APPS = {
     "contributors",
+    "drafting",
     "papers",
     "publications",
     "recommendations",
@@ -80,6 +82,12 @@ READ_ONLY_MODELS = {
     PublicationStyle,
     PublicationUpload,
     PublicationChange,
+    drafting.HouseStyleSettings,
+    drafting.GlossaryTerm,
+    drafting.PromptTemplate,
+    drafting.Draft,
+    drafting.DraftingRequest,
+    drafting.BackendProblem,
 }
 
 

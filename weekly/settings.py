@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "contributors",
     "papers",
     "publications",
+    "drafting",
     "recommendations",
     "issues",
     "notifications",
@@ -279,6 +280,16 @@ SEMANTIC_SCHOLAR_API_URL = env.str(
 SEMANTIC_SCHOLAR_API_KEY = env.str("SEMANTIC_SCHOLAR_API_KEY", default="")
 SEMANTIC_SCHOLAR_MIN_INTERVAL = env.float("SEMANTIC_SCHOLAR_MIN_INTERVAL", default=1.0)
 OUTSIDE_API_TIMEOUT = env.float("OUTSIDE_API_TIMEOUT", default=15.0)
+# Drafting assistance (docs/DRAFTING.md): an OpenAI-compatible chat-completions server, hosted or
+# local. Off while LLM_API_URL is empty, the default: then no page offers drafts. The budget is
+# of tokens per calendar month over the whole site (0: no limit); a member may ask for at most
+# LLM_MEMBER_HOURLY_DRAFTS drafts an hour.
+LLM_API_URL = env.str("LLM_API_URL", default="")
+LLM_API_KEY = env.str("LLM_API_KEY", default="")
+LLM_MODEL = env.str("LLM_MODEL", default="")
+LLM_TIMEOUT = env.float("LLM_TIMEOUT", default=60.0)
+LLM_MONTHLY_TOKEN_BUDGET = env.int("LLM_MONTHLY_TOKEN_BUDGET", default=0)
+LLM_MEMBER_HOURLY_DRAFTS = env.int("LLM_MEMBER_HOURLY_DRAFTS", default=20)
 
 # --- E-mail ---------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -52,6 +52,7 @@ urlpatterns = [
     path("", include("recommendations.urls.metadata")),
     path("", include("issues.urls.editor")),
     path("", include("publications.urls")),
+    path("", include("drafting.urls")),
     path("", include("newsletter.urls")),
     path("", include("webhooks.urls")),
     path("", include("contributors.urls")),

@@ -82,6 +82,23 @@ def _summary_field() -> PlainTextField:
     )
 
 
+def _title_zh_field() -> PlainTextField:
+    return PlainTextField(
+        label=_("Chinese title"),
+        max_length=500,
+        required=False,
+        # The house-style check comes back with the summary's preview.
+        widget=forms.TextInput(
+            attrs={
+                "hx-post": reverse_lazy("recommendations:preview"),
+                "hx-trigger": "keyup changed delay:600ms, change",
+                "hx-target": "#summary-preview",
+                "hx-swap": "innerHTML",
+            }
+        ),
+    )
+
+
 def _topic_field() -> TopicChoiceField:
     return TopicChoiceField(
         label=_("Topic"),
@@ -147,7 +164,7 @@ class PaperRecommendationForm(_PublicationMixin):
         ),
     )
     summary = _summary_field()
-    title_zh = PlainTextField(label=_("Chinese title"), max_length=500, required=False)
+    title_zh = _title_zh_field()
     code_url = PlainTextField(
         label=_("Code link"),
         max_length=500,
@@ -215,7 +232,7 @@ class RecommendationEditForm(forms.Form):
         label=_("Link"), max_length=500, required=False, widget=forms.URLInput()
     )
     summary = _summary_field()
-    title_zh = PlainTextField(label=_("Chinese title"), max_length=500, required=False)
+    title_zh = _title_zh_field()
     code_url = PlainTextField(
         label=_("Code link"), max_length=500, required=False, widget=forms.URLInput()
     )
@@ -233,6 +250,14 @@ class RecommendationEditForm(forms.Form):
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
+        # The preview's house-style check holds the text to this publication's style.
+        for name in ("summary", "title_zh"):
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs = {
+                    **widget.attrs,
+                    "hx-vals": json.dumps({"style_publication": recommendation.publication_id}),
+                }
 
     def service_values(self) -> dict[str, Any]:
         """The keyword arguments of ``services.edit_recommendation``."""
@@ -323,13 +348,20 @@ class EntryRevisionForm(RecommendationEditForm):
             field.choices = [("", field.empty_label)] + [
                 (topic.pk, field.label_from_instance(topic)) for topic in topics
             ]
-        if "summary" in self.fields:
+        for name in ("summary", "title_zh"):
+            if name not in self.fields:
+                continue
             # A page may hold a form per entry: each previews into a box of its own.
-            summary = self.fields["summary"].widget
-            summary.attrs = {
-                **summary.attrs,
+            widget = self.fields[name].widget
+            widget.attrs = {
+                **widget.attrs,
                 "hx-target": f"#{self.preview_id}",
-                "hx-vals": json.dumps({"preview_field": self.add_prefix("summary")}),
+                "hx-vals": json.dumps(
+                    {
+                        "preview_field": self.add_prefix("summary"),
+                        "style_publication": recommendation.publication_id,
+                    }
+                ),
             }
         paper = recommendation.paper
         if paper is not None:

@@ -29,6 +29,7 @@ from common.api.limits import SubmissionThrottle
 from common.exceptions import QuotaExceeded, WorkflowError
 from common.forms import add_workflow_error
 from common.markup import render_markdown
+from drafting import selectors as drafting_selectors
 from papers import selectors as paper_selectors
 from papers.enums import MetadataStatus
 from papers.identifiers import MAX_INPUT_LENGTH, InvalidIdentifier, parse_identifier
@@ -235,7 +236,8 @@ PREVIEW_FIELD = re.compile(r"(entry-\d{1,12}-)?summary")
 
 
 class SummaryPreviewView(LoginRequiredMixin, View):
-    """htmx: the summary as readers will see it (sanitised), into the form's preview box."""
+    """htmx: the summary as readers will see it (sanitised), into the form's preview box, with
+    the house-style check of the summary, the Chinese title and the subject as typed."""
 
     http_method_names = ["post"]
 
@@ -245,10 +247,28 @@ class SummaryPreviewView(LoginRequiredMixin, View):
         if not PREVIEW_FIELD.fullmatch(field):
             field = "summary"
         summary = request.POST.get(field, "")[:SUMMARY_INPUT_LENGTH]
+        prefix = field.removesuffix("summary")
+        # The edit forms name their recommendation's publication by id, the create forms by
+        # the slug of their publication field.
+        chosen = request.POST.get("style_publication", "")
+        if chosen.isdigit() and len(chosen) <= 12:
+            publication = publication_selectors.publications().filter(pk=int(chosen)).first()
+        else:
+            publication = _chosen_publication(request.POST.get("publication"))
+        findings = {}
+        if publication is not None:
+            findings = drafting_selectors.check_entry(
+                publication,
+                {
+                    "summary": summary,
+                    "title_zh": request.POST.get(f"{prefix}title_zh", "")[:500],
+                    "subject_zh": request.POST.get(f"{prefix}subject_zh", "")[:60],
+                },
+            )
         return render(
             request,
             "recommendations/_preview.html",
-            {"preview_html": render_markdown(summary)},
+            {"preview_html": render_markdown(summary), "style_findings": findings},
         )
 
 

@@ -26,6 +26,7 @@ from django.views.generic import FormView, TemplateView
 
 from common.exceptions import InvalidInput, NotAllowed, WorkflowError
 from common.forms import add_workflow_error
+from drafting import selectors as drafting_selectors
 from publications import selectors as publication_selectors
 from publications.permissions import can, is_editor_anywhere, is_reviewer_anywhere, refusal
 from recommendations import services
@@ -182,6 +183,15 @@ class RecommendationReviewView(ReviewTeamRequiredMixin, FormView):
             can_review=services.may_review(recommendation, by=user, reviews=reviews),
             can_accept=services.may_accept(recommendation, by=user),
             next_item=review_queue(user).exclude(pk=recommendation.pk).first(),
+            style_findings=drafting_selectors.check_entry(
+                recommendation.publication,
+                {
+                    "summary": recommendation.summary,
+                    "title_zh": recommendation.title_zh,
+                    "subject_zh": recommendation.subject_zh,
+                },
+                paper=paper,
+            ),
             revision_form=(
                 EntryRevisionForm(recommendation=recommendation)
                 if services.may_revise(recommendation, by=user)

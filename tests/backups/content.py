@@ -50,6 +50,7 @@ from recommendations.services import (
     withdraw_recommendation,
 )
 from tests.factories import PaperFactory
+from tests.factories.drafting import drafting_rows
 from tests.factories.publications import png_bytes
 from webhooks.models import Endpoint
 from webhooks.services import create_endpoint
@@ -258,6 +259,7 @@ def build_site() -> dict[str, Any]:
         identifier="arXiv:2401.99999",
         source="aminer",
     )
+    drafting_rows(rl, chosen.paper, editor=editor)
     return {
         "editor": editor,
         "member": odd,

@@ -87,10 +87,14 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "issues.schedule_issue": {f"issue:{s}": EDITORS for s in (_I.DRAFT, _I.SCHEDULED)},
     "issues.publish_issue": {f"issue:{s}": EDITORS for s in (_I.DRAFT, _I.SCHEDULED)},
     "issues.correct_issue": {f"issue:{_I.PUBLISHED}": EDITORS},
+    "issues.import_issue": {"publication": EDITORS},
+    "issues.confirm_credited_name": {"publication": EDITORS},
     # The glossary is the site's: an editor of any publication keeps it.
     "issues.edit_glossary": {"none": EDITORS | {"other_editor"}},
     "publications.manage_topics": {"publication": EDITORS},
     "publications.edit_style": {"publication": EDITORS},
+    "drafting.edit_voice": {"publication": EDITORS},
+    "drafting.request_draft": {"publication": MEMBERS},
     # The paper is recommended by the contributor to the publication under test, unless said.
     "recommendations.refetch_paper_metadata": {
         "paper:ok": EDITORS,
