@@ -18,7 +18,7 @@ from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
-from django.db.models import BigIntegerField, Expression, F, Func, IntegerField, Lookup, Value
+from django.db.models import BigIntegerField, Expression, F, Func, IntegerField, Lookup
 from django.db.models.sql import Query
 
 # Kept equal to the class in migration 0004.
@@ -78,11 +78,30 @@ class Position(Func):
     output_field = IntegerField()
 
     def __init__(self, ids: list[int]) -> None:
-        super().__init__(_ids(ids), F("pk"))
+        super().__init__(_Ids(ids), F("pk"))
 
 
-def _ids(ids: list[int]) -> Value:
-    return Value(ids, output_field=ArrayField(BigIntegerField()))
+class _Ids(Expression):
+    """A list of primary keys as one ``bigint[]`` parameter, handed to the driver as it is.
+
+    ``Value(ids, output_field=ArrayField(...))`` prepares each element through the field, some
+    6 µs an id: for the three statements of a search over its thousand matches, 18 ms of
+    CPU, most of an API search's. psycopg adapts a list of ints itself; the cast gives it
+    the type of the keys, which ``array_position`` needs to match."""
+
+    output_field = ArrayField(BigIntegerField())
+
+    def __init__(self, ids: list[int]) -> None:
+        super().__init__()
+        self.ids = [int(pk) for pk in ids]
+
+    @property
+    def identity(self) -> tuple[Any, ...]:
+        # What Expression's own would be, without making each id hashable one by one.
+        return (type(self), tuple(self.ids))
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        return "%s::bigint[]", [self.ids]
 
 
 class AnyOf(Lookup):
@@ -93,7 +112,7 @@ class AnyOf(Lookup):
     lookup_name = "any_of"
 
     def __init__(self, lhs: Any, ids: list[int]) -> None:
-        super().__init__(lhs, _ids(list(ids)))
+        super().__init__(lhs, _Ids(ids))
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
