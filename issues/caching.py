@@ -464,6 +464,28 @@ def shared_parts(
     return {name: mark_safe(html) for name, html in stored["parts"].items()}  # noqa: S308
 
 
+#: A query string longer than this is no reader's search: its part is rendered, not kept.
+QUERY_PART_MAX = 300
+
+
+def cached_query_part(request: HttpRequest, render: Callable[[], str], *, name: str) -> SafeString:
+    """A part of a page that depends on its query string and otherwise only on what is
+    published (a search's results, ``name``), for every reader alike: kept in the shared cache
+    under the version and the whole query string, so a repeated search costs a cache read.
+
+    Unlike pages, it is not kept in the process's memory, which holds the pages that the early
+    answer serves: the searches of all readers would crowd them out. What such a part shows of
+    the catalogue (a paper's title, its authors) may lag behind as long as the version lives."""
+    if len(request.META.get("QUERY_STRING", "")) > QUERY_PART_MAX:
+        return mark_safe(render())  # noqa: S308 (our own template's output)
+    variant = _variant(request, kind=f"{PARTS}:{name}", cache_control="")
+    stored = cache.get(variant.key)
+    if stored is None or stored["version"] != variant.version:
+        stored = {"html": render(), "version": variant.version}
+        cache.set(variant.key, stored, lifetime())
+    return mark_safe(stored["html"])  # noqa: S308 (our own template's output)
+
+
 class PublishedPageMixin:
     """For a ``TemplateView`` of what is published: its GET goes through ``cached_page``."""
 

@@ -295,7 +295,9 @@ class PaperDetailView(TemplateView):
 
 class SearchView(TemplateView):
     """Papers featured in published issues and news items of published issues that match the
-    query (the API's ``q`` rules), newest first (``issues.search``)."""
+    query (the API's ``q`` rules), newest first (``issues.search``). The results are the same
+    for every reader of a language until the next publication: kept under the published version
+    (``caching.cached_query_part``)."""
 
     template_name = "issues/search.html"
 
@@ -314,9 +316,17 @@ class SearchView(TemplateView):
             }
             context["query"] = context["search_query"] = query[: catalogue.SEARCH_MAX_LENGTH]
         else:
-            paginator = Paginator(search.SearchResults(query), SEARCH_PAGE_SIZE)
-            context["page"] = paginator.get_page(self.request.GET.get("page"))
+            context["results"] = caching.cached_query_part(
+                self.request, lambda: self._render_results(query, context), name="search"
+            )
         return context
+
+    def _render_results(self, query: str, context: dict[str, Any]) -> str:
+        paginator = Paginator(search.SearchResults(query), SEARCH_PAGE_SIZE)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return render_to_string(
+            "issues/_search_results.html", {**context, "page": page}, self.request
+        )
 
 
 EXPORTS = {

@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -296,3 +297,52 @@ def test_search_page_in_both_languages_is_served(client: Client, issues: dict[st
         response = client.get(reverse("papers:search"), {"q": "retrieval"})
         assert response.status_code == 200
         assert response.headers["Content-Language"] == language
+
+
+# ================================================================ kept until the next publication
+
+
+def test_a_repeated_search_is_answered_from_the_cache(
+    client: Client, issues: dict[str, Issue]
+) -> None:
+    first = _main(client, "retrieval")
+    with CaptureQueriesContext(connection) as queries:
+        again = _main(Client(), "retrieval")
+    assert again == first
+    assert queries.captured_queries == []
+    # Another query, another page of results, are searched anew.
+    assert _titles(_main(client, "benchmark")) == [("News", "Retrieval benchmark released")]
+
+
+def test_a_correction_shows_in_a_search_made_before_it(
+    client: Client,
+    issues: dict[str, Issue],
+    editor: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    assert ("News", "Retrieval benchmark released") in _titles(_main(client, "retrieval"))
+    issue = issues["second"]
+    entry = _entry(issue, "Retrieval benchmark released")
+    with django_capture_on_commit_callbacks(execute=True):
+        correct_issue(
+            issue,
+            by=editor,
+            note="The benchmark's name.",
+            entries={entry.pk: {"shown_title": "Retrieval leaderboard released"}},
+        )
+    found = _titles(_main(client, "retrieval"))
+    assert ("News", "Retrieval leaderboard released") in found
+    assert ("News", "Retrieval benchmark released") not in found
+
+
+def test_a_member_and_a_reader_share_the_results_not_the_header(
+    client: Client, issues: dict[str, Issue], editor: Any
+) -> None:
+    anonymous = _main(client, "retrieval")
+    member = Client()
+    member.force_login(editor)
+    response = member.get(SEARCH + "?" + urlencode({"q": "retrieval"}))
+    page = response.content.decode()
+    assert _titles(page) == _titles(anonymous)
+    assert editor.public_name in page
+    assert editor.public_name not in Client().get(SEARCH + "?q=retrieval").content.decode()
