@@ -11,7 +11,6 @@ caller's. A note the public may not see answers 403: it is refused with a messag
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -21,6 +20,7 @@ import httpx
 
 from papers.clients.arxiv import find_code_url
 from papers.clients.http import (
+    KeptConnectionClient,
     SourceBadResponse,
     SourceNotConfigured,
     get_json,
@@ -126,7 +126,7 @@ def _pdf_url(value: Any) -> str | None:
     return web_url(value)
 
 
-class OpenReviewClient:
+class OpenReviewClient(KeptConnectionClient):
     """Fetches one note by id, without retries and without sleeping.
 
     An empty ``base_url`` switches OpenReview off: ``fetch`` raises ``SourceNotConfigured``.
@@ -144,8 +144,10 @@ class OpenReviewClient:
         self.base_url = base_url.strip()
         self.timeout = timeout
         self.max_bytes = max_bytes
+        self.user_agent = user_agent()
         self._transport = transport
         self._limiter = limiter
+        self._http: httpx.Client | None = None
 
     def fetch(self, note_id: str) -> FoundPaper | None:
         """The submission with this forum id; ``None`` if OpenReview has none.
@@ -157,7 +159,8 @@ class OpenReviewClient:
                 f"{SERVICE} is switched off on this site (OPENREVIEW_API_URL is empty), so this "
                 "paper's metadata cannot be fetched. You can fill in its fields by hand."
             )
-        with self._http_client() as http, self._limit():
+        http = self._http_client()
+        with self._limited():
             payload = get_json(
                 http,
                 f"{self.base_url.rstrip('/')}/notes",
@@ -170,14 +173,3 @@ class OpenReviewClient:
         if payload is None:
             return None
         return parse_notes(payload, note_id)
-
-    def _http_client(self) -> httpx.Client:
-        return httpx.Client(
-            transport=self._transport,
-            timeout=httpx.Timeout(self.timeout),
-            headers={"User-Agent": user_agent(), "Accept": "application/json"},
-            follow_redirects=True,
-        )
-
-    def _limit(self) -> AbstractContextManager[Any]:
-        return self._limiter() if self._limiter is not None else contextlib.nullcontext()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, ExitStack
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -284,7 +284,37 @@ def _fetch(
     AMiner, the ACL Anthology, OpenReview, Crossref for a DOI, then Semantic Scholar. A paper
     another source linked to an arXiv id is refreshed from arXiv from then on: a paper recommended
     by its Semantic Scholar page takes the arXiv id, DOI or ACL Anthology id Semantic Scholar
-    maps it to, and is known by that one."""
+    maps it to, and is known by that one. The clients built here are closed when it ends; those
+    handed in are their caller's."""
+    with ExitStack() as owned:
+        _fetch_by_source(
+            papers,
+            outcome,
+            refresh=refresh,
+            final_attempt=final_attempt,
+            arxiv_api=arxiv_api,
+            aminer_api=aminer_api,
+            crossref_api=crossref_api or owned.enter_context(crossref_client()),
+            acl_anthology_api=acl_anthology_api or owned.enter_context(acl_anthology_client()),
+            openreview_api=openreview_api or owned.enter_context(openreview_client()),
+            semantic_scholar_api=semantic_scholar_api
+            or owned.enter_context(semantic_scholar_client()),
+        )
+
+
+def _fetch_by_source(
+    papers: list[Paper],
+    outcome: FetchOutcome,
+    *,
+    refresh: bool,
+    final_attempt: bool,
+    arxiv_api: arxiv.ArxivClient | None,
+    aminer_api: aminer.AminerClient | None,
+    crossref_api: crossref.CrossrefClient,
+    acl_anthology_api: acl_anthology.AclAnthologyClient,
+    openreview_api: openreview.OpenReviewClient,
+    semantic_scholar_api: semanticscholar.SemanticScholarClient,
+) -> None:
     by_arxiv = {p.arxiv_id: p for p in papers if p.arxiv_id}
     if by_arxiv:
         _fetch_from_arxiv(
@@ -309,7 +339,7 @@ def _fetch(
             outcome,
             source=MetadataSource.ACL_ANTHOLOGY,
             key=lambda paper: paper.acl_id,
-            fetch=(acl_anthology_api or acl_anthology_client()).fetch,
+            fetch=acl_anthology_api.fetch,
             final_attempt=final_attempt,
         )
     rest = [p for p in rest if not p.acl_id]
@@ -320,7 +350,7 @@ def _fetch(
             outcome,
             source=MetadataSource.OPENREVIEW,
             key=lambda paper: paper.openreview_id,
-            fetch=(openreview_api or openreview_client()).fetch,
+            fetch=openreview_api.fetch,
             final_attempt=final_attempt,
         )
     rest = [p for p in rest if not p.openreview_id]
@@ -331,7 +361,7 @@ def _fetch(
             outcome,
             source=MetadataSource.CROSSREF,
             key=lambda paper: paper.doi,
-            fetch=(crossref_api or crossref_client()).fetch,
+            fetch=crossref_api.fetch,
             final_attempt=final_attempt,
         )
     on_semantic_scholar = [p for p in rest if not p.doi and p.s2_id]
@@ -341,6 +371,6 @@ def _fetch(
             outcome,
             source=MetadataSource.SEMANTIC_SCHOLAR,
             key=lambda paper: paper.s2_id,
-            fetch=(semantic_scholar_api or semantic_scholar_client()).fetch,
+            fetch=semantic_scholar_api.fetch,
             final_attempt=final_attempt,
         )
