@@ -16,12 +16,21 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from common.queue import enqueue_after_commit
-from papers.clients import acl_anthology, aminer, arxiv, crossref, openreview, semanticscholar
+from papers.clients import (
+    acl_anthology,
+    aminer,
+    arxiv,
+    crossref,
+    openalex,
+    openreview,
+    semanticscholar,
+)
 from papers.enums import MetadataSource, MetadataStatus
 from papers.models import Paper
 from papers.ratelimit import rate_limiter
-from papers.services.enrichment import request_enrichment
+from papers.services.enrichment import openalex_client, request_enrichment
 from papers.services.sources import (
+    DoiLookup,
     FetchOutcome,
     _fetch_from_aminer,
     _fetch_from_arxiv,
@@ -163,9 +172,10 @@ def fetch_metadata(
     acl_anthology_api: acl_anthology.AclAnthologyClient | None = None,
     openreview_api: openreview.OpenReviewClient | None = None,
     semantic_scholar_api: semanticscholar.SemanticScholarClient | None = None,
+    openalex_api: openalex.OpenAlexClient | None = None,
 ) -> FetchOutcome:
     """Fetch the metadata of these papers: arXiv ones in batches of 100, the others one by one
-    from the source of their identifier (``SOURCE_ORDER``).
+    from the source of their identifier (``SOURCE_ORDER``); a DOI from OpenAlex, then Crossref.
 
     Papers whose metadata is ``ok`` are skipped unless ``refresh`` or entered by hand; a refresh
     rewrites a paper only when arXiv has a newer version. Metadata from the source replaces a
@@ -202,6 +212,7 @@ def fetch_metadata(
             acl_anthology_api=acl_anthology_api,
             openreview_api=openreview_api,
             semantic_scholar_api=semantic_scholar_api,
+            openalex_api=openalex_api,
         )
     except BaseException as error:
         # Whatever stopped this fetch (the task's soft time limit, a fault nobody foresaw), no
@@ -279,9 +290,11 @@ def _fetch(
     acl_anthology_api: acl_anthology.AclAnthologyClient | None,
     openreview_api: openreview.OpenReviewClient | None,
     semantic_scholar_api: semanticscholar.SemanticScholarClient | None,
+    openalex_api: openalex.OpenAlexClient | None,
 ) -> None:
     """Each paper is asked of one source, the first of its identifiers in this order: arXiv,
-    AMiner, the ACL Anthology, OpenReview, Crossref for a DOI, then Semantic Scholar. A paper
+    AMiner, the ACL Anthology, OpenReview, OpenAlex then Crossref for a DOI (``DoiLookup``), then
+    Semantic Scholar. A paper
     another source linked to an arXiv id is refreshed from arXiv from then on: a paper recommended
     by its Semantic Scholar page takes the arXiv id, DOI or ACL Anthology id Semantic Scholar
     maps it to, and is known by that one. The clients built here are closed when it ends; those
@@ -299,7 +312,15 @@ def _fetch(
             openreview_api=openreview_api or owned.enter_context(openreview_client()),
             semantic_scholar_api=semantic_scholar_api
             or owned.enter_context(semantic_scholar_client()),
+            # None when OPENALEX_API_URL is empty: Crossref alone is asked.
+            openalex_api=openalex_api or _entered(owned, openalex_client()),
         )
+
+
+def _entered(
+    owned: ExitStack, client: openalex.OpenAlexClient | None
+) -> openalex.OpenAlexClient | None:
+    return owned.enter_context(client) if client is not None else None
 
 
 def _fetch_by_source(
@@ -314,6 +335,7 @@ def _fetch_by_source(
     acl_anthology_api: acl_anthology.AclAnthologyClient,
     openreview_api: openreview.OpenReviewClient,
     semantic_scholar_api: semanticscholar.SemanticScholarClient,
+    openalex_api: openalex.OpenAlexClient | None,
 ) -> None:
     by_arxiv = {p.arxiv_id: p for p in papers if p.arxiv_id}
     if by_arxiv:
@@ -356,13 +378,15 @@ def _fetch_by_source(
     rest = [p for p in rest if not p.openreview_id]
     by_doi = [p for p in rest if p.doi]
     if by_doi:
+        lookup = DoiLookup(crossref_api, openalex_api)
         _fetch_one_by_one(
             by_doi,
             outcome,
             source=MetadataSource.CROSSREF,
             key=lambda paper: paper.doi,
-            fetch=crossref_api.fetch,
+            fetch=lookup.fetch,
             final_attempt=final_attempt,
+            missing=lookup.missing,
         )
     on_semantic_scholar = [p for p in rest if not p.doi and p.s2_id]
     if on_semantic_scholar:
