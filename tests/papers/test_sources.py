@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from django.test import Client
@@ -579,9 +580,13 @@ OPENREVIEW_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "openre
 def openreview(settings: Any) -> Iterator[ScholarlyStandIn]:
     note = (OPENREVIEW_FIXTURES / "notes_id-WeeklyDoc01_documented-shape.json").read_bytes()
     missing = (OPENREVIEW_FIXTURES / "notes_not-found_documented-shape.json").read_bytes()
+    profiles = (
+        OPENREVIEW_FIXTURES / "profiles_ids-WeeklyDoc01-authors_documented-shape.json"
+    ).read_bytes()
     routes = {
         "/notes?id=WeeklyDoc01": Reply(body=note),
         "/notes?id=WeeklyNone1": Reply(404, missing),
+        "/profiles": Reply(body=profiles),
     }
     with ScholarlyStandIn(routes).running() as server:
         settings.OPENREVIEW_API_URL = server.url
@@ -625,9 +630,37 @@ def test_an_openreview_forum_recommended_gets_its_metadata_from_openreview(
         "OpenReview WeeklyDoc01",
         "https://openreview.net/forum?id=WeeklyDoc01",
     )
-    assert [(seen.path, seen.query) for seen in openreview.requests] == [
-        ("/notes", "id=WeeklyDoc01")
+    # The affiliations from the authors' profiles: the current position's institution; a
+    # hidden profile (Jonas Schmidt's) gives none.
+    assert [a.affiliation for a in paper.authorships.all()] == [
+        "Tsinghua University",
+        "Universidad Politécnica de Madrid",
+        "",
     ]
+    assert sorted(paper.institutions.values_list("name", flat=True)) == [
+        "Tsinghua University",
+        "Universidad Politécnica de Madrid",
+    ]
+    assert [(seen.path, unquote(seen.query)) for seen in openreview.requests] == [
+        ("/notes", "id=WeeklyDoc01"),
+        ("/profiles", "ids=~Li_Wei1,~Ana_María_Gómez1,~Jonas_Schmidt2"),
+    ]
+
+
+def test_openreview_profiles_failing_keep_the_note_without_affiliations(
+    openreview: ScholarlyStandIn,
+) -> None:
+    openreview.routes["/profiles"] = Reply(200, b"{not json")
+    paper = services.get_or_create_paper(
+        parse_identifier("https://openreview.net/forum?id=WeeklyDoc01")
+    )[0]
+
+    services.fetch_metadata([paper.pk])
+
+    paper.refresh_from_db()
+    assert (paper.metadata_status, paper.metadata_error) == (MetadataStatus.OK, "")
+    assert paper.authorships.count() == 3
+    assert not paper.institutions.exists()
 
 
 def test_openreview_unknown_forum_is_not_found(openreview: ScholarlyStandIn) -> None:
