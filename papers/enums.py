@@ -16,6 +16,7 @@ class MetadataSource(models.TextChoices):
     ARXIV = "arxiv", "arXiv"
     AMINER = "aminer", "AMiner"
     CROSSREF = "crossref", "Crossref"
+    OPENALEX = "openalex", "OpenAlex"
     ACL_ANTHOLOGY = "acl", "ACL Anthology"
     OPENREVIEW = "openreview", "OpenReview"
     SEMANTIC_SCHOLAR = "s2", "Semantic Scholar"

@@ -15,7 +15,6 @@ allowed, the body bounded. Retrying and the rate limit are the caller's, as for 
 
 from __future__ import annotations
 
-import contextlib
 import re
 import xml.etree.ElementTree as ET  # only for types and ParseError; parsing uses defusedxml
 from collections.abc import Callable
@@ -28,6 +27,7 @@ import defusedxml.ElementTree as DefusedET
 import httpx
 
 from papers.clients.http import (
+    KeptConnectionClient,
     SourceBadResponse,
     SourceNotConfigured,
     SourceUnavailable,
@@ -194,13 +194,15 @@ def _year(text: str) -> int | None:
     return int(text) if _YEAR.fullmatch(text) and 1000 <= int(text) <= 2999 else None
 
 
-class AclAnthologyClient:
+class AclAnthologyClient(KeptConnectionClient):
     """Reads papers from the Anthology's collection files, each file once per client.
 
     ``data_url`` is where the files are (``<data_url>/<collection>.xml``); ``site_url`` the
     Anthology's site, for each paper's page and PDF. An empty ``data_url`` switches the source
     off: ``fetch`` raises ``SourceNotConfigured``.
     """
+
+    accept = "application/xml"
 
     def __init__(
         self,
@@ -216,8 +218,10 @@ class AclAnthologyClient:
         self.site_url = site_url.strip()
         self.timeout = timeout
         self.max_bytes = max_bytes
+        self.user_agent = user_agent()
         self._transport = transport
         self._limiter = limiter
+        self._http: httpx.Client | None = None
         self._collections: dict[str, dict[str, tuple[ET.Element, str, int | None]] | None] = {}
 
     def fetch(self, acl_id: str) -> FoundPaper | None:
@@ -240,7 +244,8 @@ class AclAnthologyClient:
         return _paper(element, acl_id, venue=venue, year=year, site_url=self.site_url)
 
     def _read(self, collection: str) -> dict[str, tuple[ET.Element, str, int | None]] | None:
-        with self._http_client() as http, self._limit():
+        http = self._http_client()
+        with self._limited():
             status, headers, body = bounded_get(
                 http,
                 f"{self.data_url.rstrip('/')}/{collection}.xml",
@@ -255,14 +260,3 @@ class AclAnthologyClient:
         if status == 404:
             return None
         return index_collection(body)
-
-    def _http_client(self) -> httpx.Client:
-        return httpx.Client(
-            transport=self._transport,
-            timeout=httpx.Timeout(self.timeout),
-            headers={"User-Agent": user_agent(), "Accept": "application/xml"},
-            follow_redirects=True,
-        )
-
-    def _limit(self) -> AbstractContextManager[Any]:
-        return self._limiter() if self._limiter is not None else contextlib.nullcontext()

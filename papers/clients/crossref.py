@@ -14,7 +14,6 @@ client never retries and never sleeps; ``SourceUnavailable`` is the only transie
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -25,6 +24,7 @@ import httpx
 
 from papers.clients.arxiv import find_code_url
 from papers.clients.http import (
+    KeptConnectionClient,
     SourceBadResponse,
     SourceNotConfigured,
     get_json,
@@ -237,7 +237,7 @@ def _arxiv_version(value: Any) -> str | None:
     return None
 
 
-class CrossrefClient:
+class CrossrefClient(KeptConnectionClient):
     """Fetches one work by DOI, without retries and without sleeping.
 
     An empty ``base_url`` switches Crossref off: ``fetch`` raises ``SourceNotConfigured``.
@@ -257,8 +257,10 @@ class CrossrefClient:
         self.mailto = mailto.strip()
         self.timeout = timeout
         self.max_bytes = max_bytes
+        self.user_agent = user_agent(self.mailto)
         self._transport = transport
         self._limiter = limiter
+        self._http: httpx.Client | None = None
 
     def fetch(self, doi: str) -> FoundPaper | None:
         """The work with this (canonical, lower-case) DOI; ``None`` if Crossref has none.
@@ -272,7 +274,8 @@ class CrossrefClient:
                 "paper's metadata cannot be fetched. You can fill in its fields by hand."
             )
         params = {"mailto": self.mailto} if self.mailto else {}
-        with self._http_client() as http, self._limit():
+        http = self._http_client()
+        with self._limited():
             payload = get_json(
                 http,
                 f"{self.base_url.rstrip('/')}/works/{quote(doi, safe='/')}",
@@ -284,14 +287,3 @@ class CrossrefClient:
         if payload is None:
             return None
         return parse_work(payload, doi)
-
-    def _http_client(self) -> httpx.Client:
-        return httpx.Client(
-            transport=self._transport,
-            timeout=httpx.Timeout(self.timeout),
-            headers={"User-Agent": user_agent(self.mailto), "Accept": "application/json"},
-            follow_redirects=True,
-        )
-
-    def _limit(self) -> AbstractContextManager[Any]:
-        return self._limiter() if self._limiter is not None else contextlib.nullcontext()

@@ -245,14 +245,26 @@ class KeptConnectionClient:
     CA bundle (about 0.1 s), and a kept connection spares the server a handshake per request.
 
     Subclasses set ``timeout``, ``user_agent``, ``_transport``, ``_limiter`` and ``_http``
-    (``None``) in their ``__init__``.
+    (``None``) in their ``__init__``; ``accept``, ``follow_redirects`` and ``_extra_headers``
+    say what differs (the ACL Anthology's XML, Semantic Scholar's key). Whoever builds a client
+    closes it (``close``, or ``with``) once done.
     """
 
+    #: The ``Accept`` header of every request.
+    accept: str = "application/json"
+    #: A client sending a secret in a custom header follows no redirect: httpx would hand it on.
+    follow_redirects: bool = True
     timeout: float
     user_agent: str
     _transport: httpx.BaseTransport | None
     _limiter: Callable[[], AbstractContextManager[Any]] | None
     _http: httpx.Client | None
+
+    def __enter__(self) -> KeptConnectionClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def close(self) -> None:
         """Close the connections kept open between requests."""
@@ -268,7 +280,15 @@ class KeptConnectionClient:
             self._http = httpx.Client(
                 transport=self._transport,
                 timeout=httpx.Timeout(self.timeout),
-                headers={"User-Agent": self.user_agent, "Accept": "application/json"},
-                follow_redirects=True,
+                headers={
+                    "User-Agent": self.user_agent,
+                    "Accept": self.accept,
+                    **self._extra_headers(),
+                },
+                follow_redirects=self.follow_redirects,
             )
         return self._http
+
+    def _extra_headers(self) -> dict[str, str]:
+        """Headers a subclass adds to every request."""
+        return {}

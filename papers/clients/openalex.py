@@ -1,5 +1,9 @@
 """Client for the OpenAlex works API: who wrote a paper, where they worked, where it appeared.
 
+A paper known by its DOI alone has its metadata read from OpenAlex first (``fetch_work``:
+``GET /works/https://doi.org/<doi>``, one work with its title, its abstract rebuilt from
+``abstract_inverted_index``, its authors and their institutions, its date, venue and arXiv id).
+
 A batch of papers is one request: ``GET /works?filter=doi:a|b|…`` with at most ``BATCH_SIZE``
 DOIs, OpenAlex's documented limit of values in one OR filter, and ``per-page=200`` so that a DOI
 OpenAlex holds twice still fits on the one page. arXiv papers are asked for by the DOI DataCite
@@ -17,16 +21,18 @@ works that were not asked for is refused whole.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, NoReturn
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import httpx
 
+from papers.clients.arxiv import find_code_url
 from papers.clients.http import (
     KeptConnectionClient,
     SourceBadResponse,
@@ -34,8 +40,12 @@ from papers.clients.http import (
     SourceUnavailable,
     bounded_get,
     parse_retry_after,
+    strip_markup,
+    web_url,
 )
+from papers.clients.records import FoundAuthor, FoundPaper
 from papers.clients.ror import ror_id
+from papers.identifiers import InvalidIdentifier, parse_identifier
 
 __all__ = [
     "BATCH_SIZE",
@@ -44,9 +54,11 @@ __all__ = [
     "OpenAlexClient",
     "OpenAlexError",
     "OpenAlexInstitution",
+    "OpenAlexRecord",
     "OpenAlexUnavailable",
     "OpenAlexWork",
     "arxiv_doi",
+    "parse_record",
     "parse_works",
 ]
 
@@ -56,6 +68,10 @@ BATCH_SIZE = 100
 PER_PAGE = 200
 #: The root fields asked for: the rest of a work (its abstract index, its references) is large.
 SELECT = "id,doi,ids,authorships,primary_location,best_oa_location,locations"
+#: The root fields of one work read for its metadata (``fetch_work``).
+RECORD_SELECT = (
+    f"{SELECT},title,display_name,abstract_inverted_index,publication_date,publication_year"
+)
 ARXIV_DOI_PREFIX = "10.48550/arxiv."
 
 _WORKS_PATH = "/works"
@@ -72,6 +88,11 @@ _MAX_AFFILIATION = 1000
 _MAX_VENUE = 500
 _MAX_DOI = 255
 _MAX_KIND = 32
+_MAX_TITLE = 2000
+#: Words of a rebuilt abstract, and positions read from its index: far above any real abstract.
+_MAX_ABSTRACT_WORDS = 20_000
+_MAX_WORD = 200
+_MIN_YEAR, _MAX_YEAR = 1000, 2999
 _MAX_REMOTE_MESSAGE = 200
 
 _UNWANTED_CHARACTERS = re.compile(
@@ -147,6 +168,15 @@ class OpenAlexBadResponse(OpenAlexError, SourceBadResponse):
     """OpenAlex (or something pretending to be it) sent a body we refuse to interpret."""
 
 
+@dataclass(frozen=True)
+class OpenAlexRecord:
+    """One work read for its metadata: the paper as the catalogue stores any source's, and the
+    work's authorships, venue and published DOI as enrichment stores them."""
+
+    paper: FoundPaper
+    work: OpenAlexWork
+
+
 # --------------------------------------------------------------------------- helpers
 
 
@@ -215,6 +245,135 @@ def parse_works(
         # ranks first, is kept.
         works.setdefault(work.doi, work)
     return works
+
+
+def parse_record(data: bytes, doi: str, *, max_bytes: int = _DEFAULT_MAX_BYTES) -> OpenAlexRecord:
+    """Parse a ``/works/<doi>`` answer (one work) for the (bare, lower-case) ``doi``.
+
+    A work naming another DOI, or without a title, is ``OpenAlexBadResponse``: the caller then
+    asks Crossref.
+    """
+    if len(data) > max_bytes:
+        raise OpenAlexBadResponse(
+            f"OpenAlex sent a response larger than the {max_bytes} bytes we accept."
+        )
+    payload = _load(data)
+    if not isinstance(payload, dict):
+        raise OpenAlexBadResponse("OpenAlex sent JSON that is not a work.")
+    work = _parse_work(payload)
+    if work.doi != doi:
+        raise OpenAlexBadResponse(
+            f"OpenAlex answered with a work we did not ask for (doi:{work.doi[:80]})."
+        )
+    title = _title(payload.get("title")) or _title(payload.get("display_name"))
+    if not title:
+        raise OpenAlexBadResponse(f"OpenAlex sent the work {work.openalex_id} without a title.")
+    abstract = rebuild_abstract(payload.get("abstract_inverted_index"))
+    published_on = _date(payload.get("publication_date"))
+    year = payload.get("publication_year")
+    if isinstance(year, bool) or not isinstance(year, int) or not _MIN_YEAR <= year <= _MAX_YEAR:
+        year = published_on.year if published_on else None
+    locations = _locations(payload)
+    primary = locations[0] if locations else {}
+    paper = FoundPaper(
+        title=title,
+        abstract=abstract,
+        authors=tuple(
+            # The institutions OpenAlex matched, by their names; the raw strings otherwise.
+            FoundAuthor(a.name, tuple(i.name for i in a.institutions) or a.raw_affiliations)
+            for a in work.authorships
+        ),
+        published_on=published_on,
+        year=year,
+        venue=work.venue if work.venue_type not in _NOT_VENUES else "",
+        url=web_url(primary.get("landing_page_url")),
+        pdf_url=_pdf_url(payload),
+        code_url=find_code_url(abstract),
+        doi=doi,
+        arxiv_id=_arxiv_id(payload, locations),
+    )
+    return OpenAlexRecord(paper=paper, work=work)
+
+
+def rebuild_abstract(value: Any) -> str:
+    """The abstract of an ``abstract_inverted_index`` (each word with the positions it is at),
+    as text; ``""`` when there is none. Words at positions beyond ``_MAX_ABSTRACT_WORDS`` and
+    entries of the wrong type are left out: what is left is bounded whatever the index says."""
+    if not isinstance(value, dict):
+        return ""
+    words: dict[int, str] = {}
+    budget = _MAX_ABSTRACT_WORDS
+    for word, positions in list(value.items())[:_MAX_ABSTRACT_WORDS]:
+        if not isinstance(word, str) or not isinstance(positions, list):
+            continue
+        text = _text(word, _MAX_WORD)
+        for position in positions[:budget]:
+            budget -= 1
+            if (
+                text
+                and isinstance(position, int)
+                and not isinstance(position, bool)
+                and 0 <= position < _MAX_ABSTRACT_WORDS
+            ):
+                words.setdefault(position, text)
+        if budget <= 0:
+            break
+    return " ".join(words[position] for position in sorted(words))
+
+
+def _pdf_url(raw: dict[str, Any]) -> str | None:
+    """The PDF of the primary location, else of the best open one (not of any copy)."""
+    for key in ("primary_location", "best_oa_location"):
+        location = raw.get(key)
+        if isinstance(location, dict) and (url := web_url(location.get("pdf_url"))):
+            return url
+    return None
+
+
+def _title(value: Any) -> str:
+    if not isinstance(value, str):
+        return ""
+    return " ".join(strip_markup(value[: _MAX_TITLE * 4]).split())[:_MAX_TITLE].rstrip()
+
+
+def _date(value: Any) -> dt.date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        day = dt.date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
+    return day if _MIN_YEAR <= day.year <= _MAX_YEAR else None
+
+
+def _arxiv_id(raw: dict[str, Any], locations: list[dict[str, Any]]) -> str | None:
+    """The paper's arXiv id, when its DOI, its ids or a location (an arXiv landing page, the
+    DataCite DOI) names one."""
+    ids = raw.get("ids") if isinstance(raw.get("ids"), dict) else {}
+    candidates = [raw.get("doi"), ids.get("doi"), ids.get("arxiv")]
+    for location in locations:
+        candidates += [location.get("landing_page_url"), location.get("id")]
+    for candidate in candidates:
+        if not isinstance(candidate, str) or "arxiv" not in candidate.lower():
+            continue
+        text = candidate.strip()
+        text = text.removeprefix("doi:") if text.startswith("doi:10.") else text
+        try:
+            identifier = parse_identifier(text[:300])
+        except InvalidIdentifier:
+            continue
+        if identifier.scheme == "arxiv":
+            return identifier.value
+    return None
+
+
+def _load(data: bytes) -> Any:
+    try:
+        return json.loads(data, parse_constant=_refuse_constant)
+    except RecursionError as exc:
+        raise OpenAlexBadResponse("OpenAlex sent JSON that is nested too deeply.") from exc
+    except ValueError as exc:
+        raise OpenAlexBadResponse("OpenAlex sent a response that is not valid JSON.") from exc
 
 
 def _refuse_constant(name: str) -> NoReturn:
@@ -428,17 +587,39 @@ class OpenAlexClient(KeptConnectionClient):
             "per-page": str(PER_PAGE),
             "select": SELECT,
         }
+        status, body = self._get(self.base_url.rstrip("/") + _WORKS_PATH, params)
+        if status == 404:
+            raise OpenAlexBadResponse("OpenAlex answered with unexpected HTTP status 404.")
+        return parse_works(body, wanted, max_bytes=self.max_bytes)
+
+    def fetch_work(self, doi: str) -> OpenAlexRecord | None:
+        """The work OpenAlex holds for ``doi`` (bare, lower-case), read for its metadata;
+        ``None`` when OpenAlex has none.
+
+        One request. Raises ``ValueError`` for a DOI that is not one, before any request; then
+        ``OpenAlexUnavailable`` (transient) or ``OpenAlexBadResponse``.
+        """
+        if normalize_doi(doi) != doi:
+            raise ValueError(f"{doi!r} is not a bare, lower-case DOI.")
+        params = {"select": RECORD_SELECT}
+        url = f"{self.base_url.rstrip('/')}{_WORKS_PATH}/https://doi.org/{quote(doi, safe='/')}"
+        status, body = self._get(url, params)
+        if status == 404:
+            return None
+        return parse_record(body, doi, max_bytes=self.max_bytes)
+
+    def _get(self, url: str, params: dict[str, str]) -> tuple[int, bytes]:
+        """GET ``url`` in the polite pool; the status (200 or 404) and the body."""
         if self.mailto:
             params["mailto"] = self.mailto
         if self._api_key:
             params["api_key"] = self._api_key
-
         http = self._http_client()
         with self._limited():
             self.requests += 1
             status, headers, body = bounded_get(
                 http,
-                self.base_url.rstrip("/") + _WORKS_PATH,
+                url,
                 params=params,
                 service="OpenAlex",
                 max_bytes=self.max_bytes,
@@ -456,8 +637,8 @@ class OpenAlexClient(KeptConnectionClient):
                 f"OpenAlex refused the request (HTTP {status}{_remote_message(body)}). "
                 "Check OPENALEX_API_KEY and OPENALEX_MAILTO."
             )
-        if status != 200:
+        if status not in (200, 404):
             raise OpenAlexBadResponse(
                 f"OpenAlex answered with unexpected HTTP status {status}{_remote_message(body)}."
             )
-        return parse_works(body, wanted, max_bytes=self.max_bytes)
+        return status, body

@@ -3,7 +3,10 @@
 A submission on OpenReview is a note; its forum page (``/forum?id=<id>``) names it. API v2 wraps
 each content field as ``{"value": …}`` (https://docs.openreview.net/reference/api-v2); the older
 API's bare values are read too, since a note's content is all this client needs. A note carries
-no affiliations (they live in the authors' profiles, which are not read).
+no affiliations: they live in the authors' profiles, read in one more request
+(``GET /profiles?ids=~A1,~B2``); each author's affiliation is the institution of the current
+position of their profile's history. A profile that is hidden, or a fault of that request,
+leaves the authors without affiliations and the paper's metadata as the note gives it.
 
 Free of Django and of the ORM like the arXiv client; the rate limit and retrying are the
 caller's. A note the public may not see answers 403: it is refused with a message saying so.
@@ -11,8 +14,9 @@ caller's. A note the public may not see answers 403: it is refused with a messag
 
 from __future__ import annotations
 
-import contextlib
+import dataclasses
 import datetime as dt
+import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
@@ -21,8 +25,11 @@ import httpx
 
 from papers.clients.arxiv import find_code_url
 from papers.clients.http import (
+    KeptConnectionClient,
     SourceBadResponse,
+    SourceError,
     SourceNotConfigured,
+    clean_text,
     get_json,
     strip_markup,
     user_agent,
@@ -30,7 +37,9 @@ from papers.clients.http import (
 )
 from papers.clients.records import FoundAuthor, FoundPaper
 
-__all__ = ["SERVICE", "SITE_URL", "OpenReviewClient", "parse_notes"]
+__all__ = ["SERVICE", "SITE_URL", "OpenReviewClient", "parse_notes", "parse_profiles"]
+
+logger = logging.getLogger(__name__)
 
 SERVICE = "OpenReview"
 #: Where the forum pages and PDFs are; the API answers PDF paths relative to it.
@@ -39,6 +48,69 @@ _DEFAULT_MAX_BYTES = 2_000_000
 _MAX_TEXT = 100_000
 _MAX_AUTHORS = 10_000
 _MIN_YEAR, _MAX_YEAR = 1000, 2999
+#: Profiles asked for in one request (a note's authors), and the length of one profile id.
+_MAX_PROFILES = 100
+_MAX_PROFILE_ID = 200
+_MAX_HISTORY = 100
+_MAX_INSTITUTION = 300
+
+
+def author_ids(payload: Any, note_id: str) -> list[str]:
+    """The profile ids (``~Li_Wei1``) of the note's authors, in order; ``""`` for an author known
+    by an e-mail address only, whose profile is not asked for."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("notes"), list):
+        return []
+    for note in payload["notes"][:100]:
+        if isinstance(note, dict) and note.get("id") == note_id:
+            content = note.get("content")
+            ids = _value(content, "authorids") if isinstance(content, dict) else None
+            if not isinstance(ids, list):
+                return []
+            return [
+                i if isinstance(i, str) and i.startswith("~") and len(i) <= _MAX_PROFILE_ID else ""
+                for i in ids[:_MAX_AUTHORS]
+            ]
+    return []
+
+
+def parse_profiles(payload: Any) -> dict[str, str]:
+    """Each profile's current institution, by profile id: the history entry without an end
+    (else the one that ended last). Profiles without one are left out."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("profiles"), list):
+        raise SourceBadResponse(f"{SERVICE} sent JSON that is not a list of profiles.")
+    found: dict[str, str] = {}
+    for profile in payload["profiles"][:_MAX_PROFILES]:
+        if not isinstance(profile, dict) or not isinstance(profile.get("id"), str):
+            continue
+        content = profile.get("content")
+        history = content.get("history") if isinstance(content, dict) else None
+        institution = _current_institution(history)
+        if not institution:
+            continue
+        found[profile["id"]] = institution
+        names = content.get("names") if isinstance(content, dict) else None
+        for name in names[:20] if isinstance(names, list) else []:
+            if isinstance(name, dict) and isinstance(name.get("username"), str):
+                found.setdefault(name["username"], institution)
+    return found
+
+
+def _current_institution(history: Any) -> str:
+    if not isinstance(history, list):
+        return ""
+    best: tuple[int, str] | None = None
+    for entry in history[:_MAX_HISTORY]:
+        if not isinstance(entry, dict) or not isinstance(entry.get("institution"), dict):
+            continue
+        name = entry["institution"].get("name")
+        if not isinstance(name, str) or not name.strip():
+            continue
+        end = entry.get("end")
+        rank = 10_000 if end is None else end if isinstance(end, int) else -1
+        name = clean_text(name)[:_MAX_INSTITUTION]
+        if best is None or rank > best[0]:
+            best = (rank, name)
+    return best[1] if best else ""
 
 
 def parse_notes(payload: Any, note_id: str) -> FoundPaper | None:
@@ -126,7 +198,7 @@ def _pdf_url(value: Any) -> str | None:
     return web_url(value)
 
 
-class OpenReviewClient:
+class OpenReviewClient(KeptConnectionClient):
     """Fetches one note by id, without retries and without sleeping.
 
     An empty ``base_url`` switches OpenReview off: ``fetch`` raises ``SourceNotConfigured``.
@@ -144,8 +216,10 @@ class OpenReviewClient:
         self.base_url = base_url.strip()
         self.timeout = timeout
         self.max_bytes = max_bytes
+        self.user_agent = user_agent()
         self._transport = transport
         self._limiter = limiter
+        self._http: httpx.Client | None = None
 
     def fetch(self, note_id: str) -> FoundPaper | None:
         """The submission with this forum id; ``None`` if OpenReview has none.
@@ -157,7 +231,8 @@ class OpenReviewClient:
                 f"{SERVICE} is switched off on this site (OPENREVIEW_API_URL is empty), so this "
                 "paper's metadata cannot be fetched. You can fill in its fields by hand."
             )
-        with self._http_client() as http, self._limit():
+        http = self._http_client()
+        with self._limited():
             payload = get_json(
                 http,
                 f"{self.base_url.rstrip('/')}/notes",
@@ -169,15 +244,35 @@ class OpenReviewClient:
             )
         if payload is None:
             return None
-        return parse_notes(payload, note_id)
+        paper = parse_notes(payload, note_id)
+        ids = author_ids(payload, note_id)
+        if paper is None or len(ids) != len(paper.authors) or not any(ids):
+            return paper
+        return self._with_affiliations(paper, ids)
 
-    def _http_client(self) -> httpx.Client:
-        return httpx.Client(
-            transport=self._transport,
-            timeout=httpx.Timeout(self.timeout),
-            headers={"User-Agent": user_agent(), "Accept": "application/json"},
-            follow_redirects=True,
+    def _with_affiliations(self, paper: FoundPaper, ids: list[str]) -> FoundPaper:
+        """``paper`` with each author's current institution from their profile, if any."""
+        wanted = list(dict.fromkeys(i for i in ids if i))[:_MAX_PROFILES]
+        http = self._http_client()
+        try:
+            with self._limited():
+                payload = get_json(
+                    http,
+                    f"{self.base_url.rstrip('/')}/profiles",
+                    params={"ids": ",".join(wanted)},
+                    service=SERVICE,
+                    max_bytes=self.max_bytes,
+                    timeout=self.timeout,
+                )
+            institutions = parse_profiles(payload) if payload is not None else {}
+        except SourceError as error:
+            # The note is what matters: without profiles the paper has no affiliations.
+            logger.warning("OpenReview profiles of %s unread: %s", wanted[:3], error)
+            return paper
+        authors = tuple(
+            dataclasses.replace(author, affiliations=(institutions[i],))
+            if i in institutions
+            else author
+            for author, i in zip(paper.authors, ids, strict=True)
         )
-
-    def _limit(self) -> AbstractContextManager[Any]:
-        return self._limiter() if self._limiter is not None else contextlib.nullcontext()
+        return dataclasses.replace(paper, authors=authors)

@@ -12,7 +12,6 @@ sent as ``x-api-key`` and never put into a message.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -22,6 +21,7 @@ import httpx
 
 from papers.clients.arxiv import find_code_url
 from papers.clients.http import (
+    KeptConnectionClient,
     SourceBadResponse,
     SourceNotConfigured,
     get_json,
@@ -149,11 +149,15 @@ def _pdf_url(value: Any) -> str | None:
     return web_url(value.get("url"))
 
 
-class SemanticScholarClient:
+class SemanticScholarClient(KeptConnectionClient):
     """Fetches one paper by its 40-hex Semantic Scholar id, without retries or sleeping.
 
     An empty ``base_url`` switches Semantic Scholar off: ``fetch`` raises ``SourceNotConfigured``.
     """
+
+    # Unlike Authorization, httpx keeps a custom header across hosts: a redirect could hand the
+    # key to another server, so none is followed.
+    follow_redirects = False
 
     def __init__(
         self,
@@ -170,8 +174,10 @@ class SemanticScholarClient:
         self.max_bytes = max_bytes
         # Private, and never put into a message: the key is a secret.
         self._api_key = api_key.strip()
+        self.user_agent = user_agent()
         self._transport = transport
         self._limiter = limiter
+        self._http: httpx.Client | None = None
 
     def fetch(self, s2_id: str) -> FoundPaper | None:
         """The paper with this id; ``None`` if Semantic Scholar has none.
@@ -183,7 +189,8 @@ class SemanticScholarClient:
                 f"{SERVICE} is switched off on this site (SEMANTIC_SCHOLAR_API_URL is empty), "
                 "so this paper's metadata cannot be fetched. You can fill in its fields by hand."
             )
-        with self._http_client() as http, self._limit():
+        http = self._http_client()
+        with self._limited():
             payload = get_json(
                 http,
                 f"{self.base_url.rstrip('/')}/paper/{s2_id}",
@@ -202,18 +209,5 @@ class SemanticScholarClient:
             return None
         return parse_paper(payload, s2_id)
 
-    def _http_client(self) -> httpx.Client:
-        headers = {"User-Agent": user_agent(), "Accept": "application/json"}
-        if self._api_key:
-            headers["x-api-key"] = self._api_key
-        return httpx.Client(
-            transport=self._transport,
-            timeout=httpx.Timeout(self.timeout),
-            headers=headers,
-            # Unlike Authorization, httpx keeps a custom header across hosts: a redirect could
-            # hand the key to another server, so none is followed.
-            follow_redirects=False,
-        )
-
-    def _limit(self) -> AbstractContextManager[Any]:
-        return self._limiter() if self._limiter is not None else contextlib.nullcontext()
+    def _extra_headers(self) -> dict[str, str]:
+        return {"x-api-key": self._api_key} if self._api_key else {}

@@ -36,6 +36,7 @@ from papers.institutions import Glossary, normalise_name
 from papers.models import Author, Authorship, Institution, Paper, PaperInstitution
 from papers.ratelimit import LimiterBusy, rate_limiter
 from papers.services.catalogue import INSTITUTIONS_MAX
+from papers.services.institutions import merge_into_ror_row
 
 logger = logging.getLogger("papers.services")
 
@@ -510,10 +511,12 @@ def read_ror_records(
     Fills ``names`` (ROR's own shape), ``country_code``, ``kind`` (ROR's first type) and, when
     empty, ``name_zh`` from the Chinese label, and sets ``ror_fetched_at``. A record ROR does not
     have, or sends unreadable, is marked read with nothing filled (logged): asking again would
-    not help. A passing fault (network, 429, 5xx) stops the round: that institution and those
-    after it are listed in ``retry``. Does nothing when ROR is switched off.
+    not help. A row without a ROR id that is one of the record's names (清华大学 from AMiner)
+    is merged into the institution (``merge_into_ror_row``). A passing fault (network, 429,
+    5xx) stops the round: that institution and those after it are listed in ``retry``.
+    Does nothing when ROR is switched off.
 
-    Side effects: updates Institutions; calls ROR.
+    Side effects: updates Institutions and may merge others into them; calls ROR.
     """
     outcome = RorOutcome()
     own_client = client is None
@@ -585,3 +588,6 @@ def _store_record(institution: Institution, record: ror.RorOrganization) -> None
         label_zh = record.label("zh")[:300]
         if label_zh:
             Institution.objects.filter(pk=institution.pk, name_zh="").update(name_zh=label_zh)
+        # The rows of this institution written another way that only ROR's names tie to it
+        # (清华大学 from AMiner) become this one.
+        merge_into_ror_row(Institution.objects.get(pk=institution.pk))

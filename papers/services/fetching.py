@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, ExitStack
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -16,12 +16,21 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from common.queue import enqueue_after_commit
-from papers.clients import acl_anthology, aminer, arxiv, crossref, openreview, semanticscholar
+from papers.clients import (
+    acl_anthology,
+    aminer,
+    arxiv,
+    crossref,
+    openalex,
+    openreview,
+    semanticscholar,
+)
 from papers.enums import MetadataSource, MetadataStatus
 from papers.models import Paper
 from papers.ratelimit import rate_limiter
-from papers.services.enrichment import request_enrichment
+from papers.services.enrichment import openalex_client, request_enrichment
 from papers.services.sources import (
+    DoiLookup,
     FetchOutcome,
     _fetch_from_aminer,
     _fetch_from_arxiv,
@@ -163,9 +172,10 @@ def fetch_metadata(
     acl_anthology_api: acl_anthology.AclAnthologyClient | None = None,
     openreview_api: openreview.OpenReviewClient | None = None,
     semantic_scholar_api: semanticscholar.SemanticScholarClient | None = None,
+    openalex_api: openalex.OpenAlexClient | None = None,
 ) -> FetchOutcome:
     """Fetch the metadata of these papers: arXiv ones in batches of 100, the others one by one
-    from the source of their identifier (``SOURCE_ORDER``).
+    from the source of their identifier (``SOURCE_ORDER``); a DOI from OpenAlex, then Crossref.
 
     Papers whose metadata is ``ok`` are skipped unless ``refresh`` or entered by hand; a refresh
     rewrites a paper only when arXiv has a newer version. Metadata from the source replaces a
@@ -202,6 +212,7 @@ def fetch_metadata(
             acl_anthology_api=acl_anthology_api,
             openreview_api=openreview_api,
             semantic_scholar_api=semantic_scholar_api,
+            openalex_api=openalex_api,
         )
     except BaseException as error:
         # Whatever stopped this fetch (the task's soft time limit, a fault nobody foresaw), no
@@ -279,12 +290,53 @@ def _fetch(
     acl_anthology_api: acl_anthology.AclAnthologyClient | None,
     openreview_api: openreview.OpenReviewClient | None,
     semantic_scholar_api: semanticscholar.SemanticScholarClient | None,
+    openalex_api: openalex.OpenAlexClient | None,
 ) -> None:
     """Each paper is asked of one source, the first of its identifiers in this order: arXiv,
-    AMiner, the ACL Anthology, OpenReview, Crossref for a DOI, then Semantic Scholar. A paper
+    AMiner, the ACL Anthology, OpenReview, OpenAlex then Crossref for a DOI (``DoiLookup``), then
+    Semantic Scholar. A paper
     another source linked to an arXiv id is refreshed from arXiv from then on: a paper recommended
     by its Semantic Scholar page takes the arXiv id, DOI or ACL Anthology id Semantic Scholar
-    maps it to, and is known by that one."""
+    maps it to, and is known by that one. The clients built here are closed when it ends; those
+    handed in are their caller's."""
+    with ExitStack() as owned:
+        _fetch_by_source(
+            papers,
+            outcome,
+            refresh=refresh,
+            final_attempt=final_attempt,
+            arxiv_api=arxiv_api,
+            aminer_api=aminer_api,
+            crossref_api=crossref_api or owned.enter_context(crossref_client()),
+            acl_anthology_api=acl_anthology_api or owned.enter_context(acl_anthology_client()),
+            openreview_api=openreview_api or owned.enter_context(openreview_client()),
+            semantic_scholar_api=semantic_scholar_api
+            or owned.enter_context(semantic_scholar_client()),
+            # None when OPENALEX_API_URL is empty: Crossref alone is asked.
+            openalex_api=openalex_api or _entered(owned, openalex_client()),
+        )
+
+
+def _entered(
+    owned: ExitStack, client: openalex.OpenAlexClient | None
+) -> openalex.OpenAlexClient | None:
+    return owned.enter_context(client) if client is not None else None
+
+
+def _fetch_by_source(
+    papers: list[Paper],
+    outcome: FetchOutcome,
+    *,
+    refresh: bool,
+    final_attempt: bool,
+    arxiv_api: arxiv.ArxivClient | None,
+    aminer_api: aminer.AminerClient | None,
+    crossref_api: crossref.CrossrefClient,
+    acl_anthology_api: acl_anthology.AclAnthologyClient,
+    openreview_api: openreview.OpenReviewClient,
+    semantic_scholar_api: semanticscholar.SemanticScholarClient,
+    openalex_api: openalex.OpenAlexClient | None,
+) -> None:
     by_arxiv = {p.arxiv_id: p for p in papers if p.arxiv_id}
     if by_arxiv:
         _fetch_from_arxiv(
@@ -309,7 +361,7 @@ def _fetch(
             outcome,
             source=MetadataSource.ACL_ANTHOLOGY,
             key=lambda paper: paper.acl_id,
-            fetch=(acl_anthology_api or acl_anthology_client()).fetch,
+            fetch=acl_anthology_api.fetch,
             final_attempt=final_attempt,
         )
     rest = [p for p in rest if not p.acl_id]
@@ -320,19 +372,21 @@ def _fetch(
             outcome,
             source=MetadataSource.OPENREVIEW,
             key=lambda paper: paper.openreview_id,
-            fetch=(openreview_api or openreview_client()).fetch,
+            fetch=openreview_api.fetch,
             final_attempt=final_attempt,
         )
     rest = [p for p in rest if not p.openreview_id]
     by_doi = [p for p in rest if p.doi]
     if by_doi:
+        lookup = DoiLookup(crossref_api, openalex_api)
         _fetch_one_by_one(
             by_doi,
             outcome,
             source=MetadataSource.CROSSREF,
             key=lambda paper: paper.doi,
-            fetch=(crossref_api or crossref_client()).fetch,
+            fetch=lookup.fetch,
             final_attempt=final_attempt,
+            missing=lookup.missing,
         )
     on_semantic_scholar = [p for p in rest if not p.doi and p.s2_id]
     if on_semantic_scholar:
@@ -341,6 +395,6 @@ def _fetch(
             outcome,
             source=MetadataSource.SEMANTIC_SCHOLAR,
             key=lambda paper: paper.s2_id,
-            fetch=(semantic_scholar_api or semantic_scholar_client()).fetch,
+            fetch=semantic_scholar_api.fetch,
             final_attempt=final_attempt,
         )

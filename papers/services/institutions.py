@@ -7,10 +7,18 @@ entry's ROR id), else by the normalised name (``papers.institutions.normalise_na
 whose names share a word with it. ``name_institution`` and ``save_glossary_entry`` write the
 glossary, each change with its audit row. Who may change the glossary is the editorial apps'
 business: these services check no capability, the issues app's do (``issues.services.glossary``).
+
+``merge_into_ror_row`` and ``merge_with_ror_row`` make one row of an institution written in two
+ways that only ROR's names tie together: 清华大学 (from AMiner, without a ROR id) and Tsinghua
+University (with its ROR id, whose record has the ``zh`` label 清华大学). The row without a ROR id
+goes; its papers' links move to the ROR row, and its Chinese name becomes the ROR row's
+``name_zh`` when that has none. Each merge is logged (``papers.services``: "Merged institution").
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -22,8 +30,21 @@ from django.utils.translation import gettext
 from common.exceptions import InvalidInput
 from common.validators import check_field, max_length
 from papers import selectors
-from papers.institutions import Glossary, GlossaryTerm, normalise_name, ror_name_values
-from papers.models import Institution, InstitutionGlossaryChange, InstitutionGlossaryEntry
+from papers.institutions import (
+    Glossary,
+    GlossaryTerm,
+    is_chinese,
+    normalise_name,
+    ror_name_values,
+)
+from papers.models import (
+    Institution,
+    InstitutionGlossaryChange,
+    InstitutionGlossaryEntry,
+    PaperInstitution,
+)
+
+logger = logging.getLogger("papers.services")
 
 NAME_MAX_LENGTH = 300
 SHORT_FORM_MAX_LENGTH = 60
@@ -72,6 +93,10 @@ def institutions_by_name(names: Sequence[str]) -> dict[str, Institution]:
         to_create.setdefault(new.name, new)
         found[name] = to_create[new.name]
     created = _create(list(to_create.values())) if to_create else {}
+    for name, row in list(created.items()):
+        # A new row named in Chinese may be a ROR row's other name (清华大学 of Tsinghua).
+        if not row.ror_id and is_chinese(row.name):
+            created[name] = merge_with_ror_row(row) or row
     return {name: created[row.name] if row.pk is None else row for name, row in found.items()}
 
 
@@ -133,6 +158,146 @@ def _create(rows: list[Institution]) -> dict[str, Institution]:
             holder = Institution.objects.filter(ror_id=row.ror_id).first()
             stored[row.name] = holder or Institution.objects.create(name=row.name)
     return stored
+
+
+# --- one row of an institution ROR's names tie together -----------------------------------------
+
+#: Of an institution's names, how many are looked for among the rows without a ROR id.
+_MERGE_NAMES_MAX = 60
+
+
+def _names_of(row: Institution) -> list[str]:
+    """Every name ``row`` is known by: its own, its Chinese one, and ROR's in any language."""
+    values = [row.name, row.name_zh, *ror_name_values(row.names)]
+    return list(dict.fromkeys(v.strip() for v in values if v and v.strip()))
+
+
+def merge_into_ror_row(ror_row: Institution) -> list[int]:
+    """Merge into ``ror_row`` (a row with a ROR id) every row without one whose normalised name
+    equals one of ``ror_row``'s names (its name, Chinese name, ROR label, alias or acronym in any
+    language); the ids of the rows merged. Run when ROR's names arrive.
+
+    Side effects: see ``merge_institution``.
+    """
+    if not ror_row.ror_id:
+        return []
+    names = _names_of(ror_row)[:_MERGE_NAMES_MAX]
+    keys = {normalise_name(n) for n in names} - {""}
+    query = Q(name__in=names)
+    for name in names:
+        word = _longest_word(name) or name
+        query |= Q(name__icontains=word)
+    candidates = (
+        Institution.objects.filter(query, ror_id__isnull=True)
+        .exclude(pk=ror_row.pk)
+        .order_by("pk")[:_CANDIDATES_MAX]
+    )
+    merged = []
+    for row in candidates:
+        if normalise_name(row.name) not in keys:
+            continue
+        others = [o.name for o in _ror_owners(row) if o.pk != ror_row.pk]
+        if others:
+            # An acronym or alias two institutions share (NTU): an editor decides.
+            logger.info("Institution %s %r left apart: also a name of %s", row.pk, row.name, others)
+            continue
+        merge_institution(row, into=ror_row)
+        merged.append(row.pk)
+    return merged
+
+
+def merge_with_ror_row(row: Institution) -> Institution | None:
+    """Merge ``row`` (without a ROR id) into the row with a ROR id one of whose names is
+    ``row``'s name, normalised; that row, or ``None`` when there is none (or more than one, which
+    leaves the choice to an editor). Run when a row named in Chinese is created.
+
+    Side effects: see ``merge_institution``.
+    """
+    if row.ror_id:
+        return None
+    owners = _ror_owners(row)
+    if len(owners) != 1:
+        return None
+    merge_institution(row, into=owners[0])
+    return owners[0]
+
+
+def _ror_owners(row: Institution) -> list[Institution]:
+    """The rows with a ROR id one of whose names is ``row``'s name, normalised."""
+    key = normalise_name(row.name)
+    if not key:
+        return []
+    # ROR's names are JSON; a Chinese name is stored escaped by some databases (SQLite), as
+    # written by others (PostgreSQL): both spellings are looked for, then compared normalised.
+    escaped = json.dumps(row.name)[1:-1]
+    query = Q(name__iexact=row.name) | Q(name_zh__iexact=row.name) | Q(names__icontains=row.name)
+    if escaped != row.name:
+        query |= Q(names__icontains=escaped)
+    return [
+        candidate
+        for candidate in Institution.objects.filter(query, ror_id__isnull=False)
+        .exclude(pk=row.pk)
+        .order_by("pk")[:_CANDIDATES_MAX]
+        if key in {normalise_name(n) for n in _names_of(candidate)}
+    ]
+
+
+@transaction.atomic
+def merge_institution(other: Institution, *, into: Institution) -> Institution:
+    """Make ``other`` and ``into`` one row, ``into``: ``other``'s papers link ``into`` instead
+    (a paper linking both keeps its link to ``into``, in its place), ``into`` takes the Chinese
+    name (``other``'s name when Chinese, else its ``name_zh``), the country and the type it
+    lacks, and ``other`` is deleted. Logged with both rows and the links moved.
+
+    Raises ValueError when ``other`` has a ROR id of its own or is ``into``.
+
+    Side effects: updates PaperInstitution rows and ``into``; deletes ``other``; logs.
+    """
+    if other.pk == into.pk:
+        raise ValueError("An institution cannot be merged into itself.")
+    rows = {
+        row.pk: row
+        for row in Institution.objects.select_for_update()
+        .filter(pk__in=[other.pk, into.pk])
+        .order_by("pk")
+    }
+    if other.pk not in rows or into.pk not in rows:
+        return rows.get(into.pk, into)  # merged meanwhile
+    other, fresh = rows[other.pk], rows[into.pk]
+    if other.ror_id:
+        raise ValueError(f"{other.name} has a ROR id of its own: it is another institution.")
+    links = PaperInstitution.objects.filter(institution=other)
+    both = set(
+        PaperInstitution.objects.filter(
+            institution=fresh, paper_id__in=links.values("paper_id")
+        ).values_list("paper_id", flat=True)
+    )
+    duplicates = links.filter(paper_id__in=both).delete()[0]
+    moved = links.exclude(paper_id__in=both).update(institution=fresh)
+    changed: dict[str, Any] = {}
+    name_zh = other.name if is_chinese(other.name) else other.name_zh.strip()
+    if name_zh and not fresh.name_zh:
+        changed["name_zh"] = name_zh[:NAME_MAX_LENGTH]
+    for field in ("country_code", "kind"):
+        if getattr(other, field) and not getattr(fresh, field):
+            changed[field] = getattr(other, field)
+    other.delete()
+    if changed:
+        Institution.objects.filter(pk=fresh.pk).update(**changed)
+        for field, value in changed.items():
+            setattr(fresh, field, value)
+            setattr(into, field, value)
+    logger.info(
+        "Merged institution %s %r into %s %r (ROR %s): %s paper links moved, %s already there",
+        other.pk,
+        other.name,
+        fresh.pk,
+        fresh.name,
+        fresh.ror_id or "-",
+        moved,
+        duplicates,
+    )
+    return fresh
 
 
 # --- the glossary -------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """What the sources answer for a fetch's papers, stored paper by paper.
 
-arXiv is asked in batches; AMiner, Crossref and the others one paper at a time. A passing fault
-(network, 429, 5xx, a deadlock) is noted for a later try; each paper is stored on its own, so that
-one the database refuses fails alone and its batch-mates are stored.
+arXiv is asked in batches; AMiner, OpenAlex, Crossref and the others one paper at a time. A
+paper known by its DOI alone is asked of OpenAlex first and then of Crossref (``DoiLookup``). A
+passing fault (network, 429, 5xx, a deadlock) is noted for a later try; each paper is stored on
+its own, so that one the database refuses fails alone and its batch-mates are stored.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from papers.clients import aminer, arxiv
+from papers.clients import aminer, arxiv, crossref, openalex
 from papers.clients.http import (
     SourceError,
     SourceNotConfigured,
@@ -100,7 +101,8 @@ def _said_by(source: str, kind: str, error: Exception) -> str:
     """What went wrong, naming the source once: the clients' messages mostly name it already
     ("arXiv could not be reached. Please try again later."), and are then taken as they are."""
     message = str(error)
-    return message if message.startswith(source) else f"{source} {kind}: {message}"
+    named = (source, *(str(label) for label in MetadataSource.labels))
+    return message if message.startswith(named) else f"{source} {kind}: {message}"
 
 
 def _fetch_from_arxiv(
@@ -275,23 +277,77 @@ def _aminer_metadata(found: aminer.AminerPaper, paper: Paper) -> PaperMetadata:
     )
 
 
+class DoiLookup:
+    """A DOI's metadata: OpenAlex first, then Crossref.
+
+    OpenAlex holds DOIs of every registration agency (Crossref's, DataCite's) with the
+    institutions it matched; Crossref is asked when OpenAlex is switched off (no client), has no
+    such work, or fails. A passing fault or an unusable answer of OpenAlex is logged and
+    Crossref asked at once; if Crossref has nothing either (or is switched off), OpenAlex's error
+    is what the paper keeps, so that the fetch is tried again later rather than the paper called
+    not found. Stored metadata is never lost: the callers keep it on any error.
+    """
+
+    def __init__(
+        self, crossref_api: crossref.CrossrefClient, openalex_api: openalex.OpenAlexClient | None
+    ) -> None:
+        self.crossref = crossref_api
+        self.openalex = openalex_api
+
+    def fetch(self, doi: str) -> tuple[FoundPaper, MetadataSource] | None:
+        """The paper and the source that answered; ``None`` when neither has it."""
+        if self.openalex is None:
+            found = self.crossref.fetch(doi)
+            return (found, MetadataSource.CROSSREF) if found else None
+        openalex_error: Exception | None = None
+        try:
+            record = self.openalex.fetch_work(doi)
+        except (openalex.OpenAlexError, LimiterBusy, ValueError) as error:
+            # ValueError: a DOI OpenAlex cannot be asked for; Crossref may know it.
+            logger.warning("OpenAlex could not answer for the DOI %s: %s", doi, error)
+            openalex_error = error if not isinstance(error, ValueError) else None
+            record = None
+        if record is not None:
+            return record.paper, MetadataSource.OPENALEX
+        try:
+            found = self.crossref.fetch(doi)
+        except SourceNotConfigured:
+            if openalex_error is not None:
+                raise openalex_error from None
+            return None
+        if found is None and openalex_error is not None:
+            raise openalex_error
+        return (found, MetadataSource.CROSSREF) if found else None
+
+    def missing(self, doi: str) -> str:
+        """Why the paper of ``doi`` was not found."""
+        if self.openalex is None:
+            return f"Crossref has no paper {doi}."
+        return f"Neither OpenAlex nor Crossref has a paper {doi}."
+
+
 def _fetch_one_by_one(
     papers: list[Paper],
     outcome: FetchOutcome,
     *,
     source: MetadataSource,
     key: Callable[[Paper], str],
-    fetch: Callable[[str], FoundPaper | None],
+    fetch: Callable[[str], FoundPaper | tuple[FoundPaper, MetadataSource] | None],
     final_attempt: bool,
+    missing: Callable[[str], str] | None = None,
 ) -> None:
     """Ask a source that answers one paper at a time (Crossref, the ACL Anthology, OpenReview,
     Semantic Scholar) for each of ``papers``, by the identifier ``key`` gives, and store what it
-    answers. A source switched off leaves its papers waiting, with the reason, uncounted."""
+    answers. ``fetch`` may name the source that answered (``DoiLookup``); else it is ``source``.
+    A source switched off leaves its papers waiting, with the reason, uncounted."""
     name = str(source.label)
     for paper in papers:
         identifier = key(paper)
+        answered_by = source
         try:
             found = fetch(identifier)
+            if isinstance(found, tuple):
+                found, answered_by = found
         except SourceNotConfigured as error:
             if _keeps_metadata(paper, outcome, str(error)):
                 continue
@@ -318,16 +374,16 @@ def _fetch_one_by_one(
             )
             continue
         if found is None:
-            missing = f"{name} has no paper {identifier}."
-            if _keeps_metadata(paper, outcome, missing):
+            reason = missing(identifier) if missing else f"{name} has no paper {identifier}."
+            if _keeps_metadata(paper, outcome, reason):
                 continue
-            _record_error([paper.pk], status=MetadataStatus.NOT_FOUND, error=missing)
+            _record_error([paper.pk], status=MetadataStatus.NOT_FOUND, error=reason)
             outcome.not_found.append(paper.pk)
             continue
         _store(
             paper,
             functools.partial(_found_metadata, found, paper),
-            source=source,
+            source=answered_by,
             outcome=outcome,
             final_attempt=final_attempt,
         )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from django.test import Client
@@ -18,6 +19,7 @@ from papers.identifiers import parse_identifier
 from papers.models import Paper, PossibleDuplicate
 from tests.conftest import client_for
 from tests.factories import PaperFactory
+from tests.servers.enrichment import EnrichmentStandIn
 from tests.servers.scholarly import Reply, ScholarlyStandIn, needs_recordings, recording
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +38,8 @@ def crossref(settings: Any) -> Iterator[ScholarlyStandIn]:
         settings.CROSSREF_API_URL = server.url
         settings.CROSSREF_MAILTO = "editors@example.org"
         settings.OUTSIDE_API_TIMEOUT = 0.5
+        # Crossref alone: OpenAlex, asked first for a DOI, is switched off (tested below).
+        settings.OPENALEX_API_URL = ""
         yield server
 
 
@@ -250,6 +254,7 @@ def test_crossref_requests_keep_the_shared_interval(
 
 def test_crossref_switched_off_leaves_the_paper_waiting_with_the_reason(settings: Any) -> None:
     settings.CROSSREF_API_URL = ""
+    settings.OPENALEX_API_URL = ""
     paper = _doi_paper("10.7554/elife.01567")
 
     outcome = services.fetch_metadata([paper.pk])
@@ -258,6 +263,182 @@ def test_crossref_switched_off_leaves_the_paper_waiting_with_the_reason(settings
     assert outcome.waiting == [paper.pk]
     assert (paper.metadata_status, paper.metadata_attempts) == (MetadataStatus.PENDING, 0)
     assert "CROSSREF_API_URL is empty" in paper.metadata_error
+
+
+# --------------------------------------------------------------- DOI: OpenAlex, then Crossref
+
+ICCV = "work_10.1109-iccv.2007.4408927_proceedings-article__commonmeta-py.json"
+
+
+@pytest.fixture
+def doi_sources(settings: Any) -> Iterator[tuple[EnrichmentStandIn, ScholarlyStandIn]]:
+    """OpenAlex and ROR replaying their recordings, and Crossref replaying its own: eLife's DOI
+    is on both, ICCV 2007's on Crossref alone."""
+    routes = {
+        "/works/10.7554/elife.01567": Reply(body=recording("crossref", ELIFE)),
+        "/works/10.1109/iccv.2007.4408927": Reply(body=recording("crossref", ICCV)),
+    }
+    with (
+        EnrichmentStandIn().running() as openalex,
+        ScholarlyStandIn(routes).running() as crossref,
+    ):
+        settings.OPENALEX_API_URL = openalex.openalex_url
+        settings.ROR_API_URL = openalex.ror_url
+        settings.CROSSREF_API_URL = crossref.url
+        settings.OUTSIDE_API_TIMEOUT = 0.5
+        yield openalex, crossref
+
+
+@needs_recordings("openalex")
+@needs_recordings("crossref")
+def test_a_doi_recommended_by_form_gets_its_metadata_from_openalex_first(
+    client: Client,
+    contributor: Any,
+    publication: Any,
+    doi_sources: tuple[EnrichmentStandIn, ScholarlyStandIn],
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    openalex, crossref = doi_sources
+    client.force_login(contributor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _recommend_by_form(client, "https://doi.org/10.7554/eLife.01567")
+
+    assert response.status_code == 302, response.content
+    paper = Paper.objects.get(doi="10.7554/elife.01567")
+    assert (paper.metadata_status, paper.metadata_source, paper.metadata_error) == (
+        MetadataStatus.OK,
+        MetadataSource.OPENALEX,
+        "",
+    )
+    assert paper.title.startswith("Automated quantitative histology")
+    assert paper.abstract.startswith("Among various advantages, their small size makes model")
+    assert (paper.year, paper.published_on.isoformat(), paper.journal_ref) == (
+        2014,
+        "2014-02-11",
+        "eLife",
+    )
+    assert [a.author.name for a in paper.authorships.order_by("position")][:2] == [
+        "Martial Sankar",
+        "Kaisa Nieminen",
+    ]
+    # The institutions OpenAlex matched, each once, with their ROR ids after enrichment.
+    assert sorted(paper.institutions.values_list("name", "ror_id")) == [
+        ("SIB Swiss Institute of Bioinformatics", "002n09z45"),
+        ("University of Lausanne", "019whta54"),
+    ]
+    assert crossref.requests == []
+    assert openalex.count("openalex") == 2  # the metadata, then the enrichment's batch
+
+
+@needs_recordings("openalex")
+@needs_recordings("crossref")
+def test_a_doi_openalex_does_not_hold_is_read_from_crossref(
+    doi_sources: tuple[EnrichmentStandIn, ScholarlyStandIn],
+) -> None:
+    openalex, crossref = doi_sources
+    paper = _doi_paper("10.1109/iccv.2007.4408927")
+
+    outcome = services.fetch_metadata([paper.pk])
+
+    paper.refresh_from_db()
+    assert outcome.fetched == [paper.pk]
+    assert paper.metadata_source == MetadataSource.CROSSREF
+    assert paper.title
+    assert [r.status for r in openalex.requests] == [404]
+    assert [r.path for r in crossref.requests] == ["/works/10.1109/iccv.2007.4408927"]
+
+
+@needs_recordings("openalex")
+@needs_recordings("crossref")
+def test_openalex_failing_in_a_passing_way_falls_back_to_crossref(
+    doi_sources: tuple[EnrichmentStandIn, ScholarlyStandIn],
+) -> None:
+    openalex, crossref = doi_sources
+    openalex.fail_first, openalex.fail_status = 1, 503
+    paper = _doi_paper("10.7554/elife.01567")
+
+    outcome = services.fetch_metadata([paper.pk], final_attempt=False)
+
+    paper.refresh_from_db()
+    assert outcome.fetched == [paper.pk]
+    assert (paper.metadata_status, paper.metadata_source) == (
+        MetadataStatus.OK,
+        MetadataSource.CROSSREF,
+    )
+    assert len(crossref.requests) == 1
+
+
+@needs_recordings("openalex")
+@needs_recordings("crossref")
+def test_openalex_failing_and_crossref_without_the_doi_retry_later(
+    doi_sources: tuple[EnrichmentStandIn, ScholarlyStandIn],
+) -> None:
+    openalex, _crossref = doi_sources
+    openalex.fail_first, openalex.fail_status, openalex.retry_after = 1, 429, "30"
+    paper = _doi_paper("10.1000/only-on-openalex")
+
+    outcome = services.fetch_metadata([paper.pk], final_attempt=False)
+
+    paper.refresh_from_db()
+    # Not "not found": OpenAlex, which may hold a DataCite DOI Crossref lacks, could not say.
+    assert outcome.retry == [paper.pk]
+    assert outcome.retry_after == 30.0
+    assert paper.metadata_status == MetadataStatus.PENDING
+    assert paper.metadata_error == (
+        "OpenAlex is temporarily unavailable (HTTP 429). Please try again later. Will try again."
+    )
+
+
+@needs_recordings("openalex")
+@needs_recordings("crossref")
+def test_a_doi_neither_holds_is_not_found_naming_both(
+    doi_sources: tuple[EnrichmentStandIn, ScholarlyStandIn],
+) -> None:
+    paper = _doi_paper("10.1000/missing")
+
+    outcome = services.fetch_metadata([paper.pk])
+
+    paper.refresh_from_db()
+    assert outcome.not_found == [paper.pk]
+    assert paper.metadata_error == "Neither OpenAlex nor Crossref has a paper 10.1000/missing."
+
+
+@needs_recordings("openalex")
+@needs_recordings("crossref")
+def test_a_refresh_both_fail_keeps_the_stored_metadata(
+    doi_sources: tuple[EnrichmentStandIn, ScholarlyStandIn],
+) -> None:
+    openalex, crossref = doi_sources
+    paper = _doi_paper("10.7554/elife.01567")
+    services.fetch_metadata([paper.pk])
+    openalex.works["10.7554/elife.01567"] = {"id": "not a work"}
+    crossref.faults.append(Reply(503, b"down"))
+
+    services.fetch_metadata([paper.pk], refresh=True)
+
+    paper.refresh_from_db()
+    assert (paper.metadata_status, paper.metadata_source) == (
+        MetadataStatus.OK,
+        MetadataSource.OPENALEX,
+    )
+    assert paper.title.startswith("Automated quantitative histology")
+    assert paper.metadata_error.startswith("Refreshing failed: Crossref is temporarily")
+
+
+@needs_recordings("openalex")
+def test_openalex_answers_when_crossref_is_switched_off(
+    doi_sources: tuple[EnrichmentStandIn, ScholarlyStandIn], settings: Any
+) -> None:
+    settings.CROSSREF_API_URL = ""
+    paper = _doi_paper("10.7554/elife.01567")
+
+    services.fetch_metadata([paper.pk])
+
+    paper.refresh_from_db()
+    assert (paper.metadata_status, paper.metadata_source) == (
+        MetadataStatus.OK,
+        MetadataSource.OPENALEX,
+    )
 
 
 # ---------------------------------------------------------------------------- ACL Anthology
@@ -399,9 +580,13 @@ OPENREVIEW_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "openre
 def openreview(settings: Any) -> Iterator[ScholarlyStandIn]:
     note = (OPENREVIEW_FIXTURES / "notes_id-WeeklyDoc01_documented-shape.json").read_bytes()
     missing = (OPENREVIEW_FIXTURES / "notes_not-found_documented-shape.json").read_bytes()
+    profiles = (
+        OPENREVIEW_FIXTURES / "profiles_ids-WeeklyDoc01-authors_documented-shape.json"
+    ).read_bytes()
     routes = {
         "/notes?id=WeeklyDoc01": Reply(body=note),
         "/notes?id=WeeklyNone1": Reply(404, missing),
+        "/profiles": Reply(body=profiles),
     }
     with ScholarlyStandIn(routes).running() as server:
         settings.OPENREVIEW_API_URL = server.url
@@ -445,9 +630,37 @@ def test_an_openreview_forum_recommended_gets_its_metadata_from_openreview(
         "OpenReview WeeklyDoc01",
         "https://openreview.net/forum?id=WeeklyDoc01",
     )
-    assert [(seen.path, seen.query) for seen in openreview.requests] == [
-        ("/notes", "id=WeeklyDoc01")
+    # The affiliations from the authors' profiles: the current position's institution; a
+    # hidden profile (Jonas Schmidt's) gives none.
+    assert [a.affiliation for a in paper.authorships.all()] == [
+        "Tsinghua University",
+        "Universidad Politécnica de Madrid",
+        "",
     ]
+    assert sorted(paper.institutions.values_list("name", flat=True)) == [
+        "Tsinghua University",
+        "Universidad Politécnica de Madrid",
+    ]
+    assert [(seen.path, unquote(seen.query)) for seen in openreview.requests] == [
+        ("/notes", "id=WeeklyDoc01"),
+        ("/profiles", "ids=~Li_Wei1,~Ana_María_Gómez1,~Jonas_Schmidt2"),
+    ]
+
+
+def test_openreview_profiles_failing_keep_the_note_without_affiliations(
+    openreview: ScholarlyStandIn,
+) -> None:
+    openreview.routes["/profiles"] = Reply(200, b"{not json")
+    paper = services.get_or_create_paper(
+        parse_identifier("https://openreview.net/forum?id=WeeklyDoc01")
+    )[0]
+
+    services.fetch_metadata([paper.pk])
+
+    paper.refresh_from_db()
+    assert (paper.metadata_status, paper.metadata_error) == (MetadataStatus.OK, "")
+    assert paper.authorships.count() == 3
+    assert not paper.institutions.exists()
 
 
 def test_openreview_unknown_forum_is_not_found(openreview: ScholarlyStandIn) -> None:

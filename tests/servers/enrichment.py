@@ -1,7 +1,8 @@
 """A local stand-in for the OpenAlex works API and the ROR v2 API, replaying recordings.
 
 ``GET /openalex/works?filter=doi:a|b|…`` answers with the recorded works (``../shared/fixtures/
-openalex``, and the documented-shape work in tests/fixtures/openalex) whose DOIs were asked for;
+openalex``, and the documented-shape work in tests/fixtures/openalex) whose DOIs were asked for,
+``GET /openalex/works/https://doi.org/<doi>`` with the one work of that DOI (404 without one);
 ``GET /ror/organizations/<id>`` with the recorded ROR v2 records (and Tsinghua's, written from
 the documented shape). With ``synthesize``, any other arXiv DOI gets a work cloned from the
 documented-shape one, its authors at institutions of a synthetic pool, and any ROR id a record
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
@@ -43,6 +44,7 @@ needs_recordings = pytest.mark.skipif(
 
 _ARXIV_DOI = re.compile(r"10\.48550/arxiv\.(?P<id>\d{4}\.\d{4,5})")
 POOL_SIZE = 200
+NOT_FOUND = b'{"errors": ["not found"]}'
 
 
 def recorded_works() -> dict[str, dict[str, Any]]:
@@ -130,6 +132,13 @@ class EnrichmentStandIn:
 
     def answer(self, path: str) -> tuple[str, int, bytes]:
         parts = urlsplit(path)
+        if parts.path.startswith("/openalex/works/"):
+            doi = parts.path.removeprefix("/openalex/works/")
+            doi = unquote(doi.removeprefix("https://doi.org/").removeprefix("doi:")).lower()
+            work = self.work(doi)
+            if work is None:
+                return "openalex", 1, NOT_FOUND
+            return "openalex", 1, json.dumps(work).encode()
         if parts.path.startswith("/openalex/works"):
             value = parse_qs(parts.query).get("filter", [""])[0]
             dois = [d for d in value.removeprefix("doi:").split("|") if d]
@@ -139,7 +148,7 @@ class EnrichmentStandIn:
         if parts.path.startswith("/ror/organizations/"):
             record = self.organization(parts.path.rsplit("/", 1)[-1])
             if record is None:
-                return "ror", 0, b'{"errors": ["not found"]}'
+                return "ror", 0, NOT_FOUND
             return "ror", 0, json.dumps(record).encode()
         return "unknown", 0, b"{}"
 
@@ -154,7 +163,7 @@ class EnrichmentStandIn:
                     number = stand_in.count(api)
                     failing = api == stand_in.fail_api and number < stand_in.fail_first
                     status = stand_in.fail_status if failing else 200
-                    if not failing and api == "ror" and body.startswith(b'{"errors"'):
+                    if not failing and body == NOT_FOUND:
                         status = 404
                     stand_in.requests.append(Request(time.monotonic(), api, dois, status))
                 if failing:

@@ -7,6 +7,7 @@ client talks to an ``httpx.MockTransport``: no test reaches the network.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -22,8 +23,11 @@ from papers.clients.openalex import (
     OpenAlexUnavailable,
     arxiv_doi,
     normalize_doi,
+    parse_record,
     parse_works,
+    rebuild_abstract,
 )
+from papers.clients.records import FoundAuthor
 
 SHARED = Path(__file__).resolve().parents[4] / "shared" / "fixtures" / "openalex"
 LOCAL = Path(__file__).resolve().parents[2] / "fixtures" / "openalex"
@@ -284,3 +288,112 @@ def test_parse_works_bounds_hostile_texts() -> None:
     assert (len(institution.name), institution.ror_id, institution.country_code) == (300, None, "")
     assert [len(r) for r in authorship.raw_affiliations] == [1000]
     assert (work.venue, work.published_doi) == ("", "10.1000/x")
+
+
+# --------------------------------------------------------------------------- one work's metadata
+
+ELIFE = "work_doi_10.7554-elife.01567_journal-article__commonmeta-py.json"
+SIGMOD = "work_doi_10.1145-3448016.3452841_conference-paper__commonmeta-py.json"
+JAPANESE = "work_doi_10.7600-jspfsm.56.60_japanese-journal__commonmeta-py.json"
+
+
+@needs_recordings
+def test_parse_record_reads_title_abstract_authors_date_and_venue() -> None:
+    record = parse_record(recorded(ELIFE), "10.7554/elife.01567")
+
+    paper = record.paper
+    assert paper.title.startswith("Automated quantitative histology reveals vascular")
+    # Rebuilt from abstract_inverted_index, word by word in order.
+    assert paper.abstract.startswith(
+        "Among various advantages, their small size makes model organisms preferred subjects"
+    )
+    assert (paper.published_on, paper.year) == (dt.date(2014, 2, 11), 2014)
+    assert paper.venue == "eLife"
+    assert paper.doi == "10.7554/elife.01567"
+    assert paper.url == "https://doi.org/10.7554/elife.01567"
+    assert paper.arxiv_id is None
+    # Each author with the institutions OpenAlex matched, by their names.
+    assert paper.authors[0] == FoundAuthor("Martial Sankar", ("University of Lausanne",))
+    assert paper.institutions == ("University of Lausanne", "SIB Swiss Institute of Bioinformatics")
+    # The same body gives what enrichment stores: the institutions with their ROR ids.
+    assert [(i.name, i.ror_id) for i in record.work.institutions] == [
+        ("University of Lausanne", "019whta54"),
+        ("SIB Swiss Institute of Bioinformatics", "002n09z45"),
+    ]
+
+
+@needs_recordings
+def test_parse_record_keeps_raw_affiliations_of_an_author_without_institutions() -> None:
+    paper = parse_record(recorded(SIGMOD), "10.1145/3448016.3452841").paper
+
+    assert paper.title == "Vector Quotient Filters"
+    assert paper.pdf_url == "https://dl.acm.org/doi/pdf/10.1145/3448016.3452841"
+    assert paper.authors[1] == FoundAuthor("Alex Conway", ("VMware Research, Palo Alto, CA, USA",))
+    # Its only location has no source: no venue rather than a guess.
+    assert paper.venue == ""
+
+
+@needs_recordings
+def test_parse_record_finds_the_arxiv_version_among_the_locations() -> None:
+    work = json.loads(recorded(ELIFE))
+    work["locations"].append(
+        {"landing_page_url": "https://arxiv.org/abs/2304.05376v2", "source": None}
+    )
+
+    paper = parse_record(json.dumps(work).encode(), "10.7554/elife.01567").paper
+
+    assert paper.arxiv_id == "2304.05376"
+
+
+@needs_recordings
+def test_parse_record_refuses_a_work_without_title_or_of_another_doi() -> None:
+    with pytest.raises(OpenAlexBadResponse, match="without a title"):
+        parse_record(recorded(JAPANESE), "10.7600/jspfsm.56.60")
+    with pytest.raises(OpenAlexBadResponse, match="did not ask for"):
+        parse_record(recorded(ELIFE), "10.1000/other")
+
+
+def test_rebuild_abstract_is_bounded_and_skips_what_is_not_words() -> None:
+    index = {
+        "world": [1],
+        "Hello": [0, True, -1, "2"],
+        "\x00evil\x07": [2],
+        7: [3],
+        "far": [10**9],
+        "list": "not positions",
+    }
+
+    assert rebuild_abstract(index) == "Hello world evil"
+    assert rebuild_abstract(None) == ""
+    assert rebuild_abstract([["Hello", [0]]]) == ""
+    huge = {f"w{n}": list(range(n, 10**6, 1000)) for n in range(1000)}
+    assert len(rebuild_abstract(huge).split()) <= 20_000
+
+
+@needs_recordings
+def test_fetch_work_asks_for_the_doi_in_the_polite_pool() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, content=recorded(ELIFE))
+
+    client = client_for(handler, mailto="editors@example.org")
+    record = client.fetch_work("10.7554/elife.01567")
+
+    assert record is not None
+    assert record.paper.venue == "eLife"
+    [request] = seen
+    assert request.url.path == "/works/https://doi.org/10.7554/elife.01567"
+    query = parse_qs(urlsplit(str(request.url)).query)
+    assert query["mailto"] == ["editors@example.org"]
+    assert "abstract_inverted_index" in query["select"][0]
+    assert client.requests == 1
+
+
+def test_fetch_work_404_is_none_and_5xx_transient() -> None:
+    assert answering(b'{"error": "not found"}', 404).fetch_work("10.1000/none") is None
+    with pytest.raises(OpenAlexUnavailable):
+        answering(b"down", 503).fetch_work("10.1000/none")
+    with pytest.raises(ValueError, match="not a bare, lower-case DOI"):
+        answering(b"{}").fetch_work("not a doi")

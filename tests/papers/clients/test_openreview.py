@@ -16,6 +16,7 @@ from papers.clients.openreview import OpenReviewClient, parse_notes
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "openreview"
 NOTE = (FIXTURES / "notes_id-WeeklyDoc01_documented-shape.json").read_bytes()
+PROFILES = (FIXTURES / "profiles_ids-WeeklyDoc01-authors_documented-shape.json").read_bytes()
 
 
 def _client(handler: Callable[[httpx.Request], httpx.Response]) -> OpenReviewClient:
@@ -27,7 +28,7 @@ def test_fetch_reads_a_v2_note() -> None:
 
     def answer(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        return httpx.Response(200, content=NOTE)
+        return httpx.Response(200, content=PROFILES if request.url.path == "/profiles" else NOTE)
 
     paper = _client(answer).fetch("WeeklyDoc01")
 
@@ -43,8 +44,40 @@ def test_fetch_reads_a_v2_note() -> None:
         "https://openreview.net/pdf/6f1c2a0e4b7d9c3e5a8f1b2d4c6e8a0b1c3d5e7f.pdf"
     )
     assert paper.code_url == "https://github.com/example/sparse-adapters"
-    [request] = seen
-    assert (request.url.path, request.url.params["id"]) == ("/notes", "WeeklyDoc01")
+    # Each author's current institution, from their profile; Jonas Schmidt's is hidden.
+    assert [a.affiliations for a in paper.authors] == [
+        ("Tsinghua University",),
+        ("Universidad Politécnica de Madrid",),
+        (),
+    ]
+    note, profiles = seen
+    assert (note.url.path, note.url.params["id"]) == ("/notes", "WeeklyDoc01")
+    assert (profiles.url.path, profiles.url.params["ids"]) == (
+        "/profiles",
+        "~Li_Wei1,~Ana_María_Gómez1,~Jonas_Schmidt2",
+    )
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        httpx.Response(503, content=b"down"),
+        httpx.Response(200, content=b'{"profiles": "none"}'),
+        httpx.Response(
+            200,
+            content=b'{"profiles": [{"id": "~Li_Wei1", "content": {"history": [{"institution":'
+            b' {"name": 7}}, "x"]}}, 5]}',
+        ),
+    ],
+)
+def test_fetch_keeps_the_note_when_profiles_fail_or_say_nothing(answer: httpx.Response) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return answer if request.url.path == "/profiles" else httpx.Response(200, content=NOTE)
+
+    paper = _client(handler).fetch("WeeklyDoc01")
+
+    assert paper is not None
+    assert [a.affiliations for a in paper.authors] == [(), (), ()]
 
 
 @pytest.mark.parametrize(
