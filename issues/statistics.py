@@ -273,23 +273,27 @@ def _topics(
     period_of = _quarter_of if by_quarter else (lambda month: month)
     periods = sorted({period_of(m.month) for m in months})
     index = {period: i for i, period in enumerate(periods)}
-    key = "recommendation__topic" if publication else "recommendation__topic__slug"
+    # An imported entry has a topic of its own and no recommendation (``issues.importing``).
+    if publication:
+        key = Coalesce("topic_id", "recommendation__topic_id")
+    else:
+        key = Coalesce("topic__slug", "recommendation__topic__slug")
     counts: dict[Any, list[int]] = defaultdict(lambda: [0] * len(periods))
     for row in (
         _published_entries(publication)
         .filter(
+            Q(topic__isnull=False) | Q(recommendation__topic__isnull=False),
             section=Section.PAPERS,
-            recommendation__topic__isnull=False,
             issue__published_at__gte=_aware(months[0].month),
         )
-        .annotate(month=TruncMonth("issue__published_at"))
-        .values("month", key)
+        .annotate(month=TruncMonth("issue__published_at"), topic_key=key)
+        .values("month", "topic_key")
         .annotate(n=Count("id"))
         .order_by()
     ):
         period = period_of(_month_of(row["month"]))
         if period in index:
-            counts[row[key]][index[period]] += row["n"]
+            counts[row["topic_key"]][index[period]] += row["n"]
     top = sorted(counts, key=lambda k: (-sum(counts[k]), k))[:TOPICS_SHOWN]
     if publication:
         found = Topic.objects.filter(pk__in=top)

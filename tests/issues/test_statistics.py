@@ -12,13 +12,14 @@ from django.utils import timezone
 
 from issues import statistics
 from issues.caching import renew_published_version
-from issues.enums import IssueStatus
+from issues.enums import IssueStatus, Section
 from issues.models import CoRecommendation, Issue, IssueEntry
 from publications.models import Publication, Topic
 from recommendations.enums import RecommendationStatus
 from tests.factories import (
     IssueEntryFactory,
     IssueFactory,
+    PaperFactory,
     PublicationFactory,
     RecommendationFactory,
     TopicFactory,
@@ -159,6 +160,29 @@ def test_publication_statistics_draw_topics_by_month(world: World) -> None:
         ("language", (1, 0, 0), "Language"),
     ]
     assert figures.topics[1].name_for("zh-hans") == "语言"
+
+
+def test_topics_over_time_count_imported_entries_by_their_own_topic(world: World) -> None:
+    # An imported past issue: its entries name their topic and have no recommendation.
+    past = world.issue(world.publication, months_ago(2))
+    for _ in range(2):
+        IssueEntryFactory(
+            issue=past,
+            recommendation=None,
+            topic=world.language,
+            paper=PaperFactory(),
+            section=Section.PAPERS,
+        )
+
+    figures = statistics.compute_statistics(world.publication)
+    site = statistics.compute_statistics()
+
+    # Three papers each: the older topic first.
+    assert [(t.slug, t.counts) for t in figures.topics] == [
+        ("vision", (1, 0, 2)),
+        ("language", (3, 0, 0)),
+    ]
+    assert ("language", (3, 0, 0)) in [(t.slug, t.counts) for t in site.topics]
 
 
 def test_publication_statistics_measure_the_wait(world: World) -> None:
