@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, 
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from common.api.limits import know_rows
 from papers import search
 from papers.enums import HAND_ENTRY_STATUSES, MetadataSource, MetadataStatus
 from papers.identifiers import Identifier, InvalidIdentifier, parse_identifier
@@ -368,7 +369,12 @@ def _full_text_search(papers: QuerySet[Paper], query: str, *, ranked: bool) -> Q
         scored.values_list("pk", "search_rank")[:SEARCH_MAX_MATCHES], key=lambda row: -row[1]
     )
     ids = [pk for pk, _rank in ranking]
-    return with_ids(papers, ids).order_by(search.Position(ids))
+
+    def rows(some: list[int]) -> QuerySet[Paper]:
+        return with_ids(papers, some).order_by(search.Position(some))
+
+    # Picked among ``papers``: a page of the API's list needs neither a count nor all the ids.
+    return know_rows(rows(ids), ids, rows)
 
 
 def with_ids(papers: QuerySet[Paper], ids: Iterable[int]) -> QuerySet[Paper]:

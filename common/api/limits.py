@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Page
@@ -9,6 +12,46 @@ from django.core.paginator import Paginator as DjangoPaginator
 from django.db.models import QuerySet
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.throttling import UserRateThrottle
+
+
+@dataclass(frozen=True)
+class KnownRows:
+    """The rows a queryset holds, in its order, known before the queryset was built (a
+    search's matches, picked among the filtered rows): its count is their number, and a page
+    is read by its own ids alone (``page``) instead of filtering by all of them again.
+
+    Valid while the queryset is as it was marked: the paginator checks that no condition was
+    added and the ordering is the same, and otherwise asks the database as usual."""
+
+    ids: list[int]
+    page: Callable[[list[int]], QuerySet[Any]]
+    conditions: int
+    ordering: tuple[Any, ...]
+
+
+def know_rows(
+    rows: QuerySet[Any], ids: list[int], page: Callable[[list[int]], QuerySet[Any]]
+) -> QuerySet[Any]:
+    """Mark ``rows`` as holding exactly ``ids``, in that order; ``page`` gives the rows of
+    some of them, in their order. The mark is the query's, so clones keep it."""
+    query = rows.query
+    query.known_rows = KnownRows(  # type: ignore[attr-defined]
+        list(ids), page, len(query.where.children), tuple(query.order_by)
+    )
+    return rows
+
+
+def _known(rows: Any) -> KnownRows | None:
+    query = getattr(rows, "query", None)
+    known = getattr(query, "known_rows", None)
+    if known is None:
+        return None
+    unchanged = (
+        len(query.where.children) == known.conditions
+        and tuple(query.order_by) == known.ordering
+        and not query.is_sliced
+    )
+    return known if unchanged else None
 
 
 class Pagination(PageNumberPagination):
@@ -29,6 +72,11 @@ class DeferredJoinPaginator(DjangoPaginator):
     #: Offsets from which a page is read in two steps.
     defer_from = 1000
 
+    @cached_property
+    def count(self) -> int:
+        known = _known(self.object_list)
+        return len(known.ids) if known is not None else super().count
+
     def page(self, number: Any) -> Page:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
@@ -36,6 +84,9 @@ class DeferredJoinPaginator(DjangoPaginator):
         if top + self.orphans >= self.count:
             top = self.count
         rows = self.object_list
+        known = _known(rows)
+        if known is not None:
+            return self._get_page(known.page(known.ids[bottom:top]), number, self)
         if bottom >= self.defer_from and isinstance(rows, QuerySet):
             return self._get_page(rows.filter(pk__in=rows.values("pk")[bottom:top]), number, self)
         return self._get_page(rows[bottom:top], number, self)
