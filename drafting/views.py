@@ -43,6 +43,8 @@ def _house_style_initial(publication: Publication) -> dict[str, Any]:
         "summary_min_length": row.summary_min_length,
         "summary_max_length": row.summary_max_length,
         "title_max_length": row.title_max_length,
+        "drafts_enabled": row.drafts_enabled,
+        "show_draft_note": row.show_draft_note,
     }
 
 
@@ -65,6 +67,7 @@ class VoiceView(_VoiceMixin, View):
             "term_form": term_form or GlossaryTermForm(),
             "terms": selectors.glossary_of(publication),
             "prompt": prompt,
+            "model_problems": selectors.backend_problems(),
         }
         return render(request, "drafting/voice.html", context, status=status)
 
