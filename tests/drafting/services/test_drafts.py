@@ -16,6 +16,8 @@ from drafting import services
 from drafting.enums import BackendFault, DraftStatus
 from drafting.models import BackendProblem, Draft, DraftingRequest
 from drafting.services import drafts
+from papers.services.catalogue import AuthorData, PaperMetadata
+from papers.services.hand_entry import enter_metadata_by_hand
 from publications.models import Topic
 from recommendations.enums import RecommendationStatus
 from tests.factories.papers import PaperFactory
@@ -225,6 +227,34 @@ def test_nothing_is_asked_while_drafting_is_off(
         services.request_draft(publication, paper, by=contributor)
     assert drafts.request_drafts_for_paper(paper.pk) == []
     assert not Draft.objects.exists()
+
+
+def test_metadata_arriving_queues_drafts_where_the_paper_is_written_up(
+    llm: LLMStandIn,
+    publication: Any,
+    other_publication: Any,
+    contributor: Any,
+    editor: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    paper = PaperFactory(title="", abstract="")
+    RecommendationFactory(publication=publication, paper=paper, status="submitted")
+    RecommendationFactory(publication=other_publication, paper=paper, status="withdrawn")
+    services.set_house_style(publication, by=editor, spacing="any")
+    metadata = PaperMetadata(
+        title="Phrase Retrieval Learns Passage Retrieval, Too",
+        abstract="Dense retrieval methods have shown great promise.",
+        authors=[AuthorData("Jinhyuk Lee")],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        enter_metadata_by_hand(paper, metadata, by=editor)
+    draft = Draft.objects.get()
+    assert (draft.publication, draft.status) == (publication, DraftStatus.READY)
+    assert draft.requested_by is None
+    # Arriving again leaves a ready draft alone: tokens are spent once.
+    with django_capture_on_commit_callbacks(execute=True):
+        enter_metadata_by_hand(paper, metadata, by=editor)
+    assert len(llm.requests) == 1
 
 
 def test_a_publication_may_turn_drafts_off(
