@@ -1,14 +1,18 @@
-"""What the drafting app asks of the recommendations, registered when this app is ready
-(``drafting.examples``): a publication's best past entries as examples of its style, and the
-publications an entry of a paper is being written for."""
+"""The recommendations and drafting assistance: what the drafting app asks of them, registered
+when this app is ready (``drafting.examples``: a publication's best past entries as examples of
+its style, and the publications an entry of a paper is being written for), and the drafts
+offered on the forms of an entry."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db.models.functions import Length
+from django.forms import Form
 
+from drafting import offers
 from drafting.examples import Example
+from drafting.offers import DraftOffer, accepted_from
 from recommendations.enums import STANDING_STATES, RecommendationKind, RecommendationStatus
 from recommendations.models import Recommendation
 
@@ -48,3 +52,13 @@ def publications_writing(paper_id: int) -> list[int]:
         .values_list("publication_id", flat=True)
         .distinct()
     )
+
+
+def offer_drafts(form: Form, recommendation: Recommendation) -> DraftOffer | None:
+    """The drafts offered on a form of ``recommendation``'s entry: none for a news item."""
+    if recommendation.is_news:
+        return None
+    return offers.offer_drafts(form, recommendation.publication, recommendation.paper)
+
+
+__all__ = ["accepted_from", "offer_drafts", "past_entries", "publications_writing"]

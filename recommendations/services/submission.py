@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
@@ -18,6 +19,8 @@ from common.validators import (
     validate_http_url,
     validate_summary,
 )
+from drafting import selectors as drafting_selectors
+from drafting.services import drafts as drafting_services
 from papers import services as paper_services
 from papers.enums import MetadataStatus
 from papers.identifiers import InvalidIdentifier, parse_identifier
@@ -295,13 +298,21 @@ def _refuse_duplicate(by: Any, publication: Publication, paper: Any) -> None:
 
 
 def edit_recommendation(
-    recommendation: Recommendation, *, by: Any, **changes: Any
+    recommendation: Recommendation,
+    *,
+    by: Any,
+    drafted: Mapping[str, str] | None = None,
+    **changes: Any,
 ) -> Recommendation:
     """Change the submitter's own fields while the recommendation is not yet accepted.
 
     Accepts any of ``summary``, ``title_zh``, ``code_url``, ``topic``, ``news_title``,
     ``news_url``: all of them are what the reviewers judge. The state stays; the audit row names
     the fields that changed and keeps their old and new values (``Transition.changes``).
+
+    ``drafted`` names the fields submitted from the model's draft ({field: "as_is" or
+    "edited"}): their audit entries say so, with the model and the prompt version, and the
+    draft records who accepted them (``mark_drafted``).
 
     A change to a submitted recommendation starts the next review round: the approvals given so
     far judged another text, so they no longer count towards acceptance, and the audit row names
@@ -334,6 +345,7 @@ def edit_recommendation(
     ]
     extra: dict[str, Any] = dict(changed)
     with transaction.atomic():
+        mark_drafted(recommendation, audit, drafted, by=by)
         if changed and recommendation.status == RecommendationStatus.SUBMITTED:
             note += start_review_round(recommendation)
             extra["review_round"] = F("review_round") + 1
@@ -346,6 +358,29 @@ def edit_recommendation(
             changes=audit,
         )
     return recommendation
+
+
+def mark_drafted(
+    recommendation: Recommendation,
+    audit: list[dict[str, Any]],
+    drafted: Mapping[str, str] | None,
+    *,
+    by: Any,
+) -> None:
+    """Mark the audit entries of the fields taken from the model's draft, and record on the
+    draft who accepted them. People keep the last word: nothing but what they submit is saved."""
+    if not drafted or recommendation.paper_id is None:
+        return
+    draft = drafting_selectors.draft_for(recommendation.publication, recommendation.paper)
+    if draft is None:
+        return
+    taken = {}
+    for entry in audit:
+        how = drafted.get(entry["field"])
+        if how:
+            entry.update(drafting_services.audit_mark(draft, how))
+            taken[entry["field"]] = how
+    drafting_services.accept_draft(draft, by=by, fields=taken)
 
 
 def audited(value: Any) -> Any:

@@ -38,6 +38,7 @@ from publications import selectors as publication_selectors
 from publications.models import Publication
 from publications.permissions import can
 from recommendations import services
+from recommendations.drafting import accepted_from, offer_drafts
 from recommendations.enums import RecommendationAction, RecommendationKind, RecommendationStatus
 from recommendations.forms.recommendations import (
     ACTION_DRAFT,
@@ -406,17 +407,21 @@ class RecommendationEditView(_OwnRecommendationMixin, TemplateView):
             messages.error(request, _("This submission can no longer be edited."))
             return redirect("recommendations:detail", pk=pk)
         form = RecommendationEditForm(recommendation=recommendation)
-        return self._render(recommendation, form)
+        return self._render(recommendation, form, offer_drafts(form, recommendation))
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         recommendation = self.get_recommendation()
         form = RecommendationEditForm(request.POST, recommendation=recommendation)
+        offer = offer_drafts(form, recommendation)
         status = 200
         if form.is_valid():
             round_before = recommendation.review_round
             try:
                 services.edit_recommendation(
-                    recommendation, by=request.user, **form.service_values()
+                    recommendation,
+                    by=request.user,
+                    drafted=accepted_from(offer, form.cleaned_data),
+                    **form.service_values(),
                 )
             except WorkflowError as error:
                 add_workflow_error(form, error)
@@ -434,10 +439,12 @@ class RecommendationEditView(_OwnRecommendationMixin, TemplateView):
                 else:
                     messages.success(request, _("Your changes are saved."))
                 return redirect("recommendations:detail", pk=pk)
-        return self._render(recommendation, form, status=status)
+        return self._render(recommendation, form, offer, status=status)
 
-    def _render(self, recommendation: Recommendation, form: Any, status: int = 200) -> HttpResponse:
-        context = self.get_context_data(recommendation=recommendation, form=form)
+    def _render(
+        self, recommendation: Recommendation, form: Any, offer: Any, status: int = 200
+    ) -> HttpResponse:
+        context = self.get_context_data(recommendation=recommendation, form=form, offer=offer)
         return self.render_to_response(context, status=status)
 
 
