@@ -96,12 +96,17 @@ def clean_topic(publication: Publication, value: Topic | str | None) -> Topic | 
 
 
 def clean_recommendation_fields(
-    kind: str, values: dict[str, Any], *, publication: Publication
+    kind: str,
+    values: dict[str, Any],
+    *,
+    publication: Publication,
+    summary_optional: bool = False,
 ) -> dict[str, Any]:
     """Validate the member-supplied fields of a recommendation to ``publication``; returns them
     normalised: the topic one of the publication's, line endings as LF (browsers send CRLF), no
     space at either end of the text or, in the fields of one item a line, of a line, and no empty
-    line there."""
+    line there. With ``summary_optional``, an empty summary is let through (a draft whose
+    summary the language model is to draft)."""
     cleaned: dict[str, Any] = {}
     for name, value in values.items():
         if name == "topic":
@@ -109,7 +114,8 @@ def clean_recommendation_fields(
             continue
         value = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
         if name == "summary":
-            check_field(name, value, validate_summary)
+            if value or not summary_optional:
+                check_field(name, value, validate_summary)
         elif name in ("code_url", "news_url", "paper_url") and value:
             check_field(name, value, validate_http_url)
         elif name == "title_zh":
@@ -155,7 +161,9 @@ def create_recommendation(
     """Recommend a paper (by any identifier form) or a news item to ``publication``.
 
     The paper is found or created in the catalogue (``pending`` metadata when new). The
-    recommendation starts as a draft when ``draft`` is true, otherwise it is submitted for review.
+    recommendation starts as a draft when ``draft`` is true, otherwise it is submitted for review;
+    a paper's draft may leave the summary empty where the publication asks a language model for
+    drafts (``submit_recommendation`` asks for one).
     Refused with ``QuotaExceeded`` beyond the publication's weekly submission quota
     (``enforce_submission_quota``).
 
@@ -167,7 +175,13 @@ def create_recommendation(
     fields = {"summary": summary, "title_zh": title_zh, "code_url": code_url, "topic": topic}
     if kind == RecommendationKind.NEWS:
         fields.update(news_title=news_title, news_url=news_url)
-    cleaned = clean_recommendation_fields(kind, fields, publication=publication)
+    # A paper saved as a draft may wait for the language model's drafts of its summary.
+    summary_optional = (
+        draft and kind == RecommendationKind.PAPER and drafting_services.drafting_on(publication)
+    )
+    cleaned = clean_recommendation_fields(
+        kind, fields, publication=publication, summary_optional=summary_optional
+    )
 
     with transaction.atomic():
         # One member's submissions are decided one after the other: a double click on "submit"
@@ -401,6 +415,11 @@ def submit_recommendation(
     Side effects: status → submitted; may advance ``review_round``; writes an audit row.
     """
     require(by, SUBMITTER_CAPABILITIES[RecommendationAction.SUBMIT], recommendation)
+    if not recommendation.summary.strip():
+        raise InvalidInput(
+            gettext("Write a summary, or accept the draft's, before submitting."),
+            field="summary",
+        )
     extra: dict[str, Any] = {"submitted_at": timezone.now()}
     if recommendation.status == RecommendationStatus.CHANGES_REQUESTED:
         # Counted in the database, not from this copy: a copy read before a later round began

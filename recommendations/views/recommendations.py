@@ -30,6 +30,7 @@ from common.exceptions import QuotaExceeded, WorkflowError
 from common.forms import add_workflow_error
 from common.markup import render_markdown
 from drafting import selectors as drafting_selectors
+from drafting.backend import drafting_enabled
 from papers import selectors as paper_selectors
 from papers.enums import MetadataStatus
 from papers.identifiers import MAX_INPUT_LENGTH, InvalidIdentifier, parse_identifier
@@ -205,6 +206,7 @@ class _RecommendationCreateView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["single_publication"] = context["form"].single_publication
         context["has_publications"] = context["form"].has_publications
+        context["drafts_offered"] = drafting_enabled() and self.kind == RecommendationKind.PAPER
         return context
 
 
@@ -380,6 +382,9 @@ class RecommendationDetailView(_OwnRecommendationMixin, TemplateView):
             transitions=_labelled(recommendation.transitions.select_related("actor")),
             actions=services.submitter_actions(recommendation, by=user),
             note_form=NoteForm(),
+            offer=offer_drafts(
+                RecommendationEditForm(recommendation=recommendation), recommendation
+            ),
         )
         return context
 

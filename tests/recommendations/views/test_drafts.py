@@ -210,3 +210,51 @@ def test_a_member_past_the_rate_is_told_why(on: None, settings: Any, team: Any) 
     response = _client(team.contributor).post(ask, {"next": edit}, follow=True)
     assert "budget of the language model (1 tokens)" in response.content.decode()
     assert not Draft.objects.exists()
+
+
+@needs_recordings
+def test_a_draft_saved_without_a_summary_waits_for_the_models(
+    llm: LLMStandIn, team: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from papers.services.catalogue import PaperMetadata
+    from papers.services.hand_entry import enter_metadata_by_hand
+    from recommendations.models import Recommendation
+
+    client = _client(team.contributor)
+    form = client.get(reverse("recommendations:paper-create")).content.decode()
+    assert "leave the summary and the Chinese title empty" in form
+    response = client.post(
+        reverse("recommendations:paper-create"),
+        {"publication": team.publication.slug, "identifier": "2109.08133", "action": "draft"},
+    )
+    assert response.status_code == 302
+    recommendation = Recommendation.objects.get()
+    assert (recommendation.status, recommendation.summary) == ("draft", "")
+    # Submitting it as it is is refused with the reason.
+    submit = client.post(reverse("recommendations:submit", args=[recommendation.pk]))
+    assert submit.status_code == 400
+    recommendation.refresh_from_db()
+    assert recommendation.status == "draft"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        enter_metadata_by_hand(
+            recommendation.paper,
+            PaperMetadata(title="Phrase Retrieval Learns Passage Retrieval, Too"),
+            by=team.editor,
+        )
+    detail = client.get(reverse("recommendations:detail", args=[recommendation.pk]))
+    assert "Open the form with the drafts" in detail.content.decode()
+    edit = client.get(reverse("recommendations:edit", args=[recommendation.pk])).content.decode()
+    assert 'name="drafted_fields" value="title_zh,summary"' in edit
+
+
+def test_without_drafting_a_summary_is_still_required(team: Any) -> None:
+    from recommendations.models import Recommendation
+
+    response = _client(team.contributor).post(
+        reverse("recommendations:paper-create"),
+        {"publication": team.publication.slug, "identifier": "2109.08133", "action": "draft"},
+    )
+    assert response.status_code == 200
+    assert "Write a summary" in response.content.decode()
+    assert not Recommendation.objects.exists()
