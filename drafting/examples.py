@@ -1,8 +1,12 @@
-"""The way in for the app that keeps a publication's published entries: it registers where the
-prompt finds a few of the publication's own best past entries, as examples of its style.
+"""The ways in for the app that keeps a publication's entries, registered when it is ready:
+
+- where the prompt finds a few of a publication's own best past entries, as examples of its
+  style (``register``, ``examples_for``);
+- which publications a paper is being written up for, so drafts are asked when its metadata
+  arrives (``register_writers``, ``publications_writing``).
 
 The drafting app sits below the recommendations, so it cannot read them itself; the
-recommendations app registers its provider when it is ready.
+recommendations app registers its providers when it is ready (``recommendations/drafting.py``).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ class Example:
 
 
 _providers: list[Callable[[Any, int], list[Example]]] = []
+_writers: list[Callable[[int], list[int]]] = []
 
 
 def register(provider: Callable[[Any, int], list[Example]]) -> None:
@@ -37,3 +42,17 @@ def examples_for(publication: Any, count: int) -> list[Example]:
             break
         found += provider(publication, count - len(found))
     return found[:count]
+
+
+def register_writers(provider: Callable[[int], list[int]]) -> None:
+    """``provider(paper_id)`` returns the ids of the publications an entry of the paper is
+    being written for (a recommendation of it that still stands and is not yet published)."""
+    if provider not in _writers:
+        _writers.append(provider)
+
+
+def publications_writing(paper_id: int) -> list[int]:
+    found: list[int] = []
+    for provider in _writers:
+        found += [pk for pk in provider(paper_id) if pk not in found]
+    return found

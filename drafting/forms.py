@@ -27,6 +27,14 @@ class HouseStyleForm(forms.Form):
         required=False,
         help_text=_("In characters, white space not counted; empty or 0 for no bound."),
     )
+    drafts_enabled = forms.BooleanField(
+        label=_("Ask the language model for drafts of entries"),
+        required=False,
+        help_text=_("Only when the site has a language model (LLM_API_URL)."),
+    )
+    show_draft_note = forms.BooleanField(
+        label=_("Tell readers when an entry began as a model's draft"), required=False
+    )
 
 
 class GlossaryTermForm(forms.Form):

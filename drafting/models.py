@@ -35,6 +35,19 @@ class HouseStyleSettings(models.Model):
     title_max_length = models.PositiveIntegerField(
         _("longest Chinese title"), default=0, help_text=_("In characters; 0 for no bound.")
     )
+    drafts_enabled = models.BooleanField(
+        _("drafts by the language model"),
+        default=True,
+        help_text=_(
+            "Ask the site's language model for drafts of this publication's entries, when the "
+            "site has one."
+        ),
+    )
+    show_draft_note = models.BooleanField(
+        _("tell readers"),
+        default=False,
+        help_text=_("Show readers a note on entries whose text began as a model's draft."),
+    )
 
     class Meta:
         verbose_name = _("house style")
@@ -163,6 +176,16 @@ class Draft(models.Model):
         blank=True,
         related_name="+",
     )
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    #: {field: "as_is" or "edited"} of the fields a person submitted from this draft.
+    accepted_fields = models.JSONField(_("fields accepted"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

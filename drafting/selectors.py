@@ -185,3 +185,16 @@ def check_entry(
         if findings:
             found[name] = findings
     return found
+
+
+def drafted_papers(publication: Any, paper_ids: list[int]) -> set[int]:
+    """Those of ``paper_ids`` whose entry in ``publication`` took text from a model's draft,
+    when the publication tells its readers so (``show_draft_note``); else none (one query, two
+    when it does)."""
+    if not paper_ids or not house_style_settings(publication).show_draft_note:
+        return set()
+    return set(
+        Draft.objects.filter(
+            publication=publication, paper_id__in=paper_ids, accepted_at__isnull=False
+        ).values_list("paper_id", flat=True)
+    )

@@ -19,4 +19,10 @@ urlpatterns = [
         name="glossary-term-delete",
     ),
     path("editor/p/<slug:slug>/voice/prompt/", views.PromptTemplateView.as_view(), name="prompt"),
+    path("drafts/<slug:slug>/<int:paper>/", views.DraftRequestView.as_view(), name="draft-request"),
+    path(
+        "drafts/<slug:slug>/<int:paper>/status.json",
+        views.DraftStatusView.as_view(),
+        name="draft-status",
+    ),
 ]

@@ -1,5 +1,5 @@
 """The publication's voice, for its editors: the house style, the glossary, the prompts with a
-preview on a sample paper."""
+preview on a sample paper; and the drafts of an entry, asked for and polled by its forms."""
 
 from __future__ import annotations
 
@@ -8,22 +8,28 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
 from common.exceptions import WorkflowError
 from common.forms import add_workflow_error
 from drafting import selectors, services
+from drafting.backend import drafting_enabled
+from drafting.enums import FINAL_DRAFT_STATUSES, DraftStatus
 from drafting.forms import GlossaryTermForm, HouseStyleForm, PromptTemplateForm
-from drafting.models import GlossaryTerm
+from drafting.models import Draft, GlossaryTerm
+from drafting.offers import draft_note
 from drafting.prompts import DEFAULT_INSTRUCTIONS, build_messages
+from papers.models import Paper
 from publications import selectors as publication_selectors
 from publications.models import Publication
 from publications.permissions import can, refusal
 
 CAPABILITY = "drafting.edit_voice"
+REQUEST_CAPABILITY = "drafting.request_draft"
 
 
 class _VoiceMixin(LoginRequiredMixin):
@@ -43,6 +49,8 @@ def _house_style_initial(publication: Publication) -> dict[str, Any]:
         "summary_min_length": row.summary_min_length,
         "summary_max_length": row.summary_max_length,
         "title_max_length": row.title_max_length,
+        "drafts_enabled": row.drafts_enabled,
+        "show_draft_note": row.show_draft_note,
     }
 
 
@@ -65,6 +73,7 @@ class VoiceView(_VoiceMixin, View):
             "term_form": term_form or GlossaryTermForm(),
             "terms": selectors.glossary_of(publication),
             "prompt": prompt,
+            "model_problems": selectors.backend_problems(),
         }
         return render(request, "drafting/voice.html", context, status=status)
 
@@ -211,3 +220,73 @@ class PromptTemplateView(_VoiceMixin, View):
             % {"version": template.version},
         )
         return redirect("drafting:prompt", slug=publication.slug)
+
+
+# --- drafts of an entry -------------------------------------------------------------------------
+
+
+def _draft_target(request: HttpRequest, slug: str, paper: int) -> tuple[Publication, Paper]:
+    if not drafting_enabled():
+        raise Http404(_("This site asks no language model for drafts."))
+    publication = get_object_or_404(publication_selectors.publications(), slug=slug)
+    if not can(request.user, REQUEST_CAPABILITY, publication):
+        raise PermissionDenied(refusal(REQUEST_CAPABILITY))
+    return publication, get_object_or_404(Paper, pk=paper)
+
+
+def draft_status(draft: Draft | None) -> dict[str, Any]:
+    """What the form's script is told of a draft (``drafting/static/drafting/drafts.js``)."""
+    if draft is None:
+        return {"status": "", "label": "", "final": True, "fields": {}}
+    ready = draft.status == DraftStatus.READY
+    fields = {}
+    if ready:
+        fields = {
+            "title_zh": draft.title_zh,
+            "summary": draft.summary_zh,
+            "subject_zh": draft.subject_zh,
+            "subject_en": draft.subject_en,
+            "topic": str(draft.topic_id or ""),
+        }
+    return {
+        "status": draft.status,
+        "label": str(draft.get_status_display()),
+        "final": draft.status in FINAL_DRAFT_STATUSES,
+        "reason": draft.reason if draft.status in (DraftStatus.REFUSED, DraftStatus.FAILED) else "",
+        "note": draft_note(draft) if ready else "",
+        "fields": {name: value for name, value in fields.items() if value},
+    }
+
+
+class DraftStatusView(LoginRequiredMixin, View):
+    """JSON: the draft of a paper's entry in a publication, polled by the form until final."""
+
+    http_method_names = ["get"]
+
+    def get(self, request: HttpRequest, slug: str, paper: int) -> JsonResponse:
+        publication, found = _draft_target(request, slug, paper)
+        return JsonResponse(draft_status(selectors.draft_for(publication, found)))
+
+
+class DraftRequestView(LoginRequiredMixin, View):
+    """POST: ask for drafts of a paper's entry now ("Ask for drafts" on the form). Back to the
+    form (``next``, one of this site's pages) with what became of it."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, slug: str, paper: int) -> HttpResponse:
+        publication, found = _draft_target(request, slug, paper)
+        try:
+            services.request_draft(publication, found, by=request.user)
+        except WorkflowError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("Drafts are asked for: they fill the empty fields when they arrive.")
+            )
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = "/"
+        return redirect(target)

@@ -7,4 +7,11 @@ class RecommendationsConfig(AppConfig):
     verbose_name = _("Recommendations")
 
     def ready(self) -> None:
-        from recommendations import permissions  # noqa: F401 (imported for its registrations)
+        from drafting import examples
+        from recommendations import (
+            drafting,
+            permissions,  # noqa: F401 (imported for its registrations)
+        )
+
+        examples.register(drafting.past_entries)
+        examples.register_writers(drafting.publications_writing)

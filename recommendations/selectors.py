@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 
 from papers.models import Authorship, Paper, PaperInstitution
 from publications import selectors as publication_selectors
@@ -131,9 +132,32 @@ def change_label(name: str) -> str:
 def labelled_changes(transition: Transition) -> list[dict[str, Any]]:
     """The fields an audit row changed, each by its label with its value before and after."""
     return [
-        {"label": change_label(change["field"]), "old": change["old"], "new": change["new"]}
+        {
+            "label": change_label(change["field"]),
+            "old": change["old"],
+            "new": change["new"],
+            "drafted": drafted_label(change),
+        }
         for change in transition.changes
     ]
+
+
+def drafted_label(change: dict[str, Any]) -> str:
+    """What an audit entry says of a field taken from the model's draft, or ""."""
+    how = change.get("drafted")
+    if not how:
+        return ""
+    values = {"model": change.get("model") or "?", "version": change.get("prompt_version")}
+    if how == "as_is":
+        if values["version"]:
+            return (
+                gettext("Drafted by %(model)s (prompt version %(version)s), accepted as drafted.")
+                % values
+            )
+        return gettext("Drafted by %(model)s, accepted as drafted.") % values
+    if values["version"]:
+        return gettext("Drafted by %(model)s (prompt version %(version)s), then edited.") % values
+    return gettext("Drafted by %(model)s, then edited.") % values
 
 
 def changes_since(history: Iterable[Transition], since: dt.datetime) -> list[dict[str, Any]]:

@@ -43,8 +43,11 @@ def set_house_style(
     summary_min_length: int = 0,
     summary_max_length: int = 0,
     title_max_length: int = 0,
+    drafts_enabled: bool | None = None,
+    show_draft_note: bool | None = None,
 ) -> HouseStyleSettings:
-    """Set what the house-style check holds the publication's texts to.
+    """Set what the house-style check holds the publication's texts to, and whether drafts are
+    asked of the site's language model and told to readers (None keeps what was set).
 
     Side effects: creates or updates the HouseStyleSettings row; writes an audit row.
     """
@@ -70,16 +73,25 @@ def set_house_style(
             gettext("The shortest summary cannot be longer than the longest."),
             field="summary_min_length",
         )
+    switches = {
+        name: bool(value)
+        for name, value in (
+            ("drafts_enabled", drafts_enabled),
+            ("show_draft_note", show_draft_note),
+        )
+        if value is not None
+    }
     with transaction.atomic():
         row, _created = HouseStyleSettings.objects.update_or_create(
-            publication=publication, defaults={"spacing": spacing, **lengths}
+            publication=publication, defaults={"spacing": spacing, **lengths, **switches}
         )
         _record(
             publication,
             by,
             ACTION_HOUSE_STYLE,
             f"Spacing {spacing}; summary {shortest}-{longest}; title up to "
-            f"{lengths['title_max_length']}",
+            f"{lengths['title_max_length']}; drafts {'on' if row.drafts_enabled else 'off'}, "
+            f"readers {'told' if row.show_draft_note else 'not told'}",
         )
     return row
 

@@ -23,6 +23,7 @@ from django.views import View
 
 from common.exceptions import NotAllowed, WorkflowError
 from common.forms import add_workflow_error
+from drafting import selectors as drafting_selectors
 from issues import desk, progress, scheduler, services
 from issues.enums import IssueStatus, Section
 from issues.forms.editor import (
@@ -190,7 +191,12 @@ class EditorHomeView(EditorMixin, View):
                     "links": desk.links_for(publication, request.user),
                 }
             )
-        return render(request, "issues/editor/home.html", {"publications": publications})
+        context = {
+            "publications": publications,
+            # A refused key or a missing model, told once here rather than per paper.
+            "model_problems": drafting_selectors.backend_problems(),
+        }
+        return render(request, "issues/editor/home.html", context)
 
 
 class IssueCreateView(EditorMixin, View):

@@ -17,6 +17,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from contributors import selectors as members
+from drafting import selectors as drafting_selectors
 from issues import caching, exports, history, search, selectors, statistics
 from issues.models import Issue
 from issues.views.statistics import member_history_chart
@@ -176,6 +177,10 @@ def issue_page_context(issue: Issue) -> dict[str, Any]:
         "show_contents": entries >= CONTENTS_FROM,
         # Which authors an entry shows is the publication's style (``styled_authors``).
         "style": style_of(issue.publication),
+        # Entries that began as a model's draft, if the publication tells its readers.
+        "drafted_papers": drafting_selectors.drafted_papers(
+            issue.publication, [c.entry.paper_id for c in context["papers"] if c.entry.paper_id]
+        ),
     }
 
 

@@ -37,6 +37,7 @@ from papers.services.sources import (
     _fetch_one_by_one,
     _record_error,
 )
+from papers.signals import send_metadata_arrived
 
 # The name the catalogue's services have always logged under, whichever module logs.
 logger = logging.getLogger("papers.services")
@@ -188,7 +189,8 @@ def fetch_metadata(
     same rows as running it once.
 
     Side effects: updates Papers (status, error, attempts, metadata); calls the sources;
-    enqueues the enrichment of the papers fetched (``request_enrichment``).
+    enqueues the enrichment of the papers fetched (``request_enrichment``); sends
+    ``paper_metadata_arrived`` for them after commit.
     """
     outcome = FetchOutcome()
     papers = Paper.objects.filter(pk__in=list(paper_ids)).prefetch_related(
@@ -223,6 +225,7 @@ def fetch_metadata(
     # Their affiliations next, from OpenAlex: arXiv rarely names them, and a fetch replaces
     # the authors' affiliations with the source's.
     request_enrichment(outcome.fetched)
+    send_metadata_arrived(outcome.fetched)
     return outcome
 
 

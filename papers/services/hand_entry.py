@@ -9,6 +9,7 @@ from django.db import transaction
 from papers.enums import MetadataSource
 from papers.models import MetadataEntry, Paper
 from papers.services.catalogue import PaperMetadata, apply_paper_metadata
+from papers.signals import send_metadata_arrived
 
 
 def _hand_fields(paper: Paper) -> dict[str, Any]:
@@ -38,7 +39,7 @@ def enter_metadata_by_hand(
 
     Side effects: those of ``apply_paper_metadata``; sets ``Paper.metadata_kept``; clears where
     the affiliations came from; inserts a MetadataEntry with the values entered and those they
-    replaced.
+    replaced; sends ``paper_metadata_arrived`` after commit.
     """
     previous = _hand_fields(paper)
     paper.metadata_kept = keep
@@ -57,4 +58,5 @@ def enter_metadata_by_hand(
         previous=previous,
         kept=keep,
     )
+    send_metadata_arrived([paper.pk])
     return paper

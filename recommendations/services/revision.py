@@ -3,6 +3,7 @@ from its submission until its issue is published."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
@@ -21,7 +22,11 @@ from recommendations.services._workflow import (
     move_recommendation,
     require_recommendation_state,
 )
-from recommendations.services.submission import audited, clean_recommendation_fields
+from recommendations.services.submission import (
+    audited,
+    clean_recommendation_fields,
+    mark_drafted,
+)
 
 
 def may_revise(recommendation: Recommendation, *, by: Any) -> bool:
@@ -32,7 +37,11 @@ def may_revise(recommendation: Recommendation, *, by: Any) -> bool:
 
 
 def revise_recommendation(
-    recommendation: Recommendation, *, by: Any, **changes: Any
+    recommendation: Recommendation,
+    *,
+    by: Any,
+    drafted: Mapping[str, str] | None = None,
+    **changes: Any,
 ) -> Recommendation:
     """Change what the entry of ``recommendation`` will show, as a reviewer or editor of its
     publication, from its submission until it is published.
@@ -78,6 +87,8 @@ def revise_recommendation(
         for name, value in sorted(changed.items())
     ]
     with transaction.atomic():
+        # The fields taken from the model's draft, as ``edit_recommendation`` marks them.
+        mark_drafted(recommendation, audit, drafted, by=by)
         move_recommendation(
             recommendation,
             action=RecommendationAction.REVISE,

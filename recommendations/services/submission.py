@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
@@ -18,6 +19,8 @@ from common.validators import (
     validate_http_url,
     validate_summary,
 )
+from drafting import selectors as drafting_selectors
+from drafting.services import drafts as drafting_services
 from papers import services as paper_services
 from papers.enums import MetadataStatus
 from papers.identifiers import InvalidIdentifier, parse_identifier
@@ -93,12 +96,17 @@ def clean_topic(publication: Publication, value: Topic | str | None) -> Topic | 
 
 
 def clean_recommendation_fields(
-    kind: str, values: dict[str, Any], *, publication: Publication
+    kind: str,
+    values: dict[str, Any],
+    *,
+    publication: Publication,
+    summary_optional: bool = False,
 ) -> dict[str, Any]:
     """Validate the member-supplied fields of a recommendation to ``publication``; returns them
     normalised: the topic one of the publication's, line endings as LF (browsers send CRLF), no
     space at either end of the text or, in the fields of one item a line, of a line, and no empty
-    line there."""
+    line there. With ``summary_optional``, an empty summary is let through (a draft whose
+    summary the language model is to draft)."""
     cleaned: dict[str, Any] = {}
     for name, value in values.items():
         if name == "topic":
@@ -106,7 +114,8 @@ def clean_recommendation_fields(
             continue
         value = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
         if name == "summary":
-            check_field(name, value, validate_summary)
+            if value or not summary_optional:
+                check_field(name, value, validate_summary)
         elif name in ("code_url", "news_url", "paper_url") and value:
             check_field(name, value, validate_http_url)
         elif name == "title_zh":
@@ -152,7 +161,9 @@ def create_recommendation(
     """Recommend a paper (by any identifier form) or a news item to ``publication``.
 
     The paper is found or created in the catalogue (``pending`` metadata when new). The
-    recommendation starts as a draft when ``draft`` is true, otherwise it is submitted for review.
+    recommendation starts as a draft when ``draft`` is true, otherwise it is submitted for review;
+    a paper's draft may leave the summary empty where the publication asks a language model for
+    drafts (``submit_recommendation`` asks for one).
     Refused with ``QuotaExceeded`` beyond the publication's weekly submission quota
     (``enforce_submission_quota``).
 
@@ -164,7 +175,13 @@ def create_recommendation(
     fields = {"summary": summary, "title_zh": title_zh, "code_url": code_url, "topic": topic}
     if kind == RecommendationKind.NEWS:
         fields.update(news_title=news_title, news_url=news_url)
-    cleaned = clean_recommendation_fields(kind, fields, publication=publication)
+    # A paper saved as a draft may wait for the language model's drafts of its summary.
+    summary_optional = (
+        draft and kind == RecommendationKind.PAPER and drafting_services.drafting_on(publication)
+    )
+    cleaned = clean_recommendation_fields(
+        kind, fields, publication=publication, summary_optional=summary_optional
+    )
 
     with transaction.atomic():
         # One member's submissions are decided one after the other: a double click on "submit"
@@ -295,13 +312,21 @@ def _refuse_duplicate(by: Any, publication: Publication, paper: Any) -> None:
 
 
 def edit_recommendation(
-    recommendation: Recommendation, *, by: Any, **changes: Any
+    recommendation: Recommendation,
+    *,
+    by: Any,
+    drafted: Mapping[str, str] | None = None,
+    **changes: Any,
 ) -> Recommendation:
     """Change the submitter's own fields while the recommendation is not yet accepted.
 
     Accepts any of ``summary``, ``title_zh``, ``code_url``, ``topic``, ``news_title``,
     ``news_url``: all of them are what the reviewers judge. The state stays; the audit row names
     the fields that changed and keeps their old and new values (``Transition.changes``).
+
+    ``drafted`` names the fields submitted from the model's draft ({field: "as_is" or
+    "edited"}): their audit entries say so, with the model and the prompt version, and the
+    draft records who accepted them (``mark_drafted``).
 
     A change to a submitted recommendation starts the next review round: the approvals given so
     far judged another text, so they no longer count towards acceptance, and the audit row names
@@ -334,6 +359,7 @@ def edit_recommendation(
     ]
     extra: dict[str, Any] = dict(changed)
     with transaction.atomic():
+        mark_drafted(recommendation, audit, drafted, by=by)
         if changed and recommendation.status == RecommendationStatus.SUBMITTED:
             note += start_review_round(recommendation)
             extra["review_round"] = F("review_round") + 1
@@ -346,6 +372,29 @@ def edit_recommendation(
             changes=audit,
         )
     return recommendation
+
+
+def mark_drafted(
+    recommendation: Recommendation,
+    audit: list[dict[str, Any]],
+    drafted: Mapping[str, str] | None,
+    *,
+    by: Any,
+) -> None:
+    """Mark the audit entries of the fields taken from the model's draft, and record on the
+    draft who accepted them. People keep the last word: nothing but what they submit is saved."""
+    if not drafted or recommendation.paper_id is None:
+        return
+    draft = drafting_selectors.draft_for(recommendation.publication, recommendation.paper)
+    if draft is None:
+        return
+    taken = {}
+    for entry in audit:
+        how = drafted.get(entry["field"])
+        if how:
+            entry.update(drafting_services.audit_mark(draft, how))
+            taken[entry["field"]] = how
+    drafting_services.accept_draft(draft, by=by, fields=taken)
 
 
 def audited(value: Any) -> Any:
@@ -366,6 +415,11 @@ def submit_recommendation(
     Side effects: status → submitted; may advance ``review_round``; writes an audit row.
     """
     require(by, SUBMITTER_CAPABILITIES[RecommendationAction.SUBMIT], recommendation)
+    if not recommendation.summary.strip():
+        raise InvalidInput(
+            gettext("Write a summary, or accept the draft's, before submitting."),
+            field="summary",
+        )
     extra: dict[str, Any] = {"submitted_at": timezone.now()}
     if recommendation.status == RecommendationStatus.CHANGES_REQUESTED:
         # Counted in the database, not from this copy: a copy read before a later round began

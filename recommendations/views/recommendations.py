@@ -30,6 +30,7 @@ from common.exceptions import QuotaExceeded, WorkflowError
 from common.forms import add_workflow_error
 from common.markup import render_markdown
 from drafting import selectors as drafting_selectors
+from drafting.backend import drafting_enabled
 from papers import selectors as paper_selectors
 from papers.enums import MetadataStatus
 from papers.identifiers import MAX_INPUT_LENGTH, InvalidIdentifier, parse_identifier
@@ -38,6 +39,7 @@ from publications import selectors as publication_selectors
 from publications.models import Publication
 from publications.permissions import can
 from recommendations import services
+from recommendations.drafting import accepted_from, offer_drafts
 from recommendations.enums import RecommendationAction, RecommendationKind, RecommendationStatus
 from recommendations.forms.recommendations import (
     ACTION_DRAFT,
@@ -204,6 +206,7 @@ class _RecommendationCreateView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["single_publication"] = context["form"].single_publication
         context["has_publications"] = context["form"].has_publications
+        context["drafts_offered"] = drafting_enabled() and self.kind == RecommendationKind.PAPER
         return context
 
 
@@ -379,6 +382,9 @@ class RecommendationDetailView(_OwnRecommendationMixin, TemplateView):
             transitions=_labelled(recommendation.transitions.select_related("actor")),
             actions=services.submitter_actions(recommendation, by=user),
             note_form=NoteForm(),
+            offer=offer_drafts(
+                RecommendationEditForm(recommendation=recommendation), recommendation
+            ),
         )
         return context
 
@@ -406,17 +412,21 @@ class RecommendationEditView(_OwnRecommendationMixin, TemplateView):
             messages.error(request, _("This submission can no longer be edited."))
             return redirect("recommendations:detail", pk=pk)
         form = RecommendationEditForm(recommendation=recommendation)
-        return self._render(recommendation, form)
+        return self._render(recommendation, form, offer_drafts(form, recommendation))
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         recommendation = self.get_recommendation()
         form = RecommendationEditForm(request.POST, recommendation=recommendation)
+        offer = offer_drafts(form, recommendation)
         status = 200
         if form.is_valid():
             round_before = recommendation.review_round
             try:
                 services.edit_recommendation(
-                    recommendation, by=request.user, **form.service_values()
+                    recommendation,
+                    by=request.user,
+                    drafted=accepted_from(offer, form.cleaned_data),
+                    **form.service_values(),
                 )
             except WorkflowError as error:
                 add_workflow_error(form, error)
@@ -434,10 +444,12 @@ class RecommendationEditView(_OwnRecommendationMixin, TemplateView):
                 else:
                     messages.success(request, _("Your changes are saved."))
                 return redirect("recommendations:detail", pk=pk)
-        return self._render(recommendation, form, status=status)
+        return self._render(recommendation, form, offer, status=status)
 
-    def _render(self, recommendation: Recommendation, form: Any, status: int = 200) -> HttpResponse:
-        context = self.get_context_data(recommendation=recommendation, form=form)
+    def _render(
+        self, recommendation: Recommendation, form: Any, offer: Any, status: int = 200
+    ) -> HttpResponse:
+        context = self.get_context_data(recommendation=recommendation, form=form, offer=offer)
         return self.render_to_response(context, status=status)
 
 

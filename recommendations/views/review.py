@@ -30,6 +30,7 @@ from drafting import selectors as drafting_selectors
 from publications import selectors as publication_selectors
 from publications.permissions import can, is_editor_anywhere, is_reviewer_anywhere, refusal
 from recommendations import services
+from recommendations.drafting import accepted_from, offer_drafts
 from recommendations.enums import RecommendationStatus, Verdict
 from recommendations.forms.recommendations import EntryRevisionForm
 from recommendations.forms.review import ReviewForm, ReviewQueueFilterForm
@@ -297,16 +298,23 @@ class RecommendationReviseView(ReviewTeamRequiredMixin, View):
         found = _recommendation_for_team(request, pk)
         if isinstance(found, HttpResponse):
             return found
-        return self._page(request, found, EntryRevisionForm(recommendation=found))
+        form = EntryRevisionForm(recommendation=found)
+        return self._page(request, found, form, offer_drafts(form, found))
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         found = _recommendation_for_team(request, pk)
         if isinstance(found, HttpResponse):
             return found
         form = EntryRevisionForm(request.POST, recommendation=found)
+        offer = offer_drafts(form, found)
         if form.is_valid():
             try:
-                services.revise_recommendation(found, by=request.user, **form.service_values())
+                services.revise_recommendation(
+                    found,
+                    by=request.user,
+                    drafted=accepted_from(offer, form.cleaned_data),
+                    **form.service_values(),
+                )
             except NotAllowed as error:
                 return forbidden(request, error.message)
             except InvalidInput as error:
@@ -318,14 +326,21 @@ class RecommendationReviseView(ReviewTeamRequiredMixin, View):
                 messages.success(request, _("Saved. The submitter is told what changed."))
                 fallback = reverse("review:recommendation", args=[found.pk])
                 return redirect(_safe_next(request, fallback))
-        return self._page(request, found, form, status=400)
+        return self._page(request, found, form, offer, status=400)
 
     def _page(
-        self, request: HttpRequest, recommendation: Recommendation, form: Any, status: int = 200
+        self,
+        request: HttpRequest,
+        recommendation: Recommendation,
+        form: Any,
+        offer: Any = None,
+        status: int = 200,
     ) -> HttpResponse:
         context = {
             "recommendation": recommendation,
             "revision_form": form,
+            "form": form,
+            "offer": offer,
             "next": _safe_next(request, ""),
         }
         return render(request, self.template_name, context, status=status)

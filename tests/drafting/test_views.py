@@ -114,3 +114,32 @@ def test_prompt_preview_uses_the_newest_paper_with_an_abstract(
 def test_editor_home_links_the_voice_page(publication: Any, editor: Any) -> None:
     page = _client(editor).get(reverse("editor:home")).content.decode()
     assert reverse("drafting:voice", args=[publication.slug]) in page
+
+
+def test_voice_page_turns_drafts_off_and_tells_readers(publication: Any, editor: Any) -> None:
+    url = reverse("drafting:voice", args=[publication.slug])
+    client = _client(editor)
+    client.post(url, {"form": "style", "spacing": "any", "show_draft_note": "on"})
+    row = HouseStyleSettings.objects.get(publication=publication)
+    assert (row.drafts_enabled, row.show_draft_note) == (False, True)
+    client.post(url, {"form": "style", "spacing": "any", "drafts_enabled": "on"})
+    row.refresh_from_db()
+    assert (row.drafts_enabled, row.show_draft_note) == (True, False)
+
+
+def test_a_fault_of_the_model_is_told_once_on_the_editor_pages(
+    publication: Any, editor: Any
+) -> None:
+    from drafting.enums import BackendFault
+    from drafting.models import BackendProblem
+
+    BackendProblem.objects.create(
+        fault=BackendFault.UNAUTHORIZED, message="The language model refused the key (HTTP 401)."
+    )
+    client = _client(editor)
+    for url in (reverse("editor:home"), reverse("drafting:voice", args=[publication.slug])):
+        page = client.get(url).content.decode()
+        assert page.count("The language model refused the key (HTTP 401).") == 1
+    BackendProblem.objects.all().delete()
+    page = client.get(reverse("editor:home")).content.decode()
+    assert "The language model is not answering" not in page

@@ -52,8 +52,8 @@ SCRIPT = "<script>alert(1)</script>"
 # Queries of each page, the same for a short and a long one:
 #: the issue, its entries with their recommendations, their papers, authors, institutions, the
 #: co-recommendations credited on them, errata, the issues on either side, the publication's
-#: style;
-ISSUE_QUERIES = 9
+#: style, whether it tells readers of drafted entries;
+ISSUE_QUERIES = 10
 #: the publications, their latest issues, and those issues' contents as for an issue;
 HOME_QUERIES = 7
 #: the publication, the count of its issues, one page of them;
@@ -1325,3 +1325,33 @@ def test_paper_detail_queries_do_not_grow_with_authors(
     assert len(large_queries) == {"anonymous": 5, "contributor": 8, "editor": 9}[role]
     assert ", ".join(f"Author {n:02d}" for n in range(30)) in _page(client, large)
     assert issue.get_absolute_url() in _page(client, small)
+
+
+def test_readers_see_a_drafted_entry_only_when_the_publication_tells_them(
+    client: Client, issue: Issue, editor: Any
+) -> None:
+    from django.utils import timezone as tz
+
+    from drafting import services as drafting_services
+    from drafting.models import Draft
+
+    dense = issue.entries.get(paper__title="Dense Passage Retrieval").paper
+    Draft.objects.create(
+        publication=issue.publication,
+        paper=dense,
+        status="ready",
+        model="good",
+        accepted_by=editor,
+        accepted_at=tz.now(),
+        accepted_fields={"title_zh": "as_is"},
+    )
+    note = "First drafted by a language model, then checked and edited by people."
+    assert note not in client.get(_issue_url(issue)).content.decode()
+    drafting_services.set_house_style(
+        issue.publication, by=editor, spacing="any", show_draft_note=True
+    )
+    from django.core.cache import cache
+
+    cache.clear()
+    page = client.get(_issue_url(issue)).content.decode()
+    assert page.count(note) == 1

@@ -1,0 +1,64 @@
+"""The recommendations and drafting assistance: what the drafting app asks of them, registered
+when this app is ready (``drafting.examples``: a publication's best past entries as examples of
+its style, and the publications an entry of a paper is being written for), and the drafts
+offered on the forms of an entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.functions import Length
+from django.forms import Form
+
+from drafting import offers
+from drafting.examples import Example
+from drafting.offers import DraftOffer, accepted_from
+from recommendations.enums import STANDING_STATES, RecommendationKind, RecommendationStatus
+from recommendations.models import Recommendation
+
+#: An example's summary: long enough to show the house style, short enough for a prompt.
+EXAMPLE_SUMMARY_LENGTH = (120, 600)
+
+
+def past_entries(publication: Any, count: int) -> list[Example]:
+    """The publication's published paper entries with a Chinese title and a summary of a
+    usual length, newest first: what its editors let readers see lately is its best voice."""
+    shortest, longest = EXAMPLE_SUMMARY_LENGTH
+    rows = (
+        Recommendation.objects.filter(
+            publication=publication,
+            kind=RecommendationKind.PAPER,
+            status=RecommendationStatus.PUBLISHED,
+        )
+        .exclude(title_zh="")
+        .annotate(summary_length=Length("summary"))
+        .filter(summary_length__gte=shortest, summary_length__lte=longest)
+        .select_related("paper")
+        .order_by("-decided_at", "-pk")[: max(0, count)]
+    )
+    return [
+        Example(
+            title=row.paper.title if row.paper else "", title_zh=row.title_zh, summary=row.summary
+        )
+        for row in rows
+    ]
+
+
+def publications_writing(paper_id: int) -> list[int]:
+    """The publications with a recommendation of the paper that stands and is not published."""
+    open_states = STANDING_STATES - {RecommendationStatus.PUBLISHED}
+    return list(
+        Recommendation.objects.filter(paper_id=paper_id, status__in=open_states)
+        .values_list("publication_id", flat=True)
+        .distinct()
+    )
+
+
+def offer_drafts(form: Form, recommendation: Recommendation) -> DraftOffer | None:
+    """The drafts offered on a form of ``recommendation``'s entry: none for a news item."""
+    if recommendation.is_news:
+        return None
+    return offers.offer_drafts(form, recommendation.publication, recommendation.paper)
+
+
+__all__ = ["accepted_from", "offer_drafts", "past_entries", "publications_writing"]
