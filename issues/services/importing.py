@@ -248,6 +248,7 @@ def _write_entries(issue: Issue, plan: ImportPlan) -> None:
                 shown_title_zh=_cut(entry.title_zh, _TITLE_ZH_MAX, plan, entry.line),
                 shown_authors=entry.authors,
                 shown_institutions=freeze(pairs),
+                shown_institutions_more=entry.institutions_more and bool(pairs),
                 shown_summary=entry.summary,
                 shown_code_url=_link(entry.code_url, plan, entry.line),
                 shown_url=_link(entry.url, plan, entry.line),

@@ -115,3 +115,17 @@ def test_credited_names_claimed_then_confirmed(
         reverse("issues:contributors-detail", kwargs={"username": contributor.username})
     )
     assert member_page.context["history"].total == 14
+
+
+def test_admin_shows_an_imported_entry_cut_short(
+    admin_client: Client, publication: Publication, editor: Any
+) -> None:
+    editor_client = Client()
+    editor_client.force_login(editor)
+    _post(editor_client, publication, confirm="1")
+    entry = Issue.objects.get().entries.get(position=2)
+
+    page = admin_client.get(reverse("admin:issues_issueentry_change", args=[entry.pk]))
+
+    assert entry.shown_institutions_more
+    assert "<label>Institutions cut short:</label>" in page.content.decode()
