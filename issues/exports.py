@@ -153,18 +153,21 @@ def shown_authors(names: Sequence[str], style: PublicationStyle) -> str:
 
 
 def institution_selection(
-    names: Sequence[str], style: PublicationStyle | None
+    names: Sequence[str], style: PublicationStyle | None, more: bool = False
 ) -> tuple[list[str], bool]:
     """Which institutions the publication shows: the first N (its style's
-    ``institutions_shown``); and whether some are left out."""
+    ``institutions_shown``); and whether some are left out, by the style or already by the
+    text the entry was imported from (``more``: its list ended in 等)."""
     count = max(1, getattr(style, "institutions_shown", None) or INSTITUTIONS_SHOWN)
-    return list(names[:count]), len(names) > count
+    return list(names[:count]), more or len(names) > count
 
 
-def shown_institutions(names: Sequence[str], style: PublicationStyle | None) -> str:
+def shown_institutions(
+    names: Sequence[str], style: PublicationStyle | None, more: bool = False
+) -> str:
     """The institutions as a Chinese digest writes them: the first N joined by 、, then 等
-    when some are left out (斯坦福、高丽大学等)."""
-    shown, more = institution_selection(names, style)
+    when some are left out (斯坦福、高丽大学等), by the style or by ``more``."""
+    shown, more = institution_selection(names, style, more)
     return "、".join(shown) + ("等" if more else "")
 
 
@@ -180,7 +183,9 @@ def md_link(url: str, style: PublicationStyle) -> str:
 
 def _entry_values(content: EntryContent, style: PublicationStyle) -> dict[str, str]:
     return {
-        "institutions": md_text(shown_institutions(content.institutions, style)),
+        "institutions": md_text(
+            shown_institutions(content.institutions, style, content.institutions_more)
+        ),
         "title": md_text(content.title),
         "title_zh": md_text(content.title_zh),
         "authors": md_text(shown_authors(content.authors, style)),
@@ -261,7 +266,9 @@ class _HtmlEntry:
     def __init__(self, content: EntryContent, style: PublicationStyle) -> None:
         self._content = content
         self.shown_authors = shown_authors(content.authors, style)
-        self.shown_institutions = shown_institutions(content.institutions, style)
+        self.shown_institutions = shown_institutions(
+            content.institutions, style, content.institutions_more
+        )
 
     def __getattr__(self, name: str) -> object:
         return getattr(self._content, name)

@@ -163,6 +163,14 @@ class IssueEntry(models.Model):
     shown_title_zh = models.CharField(_("Chinese title as published"), max_length=500, blank=True)
     shown_authors = models.TextField(_("authors as published"), blank=True)
     shown_institutions = models.TextField(_("institutions as published"), blank=True)
+    shown_institutions_more = models.BooleanField(
+        _("institutions cut short"),
+        default=False,
+        help_text=_(
+            "The institutions as published were only some of them: 等 (et al.) follows them, "
+            "however few."
+        ),
+    )
     shown_summary = models.TextField(_("summary as published"), blank=True)
     shown_code_url = models.URLField(_("code link as published"), max_length=500, blank=True)
     shown_url = models.URLField(_("link as published"), max_length=500, blank=True)

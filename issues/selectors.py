@@ -53,6 +53,9 @@ class EntryContent:
     co_contributors: tuple[Any, ...] = ()
     #: The same institutions in English (Stanford, or the full name); empty: as in Chinese.
     institutions_en: Sequence[str] = ()
+    #: Whether the institutions are only some of them (an imported text's trailing 等): the
+    #: reader's line and the exports end them with 等 / "et al." however few they are.
+    institutions_more: bool = False
 
     @property
     def institution_pairs(self) -> list[tuple[str, str]]:
@@ -203,6 +206,7 @@ def _shown_entry_content(entry: IssueEntry) -> EntryContent:
         authors=[line for line in entry.shown_authors.splitlines() if line],
         institutions=[zh for zh, _en in pairs],
         institutions_en=[en for _zh, en in pairs],
+        institutions_more=entry.shown_institutions_more,
         summary=entry.shown_summary,
         code_url=entry.shown_code_url,
         url=entry.shown_url,

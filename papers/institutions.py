@@ -233,6 +233,22 @@ def typed_short_forms(line: str, glossary: Glossary) -> ShortForms:
     return ShortForms(term.short_zh or line, term.short_en or term.name, "glossary", term.pk)
 
 
+def shown_as_typed(name: str, glossary: Glossary) -> ShortForms:
+    """An institution as a published text names it (an imported issue): the Chinese form is the
+    name as typed, whatever the glossary's short form (北京大学 stays 北京大学, not 北大); the
+    English form is the glossary's in the same register, where the glossary knows the name: its
+    English short form for one of its short forms (斯坦福 → Stanford), its full name for a name
+    or an alias (北京大学 → Peking University); else the name itself."""
+    name = name.strip()
+    term = glossary.by_name(name)
+    if term is None:
+        return ShortForms(name, name, "name" if is_chinese(name) else "")
+    key = normalise_name(name)
+    shorts = {normalise_name(term.short_zh), normalise_name(term.short_en)} - {""}
+    en = (term.short_en or term.name) if key in shorts else term.name
+    return ShortForms(name, en, "typed", term.pk)
+
+
 # --- the frozen copy of a published entry --------------------------------------------------------
 
 #: Between the Chinese and the English short form of one institution in a published entry's

@@ -98,6 +98,10 @@ class EntrySerializer(serializers.Serializer):
     institutions_en = serializers.SerializerMethodField(
         help_text="The same institutions in English: short forms (Stanford), else names."
     )
+    institutions_more = serializers.BooleanField(
+        help_text="The institutions are only some of them (a past issue's text ended its list "
+        "with 等): readers see 等 / “et al.” after them, however few."
+    )
     summary = serializers.CharField(help_text="Markdown.")
     summary_html = serializers.SerializerMethodField(help_text="The summary as safe HTML.")
     url = serializers.CharField(help_text="The paper's or the news item's link.")

@@ -58,8 +58,10 @@ class ParsedEntry:
     line: int
     title: str = ""
     title_zh: str = ""
-    #: The institutions, one name or short form each, in order (等 dropped).
+    #: The institutions, one name or short form each, in order (a trailing 等 read apart).
     institutions: list[str] = field(default_factory=list)
+    #: Whether the list ended in 等: the text named only some of the institutions.
+    institutions_more: bool = False
     #: The authors as the issue wrote them, on one line (``Yi Tay, Donald Metzler等``).
     authors: str = ""
     summary: str = ""
@@ -361,8 +363,9 @@ class _Reader:
         institutions, title = _split_institutions(value, markdown=self.markdown)
         if institutions:
             names = [n for n in _LIST_SEPARATORS.split(self.text_value(institutions)) if n]
-            if names and names[-1].endswith("等") and len(names[-1]) > 1:
+            if names and names[-1].endswith("等"):
                 names[-1] = names[-1][:-1].strip()
+                entry.institutions_more = True
             entry.institutions = [n for n in names if n]
         english, chinese, closed = _split_titles(self.text_value(title))
         entry.title, entry.title_zh = english, chinese

@@ -3,8 +3,9 @@
 ``import_issue`` writes what ``issues.importing.parser`` read: a published issue, marked imported
 with its source, its entries frozen as the text showed them (no recommendation behind them), its
 papers found or added in the catalogue by their links and queued for the metadata workers, its
-institutions named through the glossary, and its contributors as ``CreditedName`` rows that members
-claim (``claim_credited_name``) and editors confirm (``confirm_credited_name``).
+institutions in Chinese as typed and in English through the glossary, and its contributors as
+``CreditedName`` rows that members claim (``claim_credited_name``) and editors confirm
+(``confirm_credited_name``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from issues.models import CreditedName, Issue, IssueEntry, IssueTransition
 from papers import selectors as catalogue
 from papers import services as paper_services
 from papers.enums import MetadataStatus
-from papers.institutions import freeze, typed_short_forms
+from papers.institutions import freeze, shown_as_typed
 from publications.models import Publication, Topic
 from publications.permissions import require
 
@@ -231,9 +232,10 @@ def _write_entries(issue: Issue, plan: ImportPlan) -> None:
                 taken.add(paper.pk)
                 if paper.metadata_status == MetadataStatus.PENDING:
                     pending.append(paper.pk)
+        # As the text typed them in Chinese; in English through the glossary.
         pairs = [
             (forms.zh, forms.en)
-            for forms in (typed_short_forms(name, glossary) for name in entry.institutions)
+            for forms in (shown_as_typed(name, glossary) for name in entry.institutions)
         ]
         rows.append(
             IssueEntry(
@@ -246,6 +248,7 @@ def _write_entries(issue: Issue, plan: ImportPlan) -> None:
                 shown_title_zh=_cut(entry.title_zh, _TITLE_ZH_MAX, plan, entry.line),
                 shown_authors=entry.authors,
                 shown_institutions=freeze(pairs),
+                shown_institutions_more=entry.institutions_more and bool(pairs),
                 shown_summary=entry.summary,
                 shown_code_url=_link(entry.code_url, plan, entry.line),
                 shown_url=_link(entry.url, plan, entry.line),

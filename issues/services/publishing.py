@@ -177,10 +177,11 @@ def _freeze_entries(entries: Sequence[IssueEntry], link_sources: Sequence[str]) 
         entry.shown_title_zh = content.title_zh
         entry.shown_authors = "\n".join(content.authors)
         entry.shown_institutions = freeze(content.institution_pairs)
+        entry.shown_institutions_more = content.institutions_more
         entry.shown_summary = content.summary
         entry.shown_code_url = content.code_url
         entry.shown_url = content.url
-    IssueEntry.objects.bulk_update(entries, ENTRY_CORRECTABLE_FIELDS)
+    IssueEntry.objects.bulk_update(entries, [*ENTRY_CORRECTABLE_FIELDS, "shown_institutions_more"])
 
 
 def publish_due_issues(*, now: dt.datetime | None = None) -> list[Issue]:

@@ -40,12 +40,14 @@ def styled_authors(names: list[str], style: Any) -> str:
 def styled_institutions(entry: Any, style: Any = None) -> str:
     """The entry's institutions in the reader's language, the first N its publication's style
     shows: Chinese short forms joined by 、 then 等 (斯坦福、高丽大学等), or English ones
-    joined by commas then "et al." (Stanford, Korea University et al.)."""
+    joined by commas then "et al." (Stanford, Korea University et al.). 等 / "et al." follows
+    too when the entry's own list was cut short (an imported text's 等), however few it names."""
+    cut = getattr(entry, "institutions_more", False)
     if (get_language() or "").lower().startswith("zh"):
-        shown, more = institution_selection(entry.institutions, style)
+        shown, more = institution_selection(entry.institutions, style, cut)
         return "、".join(shown) + ("等" if more else "")
     english = list(entry.institutions_en) or entry.institutions
-    shown, more = institution_selection(english, style)
+    shown, more = institution_selection(english, style, cut)
     return ", ".join(shown) + (" " + gettext("et al.") if more else "")
 
 

@@ -226,9 +226,10 @@ def build_site() -> dict[str, Any]:
         fields={"title": "第 1 期：Chinchilla"},
         entries={entry.pk: {"shown_authors": "Jordan Hoffmann, Łukasz 王 (corrected)"}},
     )
-    # A past issue imported from its text, in odd text, one name it credits claimed and confirmed.
+    # A past issue imported from its text, in odd text, its institutions cut short (等), one name
+    # it credits claimed and confirmed.
     past = (
-        f"往期 {ODD}\n\n论文推荐\n\n标题：奇怪实验室 | Odd Title（{ODD}）\n作者：A. Author\n"
+        f"往期 {ODD}\n\n论文推荐\n\n标题：奇怪实验室等 | Odd Title（{ODD}）\n作者：A. Author\n"
         f"简介：{ODD}\n论文地址：https://www.aminer.cn/pub/5f0e8b2d9e795ea8c3a5d1ba\n\n"
         "（本期贡献者：甲乙 丙丁）\n"
     )

@@ -95,6 +95,8 @@ def test_round_trip_into_an_empty_database_keeps_every_row(tmp_path: Path) -> No
     assert header["format"] == "weekly-export"
     assert header["version"] == 1
     assert header["counts"] == {label: len(rows) for label, rows in before.items()}
+    # An imported entry whose institutions were cut short (等) keeps saying so.
+    assert [row["shown_institutions_more"] for row in before["issues.issueentry"]].count(True) == 1
     # Microseconds survive (Django's own JSON encoder keeps milliseconds only).
     assert any(
         row["created_at"].microsecond % 1000 for row in before["recommendations.transition"]

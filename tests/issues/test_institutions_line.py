@@ -134,3 +134,58 @@ def test_exports_write_the_chinese_line_with_deng_after_n(publication: Any, edit
     contents = issue_contents(issue)
     assert "### 斯坦福、高丽大学等 | Phrase Retrieval" in issue_markdown(issue, contents)
     assert "斯坦福、高丽大学等 | Phrase Retrieval" in issue_html(issue, contents)
+
+
+def _cut_short(issue: Issue, institutions: str = "斯坦福 | Stanford\n某实验室") -> None:
+    """The entry as a past issue's text imported it: its list ended with 等."""
+    IssueEntry.objects.filter(issue=issue).update(
+        shown_institutions=institutions, shown_institutions_more=True
+    )
+
+
+def test_a_list_cut_short_ends_with_et_al_however_few(
+    client: Client, publication: Any, editor: Any
+) -> None:
+    set_publication_style(publication, by=editor, institutions_shown=3)
+    issue = publish_issue(_draft(publication, editor), by=editor)
+    _cut_short(issue)
+    [content] = issue_contents(Issue.objects.get(pk=issue.pk))
+
+    assert content.institutions_more
+    style = PublicationStyle(publication=publication, institutions_shown=3)
+    assert _line(content, style, "zh-hans") == "斯坦福、某实验室等"
+    assert _line(content, style, "en") == "Stanford, 某实验室 et al."
+    # The style's N cuts further, with one 等.
+    short = PublicationStyle(publication=publication, institutions_shown=1)
+    assert _line(content, short, "zh-hans") == "斯坦福等"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    page = client.get(issue.get_absolute_url()).content.decode()
+    assert '<p class="institutions">斯坦福、某实验室等</p>' in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(issue.get_absolute_url()).content.decode()
+    assert '<p class="institutions">Stanford, 某实验室 et al.</p>' in page
+
+
+def test_exports_and_api_carry_a_list_cut_short(
+    client: Client, publication: Any, editor: Any
+) -> None:
+    issue = publish_issue(_draft(publication, editor), by=editor)
+    _cut_short(issue)
+    issue = Issue.objects.get(pk=issue.pk)
+    contents = issue_contents(issue)
+
+    assert "### 斯坦福、某实验室等 | Phrase Retrieval" in issue_markdown(issue, contents)
+    assert "斯坦福、某实验室等 | Phrase Retrieval" in issue_html(issue, contents)
+    url = f"/api/v1/publications/{publication.slug}/issues/{issue.number}/"
+    [entry] = client.get(url).json()["entries"]
+    assert (entry["institutions"], entry["institutions_more"]) == (["斯坦福", "某实验室"], True)
+
+
+def test_a_whole_list_has_no_et_al(client: Client, publication: Any, editor: Any) -> None:
+    issue = publish_issue(_draft(publication, editor), by=editor)
+    IssueEntry.objects.filter(issue=issue).update(shown_institutions="斯坦福 | Stanford")
+    url = f"/api/v1/publications/{publication.slug}/issues/{issue.number}/"
+    [entry] = client.get(url).json()["entries"]
+    assert entry["institutions_more"] is False
+    [content] = issue_contents(Issue.objects.get(pk=issue.pk))
+    assert _line(content, None, "zh-hans") == "斯坦福"

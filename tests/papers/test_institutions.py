@@ -19,6 +19,7 @@ from papers.institutions import (
     normalise_name,
     ror_chinese_label,
     short_forms,
+    shown_as_typed,
     thaw,
     typed_short_forms,
 )
@@ -241,6 +242,23 @@ def test_typed_short_forms_read_a_pair_the_glossary_or_the_line() -> None:
     assert _pair("Stanford Univ.") == ("斯坦福", "Stanford")
     assert _pair("某实验室 | Some Lab") == ("某实验室", "Some Lab")
     assert _pair("Some Lab") == ("Some Lab", "Some Lab")
+
+
+def _as_typed(name: str) -> tuple[str, str]:
+    forms = shown_as_typed(name, GLOSSARY)
+    return forms.zh, forms.en
+
+
+def test_shown_as_typed_keeps_the_chinese_and_takes_the_english_in_its_register() -> None:
+    # A full name or an alias keeps its Chinese and gives the full English name.
+    assert _as_typed("斯坦福大学") == ("斯坦福大学", "Stanford University")
+    assert _as_typed(" Google Brain ") == ("Google Brain", "Google")
+    # A short form gives the English short form.
+    assert _as_typed("斯坦福") == ("斯坦福", "Stanford")
+    assert _as_typed("Stanford") == ("Stanford", "Stanford")
+    # Unknown, or ambiguous (two NTU): the name in both languages.
+    assert _as_typed("某实验室") == ("某实验室", "某实验室")
+    assert _as_typed("NTU") == ("NTU", "NTU")
 
 
 def test_freeze_keeps_both_languages_and_thaw_reads_old_copies() -> None:

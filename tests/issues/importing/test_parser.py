@@ -147,9 +147,22 @@ def test_parse_doubts_an_entry_without_link() -> None:
     assert parsed.doubts[0].line == parsed.entries[0].line
 
 
-def test_parse_drops_et_al_of_institutions() -> None:
+def test_parse_reads_et_al_of_institutions_apart() -> None:
     _parsed, entry = _only_entry(_issue(ENTRY.replace("另一所大学 |", "另一所大学等 |")))
-    assert entry.institutions == ["示例大学", "另一所大学"]
+    assert (entry.institutions, entry.institutions_more) == (["示例大学", "另一所大学"], True)
+    # 等 on its own after a separator, and after one name, in half-width punctuation.
+    _parsed, entry = _only_entry(_issue(ENTRY.replace("另一所大学 |", "另一所大学, 等|")))
+    assert (entry.institutions, entry.institutions_more) == (["示例大学", "另一所大学"], True)
+    _parsed, entry = _only_entry(_issue(ENTRY.replace("示例大学、另一所大学", "示例大学等")))
+    assert (entry.institutions, entry.institutions_more) == (["示例大学"], True)
+    # Without it, the list is whole.
+    _parsed, entry = _only_entry(_issue(ENTRY))
+    assert not entry.institutions_more
+
+
+def test_parse_example_keeps_the_et_al_of_its_second_entry() -> None:
+    parsed = parse_issue(EXAMPLE.read_text(encoding="utf-8"))
+    assert [e.institutions_more for e in parsed.papers] == [False, True] + [False] * 12
 
 
 def test_parse_reads_news_items() -> None:

@@ -3,7 +3,10 @@ fresh publication, and exported again, gives the same Markdown."""
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import re
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -43,3 +46,52 @@ def test_demo_issues_go_out_and_come_back_the_same() -> None:
         diff = difflib.unified_diff(sent.split("\n"), returned.split("\n"), lineterm="")
         assert returned == sent, "\n".join(diff)
         assert not outcome.plan.doubts
+
+
+EXAMPLE = Path(__file__).resolve().parents[4] / "shared" / "examples" / "000_27ed92895d22b51c.txt"
+
+
+def _institutions_of(line: str) -> str:
+    """What a 标题 line (of the text) or ``###`` heading (of the export) names before its bar."""
+    return re.split(r"\s*[|｜]", line.removeprefix("### ").split("标题", 1)[-1].lstrip(":："))[0]
+
+
+def test_example_goes_out_and_comes_back_the_same_with_its_et_al(publication: Publication) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    issue = services.import_issue_text(publication, text, number=7, date=dt.date(2021, 10, 24))
+    sent = exports.issue_markdown(issue.issue, selectors.issue_contents(issue.issue))
+
+    fresh = PublicationFactory(name=publication.name, name_zh=publication.name_zh)
+    back = services.import_issue_text(fresh, sent, source="issue 7.md").issue
+    returned = exports.issue_markdown(back, selectors.issue_contents(back))
+
+    diff = difflib.unified_diff(sent.split("\n"), returned.split("\n"), lineterm="")
+    assert returned == sent, "\n".join(diff)
+    # The text's line 20 ends its institutions with 等, and so do both exports.
+    line_20 = text.split("\n")[19]
+    assert _institutions_of(line_20) == "柏林工业大学、柏林洪堡大学、塔尔图大学等"
+    headings = [line for line in sent.split("\n") if line.startswith("### ")]
+    assert _institutions_of(headings[1]) == _institutions_of(line_20)
+    assert [bool(e.shown_institutions_more) for e in back.entries.order_by("position")][:3] == [
+        False,
+        True,
+        False,
+    ]
+
+
+def test_a_short_list_cut_with_et_al_goes_out_and_comes_back(publication: Publication) -> None:
+    text = (
+        "虚构的标题\n\n某某周刊\n\n论文推荐\n\n"
+        "标题：示例大学等 | A Made-up Title（一个虚构的标题）\n作者：Ada Lovelace\n"
+        "简介：一段虚构的简介。\n论文地址：https://arxiv.org/abs/2109.08133\n\n"
+        "标题：示例大学、另一所大学 | Another Title（另一个标题）\n作者：Alan Turing\n"
+        "简介：另一段简介。\n论文地址：https://arxiv.org/abs/2109.08134\n"
+    )
+    issue = services.import_issue_text(publication, text, number=3, date=dt.date(2021, 1, 1))
+    sent = exports.issue_markdown(issue.issue, selectors.issue_contents(issue.issue))
+    assert "### 示例大学等 | A Made-up Title（一个虚构的标题）" in sent
+    assert "### 示例大学、另一所大学 | Another Title（另一个标题）" in sent
+
+    fresh = PublicationFactory(name=publication.name, name_zh=publication.name_zh)
+    back = services.import_issue_text(fresh, sent).issue
+    assert exports.issue_markdown(back, selectors.issue_contents(back)) == sent

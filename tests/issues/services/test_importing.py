@@ -112,6 +112,40 @@ def test_import_example_names_institutions_through_the_glossary(publication: Pub
     assert first.shown_institutions.splitlines()[1] == "高丽大学 | Korea Univ."
 
 
+def test_import_example_keeps_the_chinese_as_typed_and_the_english_of_the_glossary(
+    publication: Publication,
+) -> None:
+    InstitutionGlossaryEntry.objects.update_or_create(
+        name="Peking University",
+        defaults={"short_zh": "北大", "short_en": "PKU", "aliases": ["北京大学"]},
+    )
+    issue = _import(publication, _example()).issue
+
+    content = selectors.issue_contents(issue)[6]
+    # The text's 北京大学, not the glossary's 北大; in English the name the glossary gives it.
+    assert content.institution_pairs[0] == ("北京大学", "Peking University")
+    markdown = exports.issue_markdown(issue, selectors.issue_contents(issue))
+    assert "### 北京大学、教育部、阿里巴巴 | Raise a Child" in markdown
+    assert "北大" not in markdown
+
+
+def test_import_keeps_short_forms_and_unknown_names_as_typed(publication: Publication) -> None:
+    InstitutionGlossaryEntry.objects.update_or_create(
+        name="Stanford University",
+        defaults={"short_zh": "斯坦福", "short_en": "Stanford", "aliases": ["斯坦福大学"]},
+    )
+    text = VARIANT.replace("示例大学 |", "斯坦福大学、斯坦福、Stanford Univ.、示例大学 |")
+    issue = _import(publication, text).issue
+
+    content = selectors.issue_contents(issue)[0]
+    assert content.institution_pairs == [
+        ("斯坦福大学", "Stanford University"),
+        ("斯坦福", "Stanford"),
+        ("Stanford Univ.", "Stanford University"),
+        ("示例大学", "示例大学"),
+    ]
+
+
 def test_import_example_shows_the_same_entries_on_page_and_in_markdown(
     publication: Publication,
 ) -> None:

@@ -3,10 +3,13 @@ and the page of credited names (a member claims, an editor confirms)."""
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -115,3 +118,44 @@ def test_credited_names_claimed_then_confirmed(
         reverse("issues:contributors-detail", kwargs={"username": contributor.username})
     )
     assert member_page.context["history"].total == 14
+
+
+def test_admin_shows_an_imported_entry_cut_short(
+    admin_client: Client, publication: Publication, editor: Any
+) -> None:
+    editor_client = Client()
+    editor_client.force_login(editor)
+    _post(editor_client, publication, confirm="1")
+    entry = Issue.objects.get().entries.get(position=2)
+
+    page = admin_client.get(reverse("admin:issues_issueentry_change", args=[entry.pk]))
+
+    assert entry.shown_institutions_more
+    assert "<label>Institutions cut short:</label>" in page.content.decode()
+
+
+def _text_institutions(text: str) -> list[str]:
+    """The institutions of each 标题 line of a text, before its bar, their separators (、 , ，)
+    written as the site writes them (、)."""
+    lines = [line for line in text.split("\n") if re.match(r"标题\s*[:：]", line)]
+    heads = [re.split(r"[|｜]", re.sub(r"^标题\s*[:：]", "", line))[0].strip() for line in lines]
+    return [re.sub(r"\s*[、，,]\s*", "、", head) for head in heads]
+
+
+def test_imported_example_page_shows_each_institutions_line_as_the_text(
+    client: Client, publication: Publication, editor: Any
+) -> None:
+    editor_client = Client()
+    editor_client.force_login(editor)
+    _post(editor_client, publication, confirm="1")
+    issue = Issue.objects.get()
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    page = client.get(issue.get_absolute_url()).content.decode()
+
+    shown = [html.unescape(s) for s in re.findall(r'<p class="institutions">(.*?)</p>', page)]
+    expected = _text_institutions(EXAMPLE.read_text(encoding="utf-8"))
+    assert len(expected) == 14
+    assert shown == expected
+    assert expected[1] == "柏林工业大学、柏林洪堡大学、塔尔图大学等"
+    assert expected[6].startswith("北京大学、")
