@@ -165,7 +165,7 @@ def test_a_reader_subscribes_to_the_newsletter_and_confirms(page: Any, seeded: S
     # The mail's confirmation link leads to this site, to a page whose button confirms.
     (message,) = [m for m in mail.outbox if m.to == ["reader@example.org"]]
     link = re.search(
-        re.escape(page.url.split("/p/")[0]) + r"/newsletter/confirm/\S+/", message.body
+        re.escape(page.url.split("/en/p/")[0]) + r"/en/newsletter/confirm/\S+/", message.body
     )
     assert link, message.body
     page.goto(link.group(0))
