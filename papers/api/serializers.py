@@ -16,7 +16,8 @@ class MetadataStateSerializer(serializers.Serializer):
 
     status = serializers.CharField(source="metadata_status")
     source = serializers.CharField(source="metadata_source")
-    error = serializers.CharField(source="metadata_error")
+    #: In the request's language (papers.faults).
+    error = serializers.CharField(source="metadata_message")
     attempts = serializers.IntegerField(source="metadata_attempts")
     fetched_at = serializers.DateTimeField(source="metadata_fetched_at", allow_null=True)
     kept = serializers.BooleanField(
