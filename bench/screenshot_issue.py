@@ -1,6 +1,10 @@
-"""Screenshots of the demo's latest issue page, for the README: 1280 px and 375 px wide.
+"""Screenshots of the demo's latest issue page, for the README: 1280 px and 375 px wide, in
+English and Chinese (each at its own address, ``/en/…`` and ``/zh/…``), light and dark.
 
     .venv/bin/python bench/screenshot_issue.py            # writes docs/images/issue-page*.png
+
+The files: ``issue-page.png`` (1280 px, English, light) and ``issue-page-mobile.png`` (375 px),
+each also as ``-zh`` (Chinese), ``-dark`` (the browser's dark scheme) and ``-zh-dark``.
 
 It builds the demo (``migrate`` + ``seed_demo``) in a throwaway SQLite database, serves it from a
 server thread on a free local port, and photographs the latest published issue, full page, with
@@ -27,10 +31,14 @@ sys.path.insert(0, str(ROOT))
 from tests.browser import chromium  # noqa: E402 (after the path is set)
 
 SHOTS = [
-    # file name, viewport width, height, device scale factor
-    ("issue-page.png", 1280, 900, 1),
-    ("issue-page-mobile.png", 375, 740, 1),
+    # file name's stem, viewport width, height, device scale factor
+    ("issue-page", 1280, 900, 1),
+    ("issue-page-mobile", 375, 740, 1),
 ]
+#: The issue's language (its address's) and the suffix of its files.
+LANGUAGES = [("en", ""), ("zh-hans", "-zh")]
+#: The browser's colour scheme and the suffix of its files.
+SCHEMES = [("light", ""), ("dark", "-dark")]
 
 
 def prepare_environment(scratch: Path) -> None:
@@ -49,14 +57,15 @@ def prepare_environment(scratch: Path) -> None:
     )
 
 
-def build_demo() -> str:
-    """Migrate and seed; the latest published issue's path."""
+def build_demo() -> dict[str, str]:
+    """Migrate and seed; the latest published issue's path in each language."""
     import io
 
     import django
 
     django.setup()
     from django.core.management import call_command
+    from django.utils import translation
 
     from issues import selectors
 
@@ -65,7 +74,11 @@ def build_demo() -> str:
     issue = selectors.published_issues().first()
     if issue is None:
         raise SystemExit("seed_demo published no issue")
-    return issue.get_absolute_url()
+    paths = {}
+    for language, _suffix in LANGUAGES:
+        with translation.override(language):
+            paths[language] = issue.get_absolute_url()
+    return paths
 
 
 def serve() -> tuple[str, object]:
@@ -84,18 +97,26 @@ def serve() -> tuple[str, object]:
     return f"http://127.0.0.1:{server.server_address[1]}", server
 
 
-def photograph(origin: str, path: str, out_dir: Path) -> list[Path]:
+def photograph(origin: str, paths: dict[str, str], out_dir: Path) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     written = []
     foreign: list[str] = []
     with sync_playwright() as playwright:
         browser = chromium.launch(playwright)
-        for name, width, height, scale in SHOTS:
+        shots = [
+            (stem + language_suffix + scheme_suffix, width, height, scale, language, scheme)
+            for stem, width, height, scale in SHOTS
+            for language, language_suffix in LANGUAGES
+            for scheme, scheme_suffix in SCHEMES
+        ]
+        for stem, width, height, scale, language, scheme in shots:
             context = browser.new_context(
                 viewport={"width": width, "height": height},
                 device_scale_factor=scale,
+                # The browser says English: the address alone makes the page Chinese.
                 locale="en-US",
+                color_scheme=scheme,
             )
             page = context.new_page()
 
@@ -107,8 +128,8 @@ def photograph(origin: str, path: str, out_dir: Path) -> list[Path]:
                     route.abort()  # type: ignore[attr-defined]
 
             page.route("**/*", guard)
-            page.goto(origin + path, wait_until="load")
-            target = out_dir / name
+            page.goto(origin + paths[language], wait_until="load")
+            target = out_dir / f"{stem}.png"
             page.screenshot(path=str(target), full_page=True, animations="disabled")
             written.append(target)
             context.close()
@@ -142,18 +163,18 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="weekly-screenshot-") as scratch:
         prepare_environment(Path(scratch))
-        path = build_demo()
+        paths = build_demo()
         built = time.monotonic()
         origin, server = serve()
         try:
-            written = photograph(origin, path, args.out)
+            written = photograph(origin, paths, args.out)
         finally:
             server.shutdown()  # type: ignore[attr-defined]
             server.server_close()  # type: ignore[attr-defined]
     for target in written:
         print(target.relative_to(ROOT) if target.is_relative_to(ROOT) else target)
     print(
-        f"{path}: demo built in {built - started:.1f} s, "
+        f"{paths['en']}: demo built in {built - started:.1f} s, "
         f"photographed in {time.monotonic() - built:.1f} s",
         file=sys.stderr,
     )

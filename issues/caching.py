@@ -522,8 +522,9 @@ def early_answer(request: HttpRequest) -> HttpResponse | None:
     if settings.SESSION_COOKIE_NAME in cookies or MESSAGES_COOKIE in cookies:
         return None
     try:
-        # What LocaleMiddleware activates and CommonMiddleware checks, decided alike.
-        language = get_language_from_request(request)
+        # What the language middleware activates (the address's language first) and
+        # CommonMiddleware checks, decided alike.
+        language = get_language_from_request(request, check_path=True)
         request.get_host()
     except DisallowedHost:
         return None
@@ -536,7 +537,7 @@ def early_answer(request: HttpRequest) -> HttpResponse | None:
     if stored is None or stored["version"] != variant.version:
         return None
     response = variant.not_modified(request) or variant.apply(_response(stored))
-    # What LocaleMiddleware and CommonMiddleware add on the way out.
+    # What the language middleware and CommonMiddleware add on the way out.
     response.headers.setdefault("Content-Language", language)
     if response.status_code == 200:
         response.headers["Content-Length"] = str(len(response.content))

@@ -1,5 +1,6 @@
 """Sitemap sections of what readers may see: the home page, publications, published issues,
-the papers those issues featured, the statistics and the contributors' index. Drafts and
+the papers those issues featured, the statistics and the contributors' index, each in every
+language with its alternates. Drafts and
 scheduled issues, and papers only in them, never appear: each section reads a selector that
 already leaves them out."""
 
@@ -12,13 +13,32 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import QuerySet
 from django.urls import reverse
 
+from common.i18n import hreflang
 from issues import selectors
 from issues.models import Issue
 from papers.models import Paper
 from publications.models import Publication
 
 
-class StaticSitemap(Sitemap):
+class ReaderSitemap(Sitemap):
+    """Every page once per language (``/zh/…``, ``/en/…``), each naming the others as
+    ``xhtml:link`` alternates with their ``hreflang`` (``zh-Hans``, ``en``) and the address
+    without a language, which redirects by the reader's choice, as ``x-default``."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+    def get_urls(self, *args: Any, **kwargs: Any) -> list[dict[str, Any]]:
+        urls = super().get_urls(*args, **kwargs)
+        for url in urls:
+            for alternate in url["alternates"]:
+                if alternate["lang_code"] != "x-default":
+                    alternate["lang_code"] = hreflang(alternate["lang_code"])
+        return urls
+
+
+class StaticSitemap(ReaderSitemap):
     """Pages that exist whatever the data: the home page, the site's statistics and the index
     of contributors (both counting published issues only)."""
 
@@ -31,7 +51,7 @@ class StaticSitemap(Sitemap):
         return reverse(name)
 
 
-class PublicationSitemap(Sitemap):
+class PublicationSitemap(ReaderSitemap):
     """Each publication's page, its archive; it changes when one of its issues comes out."""
 
     changefreq = "weekly"
@@ -53,7 +73,7 @@ class PublicationStatisticsSitemap(PublicationSitemap):
         return reverse("issues:publication-statistics", args=[publication.slug])
 
 
-class IssueSitemap(Sitemap):
+class IssueSitemap(ReaderSitemap):
     """Published issues; ``updated_at`` moves when a correction changes one."""
 
     def items(self) -> QuerySet[Issue]:
@@ -66,7 +86,7 @@ class IssueSitemap(Sitemap):
         return issue.updated_at
 
 
-class PaperSitemap(Sitemap):
+class PaperSitemap(ReaderSitemap):
     """Pages of the papers that appeared in a published issue.
 
     A paper's page shows its live metadata and where it was featured, so it last changed at

@@ -54,18 +54,19 @@ class IssueMail:
 
     def message_for(self, subscriber: Any, unsubscribe_token: str) -> EmailMultiAlternatives:
         publication = self.issue.publication
-        unsubscribe_url = site_url(
-            reverse("newsletter:unsubscribe", kwargs={"token": unsubscribe_token})
-        )
-        context = {
-            "issue": self.issue,
-            "publication": publication,
-            "issue_url": site_url(self.issue.get_absolute_url()),
-            "unsubscribe_url": unsubscribe_url,
-            "body": self.text,
-            "body_html": mark_safe(self.html),  # noqa: S308 (the export escapes and sanitises)
-        }
+        # The links lead to the pages in the subscriber's language (their address says it).
         with translation.override(subscriber.language):
+            unsubscribe_url = site_url(
+                reverse("newsletter:unsubscribe", kwargs={"token": unsubscribe_token})
+            )
+            context = {
+                "issue": self.issue,
+                "publication": publication,
+                "issue_url": site_url(self.issue.get_absolute_url()),
+                "unsubscribe_url": unsubscribe_url,
+                "body": self.text,
+                "body_html": mark_safe(self.html),  # noqa: S308 (the export escapes and sanitises)
+            }
             text = render_to_string("newsletter/issue_email.txt", context)
             html = render_to_string("newsletter/issue_email.html", context)
         message = EmailMultiAlternatives(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from papers.enums import AffiliationSource, MetadataSource, MetadataStatus
+from papers.faults import describe as describe_fault_text
 
 
 class Institution(models.Model):
@@ -407,6 +408,12 @@ class Paper(models.Model):
         if self.has_metadata and self.metadata_source == MetadataSource.MANUAL:
             return str(MetadataSource.MANUAL.label)
         return str(self.get_metadata_status_display())
+
+    @property
+    def metadata_message(self) -> str:
+        """Why the last fetch fell short, in the active language (``papers.faults``); an old
+        row's text as it was stored; empty when nothing did."""
+        return describe_fault_text(self.metadata_error)
 
     @property
     def affiliations_label(self) -> str:

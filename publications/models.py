@@ -250,7 +250,7 @@ def _upload_path(upload: PublicationUpload, filename: str) -> str:
 
 class PublicationUpload(models.Model):
     """An image a publication's editors uploaded for its texts (a QR code for the closing block),
-    served by the site at ``publications:upload``."""
+    served by the site at ``uploads:upload``."""
 
     publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="uploads")
     token = models.CharField(max_length=32, unique=True, editable=False)

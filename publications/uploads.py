@@ -102,4 +102,4 @@ def read_image(data: bytes) -> ImageKind:
 
 def upload_url(upload: Any) -> str:
     """An upload's address on the site, absolute, to paste into a text that leaves the site."""
-    return site_url(reverse("publications:upload", args=[upload.token, upload.extension]))
+    return site_url(reverse("uploads:upload", args=[upload.token, upload.extension]))

@@ -1,4 +1,5 @@
-"""URLs of the publications' settings and topics pages and of their uploads."""
+"""URLs of the publications' settings and topics pages and of their uploads (``files``, the
+uploaded files themselves, in the namespace ``uploads``)."""
 
 from django.urls import path
 
@@ -33,9 +34,18 @@ urlpatterns = [
         views.PublicationUploadDeleteView.as_view(),
         name="upload-delete",
     ),
-    path(
-        "media/publications/<str:token>.<str:extension>",
-        views.PublicationUploadView.as_view(),
-        name="upload",
-    ),
 ]
+
+#: The uploaded files, at the same address in every language (weekly/urls.py puts them outside
+#: the language prefix): pages and mails of either language link them, and links to them were
+#: shared before addresses had a language.
+files = (
+    [
+        path(
+            "media/publications/<str:token>.<str:extension>",
+            views.PublicationUploadView.as_view(),
+            name="upload",
+        ),
+    ],
+    "uploads",
+)

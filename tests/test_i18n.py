@@ -37,6 +37,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.factories.newsletter import SubscriberFactory
+from tests.languages import in_chinese, reverse_in
 
 ROOT = Path(settings.BASE_DIR)
 LOCALE = ROOT / "locale"
@@ -332,7 +333,7 @@ def test_main_pages_read_in_chinese(site: dict[str, Any]) -> None:
     assert "Recommend a paper" in english  # the list is what it claims to be
     for name, who, url, heading, chinese in _pages(site):
         client = _client_for(site, who, HTTP_ACCEPT_LANGUAGE=ZH)
-        response = client.get(url)
+        response = client.get(in_chinese(url))
         assert response.status_code == 200, name
         page = response.content.decode()
         assert '<html lang="zh-hans">' in page, name
@@ -359,7 +360,7 @@ def test_main_pages_read_in_english(site: dict[str, Any]) -> None:
 
 def test_issue_page_in_chinese_shows_both_titles_of_a_paper(site: dict[str, Any]) -> None:
     client = Client(HTTP_ACCEPT_LANGUAGE=ZH)
-    text = _visible_text(client.get(site["issue"].get_absolute_url()).content.decode())
+    text = _visible_text(client.get(in_chinese(site["issue"].get_absolute_url())).content.decode())
     assert "Scaling Laws Revisited" in text
     assert "再探缩放定律" in text
     assert "预训练周刊" in text  # the publication's Chinese name
@@ -370,7 +371,7 @@ def test_service_refusals_reach_the_page_in_chinese(site: dict[str, Any]) -> Non
     """A message a service raises is shown in the reader's language."""
     client = _client_for(site, "contributor", HTTP_ACCEPT_LANGUAGE=ZH)
     response = client.post(
-        reverse("recommendations:paper-create"),
+        reverse_in(ZH, "recommendations:paper-create"),
         {
             "publication": site["publication"].slug,
             "identifier": "not an id",
@@ -383,31 +384,39 @@ def test_service_refusals_reach_the_page_in_chinese(site: dict[str, Any]) -> Non
     assert "is not a paper identifier we recognise" not in text
 
 
-def test_language_switch_is_remembered(site: dict[str, Any]) -> None:
+def test_language_switch_keeps_the_page_and_is_remembered(site: dict[str, Any]) -> None:
     client = _client_for(site, "contributor")
-    home = reverse("issues:home")
-    assert "My submissions" in client.get(home).content.decode()
-    response = client.post(reverse("set_language"), {"language": ZH, "next": home})
+    submissions = reverse("recommendations:list")
+    assert "My submissions" in client.get(submissions).content.decode()
+    response = client.post(reverse("set_language"), {"language": ZH, "next": submissions})
+    # The same page, at its Chinese address.
     assert response.status_code == 302
-    assert response["Location"] == home
+    assert response["Location"] == in_chinese(submissions)
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == ZH
-    # Every later page, with no Accept-Language at all, is Chinese.
-    for url in (home, reverse("recommendations:list"), reverse("contributors:profile")):
-        page = client.get(url).content.decode()
+    # Every later address without a language, with no Accept-Language at all, leads to Chinese.
+    for url in (reverse("issues:home"), submissions, reverse("contributors:profile")):
+        bare = "/" + url.removeprefix("/en/")
+        response = client.get(bare)
+        assert response.status_code == 302
+        assert response["Location"] == in_chinese(url)
+        page = client.get(response["Location"]).content.decode()
         assert '<html lang="zh-hans">' in page
         assert "我的投稿" in page
         assert "My submissions" not in page
-    # The switch marks the current language and goes back to English.
+    # The switch marks the current language and goes back to English, on the same page.
     assert 'value="zh-hans" aria-current="true"' in page
-    client.post(reverse("set_language"), {"language": "en", "next": home})
-    assert "My submissions" in client.get(home).content.decode()
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": in_chinese(submissions)}
+    )
+    assert response["Location"] == submissions
+    assert "My submissions" in client.get(submissions).content.decode()
 
 
 def test_language_switch_refuses_an_unknown_language(site: dict[str, Any]) -> None:
     client = Client()
-    client.post(reverse("set_language"), {"language": "xx", "next": "/"})
+    client.post(reverse("set_language"), {"language": "xx", "next": "/en/"})
     assert settings.LANGUAGE_COOKIE_NAME not in client.cookies
-    assert '<html lang="en">' in client.get("/").content.decode()
+    assert client.get("/")["Location"] == "/en/"
 
 
 # ================================================================ mails

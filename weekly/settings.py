@@ -92,7 +92,7 @@ MIDDLEWARE = [
     # locale and URL resolution (issues.caching): as cheap as a static file.
     "issues.caching.PublishedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "common.i18n.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -117,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "common.context_processors.site",
+                "common.context_processors.language_alternates",
             ],
         },
     },
@@ -339,9 +340,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Database sessions that refuse a cookie no session key can match (a NUL, say) without a query.
 SESSION_ENGINE = "common.sessions"
-LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/"
-LOGOUT_REDIRECT_URL = "/"
+# URL names, not paths: each is reversed in the request's language (/zh/…, /en/…).
+LOGIN_URL = "contributors:login"
+LOGIN_REDIRECT_URL = "issues:home"
+LOGOUT_REDIRECT_URL = "issues:home"
 # A member's public page is built by the issues app (what they had published); the member
 # model, lower in the order, learns its address here.
 ABSOLUTE_URL_OVERRIDES = {
@@ -366,7 +368,7 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns at every star
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 # What publications upload for their texts (a QR code for an issue's closing block), served by
-# the site itself (publications:upload) under names of its own.
+# the site itself (uploads:upload) under names of its own.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 PUBLICATION_UPLOAD_MAX_BYTES = env.int("PUBLICATION_UPLOAD_MAX_BYTES", default=512 * 1024)

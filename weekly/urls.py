@@ -1,13 +1,19 @@
-"""Root URLs: the apps' pages, the admin, the language switch, the sitemap and robots.txt."""
+"""Root URLs: the apps' pages, the admin, the language switch, the sitemap and robots.txt.
+
+Every page for readers and members is under its language (``/zh/…``, ``/en/…``,
+``common.i18n``): whatever pattern an app's URLconf below adds gets the prefix. The API, the
+admin, the probes, the sitemap, robots.txt, static files and media stay where they are."""
 
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from common.csrf import same_origin_form
+from common.i18n import language_patterns, set_language
 from common.metrics import metrics_view
 from issues.sitemaps import SITEMAPS
+from newsletter.urls import hooks as newsletter_hooks
+from publications.urls import files as publication_files
 from weekly.views import FaviconView, RobotsTxtView
 
 # A 400 or 413 page that says what was wrong: the size limits in ``common.limits``, everything
@@ -46,6 +52,11 @@ urlpatterns = [
     # CSRF token, the browser's word that it comes from this site stands for one.
     path("i18n/setlang/", same_origin_form(set_language), name="set_language"),
     path("api/v1/", include("weekly.api.urls")),
+    path("", include(publication_files)),
+    path("", include(newsletter_hooks)),
+]
+
+urlpatterns += language_patterns(
     path("", include("issues.urls.reader")),
     path("", include("recommendations.urls.recommendations")),
     path("", include("recommendations.urls.review")),
@@ -57,4 +68,4 @@ urlpatterns = [
     path("", include("webhooks.urls")),
     path("", include("contributors.urls")),
     path("", include("issues.urls.papers")),
-]
+)

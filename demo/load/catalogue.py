@@ -13,7 +13,9 @@ from demo.load.plan import PaperPlan, RecPlan
 from demo.load.recommendations import history, recommendation_row
 from issues.enums import Section
 from issues.models import IssueEntry
+from papers import faults
 from papers.enums import MetadataSource, MetadataStatus
+from papers.faults import Fault
 from papers.models import Author, Authorship, Institution, Paper, PaperInstitution
 from recommendations.enums import RecommendationStatus
 from recommendations.models import Recommendation, Review, Transition
@@ -183,7 +185,9 @@ def _paper(load: Load, plan: PaperPlan) -> tuple[Paper, list[Author], list[Insti
         updated_at=fetched if status != MetadataStatus.PENDING else created,
     )
     if status == MetadataStatus.FAILED:
-        paper.metadata_error = "arXiv did not answer: timed out after 4 attempts"
+        paper.metadata_error = Fault(
+            faults.UNREACHABLE, MetadataSource.ARXIV, then=faults.GAVE_UP, detail="timed out"
+        ).stored()
         paper.metadata_attempts = 4
     if status != MetadataStatus.OK:
         return paper, [], []

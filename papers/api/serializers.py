@@ -21,7 +21,8 @@ class MetadataStateSerializer(serializers.Serializer):
 
     status = serializers.CharField(source="metadata_status")
     source = serializers.CharField(source="metadata_source")
-    error = serializers.CharField(source="metadata_error")
+    #: In the request's language (papers.faults).
+    error = serializers.CharField(source="metadata_message")
     attempts = serializers.IntegerField(source="metadata_attempts")
     fetched_at = serializers.DateTimeField(source="metadata_fetched_at", allow_null=True)
     kept = serializers.BooleanField(
@@ -117,7 +118,7 @@ class PaperSerializer(serializers.ModelSerializer):
             "metadata": {
                 "status": paper.metadata_status,
                 "source": paper.metadata_source,
-                "error": paper.metadata_error,
+                "error": paper.metadata_message,
                 "attempts": paper.metadata_attempts,
                 "fetched_at": _DATETIME.to_representation(paper.metadata_fetched_at),
                 "kept": paper.metadata_kept,

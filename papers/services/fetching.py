@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from common.queue import enqueue_after_commit
+from papers import faults
 from papers.clients import (
     acl_anthology,
     aminer,
@@ -26,6 +27,7 @@ from papers.clients import (
     semanticscholar,
 )
 from papers.enums import MetadataSource, MetadataStatus
+from papers.faults import Fault
 from papers.models import Paper
 from papers.ratelimit import rate_limiter
 from papers.services.enrichment import openalex_client, request_enrichment
@@ -241,8 +243,9 @@ def _start_fetching(papers: list[Paper], outcome: FetchOutcome) -> list[Paper]:
     _record_error(
         given_up,
         status=MetadataStatus.FAILED,
-        error=f"Fetching this paper never finished in {MAX_ATTEMPTS} attempts; gave up. "
-        "Fill in its fields by hand, or fetch it again.",
+        error=Fault(
+            faults.NEVER_FINISHED, "", {"attempts": str(MAX_ATTEMPTS)}, then=faults.BY_HAND
+        ),
     )
     outcome.failed.extend(given_up)
     papers = [p for p in papers if p.pk not in given_up]
@@ -262,18 +265,18 @@ def _start_fetching(papers: list[Paper], outcome: FetchOutcome) -> list[Paper]:
 def _release_unfinished(paper_ids: Sequence[int], *, reason: str) -> None:
     """Hand the papers of a fetch that stopped midway, and still ``fetching``, back to the
     sweep, each with the attempt counted (given up after ``MAX_ATTEMPTS``)."""
-    error = f"The fetch stopped before this paper was stored: {reason}."
+    error = Fault(faults.STOPPED, "", detail=reason)
     unfinished = Paper.objects.filter(pk__in=paper_ids, metadata_status=MetadataStatus.FETCHING)
     try:
         _record_error(
             unfinished.filter(metadata_attempts__gte=MAX_ATTEMPTS - 1).values_list("pk", flat=True),
             status=MetadataStatus.FAILED,
-            error=f"{error} Gave up after {MAX_ATTEMPTS} attempts.",
+            error=error.with_then(faults.GAVE_UP),
         )
         _record_error(
             unfinished.values_list("pk", flat=True),
             status=MetadataStatus.PENDING,
-            error=f"{error} Will try again.",
+            error=error.with_then(faults.RETRY),
         )
     except Exception:
         # The database itself may be what stopped the fetch; the sweep finds the papers still

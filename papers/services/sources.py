@@ -19,6 +19,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from papers import faults
 from papers.clients import aminer, arxiv, crossref, openalex
 from papers.clients.http import (
     SourceError,
@@ -27,6 +28,7 @@ from papers.clients.http import (
 )
 from papers.clients.records import FoundPaper
 from papers.enums import MetadataSource, MetadataStatus
+from papers.faults import Fault
 from papers.models import Paper
 from papers.ratelimit import LimiterBusy
 from papers.services.catalogue import AuthorData, PaperMetadata, apply_paper_metadata
@@ -35,6 +37,8 @@ from papers.services.catalogue import AuthorData, PaperMetadata, apply_paper_met
 logger = logging.getLogger("papers.services")
 
 ERROR_MAX_LENGTH = 1000
+#: The source's own words kept with a fault for operators: enough to tell the cause.
+DETAIL_MAX_LENGTH = 300
 
 
 @dataclass
@@ -54,11 +58,13 @@ class FetchOutcome:
 
 
 def _record_error(
-    paper_ids: Sequence[int], *, status: str, error: str, attempt: bool = True
+    paper_ids: Sequence[int], *, status: str, error: Fault, attempt: bool = True
 ) -> None:
+    """Note ``error`` on the papers: its code and parameters, which each reader's page words in
+    their language (``papers.faults``)."""
     update: dict[str, Any] = {
         "metadata_status": status,
-        "metadata_error": error[:ERROR_MAX_LENGTH],
+        "metadata_error": error.stored(),
         "updated_at": timezone.now(),
     }
     if attempt:
@@ -69,7 +75,7 @@ def _record_error(
 def _transient(
     papers: Sequence[Paper],
     outcome: FetchOutcome,
-    error: str,
+    error: Fault,
     *,
     final_attempt: bool,
     retry_after: float | None = None,
@@ -79,30 +85,23 @@ def _transient(
     fetched = [p.pk for p in papers if p.metadata_status == MetadataStatus.OK]
     missing = [p.pk for p in papers if p.metadata_status != MetadataStatus.OK]
     if final_attempt:
-        _record_error(
-            missing, status=MetadataStatus.FAILED, error=f"{error} Gave up after retrying."
-        )
-        _record_error(
-            fetched,
-            status=MetadataStatus.OK,
-            error=f"Refreshing failed: {error} The metadata shown is from the last fetch.",
-        )
+        _record_error(missing, status=MetadataStatus.FAILED, error=error.with_then(faults.GAVE_UP))
+        _record_error(fetched, status=MetadataStatus.OK, error=error.with_then(faults.KEPT))
         outcome.failed.extend(missing)
         outcome.unchanged.extend(fetched)
     else:
-        _record_error(missing, status=MetadataStatus.PENDING, error=f"{error} Will try again.")
-        _record_error(fetched, status=MetadataStatus.OK, error=f"{error} Will try again.")
+        _record_error(missing, status=MetadataStatus.PENDING, error=error.with_then(faults.RETRY))
+        _record_error(fetched, status=MetadataStatus.OK, error=error.with_then(faults.RETRY))
         outcome.retry.extend(missing + fetched)
         if retry_after:
             outcome.retry_after = max(outcome.retry_after or 0, retry_after)
 
 
-def _said_by(source: str, kind: str, error: Exception) -> str:
-    """What went wrong, naming the source once: the clients' messages mostly name it already
-    ("arXiv could not be reached. Please try again later."), and are then taken as they are."""
-    message = str(error)
-    named = (source, *(str(label) for label in MetadataSource.labels))
-    return message if message.startswith(named) else f"{source} {kind}: {message}"
+def _fault(code: str, source: str, error: Exception | None = None, **params: str) -> Fault:
+    """The fault ``code`` of ``source``, with what the client said (in English, for operators):
+    the page says what went wrong in the reader's language, naming the source once."""
+    detail = str(error).strip()[:DETAIL_MAX_LENGTH] if error is not None else ""
+    return Fault(code, source, params, detail=detail)
 
 
 def _fetch_from_arxiv(
@@ -125,7 +124,7 @@ def _fetch_from_arxiv(
             _transient(
                 batch_papers,
                 outcome,
-                _said_by("arXiv", "could not be reached", error),
+                _fault(faults.UNREACHABLE, MetadataSource.ARXIV, error),
                 final_attempt=final_attempt,
                 retry_after=error.retry_after,
             )
@@ -134,7 +133,7 @@ def _fetch_from_arxiv(
             _transient(
                 batch_papers,
                 outcome,
-                _said_by("arXiv", "answered something unusable", error),
+                _fault(faults.UNUSABLE, MetadataSource.ARXIV, error),
                 final_attempt=final_attempt,
             )
             continue
@@ -148,7 +147,7 @@ def _fetch_from_arxiv(
                 _record_error(
                     [paper.pk],
                     status=MetadataStatus.NOT_FOUND,
-                    error=f"arXiv has no paper with the id {arxiv_id}.",
+                    error=_fault(faults.NOT_FOUND, MetadataSource.ARXIV, id=arxiv_id),
                 )
                 outcome.not_found.append(paper.pk)
                 continue
@@ -208,25 +207,25 @@ def _fetch_from_aminer(
         try:
             found = client.fetch(paper.aminer_id)
         except aminer.AminerNotConfigured as error:
-            if _keeps_metadata(paper, outcome, str(error)):
+            fault = _fault(faults.NOT_CONFIGURED, MetadataSource.AMINER, error)
+            if _keeps_metadata(paper, outcome, fault):
                 continue
             # Not a fault of the paper: it waits, and the member can fill it in by hand.
-            _record_error(
-                [paper.pk], status=MetadataStatus.PENDING, error=str(error), attempt=False
-            )
+            _record_error([paper.pk], status=MetadataStatus.PENDING, error=fault, attempt=False)
             outcome.waiting.append(paper.pk)
             continue
         except aminer.AminerAuthError as error:
-            if _keeps_metadata(paper, outcome, str(error)):
+            fault = _fault(faults.REFUSED, MetadataSource.AMINER, error)
+            if _keeps_metadata(paper, outcome, fault):
                 continue
-            _record_error([paper.pk], status=MetadataStatus.FAILED, error=str(error))
+            _record_error([paper.pk], status=MetadataStatus.FAILED, error=fault)
             outcome.failed.append(paper.pk)
             continue
         except aminer.AminerUnavailable as error:
             _transient(
                 [paper],
                 outcome,
-                _said_by("AMiner", "could not be reached", error),
+                _fault(faults.UNREACHABLE, MetadataSource.AMINER, error),
                 final_attempt=final_attempt,
                 retry_after=error.retry_after,
             )
@@ -235,20 +234,15 @@ def _fetch_from_aminer(
             _transient(
                 [paper],
                 outcome,
-                _said_by("AMiner", "answered something unusable", error),
+                _fault(faults.UNUSABLE, MetadataSource.AMINER, error),
                 final_attempt=final_attempt,
             )
             continue
         if found is None:
-            if _keeps_metadata(
-                paper, outcome, f"AMiner has no paper with the id {paper.aminer_id}."
-            ):
+            missing = _fault(faults.NOT_FOUND, MetadataSource.AMINER, id=paper.aminer_id or "")
+            if _keeps_metadata(paper, outcome, missing):
                 continue
-            _record_error(
-                [paper.pk],
-                status=MetadataStatus.NOT_FOUND,
-                error=f"AMiner has no paper with the id {paper.aminer_id}.",
-            )
+            _record_error([paper.pk], status=MetadataStatus.NOT_FOUND, error=missing)
             outcome.not_found.append(paper.pk)
             continue
         _store(
@@ -319,11 +313,17 @@ class DoiLookup:
             raise openalex_error
         return (found, MetadataSource.CROSSREF) if found else None
 
-    def missing(self, doi: str) -> str:
+    def missing(self, doi: str) -> Fault:
         """Why the paper of ``doi`` was not found."""
         if self.openalex is None:
-            return f"Crossref has no paper {doi}."
-        return f"Neither OpenAlex nor Crossref has a paper {doi}."
+            return _fault(faults.NOT_FOUND, MetadataSource.CROSSREF, id=doi)
+        return _fault(faults.NOT_FOUND_ANYWHERE, MetadataSource.OPENALEX, id=doi)
+
+
+def _raised_by(error: Exception, source: str) -> str:
+    """The source whose client raised ``error``: OpenAlex's, when a DOI's lookup asked it
+    before Crossref (``DoiLookup``), else ``source``."""
+    return MetadataSource.OPENALEX if isinstance(error, openalex.OpenAlexError) else source
 
 
 def _fetch_one_by_one(
@@ -334,13 +334,12 @@ def _fetch_one_by_one(
     key: Callable[[Paper], str],
     fetch: Callable[[str], FoundPaper | tuple[FoundPaper, MetadataSource] | None],
     final_attempt: bool,
-    missing: Callable[[str], str] | None = None,
+    missing: Callable[[str], Fault] | None = None,
 ) -> None:
     """Ask a source that answers one paper at a time (Crossref, the ACL Anthology, OpenReview,
     Semantic Scholar) for each of ``papers``, by the identifier ``key`` gives, and store what it
     answers. ``fetch`` may name the source that answered (``DoiLookup``); else it is ``source``.
     A source switched off leaves its papers waiting, with the reason, uncounted."""
-    name = str(source.label)
     for paper in papers:
         identifier = key(paper)
         answered_by = source
@@ -349,18 +348,17 @@ def _fetch_one_by_one(
             if isinstance(found, tuple):
                 found, answered_by = found
         except SourceNotConfigured as error:
-            if _keeps_metadata(paper, outcome, str(error)):
+            fault = _fault(faults.NOT_CONFIGURED, source, error)
+            if _keeps_metadata(paper, outcome, fault):
                 continue
-            _record_error(
-                [paper.pk], status=MetadataStatus.PENDING, error=str(error), attempt=False
-            )
+            _record_error([paper.pk], status=MetadataStatus.PENDING, error=fault, attempt=False)
             outcome.waiting.append(paper.pk)
             continue
         except (SourceUnavailable, LimiterBusy) as error:
             _transient(
                 [paper],
                 outcome,
-                _said_by(name, "could not be reached", error),
+                _fault(faults.UNREACHABLE, _raised_by(error, source), error),
                 final_attempt=final_attempt,
                 retry_after=getattr(error, "retry_after", None),
             )
@@ -369,12 +367,14 @@ def _fetch_one_by_one(
             _transient(
                 [paper],
                 outcome,
-                _said_by(name, "answered something unusable", error),
+                _fault(faults.UNUSABLE, _raised_by(error, source), error),
                 final_attempt=final_attempt,
             )
             continue
         if found is None:
-            reason = missing(identifier) if missing else f"{name} has no paper {identifier}."
+            reason = (
+                missing(identifier) if missing else _fault(faults.NOT_FOUND, source, id=identifier)
+            )
             if _keeps_metadata(paper, outcome, reason):
                 continue
             _record_error([paper.pk], status=MetadataStatus.NOT_FOUND, error=reason)
@@ -431,25 +431,15 @@ def _store(
         logger.exception("The metadata of paper %s could not be stored", paper.pk)
         paper.metadata_status = MetadataStatus.OK if had_metadata else MetadataStatus.FETCHING
         reason = (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
-        message = (
-            f"What {MetadataSource(source).label} sent for this paper could not be stored "
-            f"({reason})."
-        )
+        fault = Fault(faults.NOT_STORED, source, detail=reason)
         if _passing_database_fault(error):
-            _transient([paper], outcome, message, final_attempt=final_attempt)
+            _transient([paper], outcome, fault, final_attempt=final_attempt)
         elif had_metadata:
-            _record_error(
-                [paper.pk],
-                status=MetadataStatus.OK,
-                error=f"Refreshing failed: {message} The metadata shown is from the last fetch.",
-            )
+            _record_error([paper.pk], status=MetadataStatus.OK, error=fault.with_then(faults.KEPT))
             outcome.unchanged.append(paper.pk)
         else:
             _record_error(
-                [paper.pk],
-                status=MetadataStatus.FAILED,
-                error=f"{message} Fill in its fields by hand, or fetch it again once the source "
-                "is corrected.",
+                [paper.pk], status=MetadataStatus.FAILED, error=fault.with_then(faults.BY_HAND)
             )
             outcome.failed.append(paper.pk)
         return
@@ -476,7 +466,7 @@ def _apply_unless_kept(paper: Paper, metadata: PaperMetadata, *, source: str) ->
     return True
 
 
-def _keeps_metadata(paper: Paper, outcome: FetchOutcome, error: str) -> bool:
+def _keeps_metadata(paper: Paper, outcome: FetchOutcome, error: Fault) -> bool:
     """A paper whose metadata is ``ok`` (refreshed, or entered by hand) keeps it when the source
     gives nothing better: only the error is noted. False for a paper still without metadata."""
     if paper.metadata_status != MetadataStatus.OK:

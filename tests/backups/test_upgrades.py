@@ -122,7 +122,7 @@ def test_the_moved_site_answers_as_before(before: dict[str, Any], client: Client
     # A member's recommendation still tells where it appeared, and new rows take new ids.
     published = Recommendation.objects.filter(status="published").first()
     client.force_login(published.submitter)
-    detail = client.get(f"/submissions/{published.pk}/")
+    detail = client.get(f"/en/submissions/{published.pk}/")
     assert detail.status_code == 200
     assert published.entry.issue.get_absolute_url() in detail.content.decode()
     highest = max(Transition.objects.values_list("pk", flat=True))

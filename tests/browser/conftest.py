@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from tests.browser import chromium
 from tests.browser.helpers import Seeded, seed_published_issue
@@ -162,6 +163,20 @@ def seeded(site: str, arxiv: ArxivStandIn) -> Seeded:
     """A publication with a published issue of two papers, made through the services (see
     ``helpers.seed_published_issue``), with its editor, reviewer and contributor."""
     return seed_published_issue(arxiv)
+
+
+@pytest.fixture(autouse=True)
+def _addresses_in_the_tests_language(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test run in a ``language`` (its parameter) reverses the addresses of that language:
+    ``reverse("papers:search")`` is ``/zh/search/`` in a Chinese run. The live server's thread
+    chooses its own language, from each request's address."""
+    callspec = getattr(request.node, "callspec", None)
+    language = callspec.params.get("language") if callspec is not None else None
+    if language is None:
+        yield
+        return
+    with translation.override(language):
+        yield
 
 
 # --- pages ----------------------------------------------------------------------------------------

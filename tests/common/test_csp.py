@@ -24,7 +24,9 @@ def test_site_policy_is_django_csps_and_built_once(
     monkeypatch.setattr(csp, "build_policy", counting)
     csp.site_policy.cache_clear()
 
-    answers = [Client().get(path) for path in ("/healthz/live", "/topics/", "/topics/", "/")]
+    answers = [
+        Client().get(path) for path in ("/healthz/live", "/en/topics/", "/en/topics/", "/en/")
+    ]
 
     headers = {a.get("Content-Security-Policy") for a in answers[1:]}
     assert len(headers) == 1  # the one header built
@@ -34,10 +36,10 @@ def test_site_policy_is_django_csps_and_built_once(
 
 
 def test_changed_settings_change_the_header(db: None, settings: Any) -> None:
-    Client().get("/topics/")
+    Client().get("/en/topics/")
     settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": [SELF], "img-src": ["*"]}}
 
-    header = Client().get("/topics/")["Content-Security-Policy"]
+    header = Client().get("/en/topics/")["Content-Security-Policy"]
 
     assert set(header.split("; ")) == {"default-src 'self'", "img-src *"}
 

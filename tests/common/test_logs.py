@@ -150,13 +150,13 @@ LEAKABLE = "Tr0ub4dor&3-never-log-me"
 @pytest.mark.parametrize(
     ("path", "body", "as_json", "status"),
     [
-        ("/accounts/login/", {"username": "ada", "password": LEAKABLE}, False, 200),
-        ("/accounts/login/", {"username": "nobody-such", "password": LEAKABLE}, False, 200),
+        ("/en/accounts/login/", {"username": "ada", "password": LEAKABLE}, False, 200),
+        ("/en/accounts/login/", {"username": "nobody-such", "password": LEAKABLE}, False, 200),
         ("/admin/login/", {"username": "ada", "password": LEAKABLE}, False, 200),
         ("/api/v1/auth/token/", {"username": "ada", "password": LEAKABLE}, True, 400),
         ("/api/v1/auth/token/", '{"username": "ada", "password": "' + LEAKABLE + '"', True, 400),
         (
-            "/accounts/signup/",
+            "/en/accounts/signup/",
             {
                 "username": "ada",  # taken
                 "email": "not-an-address",
@@ -167,7 +167,12 @@ LEAKABLE = "Tr0ub4dor&3-never-log-me"
             False,
             400,
         ),
-        (f"/accounts/login/?password={LEAKABLE}", {"username": "ada", "password": "x"}, False, 200),
+        (
+            f"/en/accounts/login/?password={LEAKABLE}",
+            {"username": "ada", "password": "x"},
+            False,
+            200,
+        ),
     ],
     ids=["web", "web-unknown-user", "admin", "api", "api-broken-json", "signup", "query"],
 )

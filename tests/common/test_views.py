@@ -62,7 +62,7 @@ def test_403_is_the_site_page(reader: Client, monkeypatch: pytest.MonkeyPatch) -
         raise PermissionDenied
 
     monkeypatch.setattr(TopicListView, "get", refuse)
-    response = reader.get("/topics/", **CHINESE)
+    response = reader.get("/zh/topics/", **CHINESE)
     assert response.status_code == 403
     text = response.content.decode()
     assert "<h1>无权访问</h1>" in text
@@ -74,7 +74,7 @@ def test_500_stands_alone_in_the_reader_s_language(
     reader: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(HomeView, "get", _boom)
-    response = reader.get("/", **CHINESE)
+    response = reader.get("/zh/", **CHINESE)
     assert response.status_code == 500
     text = response.content.decode()
     assert "<h1>服务器错误</h1>" in text
@@ -94,7 +94,7 @@ def test_500_renders_when_the_static_files_are_what_failed(
     }
     settings.STATIC_ROOT = tmp_path  # no manifest: {% static %} raises
     monkeypatch.setattr(HomeView, "get", _boom)
-    response = reader.get("/")
+    response = reader.get("/en/")
     assert response.status_code == 500
     text = response.content.decode()
     assert "<h1>Server error</h1>" in text
@@ -118,7 +118,7 @@ def test_csrf_failure_is_a_page_for_readers() -> None:
     browser = Client(enforce_csrf_checks=True)
     UserFactory(username="ada")
     response = browser.post(
-        "/accounts/login/", {"username": "ada", "password": TEST_PASSWORD}, **CHINESE
+        "/zh/accounts/login/", {"username": "ada", "password": TEST_PASSWORD}, **CHINESE
     )
     assert response.status_code == 403
     text = response.content.decode()

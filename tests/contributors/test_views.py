@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
@@ -72,10 +73,10 @@ def test_signup_creates_the_member_and_logs_them_in(client: Client) -> None:
 
 
 def test_signup_goes_on_to_the_page_it_came_from(client: Client) -> None:
-    response = client.post(reverse("contributors:signup"), {**SIGNUP, "next": "/p/some-weekly/"})
+    response = client.post(reverse("contributors:signup"), {**SIGNUP, "next": "/en/p/some-weekly/"})
 
     assert response.status_code == 302
-    assert response.url == "/p/some-weekly/"
+    assert response.url == "/en/p/some-weekly/"
 
 
 @pytest.mark.parametrize(
@@ -166,11 +167,11 @@ def test_login_with_the_right_password_logs_in_and_follows_next(
 ) -> None:
     response = client.post(
         reverse("contributors:login"),
-        {"username": "contributor", "password": TEST_PASSWORD, "next": "/p/some-weekly/"},
+        {"username": "contributor", "password": TEST_PASSWORD, "next": "/en/p/some-weekly/"},
     )
 
     assert response.status_code == 302
-    assert response.url == "/p/some-weekly/"
+    assert response.url == "/en/p/some-weekly/"
     assert _session_user_id(client) == contributor.pk
 
 
@@ -181,7 +182,7 @@ def test_login_ignores_a_next_page_on_another_host(client: Client, contributor: 
     )
 
     assert response.status_code == 302
-    assert response.url == settings.LOGIN_REDIRECT_URL
+    assert response.url == resolve_url(settings.LOGIN_REDIRECT_URL) == "/en/"
     assert _session_user_id(client) == contributor.pk
 
 
@@ -225,8 +226,8 @@ def test_logout_by_get_does_not_log_out(client: Client, contributor: Any) -> Non
 def test_nav_offers_login_and_signup_to_the_anonymous(client: Client, db: None) -> None:
     html = client.get(reverse("issues:home")).content.decode()
 
-    assert f'href="{reverse("contributors:signup")}?next=/"' in html
-    assert f'href="{reverse("contributors:login")}?next=/"' in html
+    assert f'href="{reverse("contributors:signup")}?next=/en/"' in html
+    assert f'href="{reverse("contributors:login")}?next=/en/"' in html
     assert reverse("contributors:logout") not in html
     # The account pages do not send one back to themselves.
     html = client.get(reverse("contributors:login")).content.decode()
@@ -272,7 +273,7 @@ def test_password_reset_mails_a_link_that_sets_the_new_password(
     assert message.to == [contributor.email]
     assert message.subject == "Reset your Weekly password"
     link = _reset_link(message)
-    assert link.startswith(settings.SITE_URL + "/accounts/password/reset/")
+    assert link.startswith(settings.SITE_URL + "/en/accounts/password/reset/")
     assert "Your user name is contributor." in message.body
 
     form_page = client.get(link.removeprefix(settings.SITE_URL), follow=True)
@@ -306,7 +307,7 @@ def test_password_reset_link_uses_the_site_url_whatever_the_host_asked(
         HTTP_HOST="attacker.example",
     )
 
-    assert _reset_link(mail.outbox[0]).startswith("https://weekly.example.org/accounts/")
+    assert _reset_link(mail.outbox[0]).startswith("https://weekly.example.org/en/accounts/")
 
 
 def test_password_reset_for_an_unknown_address_answers_alike_and_sends_nothing(

@@ -60,7 +60,7 @@ def test_seed_demo_ends_with_the_address_the_login_page_and_the_logins(
     out = capsys.readouterr().out
     lines = out.rstrip().splitlines()
     assert "The site:  http://127.0.0.1:8123/" in lines
-    assert "Log in at: http://127.0.0.1:8123/accounts/login/" in lines
+    assert "Log in at: http://127.0.0.1:8123/en/accounts/login/" in lines
     assert "/admin/ with any" not in out  # four of the six may not use the admin site
     for username, role in [
         ("admin", "administrator"),
@@ -75,7 +75,7 @@ def test_seed_demo_ends_with_the_address_the_login_page_and_the_logins(
     client = Client()
     for username, *_ in content.USERS:
         response = client.post(
-            "/accounts/login/", {"username": username, "password": content.DEMO_PASSWORD}
+            "/en/accounts/login/", {"username": username, "password": content.DEMO_PASSWORD}
         )
         assert response.status_code == 302, username
         client.logout()
@@ -126,4 +126,4 @@ def test_seed_demo_twice_is_refused_and_if_empty_shows_the_logins_again(
     assert Recommendation.objects.count() == count
     out = capsys.readouterr().out
     assert "no demo added" in out
-    assert "Log in at: http://127.0.0.1:8000/accounts/login/" in out
+    assert "Log in at: http://127.0.0.1:8000/en/accounts/login/" in out

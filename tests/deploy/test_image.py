@@ -221,9 +221,9 @@ def test_image_command_serves_the_site_from_the_image_files(tmp_path: Path) -> N
             health = client.get("/healthz")
             assert health.status_code == 200, health.text
             assert health.json()["checks"]["static"]["ok"] is True
-            home = client.get("/")
+            home = client.get("/en/")
             assert home.status_code == 200, (tmp_path / "web.log").read_text()[-3000:]
-            issue = client.get("/p/image-weekly/1/")
+            issue = client.get("/en/p/image-weekly/1/")
             assert issue.status_code == 200
             assert "Built and served" in issue.text
             # The stylesheet the pages name is served, under its hashed name.

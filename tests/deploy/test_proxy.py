@@ -106,7 +106,7 @@ def test_nginx_serves_caches_and_limits_in_front_of_gunicorn(tmp_path: Path) -> 
     )
     stack.env["SITE_URL"] = nginx.tls_url
     trust = ssl.create_default_context(cafile=str(nginx_dir / "cert.pem"))
-    issue = "/p/proxy-weekly/1/"
+    issue = "/en/p/proxy-weekly/1/"
     try:
         stack.start(web_only=True)
 
@@ -137,7 +137,7 @@ def test_nginx_serves_caches_and_limits_in_front_of_gunicorn(tmp_path: Path) -> 
             plain = anonymous.get(issue, headers={"Accept-Encoding": "identity"})
             assert plain.headers["X-Cache-Status"] == "HIT"
             assert "Content-Encoding" not in plain.headers
-            feed = anonymous.get("/p/proxy-weekly/feed/rss/")
+            feed = anonymous.get("/en/p/proxy-weekly/feed/rss/")
             assert feed.status_code == 200
             assert feed.headers["Content-Encoding"] == "gzip"
 
@@ -169,13 +169,13 @@ def test_nginx_serves_caches_and_limits_in_front_of_gunicorn(tmp_path: Path) -> 
 
         with reader() as browser:
             # Never stored: a member's request for an address nobody has asked for yet ...
-            login_page = browser.get("/accounts/login/")
+            login_page = browser.get("/en/accounts/login/")
             assert login_page.status_code == 200
             assert login_page.headers["X-Cache-Status"] != "HIT"
             # Django's own CSRF check (token, Origin, the host and scheme nginx passes) lets a
             # form posted from the site's page through.
             logged_in = browser.post(
-                "/accounts/login/",
+                "/en/accounts/login/",
                 data={
                     "username": member.username,
                     "password": "proxy-pass-1",
@@ -185,7 +185,7 @@ def test_nginx_serves_caches_and_limits_in_front_of_gunicorn(tmp_path: Path) -> 
             )
             assert logged_in.status_code == 302, logged_in.text[:2000]
             assert browser.cookies.get(settings.SESSION_COOKIE_NAME)
-            archive = browser.get("/p/proxy-weekly/")
+            archive = browser.get("/en/p/proxy-weekly/")
             assert archive.status_code == 200
             assert archive.headers["X-Cache-Status"] == "BYPASS"
             assert member.public_name in archive.text
@@ -196,7 +196,7 @@ def test_nginx_serves_caches_and_limits_in_front_of_gunicorn(tmp_path: Path) -> 
             assert member.public_name in own.text
 
         with reader() as anonymous:
-            archive = anonymous.get("/p/proxy-weekly/")
+            archive = anonymous.get("/en/p/proxy-weekly/")
             assert archive.headers["X-Cache-Status"] == "MISS"  # the member's was not stored
             assert member.public_name not in archive.text
             again = anonymous.get(issue)
@@ -204,7 +204,7 @@ def test_nginx_serves_caches_and_limits_in_front_of_gunicorn(tmp_path: Path) -> 
             assert member.public_name not in again.text
             # A form posted from another site is refused through nginx as it is without.
             forged = anonymous.post(
-                "/accounts/login/",
+                "/en/accounts/login/",
                 data={"username": member.username, "password": "proxy-pass-1"},
                 headers={"Origin": "https://elsewhere.example"},
             )

@@ -117,11 +117,11 @@ def test_stack_runs_the_whole_flow_over_http(queued: None, tmp_path: Path) -> No
                 assert published.status_code == 200, published.text
                 assert published.json()["number"] == 1
 
-                page = web.get(f"/p/{publication.slug}/1/")
+                page = web.get(f"/en/p/{publication.slug}/1/")
                 assert page.status_code == 200
                 assert TITLE in page.text
                 assert "Walks and bases" in page.text
-                feed = web.get(f"/p/{publication.slug}/feed/rss/")
+                feed = web.get(f"/en/p/{publication.slug}/feed/rss/")
                 assert feed.status_code == 200
                 assert TITLE in feed.text
                 # Production answers plain HTTP (no proxy header) with the HTTPS redirect ...

@@ -33,6 +33,7 @@ from issues.models import Issue
 from publications.models import Publication, Topic
 from recommendations.enums import RecommendationStatus
 from tests.factories import PaperFactory, RecommendationFactory, UserFactory
+from tests.languages import in_chinese, reverse_in
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +72,10 @@ class Target:
     @property
     def url(self) -> str:
         return reverse(self.name, args=self.args)
+
+    def url_in(self, language: str) -> str:
+        """The address in ``language``: its prefix for a page or a feed, the same for the API."""
+        return reverse_in(language, self.name, args=self.args)
 
 
 PAGES = [
@@ -227,10 +232,13 @@ def test_language_switch_of_a_cached_page_works(issue: Issue) -> None:
         HTTP_SEC_FETCH_SITE="same-origin",
     )
 
+    # The same page, under the other language's address.
     assert response.status_code == 302
-    assert response["Location"] == url
+    chinese = "/zh/" + url.removeprefix("/en/")
+    assert response["Location"] == chinese
     assert reader.cookies["django_language"].value == "zh-hans"
-    assert '<html lang="zh-hans">' in _get(reader, url).content.decode()
+    assert '<html lang="zh-hans">' in _get(reader, chinese).content.decode()
+    assert '<html lang="en">' in _get(reader, url).content.decode()
 
 
 def test_page_that_asked_for_the_readers_token_is_theirs_alone(
@@ -381,12 +389,13 @@ def test_render_generation_is_a_stable_digest() -> None:
 def test_languages_are_cached_apart(
     issue: Issue, target: Target, django_assert_num_queries: Any
 ) -> None:
-    english = _get(Client(), target.url, HTTP_ACCEPT_LANGUAGE="en")
-    chinese = _get(Client(), target.url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    english_url, chinese_url = target.url_in("en"), target.url_in("zh-hans")
+    english = _get(Client(), english_url, HTTP_ACCEPT_LANGUAGE="en")
+    chinese = _get(Client(), chinese_url, HTTP_ACCEPT_LANGUAGE="zh-hans")
 
     with django_assert_num_queries(0):
-        warm_english = _get(Client(), target.url, HTTP_ACCEPT_LANGUAGE="en")
-        warm_chinese = _get(Client(), target.url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        warm_english = _get(Client(), english_url, HTTP_ACCEPT_LANGUAGE="en")
+        warm_chinese = _get(Client(), chinese_url, HTTP_ACCEPT_LANGUAGE="zh-hans")
 
     assert english["ETag"] != chinese["ETag"]
     assert english["Content-Language"] == "en"
@@ -399,13 +408,33 @@ def test_languages_are_cached_apart(
     assert warm_chinese.content == chinese.content
 
 
-def test_language_cookie_selects_the_cached_copy(issue: Issue) -> None:
-    url = PAGES[0].url
-    _get(Client(), url)
+def test_address_selects_the_cached_copy_whatever_the_cookie(issue: Issue) -> None:
+    """A link shared in Chinese opens in Chinese for a reader whose cookie says English, and
+    the other way round: the address, not the cookie, picks the cached copy."""
+    english, chinese = PAGES[0].url_in("en"), PAGES[0].url_in("zh-hans")
+    _get(Client(), english)
+    _get(Client(), chinese)
+    reader = Client()
+    reader.cookies["django_language"] = "en"
+    for _warm in range(2):  # rendered, then answered early from memory
+        page = _get(reader, chinese, HTTP_ACCEPT_LANGUAGE="en")
+        assert '<html lang="zh-hans">' in page.content.decode()
+        assert page["Content-Language"] == "zh-hans"
+    reader.cookies["django_language"] = "zh-hans"
+    assert '<html lang="en">' in _get(reader, english).content.decode()
+
+
+def test_cookie_picks_the_language_of_an_address_without_one(issue: Issue) -> None:
     reader = Client()
     reader.cookies["django_language"] = "zh-hans"
+    bare = "/" + PAGES[0].url.removeprefix("/en/")
 
-    assert '<html lang="zh-hans">' in _get(reader, url).content.decode()
+    response = reader.get(bare, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 302
+    assert response["Location"] == PAGES[0].url_in("zh-hans")
+    assert "Cookie" in response["Vary"]
+    assert "Accept-Language" in response["Vary"]
 
 
 # ================================================================ members
@@ -479,9 +508,8 @@ def test_member_page_is_rendered_around_the_parts_every_reader_shares(
 def test_member_parts_are_kept_apart_by_language(issue: Issue) -> None:
     url = issue.get_absolute_url()
     reader, _ = _member_client("lin", "Lin Wei")
-    english = _get(reader, url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    reader.cookies["django_language"] = "zh-hans"
-    chinese = _get(reader, url).content.decode()
+    english = _get(reader, url).content.decode()
+    chinese = _get(reader, in_chinese(url)).content.decode()
     assert "Take this issue with you" in english
     assert "Take this issue with you" not in chinese
 
@@ -642,10 +670,9 @@ def test_early_answer_keeps_each_language_apart(issue: Issue) -> None:
     url = PAGES[0].url
     english = _get(Client(), url)
     reader = Client()
-    reader.cookies["django_language"] = "zh-hans"
 
-    chinese = _get(reader, url)  # not in memory in Chinese yet: rendered
-    again = _get(reader, url)  # now answered early
+    chinese = _get(reader, in_chinese(url))  # not in memory in Chinese yet: rendered
+    again = _get(reader, in_chinese(url))  # now answered early
 
     assert '<html lang="zh-hans">' in chinese.content.decode()
     assert again.content == chinese.content
@@ -660,7 +687,7 @@ def test_early_answer_keeps_each_language_apart(issue: Issue) -> None:
         {"cookie": ("messages", "abc")},
         {"query": "?utm_source=feed"},
         {"method": "post"},
-        {"path": "/p/pretraining-weekly/9/"},
+        {"path": "/en/p/pretraining-weekly/9/"},
     ],
     ids=["session-cookie", "messages-cookie", "query-string", "post", "unknown-page"],
 )

@@ -127,7 +127,7 @@ def issues(publication: Publication, other_publication: Publication, editor: Any
 
 
 def _get(kind: str, slug: str = "pretraining-weekly") -> Any:
-    response = Client().get(f"/p/{slug}/feed/{kind}/")
+    response = Client().get(f"/en/p/{slug}/feed/{kind}/")
     assert response.status_code == 200, response.content
     return response
 
@@ -152,7 +152,7 @@ def test_feed_parses_cleanly_with_publication_metadata(issues: list[Issue], kind
 
     assert feed.version == ("rss20" if kind == "rss" else "atom10")
     assert feed.feed.title == "Pretraining Weekly"
-    assert feed.feed.link == "http://testserver/p/pretraining-weekly/"
+    assert feed.feed.link == "http://testserver/en/p/pretraining-weekly/"
 
 
 @pytest.mark.parametrize("kind", FEEDS)
@@ -166,8 +166,8 @@ def test_feed_lists_published_issues_newest_first_without_drafts(
         "#1 The first issue",
     ]
     assert [entry.link for entry in feed.entries] == [
-        "http://testserver/p/pretraining-weekly/2/",
-        "http://testserver/p/pretraining-weekly/1/",
+        "http://testserver/en/p/pretraining-weekly/2/",
+        "http://testserver/en/p/pretraining-weekly/1/",
     ]
     published = [entry.published_parsed for entry in feed.entries]
     assert published == sorted(published, reverse=True)
@@ -230,7 +230,7 @@ def test_feed_of_publication_without_issues_is_empty(
 
 @pytest.mark.parametrize("kind", FEEDS)
 def test_feed_unknown_publication_is_404(db: None, kind: str) -> None:
-    response = Client().get(f"/p/no-such-weekly/feed/{kind}/")
+    response = Client().get(f"/en/p/no-such-weekly/feed/{kind}/")
 
     assert response.status_code == 404
 
@@ -239,7 +239,7 @@ def test_feed_unknown_publication_is_404(db: None, kind: str) -> None:
 def test_feed_queries_do_not_grow_with_its_issues(
     client: Client, publication: Publication, editor: Any, kind: str
 ) -> None:
-    url = f"/p/{publication.slug}/feed/{kind}/"
+    url = f"/en/p/{publication.slug}/feed/{kind}/"
 
     def queries_with(count: int) -> int:
         while Issue.objects.filter(publication=publication).count() < count:
@@ -331,7 +331,7 @@ def topic_entries(
 
 
 def _get_topic(kind: str, slug: str = "language-models") -> Any:
-    response = Client().get(f"/p/pretraining-weekly/topics/{slug}/feed/{kind}/")
+    response = Client().get(f"/en/p/pretraining-weekly/topics/{slug}/feed/{kind}/")
     assert response.status_code == 200, response.content
     return response
 
@@ -343,9 +343,7 @@ def _parsed_topic(kind: str, slug: str = "language-models") -> Any:
 
 
 def _entry_url(entry: IssueEntry) -> str:
-    return (
-        f"http://testserver/p/{entry.issue.publication.slug}/{entry.issue.number}/#entry-{entry.pk}"
-    )
+    return f"http://testserver/en/p/{entry.issue.publication.slug}/{entry.issue.number}/#entry-{entry.pk}"
 
 
 @pytest.mark.parametrize("kind", FEEDS)
@@ -358,13 +356,13 @@ def test_topic_feed_parses_cleanly_with_topic_metadata(
 
     assert feed.version == ("rss20" if kind == "rss" else "atom10")
     assert feed.feed.title == "Language models (语言模型)"
-    assert feed.feed.link == "http://testserver/p/pretraining-weekly/topics/language-models/"
+    assert feed.feed.link == "http://testserver/en/p/pretraining-weekly/topics/language-models/"
     description = feed.feed.description if kind == "rss" else feed.feed.subtitle
     assert description == "Papers recommended under Language models."
     if kind == "atom":
         # Its own canonical id, not the address the request happened to use.
         assert feed.feed.id == (
-            "https://weekly.example.org/p/pretraining-weekly/topics/language-models/feed/atom/"
+            "https://weekly.example.org/en/p/pretraining-weekly/topics/language-models/feed/atom/"
         )
 
 
@@ -457,24 +455,27 @@ def test_topic_feed_unknown_topic_is_404(publication: Publication, kind: str) ->
     TopicFactory(slug="elsewhere")
 
     assert (
-        Client().get(f"/p/pretraining-weekly/topics/no-such-topic/feed/{kind}/").status_code == 404
+        Client().get(f"/en/p/pretraining-weekly/topics/no-such-topic/feed/{kind}/").status_code
+        == 404
     )
     # Another publication's topic is not this one's.
-    assert Client().get(f"/p/pretraining-weekly/topics/elsewhere/feed/{kind}/").status_code == 404
-    assert Client().get(f"/topics/no-such-topic/feed/{kind}/").status_code == 404
+    assert (
+        Client().get(f"/en/p/pretraining-weekly/topics/elsewhere/feed/{kind}/").status_code == 404
+    )
+    assert Client().get(f"/en/topics/no-such-topic/feed/{kind}/").status_code == 404
 
 
 @pytest.mark.parametrize("kind", FEEDS)
 def test_topic_feed_of_the_old_address_moves_to_the_one_publication_s(
     topic: Topic, other_publication: Publication, kind: str
 ) -> None:
-    response = Client().get(f"/topics/{topic.slug}/feed/{kind}/")
+    response = Client().get(f"/en/topics/{topic.slug}/feed/{kind}/")
 
     assert response.status_code == 301
-    assert response["Location"] == f"/p/pretraining-weekly/topics/language-models/feed/{kind}/"
+    assert response["Location"] == f"/en/p/pretraining-weekly/topics/language-models/feed/{kind}/"
     # Once two publications have a topic of that slug, no feed reader can choose.
     TopicFactory(publication=other_publication, slug=topic.slug)
-    assert Client().get(f"/topics/{topic.slug}/feed/{kind}/").status_code == 404
+    assert Client().get(f"/en/topics/{topic.slug}/feed/{kind}/").status_code == 404
 
 
 def test_topic_feed_holds_at_most_its_length(
@@ -494,7 +495,7 @@ def test_topic_feed_holds_at_most_its_length(
 def test_topic_feed_queries_do_not_grow_with_its_items(
     client: Client, publication: Publication, editor: Any, topic: Topic, kind: str
 ) -> None:
-    url = f"/p/{topic.publication.slug}/topics/{topic.slug}/feed/{kind}/"
+    url = f"/en/p/{topic.publication.slug}/topics/{topic.slug}/feed/{kind}/"
 
     def queries_with(count: int) -> int:
         while IssueEntry.objects.filter(recommendation__topic=topic).count() < count:
@@ -529,15 +530,16 @@ def test_issue_page_links_its_topics_feeds_and_anchors_entries(
     assert response.status_code == 200
     assert f'<article class="entry" id="entry-{older.pk}">' in html
     assert (
-        '<a href="/p/pretraining-weekly/topics/language-models/">Language models</a> '
-        '(<a href="/p/pretraining-weekly/topics/language-models/feed/rss/">RSS</a> · '
-        '<a href="/p/pretraining-weekly/topics/language-models/feed/atom/">Atom</a>); '
-        '<a href="/p/pretraining-weekly/topics/reinforcement-learning/">Reinforcement learning</a> '
-        '(<a href="/p/pretraining-weekly/topics/reinforcement-learning/feed/rss/">RSS</a>'
+        '<a href="/en/p/pretraining-weekly/topics/language-models/">Language models</a> '
+        '(<a href="/en/p/pretraining-weekly/topics/language-models/feed/rss/">RSS</a> · '
+        '<a href="/en/p/pretraining-weekly/topics/language-models/feed/atom/">Atom</a>); '
+        '<a href="/en/p/pretraining-weekly/topics/reinforcement-learning/">'
+        "Reinforcement learning</a> "
+        '(<a href="/en/p/pretraining-weekly/topics/reinforcement-learning/feed/rss/">RSS</a>'
     ) in html
     assert (
         '<link rel="alternate" type="application/rss+xml" title="Language models" '
-        'href="/p/pretraining-weekly/topics/language-models/feed/rss/">'
+        'href="/en/p/pretraining-weekly/topics/language-models/feed/rss/">'
     ) in html
 
 
@@ -551,10 +553,10 @@ def test_feed_items_link_the_site_absolutely(
     topic = TopicFactory(publication=publication, slug="agents")
     _issue(publication, editor, [{"title": "Tool use", "summary": "Good.", "topic": topic}],
            title="One")  # fmt: skip
-    feed = feedparser.parse(client.get(f"/p/{publication.slug}/feed/{kind}/").content)
+    feed = feedparser.parse(client.get(f"/en/p/{publication.slug}/feed/{kind}/").content)
     [item] = feed.entries
     html = item.summary
     assert 'href="/' not in html
-    assert 'href="https://weekly.example.org/papers/' in html
-    assert 'href="https://weekly.example.org/p/pretraining-weekly/topics/agents/' in html
-    assert item.id.startswith("https://weekly.example.org/p/")
+    assert 'href="https://weekly.example.org/en/papers/' in html
+    assert 'href="https://weekly.example.org/en/p/pretraining-weekly/topics/agents/' in html
+    assert item.id.startswith("https://weekly.example.org/en/p/")

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.test import Client
 from django.utils import timezone, translation
 
@@ -21,6 +20,7 @@ from publications.models import Publication, PublicationStyle
 from publications.services import set_publication_style
 from recommendations.enums import RecommendationStatus
 from tests.factories import PaperFactory, RecommendationFactory
+from tests.languages import in_chinese
 
 pytestmark = pytest.mark.django_db
 
@@ -91,8 +91,7 @@ def test_issue_page_shows_the_line_in_the_reader_s_language(
     assert (
         '<p class="institutions">Stanford, Korea University, Lab of Nowhere et al.</p>' in english
     )
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
-    chinese = client.get(issue.get_absolute_url()).content.decode()
+    chinese = client.get(in_chinese(issue.get_absolute_url())).content.decode()
     assert '<p class="institutions">斯坦福、高丽大学、Lab of Nowhere等</p>' in chinese
 
 
@@ -123,8 +122,7 @@ def test_published_copy_frozen_before_both_languages_reads_as_one_name(
         ("Stanford University", "Stanford University"),
         ("Korea University", "Korea University"),
     ]
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
-    page = client.get(issue.get_absolute_url()).content.decode()
+    page = client.get(in_chinese(issue.get_absolute_url())).content.decode()
     assert '<p class="institutions">Stanford University、Korea University</p>' in page
 
 
@@ -158,11 +156,11 @@ def test_a_list_cut_short_ends_with_et_al_however_few(
     # The style's N cuts further, with one 等.
     short = PublicationStyle(publication=publication, institutions_shown=1)
     assert _line(content, short, "zh-hans") == "斯坦福等"
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
-    page = client.get(issue.get_absolute_url()).content.decode()
+    with translation.override("zh-hans"):
+        page = client.get(issue.get_absolute_url()).content.decode()
     assert '<p class="institutions">斯坦福、某实验室等</p>' in page
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    page = client.get(issue.get_absolute_url()).content.decode()
+    with translation.override("en"):
+        page = client.get(issue.get_absolute_url()).content.decode()
     assert '<p class="institutions">Stanford, 某实验室 et al.</p>' in page
 
 

@@ -268,5 +268,5 @@ def test_issue_str_and_url(publication: Publication) -> None:
     published = IssueFactory(publication=publication, published=True, number=7, title="Retrieval")
     assert str(draft) == "Pretraining Weekly (Draft): Scaling"
     assert str(published) == "Pretraining Weekly #7: Retrieval"
-    assert published.get_absolute_url() == "/p/pretraining-weekly/7/"
-    assert draft.get_absolute_url() == f"/issues/{draft.pk}/preview/"
+    assert published.get_absolute_url() == "/en/p/pretraining-weekly/7/"
+    assert draft.get_absolute_url() == f"/en/issues/{draft.pk}/preview/"

@@ -575,7 +575,7 @@ def test_search_page_picks_the_newest_featured_matches_without_reading_the_table
 
     before = _papers_read_whole()
     picked = featured_matches(query)
-    page = Client().get("/search/", {"q": query})
+    page = Client().get("/en/search/", {"q": query})
 
     assert page.status_code == 200
     assert _papers_read_whole() == before

@@ -31,14 +31,34 @@ def _xml(url: str) -> Any:
     return fromstring(response.content)
 
 
+XHTML = "{http://www.w3.org/1999/xhtml}"
+SITE = "http://testserver"
+
+
 def _urls(section: str) -> dict[str, str | None]:
-    """The section's locations, each listed once, with its lastmod (None when it has none)."""
+    """The section's pages, each listed once per language with the same lastmod (None when it
+    has none) and the alternates of both languages and the address without one: by that
+    address (``http://testserver/p/…``), with its lastmod."""
     root = _xml(f"/sitemap-{section}.xml")
-    urls = [
-        (url.findtext(f"{NS}loc"), url.findtext(f"{NS}lastmod")) for url in root.iter(f"{NS}url")
-    ]
-    assert len({loc for loc, _lastmod in urls}) == len(urls), urls
-    return dict(urls)
+    pages: dict[str, dict[str, str | None]] = {}
+    for url in root.iter(f"{NS}url"):
+        loc = url.findtext(f"{NS}loc")
+        assert loc is not None
+        prefix, _sep, rest = loc.removeprefix(SITE + "/").partition("/")
+        assert prefix in ("en", "zh"), loc
+        bare = f"{SITE}/{rest}"
+        alternates = {link.get("hreflang"): link.get("href") for link in url.iter(f"{XHTML}link")}
+        assert alternates == {
+            "en": f"{SITE}/en/{rest}",
+            "zh-Hans": f"{SITE}/zh/{rest}",
+            "x-default": bare,
+        }, alternates
+        assert prefix not in pages.setdefault(bare, {}), loc
+        pages[bare][prefix] = url.findtext(f"{NS}lastmod")
+    for bare, lastmods in pages.items():
+        assert lastmods.keys() == {"en", "zh"}, bare
+        assert lastmods["en"] == lastmods["zh"], bare
+    return {bare: lastmods["en"] for bare, lastmods in pages.items()}
 
 
 def _day(moment: dt.datetime) -> str:
@@ -170,9 +190,9 @@ def test_sitemap_lists_nothing_unpublished(site: dict[str, Any]) -> None:
     )
 
     for issue in site["unpublished"]:
-        assert f"/issues/{issue.pk}/preview/" not in everything
+        assert f"/en/issues/{issue.pk}/preview/" not in everything
     for paper in site["unfeatured"]:
-        assert f"/papers/{paper.pk}/" not in everything
+        assert f"/en/papers/{paper.pk}/" not in everything
 
 
 def test_sitemap_unknown_section_is_404(db: None) -> None:
@@ -192,8 +212,8 @@ def test_sitemap_section_queries_do_not_grow_with_its_urls(
         assert response.status_code == 200
         return len(captured)
 
-    # One count for the paginator, one query for the page of rows.
-    assert queries_with(2) == queries_with(8) == 2
+    # One query for the rows, listed once per language.
+    assert queries_with(2) == queries_with(8) == 1
 
 
 def test_robots_txt_allows_all_but_admin_and_api_and_points_at_the_sitemap(

@@ -493,7 +493,7 @@ def test_issue_mail_has_text_html_and_one_click_unsubscribe(
     assert mimetype == "text/html"
     assert "Scaling reward models" in html
     unsubscribe = message.extra_headers["List-Unsubscribe"]
-    assert re.fullmatch(r"<http://127\.0\.0\.1:8000/newsletter/unsubscribe/[^>]+/>", unsubscribe)
+    assert re.fullmatch(r"<http://127\.0\.0\.1:8000/en/newsletter/unsubscribe/[^>]+/>", unsubscribe)
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert message.extra_headers["List-Id"] == f"{publication.name} <{publication.slug}.127.0.0.1>"
     url = unsubscribe[1:-1]

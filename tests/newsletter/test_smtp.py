@@ -47,7 +47,7 @@ def test_each_subscriber_receives_one_multipart_copy(
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     # A long header is folded onto a second line; unfolded it is the link in angle brackets.
     link = message["List-Unsubscribe"].strip()
-    prefix = "<http://127.0.0.1:8000/newsletter/unsubscribe/"
+    prefix = "<http://127.0.0.1:8000/en/newsletter/unsubscribe/"
     assert link.startswith(prefix)
     assert link.endswith("/>")
     token = link.removeprefix(prefix).removesuffix("/>")

@@ -63,7 +63,7 @@ def test_a_review_asking_for_changes_tells_the_submitter_with_the_comment(
     assert message.to == [contributor.email]
     assert message.subject == "Changes requested: Sparse <b>attention</b>"
     assert "Say what the baseline is." in message.body
-    assert f"/papers/{submitted.paper_id}/" in message.body
+    assert f"/en/papers/{submitted.paper_id}/" in message.body
     html = message.alternatives[0][0]
     assert "&lt;script&gt;x&lt;/script&gt;" in html
     assert "<script>" not in html
@@ -136,7 +136,7 @@ def test_publication_tells_each_contributor_once_listing_all_their_items(
     mine = by_member[contributor.email]
     assert mine.subject == f"Published in {publication.name} #1: your recommendations"
     assert "- Paper A\n- Paper B\n" in mine.body
-    assert f"/p/{publication.slug}/1/" in mine.body
+    assert f"/en/p/{publication.slug}/1/" in mine.body
     assert by_member[other.email].subject == f"Published in {publication.name} #1: C"
 
 

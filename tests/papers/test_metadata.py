@@ -18,6 +18,7 @@ from django.utils import timezone
 from papers import selectors, services, tasks
 from papers.clients.aminer import AminerClient
 from papers.enums import MetadataSource, MetadataStatus
+from papers.faults import english_text
 from papers.identifiers import parse_identifier
 from papers.models import Paper
 from tests.servers.arxiv import ArxivStandIn, needs_recordings
@@ -70,7 +71,7 @@ def test_fetch_metadata_unknown_id_is_not_found_with_reason(stand_in: ArxivStand
     paper.refresh_from_db()
     assert outcome.not_found == [paper.pk]
     assert paper.metadata_status == MetadataStatus.NOT_FOUND
-    assert paper.metadata_error == "arXiv has no paper with the id 2401.00001."
+    assert paper.metadata_message == "arXiv has no paper with the id 2401.00001."
 
 
 def test_fetch_metadata_twice_gives_one_result(stand_in: ArxivStandIn) -> None:
@@ -93,15 +94,14 @@ def test_fetch_metadata_server_down_keeps_paper_pending_then_failed(settings: ob
         assert outcome.retry == [paper.pk]
         assert paper.metadata_status == MetadataStatus.PENDING
         assert paper.metadata_attempts == 1
-        assert paper.metadata_error == (
-            "arXiv is temporarily unavailable (HTTP 503). Please try again later. Will try again."
-        )
+        assert paper.metadata_message == "arXiv could not be reached. Will try again."
+        assert "HTTP 503" in english_text(paper.metadata_error)
         outcome = services.fetch_metadata([paper.pk], final_attempt=True)
         paper.refresh_from_db()
         assert outcome.failed == [paper.pk]
         assert paper.metadata_status == MetadataStatus.FAILED
         assert paper.metadata_attempts == 2
-        assert "Gave up after retrying." in paper.metadata_error
+        assert "Gave up after retrying." in paper.metadata_message
 
 
 def test_fetch_metadata_unreachable_host_is_a_readable_failure() -> None:
@@ -109,9 +109,7 @@ def test_fetch_metadata_unreachable_host_is_a_readable_failure() -> None:
     services.fetch_metadata([paper.pk], final_attempt=True)
     paper.refresh_from_db()
     assert paper.metadata_status == MetadataStatus.FAILED
-    assert paper.metadata_error == (
-        "arXiv could not be reached. Please try again later. Gave up after retrying."
-    )
+    assert paper.metadata_message == "arXiv could not be reached. Gave up after retrying."
 
 
 def test_fetch_metadata_garbage_answer_is_retried_not_stored(settings: object) -> None:
@@ -123,7 +121,8 @@ def test_fetch_metadata_garbage_answer_is_retried_not_stored(settings: object) -
     assert outcome.retry == [paper.pk]
     assert paper.title == ""
     assert paper.metadata_status == MetadataStatus.PENDING
-    assert paper.metadata_error == "arXiv sent a response that is not valid XML. Will try again."
+    assert paper.metadata_message == "arXiv answered something unusable. Will try again."
+    assert "not valid XML" in english_text(paper.metadata_error)
 
 
 def test_fetch_metadata_aminer_without_token_waits_with_clear_status(settings: object) -> None:
@@ -133,7 +132,8 @@ def test_fetch_metadata_aminer_without_token_waits_with_clear_status(settings: o
     paper.refresh_from_db()
     assert outcome.waiting == [paper.pk]
     assert paper.metadata_status == MetadataStatus.PENDING
-    assert "AMINER_API_TOKEN" in paper.metadata_error
+    assert paper.metadata_message.startswith("AMiner is switched off on this site")
+    assert "AMINER_API_TOKEN" in english_text(paper.metadata_error)
     assert paper.metadata_attempts == 0
 
 
@@ -289,5 +289,5 @@ def test_fetch_metadata_aminer_hand_entry_without_token_keeps_it(settings: objec
         MetadataSource.MANUAL,
         "Typed by Hand",
     )
-    assert "AMINER_API_TOKEN" in paper.metadata_error
+    assert "AMINER_API_TOKEN" in english_text(paper.metadata_error)
     assert paper.metadata_entries.get().replaced_at is None

@@ -56,7 +56,7 @@ def _titles(query: str, **params: str) -> list[str]:
 
 
 def _page_titles(query: str) -> str:
-    response = APIClient().get("/search/?" + urlencode({"q": query}))
+    response = APIClient().get("/en/search/?" + urlencode({"q": query}))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -197,7 +197,7 @@ def test_full_text_search_picks_matches_after_the_other_filters(
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("path", [API + "?q=paper", "/search/?q=paper"], ids=["api", "page"])
+@pytest.mark.parametrize("path", [API + "?q=paper", "/en/search/?q=paper"], ids=["api", "page"])
 def test_search_passes_its_matches_as_one_parameter(
     catalogue: dict[str, Paper], monkeypatch: pytest.MonkeyPatch, path: str
 ) -> None:
@@ -343,7 +343,7 @@ def test_search_hostile_query_is_harmless(catalogue: dict[str, Paper], query: st
     response = APIClient().get(API, {"q": query})
     assert response.status_code == 200, response.content
     assert response.json()["count"] <= 4
-    assert APIClient().get("/search/?" + urlencode({"q": query})).status_code == 200
+    assert APIClient().get("/en/search/?" + urlencode({"q": query})).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -355,7 +355,7 @@ def test_search_nul_and_overlong_queries_are_refused(
 ) -> None:
     response = APIClient().get(API, {"q": query})
     assert response.status_code == status, response.content
-    assert APIClient().get("/search/?" + urlencode({"q": query})).status_code == 200
+    assert APIClient().get("/en/search/?" + urlencode({"q": query})).status_code == 200
 
 
 # ============================================================ PostgreSQL: the plans use the indexes
@@ -480,7 +480,7 @@ SEARCH_PICK = 1
         pytest.param(API + "?q=retrieval", LIST_QUERIES, True, id="search-en"),
         pytest.param(API + "?q=" + "检索", LIST_QUERIES, True, id="search-zh"),
         pytest.param(API + "?q=retrieval&featured=true", LIST_QUERIES, True, id="search-filtered"),
-        pytest.param("/search/?q=retrieval", SEARCH_PAGE_QUERIES, True, id="search-page"),
+        pytest.param("/en/search/?q=retrieval", SEARCH_PAGE_QUERIES, True, id="search-page"),
     ],
 )
 def test_list_and_search_cost_fixed_queries(

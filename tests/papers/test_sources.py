@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from papers import services
 from papers.enums import MetadataSource, MetadataStatus
+from papers.faults import english_text
 from papers.identifiers import parse_identifier
 from papers.models import Paper, PossibleDuplicate
 from tests.conftest import client_for
@@ -84,7 +85,7 @@ def test_a_doi_recommended_by_form_gets_its_metadata_from_crossref(
 
     assert response.status_code == 302, response.content
     paper = Paper.objects.get(doi="10.7554/elife.01567")
-    assert (paper.metadata_status, paper.metadata_source, paper.metadata_error) == (
+    assert (paper.metadata_status, paper.metadata_source, paper.metadata_message) == (
         MetadataStatus.OK,
         MetadataSource.CROSSREF,
         "",
@@ -167,7 +168,7 @@ def test_crossref_404_is_not_found_with_reason(crossref: ScholarlyStandIn) -> No
     paper.refresh_from_db()
     assert outcome.not_found == [paper.pk]
     assert paper.metadata_status == MetadataStatus.NOT_FOUND
-    assert paper.metadata_error == "Crossref has no paper 10.1000/missing."
+    assert paper.metadata_message == "Crossref has no paper with the id 10.1000/missing."
 
 
 @needs_recordings("crossref")
@@ -200,7 +201,12 @@ def test_crossref_passing_faults_leave_the_paper_pending_to_retry(
 
     paper.refresh_from_db()
     assert outcome.retry == [paper.pk]
-    assert (paper.metadata_status, paper.metadata_error) == (MetadataStatus.PENDING, error)
+    assert (paper.metadata_status, paper.metadata_message) == (
+        MetadataStatus.PENDING,
+        "Crossref could not be reached. Will try again.",
+    )
+    # The source's own words are kept for operators.
+    assert error.removesuffix(" Will try again.") in english_text(paper.metadata_error)
     if fault.status == 429:
         assert outcome.retry_after == 42.0
 
@@ -230,8 +236,11 @@ def test_crossref_unusable_answer_on_a_refresh_keeps_the_stored_metadata(
     assert paper.metadata_status == MetadataStatus.OK
     assert paper.title.startswith("Automated quantitative histology")
     assert paper.authorships.count() == 5
-    assert error in paper.metadata_error
-    assert paper.metadata_error.startswith("Refreshing failed:")
+    assert error in english_text(paper.metadata_error)
+    assert paper.metadata_message == (
+        "Refreshing failed: Crossref answered something unusable. "
+        "The metadata shown is from the last fetch."
+    )
 
 
 @needs_recordings("crossref")
@@ -262,7 +271,7 @@ def test_crossref_switched_off_leaves_the_paper_waiting_with_the_reason(settings
     paper.refresh_from_db()
     assert outcome.waiting == [paper.pk]
     assert (paper.metadata_status, paper.metadata_attempts) == (MetadataStatus.PENDING, 0)
-    assert "CROSSREF_API_URL is empty" in paper.metadata_error
+    assert "CROSSREF_API_URL is empty" in english_text(paper.metadata_error)
 
 
 # --------------------------------------------------------------- DOI: OpenAlex, then Crossref
@@ -384,9 +393,7 @@ def test_openalex_failing_and_crossref_without_the_doi_retry_later(
     assert outcome.retry == [paper.pk]
     assert outcome.retry_after == 30.0
     assert paper.metadata_status == MetadataStatus.PENDING
-    assert paper.metadata_error == (
-        "OpenAlex is temporarily unavailable (HTTP 429). Please try again later. Will try again."
-    )
+    assert paper.metadata_message == "OpenAlex could not be reached. Will try again."
 
 
 @needs_recordings("openalex")
@@ -400,7 +407,9 @@ def test_a_doi_neither_holds_is_not_found_naming_both(
 
     paper.refresh_from_db()
     assert outcome.not_found == [paper.pk]
-    assert paper.metadata_error == "Neither OpenAlex nor Crossref has a paper 10.1000/missing."
+    assert paper.metadata_message == (
+        "Neither OpenAlex nor Crossref has a paper with the DOI 10.1000/missing."
+    )
 
 
 @needs_recordings("openalex")
@@ -422,7 +431,10 @@ def test_a_refresh_both_fail_keeps_the_stored_metadata(
         MetadataSource.OPENALEX,
     )
     assert paper.title.startswith("Automated quantitative histology")
-    assert paper.metadata_error.startswith("Refreshing failed: Crossref is temporarily")
+    assert paper.metadata_message == (
+        "Refreshing failed: Crossref could not be reached. The metadata shown is from the last "
+        "fetch."
+    )
 
 
 @needs_recordings("openalex")
@@ -470,7 +482,7 @@ def test_an_acl_anthology_link_recommended_by_form_gets_its_metadata_from_the_an
 
     assert response.status_code == 302, response.content
     paper = Paper.objects.get(acl_id="2022.naloma-1.3")
-    assert (paper.metadata_status, paper.metadata_source, paper.metadata_error) == (
+    assert (paper.metadata_status, paper.metadata_source, paper.metadata_message) == (
         MetadataStatus.OK,
         MetadataSource.ACL_ANTHOLOGY,
         "",
@@ -539,7 +551,7 @@ def test_acl_anthology_unknown_collection_is_not_found(anthology: ScholarlyStand
 
     paper.refresh_from_db()
     assert paper.metadata_status == MetadataStatus.NOT_FOUND
-    assert paper.metadata_error == "ACL Anthology has no paper 2031.nowhere-1.1."
+    assert paper.metadata_message == "ACL Anthology has no paper with the id 2031.nowhere-1.1."
 
 
 @needs_recordings("acl_anthology")
@@ -554,10 +566,7 @@ def test_acl_anthology_429_leaves_the_paper_pending_with_its_advice(
     paper.refresh_from_db()
     assert (outcome.retry, outcome.retry_after) == ([paper.pk], 60.0)
     assert paper.metadata_status == MetadataStatus.PENDING
-    assert paper.metadata_error == (
-        "ACL Anthology is temporarily unavailable (HTTP 429). Please try again later. "
-        "Will try again."
-    )
+    assert paper.metadata_message == "ACL Anthology could not be reached. Will try again."
 
 
 def test_acl_anthology_switched_off_leaves_the_paper_waiting(settings: Any) -> None:
@@ -568,7 +577,7 @@ def test_acl_anthology_switched_off_leaves_the_paper_waiting(settings: Any) -> N
 
     paper.refresh_from_db()
     assert outcome.waiting == [paper.pk]
-    assert "ACL_ANTHOLOGY_DATA_URL is empty" in paper.metadata_error
+    assert "ACL_ANTHOLOGY_DATA_URL is empty" in english_text(paper.metadata_error)
 
 
 # ------------------------------------------------------------------------------- OpenReview
@@ -612,7 +621,7 @@ def test_an_openreview_forum_recommended_gets_its_metadata_from_openreview(
 
     assert response.status_code in (201, 302), response.content
     paper = Paper.objects.get(openreview_id="WeeklyDoc01")
-    assert (paper.metadata_status, paper.metadata_source, paper.metadata_error) == (
+    assert (paper.metadata_status, paper.metadata_source, paper.metadata_message) == (
         MetadataStatus.OK,
         MetadataSource.OPENREVIEW,
         "",
@@ -670,7 +679,7 @@ def test_openreview_unknown_forum_is_not_found(openreview: ScholarlyStandIn) -> 
 
     paper.refresh_from_db()
     assert paper.metadata_status == MetadataStatus.NOT_FOUND
-    assert paper.metadata_error == "OpenReview has no paper WeeklyNone1."
+    assert paper.metadata_message == "OpenReview has no paper with the id WeeklyNone1."
 
 
 @pytest.mark.parametrize(
@@ -697,7 +706,10 @@ def test_openreview_faults_on_the_last_attempt_fail_with_the_reason(
 
     paper.refresh_from_db()
     assert outcome.failed == [paper.pk]
-    assert (paper.metadata_status, paper.metadata_error) == (MetadataStatus.FAILED, error)
+    assert paper.metadata_status == MetadataStatus.FAILED
+    assert paper.metadata_message.startswith("OpenReview ")
+    assert paper.metadata_message.endswith(". Gave up after retrying.")
+    assert error.removesuffix(" Gave up after retrying.") in english_text(paper.metadata_error)
 
 
 def test_openreview_switched_off_leaves_the_paper_waiting(settings: Any) -> None:
@@ -708,7 +720,7 @@ def test_openreview_switched_off_leaves_the_paper_waiting(settings: Any) -> None
 
     paper.refresh_from_db()
     assert outcome.waiting == [paper.pk]
-    assert "OPENREVIEW_API_URL is empty" in paper.metadata_error
+    assert "OPENREVIEW_API_URL is empty" in english_text(paper.metadata_error)
 
 
 # ------------------------------------------------------------------------- Semantic Scholar
@@ -751,7 +763,7 @@ def test_a_semantic_scholar_link_recommended_becomes_the_paper_of_its_arxiv_id(
 
     assert response.status_code in (201, 302), response.content
     paper = Paper.objects.get(s2_id=NATURE_S2)
-    assert (paper.metadata_status, paper.metadata_source, paper.metadata_error) == (
+    assert (paper.metadata_status, paper.metadata_source, paper.metadata_message) == (
         MetadataStatus.OK,
         MetadataSource.SEMANTIC_SCHOLAR,
         "",
@@ -802,7 +814,10 @@ def test_semantic_scholar_429_keeps_the_paper_pending_and_a_refresh_keeps_its_me
 
     paper.refresh_from_db()
     assert (outcome.retry, paper.metadata_status) == ([paper.pk], MetadataStatus.PENDING)
-    assert paper.metadata_error.startswith("Semantic Scholar is temporarily unavailable (HTTP 429)")
+    assert paper.metadata_message == "Semantic Scholar could not be reached. Will try again."
+    assert "Semantic Scholar is temporarily unavailable (HTTP 429)" in english_text(
+        paper.metadata_error
+    )
 
 
 def test_semantic_scholar_switched_off_leaves_the_paper_waiting(settings: Any) -> None:
@@ -813,4 +828,4 @@ def test_semantic_scholar_switched_off_leaves_the_paper_waiting(settings: Any) -
 
     paper.refresh_from_db()
     assert outcome.waiting == [paper.pk]
-    assert "SEMANTIC_SCHOLAR_API_URL is empty" in paper.metadata_error
+    assert "SEMANTIC_SCHOLAR_API_URL is empty" in english_text(paper.metadata_error)

@@ -68,14 +68,12 @@ def test_settings_page_refuses_who_does_not_edit_the_publication(
 
 def test_upload_is_served_with_its_type_and_no_sniffing(publication: Any, editor: Any) -> None:
     upload = upload_publication_image(publication, by=editor, data=png_bytes(), name="qr.png")
-    response = Client().get(reverse("publications:upload", args=[upload.token, "png"]))
+    response = Client().get(reverse("uploads:upload", args=[upload.token, "png"]))
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content) == png_bytes()
-    assert (
-        Client().get(reverse("publications:upload", args=[upload.token, "svg"])).status_code == 404
-    )
+    assert Client().get(reverse("uploads:upload", args=[upload.token, "svg"])).status_code == 404
 
 
 def test_settings_page_uploads_an_image_and_shows_its_address(
@@ -92,7 +90,7 @@ def test_settings_page_uploads_an_image_and_shows_its_address(
     assert (upload.name, upload.content_type, upload.width) == ("qr code.png", "image/png", 2)
     assert PublicationChange.objects.get().actor == editor
     page = client.get(reverse("publications:settings", args=[publication.slug])).content.decode()
-    assert reverse("publications:upload", args=[upload.token, "png"]) in page
+    assert reverse("uploads:upload", args=[upload.token, "png"]) in page
 
 
 @pytest.mark.parametrize(

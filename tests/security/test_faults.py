@@ -205,7 +205,7 @@ def test_outside_api_fault_is_retried_then_a_readable_failure_and_the_recommenda
         paper.refresh_from_db()
         assert paper.metadata_status == MetadataStatus.PENDING
         assert paper.metadata_attempts == 1
-        assert paper.metadata_error.endswith("Will try again.")
+        assert paper.metadata_message.endswith("Will try again.")
         # The server's own Retry-After is honoured by the backoff.
         assert waits == [30.0 if fault in ("429", "500", "502", "503") else None]
 
@@ -219,16 +219,16 @@ def test_outside_api_fault_is_retried_then_a_readable_failure_and_the_recommenda
         assert paper.metadata_status == MetadataStatus.FAILED
         assert paper.metadata_attempts == 2
         # The source named first, and once: a client's message that names it is not prefixed.
-        assert paper.metadata_error.startswith(f"{name} ")
-        assert paper.metadata_error.count(f"{name} could not be reached") <= 1
-        assert f"{name} answered something unusable: {name}" not in paper.metadata_error
-        assert paper.metadata_error.endswith("Gave up after retrying.")
-        assert "Traceback" not in paper.metadata_error
-        assert len(paper.metadata_error) < 400
+        assert paper.metadata_message.startswith(f"{name} ")
+        assert paper.metadata_message.count(f"{name} could not be reached") <= 1
+        assert f"{name} answered something unusable: {name}" not in paper.metadata_message
+        assert paper.metadata_message.endswith("Gave up after retrying.")
+        assert "Traceback" not in paper.metadata_message
+        assert len(paper.metadata_message) < 400
         shown = client_for(contributor).get(f"/api/v1/recommendations/{recommendation.pk}/")
         assert shown.status_code == 200
         assert shown.json()["paper"]["metadata"]["status"] == MetadataStatus.FAILED
-        assert shown.json()["paper"]["metadata"]["error"] == paper.metadata_error
+        assert shown.json()["paper"]["metadata"]["error"] == paper.metadata_message
 
         # The recommendation is as the member left it.
         recommendation.refresh_from_db()
@@ -249,7 +249,7 @@ def test_outside_api_fault_is_retried_then_a_readable_failure_and_the_recommenda
         _point_at(settings, api, source)
         tasks.task_fetch_paper_metadata.apply(args=[[paper.pk]])
         paper.refresh_from_db()
-        assert (paper.metadata_status, paper.metadata_error) == (MetadataStatus.OK, "")
+        assert (paper.metadata_status, paper.metadata_message) == (MetadataStatus.OK, "")
         assert paper.title
         assert paper.authorships.exists()
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from issues.services import create_issue, publish_issue, schedule_recommendation
@@ -42,8 +43,8 @@ def _policy(response: Any) -> dict[str, list[str]]:
     return policy
 
 
-PAGES = ["/", "/topics/", "/search/?q=attention", "/accounts/login/", "/accounts/signup/",
-         "/api/v1/docs/", "/api/v1/schema/", "/no/such/page/"]  # fmt: skip
+PAGES = ["/en/", "/en/topics/", "/en/search/?q=attention", "/en/accounts/login/",
+         "/en/accounts/signup/", "/api/v1/docs/", "/api/v1/schema/", "/no/such/page/"]  # fmt: skip
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -62,13 +63,22 @@ def test_pages_forbid_inline_code_and_other_hosts(client: Client, path: str) -> 
 
 def test_the_site_pages_hold_no_inline_code(client: Client) -> None:
     PublicationFactory(slug="weekly")
-    for path in ("/", "/p/weekly/", "/accounts/login/", "/accounts/signup/", "/api/v1/docs/"):
+    for path in (
+        "/en/",
+        "/en/p/weekly/",
+        "/en/accounts/login/",
+        "/en/accounts/signup/",
+        "/api/v1/docs/",
+    ):
         html = client.get(path).content.decode()
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path
         assert "<style" not in html, path
         assert not re.search(r"""\sstyle=["']""", html), path
         assert not re.search(r"""\son[a-z]+=["']""", html), path
-        assert not re.search(r"""(?:src|href)=["'](?:https?:)?//""", html), path
+        # Nothing from another host; the site links its own pages in full (hreflang).
+        site = re.escape(settings.SITE_URL.split("//", 1)[1])
+        elsewhere = r"""(?:src|href)=["'](?:https?:)?//(?!""" + site + "/)"
+        assert not re.search(elsewhere, html), path
 
 
 def test_the_swagger_settings_come_as_a_script_of_their_own(client: Client) -> None:
@@ -80,7 +90,7 @@ def test_the_swagger_settings_come_as_a_script_of_their_own(client: Client) -> N
     assert b"SwaggerUIBundle" in script.content
 
 
-@pytest.mark.parametrize("path", ["/api/v1/redoc/", "/p/{slug}/1/issue.html"])
+@pytest.mark.parametrize("path", ["/api/v1/redoc/", "/en/p/{slug}/1/issue.html"])
 def test_documents_that_need_inline_styles_never_allow_inline_scripts(
     client: Client, path: str, published_issue: Any
 ) -> None:
@@ -102,7 +112,7 @@ def test_redoc_loads_nothing_from_another_host(client: Client) -> None:
 def test_only_redoc_may_run_workers_from_blobs(client: Client) -> None:
     # Redoc's search runs in a worker made from a blob: URL; no other page needs one.
     assert _policy(client.get("/api/v1/redoc/"))["worker-src"] == ["blob:"]
-    for path in ("/", "/api/v1/docs/", "/accounts/login/"):
+    for path in ("/en/", "/api/v1/docs/", "/en/accounts/login/"):
         assert "worker-src" not in _policy(client.get(path)), path
 
 

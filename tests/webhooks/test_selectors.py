@@ -45,5 +45,5 @@ def test_desk_link_offers_the_webhooks_page_to_the_publications_editors_only(
 ) -> None:
     link = desk_link(publication, editor)
     assert link is not None
-    assert (link.label, link.url) == ("Webhooks", f"/editor/p/{publication.slug}/webhooks/")
+    assert (link.label, link.url) == ("Webhooks", f"/en/editor/p/{publication.slug}/webhooks/")
     assert desk_link(publication, reviewer) is None

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.shortcuts import resolve_url
 
 from demo import content
 from issues.enums import IssueAction
@@ -67,7 +68,7 @@ class Command(BaseCommand):
         """Where the site is, where to log in and as whom: the last lines before it serves."""
         self.stdout.write("")
         self.stdout.write(f"The site:  {site}/")
-        self.stdout.write(f"Log in at: {site}{settings.LOGIN_URL}")
+        self.stdout.write(f"Log in at: {site}{resolve_url(settings.LOGIN_URL)}")
         self.stdout.write(f"as any of these, password {content.DEMO_PASSWORD!r}:")
         width = max(len(username) for username, *_ in content.USERS)
         for username, _name, _affiliation, role in content.USERS:

@@ -131,15 +131,15 @@ def test_generate_load_data_pages_render(output: str) -> None:
     slug = issue.publication.slug
     paper = issue.entries.filter(section=Section.PAPERS).first().paper
     for url in [
-        "/",
-        f"/p/{slug}/",
-        f"/p/{slug}/{issue.number}/",
-        f"/papers/{paper.pk}/",
+        "/en/",
+        f"/en/p/{slug}/",
+        f"/en/p/{slug}/{issue.number}/",
+        f"/en/papers/{paper.pk}/",
         f"/api/v1/publications/{slug}/issues/{issue.number}/",
         "/api/v1/papers/?page_size=50",
     ]:
         assert client.get(url).status_code == 200, url
-    page = client.get(f"/p/{slug}/{issue.number}/").content.decode()
+    page = client.get(f"/en/p/{slug}/{issue.number}/").content.decode()
     assert issue.title in page
     listed = client.get("/api/v1/papers/?page_size=50").json()
     assert listed["count"] == PAPERS

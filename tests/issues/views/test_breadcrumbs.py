@@ -23,6 +23,7 @@ from publications.models import Publication
 from publications.services import grant_role
 from recommendations.enums import RecommendationStatus
 from tests.factories import PaperFactory, PublicationFactory, RecommendationFactory, UserFactory
+from tests.languages import reverse_in
 
 pytestmark = pytest.mark.django_db
 
@@ -73,23 +74,22 @@ def test_paper_page_leads_back_through_the_issue_that_last_featured_it(
     trail = _trail(client, reverse("papers:paper-detail", args=[paper.pk]))
 
     assert trail == (
-        f'<a href="/">{settings.SITE_NAME}</a>'
-        ' › <a href="/p/rl-weekly/">RL Weekly</a>'
-        f' › <a href="/p/rl-weekly/{latest.number}/#entry-{entry.pk}">Issue {latest.number}</a>'
+        f'<a href="/en/">{settings.SITE_NAME}</a>'
+        ' › <a href="/en/p/rl-weekly/">RL Weekly</a>'
+        f' › <a href="/en/p/rl-weekly/{latest.number}/#entry-{entry.pk}">Issue {latest.number}</a>'
     )
     assert "pretraining-weekly" not in trail
 
 
 def test_paper_page_breadcrumbs_in_chinese(client: Client, featured_twice: dict[str, Any]) -> None:
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     paper, latest = featured_twice["paper"], featured_twice["latest"]
     trail = _trail(
         client,
-        reverse("papers:paper-detail", args=[paper.pk]),
+        reverse_in("zh-hans", "papers:paper-detail", args=[paper.pk]),
         '<nav class="kicker breadcrumbs" aria-label="位置">',
     )
 
-    assert '<a href="/p/rl-weekly/">强化学习周刊</a>' in trail
+    assert '<a href="/zh/p/rl-weekly/">强化学习周刊</a>' in trail
     assert f">第 {latest.number} 期</a>" in trail
 
 
@@ -99,7 +99,7 @@ def test_paper_page_never_featured_leads_to_the_site_only(client: Client, db: No
 
     trail = _trail(client, reverse("papers:paper-detail", args=[paper.pk]))
 
-    assert trail == f'<a href="/">{settings.SITE_NAME}</a>'
+    assert trail == f'<a href="/en/">{settings.SITE_NAME}</a>'
 
 
 def test_paper_page_breadcrumbs_cost_no_query(
@@ -115,7 +115,7 @@ def test_paper_page_breadcrumbs_cost_no_query(
     _feature(third, editor, featured_twice["paper"], UserFactory(username="third-member"))
     with django_assert_max_num_queries(len(before.captured_queries)):
         trail = _trail(client, url)
-    assert '<a href="/p/third-weekly/">Third Weekly</a>' in trail
+    assert '<a href="/en/p/third-weekly/">Third Weekly</a>' in trail
 
 
 def test_contributor_page_breadcrumbs(client: Client, contributor: Any) -> None:
@@ -125,7 +125,7 @@ def test_contributor_page_breadcrumbs(client: Client, contributor: Any) -> None:
     trail = _trail(client, reverse("issues:contributors-detail", args=[contributor.username]))
 
     assert trail == (
-        f'<a href="/">{settings.SITE_NAME}</a>'
+        f'<a href="/en/">{settings.SITE_NAME}</a>'
         f' › <a href="{reverse("issues:contributor-index")}">Contributors</a>'
         ' › <span aria-current="page">Ada &lt;Lovelace&gt;</span>'
     )

@@ -189,8 +189,8 @@ def test_editor_home_lists_drafts_scheduled_and_published_issues(
     assert "Somebody else&#x27;s draft" not in page
     assert "Somebody else's draft" not in page
     # What the apps above this one offer (issues.desk), the webhooks here.
-    assert f'<a href="/editor/p/{publication.slug}/webhooks/">Webhooks</a>' in page
-    assert f"/editor/p/{other_publication.slug}/webhooks/" not in page
+    assert f'<a href="/en/editor/p/{publication.slug}/webhooks/">Webhooks</a>' in page
+    assert f"/en/editor/p/{other_publication.slug}/webhooks/" not in page
 
 
 def test_editor_home_paginates_published_issues_in_fixed_queries(

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from issues.models import CreditedName, Issue
 from publications.models import Publication
@@ -150,8 +150,8 @@ def test_imported_example_page_shows_each_institutions_line_as_the_text(
     _post(editor_client, publication, confirm="1")
     issue = Issue.objects.get()
 
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
-    page = client.get(issue.get_absolute_url()).content.decode()
+    with translation.override("zh-hans"):
+        page = client.get(issue.get_absolute_url()).content.decode()
 
     shown = [html.unescape(s) for s in re.findall(r'<p class="institutions">(.*?)</p>', page)]
     expected = _text_institutions(EXAMPLE.read_text(encoding="utf-8"))

@@ -11,7 +11,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -42,6 +41,7 @@ from tests.factories import (
     TopicFactory,
     UserFactory,
 )
+from tests.languages import in_chinese, reverse_in
 
 pytestmark = pytest.mark.django_db
 
@@ -267,13 +267,11 @@ def test_issue_page_names_what_each_correction_changed(
         "summary of entry 2)</span>"
     ) in page
     assert "shown_summary" not in page
-    client.cookies["django_language"] = "zh-hans"
-    assert "（更正：贡献者署名、第 2 条的推荐语）" in _get(client, _issue_url(issue))
+    assert "（更正：贡献者署名、第 2 条的推荐语）" in _get(client, in_chinese(_issue_url(issue)))
 
 
 def test_issue_page_in_chinese_puts_the_chinese_intro_first(client: Client, issue: Issue) -> None:
-    client.cookies["django_language"] = "zh-hans"
-    page = _get(client, _issue_url(issue))
+    page = _get(client, in_chinese(_issue_url(issue)))
 
     assert page.index('lang="zh-Hans"><p>本期周刊') < page.index('lang="en"><p>This issue')
     assert '<div class="intro-text intro-other" lang="en">' in page
@@ -454,14 +452,14 @@ def test_issue_page_says_where_it_stands_in_breadcrumbs(client: Client, issue: I
         "</nav>"
     )[0]
     archive = reverse("issues:publication-detail", args=[issue.publication.slug])
-    assert trail.index('href="/"') < trail.index(f'href="{archive}"')
+    assert trail.index('href="/en/"') < trail.index(f'href="{archive}"')
     assert '<span class="issue-number" aria-current="page">Issue 1</span>' in trail
 
 
 def test_the_site_name_comes_from_the_settings(client: Client, issue: Issue, settings: Any) -> None:
     settings.SITE_NAME = "预训练周刊"
     page = _get(client, reverse("issues:home"))
-    assert '<a class="brand" href="/">预训练周刊</a>' in page
+    assert '<a class="brand" href="/en/">预训练周刊</a>' in page
     missing = _get(client, "/no-such-page/", status=404)
     assert "· 预训练周刊</title>" in missing
 
@@ -491,9 +489,7 @@ def test_home_teaser_in_chinese_marks_an_english_intro_as_english(
     client: Client, issue: Issue
 ) -> None:
     Issue.objects.filter(pk=issue.pk).update(intro_zh="")
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
-
-    page = _get(client, reverse("issues:home"))
+    page = _get(client, reverse_in("zh-hans", "issues:home"))
 
     assert '<p class="teaser-intro" lang="en">This issue picks 2 papers.</p>' in page
 
@@ -556,7 +552,7 @@ def test_topic_index_counts_published_papers_only(
     page = _get(client, reverse("issues:topic-list"))
 
     url = reverse("issues:topic-detail", args=[SLUG, "retrieval"])
-    assert '<h2 id="topics-pretraining-weekly"><a href="/p/pretraining-weekly/">' in page
+    assert '<h2 id="topics-pretraining-weekly"><a href="/en/p/pretraining-weekly/">' in page
     assert f'<a href="{url}">Retrieval</a>' in page
     assert '<span class="other-name" lang="zh-Hans">检索</span>' in page
     # Dense Passage Retrieval only: the scheduled and the submitted ones are not counted.
@@ -889,8 +885,8 @@ FETCH_AGAIN = "Fetch again</button>"
 ENTER_BY_HAND = "Fill in the metadata by hand</a>"
 
 
-def _page(client: Client, paper: Paper) -> str:
-    response = client.get(reverse("papers:paper-detail", args=[paper.pk]))
+def _page(client: Client, paper: Paper, language: str = "en") -> str:
+    response = client.get(reverse_in(language, "papers:paper-detail", args=[paper.pk]))
     assert response.status_code == 200
     # Rendered now, or the copy that anonymous readers share (then nothing renders).
     if response.templates:
@@ -1017,8 +1013,7 @@ def test_paper_detail_names_institutions_in_the_readers_language(client: Client)
     paper.institutions.filter(name="Tsinghua University").update(name_zh="清华大学")
 
     assert '<p class="institutions">Tsinghua University; Zhipu AI</p>' in _page(client, paper)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
-    assert '<p class="institutions">清华大学; Zhipu AI</p>' in _page(client, paper)
+    assert '<p class="institutions">清华大学; Zhipu AI</p>' in _page(client, paper, "zh-hans")
 
 
 def test_paper_detail_links_each_identifier_the_paper_is_known_by(client: Client) -> None:

@@ -11,11 +11,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import timezone
 
 from issues.models import Issue, IssueEntry
@@ -29,10 +27,11 @@ from issues.services import (
 from publications.models import Publication
 from recommendations.enums import RecommendationStatus
 from tests.factories import PaperFactory, RecommendationFactory
+from tests.languages import in_chinese, reverse_in
 
 pytestmark = pytest.mark.django_db
 
-SEARCH = "/search/"
+SEARCH = "/en/search/"
 #: The count, the page's keys, its papers with their authors, institutions and appearances, its
 #: news items with their issues; on PostgreSQL, first, the lookup of both kinds in their indexes.
 PAGE_QUERIES = 7 + (connection.vendor == "postgresql")
@@ -56,8 +55,8 @@ def _news(title: str, summary: str = "A summary.") -> dict[str, Any]:
     return {"news_title": title, "news_url": "https://news.example.org/item", "summary": summary}
 
 
-def _main(client: Client, query: str, **params: Any) -> str:
-    response = client.get(SEARCH + "?" + urlencode({"q": query, **params}))
+def _main(client: Client, query: str, *, search: str = SEARCH, **params: Any) -> str:
+    response = client.get(search + "?" + urlencode({"q": query, **params}))
     assert response.status_code == 200
     return response.content.decode().split("<main", 1)[1].split("</main>", 1)[0]
 
@@ -150,7 +149,7 @@ def test_search_news_links_to_its_entry_in_its_issue(
     entry = _entry(issues["second"], "Retrieval benchmark released")
     main = _main(client, "benchmark")
 
-    link = f'href="/p/pretraining-weekly/2/#entry-{entry.pk}"'
+    link = f'href="/en/p/pretraining-weekly/2/#entry-{entry.pk}"'
     assert f'<h3 class="entry-title"><a {link} lang="en">' in main
     appeared = f"Featured in: <a {link}>Pretraining Weekly · Issue 2</a>"
     assert f'<p class="appeared">{appeared}</p>' in main
@@ -277,8 +276,7 @@ def test_search_page_of_news_costs_the_same_queries_however_many(
 
 
 def test_search_in_chinese(client: Client, issues: dict[str, Issue]) -> None:
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
-    main = _main(client, "检索")
+    main = _main(client, "检索", search=in_chinese(SEARCH))
 
     assert '<p class="result-kind">论文</p>' in main
     assert "收录于" in main
@@ -293,8 +291,7 @@ def test_search_in_chinese(client: Client, issues: dict[str, Issue]) -> None:
 
 def test_search_page_in_both_languages_is_served(client: Client, issues: dict[str, Issue]) -> None:
     for language in ("en", "zh-hans"):
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-        response = client.get(reverse("papers:search"), {"q": "retrieval"})
+        response = client.get(reverse_in(language, "papers:search"), {"q": "retrieval"})
         assert response.status_code == 200
         assert response.headers["Content-Language"] == language
 

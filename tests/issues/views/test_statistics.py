@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from defusedxml.ElementTree import fromstring
-from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -18,6 +17,7 @@ from issues.views import statistics as views
 from tests.factories import TopicFactory, UserFactory
 from tests.issues.test_statistics import World, months_ago
 from tests.issues.views.test_reader import _publish
+from tests.languages import reverse_in
 
 pytestmark = pytest.mark.django_db
 
@@ -120,9 +120,9 @@ def test_statistics_page_escapes_member_names(client: Client, world: World) -> N
 
 
 def test_statistics_page_in_chinese(client: Client, world: World) -> None:
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
-
-    response = client.get(reverse("issues:publication-statistics", args=["stats-weekly"]))
+    response = client.get(
+        reverse_in("zh-hans", "issues:publication-statistics", args=["stats-weekly"])
+    )
 
     html = response.content.decode()
     assert response["Content-Language"] == "zh-hans"
@@ -154,7 +154,7 @@ def test_contributor_index_lists_published_members_with_counts(
     html = client.get(reverse("issues:contributor-index")).content.decode()
 
     found = re.findall(
-        r'<li><a href="/contributors/([^/]+)/">([^<]+)</a>\s*<span class="count">([^<]+)</span>',
+        r'<li><a href="/en/contributors/([^/]+)/">([^<]+)</a>\s*<span class="count">([^<]+)</span>',
         html,
     )
     assert found == [
@@ -172,11 +172,11 @@ def test_contributor_index_is_paginated(
     first = client.get(reverse("issues:contributor-index")).content.decode()
     second = client.get(reverse("issues:contributor-index"), {"page": "2"}).content.decode()
 
-    assert "/contributors/alice/" in first
-    assert "/contributors/bob/" in first
-    assert "/contributors/carol/" not in first
+    assert "/en/contributors/alice/" in first
+    assert "/en/contributors/bob/" in first
+    assert "/en/contributors/carol/" not in first
     assert 'rel="next" href="?page=2"' in first
-    assert "/contributors/carol/" in second
+    assert "/en/contributors/carol/" in second
     assert '<ol class="archive contributor-index" start="3">' in second
     assert "Page 2 of 2" in second
 
@@ -221,9 +221,9 @@ def test_contributor_page_without_publications_draws_nothing(client: Client, wor
 def test_contributor_page_in_chinese_escapes_and_draws(client: Client, world: World) -> None:
     world.alice.display_name = SCRIPT
     world.alice.save()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
-
-    html = client.get(reverse("issues:contributors-detail", args=["alice"])).content.decode()
+    html = client.get(
+        reverse_in("zh-hans", "issues:contributors-detail", args=["alice"])
+    ).content.decode()
 
     assert '<html lang="zh-hans">' in html
     assert SCRIPT not in html

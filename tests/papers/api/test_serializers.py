@@ -62,7 +62,7 @@ def test_written_out_representation_equals_the_declared_fields(listed: bool) -> 
 
     assert [dict(row) for row in written] == [dict(row) for row in walked]
     assert written[0]["authors"] == ["Ada Lovelace", "Grace Hopper"]
-    assert written[0]["web_url"] == f"http://testserver/papers/{papers[0].pk}/"
+    assert written[0]["web_url"] == f"http://testserver/en/papers/{papers[0].pk}/"
     assert written[2]["metadata"]["error"] == "OpenReview could not be reached."
     assert written[2]["published_on"] is None
     # The same keys in the same order as the schema documents them.

@@ -252,7 +252,7 @@ def test_the_submitter_is_told_who_changed_what_once(
     assert reviewer.public_name in message.body
     assert "Summary" in message.body
     assert "Subject (Chinese)" in message.body
-    assert f"/submissions/{submitted.pk}/" in message.body
+    assert f"/en/submissions/{submitted.pk}/" in message.body
     (row,) = _audit(submitted)
     assert Notification.objects.get(transition=row).kind == Notification.Kind.REVISED
 

@@ -54,7 +54,7 @@ FETCHED_REFUSED = (
 )
 #: What the eager fetch leaves behind: the autouse ``_offline`` fixture points arXiv at a closed
 #: port, and an in-process task is its own final attempt.
-UNREACHABLE = "arXiv could not be reached. Please try again later. Gave up after retrying."
+UNREACHABLE = "arXiv could not be reached. Gave up after retrying."
 FAILED_ERROR = "arXiv answered something unusable: no feed. Gave up after retrying."
 
 
@@ -64,7 +64,7 @@ def _state(paper: Paper) -> dict[str, Any]:
     return {
         "status": row.metadata_status,
         "source": row.metadata_source,
-        "error": row.metadata_error,
+        "error": row.metadata_message,
         "attempts": row.metadata_attempts,
         "title": row.title,
         "title_zh": row.title_zh,
@@ -346,7 +346,7 @@ def test_refetch_paper_metadata_resets_and_enqueues_once(
     # The object in hand is updated as well as the row.
     assert (
         failed_paper.metadata_status,
-        failed_paper.metadata_error,
+        failed_paper.metadata_message,
         failed_paper.metadata_attempts,
     ) == (MetadataStatus.PENDING, "", 0)
     state = _state(failed_paper)

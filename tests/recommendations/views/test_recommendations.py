@@ -8,7 +8,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.http import HttpResponse
@@ -34,6 +33,7 @@ from tests.factories import (
     TopicFactory,
     UserFactory,
 )
+from tests.languages import in_chinese
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,7 @@ def member(client: Client, contributor: Any) -> Client:
     return client
 
 
-def _recommend(client: Client, **fields: Any) -> HttpResponse:
+def _recommend(client: Client, url: str = PAPER_URL, **fields: Any) -> HttpResponse:
     data = {
         "publication": "pretraining-weekly",
         "identifier": "https://arxiv.org/abs/2305.14314v2",
@@ -74,7 +74,7 @@ def _recommend(client: Client, **fields: Any) -> HttpResponse:
         "action": "submit",
         **fields,
     }
-    return client.post(PAPER_URL, data)
+    return client.post(url, data)
 
 
 def _transitions(rec: Recommendation) -> list[tuple[str, str, str]]:
@@ -280,7 +280,7 @@ def test_paper_create_already_featured_in_publication_is_refused_naming_the_issu
     assert "Already featured." not in html  # the field's error says it, once
     # The list under the field, without JavaScript, names who and where.
     assert f"Recommended by {other_contributor.public_name} to Pretraining Weekly" in html
-    assert 'href="/p/pretraining-weekly/12/"' in html
+    assert 'href="/en/p/pretraining-weekly/12/"' in html
     assert Recommendation.objects.count() == 1
 
 
@@ -292,9 +292,7 @@ def test_a_refusal_in_chinese_names_the_publication_in_chinese(
     IssueEntryFactory(
         issue=issue, recommendation__paper=paper, recommendation__submitter=other_contributor
     )
-    member.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
-
-    html = _main(_recommend(member))
+    html = _main(_recommend(member, in_chinese(PAPER_URL)))
 
     assert f"这篇论文已收录在 {publication.name_zh} 第 12 期" in html
     assert "Pretraining Weekly" not in html
@@ -322,7 +320,7 @@ def test_identifier_check_names_earlier_recommender_and_issue(
     assert "<html" not in html  # a fragment
     assert "Recommended before." in html
     assert "Recommended by Alice &lt;b&gt;Zhang&lt;/b&gt; to RL Weekly" in html
-    assert 'featured in <a href="/p/rl-weekly/7/">issue 7</a>' in html
+    assert 'featured in <a href="/en/p/rl-weekly/7/">issue 7</a>' in html
     assert "Already featured" not in html  # not in the chosen publication
 
 
@@ -381,7 +379,7 @@ def test_identifier_check_discloses_no_hidden_recommendation_of_others(
 
     assert "Recommended before." in html
     assert "Recommended by Grace Published to Pretraining Weekly" in html
-    assert 'featured in <a href="/p/pretraining-weekly/5/">issue 5</a>' in html
+    assert 'featured in <a href="/en/p/pretraining-weekly/5/">issue 5</a>' in html
     assert f"Recommended by {contributor.public_name} to Vision Weekly" in html
     for hidden in ("Dave Rejected", "RL Weekly", "Erin Pending", "Ivan Withdrawn", "Robotics"):
         assert hidden not in html
@@ -435,7 +433,9 @@ def test_identifier_check_featured_in_chosen_publication_warns_strongly(
     html = _text(member.get(CHECK_URL, {"identifier": "2305.14314"}))
 
     assert "Already featured." in html
-    assert 'appeared in <a href="/p/pretraining-weekly/3/">Pretraining Weekly, issue 3</a>' in html
+    assert (
+        'appeared in <a href="/en/p/pretraining-weekly/3/">Pretraining Weekly, issue 3</a>' in html
+    )
 
 
 def test_identifier_check_ignores_drafts_and_reports_new_and_malformed(
@@ -687,7 +687,7 @@ def test_detail_shows_reviews_history_and_issue(
     assert "Say &lt;em&gt;why&lt;/em&gt; it matters." in html
     assert reviewer.public_name in html
     assert "Submitted (Draft → Submitted)" in html
-    assert 'href="/p/pretraining-weekly/5/"' in html
+    assert 'href="/en/p/pretraining-weekly/5/"' in html
     # Published: nothing left to do.
     for name in ("edit", "submit", "withdraw"):
         assert reverse(f"recommendations:{name}", args=[rec.pk]) not in html

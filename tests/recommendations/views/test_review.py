@@ -809,7 +809,7 @@ def test_edit_posted_from_the_builder_saves_and_goes_back_there(
     publication: Publication, editor: Any
 ) -> None:
     recommendation = RecommendationFactory(publication=publication)
-    builder = "/editor/issues/7/#entry-3"
+    builder = "/en/editor/issues/7/#entry-3"
     response = _client(editor).post(
         _revise_url(recommendation),
         {
@@ -873,7 +873,7 @@ def test_the_submitter_sees_who_changed_what(
     _client(reviewer).post(
         _revise_url(recommendation), _revision(recommendation, summary="The team's words.")
     )
-    page = _client(contributor).get(f"/submissions/{recommendation.pk}/").content.decode()
+    page = _client(contributor).get(f"/en/submissions/{recommendation.pk}/").content.decode()
     assert "Edited by the team" in page
     assert reviewer.public_name in page
     assert "<dt>Summary</dt>" in page
