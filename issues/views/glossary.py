@@ -41,6 +41,17 @@ class GlossaryMixin(EditorMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+def _proposal_note(institution: Institution, short_zh: str) -> str:
+    """What the audit row adds when a model's draft proposed a short form for ``institution``:
+    the model, and whether the editor took the proposal as it was or edited it."""
+    proposal = drafting_selectors.proposed_short_forms([institution]).get(institution.pk)
+    if proposal is None:
+        return ""
+    if " ".join(short_zh.split()) == " ".join(proposal.short_zh.split()):
+        return f"(as proposed by the language model {proposal.model})"
+    return f"(edited from {proposal.short_zh}, proposed by the language model {proposal.model})"
+
+
 class InstitutionsUnnamedView(GlossaryMixin, View):
     """The institutions of recommended papers with no Chinese short form, most frequent first,
     each with a one-field form that names it (its glossary entry made or changed). A short form
@@ -87,6 +98,7 @@ class InstitutionsUnnamedView(GlossaryMixin, View):
                     by=request.user,
                     short_zh=form.cleaned_data["short_zh"],
                     short_en=form.cleaned_data["short_en"],
+                    note=_proposal_note(institution, form.cleaned_data["short_zh"]),
                 )
             except WorkflowError as error:
                 add_workflow_error(form, error)

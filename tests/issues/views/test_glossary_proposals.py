@@ -91,6 +91,7 @@ def test_accepting_the_proposal_in_one_post_writes_the_entry_and_its_audit(
     assert (entry.short_zh, entry.updated_by) == ("无名实验室", editor)
     change = InstitutionGlossaryChange.objects.get(entry=entry)
     assert (change.changed_by, change.after["short_zh"]) == (editor, "无名实验室")
+    assert change.note == f"Named Lab of Nowhere (as proposed by the language model {MODEL})"
     assert [row["institution"].name for row in response.context["rows"]] == ["Far Lab", "Odd Lab"]
     assert _proposals(response) == {}
 
@@ -106,6 +107,9 @@ def test_an_edited_proposal_stores_the_edited_text(
     assert entry.short_zh == "无名所"
     change = InstitutionGlossaryChange.objects.get(entry=entry)
     assert change.after["short_zh"] == "无名所"
+    assert change.note == (
+        f"Named Lab of Nowhere (edited from 无名实验室, proposed by the language model {MODEL})"
+    )
     assert not InstitutionGlossaryEntry.objects.filter(short_zh="无名实验室").exists()
 
 
@@ -130,6 +134,11 @@ def test_no_proposal_is_shown_while_drafting_is_off(
     page = response.content.decode()
     assert "无名实验室" not in page
     assert MODEL not in page
+    lab = proposed["Lab of Nowhere"]
+    assert (
+        client.post(UNNAMED, {"institution": lab.pk, "short_zh": "无名实验室"}).status_code == 302
+    )
+    assert InstitutionGlossaryChange.objects.get().note == "Named Lab of Nowhere"
 
 
 @pytest.mark.parametrize("who", ["contributor", "reviewer"])
