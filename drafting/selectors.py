@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import F, Sum
 from django.utils import timezone
 
+from drafting.backend import drafting_enabled
+from drafting.enums import DraftStatus
 from drafting.examples import examples_for
 from drafting.house_style import (
     FIELD_SUBJECT,
@@ -28,7 +31,7 @@ from drafting.models import (
 )
 from drafting.prompts import PaperInput, PromptContext, TopicChoice
 from papers import selectors as paper_selectors
-from papers.institutions import short_forms
+from papers.institutions import normalise_name, short_forms
 from papers.models import Paper
 from publications import selectors as publication_selectors
 
@@ -198,3 +201,46 @@ def drafted_papers(publication: Any, paper_ids: list[int]) -> set[int]:
             publication=publication, paper_id__in=paper_ids, accepted_at__isnull=False
         ).values_list("paper_id", flat=True)
     )
+
+
+@dataclass(frozen=True)
+class ShortFormProposal:
+    """A Chinese short form a model's draft proposed for an institution, for an editor."""
+
+    institution_id: int
+    short_zh: str
+    model: str
+
+
+def proposed_short_forms(institutions: Any) -> dict[int, ShortFormProposal]:
+    """{institution id: the newest proposal} of the ``institutions`` (rows with ``pk`` and
+    ``name``) that a ready draft of one of their own papers proposed a Chinese short form for,
+    matched by the name the model was asked about (compared normalised); none while drafting
+    is off. Proposals are only read here: the glossary takes one when an editor names the
+    institution. One query."""
+    names = {row.pk: row.name for row in institutions}
+    keys = {pk: normalise_name(name) for pk, name in names.items()}
+    if not keys or not drafting_enabled():
+        return {}
+    drafts = (
+        Draft.objects.filter(
+            status=DraftStatus.READY, paper__paper_institutions__institution__in=list(keys)
+        )
+        .order_by("-updated_at", "-pk")
+        .values_list("paper__paper_institutions__institution", "institutions", "model")
+    )
+    found: dict[int, ShortFormProposal] = {}
+    for institution_id, proposals, model in drafts:
+        if institution_id in found or not isinstance(proposals, list):
+            continue
+        for proposal in proposals:
+            if not isinstance(proposal, dict):
+                continue
+            name, short_zh = proposal.get("name"), proposal.get("short_zh")
+            if not isinstance(name, str) or not isinstance(short_zh, str) or not short_zh.strip():
+                continue
+            key = keys[institution_id]
+            if name.strip() == names[institution_id] or (key and normalise_name(name) == key):
+                found[institution_id] = ShortFormProposal(institution_id, short_zh.strip(), model)
+                break
+    return found

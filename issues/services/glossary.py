@@ -15,15 +15,18 @@ from publications.permissions import require
 
 
 def name_institution(
-    institution: Institution, *, by: Any, short_zh: str, short_en: str = ""
+    institution: Institution, *, by: Any, short_zh: str, short_en: str = "", note: str = ""
 ) -> InstitutionGlossaryEntry:
-    """Give ``institution`` its Chinese short form (and English one), in one click.
+    """Give ``institution`` its Chinese short form (and English one), in one click; ``note``
+    adds to the audit row's note.
 
     Side effects: those of ``papers.services.institutions.name_institution`` (the entry and its
     audit row).
     """
     require(by, "issues.edit_glossary")
-    return catalogue.name_institution(institution, by=by, short_zh=short_zh, short_en=short_en)
+    return catalogue.name_institution(
+        institution, by=by, short_zh=short_zh, short_en=short_en, note=note
+    )
 
 
 def save_glossary_entry(

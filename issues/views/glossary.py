@@ -20,6 +20,7 @@ from django.views import View
 
 from common.exceptions import WorkflowError
 from common.forms import add_workflow_error
+from drafting import selectors as drafting_selectors
 from issues import selectors
 from issues.forms.glossary import GlossaryEntryForm, InstitutionNameForm
 from issues.services import glossary as services
@@ -40,26 +41,43 @@ class GlossaryMixin(EditorMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+def _proposal_note(institution: Institution, short_zh: str) -> str:
+    """What the audit row adds when a model's draft proposed a short form for ``institution``:
+    the model, and whether the editor took the proposal as it was or edited it."""
+    proposal = drafting_selectors.proposed_short_forms([institution]).get(institution.pk)
+    if proposal is None:
+        return ""
+    if " ".join(short_zh.split()) == " ".join(proposal.short_zh.split()):
+        return f"(as proposed by the language model {proposal.model})"
+    return f"(edited from {proposal.short_zh}, proposed by the language model {proposal.model})"
+
+
 class InstitutionsUnnamedView(GlossaryMixin, View):
     """The institutions of recommended papers with no Chinese short form, most frequent first,
-    each with a one-field form that names it (its glossary entry made or changed)."""
+    each with a one-field form that names it (its glossary entry made or changed). A short form
+    a model's draft proposed fills the form, marked as the model's: the glossary takes it only
+    when the editor submits it, as proposed or edited."""
 
     def _page(
         self, request: HttpRequest, *, failed: InstitutionNameForm | None = None, status: int = 200
     ) -> HttpResponse:
         unnamed, total = selectors.institutions_to_name()
         failed_id = failed.data.get("institution") if failed is not None else None
+        proposals = drafting_selectors.proposed_short_forms(i for i, _count in unnamed)
         rows = []
         for institution, count in unnamed:
+            proposal = proposals.get(institution.pk)
+            initial = {"institution": institution.pk}
+            if proposal is not None:
+                initial["short_zh"] = proposal.short_zh
             form = (
                 failed
                 if failed is not None and str(institution.pk) == str(failed_id)
-                else InstitutionNameForm(
-                    initial={"institution": institution.pk},
-                    auto_id=f"id_{institution.pk}_%s",
-                )
+                else InstitutionNameForm(initial=initial, auto_id=f"id_{institution.pk}_%s")
             )
-            rows.append({"institution": institution, "count": count, "form": form})
+            rows.append(
+                {"institution": institution, "count": count, "form": form, "proposal": proposal}
+            )
         context = {"rows": rows, "total": total, "failed": failed}
         return render(request, "issues/editor/institutions_unnamed.html", context, status=status)
 
@@ -80,6 +98,7 @@ class InstitutionsUnnamedView(GlossaryMixin, View):
                     by=request.user,
                     short_zh=form.cleaned_data["short_zh"],
                     short_en=form.cleaned_data["short_en"],
+                    note=_proposal_note(institution, form.cleaned_data["short_zh"]),
                 )
             except WorkflowError as error:
                 add_workflow_error(form, error)

@@ -423,9 +423,10 @@ def save_glossary_entry(
 
 @transaction.atomic
 def name_institution(
-    institution: Institution, *, by: Any, short_zh: str, short_en: str = ""
+    institution: Institution, *, by: Any, short_zh: str, short_en: str = "", note: str = ""
 ) -> InstitutionGlossaryEntry:
     """Give ``institution`` a Chinese short form (and an English one if given), in one click.
+    ``note`` adds to the audit row's note (where the short form came from).
 
     The glossary's entry of the institution (by its ROR id or its names) takes it. Else, when an
     entry has that Chinese short form already, the institution is that entry's institution
@@ -446,7 +447,7 @@ def name_institution(
     term = known.term_for(institution)
     if term is not None:
         entry = InstitutionGlossaryEntry.objects.select_for_update().get(pk=term.pk)
-        return _save(entry, cleaned, by=by, note=f"Named {institution.name}")
+        return _save(entry, cleaned, by=by, note=_naming_note(institution, note))
     holder = (
         InstitutionGlossaryEntry.objects.select_for_update()
         .filter(short_zh=cleaned["short_zh"])
@@ -460,7 +461,7 @@ def name_institution(
             holder,
             clean_glossary_values({"aliases": aliases[-ALIASES_MAX:]}),
             by=by,
-            note=f"Named {institution.name} (another name)",
+            note=_naming_note(institution, "(another name)", note),
         )
     ror_taken = (
         institution.ror_id
@@ -472,4 +473,8 @@ def name_institution(
         "short_en": "",
         **cleaned,
     }
-    return _save(None, values, by=by, note=f"Named {institution.name}")
+    return _save(None, values, by=by, note=_naming_note(institution, note))
+
+
+def _naming_note(institution: Institution, *notes: str) -> str:
+    return " ".join([f"Named {institution.name}", *(n for n in notes if n)])
