@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from issues.services import assemble_issue, create_issue, publish_issue
 from papers.enums import MetadataSource, MetadataStatus
@@ -230,7 +231,8 @@ def test_four_identifiers_end_with_chinese_institution_lines(
 
     reader = open_page(locale="zh-CN")
     use_language(reader, "zh-hans")
-    reader.goto(issue.get_absolute_url())
+    with translation.override("zh-hans"):
+        reader.goto(issue.get_absolute_url())
     lines = {}
     for entry in reader.locator("main article").all():
         title = entry.locator("h3, h2").first.inner_text()
