@@ -79,8 +79,10 @@ def test_a_server_given_no_metrics_directory_makes_one_and_removes_it(
 ) -> None:
     monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
     config["on_starting"](None)
-    made = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
-    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR")  # this test process keeps counting in memory
+    # Popped, not monkeypatch.delenv(): that would put the removed directory back at teardown
+    # (the variable was absent before, which delenv(raising=False) does not record), and a
+    # later test of this process would scrape from it. This process keeps counting in memory.
+    made = Path(os.environ.pop("PROMETHEUS_MULTIPROC_DIR"))
     assert made.is_dir()
     assert made.name.startswith("weekly-metrics-")
     config["on_exit"](None)
