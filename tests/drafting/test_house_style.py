@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -18,6 +17,7 @@ from drafting.house_style import (
     HouseStyle,
     check_text,
 )
+from tests.examples import EXAMPLE, needs_example
 
 PLAIN = HouseStyle()
 GLOSSARY = (
@@ -222,14 +222,12 @@ def test_check_text_findings_are_warnings_with_positions_in_order() -> None:
 
 # --- the seed's own text ----------------------------------------------------------------------
 
-SEED = Path(__file__).resolve().parents[3] / "shared" / "examples" / "000_27ed92895d22b51c.txt"
 
-
-@pytest.mark.skipif(not SEED.is_file(), reason=f"the seed issue is not at {SEED}")
+@needs_example
 def test_check_text_on_the_seed_issue_finds_its_half_width_punctuation() -> None:
     """The seed's 14 entries were typed with half-width commas in Chinese text: each summary
     draws punctuation warnings, and one title leaves a bracket open."""
-    lines = SEED.read_text(encoding="utf-8").splitlines()
+    lines = EXAMPLE.read_text(encoding="utf-8").splitlines()
     summaries = [line.removeprefix("简介:") for line in lines if line.startswith("简介:")]
     titles = [line.removeprefix("标题:") for line in lines if line.startswith("标题:")]
     assert len(summaries) == len(titles) == 14

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from issues.models import Issue
 from publications.enums import TeamRole
 from publications.models import Membership, Publication
+from tests.examples import EXAMPLE, needs_example
 from tests.factories import PublicationFactory
 
 pytestmark = pytest.mark.django_db
@@ -106,9 +107,8 @@ def test_grant_role_unknown_role_is_refused() -> None:
 
 # --- import_issue -------------------------------------------------------------------------------
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "shared" / "examples" / "000_27ed92895d22b51c.txt"
 
-
+@needs_example
 def test_import_issue_dry_run_prints_entries_and_doubts_and_writes_nothing(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -124,6 +124,7 @@ def test_import_issue_dry_run_prints_entries_and_doubts_and_writes_nothing(
     assert not Issue.objects.filter(publication=publication).exists()
 
 
+@needs_example
 def test_import_issue_imports_a_folder_numbering_on_with_a_progress_bar(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import difflib
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,11 +29,12 @@ from recommendations.services import (
     review_recommendation,
     revise_recommendation,
 )
+from tests.examples import EXAMPLE, needs_example
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-SEED = Path(__file__).resolve().parents[3] / "shared" / "examples" / "000_27ed92895d22b51c.txt"
+SEED = EXAMPLE
 
 #: How many of the seed's lines the export reproduces exactly (see the printed differences). The
 #: institution glossary writes 北大 and 卡内基梅隆 where this seed, unlike its other entries, spells
@@ -100,9 +100,7 @@ def _split_zh(text: str) -> list[str]:
     return [*head.split("、"), last] if head else [text]
 
 
-# The seed lives beside the checkout (``../shared``), as in CI; a checkout elsewhere skips this
-# test, saying why, as the tests that replay recorded arXiv answers do.
-@pytest.mark.skipif(not SEED.exists(), reason=f"the seed issue is not at {SEED}")
+@needs_example
 def test_the_seed_issue_rebuilt_in_weekly_exports_its_lines(capsys: Any) -> None:
     lines = _seed_lines()
     content = [line for line in lines if line.strip()]

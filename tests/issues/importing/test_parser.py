@@ -3,13 +3,10 @@ that exercise each variation real issues show."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from issues.importing.parser import NEWS, PAPERS, digest_of, parse_issue
-
-EXAMPLE = Path(__file__).resolve().parents[4] / "shared" / "examples" / "000_27ed92895d22b51c.txt"
+from tests.examples import EXAMPLE, needs_example
 
 #: One entry in full-width punctuation, the way most issues write it; the tests vary it.
 ENTRY = (
@@ -34,6 +31,7 @@ def _only_entry(text: str):
     return parsed, parsed.entries[0]
 
 
+@needs_example
 def test_parse_example_reads_14_entries_and_its_header() -> None:
     parsed = parse_issue(EXAMPLE.read_text(encoding="utf-8"))
 
@@ -54,6 +52,7 @@ def test_parse_example_reads_14_entries_and_its_header() -> None:
     assert parsed.papers[0].subject_zh == "短语检索"
 
 
+@needs_example
 def test_parse_example_doubts_only_the_malformed_aminer_link() -> None:
     parsed = parse_issue(EXAMPLE.read_text(encoding="utf-8"))
 
@@ -64,6 +63,7 @@ def test_parse_example_doubts_only_the_malformed_aminer_link() -> None:
     assert [n.line for n in parsed.notes] == [52]
 
 
+@needs_example
 def test_parse_example_drops_the_platform_furniture() -> None:
     parsed = parse_issue(EXAMPLE.read_text(encoding="utf-8"))
 
@@ -160,6 +160,7 @@ def test_parse_reads_et_al_of_institutions_apart() -> None:
     assert not entry.institutions_more
 
 
+@needs_example
 def test_parse_example_keeps_the_et_al_of_its_second_entry() -> None:
     parsed = parse_issue(EXAMPLE.read_text(encoding="utf-8"))
     assert [e.institutions_more for e in parsed.papers] == [False, True] + [False] * 12

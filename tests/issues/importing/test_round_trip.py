@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -16,6 +15,7 @@ from issues.enums import IssueStatus
 from issues.models import Issue
 from publications.models import Publication
 from publications.selectors import style_of
+from tests.examples import EXAMPLE, needs_example
 from tests.factories import PublicationFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,14 +48,12 @@ def test_demo_issues_go_out_and_come_back_the_same() -> None:
         assert not outcome.plan.doubts
 
 
-EXAMPLE = Path(__file__).resolve().parents[4] / "shared" / "examples" / "000_27ed92895d22b51c.txt"
-
-
 def _institutions_of(line: str) -> str:
     """What a 标题 line (of the text) or ``###`` heading (of the export) names before its bar."""
     return re.split(r"\s*[|｜]", line.removeprefix("### ").split("标题", 1)[-1].lstrip(":："))[0]
 
 
+@needs_example
 def test_example_goes_out_and_comes_back_the_same_with_its_et_al(publication: Publication) -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
     issue = services.import_issue_text(publication, text, number=7, date=dt.date(2021, 10, 24))

@@ -5,7 +5,6 @@ nothing, and the names it credits claimed by members and confirmed by editors.""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,11 +16,11 @@ from issues.enums import IssueAction, IssueStatus, Section
 from issues.models import CreditedName, Issue, IssueEntry, IssueTransition
 from papers.models import InstitutionGlossaryEntry, Paper
 from publications.models import Publication, Topic
+from tests.examples import EXAMPLE, needs_example
 from tests.factories import PublicationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLE = Path(__file__).resolve().parents[4] / "shared" / "examples" / "000_27ed92895d22b51c.txt"
 DATE = dt.date(2021, 10, 24)
 
 #: A small issue written here in the digest's plain-text layout.
@@ -66,6 +65,7 @@ def _import(publication: Publication, text: str, **kwargs: Any) -> services.impo
     return services.import_issue_text(publication, text, **kwargs)
 
 
+@needs_example
 def test_import_example_makes_a_published_issue_of_14_entries(publication: Publication) -> None:
     outcome = _import(publication, _example(), source="000_27ed92895d22b51c.txt")
 
@@ -100,6 +100,7 @@ def test_import_example_makes_a_published_issue_of_14_entries(publication: Publi
     assert IssueTransition.objects.filter(issue=issue).get().action == IssueAction.IMPORT
 
 
+@needs_example
 def test_import_example_names_institutions_through_the_glossary(publication: Publication) -> None:
     InstitutionGlossaryEntry.objects.update_or_create(
         name="Korea University", defaults={"short_zh": "高丽大学", "short_en": "Korea Univ."}
@@ -112,6 +113,7 @@ def test_import_example_names_institutions_through_the_glossary(publication: Pub
     assert first.shown_institutions.splitlines()[1] == "高丽大学 | Korea Univ."
 
 
+@needs_example
 def test_import_example_keeps_the_chinese_as_typed_and_the_english_of_the_glossary(
     publication: Publication,
 ) -> None:
@@ -146,6 +148,7 @@ def test_import_keeps_short_forms_and_unknown_names_as_typed(publication: Public
     ]
 
 
+@needs_example
 def test_import_example_shows_the_same_entries_on_page_and_in_markdown(
     publication: Publication,
 ) -> None:
@@ -163,6 +166,7 @@ def test_import_example_shows_the_same_entries_on_page_and_in_markdown(
         assert content.url in markdown
 
 
+@needs_example
 def test_import_same_text_twice_changes_nothing(publication: Publication) -> None:
     first = _import(publication, _example())
     before = (Issue.objects.count(), IssueEntry.objects.count(), Paper.objects.count())
@@ -175,6 +179,7 @@ def test_import_same_text_twice_changes_nothing(publication: Publication) -> Non
     assert CreditedName.objects.count() == 3
 
 
+@needs_example
 def test_import_refuses_a_taken_number_and_writes_nothing(publication: Publication) -> None:
     _import(publication, VARIANT)
     before = (Issue.objects.count(), IssueEntry.objects.count(), Paper.objects.count())
@@ -185,6 +190,7 @@ def test_import_refuses_a_taken_number_and_writes_nothing(publication: Publicati
     assert (Issue.objects.count(), IssueEntry.objects.count(), Paper.objects.count()) == before
 
 
+@needs_example
 def test_import_without_number_or_date_is_refused(publication: Publication) -> None:
     with pytest.raises(InvalidInput, match="no issue number") as refused:
         services.import_issue_text(publication, _example())
@@ -192,6 +198,7 @@ def test_import_without_number_or_date_is_refused(publication: Publication) -> N
     assert not Issue.objects.exists()
 
 
+@needs_example
 def test_import_failing_midway_leaves_nothing(
     publication: Publication, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,10 +14,9 @@ from django.utils import translation
 
 from issues.models import CreditedName, Issue
 from publications.models import Publication
+from tests.examples import EXAMPLE, needs_example
 
 pytestmark = pytest.mark.django_db
-
-EXAMPLE = Path(__file__).resolve().parents[4] / "shared" / "examples" / "000_27ed92895d22b51c.txt"
 
 
 def _url(publication: Publication) -> str:
@@ -32,6 +30,7 @@ def _post(client: Client, publication: Publication, **data: Any) -> Any:
     return client.post(_url(publication), data)
 
 
+@needs_example
 def test_import_page_is_for_the_publications_editors(
     client: Client, publication: Publication, contributor: Any
 ) -> None:
@@ -41,6 +40,7 @@ def test_import_page_is_for_the_publications_editors(
     assert not Issue.objects.exists()
 
 
+@needs_example
 def test_import_page_shows_the_dry_run_beside_the_text_and_writes_nothing(
     client: Client, publication: Publication, editor: Any
 ) -> None:
@@ -60,6 +60,7 @@ def test_import_page_shows_the_dry_run_beside_the_text_and_writes_nothing(
     assert not Issue.objects.exists()
 
 
+@needs_example
 def test_import_page_imports_on_confirmation_once(
     client: Client, publication: Publication, editor: Any
 ) -> None:
@@ -78,6 +79,7 @@ def test_import_page_imports_on_confirmation_once(
     assert "申德周" in page
 
 
+@needs_example
 def test_import_page_says_why_it_cannot_import(
     client: Client, publication: Publication, editor: Any
 ) -> None:
@@ -90,6 +92,7 @@ def test_import_page_says_why_it_cannot_import(
     assert not Issue.objects.exists()
 
 
+@needs_example
 def test_import_page_needs_csrf(publication: Publication, editor: Any) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(editor)
@@ -97,6 +100,7 @@ def test_import_page_needs_csrf(publication: Publication, editor: Any) -> None:
     assert not Issue.objects.exists()
 
 
+@needs_example
 def test_credited_names_claimed_then_confirmed(
     client: Client, publication: Publication, editor: Any, contributor: Any
 ) -> None:
@@ -120,6 +124,7 @@ def test_credited_names_claimed_then_confirmed(
     assert member_page.context["history"].total == 14
 
 
+@needs_example
 def test_admin_shows_an_imported_entry_cut_short(
     admin_client: Client, publication: Publication, editor: Any
 ) -> None:
@@ -142,6 +147,7 @@ def _text_institutions(text: str) -> list[str]:
     return [re.sub(r"\s*[、，,]\s*", "、", head) for head in heads]
 
 
+@needs_example
 def test_imported_example_page_shows_each_institutions_line_as_the_text(
     client: Client, publication: Publication, editor: Any
 ) -> None:
