@@ -50,3 +50,27 @@ class OrderingFilter(filters.OrderingFilter):
         if not ordering:
             return qs
         return qs.order_by(*ordering, "-pk")
+
+
+class FilterBackend(filters.DjangoFilterBackend):
+    """django-filter's backend, which builds no filter set for a request that names none of
+    its filters.
+
+    A filter set copies its filters and builds a form for every request, some 1 ms of worker
+    CPU in the paper list, to end where it started when the query string names no filter: each
+    filter leaves the rows alone for an empty value. The schema and a request with filters go
+    through django-filter as before."""
+
+    def filter_queryset(self, request: Any, queryset: QuerySet, view: Any) -> QuerySet:
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None and not _names_any(request, filterset_class):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
+
+def _names_any(request: Any, filterset_class: type[filters.FilterSet]) -> bool:
+    given = request.query_params
+    return any(
+        name in given or any(key.startswith(f"{name}_") for key in given)
+        for name in filterset_class.base_filters
+    )
