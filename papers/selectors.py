@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.contrib.postgres.search import SearchRank
 from django.db import connections
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -87,32 +87,47 @@ def possible_duplicates_of(paper: Paper) -> list[Paper]:
 
 
 def with_names(papers: list[Paper]) -> list[Paper]:
-    """``papers``, each given its authors' and institutions' names in order, in two queries of
+    """``papers``, each given its authors' and institutions' names in order, in one query of
     names only: what a long list needs, without the ``Authorship``, ``Author`` and institution
     objects of ``papers_with_details`` (some 800 for a page of 50 papers, each pointing back
     at its paper, so that only the cycle collector could free them)."""
     by_id = {paper.pk: paper for paper in papers}
     for paper in papers:
         paper.listed_names = ([], [])
-    # Each name looked up by its key, as a subquery per row: a join would let the planner hash
-    # the whole table of 60,000 authors for the few hundred of one page (10 ms instead of 1).
-    authors = (
-        Authorship.objects.filter(paper_id__in=by_id)
-        .annotate(name=Subquery(Author.objects.filter(pk=OuterRef("author_id")).values("name")))
-        .order_by("paper_id", "position")
-    )
-    for paper_id, name in authors.values_list("paper_id", "name"):
-        by_id[paper_id].listed_names[0].append(name)
-    places = (
-        PaperInstitution.objects.filter(paper_id__in=by_id)
-        .annotate(
-            name=Subquery(Institution.objects.filter(pk=OuterRef("institution_id")).values("name"))
-        )
-        .order_by("paper_id", "position")
-    )
-    for paper_id, name in places.values_list("paper_id", "name"):
-        by_id[paper_id].listed_names[1].append(name)
+    if not by_id:
+        return papers
+    connection = connections[Paper.objects.db]
+    with connection.cursor() as cursor:
+        cursor.execute(_names_sql(connection, len(by_id)), [*by_id, *by_id])
+        for which, paper_id, name in cursor.fetchall():
+            by_id[paper_id].listed_names[which].append(name)
     return papers
+
+
+def _names_sql(connection, count: int) -> str:
+    """The authors' (0) and institutions' (1) names of ``count`` papers, in order.
+
+    Written as SQL rather than built by the ORM: compiling the two queries it took (a filter,
+    a subquery, an order) was a third of a 50-paper list's worker CPU. Each name is looked up
+    by its key, as a subquery per row: a join would let the planner hash the whole table of
+    60,000 authors for the few hundred of one page (10 ms instead of 1)."""
+    quote = connection.ops.quote_name
+    ids = ", ".join(["%s"] * count)
+
+    def part(which: int, link: type, target: type, key: str) -> str:
+        names, links = quote(target._meta.db_table), quote(link._meta.db_table)
+        # The models' own names; the ids are parameters.
+        return (
+            f"SELECT {which} AS which, l.paper_id, l.position, "  # noqa: S608
+            f"(SELECT t.name FROM {names} t WHERE t.id = l.{key}) AS name "
+            f"FROM {links} l WHERE l.paper_id IN ({ids})"
+        )
+
+    return (
+        f"SELECT which, paper_id, name FROM ({part(0, Authorship, Author, 'author_id')} "  # noqa: S608
+        f"UNION ALL {part(1, PaperInstitution, Institution, 'institution_id')}) names "
+        "ORDER BY which, paper_id, position"
+    )
 
 
 def author_names(paper: Paper) -> list[str]:

@@ -137,6 +137,21 @@ class PaperSerializer(serializers.ModelSerializer):
         return f"{before}{pk}{after}"
 
 
+#: The columns of a paper that ``PaperSerializer`` does not show, which a list may leave unread.
+UNLISTED_FIELDS = (
+    "venue",
+    "venue_type",
+    "published_doi",
+    "openalex_id",
+    "affiliations_source",
+    "affiliations_fetched_at",
+    "affiliations_checked_at",
+    "affiliations_error",
+    "created_at",
+    "updated_at",
+)
+
+
 class PaperMetadataSerializer(serializers.Serializer):
     """A paper's metadata entered by hand, when no source could provide it."""
 

@@ -463,8 +463,8 @@ def _catalogue_of(size: int, publication: Publication, editor: Any) -> None:
     _publish(publication, editor, [{"paper": p, "summary": "关于检索的研究。"} for p in papers])
 
 
-#: Count, page, authorships with their authors, institutions.
-LIST_QUERIES = 4
+#: Count, page, the authors' and institutions' names (one query, ``with_names``).
+LIST_QUERIES = 3
 #: The count and the keys of a page of papers and news items (``issues.search``), then the
 #: papers as the list reads them, and each one's published appearances.
 SEARCH_PAGE_QUERIES = 6
