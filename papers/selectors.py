@@ -378,12 +378,15 @@ def _full_text_search(papers: QuerySet[Paper], query: str, *, ranked: bool) -> Q
     )
     if not ranked:
         return with_ids(papers, newest.values_list("pk", flat=True)[:SEARCH_MAX_MATCHES])
-    scored = newest.annotate(search_rank=SearchRank(search.SearchDocument(), found))
-    # Best first; ``sorted`` is stable, so the newest comes first among equals.
-    ranking = sorted(
-        scored.values_list("pk", "search_rank")[:SEARCH_MAX_MATCHES], key=lambda row: -row[1]
+    # Of those newest matches, the best first, the newest among equals: ranked by the database,
+    # which hands over the ids alone (reading a thousand ranks and sorting them here was a
+    # tenth of an API search's worker CPU).
+    ids = list(
+        papers.model.objects.filter(pk__in=newest.values("pk")[:SEARCH_MAX_MATCHES])
+        .alias(search_rank=SearchRank(search.SearchDocument(), found))
+        .order_by("-search_rank", "-created_at", "-id")
+        .values_list("pk", flat=True)
     )
-    ids = [pk for pk, _rank in ranking]
 
     def rows(some: list[int]) -> QuerySet[Paper]:
         return with_ids(papers, some).order_by(search.Position(some))
