@@ -34,6 +34,7 @@ from papers import selectors as paper_selectors
 from papers.institutions import normalise_name, short_forms
 from papers.models import Paper
 from publications import selectors as publication_selectors
+from publications.permissions import can
 
 
 def house_style_settings(publication: Any) -> HouseStyleSettings:
@@ -79,6 +80,13 @@ def draft_for(publication: Any, paper: Any) -> Draft | None:
     return (
         Draft.objects.filter(publication=publication, paper=paper).select_related("topic").first()
     )
+
+
+def draft_seen_by(user: Any, publication: Any, paper: Any) -> Draft | None:
+    """The draft of ``paper``'s entry in ``publication`` if ``user`` may see it
+    (``drafting.view_draft``), else None, as if there were none."""
+    draft = draft_for(publication, paper)
+    return draft if draft is not None and can(user, "drafting.view_draft", draft) else None
 
 
 def month_start(now: dt.datetime | None = None) -> dt.datetime:

@@ -54,6 +54,16 @@ def publications_writing(paper_id: int) -> list[int]:
     )
 
 
+def writes_up(user_id: int, publication_id: int, paper_id: int) -> bool:
+    """Whether the member's recommendation of the paper to the publication stands."""
+    return Recommendation.objects.filter(
+        submitter_id=user_id,
+        publication_id=publication_id,
+        paper_id=paper_id,
+        status__in=STANDING_STATES,
+    ).exists()
+
+
 def offer_drafts(form: Form, recommendation: Recommendation) -> DraftOffer | None:
     """The drafts offered on a form of ``recommendation``'s entry: none for a news item."""
     if recommendation.is_news:
@@ -61,4 +71,10 @@ def offer_drafts(form: Form, recommendation: Recommendation) -> DraftOffer | Non
     return offers.offer_drafts(form, recommendation.publication, recommendation.paper)
 
 
-__all__ = ["accepted_from", "offer_drafts", "past_entries", "publications_writing"]
+__all__ = [
+    "accepted_from",
+    "offer_drafts",
+    "past_entries",
+    "publications_writing",
+    "writes_up",
+]

@@ -3,6 +3,7 @@ ready draft and marked; asked for by a button; polled as JSON; recorded when a p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -258,3 +259,56 @@ def test_without_drafting_a_summary_is_still_required(team: Any) -> None:
     assert response.status_code == 200
     assert "Write a summary" in response.content.decode()
     assert not Recommendation.objects.exists()
+
+
+def test_the_status_is_told_only_to_who_may_see_the_draft(
+    on: None, team: Any, other_contributor: Any, other_publication: Any
+) -> None:
+    from tests.factories import MembershipFactory, UserFactory
+
+    recommendation = team.recommendation("submitted", title_zh="")
+    paper = recommendation.paper
+    _ready_draft(recommendation)
+    status_url = reverse("drafting:draft-status", args=[team.publication.slug, paper.pk])
+    for allowed in (team.contributor, team.reviewer, team.editor):
+        answer = _client(allowed).get(status_url)
+        assert answer.status_code == 200
+        assert answer.json()["fields"]["title_zh"] == "短语检索也能学会段落检索"
+    # Another member, and a reviewer of another publication, are told what a paper nobody
+    # drafts for would tell them: nothing is there.
+    other_reviewer = UserFactory()
+    MembershipFactory(user=other_reviewer, publication=other_publication, role="reviewer")
+    unknown = reverse("drafting:draft-status", args=[team.publication.slug, paper.pk + 1000])
+    undrafted_paper = team.recommendation("draft").paper
+    undrafted = reverse("drafting:draft-status", args=[team.publication.slug, undrafted_paper.pk])
+    for refused in (other_contributor, other_reviewer):
+        client = _client(refused)
+        answers = [client.get(url) for url in (status_url, undrafted, unknown)]
+        assert [answer.status_code for answer in answers] == [404, 404, 404]
+        # The same page but for its own address: a draft there or not, nothing tells.
+        drafted_page, undrafted_page = (
+            re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "", answer.content.decode())
+            for answer in answers[:2]
+        )
+        assert drafted_page.replace(f"/{paper.pk}/", "/") == undrafted_page.replace(
+            f"/{undrafted_paper.pk}/", "/"
+        )
+        assert "短语检索" not in drafted_page
+
+
+def test_the_member_who_asked_for_drafts_sees_them(
+    on: None, team: Any, other_contributor: Any
+) -> None:
+    recommendation = team.recommendation("draft", title_zh="")
+    draft = _ready_draft(recommendation)
+    status_url = reverse(
+        "drafting:draft-status", args=[team.publication.slug, recommendation.paper.pk]
+    )
+    assert _client(other_contributor).get(status_url).status_code == 404
+    draft.requested_by = other_contributor
+    draft.save()
+    assert _client(other_contributor).get(status_url).json()["status"] == "ready"
+    # A withdrawn recommendation no longer opens its drafts to its submitter.
+    recommendation.status = "withdrawn"
+    recommendation.save()
+    assert _client(team.contributor).get(status_url).status_code == 404
