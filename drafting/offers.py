@@ -31,6 +31,8 @@ class DraftOffer:
     fields: list[str] = field(default_factory=list)
     #: The fields of the form a draft could fill.
     fillable: list[str] = field(default_factory=list)
+    #: Where asking for drafts comes back to; empty: the page that shows the panel.
+    next_url: str = ""
 
     @property
     def status_url(self) -> str:
@@ -74,16 +76,27 @@ def draft_note(draft: Draft) -> str:
     ) % {"model": draft.model}
 
 
-def offer_drafts(form: Form, publication: Any, paper: Any) -> DraftOffer | None:
+def offer_drafts(
+    form: Form, publication: Any, paper: Any, *, user: Any = None, next_url: str = ""
+) -> DraftOffer | None:
     """The offer of drafts on ``form`` for ``paper``'s entry in ``publication``, or None where
     nothing is offered (no paper, drafting off). An unbound form's empty fields are filled from
-    a ready draft; a bound one says which fields it was filled with (the hidden input)."""
+    a ready draft; a bound one says which fields it was filled with (the hidden input).
+
+    With ``user``, only a draft they may see is offered (``drafting.view_draft``): a form
+    that does not know its entry yet (the recommend form) offers another member's draft as if
+    there were none. ``next_url`` is where asking for drafts comes back to (else the page)."""
     if paper is None or not drafting_on(publication):
         return None
-    draft = selectors.draft_for(publication, paper)
+    if user is not None:
+        draft = selectors.draft_seen_by(user, publication, paper)
+    else:
+        draft = selectors.draft_for(publication, paper)
     prefix = form.add_prefix("") if form.prefix else ""
     fillable = [name for name in DRAFT_FIELDS if name in form.fields]
-    offer = DraftOffer(publication, paper, draft, prefix=prefix, fillable=fillable)
+    offer = DraftOffer(
+        publication, paper, draft, prefix=prefix, fillable=fillable, next_url=next_url
+    )
     if form.is_bound:
         named = str(form.data.get(offer.input_name, "")).split(",")
         offer.fields = [name for name in named if name in fillable]

@@ -34,6 +34,7 @@ from papers import selectors as paper_selectors
 from papers.institutions import normalise_name, short_forms
 from papers.models import Paper
 from publications import selectors as publication_selectors
+from publications.permissions import can
 
 
 def house_style_settings(publication: Any) -> HouseStyleSettings:
@@ -79,6 +80,13 @@ def draft_for(publication: Any, paper: Any) -> Draft | None:
     return (
         Draft.objects.filter(publication=publication, paper=paper).select_related("topic").first()
     )
+
+
+def draft_seen_by(user: Any, publication: Any, paper: Any) -> Draft | None:
+    """The draft of ``paper``'s entry in ``publication`` if ``user`` may see it
+    (``drafting.view_draft``), else None, as if there were none."""
+    draft = draft_for(publication, paper)
+    return draft if draft is not None and can(user, "drafting.view_draft", draft) else None
 
 
 def month_start(now: dt.datetime | None = None) -> dt.datetime:
@@ -205,19 +213,24 @@ def drafted_papers(publication: Any, paper_ids: list[int]) -> set[int]:
 
 @dataclass(frozen=True)
 class ShortFormProposal:
-    """A Chinese short form a model's draft proposed for an institution, for an editor."""
+    """A Chinese short form ready drafts proposed for an institution, for an editor."""
 
     institution_id: int
     short_zh: str
+    #: The model of the newest draft that proposed it.
     model: str
+    #: How many ready drafts proposed it (one per paper and publication).
+    drafts: int = 1
+    #: The titles of the papers those drafts were written for, newest first.
+    papers: tuple[str, ...] = ()
 
 
-def proposed_short_forms(institutions: Any) -> dict[int, ShortFormProposal]:
-    """{institution id: the newest proposal} of the ``institutions`` (rows with ``pk`` and
-    ``name``) that a ready draft of one of their own papers proposed a Chinese short form for,
-    matched by the name the model was asked about (compared normalised); none while drafting
-    is off. Proposals are only read here: the glossary takes one when an editor names the
-    institution. One query."""
+def short_form_proposals(institutions: Any) -> dict[int, list[ShortFormProposal]]:
+    """{institution id: every distinct proposal} of the ``institutions`` (rows with ``pk`` and
+    ``name``) that ready drafts of their own papers proposed a Chinese short form for, matched
+    by the name the model was asked about (compared normalised); the proposals newest first,
+    two differing only in spaces being one. None while drafting is off. Proposals are only read
+    here: the glossary takes one when an editor names the institution. One query."""
     names = {row.pk: row.name for row in institutions}
     keys = {pk: normalise_name(name) for pk, name in names.items()}
     if not keys or not drafting_enabled():
@@ -227,11 +240,14 @@ def proposed_short_forms(institutions: Any) -> dict[int, ShortFormProposal]:
             status=DraftStatus.READY, paper__paper_institutions__institution__in=list(keys)
         )
         .order_by("-updated_at", "-pk")
-        .values_list("paper__paper_institutions__institution", "institutions", "model")
+        .values_list(
+            "pk", "paper__paper_institutions__institution", "institutions", "model", "paper__title"
+        )
     )
-    found: dict[int, ShortFormProposal] = {}
-    for institution_id, proposals, model in drafts:
-        if institution_id in found or not isinstance(proposals, list):
+    # {institution id: {short form: [model, draft ids, paper titles]}}, in the order first seen.
+    found: dict[int, dict[str, tuple[str, list[int], list[str]]]] = {}
+    for draft_id, institution_id, proposals, model, title in drafts:
+        if not isinstance(proposals, list):
             continue
         for proposal in proposals:
             if not isinstance(proposal, dict):
@@ -241,6 +257,25 @@ def proposed_short_forms(institutions: Any) -> dict[int, ShortFormProposal]:
                 continue
             key = keys[institution_id]
             if name.strip() == names[institution_id] or (key and normalise_name(name) == key):
-                found[institution_id] = ShortFormProposal(institution_id, short_zh.strip(), model)
+                short = " ".join(short_zh.split())
+                _model, ids, titles = found.setdefault(institution_id, {}).setdefault(
+                    short, (model, [], [])
+                )
+                if draft_id not in ids:
+                    ids.append(draft_id)
+                if title and title not in titles:
+                    titles.append(title)
                 break
-    return found
+    return {
+        institution_id: [
+            ShortFormProposal(institution_id, short, model, len(ids), tuple(titles))
+            for short, (model, ids, titles) in by_short.items()
+        ]
+        for institution_id, by_short in found.items()
+    }
+
+
+def proposed_short_forms(institutions: Any) -> dict[int, ShortFormProposal]:
+    """{institution id: the newest proposal} of ``short_form_proposals``: the one an
+    institution's naming form is filled with. One query."""
+    return {pk: found[0] for pk, found in short_form_proposals(institutions).items()}

@@ -30,6 +30,7 @@ from publications.permissions import can, refusal
 
 CAPABILITY = "drafting.edit_voice"
 REQUEST_CAPABILITY = "drafting.request_draft"
+VIEW_CAPABILITY = "drafting.view_draft"
 
 
 class _VoiceMixin(LoginRequiredMixin):
@@ -259,13 +260,22 @@ def draft_status(draft: Draft | None) -> dict[str, Any]:
 
 
 class DraftStatusView(LoginRequiredMixin, View):
-    """JSON: the draft of a paper's entry in a publication, polled by the form until final."""
+    """JSON: the draft of a paper's entry in a publication, polled by the form until final.
+
+    Only for who may see it (``drafting.view_draft``): anyone else is answered 404 whether a
+    draft exists or not, as for a paper that does not exist, so the answer does not tell that
+    somebody writes the paper up for the publication."""
 
     http_method_names = ["get"]
 
     def get(self, request: HttpRequest, slug: str, paper: int) -> JsonResponse:
         publication, found = _draft_target(request, slug, paper)
-        return JsonResponse(draft_status(selectors.draft_for(publication, found)))
+        draft = selectors.draft_for(publication, found) or Draft(
+            publication=publication, paper=found
+        )
+        if not can(request.user, VIEW_CAPABILITY, draft):
+            raise Http404(_("No drafts here."))
+        return JsonResponse(draft_status(draft if draft.pk else None))
 
 
 class DraftRequestView(LoginRequiredMixin, View):

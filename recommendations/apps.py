@@ -15,3 +15,4 @@ class RecommendationsConfig(AppConfig):
 
         examples.register(drafting.past_entries)
         examples.register_writers(drafting.publications_writing)
+        examples.register_writer_check(drafting.writes_up)

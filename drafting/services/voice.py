@@ -17,6 +17,7 @@ from drafting.enums import Spacing
 from drafting.models import GlossaryTerm, HouseStyleSettings, PromptTemplate
 from publications.models import Publication, PublicationChange
 from publications.permissions import require
+from publications.signals import publication_style_changed
 
 ACTION_HOUSE_STYLE = "edit_house_style"
 ACTION_GLOSSARY = "edit_glossary"
@@ -49,7 +50,9 @@ def set_house_style(
     """Set what the house-style check holds the publication's texts to, and whether drafts are
     asked of the site's language model and told to readers (None keeps what was set).
 
-    Side effects: creates or updates the HouseStyleSettings row; writes an audit row.
+    Side effects: creates or updates the HouseStyleSettings row; writes an audit row; sends
+    ``publications.signals.publication_style_changed`` once committed when whether readers are
+    told of drafted entries changed (the issues app then retires the published pages cached).
     """
     require(by, "drafting.edit_voice", publication)
     if spacing not in Spacing.values:
@@ -82,9 +85,17 @@ def set_house_style(
         if value is not None
     }
     with transaction.atomic():
+        before = HouseStyleSettings.objects.select_for_update().filter(publication=publication)
+        told_before = before.values_list("show_draft_note", flat=True).first() or False
         row, _created = HouseStyleSettings.objects.update_or_create(
             publication=publication, defaults={"spacing": spacing, **lengths, **switches}
         )
+        if row.show_draft_note != told_before:
+            # Published pages say which entries began as a model's draft only while readers
+            # are told: the copies cached under the other choice are out of date.
+            transaction.on_commit(
+                lambda: publication_style_changed.send(sender=Publication, publication=publication)
+            )
         _record(
             publication,
             by,

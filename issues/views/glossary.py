@@ -44,29 +44,33 @@ class GlossaryMixin(EditorMixin):
 def _proposal_note(institution: Institution, short_zh: str) -> str:
     """What the audit row adds when a model's draft proposed a short form for ``institution``:
     the model, and whether the editor took the proposal as it was or edited it."""
-    proposal = drafting_selectors.proposed_short_forms([institution]).get(institution.pk)
-    if proposal is None:
+    proposals = drafting_selectors.short_form_proposals([institution]).get(institution.pk)
+    if not proposals:
         return ""
-    if " ".join(short_zh.split()) == " ".join(proposal.short_zh.split()):
-        return f"(as proposed by the language model {proposal.model})"
-    return f"(edited from {proposal.short_zh}, proposed by the language model {proposal.model})"
+    for proposal in proposals:
+        if " ".join(short_zh.split()) == proposal.short_zh:
+            return f"(as proposed by the language model {proposal.model})"
+    newest = proposals[0]
+    return f"(edited from {newest.short_zh}, proposed by the language model {newest.model})"
 
 
 class InstitutionsUnnamedView(GlossaryMixin, View):
     """The institutions of recommended papers with no Chinese short form, most frequent first,
-    each with a one-field form that names it (its glossary entry made or changed). A short form
-    a model's draft proposed fills the form, marked as the model's: the glossary takes it only
-    when the editor submits it, as proposed or edited."""
+    each with a one-field form that names it (its glossary entry made or changed). The newest
+    short form a model's draft proposed fills the form, marked as the model's; every distinct
+    one is listed with how many drafts proposed it and for which papers, each taken in one
+    click. The glossary takes one only when the editor submits it, as proposed or edited."""
 
     def _page(
         self, request: HttpRequest, *, failed: InstitutionNameForm | None = None, status: int = 200
     ) -> HttpResponse:
         unnamed, total = selectors.institutions_to_name()
         failed_id = failed.data.get("institution") if failed is not None else None
-        proposals = drafting_selectors.proposed_short_forms(i for i, _count in unnamed)
+        proposals = drafting_selectors.short_form_proposals(i for i, _count in unnamed)
         rows = []
         for institution, count in unnamed:
-            proposal = proposals.get(institution.pk)
+            found = proposals.get(institution.pk, [])
+            proposal = found[0] if found else None
             initial = {"institution": institution.pk}
             if proposal is not None:
                 initial["short_zh"] = proposal.short_zh
@@ -76,7 +80,14 @@ class InstitutionsUnnamedView(GlossaryMixin, View):
                 else InstitutionNameForm(initial=initial, auto_id=f"id_{institution.pk}_%s")
             )
             rows.append(
-                {"institution": institution, "count": count, "form": form, "proposal": proposal}
+                {
+                    "institution": institution,
+                    "count": count,
+                    "form": form,
+                    "proposal": proposal,
+                    # Every distinct proposal, newest first: the others named in one click too.
+                    "proposals": found,
+                }
             )
         context = {"rows": rows, "total": total, "failed": failed}
         return render(request, "issues/editor/institutions_unnamed.html", context, status=status)

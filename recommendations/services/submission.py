@@ -157,6 +157,7 @@ def create_recommendation(
     news_title: str = "",
     news_url: str = "",
     draft: bool = False,
+    drafted: Mapping[str, str] | None = None,
 ) -> Recommendation:
     """Recommend a paper (by any identifier form) or a news item to ``publication``.
 
@@ -166,6 +167,11 @@ def create_recommendation(
     drafts (``submit_recommendation`` asks for one).
     Refused with ``QuotaExceeded`` beyond the publication's weekly submission quota
     (``enforce_submission_quota``).
+
+    ``drafted`` names the fields submitted from the model's draft of the paper's entry
+    ({field: "as_is" or "edited"}, the recommend form's): the creating audit row lists them,
+    with the model and the prompt version, and the draft records who accepted them
+    (``mark_drafted``).
 
     Side effects: may insert a Paper; inserts a Recommendation and its audit rows.
     """
@@ -209,12 +215,19 @@ def create_recommendation(
             status=RecommendationStatus.DRAFT,
             **cleaned,
         )
+        audit = [
+            {"field": name, "old": "", "new": audited(cleaned[name])}
+            for name in sorted(drafted or {})
+            if cleaned.get(name)
+        ]
+        mark_drafted(recommendation, audit, drafted, by=by)
         Transition.objects.create(
             recommendation=recommendation,
             actor=by,
             action=RecommendationAction.CREATE,
             from_status="",
             to_status=RecommendationStatus.DRAFT,
+            changes=[entry for entry in audit if "drafted" in entry],
         )
         if not draft:
             move_recommendation(

@@ -39,7 +39,7 @@ from publications import selectors as publication_selectors
 from publications.models import Publication
 from publications.permissions import can
 from recommendations import services
-from recommendations.drafting import accepted_from, offer_drafts
+from recommendations.drafting import accepted_from, drafts_for_new_entry, offer_drafts
 from recommendations.enums import RecommendationAction, RecommendationKind, RecommendationStatus
 from recommendations.forms.recommendations import (
     ACTION_DRAFT,
@@ -142,7 +142,14 @@ class _RecommendationCreateView(LoginRequiredMixin, TemplateView):
         slug = self.request.GET.get("publication", "")
         if slug and "\x00" not in slug:
             initial["publication"] = slug[:80]
+        identifier = self.request.GET.get("identifier", "")
+        if identifier and "\x00" not in identifier and "identifier" in self.form_class.base_fields:
+            initial["identifier"] = identifier[:MAX_INPUT_LENGTH]
         return self.form_class(initial=initial)
+
+    def drafted(self, form: Any) -> dict[str, str]:
+        """{field: "as_is" or "edited"} of the fields of the valid ``form`` taken from a draft."""
+        return {}
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return self.render_to_response(self.get_context_data(form=self.get_form()))
@@ -168,6 +175,7 @@ class _RecommendationCreateView(LoginRequiredMixin, TemplateView):
                     by=request.user,
                     kind=self.kind,
                     draft=action == ACTION_DRAFT,
+                    drafted=self.drafted(form),
                     **form.service_values(),
                 )
             except QuotaExceeded as error:
@@ -211,10 +219,43 @@ class _RecommendationCreateView(LoginRequiredMixin, TemplateView):
 
 
 class PaperRecommendView(_RecommendationCreateView):
+    """Recommend a paper. Opened with ``?publication=<slug>&identifier=<text>`` (or posted with
+    them) for a paper the catalogue has with its metadata, it offers the drafts of its entry
+    where the publication asks a language model for them (``drafts_for_new_entry``)."""
+
     template_name = "recommendations/paper_form.html"
+
+    def _new_entry_drafts(self, form: Any) -> Any:
+        if not drafting_enabled():
+            return None
+        values = self.request.POST if self.request.method == "POST" else self.request.GET
+        return drafts_for_new_entry(
+            form,
+            _chosen_publication(values.get("publication")),
+            values.get("identifier", ""),
+            user=self.request.user,
+        )
+
+    def drafted(self, form: Any) -> dict[str, str]:
+        found = self._new_entry_drafts(form)
+        return accepted_from(found.offer if found else None, form.cleaned_data)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        form = context["form"]
+        drafts = self._new_entry_drafts(form)
+        offer = drafts.offer if drafts else None
+        if offer is not None and not form.is_bound and self.request.method == "POST":
+            # A preview re-shows the form unbound: the fields it was filled with still were.
+            named = self.request.POST.get(offer.input_name, "").split(",")
+            offer.fields += [n for n in named if n in offer.fillable and n not in offer.fields]
+        context.update(new_entry_drafts=drafts, offer=offer)
+        if self.request.method == "GET" and self.request.GET.get("identifier"):
+            context["history"] = paper_history(
+                self.request.GET.get("identifier", ""),
+                _chosen_publication(self.request.GET.get("publication")),
+                user=self.request.user,
+            )
         if self.request.method == "POST":
             # Without JavaScript the warning comes with the re-shown form. When the identifier
             # itself is refused (malformed, already recommended or featured), its error says
@@ -281,12 +322,18 @@ class IdentifierCheckView(LoginRequiredMixin, View):
     http_method_names = ["get"]
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        history = paper_history(
-            request.GET.get("identifier", ""),
-            _chosen_publication(request.GET.get("publication")),
-            user=request.user,
-        )
-        return render(request, "recommendations/_identifier_check.html", {"history": history})
+        identifier = request.GET.get("identifier", "")
+        publication = _chosen_publication(request.GET.get("publication"))
+        history = paper_history(identifier, publication, user=request.user)
+        context: dict[str, Any] = {"history": history}
+        if drafting_enabled():
+            # The recommend form's drafts panel, swapped in beside the form: the fields are
+            # filled by its script (drafts.js) from the status it polls, never by this answer.
+            context["new_entry_drafts"] = drafts_for_new_entry(
+                PaperRecommendationForm(), publication, identifier, user=request.user
+            )
+            context["drafts_slot"] = True
+        return render(request, "recommendations/_identifier_check.html", context)
 
 
 # --- one's own recommendations ------------------------------------------------------------------

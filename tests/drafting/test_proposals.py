@@ -9,7 +9,7 @@ import pytest
 
 from drafting.enums import DraftStatus
 from drafting.models import Draft
-from drafting.selectors import ShortFormProposal, proposed_short_forms
+from drafting.selectors import ShortFormProposal, proposed_short_forms, short_form_proposals
 from papers.models import Institution
 from tests.factories import PaperFactory, PublicationFactory
 
@@ -44,7 +44,26 @@ def test_the_newest_ready_draft_of_the_institutions_own_paper_proposes() -> None
     _draft(other, [{"name": "Lab of Nowhere", "short_zh": "别名"}, "junk", {"name": 3}])
     rows = list(Institution.objects.all())
     lab = Institution.objects.get(name="Lab of Nowhere")
-    assert proposed_short_forms(rows) == {lab.pk: ShortFormProposal(lab.pk, "无名实验室", "new")}
+    assert proposed_short_forms(rows) == {
+        lab.pk: ShortFormProposal(lab.pk, "无名实验室", "new", 1, (paper.title,))
+    }
+
+
+def test_every_distinct_proposal_is_told_with_its_drafts_and_papers() -> None:
+    first = PaperFactory(title="First Paper", institutions=["Lab of Nowhere"])
+    second = PaperFactory(title="Second Paper", institutions=["Lab of Nowhere"])
+    _draft(first, [{"name": "Lab of Nowhere", "short_zh": "无名所"}], model="old")
+    _draft(second, [{"name": "Lab of Nowhere", "short_zh": "无名所"}], model="old")
+    _draft(first, [{"name": "Lab of Nowhere", "short_zh": "无名 实验室"}], model="mid")
+    _draft(second, [{"name": "Lab of Nowhere", "short_zh": "无名  实验室"}], model="new")
+    lab = Institution.objects.get(name="Lab of Nowhere")
+    assert short_form_proposals([lab]) == {
+        lab.pk: [
+            ShortFormProposal(lab.pk, "无名 实验室", "new", 2, ("Second Paper", "First Paper")),
+            ShortFormProposal(lab.pk, "无名所", "old", 2, ("Second Paper", "First Paper")),
+        ]
+    }
+    assert proposed_short_forms([lab])[lab.pk].short_zh == "无名 实验室"
 
 
 def test_nothing_is_proposed_while_drafting_is_off(settings: Any) -> None:

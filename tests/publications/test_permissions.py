@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from common.exceptions import NotAllowed
+from drafting.models import Draft
 from issues.enums import IssueStatus
 from papers.enums import MetadataSource
 from publications.enums import TeamRole
@@ -95,6 +96,16 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "publications.edit_style": {"publication": EDITORS},
     "drafting.edit_voice": {"publication": EDITORS},
     "drafting.request_draft": {"publication": MEMBERS},
+    # A draft of a paper's entry: written when the contributor's recommendation of the paper
+    # stands, asked for by the contributor from the recommend form, or neither (the site's,
+    # of somebody else's recommendation, or saved but not yet asked for).
+    "drafting.view_draft": {
+        "draft:written": SUBMITTER | TEAM,
+        "draft:withdrawn": TEAM,
+        "draft:asked": SUBMITTER | TEAM,
+        "draft:unsaved": TEAM,
+        "draft:other": TEAM,
+    },
     # The paper is recommended by the contributor to the publication under test, unless said.
     "recommendations.refetch_paper_metadata": {
         "paper:ok": EDITORS,
@@ -192,6 +203,23 @@ def _paper(state: str, publication: Publication, other: Publication, contributor
     return paper
 
 
+def _draft(state: str, publication: Publication, contributor: Any) -> Draft:
+    paper = PaperFactory()
+    if state in ("written", "withdrawn"):
+        status = RecommendationStatus.SUBMITTED if state == "written" else state
+        RecommendationFactory(
+            publication=publication, submitter=contributor, paper=paper, status=status
+        )
+    elif state == "other":
+        RecommendationFactory(publication=publication, paper=paper)
+    draft = Draft(publication=publication, paper=paper)
+    if state == "asked":
+        draft.requested_by = contributor
+    if state != "unsaved":
+        draft.save()
+    return draft
+
+
 def _subject(subject: str, publication: Publication, other: Publication, contributor: Any) -> Any:
     kind, _sep, state = subject.partition(":")
     if kind == "publication":
@@ -206,6 +234,8 @@ def _subject(subject: str, publication: Publication, other: Publication, contrib
         )
     if kind == "paper":
         return _paper(state, publication, other, contributor)
+    if kind == "draft":
+        return _draft(state, publication, contributor)
     if kind == "webhook":
         return Endpoint.objects.create(
             publication=publication,

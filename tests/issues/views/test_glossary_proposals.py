@@ -158,3 +158,49 @@ def test_a_member_who_is_not_an_editor_is_refused(
     assert response.status_code == 403
     assert not InstitutionGlossaryEntry.objects.filter(name="Lab of Nowhere").exists()
     assert not InstitutionGlossaryChange.objects.exists()
+
+
+def test_every_distinct_proposal_is_shown_with_its_drafts_and_papers(
+    client: Client, editor: Any, other_publication: Any, drafting_on: None, proposed: Any
+) -> None:
+    lab = proposed["Lab of Nowhere"]
+    first = Draft.objects.get()
+    # Another publication's draft of the same paper agrees; a draft of another paper of the
+    # lab proposes something else, later.
+    Draft.objects.create(
+        publication=other_publication,
+        paper=first.paper,
+        status=DraftStatus.READY,
+        model=MODEL,
+        institutions=[{"name": "Lab of Nowhere", "short_zh": "无名实验室"}],
+    )
+    second = PaperFactory(title="A Second Paper of the Lab", institutions=["Lab of Nowhere"])
+    RecommendationFactory(publication=first.publication, paper=second)
+    Draft.objects.create(
+        publication=first.publication,
+        paper=second,
+        status=DraftStatus.READY,
+        model="deepseek-chat",
+        institutions=[{"name": "Lab of Nowhere", "short_zh": "无名所"}],
+    )
+    client.force_login(editor)
+    response = client.get(UNNAMED)
+    (row,) = [row for row in response.context["rows"] if row["institution"] == lab]
+    assert [(p.short_zh, p.drafts, p.papers) for p in row["proposals"]] == [
+        ("无名所", 1, ("A Second Paper of the Lab",)),
+        ("无名实验室", 2, (first.paper.title,)),
+    ]
+    html = _row(response.content.decode(), lab)
+    # The form is filled with the newest; both are listed, each named in one click.
+    assert 'name="short_zh" id="id_' in html
+    assert 'value="无名所"' in html
+    assert "proposed by 1 draft (deepseek-chat)" in html
+    assert f"proposed by 2 drafts (the newest by {MODEL})" in html
+    assert f"<cite>{first.paper.title}</cite>" in html
+    assert "<cite>A Second Paper of the Lab</cite>" in html
+    assert '<input type="hidden" name="short_zh" value="无名实验室">' in html
+    response = client.post(UNNAMED, {"institution": lab.pk, "short_zh": "无名实验室"})
+    assert response.status_code == 302
+    change = InstitutionGlossaryChange.objects.get()
+    assert change.after["short_zh"] == "无名实验室"
+    assert change.note == f"Named Lab of Nowhere (as proposed by the language model {MODEL})"

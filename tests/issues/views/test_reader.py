@@ -1323,7 +1323,7 @@ def test_paper_detail_queries_do_not_grow_with_authors(
 
 
 def test_readers_see_a_drafted_entry_only_when_the_publication_tells_them(
-    client: Client, issue: Issue, editor: Any
+    client: Client, issue: Issue, editor: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     from django.utils import timezone as tz
 
@@ -1341,12 +1341,33 @@ def test_readers_see_a_drafted_entry_only_when_the_publication_tells_them(
         accepted_fields={"title_zh": "as_is"},
     )
     note = "First drafted by a language model, then checked and edited by people."
-    assert note not in client.get(_issue_url(issue)).content.decode()
-    drafting_services.set_house_style(
-        issue.publication, by=editor, spacing="any", show_draft_note=True
-    )
-    from django.core.cache import cache
+    assert note not in _get(client, _issue_url(issue))
+    # The page is cached now; telling readers retires the copy that does not tell them.
+    with django_capture_on_commit_callbacks(execute=True):
+        drafting_services.set_house_style(
+            issue.publication, by=editor, spacing="any", show_draft_note=True
+        )
+    assert _get(client, _issue_url(issue)).count(note) == 1
+    # And no longer telling them retires the copy that does.
+    with django_capture_on_commit_callbacks(execute=True):
+        drafting_services.set_house_style(
+            issue.publication, by=editor, spacing="any", show_draft_note=False
+        )
+    assert note not in _get(client, _issue_url(issue))
 
-    cache.clear()
-    page = client.get(_issue_url(issue)).content.decode()
-    assert page.count(note) == 1
+
+def test_the_house_style_retires_cached_pages_only_when_telling_readers_changes(
+    issue: Issue, editor: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from drafting import services as drafting_services
+    from issues.caching import published_version
+
+    before = published_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        drafting_services.set_house_style(issue.publication, by=editor, spacing="none")
+    assert published_version() == before
+    with django_capture_on_commit_callbacks(execute=True):
+        drafting_services.set_house_style(
+            issue.publication, by=editor, spacing="none", show_draft_note=True
+        )
+    assert published_version() != before

@@ -3,17 +3,21 @@ ready draft and marked; asked for by a button; polled as JSON; recorded when a p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.http import urlencode
 
 from drafting.enums import DraftStatus
 from drafting.models import Draft
 from publications.models import Topic
 from recommendations.models import Transition
+from tests.factories import PaperFactory
 from tests.servers.llm import LLMStandIn, needs_recordings
 
 pytestmark = pytest.mark.django_db
@@ -258,3 +262,218 @@ def test_without_drafting_a_summary_is_still_required(team: Any) -> None:
     assert response.status_code == 200
     assert "Write a summary" in response.content.decode()
     assert not Recommendation.objects.exists()
+
+
+def test_the_status_is_told_only_to_who_may_see_the_draft(
+    on: None, team: Any, other_contributor: Any, other_publication: Any
+) -> None:
+    from tests.factories import MembershipFactory, UserFactory
+
+    recommendation = team.recommendation("submitted", title_zh="")
+    paper = recommendation.paper
+    _ready_draft(recommendation)
+    status_url = reverse("drafting:draft-status", args=[team.publication.slug, paper.pk])
+    for allowed in (team.contributor, team.reviewer, team.editor):
+        answer = _client(allowed).get(status_url)
+        assert answer.status_code == 200
+        assert answer.json()["fields"]["title_zh"] == "短语检索也能学会段落检索"
+    # Another member, and a reviewer of another publication, are told what a paper nobody
+    # drafts for would tell them: nothing is there.
+    other_reviewer = UserFactory()
+    MembershipFactory(user=other_reviewer, publication=other_publication, role="reviewer")
+    unknown = reverse("drafting:draft-status", args=[team.publication.slug, paper.pk + 1000])
+    undrafted_paper = team.recommendation("draft").paper
+    undrafted = reverse("drafting:draft-status", args=[team.publication.slug, undrafted_paper.pk])
+    for refused in (other_contributor, other_reviewer):
+        client = _client(refused)
+        answers = [client.get(url) for url in (status_url, undrafted, unknown)]
+        assert [answer.status_code for answer in answers] == [404, 404, 404]
+        # The same page but for its own address: a draft there or not, nothing tells.
+        drafted_page, undrafted_page = (
+            re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "", answer.content.decode())
+            for answer in answers[:2]
+        )
+        assert drafted_page.replace(f"/{paper.pk}/", "/") == undrafted_page.replace(
+            f"/{undrafted_paper.pk}/", "/"
+        )
+        assert "短语检索" not in drafted_page
+
+
+def test_the_member_who_asked_for_drafts_sees_them(
+    on: None, team: Any, other_contributor: Any
+) -> None:
+    recommendation = team.recommendation("draft", title_zh="")
+    draft = _ready_draft(recommendation)
+    status_url = reverse(
+        "drafting:draft-status", args=[team.publication.slug, recommendation.paper.pk]
+    )
+    assert _client(other_contributor).get(status_url).status_code == 404
+    draft.requested_by = other_contributor
+    draft.save()
+    assert _client(other_contributor).get(status_url).json()["status"] == "ready"
+    # A withdrawn recommendation no longer opens its drafts to its submitter.
+    recommendation.status = "withdrawn"
+    recommendation.save()
+    assert _client(team.contributor).get(status_url).status_code == 404
+
+
+# --- the recommend form -------------------------------------------------------------------------
+
+
+def _create_url(publication: Any, identifier: str) -> str:
+    query = urlencode({"publication": publication.slug, "identifier": identifier})
+    return f"{reverse('recommendations:paper-create')}?{query}"
+
+
+def _draft_of(publication: Any, paper: Any, *, by: Any = None, topic: Any = None) -> Draft:
+    return Draft.objects.create(
+        publication=publication,
+        paper=paper,
+        status=DraftStatus.READY,
+        title_zh="短语检索也能学会段落检索",
+        summary_zh="本文研究短语检索能否作为段落检索的基础，结果很好。",
+        topic=topic,
+        model="qwen2.5:7b",
+        prompt_version=3,
+        requested_by=by,
+    )
+
+
+def test_the_recommend_form_offers_the_drafts_its_member_asked_for(on: None, team: Any) -> None:
+    paper = PaperFactory()
+    _draft_of(team.publication, paper, by=team.contributor)
+    page = _client(team.contributor).get(_create_url(team.publication, paper.arxiv_id))
+    text = page.content.decode()
+    assert 'id="draft-panel"' in text
+    status_url = reverse("drafting:draft-status", args=[team.publication.slug, paper.pk])
+    assert f'data-status-url="{status_url}"' in text
+    assert f'value="{paper.arxiv_id}"' in text
+    assert 'value="短语检索也能学会段落检索"' in text
+    assert "本文研究短语检索" in text
+    assert 'name="drafted_fields" value="title_zh,summary"' in text
+    assert text.count('<span class="draft-mark">Draft</span>') == 2
+    assert "Drafted by the language model qwen2.5:7b (prompt version 3)" in text
+    # Asking again comes back to this form, with its publication and paper.
+    ask = reverse("drafting:draft-request", args=[team.publication.slug, paper.pk])
+    assert f'action="{ask}"' in text
+    assert f'name="next" value="{escape(_create_url(team.publication, paper.arxiv_id))}"' in text
+
+
+def test_the_recommend_form_hides_another_members_draft(
+    on: None, team: Any, other_contributor: Any
+) -> None:
+    paper = PaperFactory()
+    _draft_of(team.publication, paper)
+    text = (
+        _client(other_contributor)
+        .get(_create_url(team.publication, paper.arxiv_id))
+        .content.decode()
+    )
+    assert 'id="draft-panel"' in text
+    assert "None asked for yet." in text
+    assert "短语检索" not in text
+    assert 'name="drafted_fields" value=""' in text
+
+
+def test_the_recommend_form_says_when_drafts_come_for_a_new_paper(on: None, team: Any) -> None:
+    client = _client(team.contributor)
+    for identifier in ("2109.08133", PaperFactory(pending=True).arxiv_id):
+        text = client.get(_create_url(team.publication, identifier)).content.decode()
+        assert 'id="draft-panel"' not in text
+        assert "Drafts are offered once the paper's metadata has arrived" in text
+
+
+def test_the_recommend_form_is_unchanged_while_drafting_is_off(team: Any) -> None:
+    paper = PaperFactory()
+    _draft_of(team.publication, paper, by=team.contributor)
+    client = _client(team.contributor)
+    text = client.get(_create_url(team.publication, paper.arxiv_id)).content.decode()
+    assert "draft-slot" not in text
+    assert "drafted_fields" not in text
+    assert "短语检索" not in text
+    check = client.get(
+        reverse("recommendations:check"),
+        {"publication": team.publication.slug, "identifier": paper.arxiv_id},
+    )
+    assert "draft-slot" not in check.content.decode()
+
+
+def test_the_identifier_check_swaps_the_panel_in_beside_the_form(on: None, team: Any) -> None:
+    paper = PaperFactory()
+    _draft_of(team.publication, paper, by=team.contributor)
+    check = _client(team.contributor).get(
+        reverse("recommendations:check"),
+        {"publication": team.publication.slug, "identifier": paper.arxiv_id},
+    )
+    text = check.content.decode()
+    assert '<div id="draft-slot" hx-swap-oob="true">' in text
+    assert 'id="draft-panel"' in text
+    assert "data-fill" in text
+    # The script is the form page's: the answer brings none (htmx runs no script it swaps in).
+    assert "drafts.js" not in text
+    later = _client(team.contributor).get(
+        reverse("recommendations:check"),
+        {"publication": team.publication.slug, "identifier": "2109.08133"},
+    )
+    assert "once the paper's metadata has arrived" in later.content.decode()
+
+
+def test_recommending_with_the_drafts_audits_them_on_create(on: None, team: Any) -> None:
+    from recommendations.models import Recommendation
+
+    topic = Topic.objects.create(publication=team.publication, slug="retrieval", name_en="IR")
+    paper = PaperFactory()
+    draft = _draft_of(team.publication, paper, by=team.contributor, topic=topic)
+    response = _client(team.contributor).post(
+        reverse("recommendations:paper-create"),
+        {
+            "publication": team.publication.slug,
+            "identifier": paper.arxiv_id,
+            "summary": "本文研究短语检索能否作为段落检索的基础，结果很好。",
+            "title_zh": "短语检索学会段落检索",
+            "topic": topic.pk,
+            "drafted_fields": "summary,title_zh,topic,code_url",
+            "action": "submit",
+        },
+    )
+    assert response.status_code == 302
+    recommendation = Recommendation.objects.get()
+    assert recommendation.title_zh == "短语检索学会段落检索"
+    created = Transition.objects.get(recommendation=recommendation, action="create")
+    changes = {change["field"]: change for change in created.changes}
+    assert {name: change["drafted"] for name, change in changes.items()} == {
+        "summary": "as_is",
+        "title_zh": "edited",
+        "topic": "as_is",
+    }
+    assert (changes["topic"]["model"], changes["topic"]["prompt_version"]) == ("qwen2.5:7b", 3)
+    assert changes["topic"]["new"] == "retrieval"
+    draft.refresh_from_db()
+    assert draft.accepted_by == team.contributor
+    assert draft.accepted_at is not None
+    assert draft.accepted_fields == {"summary": "as_is", "title_zh": "edited", "topic": "as_is"}
+    detail = _client(team.contributor).get(
+        reverse("recommendations:detail", args=[recommendation.pk])
+    )
+    assert "Drafted by qwen2.5:7b (prompt version 3), then edited." in detail.content.decode()
+
+
+def test_another_members_draft_is_not_audited_as_taken(
+    on: None, team: Any, other_contributor: Any
+) -> None:
+    paper = PaperFactory()
+    draft = _draft_of(team.publication, paper)
+    response = _client(other_contributor).post(
+        reverse("recommendations:paper-create"),
+        {
+            "publication": team.publication.slug,
+            "identifier": paper.arxiv_id,
+            "summary": "本文研究短语检索能否作为段落检索的基础，结果很好。",
+            "drafted_fields": "summary",
+            "action": "submit",
+        },
+    )
+    assert response.status_code == 302
+    assert Transition.objects.get(action="create").changes == []
+    draft.refresh_from_db()
+    assert draft.accepted_by is None
