@@ -270,7 +270,8 @@ def write_draft(
     draft.institutions = [{"name": n, "short_zh": s} for n, s in fields.institutions]
     draft.model = completion.model
     draft.prompt_version = template.version if template else None
-    draft.accepted_by, draft.accepted_at, draft.accepted_fields = None, None, {}
+    # What people took from an earlier draft stays recorded (``accepted_*``): an entry that took
+    # a model's text did so whoever asks again later, and the readers' note rests on it.
     return _end(draft, asked, DraftStatus.READY, "", tokens=tokens, save_fields=True)
 
 

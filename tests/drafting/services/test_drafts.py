@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 
 from common.exceptions import InvalidInput, QuotaExceeded
+from drafting import selectors as drafting_selectors
 from drafting import services
 from drafting.enums import BackendFault, DraftStatus
 from drafting.models import BackendProblem, Draft, DraftingRequest
@@ -20,6 +21,7 @@ from papers.services.catalogue import AuthorData, PaperMetadata
 from papers.services.hand_entry import enter_metadata_by_hand
 from publications.models import Topic
 from recommendations.enums import RecommendationStatus
+from tests.factories import UserFactory
 from tests.factories.papers import PaperFactory
 from tests.factories.recommendations import RecommendationFactory
 from tests.servers.llm import RATE_LIMITED, LLMStandIn, Reply, needs_recordings
@@ -293,3 +295,24 @@ def test_the_task_retries_a_passing_fault_after_retry_after(monkeypatch: Any) ->
     finally:
         task.pop_request()
     assert 30.0 <= asked["countdown"] <= retry.BACKOFF_CAP
+
+
+def test_asking_again_keeps_what_people_took_from_the_draft(
+    llm: LLMStandIn,
+    publication: Any,
+    editor: Any,
+    contributor: Any,
+    paper: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    draft = _ask(publication, paper, contributor, django_capture_on_commit_callbacks)
+    drafts.accept_draft(draft, by=contributor, fields={"title_zh": drafts.AS_IS})
+    services.set_house_style(publication, by=editor, spacing="none", show_draft_note=True)
+
+    again = _ask(publication, paper, UserFactory(), django_capture_on_commit_callbacks)
+
+    assert again.status == DraftStatus.READY
+    assert DraftingRequest.objects.count() == 2
+    assert (again.accepted_by, again.accepted_fields) == (contributor, {"title_zh": "as_is"})
+    assert again.accepted_at is not None
+    assert drafting_selectors.drafted_papers(publication, [paper.pk]) == {paper.pk}
