@@ -89,6 +89,7 @@ _KEEP_ENDINGS = ("ss", "us", "is")
 def _stem(word: str) -> str:
     if len(word) <= 3 or word.endswith(_KEEP_ENDINGS):
         return word
+    stem = word
     for suffix, replacement in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             stem = word[: -len(suffix)] + replacement
@@ -97,8 +98,11 @@ def _stem(word: str) -> str:
                 stem = stem[:-1]
             if not replacement and stem.endswith("ll") and len(stem) > 4:
                 stem = stem[:-1]
-            return stem
-    return word
+            break
+    # A final "e" goes, so that "structure", "structured" and "structures" meet.
+    if stem.endswith("e") and len(stem) > 4:
+        stem = stem[:-1]
+    return stem
 
 
 def tokens(text: str | None) -> list[str]:

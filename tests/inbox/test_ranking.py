@@ -41,6 +41,10 @@ def test_tokens_lower_cases_stems_and_drops_stop_words_and_numbers() -> None:
         ("analysis", "analysis"),
         ("corpus", "corpus"),
         ("sing", "sing"),
+        ("structure", "structur"),
+        ("structured", "structur"),
+        ("structures", "structur"),
+        ("images", "imag"),
     ],
 )
 def test_tokens_light_stemmer_joins_a_word_forms(word: str, stem: str) -> None:
