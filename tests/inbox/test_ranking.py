@@ -77,9 +77,8 @@ def test_tokens_reads_only_the_first_max_text_length_characters() -> None:
 # --------------------------------------------------------------------------- Profile
 
 
-@pytest.mark.parametrize("method", ["centroid", "knn"])
-def test_profile_scores_a_near_text_above_a_far_one(method: str) -> None:
-    profile = Profile.build(FEATURED, method=method)  # type: ignore[arg-type]
+def test_profile_scores_a_near_text_above_a_far_one() -> None:
+    profile = Profile.build(FEATURED)
 
     near, far = profile.score(NEAR), profile.score(FAR)
 
@@ -87,21 +86,23 @@ def test_profile_scores_a_near_text_above_a_far_one(method: str) -> None:
     assert far == 0.0
 
 
-@pytest.mark.parametrize("method", ["centroid", "knn"])
-def test_profile_scores_a_featured_text_alone_as_one(method: str) -> None:
-    profile = Profile.build([FEATURED[0]], method=method)  # type: ignore[arg-type]
+def test_profile_scores_a_featured_text_alone_as_one() -> None:
+    profile = Profile.build([FEATURED[0]])
 
     assert profile.score(FEATURED[0]) == pytest.approx(1.0)
     assert profile.score(FEATURED[0]) <= 1.0
 
 
-def test_profile_knn_rewards_closeness_to_one_featured_paper() -> None:
-    texts = [*FEATURED, FAR]
-    centroid = Profile.build(texts)
-    nearest = Profile.build(texts, method="knn", k=1)
+def test_profile_scores_the_cosine_to_the_centroid_of_the_featured_vectors() -> None:
+    profile = Profile.build([*FEATURED, FAR])
 
-    assert nearest.score(FAR) == pytest.approx(1.0)
-    assert centroid.score(FAR) < nearest.score(FAR)
+    vector = profile.vector(NEAR)
+    expected = sum(value * profile.centroid.get(term, 0.0) for term, value in vector.items())
+    assert profile.score(NEAR) == pytest.approx(expected)
+    assert len(profile.vectors) == 4
+    assert sum(value * value for value in vector.values()) == pytest.approx(1.0)
+    # A featured paper unlike the others counts for a quarter of the profile, not all of it.
+    assert 0.0 < profile.score(FAR) < 0.6
 
 
 def test_profile_background_makes_common_words_weigh_less() -> None:
@@ -131,12 +132,8 @@ def test_profile_without_terms_scores_everything_zero(texts: list[str | None]) -
 
 def test_profile_scores_a_text_without_terms_zero() -> None:
     assert Profile.build(FEATURED).score("") == 0.0
-    assert Profile.build(FEATURED, method="knn").score(None) == 0.0
-
-
-def test_profile_refuses_an_unknown_method() -> None:
-    with pytest.raises(ValueError, match="Unknown ranking method 'bm25'"):
-        Profile.build(FEATURED, method="bm25")  # type: ignore[arg-type]
+    assert Profile.build(FEATURED).score(None) == 0.0
+    assert Profile.build(FEATURED).vector("the of and") == {}
 
 
 def test_profile_keeps_the_first_max_profile_texts() -> None:
@@ -149,7 +146,7 @@ def test_profile_keeps_the_first_max_profile_texts() -> None:
 
 
 def test_profile_scores_a_hostile_text_quickly_and_within_bounds() -> None:
-    profile = Profile.build(FEATURED, method="knn")
+    profile = Profile.build(FEATURED)
     hostile = ("pretraining " * 2_000_000) + "大" * 1_000_000
 
     started = time.perf_counter()
