@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import unicodedata
 import xml.etree.ElementTree as ET  # only for types and ParseError; parsing uses defusedxml
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
@@ -32,6 +33,7 @@ from papers.clients.http import bounded_get, parse_retry_after
 
 __all__ = [
     "BATCH_SIZE",
+    "SEARCH_MAX_RESULTS",
     "ArxivAuthor",
     "ArxivBadResponse",
     "ArxivBatchResult",
@@ -39,8 +41,11 @@ __all__ = [
     "ArxivEntry",
     "ArxivError",
     "ArxivQueryError",
+    "ArxivSearchPage",
     "ArxivUnavailable",
+    "InvalidSearchQuery",
     "parse_feed",
+    "parse_search_feed",
     "split_version",
 ]
 
@@ -54,6 +59,7 @@ OPENSEARCH_NS = "http://a9.com/-/spec/opensearch/1.1/"
 
 _A = f"{{{ATOM_NS}}}"
 _X = f"{{{ARXIV_NS}}}"
+_O = f"{{{OPENSEARCH_NS}}}"
 
 _DEFAULT_BASE_URL = "https://export.arxiv.org/api/query"
 _DEFAULT_USER_AGENT = "Weekly/0.1 (+https://github.com/weekly)"
@@ -78,6 +84,14 @@ _TRAILING_PUNCTUATION = ".,;:!?'\""
 #: As long as the catalogue keeps a link; a longer one is no link arXiv makes.
 _MAX_LINK = 500
 _DOI_LINK = re.compile(r"^https?://(?:dx\.)?doi\.org/(?P<doi>10\..+)$", re.IGNORECASE)
+
+#: The most results arXiv serves in one answer ("max_results", in slices of at most 2,000).
+SEARCH_MAX_RESULTS = 2000
+#: Our limit on a search query: a watch's categories and query fit with room to spare, and a
+#: longer one is no query a person wrote.
+SEARCH_QUERY_MAX_LENGTH = 1000
+SEARCH_SORT_BY = frozenset({"relevance", "lastUpdatedDate", "submittedDate"})
+SEARCH_SORT_ORDER = frozenset({"ascending", "descending"})
 
 # HTTP statuses that say "not now" rather than "never": the caller should retry later.
 _TRANSIENT_STATUSES = frozenset({408, 425, 429})
@@ -117,6 +131,17 @@ class ArxivBatchResult:
     missing: tuple[str, ...]  # requested ids (as given) for which arXiv returned no entry
 
 
+@dataclass(frozen=True)
+class ArxivSearchPage:
+    """One page of a search: its entries in arXiv's order, and where it sits in the results."""
+
+    entries: tuple[ArxivEntry, ...]
+    #: How many results arXiv counts for the query (``opensearch:totalResults``).
+    total_results: int
+    #: The index of the page's first result (``opensearch:startIndex``).
+    start: int
+
+
 # --------------------------------------------------------------------------- errors
 
 
@@ -144,6 +169,10 @@ class ArxivQueryError(ArxivError):
         self.message = message
 
 
+class InvalidSearchQuery(ArxivError, ValueError):
+    """A search query, or its paging, that is never sent: the caller's input is at fault."""
+
+
 # --------------------------------------------------------------------------- parsing
 
 
@@ -161,6 +190,29 @@ def parse_feed(data: bytes) -> list[ArxivEntry]:
     Raises ``ArxivQueryError`` for an error feed and ``ArxivBadResponse`` for anything that
     is not a well-formed, entity-free Atom feed.
     """
+    return _parse_entries(_parse_root(data))
+
+
+def parse_search_feed(data: bytes, *, start: int = 0) -> ArxivSearchPage:
+    """Parse the answer to a search: its entries and ``opensearch:totalResults``.
+
+    ``start`` stands in for a missing ``opensearch:startIndex``. A feed without a readable total
+    raises ``ArxivBadResponse``: paging through the results needs it. Errors as ``parse_feed``.
+    """
+    root = _parse_root(data)
+    entries = _parse_entries(root)
+    total = _opensearch_int(root, "totalResults")
+    if total is None:
+        raise ArxivBadResponse("arXiv sent a search answer without its number of results.")
+    found_start = _opensearch_int(root, "startIndex")
+    return ArxivSearchPage(
+        entries=tuple(entries),
+        total_results=total,
+        start=found_start if found_start is not None else start,
+    )
+
+
+def _parse_root(data: bytes) -> ET.Element:
     try:
         # The body comes from the network: refuse DTDs altogether so that entity expansion
         # ("billion laughs") and external entities can never be triggered.
@@ -174,7 +226,10 @@ def parse_feed(data: bytes) -> list[ArxivEntry]:
 
     if root.tag != f"{_A}feed":
         raise ArxivBadResponse("arXiv sent XML that is not an Atom feed.")
+    return root
 
+
+def _parse_entries(root: ET.Element) -> list[ArxivEntry]:
     raw_entries = root.findall(f"{_A}entry")
     # arXiv reports problems as a feed holding a single pseudo-entry whose id points into
     # /api/errors; it does so with HTTP 400 and sometimes with 200, so look at the body.
@@ -184,6 +239,14 @@ def parse_feed(data: bytes) -> list[ArxivEntry]:
             raise ArxivQueryError(message)
 
     return [_parse_entry(raw) for raw in raw_entries]
+
+
+def _opensearch_int(root: ET.Element, name: str) -> int | None:
+    text = _text(root, f"{_O}{name}")
+    # ASCII digits only, and few of them: int() would take "١٢" or a thousand digits.
+    if text is None or not text.isascii() or not text.isdigit() or len(text) > 12:
+        return None
+    return int(text)
 
 
 def _parse_entry(raw: ET.Element) -> ArxivEntry:
@@ -341,7 +404,8 @@ def _unique(values: Iterable[str]) -> tuple[str, ...]:
 
 
 class ArxivClient:
-    """Fetches arXiv metadata by id, in batches, without retries and without sleeping."""
+    """Fetches arXiv metadata by id, in batches, and searches arXiv, a page at a time, without
+    retries and without sleeping."""
 
     def __init__(
         self,
@@ -423,6 +487,49 @@ class ArxivClient:
         wanted = {split_version(requested)[0] for requested in batch}
         return {entry.arxiv_id: entry for entry in found if entry.arxiv_id in wanted}
 
+    def search(
+        self,
+        search_query: str,
+        *,
+        start: int = 0,
+        max_results: int = 100,
+        sort_by: str = "submittedDate",
+        sort_order: str = "descending",
+    ) -> ArxivSearchPage:
+        """One page of the results of ``search_query``, in arXiv's search syntax
+        (``cat:cs.CL AND abs:pretrain*``), from the result numbered ``start``.
+
+        The query is checked before anything is sent (``InvalidSearchQuery``): not empty, at
+        most ``SEARCH_QUERY_MAX_LENGTH`` characters, no control characters; ``max_results`` at
+        most arXiv's ``SEARCH_MAX_RESULTS``. arXiv may answer a page with fewer entries than
+        asked even before the end of the results: the caller pages on by ``start``. Raises
+        ``ArxivUnavailable`` (transient), ``ArxivQueryError`` (arXiv's error feed) or
+        ``ArxivBadResponse``.
+        """
+        query = _checked_query(search_query)
+        if isinstance(start, bool) or not isinstance(start, int) or start < 0:
+            raise InvalidSearchQuery("The first result of a search is a number from 0.")
+        if (
+            isinstance(max_results, bool)
+            or not isinstance(max_results, int)
+            or not 1 <= max_results <= SEARCH_MAX_RESULTS
+        ):
+            raise InvalidSearchQuery(f"A search page holds from 1 to {SEARCH_MAX_RESULTS} results.")
+        if sort_by not in SEARCH_SORT_BY:
+            raise InvalidSearchQuery(f"arXiv cannot sort results by {sort_by!r}.")
+        if sort_order not in SEARCH_SORT_ORDER:
+            raise InvalidSearchQuery(f"arXiv cannot sort results in {sort_order!r} order.")
+        params = {
+            "search_query": query,
+            "start": str(start),
+            "max_results": str(max_results),
+            "sortBy": sort_by,
+            "sortOrder": sort_order,
+        }
+        with self._http_client() as http:
+            body = self._request(http, params)
+        return parse_search_feed(body, start=start)
+
     def _query(self, http: httpx.Client, batch: list[str]) -> list[ArxivEntry]:
         params = {
             "id_list": ",".join(batch),
@@ -430,6 +537,10 @@ class ArxivClient:
             "max_results": str(len(batch)),
             "start": "0",
         }
+        return parse_feed(self._request(http, params))
+
+    def _request(self, http: httpx.Client, params: dict[str, str]) -> bytes:
+        """The body of arXiv's answer to ``params``, inside the limiter; a refusal raised."""
         with self._limit():
             status, headers, body = self._get(http, params)
 
@@ -452,7 +563,7 @@ class ArxivClient:
             raise unexplained
         if status != 200:
             raise ArxivBadResponse(f"arXiv answered with unexpected HTTP status {status}.")
-        return parse_feed(body)
+        return body
 
     def _limit(self) -> AbstractContextManager[Any]:
         return self._limiter() if self._limiter is not None else contextlib.nullcontext()
@@ -468,3 +579,21 @@ class ArxivClient:
             unavailable=ArxivUnavailable,
             bad_response=ArxivBadResponse,
         )
+
+
+def _checked_query(search_query: str) -> str:
+    if not isinstance(search_query, str):
+        raise InvalidSearchQuery("An arXiv search query is text.")
+    query = search_query.strip()
+    if not query:
+        raise InvalidSearchQuery("An arXiv search query cannot be empty.")
+    if len(query) > SEARCH_QUERY_MAX_LENGTH:
+        raise InvalidSearchQuery(
+            f"An arXiv search query has at most {SEARCH_QUERY_MAX_LENGTH} characters; "
+            f"this one has {len(query)}."
+        )
+    # A newline or NUL would end up in the request line's query string, where it changes what
+    # arXiv (or a proxy) reads; no one types them into a query.
+    if any(unicodedata.category(char) in ("Cc", "Cf", "Cs") for char in query):
+        raise InvalidSearchQuery("An arXiv search query cannot hold control characters.")
+    return query

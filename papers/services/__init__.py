@@ -4,7 +4,8 @@
   with its authors and institutions.
 - ``hand_entry``: metadata entered by hand, and the audit of who entered what.
 - ``fetching``: asking a worker for a paper's metadata, and one fetch from start to end.
-- ``sources``: what arXiv and AMiner answer, stored paper by paper.
+- ``sources``: what arXiv and AMiner answer, stored paper by paper; an arXiv search's entries
+  stored as fetched (``store_arxiv_entries``).
 - ``enrichment``: a paper's affiliations from OpenAlex, its institutions' names from ROR.
 
 The public names are re-exported here, so callers write ``services.fetch_metadata(...)``. A test
@@ -47,7 +48,7 @@ from papers.services.fetching import (
     request_metadata_fetch,
 )
 from papers.services.hand_entry import enter_metadata_by_hand
-from papers.services.sources import ERROR_MAX_LENGTH, FetchOutcome
+from papers.services.sources import ERROR_MAX_LENGTH, FetchOutcome, store_arxiv_entries
 
 __all__ = [
     "ABSTRACT_MAX_LENGTH",
@@ -82,4 +83,5 @@ __all__ = [
     "request_metadata_fetch",
     "request_ror_records",
     "ror_client",
+    "store_arxiv_entries",
 ]

@@ -29,9 +29,17 @@ from papers.clients.http import (
 from papers.clients.records import FoundPaper
 from papers.enums import MetadataSource, MetadataStatus
 from papers.faults import Fault
+from papers.identifiers import Identifier, InvalidIdentifier, parse_identifier
 from papers.models import Paper
 from papers.ratelimit import LimiterBusy
-from papers.services.catalogue import AuthorData, PaperMetadata, apply_paper_metadata
+from papers.services.catalogue import (
+    AuthorData,
+    PaperMetadata,
+    apply_paper_metadata,
+    get_or_create_paper,
+)
+from papers.services.enrichment import request_enrichment
+from papers.signals import send_metadata_arrived
 
 # The name the catalogue's services have always logged under, whichever module logs.
 logger = logging.getLogger("papers.services")
@@ -170,6 +178,72 @@ def _fetch_from_arxiv(
                 outcome=outcome,
                 final_attempt=final_attempt,
             )
+
+
+def store_arxiv_entries(entries: Sequence[arxiv.ArxivEntry]) -> list[Paper]:
+    """Store what an arXiv search answered in the catalogue, as an arXiv fetch would; return
+    the papers of ``entries``, one per paper, in their order.
+
+    A paper new to the catalogue is created with the entry's metadata, ``ok`` from arXiv. One
+    already there is treated as a fetch treats it: a hand entry an editor kept stays as it is;
+    a hand entry not kept, or a paper still without metadata, takes the entry's; a paper with
+    arXiv's metadata is rewritten only when the entry is a newer version. An entry whose
+    identifier the catalogue refuses, or whose row the database refuses, is left out (logged)
+    and the others are stored. One transaction for the lot: a page of a search is stored
+    whole or not at all.
+
+    Side effects: may insert Papers (and their Author, Institution rows); updates the metadata
+    of the others as above; enqueues the enrichment of the papers written
+    (``request_enrichment``) and sends ``paper_metadata_arrived`` for them after commit.
+    """
+    papers: dict[str, Paper] = {}
+    written: list[int] = []
+    with transaction.atomic():
+        for entry in entries:
+            if entry.arxiv_id in papers:
+                continue
+            try:
+                identifier = parse_identifier(f"arXiv:{entry.arxiv_id}")
+            except InvalidIdentifier:
+                logger.warning("arXiv answered an entry with the unusable id %r", entry.arxiv_id)
+                continue
+            try:
+                paper, stored = _store_arxiv_entry(identifier, entry)
+            except SoftTimeLimitExceeded:
+                raise
+            except Exception:
+                # The row's savepoint was rolled back: the page's other papers are stored.
+                logger.exception("The arXiv entry %s could not be stored", entry.arxiv_id)
+                continue
+            papers[entry.arxiv_id] = paper
+            if stored:
+                written.append(paper.pk)
+        request_enrichment(written)
+        send_metadata_arrived(written)
+    return list(papers.values())
+
+
+def _store_arxiv_entry(identifier: Identifier, entry: arxiv.ArxivEntry) -> tuple[Paper, bool]:
+    """The paper of ``entry`` and whether its metadata was written."""
+    with transaction.atomic():
+        paper, _ = get_or_create_paper(identifier)
+        # Locked like a fetch's row, so that a hand entry kept meanwhile stays.
+        paper = (
+            Paper.objects.select_for_update()
+            .prefetch_related("paper_institutions__institution")
+            .get(pk=paper.pk)
+        )
+        if paper.metadata_kept:
+            return paper, False
+        current = (
+            paper.metadata_status == MetadataStatus.OK
+            and paper.metadata_source != MetadataSource.MANUAL
+            and (entry.version or 0) <= (paper.arxiv_version or 0)
+        )
+        if current:
+            return paper, False
+        apply_paper_metadata(paper, _entry_metadata(entry, paper), source=MetadataSource.ARXIV)
+    return paper, True
 
 
 def _entry_metadata(entry: arxiv.ArxivEntry, paper: Paper) -> PaperMetadata:
