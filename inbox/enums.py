@@ -31,7 +31,7 @@ CANDIDATE_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     CandidateAction.CLAIM: (frozenset({_S.NEW}), _S.CLAIMED),
     CandidateAction.RELEASE: (frozenset({_S.CLAIMED}), _S.NEW),
     CandidateAction.DISMISS: (frozenset({_S.NEW}), _S.DISMISSED),
-    CandidateAction.RESTORE: (frozenset({_S.DISMISSED, _S.EXPIRED}), _S.NEW),
+    CandidateAction.RESTORE: (frozenset({_S.DISMISSED}), _S.NEW),
     CandidateAction.EXPIRE: (frozenset({_S.NEW}), _S.EXPIRED),
     CandidateAction.RECOMMEND: (frozenset({_S.CLAIMED}), _S.RECOMMENDED),
 }

@@ -17,12 +17,12 @@ from publications.permissions import is_editor_of, is_member, register
 
 @rules.predicate
 def is_claimant(user: Any, candidate: Any) -> bool:
-    return bool(is_member(user) and candidate is not None and candidate.claimed_by_id == user.pk)
+    return bool(is_member(user) and getattr(candidate, "claimed_by_id", None) == user.pk)
 
 
 @rules.predicate
 def dismissed_it(user: Any, candidate: Any) -> bool:
-    return bool(is_member(user) and candidate is not None and candidate.dismissed_by_id == user.pk)
+    return bool(is_member(user) and getattr(candidate, "dismissed_by_id", None) == user.pk)
 
 
 CAPABILITIES: dict[str, rules.Predicate] = {
