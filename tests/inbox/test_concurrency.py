@@ -1,6 +1,6 @@
 """Two members claiming one candidate at the same moment: one claim, one refusal naming the
 claimant. Real concurrent transactions need PostgreSQL (SQLite serialises all writers); the same
-rule in sequence is checked on any database in ``test_services.py``."""
+rule in sequence is checked on any database in ``services/test_candidates.py``."""
 
 from __future__ import annotations
 

@@ -1,18 +1,10 @@
-"""The candidate inbox's writes: candidates found, claimed, released, dismissed, restored,
-expired and written up; members' interest and digest subscriptions; the editors' watches and
-settings.
-
-Every change of a candidate's state is one compare-and-set UPDATE on the state it starts from
-(``_move``), so two members acting at once get one success and one clear refusal, and writes one
-``CandidateTransition``. The services check the capability themselves (the workers' sweeps,
-acting for nobody, have none to check).
-"""
+"""Candidates: found by a poll, claimed, released (by hand or by time), dismissed, restored,
+expired, marked with members' interest, and written up as a draft recommendation."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -24,21 +16,11 @@ from django.utils.translation import gettext, ngettext
 from common.exceptions import Conflict, InvalidInput, InvalidTransition, QuotaExceeded
 from common.validators import check_field, max_length
 from drafting.services import drafts as drafting_services
-from inbox.enums import (
-    CANDIDATE_TRANSITIONS,
-    OPEN_CANDIDATE_STATES,
-    CandidateAction,
-    CandidateState,
-)
-from inbox.models import (
-    Candidate,
-    CandidateTransition,
-    DigestSubscription,
-    InboxSettings,
-    Interest,
-    Watch,
-)
-from inbox.selectors import claim_day, recommended_papers, taken_papers
+from inbox.enums import CandidateAction, CandidateState
+from inbox.models import Candidate, CandidateTransition, InboxSettings, Interest, Watch
+from inbox.selectors import recommended_papers, taken_papers
+from inbox.services._workflow import candidate_refusal, move_candidate, require_open
+from inbox.services.watches import settings_for
 from papers.models import Paper
 from publications.models import Publication
 from publications.permissions import require
@@ -48,147 +30,8 @@ from recommendations.services.submission import create_recommendation
 logger = logging.getLogger("weekly.inbox")
 
 DISMISS_REASON_MAX_LENGTH = 300
-#: An arXiv category: an archive (``cs``, ``hep-th``, ``math``), and a subject class after a dot
-#: (``cs.CL``, ``math.ST``, ``q-bio.NC``, ``astro-ph.GA``).
-CATEGORY = re.compile(r"^[a-z]+(?:-[a-z]+)?(?:\.[A-Za-z]{2,})?$")
-MAX_CATEGORIES = 20
 #: Candidates expired per transaction.
 EXPIRE_BATCH = 500
-
-
-# --- settings -----------------------------------------------------------------------------------
-
-
-def settings_for(publication: Publication) -> InboxSettings:
-    """The publication's inbox settings, made with the defaults the first time they are asked
-    for.
-
-    Side effects: may insert an InboxSettings."""
-    found, _created = InboxSettings.objects.get_or_create(publication=publication)
-    return found
-
-
-def update_inbox_settings(
-    publication: Publication,
-    *,
-    by: Any,
-    claim_days: int | None = None,
-    expire_days: int | None = None,
-    keep_per_poll: int | None = None,
-) -> InboxSettings:
-    """Change how long a claim lasts, how long a candidate waits and how many a poll keeps.
-
-    Side effects: updates (or inserts) the publication's InboxSettings."""
-    require(by, "inbox.manage_watches", publication)
-    limits = {"claim_days": (1, 365), "expire_days": (1, 365), "keep_per_poll": (1, 1000)}
-    given = {"claim_days": claim_days, "expire_days": expire_days, "keep_per_poll": keep_per_poll}
-    changed: dict[str, int] = {}
-    for name, value in given.items():
-        if value is None:
-            continue
-        low, high = limits[name]
-        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            raise InvalidInput(
-                gettext("Give a whole number from %(low)s to %(high)s.")
-                % {"low": low, "high": high},
-                field=name,
-            )
-        changed[name] = value
-    with transaction.atomic():
-        found = settings_for(publication)
-        for name, value in changed.items():
-            setattr(found, name, value)
-        if changed:
-            found.save(update_fields=[*changed, "updated_at"])
-    return found
-
-
-# --- watches ------------------------------------------------------------------------------------
-
-
-def clean_categories(value: str) -> str:
-    """arXiv categories separated by spaces (or commas), each checked, each once, in the order
-    given."""
-    check_field("categories", value, max_length(200))
-    names = list(dict.fromkeys(value.replace(",", " ").split()))
-    wrong = [name for name in names if not CATEGORY.match(name)]
-    if wrong:
-        raise InvalidInput(
-            gettext(
-                "Not an arXiv category: %(names)s. Write categories as arXiv does, e.g. cs.CL, "
-                "math.ST or hep-th, separated by spaces."
-            )
-            % {"names": ", ".join(wrong)},
-            field="categories",
-        )
-    if len(names) > MAX_CATEGORIES:
-        raise InvalidInput(
-            gettext("At most %(count)s categories, please.") % {"count": MAX_CATEGORIES},
-            field="categories",
-        )
-    return " ".join(names)
-
-
-def clean_query(value: str) -> str:
-    """A query in arXiv's search syntax on one line, its parentheses and quotes balanced."""
-    check_field("query", value, max_length(500))
-    if "\n" in value or "\r" in value or "\t" in value:
-        raise InvalidInput(gettext("Write the query on one line."), field="query")
-    depth = 0
-    for character in value:
-        depth += {"(": 1, ")": -1}.get(character, 0)
-        if depth < 0:
-            break
-    if depth != 0 or value.count('"') % 2:
-        raise InvalidInput(
-            gettext("The query's parentheses or quotation marks are not balanced."), field="query"
-        )
-    return " ".join(value.split())
-
-
-def save_watch(
-    publication: Publication,
-    *,
-    by: Any,
-    name: str,
-    categories: str = "",
-    query: str = "",
-    is_active: bool = True,
-    watch: Watch | None = None,
-) -> Watch:
-    """Add a watch to ``publication``, or change ``watch``: arXiv categories, a query, or both.
-
-    Side effects: inserts or updates a Watch."""
-    require(by, "inbox.manage_watches", publication)
-    if watch is not None and watch.publication_id != publication.pk:
-        raise InvalidInput(gettext("This watch belongs to another publication."))
-    name = check_field("name", (name or "").strip(), max_length(100))
-    if not name:
-        raise InvalidInput(gettext("Give the watch a name."), field="name")
-    categories = clean_categories((categories or "").strip())
-    query = clean_query((query or "").strip())
-    if not (categories or query):
-        raise InvalidInput(gettext("Give arXiv categories, a query, or both."), field="categories")
-    if watch is None:
-        return Watch.objects.create(
-            publication=publication,
-            name=name,
-            categories=categories,
-            query=query,
-            is_active=is_active,
-            created_by=by,
-        )
-    watch.name, watch.categories, watch.query, watch.is_active = name, categories, query, is_active
-    watch.save(update_fields=["name", "categories", "query", "is_active", "updated_at"])
-    return watch
-
-
-def delete_watch(watch: Watch, *, by: Any) -> None:
-    """Remove a watch; the candidates it found stay, without it.
-
-    Side effects: deletes the Watch."""
-    require(by, "inbox.manage_watches", watch)
-    watch.delete()
 
 
 # --- candidates found ---------------------------------------------------------------------------
@@ -242,79 +85,6 @@ def add_candidates(
     return made
 
 
-# --- the transitions ----------------------------------------------------------------------------
-
-
-def _refusal(candidate: Candidate, action: str) -> InvalidTransition:
-    """Why ``action`` cannot be done to the candidate as it now is, naming who holds it."""
-    state = candidate.state
-    if state == CandidateState.CLAIMED and candidate.claimed_by is not None:
-        message = gettext("%(member)s is already writing this up, since %(day)s.") % {
-            "member": candidate.claimed_by.public_name,
-            "day": claim_day(candidate.claimed_at),
-        }
-    elif state == CandidateState.DISMISSED:
-        message = gettext("This candidate was dismissed: %(reason)s") % {
-            "reason": candidate.dismiss_reason
-        }
-    elif state == CandidateState.EXPIRED:
-        message = gettext("This candidate expired: nobody claimed it in time.")
-    elif state == CandidateState.RECOMMENDED:
-        message = gettext("This candidate has been written up already.")
-    elif state == CandidateState.NEW:
-        message = gettext("Nobody has claimed this candidate.")
-    else:
-        message = gettext("This candidate cannot be changed now.")
-    return InvalidTransition(message, code=f"cannot_{action}")
-
-
-def _move(
-    candidate: Candidate,
-    *,
-    action: str,
-    actor: Any,
-    note: str = "",
-    extra: dict[str, Any] | None = None,
-    expect: dict[str, Any] | None = None,
-) -> Candidate:
-    """Move the candidate by ``action`` if it is still in a state the action starts from; write
-    the audit row. ``expect`` holds what else must still be as the caller saw it (the claimant).
-    Refused with the candidate's state as it is in the database (another member may have moved
-    it meanwhile). Runs inside the caller's transaction."""
-    allowed_from, to_state = CANDIDATE_TRANSITIONS[action]
-    from_state = candidate.state
-    if from_state not in allowed_from:  # perhaps an old copy: the database says
-        from_state = Candidate.objects.filter(pk=candidate.pk).values_list("state", flat=True)
-        from_state = from_state.first() or ""
-    fields = {"state": to_state, **(extra or {})}
-    rows = Candidate.objects.filter(pk=candidate.pk, state=from_state)
-    if expect:
-        rows = rows.filter(**expect)
-    if from_state not in allowed_from or not rows.update(**fields):
-        current = Candidate.objects.select_related("claimed_by").filter(pk=candidate.pk).first()
-        if current is None:
-            raise Conflict(gettext("This candidate is no longer in the inbox."))
-        raise _refusal(current, action)
-    for name, value in fields.items():
-        setattr(candidate, name, value)
-    CandidateTransition.objects.create(
-        candidate=candidate,
-        actor=actor,
-        action=action,
-        from_status=from_state,
-        to_status=to_state,
-        note=note,
-    )
-    return candidate
-
-
-def _open_for_members(candidate: Candidate) -> None:
-    """Refuse acting on a candidate that is no longer new or claimed."""
-    current = Candidate.objects.select_related("claimed_by").get(pk=candidate.pk)
-    if current.state not in OPEN_CANDIDATE_STATES:
-        raise _refusal(current, "interest")
-
-
 def claim_candidate(candidate: Candidate, *, by: Any) -> Candidate:
     """``by`` takes the candidate to write it up; one claimant at a time. Refused, naming the
     claimant and the day of the claim, when someone claimed it first (a race included), or
@@ -325,7 +95,7 @@ def claim_candidate(candidate: Candidate, *, by: Any) -> Candidate:
     with transaction.atomic():
         # The compare-and-set on ``new`` is what makes two racing claims one claim and one
         # refusal: the database decides which UPDATE saw the row still new.
-        return _move(
+        return move_candidate(
             candidate,
             action=CandidateAction.CLAIM,
             actor=by,
@@ -340,7 +110,7 @@ def release_claim(candidate: Candidate, *, by: Any, note: str = "") -> Candidate
     require(by, "inbox.release_claim", candidate)
     note = check_field("note", (note or "").strip(), max_length(DISMISS_REASON_MAX_LENGTH))
     with transaction.atomic():
-        return _move(
+        return move_candidate(
             candidate,
             action=CandidateAction.RELEASE,
             actor=by,
@@ -381,7 +151,7 @@ def release_stale_claims(now: dt.datetime | None = None) -> int:
         for candidate in stale:
             try:
                 with transaction.atomic():
-                    _move(
+                    move_candidate(
                         candidate,
                         action=CandidateAction.RELEASE,
                         actor=None,
@@ -409,7 +179,7 @@ def dismiss_candidate(candidate: Candidate, *, by: Any, reason: str) -> Candidat
         raise InvalidInput(gettext("Say why this candidate is dismissed."), field="reason")
     check_field("reason", reason, max_length(DISMISS_REASON_MAX_LENGTH))
     with transaction.atomic():
-        return _move(
+        return move_candidate(
             candidate,
             action=CandidateAction.DISMISS,
             actor=by,
@@ -426,7 +196,7 @@ def restore_candidate(candidate: Candidate, *, by: Any) -> Candidate:
     row."""
     require(by, "inbox.restore_candidate", candidate)
     with transaction.atomic():
-        return _move(
+        return move_candidate(
             candidate,
             action=CandidateAction.RESTORE,
             actor=by,
@@ -484,7 +254,7 @@ def mark_interest(candidate: Candidate, *, by: Any) -> bool:
     Side effects: may insert an Interest and count it on the candidate."""
     require(by, "inbox.mark_interest", candidate)
     with transaction.atomic():
-        _open_for_members(candidate)
+        require_open(candidate)
         _interest, created = Interest.objects.get_or_create(candidate=candidate, member=by)
         if created:
             Candidate.objects.filter(pk=candidate.pk).update(interest_count=F("interest_count") + 1)
@@ -529,14 +299,14 @@ def write_up(candidate: Candidate, *, by: Any, summary: str = "") -> Recommendat
     with transaction.atomic():
         current = Candidate.objects.select_related("claimed_by").get(pk=candidate.pk)
         if current.state == CandidateState.NEW:
-            _move(
+            move_candidate(
                 candidate,
                 action=CandidateAction.CLAIM,
                 actor=by,
                 extra={"claimed_by": by, "claimed_at": timezone.now()},
             )
         elif not (current.state == CandidateState.CLAIMED and current.claimed_by_id == by.pk):
-            raise _refusal(current, CandidateAction.RECOMMEND)
+            raise candidate_refusal(current, CandidateAction.RECOMMEND)
         else:
             candidate.state = current.state
         recommendation = create_recommendation(
@@ -546,7 +316,7 @@ def write_up(candidate: Candidate, *, by: Any, summary: str = "") -> Recommendat
             summary=summary,
             draft=True,
         )
-        _move(
+        move_candidate(
             candidate,
             action=CandidateAction.RECOMMEND,
             actor=by,
@@ -566,29 +336,3 @@ def summary_needed(publication: Publication) -> bool:
     """Whether ``write_up`` needs a summary for ``publication``: where no language model drafts
     one, a recommendation's draft starts with the member's own."""
     return not drafting_services.drafting_on(publication)
-
-
-# --- the digest ---------------------------------------------------------------------------------
-
-
-def subscribe_digest(member: Any, publication: Publication) -> DigestSubscription:
-    """``member`` asks for the weekly mail of the publication's best unclaimed candidates;
-    subscribing twice is one subscription.
-
-    Side effects: may insert a DigestSubscription."""
-    require(member, "inbox.view_inbox", publication)
-    subscription, _created = DigestSubscription.objects.get_or_create(
-        member=member, publication=publication
-    )
-    return subscription
-
-
-def unsubscribe_digest(member: Any, publication: Publication) -> bool:
-    """``member`` stops the digest of the publication (also from the mail's signed link, without
-    signing in); whether there was a subscription.
-
-    Side effects: may delete a DigestSubscription."""
-    deleted, _rows = DigestSubscription.objects.filter(
-        member=member, publication=publication
-    ).delete()
-    return bool(deleted)
