@@ -129,7 +129,7 @@ def release_stale_claims(now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     released = 0
     claimed = Candidate.objects.filter(state=CandidateState.CLAIMED)
-    for publication_id in claimed.values_list("publication_id", flat=True).distinct():
+    for publication_id in claimed.order_by().values_list("publication_id", flat=True).distinct():
         days = (
             InboxSettings.objects.filter(publication_id=publication_id)
             .values_list("claim_days", flat=True)
@@ -212,7 +212,7 @@ def expire_candidates(now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     expired = 0
     new = Candidate.objects.filter(state=CandidateState.NEW)
-    for publication_id in new.values_list("publication_id", flat=True).distinct():
+    for publication_id in new.order_by().values_list("publication_id", flat=True).distinct():
         days = (
             InboxSettings.objects.filter(publication_id=publication_id)
             .values_list("expire_days", flat=True)

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from common.exceptions import InvalidInput, InvalidTransition, NotAllowed
 from drafting.enums import DraftStatus
 from drafting.models import Draft, DraftingRequest
-from inbox import services
+from inbox import selectors, services
 from inbox.enums import CandidateState
 from inbox.models import Candidate, InboxSettings, Interest
 from issues.enums import Section
@@ -374,7 +374,12 @@ def test_write_up_makes_the_draft_recommendation_and_links_it(
         (contributor, "recommend", "claimed", "recommended"),
     ]
     # The candidate leaves the inbox: its paper is recommended now.
+    assert selectors.view_counts(publication, member=contributor) == dict.fromkeys(
+        ("new", "claimed", "mine", "dismissed"), 0
+    )
+    # Without a language model the member gave the summary themselves.
     assert services.summary_needed(publication) is True
+    assert recommendation.summary == "Why this paper matters for pretraining."
 
 
 def test_write_up_of_own_claim(publication: Publication, contributor: Any) -> None:
