@@ -1,12 +1,18 @@
-"""The admin of the candidate inbox: everything to read.
+"""The admin of the candidate inbox: everything to read, and two actions.
 
 Candidates change state through the members' pages and the workers (services), watches and the
-inbox settings through the editors' pages; the admin shows them, with each candidate's history.
+inbox settings through the editors' pages; the admin shows them, with each candidate's history,
+and may release a claim or restore a dismissed candidate through the services.
 """
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
-from common.admin import AuditTrailAdmin, AuditTrailInline, ReadOnlyAdminMixin
+from common.admin import AuditTrailAdmin, AuditTrailInline, ReadOnlyAdminMixin, run_action
+from inbox import services
 from inbox.models import (
     Candidate,
     CandidateTransition,
@@ -55,8 +61,32 @@ class CandidateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("state", "publication")
     list_select_related = ("paper", "publication", "claimed_by")
     search_fields = ("paper__title", "paper__arxiv_id")
-    raw_id_fields = ("paper", "recommendation")
     inlines = [InterestInline, CandidateTransitionInline]
+    actions = ["release", "restore"]
+
+    @admin.action(description=_("Release the claim"))
+    def release(self, request: HttpRequest, queryset: QuerySet[Candidate]) -> None:
+        run_action(
+            self,
+            request,
+            queryset.select_related("paper"),
+            services.release_claim,
+            ngettext_lazy(
+                "%(count)d claim was released.", "%(count)d claims were released.", "count"
+            ),
+        )
+
+    @admin.action(description=_("Restore to the inbox"))
+    def restore(self, request: HttpRequest, queryset: QuerySet[Candidate]) -> None:
+        run_action(
+            self,
+            request,
+            queryset.select_related("paper"),
+            services.restore_candidate,
+            ngettext_lazy(
+                "%(count)d candidate was restored.", "%(count)d candidates were restored.", "count"
+            ),
+        )
 
 
 @admin.register(CandidateTransition)
