@@ -17,10 +17,18 @@ from inbox.models import Candidate, CandidateTransition
 from inbox.selectors import claim_day
 
 
-def candidate_refusal(candidate: Candidate, action: str) -> InvalidTransition:
-    """Why ``action`` cannot be done to the candidate as it now is, naming who holds it."""
+def candidate_refusal(candidate: Candidate, action: str, by: Any = None) -> InvalidTransition:
+    """Why ``action`` cannot be done by ``by`` to the candidate as it now is, naming who holds
+    it."""
     state = candidate.state
-    if state == CandidateState.CLAIMED and candidate.claimed_by is not None:
+    mine = by is not None and by.pk is not None and candidate.claimed_by_id == by.pk
+    if state == CandidateState.CLAIMED and mine:
+        # A second click on "Claim", or dismissing one's own claim.
+        message = gettext(
+            "You are writing this up yourself, since %(day)s: release your claim first to do "
+            "anything else with it."
+        ) % {"day": claim_day(candidate.claimed_at)}
+    elif state == CandidateState.CLAIMED and candidate.claimed_by is not None:
         message = gettext("%(member)s is already writing this up, since %(day)s.") % {
             "member": candidate.claimed_by.public_name,
             "day": claim_day(candidate.claimed_at),
@@ -66,7 +74,7 @@ def move_candidate(
         current = Candidate.objects.select_related("claimed_by").filter(pk=candidate.pk).first()
         if current is None:
             raise Conflict(gettext("This candidate is no longer in the inbox."))
-        raise candidate_refusal(current, action)
+        raise candidate_refusal(current, action, actor)
     for name, value in fields.items():
         setattr(candidate, name, value)
     CandidateTransition.objects.create(
@@ -80,8 +88,8 @@ def move_candidate(
     return candidate
 
 
-def require_open(candidate: Candidate) -> None:
+def require_open(candidate: Candidate, *, by: Any) -> None:
     """Refuse acting on a candidate that is no longer new or claimed."""
     current = Candidate.objects.select_related("claimed_by").get(pk=candidate.pk)
     if current.state not in OPEN_CANDIDATE_STATES:
-        raise candidate_refusal(current, "interest")
+        raise candidate_refusal(current, "interest", by)

@@ -254,7 +254,7 @@ def mark_interest(candidate: Candidate, *, by: Any) -> bool:
     Side effects: may insert an Interest and count it on the candidate."""
     require(by, "inbox.mark_interest", candidate)
     with transaction.atomic():
-        require_open(candidate)
+        require_open(candidate, by=by)
         _interest, created = Interest.objects.get_or_create(candidate=candidate, member=by)
         if created:
             Candidate.objects.filter(pk=candidate.pk).update(interest_count=F("interest_count") + 1)
@@ -306,7 +306,7 @@ def write_up(candidate: Candidate, *, by: Any, summary: str = "") -> Recommendat
                 extra={"claimed_by": by, "claimed_at": timezone.now()},
             )
         elif not (current.state == CandidateState.CLAIMED and current.claimed_by_id == by.pk):
-            raise candidate_refusal(current, CandidateAction.RECOMMEND)
+            raise candidate_refusal(current, CandidateAction.RECOMMEND, by)
         else:
             candidate.state = current.state
         recommendation = create_recommendation(

@@ -470,3 +470,23 @@ def test_removing_a_claimant_releases_the_claim(publication: Publication) -> Non
     assert audit(stored) == [
         (None, "release", "claimed", "new", "The claimant's account was removed.")
     ]
+
+
+def test_claim_candidate_again_by_the_claimant_says_it_is_theirs(
+    publication: Publication, contributor: Any
+) -> None:
+    candidate = CandidateFactory(publication=publication)
+    services.claim_candidate(candidate, by=contributor)
+    Candidate.objects.filter(pk=candidate.pk).update(claimed_at=TUESDAY)
+    expected = (
+        "You are writing this up yourself, since Tuesday 1 December: release your claim first "
+        "to do anything else with it."
+    )
+
+    with pytest.raises(InvalidTransition) as twice:
+        services.claim_candidate(_fresh(candidate), by=contributor)
+    with pytest.raises(InvalidTransition) as dismissed:
+        services.dismiss_candidate(_fresh(candidate), by=contributor, reason="Changed my mind.")
+
+    assert twice.value.message == dismissed.value.message == expected
+    assert [row[1] for row in audit(candidate)] == ["claim"]
