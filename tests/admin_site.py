@@ -43,6 +43,7 @@ from recommendations.services import (
 )
 from tests.factories import SubscriberFactory
 from tests.factories.drafting import drafting_rows
+from tests.factories.inbox import inbox_rows
 from tests.factories.publications import png_bytes
 from webhooks import services as webhook_services
 from webhooks.models import Delivery as WebhookDelivery
@@ -191,6 +192,7 @@ def site(
         "full@example.org", message="issue:1", source="smtp", detail="452 4.2.2 Over quota"
     )
     drafting_rows(publication, featured.paper, editor=admin_user)
+    inbox_rows(publication, editor=admin_user, member=contributor)
     return SimpleNamespace(
         publication=publication,
         contributor=contributor,

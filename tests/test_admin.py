@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from drafting import models as drafting
+from inbox import models as inbox
 from issues.models import Correction, CreditedName, Issue, IssueEntry, IssueTransition
 from issues.services import (
     correct_issue,
@@ -52,6 +53,7 @@ OUR_APPS = {
     "notifications",
     "newsletter",
     "webhooks",
+    "inbox",
 }
 OUR_MODELS = sorted(
     (model for model in admin.site._registry if model._meta.app_label in OUR_APPS),
@@ -88,6 +90,12 @@ READ_ONLY_MODELS = {
     drafting.Draft,
     drafting.DraftingRequest,
     drafting.BackendProblem,
+    inbox.InboxSettings,
+    inbox.Watch,
+    inbox.Candidate,
+    inbox.CandidateTransition,
+    inbox.Interest,
+    inbox.DigestSubscription,
 }
 
 

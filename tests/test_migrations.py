@@ -20,6 +20,7 @@ OUR_APPS = (
     "notifications",
     "newsletter",
     "webhooks",
+    "inbox",
 )
 
 

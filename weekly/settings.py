@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "notifications",
     "newsletter",
     "webhooks",
+    "inbox",
     "backups",
     "demo",
 ]
@@ -325,6 +326,11 @@ NEWSLETTER_CATCH_UP = env.int("NEWSLETTER_CATCH_UP", default=2 * 24 * 3600)
 NEWSLETTER_CONFIRM_MAX_AGE = env.int("NEWSLETTER_CONFIRM_MAX_AGE", default=7 * 24 * 3600)
 # At most one confirmation mail per address in this many seconds.
 NEWSLETTER_CONFIRM_COOLDOWN = env.int("NEWSLETTER_CONFIRM_COOLDOWN", default=10 * 60)
+
+# The candidate inbox (docs/INBOX.md): how many of a poll's papers a publication keeps by default
+# (the best ranked; its editors may change it), and how many results one poll reads at most.
+INBOX_KEEP_PER_POLL = env.int("INBOX_KEEP_PER_POLL", default=100)
+INBOX_MAX_RESULTS_PER_POLL = env.int("INBOX_MAX_RESULTS_PER_POLL", default=2000)
 
 # --- Accounts -------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "contributors.User"

@@ -51,6 +51,7 @@ from recommendations.services import (
 )
 from tests.factories import PaperFactory
 from tests.factories.drafting import drafting_rows
+from tests.factories.inbox import inbox_rows
 from tests.factories.publications import png_bytes
 from webhooks.models import Endpoint
 from webhooks.services import create_endpoint
@@ -261,6 +262,7 @@ def build_site() -> dict[str, Any]:
         source="aminer",
     )
     drafting_rows(rl, chosen.paper, editor=editor)
+    inbox_rows(rl, editor=editor, member=odd)
     return {
         "editor": editor,
         "member": odd,

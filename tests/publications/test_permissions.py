@@ -10,6 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from common.exceptions import NotAllowed
 from drafting.models import Draft
+from inbox.enums import CandidateState
 from issues.enums import IssueStatus
 from papers.enums import MetadataSource
 from publications.enums import TeamRole
@@ -24,6 +25,7 @@ from tests.factories import (
     RecommendationFactory,
     UserFactory,
 )
+from tests.factories.inbox import CandidateFactory, WatchFactory
 from webhooks.models import Endpoint
 
 pytestmark = pytest.mark.django_db
@@ -146,6 +148,20 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "recommendations.exceed_submission_quota": {"publication": EDITORS},
     # Checked on the publication when an endpoint is added, on the endpoint afterwards.
     "webhooks.manage_webhooks": {"publication": EDITORS, "webhook": EDITORS},
+    # The inbox is the members' working space; a claim is the contributor's, as is a dismissal.
+    "inbox.view_inbox": {"publication": MEMBERS},
+    "inbox.claim_candidate": {"candidate:new": MEMBERS},
+    "inbox.dismiss_candidate": {"candidate:new": MEMBERS},
+    "inbox.mark_interest": {"candidate:new": MEMBERS, "candidate:claimed": MEMBERS},
+    "inbox.release_claim": {
+        "candidate:claimed": SUBMITTER | EDITORS,
+        "candidate:new": EDITORS,
+    },
+    "inbox.restore_candidate": {
+        "candidate:dismissed": SUBMITTER | EDITORS,
+        "candidate:expired": EDITORS,
+    },
+    "inbox.manage_watches": {"publication": EDITORS, "watch": EDITORS},
 }
 
 
@@ -236,6 +252,14 @@ def _subject(subject: str, publication: Publication, other: Publication, contrib
         return _paper(state, publication, other, contributor)
     if kind == "draft":
         return _draft(state, publication, contributor)
+    if kind == "candidate":
+        by_contributor = {
+            CandidateState.CLAIMED: {"claimed": True, "claimed_by": contributor},
+            CandidateState.DISMISSED: {"dismissed": True, "dismissed_by": contributor},
+        }.get(state, {"state": state})
+        return CandidateFactory(publication=publication, **by_contributor)
+    if kind == "watch":
+        return WatchFactory(publication=publication)
     if kind == "webhook":
         return Endpoint.objects.create(
             publication=publication,
