@@ -171,6 +171,10 @@ end
 
 def page_urls(static_path: str) -> dict[str, str]:
     """Every measured page's URL in the database this process is set up on."""
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils import translation
+
     from issues.enums import IssueStatus
     from issues.models import Issue
     from publications.models import Publication
@@ -184,25 +188,35 @@ def page_urls(static_path: str) -> dict[str, str]:
     entry = issue.entries.filter(paper__isnull=False).order_by("position").first()
     slug, number = publication.slug, issue.number
     words = {name: quote(word) for name, word in WORDS.items()}
-    issue_page = f"/p/{slug}/{number}/"
+    # The readers' pages under the site's own language (``/en/…``): an address without one is
+    # a redirect to it.
+    with translation.override(settings.LANGUAGE_CODE):
+        issue_page = reverse("issues:issue-detail", args=[slug, number])
+        search = reverse("papers:search")
+        pages = {
+            "home": reverse("issues:home"),
+            "archive": reverse("issues:publication-detail", args=[slug]),
+            "publication feed": reverse("issues:feed-rss", args=[slug]),
+            "paper page": reverse("papers:paper-detail", args=[entry.paper_id]),
+        }
     return {
         "liveness": "/healthz/live",
         "static file": static_path,
-        "home": "/",
+        "home": pages["home"],
         "issue page": issue_page,
         # The same address, asked again with the ETag of a copy held (If-None-Match).
         "issue page, 304": issue_page,
         # The same address with a member's session cookie.
         "issue page, signed-in member": issue_page,
-        "archive": f"/p/{slug}/",
-        "publication feed": f"/p/{slug}/feed/rss/",
-        "paper page": f"/papers/{entry.paper_id}/",
+        "archive": pages["archive"],
+        "publication feed": pages["publication feed"],
+        "paper page": pages["paper page"],
         "API issue detail": f"/api/v1/publications/{slug}/issues/{number}/",
         "API paper list": "/api/v1/papers/?page_size=50",
-        "search page (en)": f"/search/?q={words['en']}",
-        "search page (en, rare)": f"/search/?q={words['en-rare']}",
-        "search page (zh)": f"/search/?q={words['zh']}",
-        "search page (zh, 4 characters)": f"/search/?q={words['zh-4']}",
+        "search page (en)": f"{search}?q={words['en']}",
+        "search page (en, rare)": f"{search}?q={words['en-rare']}",
+        "search page (zh)": f"{search}?q={words['zh']}",
+        "search page (zh, 4 characters)": f"{search}?q={words['zh-4']}",
         "API search (en)": f"/api/v1/papers/?q={words['en']}&page_size=50",
         "API search (zh)": f"/api/v1/papers/?q={words['zh']}&page_size=50",
     }
