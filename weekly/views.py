@@ -5,16 +5,32 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 from django.views import View
 from django.views.generic import RedirectView
 
 from common.links import site_url
 
-#: Crawlers may read every page but the admin and the API, whose content the pages show anyway.
+#: Crawlers may read every page but the admin and the API, whose content the pages show anyway,
+#: and the members' inboxes (which answer anonymous readers with the sign-in page).
 DISALLOWED_PREFIXES = ("/admin/", "/api/")
+#: A slug standing for every publication's in the paths of ``disallowed_pages``.
+_ANY_SLUG = "any-publication"
+
+
+def disallowed_pages() -> list[str]:
+    """Paths of members' pages, in every language, a publication's slug written ``*`` (a
+    wildcard the major crawlers read)."""
+    paths = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            path = reverse("inbox:inbox", args=[_ANY_SLUG])
+        paths.append(path.replace(_ANY_SLUG, "*"))
+    return paths
 
 
 class RobotsTxtView(View):
@@ -30,7 +46,7 @@ class RobotsTxtView(View):
         lines = [
             "User-agent: *",
             "Allow: /",
-            *(f"Disallow: {prefix}" for prefix in DISALLOWED_PREFIXES),
+            *(f"Disallow: {prefix}" for prefix in (*DISALLOWED_PREFIXES, *disallowed_pages())),
             f"Sitemap: {site_url(reverse('sitemap-index'))}",
         ]
         return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -216,7 +216,7 @@ def test_sitemap_section_queries_do_not_grow_with_its_urls(
     assert queries_with(2) == queries_with(8) == 1
 
 
-def test_robots_txt_allows_all_but_admin_and_api_and_points_at_the_sitemap(
+def test_robots_txt_allows_all_but_admin_api_and_inboxes_and_points_at_the_sitemap(
     db: None, settings: Any
 ) -> None:
     settings.SITE_URL = "https://weekly.example.org"
@@ -230,5 +230,7 @@ def test_robots_txt_allows_all_but_admin_and_api_and_points_at_the_sitemap(
         "Allow: /\n"
         "Disallow: /admin/\n"
         "Disallow: /api/\n"
+        "Disallow: /en/p/*/inbox/\n"
+        "Disallow: /zh/p/*/inbox/\n"
         "Sitemap: https://weekly.example.org/sitemap.xml\n"
     )
