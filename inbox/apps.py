@@ -10,10 +10,14 @@ class InboxConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.db.models.signals import pre_delete
 
-        from inbox import permissions, receivers  # noqa: F401 (registers the capabilities)
+        from inbox import navigation, permissions, receivers  # noqa: F401 (registrations)
+        from issues import desk, member_links
 
         pre_delete.connect(
             receivers.release_claims_of_removed_member,
             sender=get_user_model(),
             dispatch_uid="inbox.release_claims_of_removed_member",
         )
+        desk.register(navigation.inbox_link)
+        desk.register(navigation.watches_link)
+        member_links.register(navigation.inbox_link)

@@ -18,7 +18,7 @@ from django.views.generic import TemplateView
 
 from contributors import selectors as members
 from drafting import selectors as drafting_selectors
-from issues import caching, exports, history, search, selectors, statistics
+from issues import caching, exports, history, member_links, search, selectors, statistics
 from issues.models import Issue
 from issues.views.statistics import member_history_chart
 from papers import selectors as catalogue
@@ -88,6 +88,9 @@ class PublicationDetailView(caching.PublishedPageMixin, TemplateView):
         paginator = Paginator(selectors.published_issues(publication), ARCHIVE_PAGE_SIZE)
         context["publication"] = publication
         context["page"] = paginator.get_page(self.request.GET.get("page"))
+        # A member's page is rendered for them alone (``caching``): the links of the pages other
+        # apps give members, none for the anonymous readers' shared copy.
+        context["member_links"] = member_links.links_for(publication, self.request.user)
         return context
 
 
