@@ -2,7 +2,8 @@
 shipped inside the dev dependency ``axe-playwright-python``, injected into the page by the
 test, so nothing is fetched from another host) finds no violation of WCAG 2.x A and AA or of
 its best practices on the home page, an issue, a paper, the search, the statistics, the
-contributors' index, the sign-in page and the recommendation form."""
+contributors' index, the sign-in page, the recommendation form, and the candidate inbox and its
+watches."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser.helpers import Seeded, language_of, login
+from tests.factories import PaperFactory
+from tests.factories.inbox import CandidateFactory, WatchFactory
 from tests.languages import reverse_in
 
 pytestmark = pytest.mark.browser
@@ -67,6 +70,37 @@ def test_recommendation_form_has_no_accessibility_violation(
     page.goto(reverse_in(language, "recommendations:paper-create"))
     assert language_of(page) == language
     assert _violations(page) == ""
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_inbox_and_watches_have_no_accessibility_violation(
+    page: Any, seeded: Seeded, language: str
+) -> None:
+    publication = seeded.publication
+    watch = WatchFactory(publication=publication, name="Pretraining")
+    CandidateFactory(
+        publication=publication,
+        watch=watch,
+        paper=PaperFactory(authors=["Ada Lovelace"]),
+        score=0.8,
+        interest_count=1,
+    )
+    CandidateFactory(
+        publication=publication, watch=watch, claimed=True, claimed_by=seeded.contributor
+    )
+    CandidateFactory(publication=publication, dismissed=True, dismissed_by=seeded.editor)
+    login(page, seeded.editor)
+    inbox = reverse_in(language, "inbox:inbox", args=[publication.slug])
+    pages = [
+        ("inbox", inbox),
+        ("claimed", f"{inbox}?view=claimed"),
+        ("dismissed", f"{inbox}?view=dismissed"),
+        ("watches", reverse_in(language, "inbox:watches", args=[publication.slug])),
+    ]
+    for name, url in pages:
+        page.goto(url)
+        assert language_of(page) == language, name
+        assert _violations(page) == "", (name, url)
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
