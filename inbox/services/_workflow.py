@@ -12,7 +12,12 @@ from typing import Any
 from django.utils.translation import gettext
 
 from common.exceptions import Conflict, InvalidTransition
-from inbox.enums import CANDIDATE_TRANSITIONS, OPEN_CANDIDATE_STATES, CandidateState
+from inbox.enums import (
+    CANDIDATE_TRANSITIONS,
+    OPEN_CANDIDATE_STATES,
+    CandidateAction,
+    CandidateState,
+)
 from inbox.models import Candidate, CandidateTransition
 from inbox.selectors import claim_day
 
@@ -41,6 +46,8 @@ def candidate_refusal(candidate: Candidate, action: str, by: Any = None) -> Inva
         message = gettext("This candidate expired: nobody claimed it in time.")
     elif state == CandidateState.RECOMMENDED:
         message = gettext("This candidate has been written up already.")
+    elif state == CandidateState.NEW and action == CandidateAction.RESTORE:
+        message = gettext("This candidate is in the inbox already: nobody dismissed it.")
     elif state == CandidateState.NEW:
         message = gettext("Nobody has claimed this candidate.")
     else:

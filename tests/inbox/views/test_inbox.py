@@ -363,7 +363,7 @@ def test_a_candidate_in_the_wrong_state_is_refused(publication: Publication, edi
     response = signed_in(editor).post(_action("restore", candidate))
 
     assert _state(candidate) == (CandidateState.NEW, None, 0)
-    assert messages_of(response) == ["Nobody has claimed this candidate."]
+    assert messages_of(response) == ["This candidate is in the inbox already: nobody dismissed it."]
 
 
 def test_a_candidate_id_that_is_no_number_is_not_found(
