@@ -1,7 +1,9 @@
-"""Celery tasks of the candidate inbox: thin callers of ``inbox.polling`` and ``inbox.services``.
+"""Celery tasks of the candidate inbox: thin callers of ``inbox.polling``, ``inbox.services`` and
+``inbox.digest``.
 
 Tasks take ids and are acknowledged late; each is idempotent: a poll run twice finds the papers
-of the first among the candidates and adds nothing, a sweep finds nothing left to do.
+of the first among the candidates and adds nothing, a digest already sent this week is not sent
+again, a sweep finds nothing left to do.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from django.utils.translation import gettext
 
 from common.queue import enqueue_after_commit
 from common.retry import backoff
-from inbox import polling, services
+from inbox import digest, polling, services
 from inbox.models import Watch
 
 logger = logging.getLogger("weekly.inbox")
@@ -83,3 +85,9 @@ def task_sweep() -> dict:
         "expired": services.expire_candidates(),
         "released": services.release_stale_claims(),
     }
+
+
+@shared_task(name="inbox.send_digests", acks_late=True, soft_time_limit=150, time_limit=180)
+def task_send_digests() -> int:
+    """Mail this week's digest to every subscription due one; the number sent."""
+    return digest.send_digests()

@@ -238,6 +238,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
     },
     "sweep-inbox": {"task": "inbox.sweep", "schedule": crontab(hour=3, minute=15)},
+    "send-inbox-digests": {
+        "task": "inbox.send_digests",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+    },
 }
 
 # --- Outside services -----------------------------------------------------------------------------

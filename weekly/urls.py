@@ -66,6 +66,7 @@ urlpatterns += language_patterns(
     path("", include("drafting.urls")),
     path("", include("newsletter.urls")),
     path("", include("webhooks.urls")),
+    path("", include("inbox.urls")),
     path("", include("contributors.urls")),
     path("", include("issues.urls.papers")),
 )

@@ -523,8 +523,14 @@ def test_sweep_expires_candidates_and_releases_stale_claims(publication: Publica
     assert Candidate.objects.get(pk=stale.pk).state == "new"
 
 
-def test_beat_polls_and_sweeps_daily(settings: Any) -> None:
+def test_beat_polls_daily_sweeps_daily_and_mails_digests_on_monday(settings: Any) -> None:
     by_task = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    poll, sweep = by_task["inbox.poll_watches"], by_task["inbox.sweep"]
+    poll, sweep, digests = (
+        by_task["inbox.poll_watches"],
+        by_task["inbox.sweep"],
+        by_task["inbox.send_digests"],
+    )
     assert poll.day_of_week == sweep.day_of_week == set(range(7))
     assert len(poll.hour) == len(sweep.hour) == 1
+    assert digests.day_of_week == {1}
+    assert digests.hour == {7}
