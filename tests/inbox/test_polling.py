@@ -99,6 +99,11 @@ def on_topic(paper: Paper) -> bool:
 
 @pytest.fixture
 def featured(publication: Publication) -> None:
+    publish_featured(publication)
+
+
+def publish_featured(publication: Publication) -> None:
+    """A published issue of the publication featuring the ``FEATURED`` papers."""
     issue = IssueFactory(publication=publication, published=True)
     for position, (title, abstract) in enumerate(FEATURED, start=1):
         IssueEntryFactory(
