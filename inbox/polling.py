@@ -46,6 +46,8 @@ logger = logging.getLogger("weekly.inbox")
 PAGE_SIZE = 100
 #: How far back the first poll of a watch looks.
 FIRST_LOOK_BACK = dt.timedelta(days=7)
+#: Rounds of storing the best, each filling the places of entries the catalogue refused.
+STORE_ROUNDS = 3
 #: A date this far past the clock is a clock's error or a lie; it is not believed.
 CLOCK_SKEW = dt.timedelta(minutes=10)
 #: A paper's text for the ranking: its title and abstract.
@@ -188,15 +190,24 @@ def _keep_best(watch: Watch, entries: list[tuple[ArxivEntry, dt.datetime | None]
     ]
     # Best first; of equal scores the newer (``entries`` are newest first, and sort is stable).
     fresh.sort(key=lambda item: -item[2])
-    best = fresh[:keep]
-    if not best:
+    # Stored best first; an entry the catalogue refuses (an id it cannot read) gives its place
+    # to the next best, a few rounds at most.
+    chosen: list[tuple[Paper, dt.datetime | None, float]] = []
+    position = 0
+    for _round in range(STORE_ROUNDS):
+        batch = fresh[position : position + keep - len(chosen)]
+        if not batch:
+            break
+        position += len(batch)
+        papers = store_arxiv_entries([entry for entry, *_ in batch])
+        stored = {(paper.arxiv_id or "").lower(): paper for paper in papers}
+        chosen += [
+            (stored[entry.arxiv_id.lower()], when, score)
+            for entry, when, score in batch
+            if entry.arxiv_id.lower() in stored
+        ]
+    if not chosen:
         return 0
-    papers = {paper.arxiv_id: paper for paper in store_arxiv_entries([entry for entry, *_ in best])}
-    chosen = [
-        (papers[entry.arxiv_id], when, score)
-        for entry, when, score in best
-        if entry.arxiv_id in papers
-    ]
     made = add_candidates(
         publication,
         [(paper, when) for paper, when, _score in chosen],

@@ -340,6 +340,26 @@ def test_poll_believes_no_date_in_the_future(watch: Watch, stand_in: ArxivSearch
     assert watch.newest_submitted_at == NOW - dt.timedelta(minutes=40)
 
 
+def test_poll_gives_the_place_of_a_paper_the_catalogue_refuses_to_the_next(
+    watch: Watch, stand_in: ArxivSearchStandIn
+) -> None:
+    # The best of the week, with an id no arXiv paper has (no paper is numbered 0).
+    stand_in.papers.append(
+        Submission(
+            arxiv_id="2612.00000",
+            title=FEATURED[0][0],
+            abstract=FEATURED[0][1],
+            published=NOW - dt.timedelta(minutes=1),
+        )
+    )
+
+    outcome = polling.poll_watch(watch, now=NOW)
+
+    assert outcome == polling.PollOutcome(found=241, kept=10)
+    assert not Paper.objects.filter(arxiv_id="2612.00000").exists()
+    assert all(on_topic(c.paper) for c in _found(watch.publication))
+
+
 def test_poll_of_an_entry_without_id_records_why_and_keeps_nothing(
     watch: Watch, stand_in: ArxivSearchStandIn
 ) -> None:
