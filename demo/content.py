@@ -406,3 +406,122 @@ PENDING = [
         "changes_requested",
     ),
 ]
+
+
+# --- the candidate inbox ----------------------------------------------------------------------
+
+#: The demo publication's watch: what its editors ask arXiv for every day.
+INBOX_WATCH = ("Pretraining and scaling", "cs.CL cs.LG", "abs:pretrain* OR abs:scaling")
+
+#: Papers the demo's watch "found": made up for this demo (titles, abstracts, authors and their
+#: arXiv numbers, which are past any month's count of submissions), so that the inbox has
+#: candidates without a poll. Each subject is written up in three ways.
+_INBOX_SUBJECTS = [
+    (
+        "data mixtures for language model pretraining",
+        "the share of code, books and web pages in a pretraining corpus",
+    ),
+    (
+        "tokenizers for bilingual Chinese and English pretraining",
+        "how a shared vocabulary splits Chinese characters and English words",
+    ),
+    (
+        "learning-rate schedules for long pretraining runs",
+        "warm-up, decay and restarts over hundreds of billions of tokens",
+    ),
+    (
+        "retrieval-augmented pretraining",
+        "a retriever that feeds neighbouring passages to the language model while it learns",
+    ),
+    (
+        "low-rank adapters for efficient fine-tuning",
+        "small trainable matrices beside the frozen weights of a pretrained model",
+    ),
+    (
+        "vision-language pretraining on captioned images",
+        "pairs of images and captions gathered from the web",
+    ),
+    (
+        "scaling laws for mixture-of-experts language models",
+        "how the loss falls with the number of experts and of active parameters",
+    ),
+    (
+        "deduplication of pretraining corpora",
+        "near-duplicate documents found by hashing before pretraining",
+    ),
+]
+_INBOX_ANGLES = [
+    (
+        "A careful study of {subject}",
+        "We study {detail}. Across language models from 100 million to 3 billion parameters we "
+        "measure what changes downstream, and give a recipe that others can follow.",
+    ),
+    (
+        "What matters in {subject}: a replication",
+        "Earlier reports on {subject} disagree. We replicate them under one training setup and "
+        "find that most differences vanish once {detail} is held fixed.",
+    ),
+    (
+        "Cheaper {subject}",
+        "Work on {subject} is costly: it turns on {detail}. We reach the same quality with a "
+        "third of the compute, and release our code and checkpoints.",
+    ),
+]
+_INBOX_ELSEWHERE = [
+    (
+        "Rotation curves of dwarf galaxies from a radio survey",
+        "Dark matter halos of forty dwarf galaxies are fitted to rotation curves measured by a "
+        "radio survey; cored profiles fit better than cusps.",
+    ),
+    (
+        "Folding intermediates of a membrane protein seen by cryo-electron microscopy",
+        "Three intermediate states of a membrane protein are resolved at near-atomic resolution.",
+    ),
+    (
+        "Quadruped gaits on sand learnt with a terrain-aware controller",
+        "A legged robot learns to walk on granular ground from a few hours of trials.",
+    ),
+    (
+        "Chromatic numbers of sparse random graphs",
+        "We bound the chromatic number of sparse random graphs by a second moment argument.",
+    ),
+]
+_INBOX_AUTHORS = ["Mei Zhang", "Arjun Rao", "Lena Fischer", "Tomás Ortega", "Yuki Sato"]
+
+
+def _inbox_papers() -> list[tuple[str, PaperMetadata]]:
+    texts = [
+        (
+            title.format(subject=subject),
+            abstract.format(subject=subject, detail=detail),
+        )
+        for subject, detail in _INBOX_SUBJECTS
+        for title, abstract in _INBOX_ANGLES
+    ] + _INBOX_ELSEWHERE
+    papers = []
+    for number, (title, abstract) in enumerate(texts, start=1):
+        papers.append(
+            (
+                f"2612.{99000 + number}",
+                PaperMetadata(
+                    title=title[0].upper() + title[1:],
+                    abstract=abstract,
+                    authors=[
+                        AuthorData(_INBOX_AUTHORS[(number + k) % len(_INBOX_AUTHORS)])
+                        for k in range(2)
+                    ],
+                    published_on=dt.date(2026, 12, 1) + dt.timedelta(days=number % 6),
+                    primary_category="cs.CL" if number <= 24 else "physics.gen-ph",
+                    categories=["cs.CL"] if number <= 24 else ["physics.gen-ph"],
+                ),
+            )
+        )
+    return papers
+
+
+#: The inbox's candidates: (arXiv id, metadata), 28 of them.
+INBOX_PAPERS = dict(_inbox_papers())
+#: Who claimed which (by the candidate's place in the rank), and the one dismissed, with why.
+INBOX_CLAIMS = [(0, "wang"), (2, "li"), (5, "contributor")]
+INBOX_DISMISSED = (7, "li", "读过了，和第一期的规模定律那篇重复。")
+INBOX_INTEREST = [(0, "li"), (1, "wang"), (1, "contributor"), (3, "wang")]

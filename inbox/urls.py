@@ -1,10 +1,11 @@
 """URLs of the inbox's pages (see ``inbox/views/``): namespace ``inbox``, under the language
 prefix. The members' inbox of a publication and its actions live under ``/p/<slug>/inbox/``, the
-editors' watches under ``/editor/p/<slug>/watches/``."""
+editors' watches under ``/editor/p/<slug>/watches/``, the digest's unsubscribe link under
+``/inbox/digest/``."""
 
 from django.urls import path
 
-from inbox.views import inbox, watches
+from inbox.views import digest, inbox, watches
 
 app_name = "inbox"
 
@@ -32,5 +33,10 @@ urlpatterns = [
         "editor/p/<slug:slug>/watches/<int:pk>/poll/",
         watches.WatchPollView.as_view(),
         name="watch-poll",
+    ),
+    path(
+        "inbox/digest/unsubscribe/<str:token>/",
+        digest.DigestUnsubscribeView.as_view(),
+        name="digest-unsubscribe",
     ),
 ]

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
@@ -229,6 +230,18 @@ CELERY_BEAT_SCHEDULE = {
     "enrich-papers": {"task": "papers.sweep_paper_enrichment", "schedule": 600.0},
     "publish-due-issues": {"task": "issues.publish_due_issues", "schedule": 60.0},
     "resume-newsletters": {"task": "newsletter.resume", "schedule": 300.0},
+    # The candidate inbox (docs/INBOX.md): every active watch polled once a day, after arXiv's
+    # nightly announcement (00:00 UTC, 01:00 in winter); the claims and candidates past their
+    # time swept daily; the members' digests on Monday morning.
+    "poll-inbox-watches": {
+        "task": "inbox.poll_watches",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "sweep-inbox": {"task": "inbox.sweep", "schedule": crontab(hour=3, minute=15)},
+    "send-inbox-digests": {
+        "task": "inbox.send_digests",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+    },
 }
 
 # --- Outside services -----------------------------------------------------------------------------

@@ -40,6 +40,8 @@ class LoadSpec:
     members: int | None = None
     #: Newsletter subscribers, over all publications; by default one per 10 papers.
     subscribers: int | None = None
+    #: Candidates in the first publication's inbox, each on a paper of its own.
+    candidates: int = 0
 
 
 class LoadDataError(Exception):

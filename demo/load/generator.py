@@ -19,7 +19,8 @@ Deterministic: the same spec and seed give the same rows, on any day (the archiv
 The steps, one module each: ``people`` (members, publications, teams, topics), ``catalogue``
 (institutions and authors; then the papers with everything that hangs on them), ``plan`` (who
 recommended what, when, and where it appeared), ``issues`` (the issues and their news items),
-``recommendations`` (a recommendation's reviews and audit trail), ``subscribers``; ``texts`` and
+``recommendations`` (a recommendation's reviews and audit trail), ``subscribers``, ``inbox``
+(candidates of the first publication, with ``--candidates``); ``texts`` and
 ``words`` make the texts, ``writer`` inserts the rows.
 """
 
@@ -30,7 +31,7 @@ from collections.abc import Callable
 
 from django.db import connection, transaction
 
-from demo.load import catalogue, issues, people, plan, subscribers
+from demo.load import catalogue, inbox, issues, people, plan, subscribers
 from demo.load.context import Load, LoadDataError, LoadReport, LoadSpec
 from demo.load.writer import given_times
 from papers.models import Author, Institution, Paper
@@ -48,6 +49,7 @@ STEPS: tuple[Callable[[Load], None], ...] = (
     issues.write_news,
     catalogue.write_papers,
     subscribers.write_subscribers,
+    inbox.write_candidates,
 )
 
 

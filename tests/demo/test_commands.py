@@ -127,3 +127,28 @@ def test_seed_demo_twice_is_refused_and_if_empty_shows_the_logins_again(
     out = capsys.readouterr().out
     assert "no demo added" in out
     assert "Log in at: http://127.0.0.1:8000/en/accounts/login/" in out
+
+
+def test_seed_demo_fills_the_inbox_with_ranked_candidates() -> None:
+    from inbox.models import Candidate, CandidateTransition, Watch
+
+    call_command("seed_demo")
+    publication = Publication.objects.get(slug="pretraining-weekly")
+    watch = Watch.objects.get(publication=publication)
+    assert watch.search_query() == "(cat:cs.CL OR cat:cs.LG) AND (abs:pretrain* OR abs:scaling)"
+    candidates = list(Candidate.objects.filter(publication=publication).select_related("paper"))
+    assert len(candidates) == len(content.INBOX_PAPERS) == 28
+    assert (watch.last_found, watch.last_kept) == (28, 28)
+    states = sorted(c.state for c in candidates)
+    assert states.count("claimed") == 3
+    assert states.count("dismissed") == 1
+    assert states.count("new") == 24
+    # Ranked against the two issues: the papers on pretraining above those on galaxies,
+    # proteins, robots and graphs.
+    ranked = sorted(candidates, key=lambda c: -c.score)
+    elsewhere = {title for title, _abstract in content._INBOX_ELSEWHERE}
+    assert {c.paper.title for c in ranked[-4:]} == elsewhere
+    assert ranked[0].score > 0.1
+    assert CandidateTransition.objects.filter(candidate__publication=publication).count() == 4
+    # None of the made-up papers is one of the demo's real ones.
+    assert not set(content.INBOX_PAPERS) & set(content.PAPERS)

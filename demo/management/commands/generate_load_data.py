@@ -34,6 +34,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--members", type=int, help="Default: one per 40 papers (at least 30).")
         parser.add_argument("--subscribers", type=int, help="Default: one per 10 papers.")
+        parser.add_argument(
+            "--candidates",
+            type=int,
+            default=0,
+            help="Candidates in the first publication's inbox, each on a new paper (default 0).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         spec = LoadSpec(
@@ -44,6 +50,7 @@ class Command(BaseCommand):
             papers_per_issue=options["papers_per_issue"],
             members=options["members"],
             subscribers=options["subscribers"],
+            candidates=options["candidates"],
         )
         verbose = options["verbosity"] > 1
         try:

@@ -10,8 +10,13 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.shortcuts import resolve_url
+from django.utils import timezone
 
 from demo import content
+from inbox import services as inbox_services
+from inbox.models import Candidate, Watch
+from inbox.ranking import Profile
+from inbox.selectors import featured_papers
 from issues.enums import IssueAction
 from issues.models import Issue, IssueTransition
 from issues.services import assemble_issue, create_issue, publish_issue
@@ -61,6 +66,7 @@ class Command(BaseCommand):
             second = self._issue(publication, content.ISSUE_2, users, topics)
             self._a_week_apart(first, second)
             self._pending(publication, users, topics)
+            self._inbox(publication, users)
         self.stdout.write(self.style.SUCCESS(f"Demo publication {SLUG!r} is ready."))
         self._welcome(site)
 
@@ -196,3 +202,51 @@ class Command(BaseCommand):
                 )
         draft = create_issue(publication, by=editor)
         assemble_issue(draft, by=editor)
+
+    def _inbox(self, publication: Publication, users: dict[str, Any]) -> None:
+        """The publication's watch and what it "found": the made-up papers of
+        ``content.INBOX_PAPERS``, ranked against the two issues' papers as a poll ranks them,
+        some claimed, one dismissed, a few with members' interest. No poll runs: the demo is
+        offline."""
+        editor = users["editor"]
+        name, categories, query = content.INBOX_WATCH
+        watch = inbox_services.save_watch(
+            publication, by=editor, name=name, categories=categories, query=query
+        )
+        found = []
+        for arxiv_id, metadata in content.INBOX_PAPERS.items():
+            paper, _created = get_or_create_paper(parse_identifier(f"arXiv:{arxiv_id}"))
+            found.append(apply_paper_metadata(paper, metadata, source=MetadataSource.MANUAL))
+        featured = featured_papers(publication).order_by("-issue__published_at", "position")
+        profile = Profile.build(
+            f"{title}\n{abstract}"
+            for title, abstract in featured.values_list("paper__title", "paper__abstract")
+        )
+        now = timezone.now()
+        candidates = inbox_services.add_candidates(
+            publication,
+            [
+                (paper, dt.datetime.combine(paper.published_on, dt.time(12), tzinfo=dt.UTC))
+                for paper in found
+            ],
+            watch=watch,
+            scores={paper.pk: profile.score(f"{paper.title}\n{paper.abstract}") for paper in found},
+        )
+        # Found over the last days, a poll a day, so that the order by date says something.
+        for place, candidate in enumerate(candidates):
+            Candidate.objects.filter(pk=candidate.pk).update(
+                found_at=now - dt.timedelta(days=place % 4, hours=place)
+            )
+        Watch.objects.filter(pk=watch.pk).update(
+            last_polled_at=now,
+            newest_submitted_at=max(c.submitted_at for c in candidates),
+            last_found=len(found),
+            last_kept=len(candidates),
+        )
+        for place, username in content.INBOX_CLAIMS:
+            inbox_services.claim_candidate(candidates[place], by=users[username])
+        place, username, reason = content.INBOX_DISMISSED
+        inbox_services.dismiss_candidate(candidates[place], by=users[username], reason=reason)
+        for place, username in content.INBOX_INTEREST:
+            inbox_services.mark_interest(candidates[place], by=users[username])
+        inbox_services.subscribe_digest(users["wang"], publication)
