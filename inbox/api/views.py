@@ -199,7 +199,8 @@ class CandidateInterestView(APIView):
 
     @extend_schema(
         request=None,
-        responses=CandidateSerializer,
+        # A DELETE is documented as 204 unless told: this one answers the candidate.
+        responses={200: CandidateSerializer},
         summary="Withdraw your interest in a candidate (members)",
     )
     def delete(self, request: Request, pk: int) -> Response:
