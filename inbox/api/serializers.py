@@ -18,7 +18,7 @@ from rest_framework import serializers
 
 from common.api.fields import absolute
 from contributors.api.serializers import ContributorRefSerializer
-from inbox.enums import CandidateState, InboxSort, InboxView
+from inbox.enums import OPEN_CANDIDATE_STATES, CandidateState, InboxSort, InboxView
 from inbox.models import Candidate, InboxSettings, Watch
 from inbox.services import DISMISS_REASON_MAX_LENGTH
 from papers import selectors as paper_selectors
@@ -44,8 +44,7 @@ def candidate_actions(user: Any, candidate: Candidate) -> list[str]:
         actions.append("dismiss")
     if state == CandidateState.DISMISSED and can(user, "inbox.restore_candidate", candidate):
         actions.append("restore")
-    open_states = (CandidateState.NEW, CandidateState.CLAIMED)
-    if state in open_states and can(user, "inbox.mark_interest", candidate):
+    if state in OPEN_CANDIDATE_STATES and can(user, "inbox.mark_interest", candidate):
         actions.append("withdraw_interest" if _interested(candidate) else "interest")
     return actions
 
