@@ -30,6 +30,8 @@ _KINDS = [
     (re.compile(r"^/api/v1/papers/"), "id", "paper"),
     (re.compile(r"^/api/v1/recommendations/"), "id", "recommendation"),
     (re.compile(r"^/api/v1/publications/"), "number", "published_number"),
+    (re.compile(r"^/api/v1/candidates/"), "id", "candidate"),
+    (re.compile(r"^/api/v1/watches/"), "id", "watch"),
 ]
 
 

@@ -43,6 +43,8 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from contributors.services import get_api_token
 from demo.content import DEMO_PASSWORD
+from inbox import services as inbox_services
+from inbox.models import Candidate, Watch
 from issues.enums import IssueStatus
 from issues.models import Issue, IssueEntry
 from issues.services import correct_issue, create_issue, schedule_issue, schedule_recommendation
@@ -98,8 +100,9 @@ class Seeded:
 def _seed() -> Seeded:
     """The demo publication (two published issues, a review queue, a draft issue with an
     entry), and what it lacks: a draft recommendation of a paper whose metadata failed, the
-    rejected, withdrawn and accepted states, a news item, a scheduled issue, an erratum, and a
-    second publication with a team and a submission of its own."""
+    rejected, withdrawn and accepted states, a news item, a scheduled issue, an erratum, a
+    second publication with a team and a submission of its own, and the inbox: a watch and
+    candidates new, claimed and dismissed."""
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115 (closed at exit)
     publication = Publication.objects.get(slug="pretraining-weekly")
     users = {user.username: user for user in get_user_model().objects.all()}
@@ -169,6 +172,20 @@ def _seed() -> Seeded:
         summary="Submitted to another publication.",
     )
 
+    # The inbox: the editor's watch, and candidates new, claimed (by wang) and dismissed.
+    watch = inbox_services.save_watch(
+        publication, by=editor, name="Pretraining", categories="cs.CL", query="abs:pretrain*"
+    )
+    found_papers = [PaperFactory(authors=["Ada Lovelace"]) for _ in range(4)]
+    found = inbox_services.add_candidates(
+        publication,
+        [(paper, timezone.now()) for paper in found_papers],
+        watch=watch,
+        scores={paper.pk: 0.2 * n for n, paper in enumerate(found_papers)},
+    )
+    inbox_services.claim_candidate(found[1], by=users["wang"])
+    inbox_services.dismiss_candidate(found[2], by=users["wang"], reason="Off topic.")
+
     return Seeded(
         tokens={name: get_api_token(users[name]).key for name in ("editor", "contributor")},
         ids={
@@ -183,6 +200,8 @@ def _seed() -> Seeded:
             "publication": list(Publication.objects.values_list("slug", flat=True)),
             "topic": list(Topic.objects.values_list("slug", flat=True)),
             "username": list(get_user_model().objects.values_list("username", flat=True)),
+            "candidate": list(Candidate.objects.values_list("pk", flat=True)),
+            "watch": list(Watch.objects.values_list("pk", flat=True)),
         },
     )
 
@@ -244,6 +263,8 @@ def _config(seeded: Seeded, path: Path) -> Path:
             "path.number": _binding("published_number"),
         },
         "^/api/v1/contributors/": {"path.username": _binding("username")},
+        "^/api/v1/candidates/": {"path.id": _binding("candidate")},
+        "^/api/v1/watches/": {"path.id": _binding("watch")},
         "^/api/v1/auth/token/": {
             "body.username": _binding("username"),
             "body.password": _binding("password", 0.5),

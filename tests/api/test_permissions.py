@@ -23,6 +23,8 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 
+from inbox.enums import CandidateState
+from inbox.models import Candidate, CandidateTransition, InboxSettings, Interest, Watch
 from issues.enums import IssueStatus
 from issues.models import Correction, Issue, IssueEntry
 from papers.enums import MetadataSource, MetadataStatus
@@ -50,6 +52,7 @@ from tests.factories import (
     TopicFactory,
     UserFactory,
 )
+from tests.factories.inbox import CandidateFactory, WatchFactory
 from tests.factories.publications import png_bytes
 from webhooks.models import Endpoint
 from webhooks.services import create_endpoint
@@ -574,6 +577,95 @@ def _check_endpoint_removed(world: World, response: Response) -> None:
 
 def _check_delivery_log(world: World, response: Response) -> None:
     assert _results(response) == []
+
+
+# --- the candidate inbox --------------------------------------------------------------------------
+
+
+def _candidate(state: str = CandidateState.NEW, *, interested: bool = False) -> Arrange:
+    """A candidate of the publication under test; claimed or dismissed by the contributor."""
+
+    def arrange(world: World) -> dict[str, Any]:
+        by = world.contributor
+        if state == CandidateState.CLAIMED:
+            candidate = CandidateFactory(publication=world.publication, claimed=True, claimed_by=by)
+        elif state == CandidateState.DISMISSED:
+            candidate = CandidateFactory(
+                publication=world.publication, dismissed=True, dismissed_by=by
+            )
+        else:
+            candidate = CandidateFactory(publication=world.publication)
+        if interested and world.actor is not None:
+            Interest.objects.create(candidate=candidate, member=world.actor)
+            Candidate.objects.filter(pk=candidate.pk).update(interest_count=1)
+        return {"id": candidate.pk, "slug": world.publication.slug, "candidate": candidate}
+
+    return arrange
+
+
+def _check_candidates_listed(world: World, response: Response) -> None:
+    assert [row["id"] for row in _results(response)] == [world["id"]]
+
+
+def _check_candidate_shown(world: World, response: Response) -> None:
+    assert (response.data["id"], response.data["state"]) == (world["id"], "new")
+
+
+def _check_candidate_state(state: str, field: str = "") -> Check:
+    def check(world: World, response: Response) -> None:
+        candidate = world.fresh("candidate")
+        assert candidate.state == state
+        if field:
+            assert getattr(candidate, field) == world.actor
+
+    return check
+
+
+def _check_interest(marked: bool) -> Check:
+    def check(world: World, response: Response) -> None:
+        assert Interest.objects.filter(candidate=world["candidate"]).exists() is marked
+        assert response.data["interested"] is marked
+
+    return check
+
+
+def _check_written_up(world: World, response: Response) -> None:
+    recommendation = Recommendation.objects.get(pk=response.data["recommendation"])
+    assert (recommendation.paper, recommendation.submitter) == (
+        world["candidate"].paper,
+        world.actor,
+    )
+    assert world.fresh("candidate").recommendation == recommendation
+
+
+def _watch(world: World) -> dict[str, Any]:
+    watch = WatchFactory(publication=world.publication, name="Pretraining")
+    return {"id": watch.pk, "slug": world.publication.slug, "watch": watch}
+
+
+def _check_watches_listed(world: World, response: Response) -> None:
+    assert [watch["name"] for watch in response.data] == ["Pretraining"]
+
+
+def _check_watch_added(world: World, response: Response) -> None:
+    watch = Watch.objects.get(publication=world.publication)
+    assert (watch.name, watch.categories, watch.created_by) == ("RL", "cs.LG", world.actor)
+
+
+def _check_watch_switched_off(world: World, response: Response) -> None:
+    assert world.fresh("watch").is_active is False
+
+
+def _check_watch_removed(world: World, response: Response) -> None:
+    assert not Watch.objects.filter(pk=world["id"]).exists()
+
+
+def _check_inbox_settings(world: World, response: Response) -> None:
+    assert response.data["claim_days"] == 7
+
+
+def _check_inbox_settings_changed(world: World, response: Response) -> None:
+    assert InboxSettings.objects.get(publication=world.publication).claim_days == 3
 
 
 # --- the matrix -----------------------------------------------------------------------------------
@@ -1116,6 +1208,128 @@ OPERATIONS: tuple[Operation, ...] = (
         arrange=_webhook_endpoint,
         check=_check_delivery_log,
     ),
+    # --- the candidate inbox ----------------------------------------------------------------------
+    Operation(
+        "GET",
+        "publications/{slug}/candidates/",
+        _statuses(200, MEMBERS),
+        arrange=_candidate(),
+        check=_check_candidates_listed,
+    ),
+    Operation(
+        "GET",
+        "candidates/{id}/",
+        _statuses(200, MEMBERS),
+        arrange=_candidate(),
+        check=_check_candidate_shown,
+    ),
+    Operation(
+        "POST",
+        "candidates/{id}/claim/",
+        _statuses(200, MEMBERS),
+        arrange=_candidate(),
+        check=_check_candidate_state(CandidateState.CLAIMED, "claimed_by"),
+    ),
+    Operation(
+        "POST",
+        "candidates/{id}/release/",
+        # The contributor's claim: theirs to let go, or an editor's.
+        _statuses(200, SUBMITTER | EDITORS),
+        arrange=_candidate(CandidateState.CLAIMED),
+        body=lambda world: {"note": "No time."},
+        check=_check_candidate_state(CandidateState.NEW),
+    ),
+    Operation(
+        "POST",
+        "candidates/{id}/dismiss/",
+        _statuses(200, MEMBERS),
+        arrange=_candidate(),
+        body=lambda world: {"reason": "A survey."},
+        check=_check_candidate_state(CandidateState.DISMISSED, "dismissed_by"),
+    ),
+    Operation(
+        "POST",
+        "candidates/{id}/restore/",
+        # Dismissed by the contributor: theirs to bring back, or an editor's.
+        _statuses(200, SUBMITTER | EDITORS),
+        arrange=_candidate(CandidateState.DISMISSED),
+        check=_check_candidate_state(CandidateState.NEW),
+    ),
+    Operation(
+        "POST",
+        "candidates/{id}/interest/",
+        _statuses(200, MEMBERS),
+        arrange=_candidate(),
+        check=_check_interest(True),
+    ),
+    Operation(
+        "DELETE",
+        "candidates/{id}/interest/",
+        _statuses(200, MEMBERS),
+        arrange=_candidate(interested=True),
+        check=_check_interest(False),
+    ),
+    Operation(
+        "POST",
+        "candidates/{id}/write-up/",
+        _statuses(201, MEMBERS),
+        arrange=_candidate(),
+        body=lambda world: {"summary": "Why it matters."},
+        check=_check_written_up,
+    ),
+    Operation(
+        "GET",
+        "publications/{slug}/watches/",
+        _statuses(200, EDITORS),
+        arrange=_watch,
+        check=_check_watches_listed,
+    ),
+    Operation(
+        "POST",
+        "publications/{slug}/watches/",
+        _statuses(201, EDITORS),
+        arrange=_publication,
+        body=lambda world: {"name": "RL", "categories": "cs.LG"},
+        check=_check_watch_added,
+    ),
+    Operation(
+        "GET",
+        "watches/{id}/",
+        # Nobody else learns that a watch exists.
+        _statuses(200, EDITORS, hidden=MEMBERS - EDITORS),
+        arrange=_watch,
+        check=lambda world, response: None,
+    ),
+    Operation(
+        "PATCH",
+        "watches/{id}/",
+        _statuses(200, EDITORS, hidden=MEMBERS - EDITORS),
+        arrange=_watch,
+        body=lambda world: {"active": False},
+        check=_check_watch_switched_off,
+    ),
+    Operation(
+        "DELETE",
+        "watches/{id}/",
+        _statuses(204, EDITORS, hidden=MEMBERS - EDITORS),
+        arrange=_watch,
+        check=_check_watch_removed,
+    ),
+    Operation(
+        "GET",
+        "publications/{slug}/inbox-settings/",
+        _statuses(200, EDITORS),
+        arrange=_publication,
+        check=_check_inbox_settings,
+    ),
+    Operation(
+        "PATCH",
+        "publications/{slug}/inbox-settings/",
+        _statuses(200, EDITORS),
+        arrange=_publication,
+        body=lambda world: {"claim_days": 3},
+        check=_check_inbox_settings_changed,
+    ),
 )
 
 
@@ -1151,6 +1365,11 @@ def _footprint() -> dict[str, int]:
         MetadataEntry,
         Token,
         Endpoint,
+        Candidate,
+        CandidateTransition,
+        Interest,
+        Watch,
+        InboxSettings,
         PublicationStyle,
         PublicationUpload,
         PublicationChange,
@@ -1177,7 +1396,7 @@ def test_matrix_covers_every_operation_of_the_schema() -> None:
         if method in HTTP_METHODS
     }
     assert {(operation.method, operation.route) for operation in OPERATIONS} == in_schema
-    assert len(in_schema) == 55
+    assert len(in_schema) == 71
 
 
 @pytest.mark.parametrize(("operation", "role"), _cases())

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from contributors.services import get_api_token
+from inbox.models import Candidate, Watch
 from issues.enums import IssueStatus
 from issues.models import Issue, IssueEntry
 from newsletter.models import Subscriber
@@ -28,6 +29,7 @@ from tests.factories import (
     SubscriberFactory,
     UserFactory,
 )
+from tests.factories.inbox import CandidateFactory, WatchFactory
 from tests.factories.publications import png_bytes
 from webhooks.models import Endpoint
 
@@ -60,6 +62,12 @@ class World:
     webhook: Endpoint
     #: An image the publication uploaded.
     upload: PublicationUpload
+    #: The publication's inbox: a new candidate, one the contributor claimed, one the
+    #: contributor dismissed, and a watch its editor keeps.
+    candidate: Candidate
+    claimed_candidate: Candidate
+    dismissed_candidate: Candidate
+    watch: Watch
 
 
 @pytest.fixture
@@ -133,4 +141,12 @@ def world(db: None, publication: Publication, topic: Topic) -> World:
             created_by=editor,
         ),
         upload=upload_publication_image(publication, by=editor, data=png_bytes(), name="qr.png"),
+        candidate=CandidateFactory(publication=publication),
+        claimed_candidate=CandidateFactory(
+            publication=publication, claimed=True, claimed_by=contributor
+        ),
+        dismissed_candidate=CandidateFactory(
+            publication=publication, dismissed=True, dismissed_by=contributor
+        ),
+        watch=WatchFactory(publication=publication, name="Pretraining"),
     )

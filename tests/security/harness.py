@@ -23,6 +23,7 @@ from django.http import HttpResponse
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
+from inbox.models import Candidate, CandidateTransition, InboxSettings, Interest, Watch
 from issues.models import Correction, Issue, IssueEntry
 from newsletter.models import Subscriber
 from papers.models import Author, Authorship, Institution, Paper, PaperInstitution
@@ -51,6 +52,11 @@ GUARDED_MODELS = (
     Correction,
     Subscriber,
     Endpoint,
+    Candidate,
+    CandidateTransition,
+    Interest,
+    Watch,
+    InboxSettings,
 )
 
 #: How a page says what is wrong: a form's error list, an alert box, a flash message, or the

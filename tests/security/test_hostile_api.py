@@ -176,6 +176,10 @@ def _operations(world: World) -> list[Operation]:
     entry = world.published_entry.pk
     recommendation = world.draft_paper.pk
     hook = world.webhook.pk
+    candidate = world.candidate.pk
+    claimed = world.claimed_candidate.pk
+    dismissed = world.dismissed_candidate.pk
+    watch = world.watch.pk
     paging = {"page": "1", "page_size": "10"}
     issue_texts = {"title": "A title", "intro_zh": "本期", "intro_en": "This issue", "credits": "A"}
     return [
@@ -563,6 +567,92 @@ def _operations(world: World) -> list[Operation]:
             "editor",
             query={"page": "1"},
         ),
+        Operation(
+            "candidates",
+            "get",
+            reverse("api:publication-candidates", args=[slug]),
+            "contributor",
+            query={"view": "new", "sort": "rank", **paging},
+            full=frozenset({"view", "sort"}),
+        ),
+        Operation(
+            "candidate", "get", reverse("api:candidate-detail", args=[candidate]), "contributor"
+        ),
+        Operation("claim", "post", reverse("api:candidate-claim", args=[candidate]), "contributor"),
+        Operation(
+            "release",
+            "post",
+            reverse("api:candidate-release", args=[claimed]),
+            "contributor",
+            body={"note": "No time this week."},
+            full=frozenset({"note"}),
+        ),
+        Operation(
+            "dismiss",
+            "post",
+            reverse("api:candidate-dismiss", args=[candidate]),
+            "contributor",
+            body={"reason": "A survey, not new work."},
+            full=frozenset({"reason"}),
+        ),
+        Operation(
+            "restore", "post", reverse("api:candidate-restore", args=[dismissed]), "contributor"
+        ),
+        Operation(
+            "interest", "post", reverse("api:candidate-interest", args=[candidate]), "contributor"
+        ),
+        Operation(
+            "interest withdraw",
+            "delete",
+            reverse("api:candidate-interest", args=[candidate]),
+            "contributor",
+        ),
+        Operation(
+            "write up",
+            "post",
+            reverse("api:candidate-write-up", args=[candidate]),
+            "contributor",
+            body={"summary": "Why this paper matters."},
+            full=frozenset({"summary"}),
+        ),
+        Operation("watches", "get", reverse("api:publication-watches", args=[slug]), "editor"),
+        Operation(
+            "watch create",
+            "post",
+            reverse("api:publication-watches", args=[slug]),
+            "editor",
+            body={
+                "name": "RL 强化学习",
+                "categories": "cs.LG stat.ML",
+                "query": "abs:reinforcement AND ti:learning",
+                "active": True,
+            },
+            full=frozenset({"name", "categories", "query", "active"}),
+        ),
+        Operation("watch", "get", reverse("api:watch-detail", args=[watch]), "editor"),
+        Operation(
+            "watch patch",
+            "patch",
+            reverse("api:watch-detail", args=[watch]),
+            "editor",
+            body={"name": "Pretraining", "categories": "cs.CL", "query": "", "active": False},
+            full=frozenset({"categories", "query"}),
+        ),
+        Operation("watch delete", "delete", reverse("api:watch-detail", args=[watch]), "editor"),
+        Operation(
+            "inbox settings",
+            "get",
+            reverse("api:publication-inbox-settings", args=[slug]),
+            "editor",
+        ),
+        Operation(
+            "inbox settings patch",
+            "patch",
+            reverse("api:publication-inbox-settings", args=[slug]),
+            "editor",
+            body={"claim_days": 5, "expire_days": 20, "keep_per_poll": 50},
+            full=frozenset({"claim_days", "expire_days", "keep_per_poll"}),
+        ),
     ]
 
 
@@ -577,6 +667,9 @@ OPERATION_NAMES = [
     "withdraw", "accept", "reviews", "review", "merge", "style", "style patch", "uploads",
     "upload", "upload delete", "topic create", "topic patch", "topic delete", "webhooks",
     "webhook create", "webhook", "webhook patch", "webhook delete", "webhook deliveries",
+    "candidates", "candidate", "claim", "release", "dismiss", "restore", "interest",
+    "interest withdraw", "write up", "watches", "watch create", "watch", "watch patch",
+    "watch delete", "inbox settings", "inbox settings patch",
 ]  # fmt: skip
 
 
@@ -624,6 +717,11 @@ def test_path_values(world: World) -> None:
         "recommendation": "/api/v1/recommendations/SENTINEL/",
         "entry": f"/api/v1/issues/{world.draft_issue.pk}/entries/SENTINEL/",
         "number": f"/api/v1/publications/{world.publication.slug}/issues/SENTINEL/",
+        "candidates": reverse("api:publication-candidates", args=["SENTINEL"]),
+        "candidate": "/api/v1/candidates/SENTINEL/",
+        "watch": "/api/v1/watches/SENTINEL/",
+        "watches": reverse("api:publication-watches", args=["SENTINEL"]),
+        "inbox settings": reverse("api:publication-inbox-settings", args=["SENTINEL"]),
     }
     numbers = ["0", "00001", "9" * 19, "9" * 40, "1" + "0" * 400, str(2**63), "-1"]
     failures = []

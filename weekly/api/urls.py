@@ -11,6 +11,7 @@ from drf_spectacular.views import (
 
 from common.api.errors import not_found
 from contributors.api import views as contributors
+from inbox.api import views as inbox
 from issues.api import statistics
 from issues.api import views as issues
 from papers.api import views as papers
@@ -142,6 +143,49 @@ urlpatterns = [
         "recommendations/<int:pk>/reviews/",
         recommendations.RecommendationReviewListView.as_view(),
         name="recommendation-reviews",
+    ),
+    path(
+        "publications/<slug:slug>/candidates/",
+        inbox.PublicationCandidateListView.as_view(),
+        name="publication-candidates",
+    ),
+    path("candidates/<int:pk>/", inbox.CandidateDetailView.as_view(), name="candidate-detail"),
+    path("candidates/<int:pk>/claim/", inbox.CandidateClaimView.as_view(), name="candidate-claim"),
+    path(
+        "candidates/<int:pk>/release/",
+        inbox.CandidateReleaseView.as_view(),
+        name="candidate-release",
+    ),
+    path(
+        "candidates/<int:pk>/dismiss/",
+        inbox.CandidateDismissView.as_view(),
+        name="candidate-dismiss",
+    ),
+    path(
+        "candidates/<int:pk>/restore/",
+        inbox.CandidateRestoreView.as_view(),
+        name="candidate-restore",
+    ),
+    path(
+        "candidates/<int:pk>/interest/",
+        inbox.CandidateInterestView.as_view(),
+        name="candidate-interest",
+    ),
+    path(
+        "candidates/<int:pk>/write-up/",
+        inbox.CandidateWriteUpView.as_view(),
+        name="candidate-write-up",
+    ),
+    path(
+        "publications/<slug:slug>/watches/",
+        inbox.PublicationWatchListView.as_view(),
+        name="publication-watches",
+    ),
+    path("watches/<int:pk>/", inbox.WatchDetailView.as_view(), name="watch-detail"),
+    path(
+        "publications/<slug:slug>/inbox-settings/",
+        inbox.PublicationInboxSettingsView.as_view(),
+        name="publication-inbox-settings",
     ),
     path(
         "publications/<slug:slug>/webhooks/",
