@@ -18,11 +18,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
+from tests.servers.http import QuietHandler, serving
 
 SHARED_ARXIV = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "arxiv"
 
@@ -102,7 +103,7 @@ class ArxivStandIn:
     def running(self) -> Iterator[ArxivStandIn]:
         stand_in = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 query = parse_qs(urlsplit(self.path).query)
                 ids = [i for i in query.get("id_list", [""])[0].split(",") if i]
@@ -121,19 +122,9 @@ class ArxivStandIn:
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(body)
 
-            def log_message(self, *args: object) -> None:
-                pass
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        server.daemon_threads = True
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        self.url = f"http://127.0.0.1:{server.server_address[1]}/api/query"
-        try:
+        with serving(Handler) as url:
+            self.url = url + "/api/query"
             yield self
-        finally:
-            server.shutdown()
-            server.server_close()
 
     def smallest_gap(self) -> float | None:
         times = [r.at for r in self.requests]

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape
+
+from tests.servers.http import QuietHandler, serving
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,7 @@ class ArxivSearchStandIn:
     def running(self) -> Iterator[ArxivSearchStandIn]:
         stand_in = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 status, headers, body = stand_in.answer(parse_qs(urlsplit(self.path).query))
                 self.send_response(status)
@@ -156,16 +156,6 @@ class ArxivSearchStandIn:
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(body)
 
-            def log_message(self, *args: object) -> None:
-                pass
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        server.daemon_threads = True
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        self.url = f"http://127.0.0.1:{server.server_address[1]}/api/query"
-        try:
+        with serving(Handler) as url:
+            self.url = url + "/api/query"
             yield self
-        finally:
-            server.shutdown()
-            server.server_close()

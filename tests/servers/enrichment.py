@@ -23,12 +23,13 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
+
+from tests.servers.http import QuietHandler, serving
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
 LOCAL = Path(__file__).resolve().parents[1] / "fixtures"
@@ -156,7 +157,7 @@ class EnrichmentStandIn:
     def running(self) -> Iterator[EnrichmentStandIn]:
         stand_in = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 api, dois, body = stand_in.answer(self.path)
                 with stand_in._lock:
@@ -177,19 +178,9 @@ class EnrichmentStandIn:
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(body)
 
-            def log_message(self, *args: object) -> None:
-                pass
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        server.daemon_threads = True
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        self.url = f"http://127.0.0.1:{server.server_address[1]}"
-        try:
+        with serving(Handler) as url:
+            self.url = url
             yield self
-        finally:
-            server.shutdown()
-            server.server_close()
 
 
 def _synthetic_work(arxiv_id: str, template: dict[str, Any]) -> dict[str, Any]:

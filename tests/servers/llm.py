@@ -23,16 +23,16 @@ from __future__ import annotations
 import contextlib
 import copy
 import json
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.servers.http import QuietHandler, serving
 
 FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "openai"
 SUCCESS = FIXTURES / "chat_completion_200_json-content_gpt-4o__paper-qa.json"
@@ -133,7 +133,7 @@ class LLMStandIn:
     def running(self) -> Iterator[LLMStandIn]:
         stand_in = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 request = json.loads(self.rfile.read(length) or b"{}")
@@ -154,16 +154,6 @@ class LLMStandIn:
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(reply.body)
 
-            def log_message(self, *args: object) -> None:
-                pass
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        server.daemon_threads = True
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        self.url = f"http://127.0.0.1:{server.server_address[1]}/v1"
-        try:
+        with serving(Handler) as url:
+            self.url = url + "/v1"
             yield self
-        finally:
-            server.shutdown()
-            server.server_close()
