@@ -16,11 +16,12 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext
 
-from inbox.enums import CandidateState, InboxSort, InboxView
+from inbox.enums import OPEN_CANDIDATE_STATES, CandidateState, InboxSort, InboxView
 from inbox.models import Candidate
 from issues.enums import IssueStatus
 from issues.models import IssueEntry
 from publications.models import Publication
+from publications.permissions import can
 from recommendations.enums import STANDING_STATES
 from recommendations.models import Recommendation
 
@@ -112,6 +113,31 @@ def top_unclaimed(
     return list(
         _still_open(queryset).select_related("paper").order_by(*ORDERINGS[InboxSort.RANK])[:limit]
     )
+
+
+#: What a member may do to a candidate, each named as the API's endpoint under the candidate.
+ACTIONS = ("claim", "write_up", "release", "dismiss", "restore", "interest", "withdraw_interest")
+
+
+def candidate_actions(user: Any, candidate: Candidate, *, interested: bool) -> list[str]:
+    """The actions ``user`` may take on ``candidate`` as it now is: its capabilities and its
+    state together (``inbox.enums.CANDIDATE_TRANSITIONS``), for the page's buttons and the
+    API's ``actions`` alike. ``interested``: whether the member marked interest already."""
+    state = candidate.state
+    actions = []
+    if state == CandidateState.NEW and can(user, "inbox.claim_candidate", candidate):
+        actions += ["claim", "write_up"]
+    if state == CandidateState.CLAIMED and candidate.claimed_by_id == user.pk:
+        actions.append("write_up")
+    if state == CandidateState.CLAIMED and can(user, "inbox.release_claim", candidate):
+        actions.append("release")
+    if state == CandidateState.NEW and can(user, "inbox.dismiss_candidate", candidate):
+        actions.append("dismiss")
+    if state == CandidateState.DISMISSED and can(user, "inbox.restore_candidate", candidate):
+        actions.append("restore")
+    if state in OPEN_CANDIDATE_STATES and can(user, "inbox.mark_interest", candidate):
+        actions.append("withdraw_interest" if interested else "interest")
+    return actions
 
 
 def claim_day(moment: dt.datetime) -> str:

@@ -18,35 +18,12 @@ from rest_framework import serializers
 
 from common.api.fields import absolute
 from contributors.api.serializers import ContributorRefSerializer
-from inbox.enums import OPEN_CANDIDATE_STATES, CandidateState, InboxSort, InboxView
+from inbox.enums import CandidateState, InboxSort, InboxView
 from inbox.models import Candidate, InboxSettings, Watch
+from inbox.selectors import ACTIONS, candidate_actions
 from inbox.services import DISMISS_REASON_MAX_LENGTH
 from papers import selectors as paper_selectors
 from papers.models import Paper
-from publications.permissions import can
-
-#: What a caller may do to a candidate, each the name of its endpoint under the candidate.
-ACTIONS = ("claim", "write_up", "release", "dismiss", "restore", "interest", "withdraw_interest")
-
-
-def candidate_actions(user: Any, candidate: Candidate) -> list[str]:
-    """The actions ``user`` may take on ``candidate`` as it now is: its capabilities and its
-    state together (``inbox.enums.CANDIDATE_TRANSITIONS``)."""
-    state = candidate.state
-    actions = []
-    if state == CandidateState.NEW and can(user, "inbox.claim_candidate", candidate):
-        actions += ["claim", "write_up"]
-    if state == CandidateState.CLAIMED and candidate.claimed_by_id == user.pk:
-        actions.append("write_up")
-    if state == CandidateState.CLAIMED and can(user, "inbox.release_claim", candidate):
-        actions.append("release")
-    if state == CandidateState.NEW and can(user, "inbox.dismiss_candidate", candidate):
-        actions.append("dismiss")
-    if state == CandidateState.DISMISSED and can(user, "inbox.restore_candidate", candidate):
-        actions.append("restore")
-    if state in OPEN_CANDIDATE_STATES and can(user, "inbox.mark_interest", candidate):
-        actions.append("withdraw_interest" if _interested(candidate) else "interest")
-    return actions
 
 
 def _interested(candidate: Candidate) -> bool:
@@ -159,7 +136,11 @@ class CandidateSerializer(serializers.Serializer):
             "claim": claim,
             "dismissal": dismissal,
             "recommendation": candidate.recommendation_id,
-            "actions": candidate_actions(user, candidate) if user is not None else [],
+            "actions": (
+                candidate_actions(user, candidate, interested=_interested(candidate))
+                if user is not None
+                else []
+            ),
         }
 
 

@@ -30,7 +30,7 @@ from django.views.decorators.cache import never_cache
 from common.exceptions import WorkflowError
 from common.forms import add_workflow_error
 from inbox import selectors, services
-from inbox.enums import CandidateState, InboxSort, InboxView
+from inbox.enums import InboxSort, InboxView
 from inbox.forms import WriteUpForm
 from inbox.models import Candidate, DigestSubscription, Interest
 from papers.models import Authorship
@@ -93,26 +93,20 @@ def _rows(candidates: list[Candidate], user: Any, *, editor: bool) -> list[Row]:
             names[interest.candidate_id].append(interest.member.public_name)
     rows = []
     for candidate in candidates:
-        state = candidate.state
-        open_ = state in (CandidateState.NEW, CandidateState.CLAIMED)
-        own_claim = state == CandidateState.CLAIMED and candidate.claimed_by_id == user.pk
+        interested = candidate.pk in mine
+        actions = selectors.candidate_actions(user, candidate, interested=interested)
         rows.append(
             Row(
                 candidate=candidate,
                 claim_label=selectors.claim_label(candidate),
-                interested=candidate.pk in mine,
+                interested=interested,
                 interested_names=names.get(candidate.pk, []),
-                may_write_up=(state == CandidateState.NEW or own_claim)
-                and can(user, "inbox.claim_candidate", candidate),
-                may_claim=state == CandidateState.NEW
-                and can(user, "inbox.claim_candidate", candidate),
-                may_release=state == CandidateState.CLAIMED
-                and can(user, "inbox.release_claim", candidate),
-                may_dismiss=state == CandidateState.NEW
-                and can(user, "inbox.dismiss_candidate", candidate),
-                may_restore=state == CandidateState.DISMISSED
-                and can(user, "inbox.restore_candidate", candidate),
-                may_mark_interest=open_ and can(user, "inbox.mark_interest", candidate),
+                may_write_up="write_up" in actions,
+                may_claim="claim" in actions,
+                may_release="release" in actions,
+                may_dismiss="dismiss" in actions,
+                may_restore="restore" in actions,
+                may_mark_interest="interest" in actions or "withdraw_interest" in actions,
             )
         )
     return rows
