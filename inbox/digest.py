@@ -19,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
@@ -74,11 +74,7 @@ def subscription_from_token(token: str) -> tuple[Any, Publication]:
 
 def inbox_url(publication: Publication) -> str:
     """The address of the publication's inbox, in the active language."""
-    try:
-        return site_url(reverse("inbox:inbox", kwargs={"slug": publication.slug}))
-    except NoReverseMatch:
-        # The inbox's pages are not installed: the publication's own page.
-        return site_url(reverse("issues:publication-detail", kwargs={"slug": publication.slug}))
+    return site_url(reverse("inbox:inbox", kwargs={"slug": publication.slug}))
 
 
 def digest_message(

@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.test import Client
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from common.links import site_url
@@ -47,12 +47,7 @@ def _candidates(publication: Publication, count: int, **fields: Any) -> list[Can
 
 
 def _inbox_url(publication: Publication, language: str) -> str:
-    try:
-        return site_url(reverse_in(language, "inbox:inbox", kwargs={"slug": publication.slug}))
-    except NoReverseMatch:  # the inbox's pages are not installed
-        return site_url(
-            reverse_in(language, "issues:publication-detail", kwargs={"slug": publication.slug})
-        )
+    return site_url(reverse_in(language, "inbox:inbox", kwargs={"slug": publication.slug}))
 
 
 def test_digest_mails_the_ten_best_unclaimed_with_links_and_unsubscribe(

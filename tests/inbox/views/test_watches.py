@@ -3,15 +3,13 @@ deleting a watch, "Poll now", and the inbox settings."""
 
 from __future__ import annotations
 
-import sys
-import types
 from typing import Any
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-import inbox
+from inbox import tasks
 from inbox.models import InboxSettings, Watch
 from publications.enums import TeamRole
 from publications.models import Publication
@@ -28,16 +26,9 @@ def _watches(publication: Publication) -> str:
 
 @pytest.fixture
 def polls(monkeypatch: pytest.MonkeyPatch) -> list[Watch]:
-    """The watches "Poll now" queued: ``inbox.tasks.queue_poll`` replaced by a recorder (the
-    polling's module stood in for where it is not there)."""
+    """The watches "Poll now" queued: ``inbox.tasks.queue_poll`` replaced by a recorder."""
     queued: list[Watch] = []
-    try:
-        from inbox import tasks
-    except ImportError:
-        tasks = types.ModuleType("inbox.tasks")
-        monkeypatch.setitem(sys.modules, "inbox.tasks", tasks)
-        monkeypatch.setattr(inbox, "tasks", tasks, raising=False)
-    monkeypatch.setattr(tasks, "queue_poll", queued.append, raising=False)
+    monkeypatch.setattr(tasks, "queue_poll", queued.append)
     return queued
 
 
